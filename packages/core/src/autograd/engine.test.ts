@@ -1,0 +1,104 @@
+// The engine: accumulation, shared subgraphs, noGrad, detach, deep graphs and its errors.
+import { describe, expect, it } from 'vitest';
+import { expectClose } from '../../test/helpers.js';
+import { noGrad, ones, Tensor, tensor } from '../index.js';
+
+describe('backward', () => {
+  it('computes the gradient of a small expression (hand-derived)', () => {
+    // f = (x·y + x)² at x = 2, y = 3: f = 64, ∂f/∂x = 2(xy + x)(y + 1) = 64, ∂f/∂y = 2(xy + x)x = 32.
+    const x = tensor(2, { requiresGrad: true });
+    const y = tensor(3, { requiresGrad: true });
+    const f = x.mul(y).add(x).square();
+    f.backward();
+    expect(f.item()).toBe(64);
+    expect(x.grad!.item()).toBe(64);
+    expect(y.grad!.item()).toBe(32);
+  });
+
+  it('adds the contributions of a tensor used along several paths (diamond graph)', () => {
+    const x = tensor([1, 2, 3], { requiresGrad: true });
+    const a = x.mul(2);
+    const b = x.exp();
+    a.add(b).add(a).sum().backward();
+    expectClose(x.grad!, [4 + Math.E, 4 + Math.exp(2), 4 + Math.exp(3)], 1e-6);
+  });
+
+  it('accumulates across backward calls until the gradient is cleared', () => {
+    const x = tensor([1, -1], { requiresGrad: true });
+    x.square().sum().backward();
+    x.square().sum().backward();
+    expect(x.grad!.toArray()).toEqual([4, -4]);
+    x.grad = null;
+    x.mul(3).sum().backward();
+    expect(x.grad!.toArray()).toEqual([3, 3]);
+  });
+
+  it('takes an explicit gradient for a non-scalar output (vector–Jacobian product)', () => {
+    const x = tensor([1, 2, 3], { requiresGrad: true });
+    x.square().backward(tensor([1, 0, -1]));
+    expect(x.grad!.toArray()).toEqual([2, 0, -6]);
+  });
+
+  it('does not alias the gradient buffer of one leaf into another', () => {
+    const a = tensor([1, 2], { requiresGrad: true });
+    const b = tensor([3, 4], { requiresGrad: true });
+    a.add(b).sum().backward();
+    a.grad!.data[0] = 100;
+    expect(b.grad!.toArray()).toEqual([1, 1]);
+  });
+
+  it('handles a chain of 100,000 operations without overflowing the stack', () => {
+    const x = tensor(1, { requiresGrad: true });
+    let y = x;
+    for (let i = 0; i < 100_000; i++) y = y.add(1e-5);
+    y.backward();
+    expect(x.grad!.item()).toBe(1);
+  });
+
+  it('explains a missing gradient argument and a tensor that does not require grad', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    expect(() => x.mul(2).backward()).toThrow(
+      'backward: output of shape [2] is not a scalar; pass a gradient of that shape (e.g. onesLike(output)) or reduce it first (e.g. .sum())',
+    );
+    expect(() => x.mul(2).backward(ones([3]))).toThrow('backward: gradient of shape [3] does not match output shape [2]');
+    expect(() => tensor([1]).sum().backward()).toThrow(/does not require grad/);
+  });
+});
+
+describe('grad mode, detach and leaves', () => {
+  it('noGrad records nothing and restores the mode, even after a throw', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const y = noGrad(() => x.mul(2));
+    expect(y.requiresGrad).toBe(false);
+    expect(y.creator).toBeNull();
+    expect(() => noGrad(() => { throw new Error('inside'); })).toThrow('inside');
+    expect(x.mul(2).requiresGrad).toBe(true);
+  });
+
+  it('detach cuts the graph but shares the values', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const d = x.mul(3).detach();
+    expect(d.requiresGrad).toBe(false);
+    const z = x.mul(d).sum();
+    z.backward();
+    expect(x.grad!.toArray()).toEqual([3, 6]);
+  });
+
+  it('only leaves may change requiresGrad; results carry their creator op', () => {
+    const x = tensor([1], { requiresGrad: true });
+    const y = x.exp();
+    expect(y.creator!.op).toBe('exp');
+    expect(() => (y.requiresGrad = false)).toThrow(/only leaf tensors/);
+    const leaf = new Tensor(Float32Array.of(1, 2), [2]);
+    leaf.requiresGrad = true;
+    leaf.sum().backward();
+    expect(leaf.grad!.toArray()).toEqual([1, 1]);
+  });
+
+  it('inputs that do not require grad get no gradient', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const c = tensor([5, 6]);
+    x.mul(c).sum().backward();
+    expect(c.grad).toBeNull();
+  });
+});

@@ -1,0 +1,158 @@
+// Tensor factories: from arrays, constants, ranges, identity, and seeded random values.
+// Imports the Tensor class and random/generator; nothing above the tensor layer.
+import { formatShape, sizeOf } from '../kernels/shape.js';
+import { globalGenerator, type Generator } from '../random/generator.js';
+import { Tensor, type NestedArray } from './tensor.js';
+
+/** Options every factory accepts. */
+export interface TensorOptions {
+  requiresGrad?: boolean;
+}
+
+/** Options of the random factories: `generator` defaults to the global one (see `manualSeed`). */
+export interface RandomOptions extends TensorOptions {
+  generator?: Generator;
+}
+
+/** Values `tensor()` accepts: a number, nested arrays of numbers, or a flat typed/plain array with a shape. */
+export type TensorData = NestedArray | ArrayLike<number>;
+
+function checkShape(op: string, shape: readonly number[]): void {
+  if (shape.some((length) => !Number.isInteger(length) || length < 0)) {
+    throw new Error(`${op}: shape ${formatShape(shape)} must hold non-negative integers`);
+  }
+}
+
+/** Shape and flat values of nested arrays; throws on ragged rows. */
+function flattenNested(values: NestedArray): { shape: number[]; flat: number[] } {
+  const shape: number[] = [];
+  for (let level: NestedArray = values; Array.isArray(level); level = level[0]!) {
+    shape.push(level.length);
+    if (level.length === 0) break;
+  }
+  const flat: number[] = [];
+  const walk = (value: NestedArray, depth: number, path: string): void => {
+    if (depth === shape.length) {
+      if (typeof value !== 'number') throw new Error(`tensor: expected a number at ${path}, got ${Array.isArray(value) ? 'an array' : typeof value}`);
+      flat.push(value);
+      return;
+    }
+    if (!Array.isArray(value) || value.length !== shape[depth]) {
+      throw new Error(`tensor: ragged nested array: ${path} has ${Array.isArray(value) ? `length ${value.length}` : 'a number'}, expected length ${shape[depth]}`);
+    }
+    value.forEach((item, i) => walk(item, depth + 1, `${path}[${i}]`));
+  };
+  walk(values, 0, 'values');
+  return { shape, flat };
+}
+
+/**
+ * A tensor from a number, nested arrays, or a flat array plus `shape` (copied to float32).
+ *
+ * @example
+ * ```ts
+ * tensor([[1, 2], [3, 4]]);                 // shape [2, 2]
+ * tensor(new Float32Array(6), [2, 3]);      // flat values with a shape
+ * tensor([0.5, -1], { requiresGrad: true }); // a leaf that collects gradients
+ * ```
+ */
+export function tensor(values: TensorData, shapeOrOptions?: readonly number[] | TensorOptions, options: TensorOptions = {}): Tensor {
+  const shape = Array.isArray(shapeOrOptions) ? (shapeOrOptions as readonly number[]) : undefined;
+  const { requiresGrad = false } = shape === undefined && shapeOrOptions !== undefined ? (shapeOrOptions as TensorOptions) : options;
+  if (typeof values === 'number' || (Array.isArray(values) && shape === undefined)) {
+    const nested = flattenNested(values as NestedArray);
+    if (shape !== undefined) checkShape('tensor', shape);
+    return new Tensor(Float32Array.from(nested.flat), nested.shape, requiresGrad);
+  }
+  const flat = values as ArrayLike<number>;
+  const target = shape ?? [flat.length];
+  checkShape('tensor', target);
+  if (sizeOf(target) !== flat.length) {
+    throw new Error(`tensor: ${flat.length} values do not fill shape ${formatShape(target)} (${sizeOf(target)} needed)`);
+  }
+  return new Tensor(Float32Array.from(flat), target, requiresGrad);
+}
+
+/** A tensor of `shape` filled with `value`. @example `full([2, 2], 7)` */
+export function full(shape: readonly number[], value: number, options: TensorOptions = {}): Tensor {
+  checkShape('full', shape);
+  return new Tensor(new Float32Array(sizeOf(shape)).fill(value), shape, options.requiresGrad);
+}
+
+/** Zeros of `shape`. @example `zeros([3, 4])` */
+export function zeros(shape: readonly number[], options: TensorOptions = {}): Tensor {
+  return full(shape, 0, options);
+}
+
+/** Ones of `shape`. @example `ones([3])` */
+export function ones(shape: readonly number[], options: TensorOptions = {}): Tensor {
+  return full(shape, 1, options);
+}
+
+/** Zeros shaped like `x`. */
+export function zerosLike(x: Tensor, options: TensorOptions = {}): Tensor {
+  return zeros(x.shape, options);
+}
+
+/** Ones shaped like `x`. */
+export function onesLike(x: Tensor, options: TensorOptions = {}): Tensor {
+  return ones(x.shape, options);
+}
+
+/**
+ * start, start + step, … up to but excluding end (like torch.arange); `arange(n)` is 0…n−1.
+ *
+ * @example `arange(5)` → [0, 1, 2, 3, 4]; `arange(1, 2, 0.25)` → [1, 1.25, 1.5, 1.75]
+ */
+export function arange(startOrEnd: number, end?: number, step = 1, options: TensorOptions = {}): Tensor {
+  const start = end === undefined ? 0 : startOrEnd;
+  const stop = end === undefined ? startOrEnd : end;
+  if (step === 0 || !Number.isFinite(step)) throw new Error(`arange: step must be a finite non-zero number, got ${step}`);
+  const count = Math.max(0, Math.ceil((stop - start) / step));
+  const data = new Float32Array(count);
+  for (let i = 0; i < count; i++) data[i] = start + i * step;
+  return new Tensor(data, [count], options.requiresGrad);
+}
+
+/** `count` evenly spaced values from start to end, both included. @example `linspace(0, 1, 5)` */
+export function linspace(start: number, end: number, count: number, options: TensorOptions = {}): Tensor {
+  if (!Number.isInteger(count) || count < 0) throw new Error(`linspace: count must be a non-negative integer, got ${count}`);
+  const data = new Float32Array(count);
+  const step = count > 1 ? (end - start) / (count - 1) : 0;
+  for (let i = 0; i < count; i++) data[i] = i === count - 1 ? end : start + i * step;
+  return new Tensor(data, [count], options.requiresGrad);
+}
+
+/** Identity matrix n × m (m defaults to n). @example `eye(3)` */
+export function eye(n: number, m = n, options: TensorOptions = {}): Tensor {
+  checkShape('eye', [n, m]);
+  const out = zeros([n, m], options);
+  for (let i = 0; i < Math.min(n, m); i++) out.data[i * m + i] = 1;
+  return out;
+}
+
+function randomTensor(op: string, shape: readonly number[], options: RandomOptions, draw: (generator: Generator) => number): Tensor {
+  checkShape(op, shape);
+  const generator = options.generator ?? globalGenerator();
+  const data = new Float32Array(sizeOf(shape));
+  for (let i = 0; i < data.length; i++) data[i] = draw(generator);
+  return new Tensor(data, shape, options.requiresGrad);
+}
+
+/** Uniform values in [0, 1). @example `rand([2, 3], { generator: new Generator(42) })` */
+export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
+  return randomTensor('rand', shape, options, (generator) => generator.nextFloat());
+}
+
+/** Standard normal values (mean 0, std 1). @example `manualSeed(0); randn([4])` */
+export function randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
+  return randomTensor('randn', shape, options, (generator) => generator.normal());
+}
+
+/** Uniform integers in [low, high). @example `randint(0, 10, [5])` */
+export function randint(low: number, high: number, shape: readonly number[], options: RandomOptions = {}): Tensor {
+  if (!Number.isInteger(low) || !Number.isInteger(high) || low >= high) {
+    throw new Error(`randint: need integers low < high, got low=${low}, high=${high}`);
+  }
+  return randomTensor('randint', shape, options, (generator) => generator.int(low, high));
+}

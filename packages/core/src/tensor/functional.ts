@@ -1,0 +1,134 @@
+// Free functions for operations of several tensors: concat, stack, where, conv2d and pooling,
+// plus the binary operations with a number first. Imports the Tensor class and primitives.
+import { conv2dGeometry } from '../kernels/conv.js';
+import { formatShape, normalizeAxis } from '../kernels/shape.js';
+import { concat as concatPrimitive } from './primitives/layout.js';
+import { avgPool2d as avgPoolPrimitive, conv2d as convPrimitive, maxPool2d as maxPoolPrimitive } from './primitives/convolution.js';
+import { Tensor, type TensorLike } from './tensor.js';
+
+/** Joins tensors along an existing `axis`; all other lengths must agree. @example `concat([a, b], 0)` */
+export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
+  if (tensors.length === 0) throw new Error('concat: needs at least one tensor');
+  const first = tensors[0]!;
+  const resolved = normalizeAxis('concat', axis, first.ndim);
+  for (const other of tensors) {
+    const fits = other.ndim === first.ndim && other.shape.every((length, a) => a === resolved || length === first.shape[a]);
+    if (!fits) {
+      throw new Error(`concat: shapes ${formatShape(first.shape)} and ${formatShape(other.shape)} differ outside axis ${resolved}`);
+    }
+  }
+  return Tensor.fromPrimitive('concat', tensors, concatPrimitive(tensors, resolved));
+}
+
+/** Joins equally shaped tensors along a new `axis`. @example `stack([a, b])` → shape [2, ...a.shape] */
+export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
+  if (tensors.length === 0) throw new Error('stack: needs at least one tensor');
+  const resolved = normalizeAxis('stack', axis, tensors[0]!.ndim + 1);
+  return concat(
+    tensors.map((t) => t.unsqueeze(resolved)),
+    resolved,
+  );
+}
+
+/** `condition ? a : b` elementwise, all three broadcast together. @example `where(x.gt(0), x, 0)` */
+export function where(condition: TensorLike, a: TensorLike, b: TensorLike): Tensor {
+  return Tensor.from(a).where(condition, b);
+}
+
+/** a + b with either side a number. The other binary functions work alike. */
+export function add(a: TensorLike, b: TensorLike): Tensor {
+  return Tensor.from(a).add(b);
+}
+export function sub(a: TensorLike, b: TensorLike): Tensor {
+  return Tensor.from(a).sub(b);
+}
+export function mul(a: TensorLike, b: TensorLike): Tensor {
+  return Tensor.from(a).mul(b);
+}
+export function div(a: TensorLike, b: TensorLike): Tensor {
+  return Tensor.from(a).div(b);
+}
+export function pow(a: TensorLike, b: TensorLike): Tensor {
+  return Tensor.from(a).pow(b);
+}
+export function maximum(a: TensorLike, b: TensorLike): Tensor {
+  return Tensor.from(a).maximum(b);
+}
+export function minimum(a: TensorLike, b: TensorLike): Tensor {
+  return Tensor.from(a).minimum(b);
+}
+/** torch.matmul as a function. */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  return a.matmul(b);
+}
+
+/** A length per spatial axis: one number for both, or [height, width]. */
+export type Size2d = number | readonly [number, number];
+
+function pair(value: Size2d): [number, number] {
+  return typeof value === 'number' ? [value, value] : [value[0], value[1]];
+}
+
+/** Options of `conv2d`. */
+export interface Conv2dOptions {
+  /** [outChannels] added to every position. */
+  bias?: Tensor | undefined;
+  stride?: Size2d;
+  padding?: Size2d;
+}
+
+/**
+ * 2-D convolution (cross-correlation, like PyTorch) of input [N, C, H, W] with weight
+ * [O, C, kH, kW]: output [N, O, outH, outW], outH = ⌊(H + 2·padding − kH) / stride⌋ + 1.
+ *
+ * @example
+ * ```ts
+ * const y = conv2d(images, weight, { bias, stride: 1, padding: 2 }); // [N,1,28,28] * [6,1,5,5] → [N,6,28,28]
+ * ```
+ */
+export function conv2d(input: Tensor, weight: Tensor, options: Conv2dOptions = {}): Tensor {
+  if (input.ndim !== 4 || weight.ndim !== 4 || input.shape[1] !== weight.shape[1]) {
+    throw new Error(
+      `conv2d: expected input [N,C,H,W] and weight [O,C,kH,kW] with equal C, got ${formatShape(input.shape)} and ${formatShape(weight.shape)}`,
+    );
+  }
+  const [strideHeight, strideWidth] = pair(options.stride ?? 1);
+  const [padHeight, padWidth] = pair(options.padding ?? 0);
+  const [batch, channels, height, width] = input.shape as [number, number, number, number];
+  const geometry = conv2dGeometry({
+    batch, channels, height, width, kernelHeight: weight.shape[2]!, kernelWidth: weight.shape[3]!,
+    strideHeight, strideWidth, padHeight, padWidth,
+  });
+  const out = Tensor.fromPrimitive('conv2d', [input, weight], convPrimitive(input, weight, geometry));
+  const { bias } = options;
+  if (bias === undefined) return out;
+  if (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0]) {
+    throw new Error(`conv2d: bias must have shape [${weight.shape[0]}] (one per output channel), got ${formatShape(bias.shape)}`);
+  }
+  return out.add(bias.reshape([bias.shape[0]!, 1, 1]));
+}
+
+/** Options of the pooling functions; `stride` defaults to the kernel size, as in PyTorch. */
+export interface Pool2dOptions {
+  stride?: Size2d;
+  padding?: Size2d;
+}
+
+function poolGeometry(op: string, input: Tensor, kernelSize: Size2d, options: Pool2dOptions) {
+  if (input.ndim !== 4) throw new Error(`${op}: expected input [N,C,H,W], got ${formatShape(input.shape)}`);
+  const [kernelHeight, kernelWidth] = pair(kernelSize);
+  const [strideHeight, strideWidth] = pair(options.stride ?? kernelSize);
+  const [padHeight, padWidth] = pair(options.padding ?? 0);
+  const [batch, channels, height, width] = input.shape as [number, number, number, number];
+  return conv2dGeometry({ batch, channels, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, padHeight, padWidth });
+}
+
+/** Max over each kernel window of [N, C, H, W]. @example `maxPool2d(x, 2)` halves H and W */
+export function maxPool2d(input: Tensor, kernelSize: Size2d, options: Pool2dOptions = {}): Tensor {
+  return Tensor.fromPrimitive('maxPool2d', [input], maxPoolPrimitive(input, poolGeometry('maxPool2d', input, kernelSize, options)));
+}
+
+/** Mean over each kernel window of [N, C, H, W] (padding counts as zeros). @example `avgPool2d(x, 2)` */
+export function avgPool2d(input: Tensor, kernelSize: Size2d, options: Pool2dOptions = {}): Tensor {
+  return Tensor.fromPrimitive('avgPool2d', [input], avgPoolPrimitive(input, poolGeometry('avgPool2d', input, kernelSize, options)));
+}

@@ -1,0 +1,59 @@
+// Batched matrix product [..., m, k] @ [..., k, n] with broadcast batch axes, and its backward.
+// 1-D operands are handled by the composite in ops/. Imports kernels and graph types only.
+import type { PrimitiveResult, RawTensor } from '../../autograd/graph.js';
+import { matmulInto, transposeInto } from '../../kernels/matmul.js';
+import { broadcastShapes, broadcastStrides, formatShape, sizeOf, type Shape } from '../../kernels/shape.js';
+
+/** Start of each batch's matrix inside an operand of `batchShape`, for every output batch index. */
+function batchOffsets(batchShape: Shape, outBatch: Shape, matrixSize: number): Int32Array {
+  const strides = broadcastStrides(batchShape, outBatch);
+  const count = sizeOf(outBatch);
+  const offsets = new Int32Array(count);
+  for (let batch = 0; batch < count; batch++) {
+    let rest = batch;
+    let offset = 0;
+    for (let axis = outBatch.length - 1; axis >= 0; axis--) {
+      offset += (rest % outBatch[axis]!) * strides[axis]!;
+      rest = Math.floor(rest / outBatch[axis]!);
+    }
+    offsets[batch] = offset * matrixSize;
+  }
+  return offsets;
+}
+
+/** a [..., m, k] @ b [..., k, n] → [...broadcast batch, m, n]; both operands have rank ≥ 2. */
+export function matmul(a: RawTensor, b: RawTensor): PrimitiveResult {
+  const [m, k] = a.shape.slice(-2) as [number, number];
+  const [kB, n] = b.shape.slice(-2) as [number, number];
+  if (k !== kB) {
+    throw new Error(`matmul: inner dimensions differ: ${formatShape(a.shape)} @ ${formatShape(b.shape)} (${k} ≠ ${kB})`);
+  }
+  const batchA = a.shape.slice(0, -2);
+  const batchB = b.shape.slice(0, -2);
+  const batch = broadcastShapes('matmul (batch axes)', batchA, batchB);
+  const batches = sizeOf(batch);
+  const offsetsA = batchOffsets(batchA, batch, m * k);
+  const offsetsB = batchOffsets(batchB, batch, k * n);
+  const out = new Float32Array(batches * m * n);
+  for (let i = 0; i < batches; i++) matmulInto(a.data, b.data, out, m, k, n, offsetsA[i], offsetsB[i], i * m * n);
+  return {
+    output: { data: out, shape: [...batch, m, n] },
+    backward: ({ data: g }) => {
+      // dA = G·Bᵀ and dB = Aᵀ·G per batch, in the broadcast batch shape (the engine sums back).
+      const gradientA = new Float32Array(batches * m * k);
+      const gradientB = new Float32Array(batches * k * n);
+      const transposedB = new Float32Array(n * k);
+      const transposedA = new Float32Array(k * m);
+      for (let i = 0; i < batches; i++) {
+        transposeInto(b.data, transposedB, k, n, offsetsB[i]);
+        matmulInto(g, transposedB, gradientA, m, n, k, i * m * n, 0, i * m * k);
+        transposeInto(a.data, transposedA, m, k, offsetsA[i]);
+        matmulInto(transposedA, g, gradientB, k, m, n, 0, i * m * n, i * k * n);
+      }
+      return [
+        { data: gradientA, shape: [...batch, m, k] },
+        { data: gradientB, shape: [...batch, k, n] },
+      ];
+    },
+  };
+}

@@ -1,0 +1,105 @@
+// Elementwise unary primitives (neg exp log sqrt abs relu sigmoid tanh softplus erf, and the
+// parameterised leakyRelu and clamp) with their derivatives. Imports kernels and graph types.
+import type { PrimitiveResult, RawTensor } from '../../autograd/graph.js';
+import { mapUnary, type UnaryFunction } from '../../kernels/elementwise.js';
+
+interface UnaryRule {
+  readonly forward: UnaryFunction;
+  /** d out / d x at one element, given the input and the output there. */
+  readonly derivative: (x: number, out: number) => number;
+}
+
+/** Numerically stable logistic function: never evaluates exp of a large positive number. */
+function sigmoid(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+/** log(1 + e^x) without overflow: x + log1p(e^-x) for positive x. */
+function softplus(x: number): number {
+  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+}
+
+/**
+ * Error function to near double precision, far below float32's resolution: the Maclaurin series
+ * for |x| < 2.5 and the continued fraction of erfc beyond, where the series would cancel badly.
+ */
+function erf(x: number): number {
+  const z = Math.abs(x);
+  let result: number;
+  if (z < 2.5) {
+    // Maclaurin series: erf(z) = 2/√π Σ (-1)^n z^(2n+1) / (n! (2n+1)).
+    let term = z;
+    let sum = z;
+    const z2 = z * z;
+    for (let n = 1; n < 60; n++) {
+      term *= -z2 / n;
+      const contribution = term / (2 * n + 1);
+      sum += contribution;
+      if (Math.abs(contribution) < 1e-17 * Math.abs(sum)) break;
+    }
+    result = (2 / Math.sqrt(Math.PI)) * sum;
+  } else {
+    // erfc(z) = e^(-z²)/√π · 1/(z + (1/2)/(z + (2/2)/(z + (3/2)/(z + …)))), evaluated bottom-up.
+    let fraction = 0;
+    for (let n = 60; n >= 1; n--) fraction = n / 2 / (z + fraction);
+    result = 1 - Math.exp(-z * z) / Math.sqrt(Math.PI) / (z + fraction);
+  }
+  return x < 0 ? -result : result;
+}
+
+const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+
+const unaryRules = {
+  neg: { forward: (x) => -x, derivative: () => -1 },
+  exp: { forward: Math.exp, derivative: (_x, out) => out },
+  log: { forward: Math.log, derivative: (x) => 1 / x },
+  sqrt: { forward: Math.sqrt, derivative: (_x, out) => 0.5 / out },
+  // abs'(0) = 0, as in PyTorch.
+  abs: { forward: Math.abs, derivative: (x) => Math.sign(x) },
+  // relu'(0) = 0, as in PyTorch.
+  relu: { forward: (x) => (x > 0 ? x : 0), derivative: (x) => (x > 0 ? 1 : 0) },
+  sigmoid: { forward: sigmoid, derivative: (_x, out) => out * (1 - out) },
+  tanh: { forward: Math.tanh, derivative: (_x, out) => 1 - out * out },
+  softplus: { forward: softplus, derivative: (x) => sigmoid(x) },
+  erf: { forward: erf, derivative: (x) => TWO_OVER_SQRT_PI * Math.exp(-x * x) },
+} satisfies Record<string, UnaryRule>;
+
+export type UnaryOp = keyof typeof unaryRules;
+
+function applyUnary(rule: UnaryRule, x: RawTensor): PrimitiveResult {
+  const out = mapUnary(x.data, rule.forward);
+  return {
+    output: { data: out, shape: x.shape },
+    backward: ({ data: g }) => {
+      const gradient = new Float32Array(g.length);
+      for (let i = 0; i < g.length; i++) gradient[i] = g[i]! * rule.derivative(x.data[i]!, out[i]!);
+      return [{ data: gradient, shape: x.shape }];
+    },
+  };
+}
+
+/** Applies the unary primitive `op` elementwise. */
+export function unary(op: UnaryOp, x: RawTensor): PrimitiveResult {
+  return applyUnary(unaryRules[op], x);
+}
+
+/** x for x > 0, slope·x otherwise (the derivative at 0 is slope, as in PyTorch). */
+export function leakyRelu(x: RawTensor, slope: number): PrimitiveResult {
+  return applyUnary({ forward: (v) => (v > 0 ? v : slope * v), derivative: (v) => (v > 0 ? 1 : slope) }, x);
+}
+
+/**
+ * Limits every element to [min, max] (either bound may be omitted). The gradient passes where
+ * min ≤ x ≤ max, bounds included, as in PyTorch.
+ */
+export function clamp(x: RawTensor, min: number, max: number): PrimitiveResult {
+  return applyUnary(
+    {
+      forward: (v) => (v < min ? min : v > max ? max : v),
+      derivative: (v) => (v >= min && v <= max ? 1 : 0),
+    },
+    x,
+  );
+}
