@@ -41,3 +41,28 @@ export { gradcheck, type GradcheckMismatch, type GradcheckOptions, type Gradchec
 export { assertFinite } from './autograd/assert-finite.js';
 export { Generator, globalGenerator, manualSeed, type GeneratorState } from './random/generator.js';
 export type { VarianceOptions } from './ops/statistics.js';
+export { Module, type LoadStateDictOptions, type LoadStateDictResult, type StateDict } from './nn/module.js';
+export { Linear, type LinearOptions } from './nn/linear.js';
+export { Conv2d, type Conv2dLayerOptions } from './nn/conv2d.js';
+export { AvgPool2d, MaxPool2d, type Pool2dLayerOptions } from './nn/pooling.js';
+export { Dropout, type DropoutOptions } from './nn/dropout.js';
+export { BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions } from './nn/normalization.js';
+export { Flatten, GELU, LeakyReLU, LogSoftmax, ReLU, SiLU, Sigmoid, Softmax, Softplus, Tanh } from './nn/activations.js';
+export { ModuleList, Sequential } from './nn/sequential.js';
+export { buildModel, type BuildModelOptions } from './nn/spec.js';
+export type {
+  ActivationSpec,
+  BatchNormSpec,
+  Conv2dSpec,
+  DropoutSpec,
+  FlattenSpec,
+  LayerNormSpec,
+  LayerSpec,
+  LeakyReluSpec,
+  LinearSpec,
+  ModelSpec,
+  Pool2dSpec,
+  SequentialSpec,
+  SoftmaxSpec,
+} from './nn/spec-types.js';
+export { init, type KaimingOptions, type Nonlinearity, type XavierOptions } from './nn/init-namespace.js';

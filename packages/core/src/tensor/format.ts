@@ -1,5 +1,6 @@
 // Prints tensor values the way PyTorch does (`tensor([[1.0000, 2.0000], ...])`), from data and shape.
-// Imports nothing: it knows nothing of the Tensor class, autograd or kernels.
+// Imports only kernels/shape: it knows nothing of the Tensor class or autograd.
+import { stridesOf } from '../kernels/shape.js';
 
 // NOTE(torch-printing): this follows torch/_tensor_str.py (PRINT_OPTS defaults: precision 4,
 // threshold 1000, edgeitems 3, linewidth 80). One format is chosen for the whole tensor from its
@@ -124,16 +125,6 @@ function validateShape(data: Float32Array, shape: readonly number[]): void {
       `formatTensor: data has ${data.length} elements but shape [${shape.join(',')}] needs ${size}; pass the matching shape`,
     );
   }
-}
-
-function stridesOf(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let stride = 1;
-  for (let axis = shape.length - 1; axis >= 0; axis--) {
-    strides[axis] = stride;
-    stride *= shape[axis]!;
-  }
-  return strides;
 }
 
 /** Indices printed along an axis of this length; -1 stands for the `...` gap. */

@@ -374,6 +374,9 @@ export class Tensor implements GraphTensor {
   expand(shape: readonly number[]): Tensor {
     const offset = shape.length - this.ndim;
     const target = shape.map((length, axis) => (length === -1 && axis >= offset ? this.shape[axis - offset]! : length));
+    if (target.some((length) => !Number.isInteger(length) || length < 0)) {
+      throw new Error(`expand: target ${formatShape(shape)} must hold non-negative integers (-1 only to keep an existing axis)`);
+    }
     const strides = stridesOf(this.shape);
     const viewStrides = target.map(() => 0);
     this.shape.forEach((length, axis) => {

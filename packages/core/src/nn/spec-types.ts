@@ -1,0 +1,76 @@
+// The JSON model spec: one plain-data description per layer type. Types only; imports nothing.
+
+export interface SequentialSpec {
+  type: 'sequential';
+  layers: LayerSpec[];
+}
+export interface LinearSpec {
+  type: 'linear';
+  in: number;
+  out: number;
+  bias?: boolean;
+}
+export interface Conv2dSpec {
+  type: 'conv2d';
+  in: number;
+  out: number;
+  /** Kernel size: one number or [height, width]. */
+  kernel: number | [number, number];
+  stride?: number | [number, number];
+  padding?: number | [number, number];
+  bias?: boolean;
+}
+export interface Pool2dSpec {
+  type: 'maxPool2d' | 'avgPool2d';
+  kernel: number | [number, number];
+  stride?: number | [number, number];
+  padding?: number | [number, number];
+}
+export interface FlattenSpec {
+  type: 'flatten';
+  startAxis?: number;
+  endAxis?: number;
+}
+export interface DropoutSpec {
+  type: 'dropout';
+  p: number;
+}
+export interface BatchNormSpec {
+  type: 'batchNorm1d' | 'batchNorm2d';
+  features: number;
+  eps?: number;
+  momentum?: number;
+}
+export interface LayerNormSpec {
+  type: 'layerNorm';
+  shape: number[];
+  eps?: number;
+}
+export interface ActivationSpec {
+  type: 'relu' | 'sigmoid' | 'tanh' | 'gelu' | 'softplus' | 'silu';
+}
+export interface LeakyReluSpec {
+  type: 'leakyRelu';
+  slope?: number;
+}
+export interface SoftmaxSpec {
+  type: 'softmax' | 'logSoftmax';
+  axis?: number;
+}
+
+/** Any layer, including a nested sequential. `buildModel` turns it into modules. */
+export type LayerSpec =
+  | SequentialSpec
+  | LinearSpec
+  | Conv2dSpec
+  | Pool2dSpec
+  | FlattenSpec
+  | DropoutSpec
+  | BatchNormSpec
+  | LayerNormSpec
+  | ActivationSpec
+  | LeakyReluSpec
+  | SoftmaxSpec;
+
+/** A whole model: any layer spec, usually a sequential. */
+export type ModelSpec = LayerSpec;
