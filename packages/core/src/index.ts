@@ -66,3 +66,66 @@ export type {
   SoftmaxSpec,
 } from './nn/spec-types.js';
 export { init, type KaimingOptions, type Nonlinearity, type XavierOptions } from './nn/init-namespace.js';
+export {
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
+  crossEntropy,
+  l1Loss,
+  mseLoss,
+  nllLoss,
+  type BinaryCrossEntropyOptions,
+  type BinaryCrossEntropyWithLogitsOptions,
+  type ClassLabels,
+  type CrossEntropyOptions,
+  type LossOptions,
+  type LossReduction,
+} from './ops/losses.js';
+export { Optimizer, type BaseHyperparameters, type OptimizerStateDict, type ParameterState } from './optim/optimizer.js';
+export { SGD, type SGDOptions } from './optim/sgd.js';
+export { Adam, AdamW, type AdamOptions } from './optim/adam.js';
+export { RMSprop, type RMSpropOptions } from './optim/rmsprop.js';
+export { clipGradNorm } from './optim/clip-grad-norm.js';
+export {
+  CosineAnnealingLR,
+  ExponentialLR,
+  LearningRateScheduler,
+  LinearWarmup,
+  OneCycleLR,
+  StepLR,
+  type CosineAnnealingLROptions,
+  type ExponentialLROptions,
+  type LinearWarmupOptions,
+  type OneCycleLROptions,
+  type ScheduledOptimizer,
+  type SchedulerStateDict,
+  type StepLROptions,
+} from './optim/schedulers.js';
+export { defaultCollate, Subset, TensorDataset, type Collated, type Dataset } from './data/dataset.js';
+export { DataLoader, type DataLoaderOptions, type DataLoaderState } from './data/data-loader.js';
+export { randomSplit } from './data/random-split.js';
+export { synthetic, type ClassificationSet, type LineOptions, type SyntheticOptions } from './data/synthetic-namespace.js';
+export {
+  IDX_IMAGES_MAGIC,
+  IDX_LABELS_MAGIC,
+  idxImagesToTensor,
+  idxLabelsToTensor,
+  mnistFromIdx,
+  parseIdx,
+  type IdxArray,
+  type IdxImageOptions,
+  type MnistFromIdxOptions,
+  type ParseIdxOptions,
+} from './data/idx.js';
+export { parseCsv, type CsvData, type ParseCsvOptions } from './data/csv.js';
+export { accuracy, confusionMatrix, formatConfusionMatrix, type ClassValues, type FormatConfusionMatrixOptions } from './metrics/classification.js';
+export { loadSafetensors, saveSafetensors, type SafetensorsContents, type SafetensorsDtype } from './io/safetensors.js';
+export {
+  CHECKPOINT_FORMAT_VERSION,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  type Checkpoint,
+  type CheckpointPart,
+  type DecodeCheckpointOptions,
+  type OptimizerCheckpoint,
+  type TrainingCheckpoint,
+} from './io/checkpoint.js';

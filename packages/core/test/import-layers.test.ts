@@ -51,6 +51,21 @@ describe('import layers', () => {
     }
   });
 
+  it('only Node-only files (`*-node.ts`, `node.ts`) import node: modules, so the main entry runs in browsers', () => {
+    for (const file of graph.keys()) {
+      const usesNode = /from\s+'node:/.test(readFileSync(file, 'utf8'));
+      if (usesNode) expect(name(file)).toMatch(/(^|\/|-)node\.ts$/);
+    }
+    const reachable = new Set<string>();
+    const walk = (file: string): void => {
+      if (reachable.has(file)) return;
+      reachable.add(file);
+      for (const target of graph.get(file) ?? []) walk(target);
+    };
+    walk(join(sourceRoot, 'index.ts'));
+    expect([...reachable].map(name).filter((file) => /(^|\/|-)node\.ts$/.test(file))).toEqual([]);
+  });
+
   it('has no runtime import cycle', () => {
     const state = new Map<string, 'visiting' | 'done'>();
     const visit = (file: string, path: string[]): void => {

@@ -26,7 +26,8 @@ export function runBackward(root: GraphTensor, seed: Float32Array): void {
       node.accumulateGrad(gradient);
       continue;
     }
-    const inputGradients = creator.backward({ data: gradient, shape: node.shape });
+    const needsGradient = creator.inputs.map((input) => input.requiresGrad);
+    const inputGradients = creator.backward({ data: gradient, shape: node.shape }, needsGradient);
     creator.inputs.forEach((input, index) => {
       const inputGradient = inputGradients[index];
       if (!input.requiresGrad || inputGradient == null) return;

@@ -151,6 +151,15 @@ describe('gradcheck of matmul and convolution', () => {
     gradcheck((a, b) => a.matmul(b), [input([2, 1, 3, 4], { seed: 49 }), input([3, 4, 2], { seed: 50 })]);
     gradcheck((a, b) => a.matmul(b), [input([3, 4], { seed: 51 }), input([2, 4, 5], { seed: 52 })]);
   });
+  it('matmul and conv2d when only one operand requires grad (the other gradient is skipped)', () => {
+    const constant = input([3, 4], { seed: 53 }).detach();
+    const weight = input([4, 2], { seed: 54 });
+    gradcheck((a, b) => a.matmul(b), [constant, weight]);
+    gradcheck((a, b) => a.matmul(b), [weight.transpose().detach(), input([4, 3], { seed: 55 })]);
+    const image = input([1, 2, 4, 4], { seed: 56 }).detach();
+    gradcheck((x, w) => conv2d(x, w, { padding: 1 }), [image, input([2, 2, 3, 3], { seed: 57 })]);
+    gradcheck((x, w) => conv2d(x, w, { padding: 1 }), [input([1, 2, 4, 4], { seed: 58 }), input([2, 2, 3, 3], { seed: 59 }).detach()]);
+  });
   it('conv2d with bias, stride and padding', () => {
     const image = input([2, 2, 5, 6], { seed: 61 });
     const weight = input([3, 2, 3, 2], { seed: 62 });

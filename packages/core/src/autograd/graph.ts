@@ -12,8 +12,10 @@ export interface RawTensor {
  * A primitive's backward rule: given the gradient of the loss with respect to the primitive's
  * output, returns the gradient for each input — shaped like the output where the forward pass
  * broadcast that input (the engine sums it back), or `null` where the input gets none.
+ * `needsGradient[i]` is false when input i does not require grad: a rule may skip that work
+ * (matmul skips the input gradient of a first layer, for instance).
  */
-export type BackwardRule = (gradOutput: RawTensor) => ReadonlyArray<RawTensor | null>;
+export type BackwardRule = (gradOutput: RawTensor, needsGradient: readonly boolean[]) => ReadonlyArray<RawTensor | null>;
 
 /** The record a primitive leaves on its output: which op, applied to which inputs, how to go back. */
 export interface Creator {

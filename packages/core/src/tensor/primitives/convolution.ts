@@ -28,9 +28,9 @@ export function conv2d(x: RawTensor, weight: RawTensor, g: Conv2dGeometry): Prim
   }
   return {
     output: { data: out, shape: outputShape(g, outChannels) },
-    backward: ({ data: gradient }) => {
-      const gradientX = new Float32Array(x.data.length);
-      const gradientWeight = new Float32Array(weight.data.length);
+    backward: ({ data: gradient }, [needsX, needsWeight]) => {
+      const gradientX = needsX ? new Float32Array(x.data.length) : null;
+      const gradientWeight = needsWeight ? new Float32Array(weight.data.length) : null;
       const weightTransposed = new Float32Array(patch * outChannels);
       transposeInto(weight.data, weightTransposed, outChannels, patch);
       const columnsTransposed = new Float32Array(positions * patch);
@@ -38,18 +38,22 @@ export function conv2d(x: RawTensor, weight: RawTensor, g: Conv2dGeometry): Prim
       const gradientColumns = new Float32Array(patch * positions);
       for (let n = 0; n < g.batch; n++) {
         const offset = n * outChannels * positions;
-        // dWeight += dOut_n [O × L] · columns_nᵀ [L × patch]
-        im2col(x.data, g, n, columns);
-        transposeInto(columns, columnsTransposed, patch, positions);
-        matmulInto(gradient, columnsTransposed, weightPart, outChannels, positions, patch, offset, 0, 0);
-        addInto(gradientWeight, weightPart);
-        // dx_n = col2im(weightᵀ [patch × O] · dOut_n [O × L])
-        matmulInto(weightTransposed, gradient, gradientColumns, patch, outChannels, positions, 0, offset, 0);
-        col2im(gradientColumns, g, n, gradientX);
+        if (gradientWeight !== null) {
+          // dWeight += dOut_n [O × L] · columns_nᵀ [L × patch]
+          im2col(x.data, g, n, columns);
+          transposeInto(columns, columnsTransposed, patch, positions);
+          matmulInto(gradient, columnsTransposed, weightPart, outChannels, positions, patch, offset, 0, 0);
+          addInto(gradientWeight, weightPart);
+        }
+        if (gradientX !== null) {
+          // dx_n = col2im(weightᵀ [patch × O] · dOut_n [O × L]); a first layer's input needs none.
+          matmulInto(weightTransposed, gradient, gradientColumns, patch, outChannels, positions, 0, offset, 0);
+          col2im(gradientColumns, g, n, gradientX);
+        }
       }
       return [
-        { data: gradientX, shape: x.shape },
-        { data: gradientWeight, shape: weight.shape },
+        gradientX && { data: gradientX, shape: x.shape },
+        gradientWeight && { data: gradientWeight, shape: weight.shape },
       ];
     },
   };

@@ -38,22 +38,29 @@ export function matmul(a: RawTensor, b: RawTensor): PrimitiveResult {
   for (let i = 0; i < batches; i++) matmulInto(a.data, b.data, out, m, k, n, offsetsA[i], offsetsB[i], i * m * n);
   return {
     output: { data: out, shape: [...batch, m, n] },
-    backward: ({ data: g }) => {
+    backward: ({ data: g }, [needsA, needsB]) => {
       // dA = G·Bᵀ and dB = Aᵀ·G per batch, in the broadcast batch shape (the engine sums back).
-      const gradientA = new Float32Array(batches * m * k);
-      const gradientB = new Float32Array(batches * k * n);
-      const transposedB = new Float32Array(n * k);
-      const transposedA = new Float32Array(k * m);
-      for (let i = 0; i < batches; i++) {
-        transposeInto(b.data, transposedB, k, n, offsetsB[i]);
-        matmulInto(g, transposedB, gradientA, m, n, k, i * m * n, 0, i * m * k);
-        transposeInto(a.data, transposedA, m, k, offsetsA[i]);
-        matmulInto(transposedA, g, gradientB, k, m, n, 0, i * m * n, i * k * n);
+      let gradientA: RawTensor | null = null;
+      let gradientB: RawTensor | null = null;
+      if (needsA) {
+        const data = new Float32Array(batches * m * k);
+        const transposedB = new Float32Array(n * k);
+        for (let i = 0; i < batches; i++) {
+          transposeInto(b.data, transposedB, k, n, offsetsB[i]);
+          matmulInto(g, transposedB, data, m, n, k, i * m * n, 0, i * m * k);
+        }
+        gradientA = { data, shape: [...batch, m, k] };
       }
-      return [
-        { data: gradientA, shape: [...batch, m, k] },
-        { data: gradientB, shape: [...batch, k, n] },
-      ];
+      if (needsB) {
+        const data = new Float32Array(batches * k * n);
+        const transposedA = new Float32Array(k * m);
+        for (let i = 0; i < batches; i++) {
+          transposeInto(a.data, transposedA, m, k, offsetsA[i]);
+          matmulInto(transposedA, g, data, k, m, n, 0, i * m * n, i * k * n);
+        }
+        gradientB = { data, shape: [...batch, k, n] };
+      }
+      return [gradientA, gradientB];
     },
   };
 }

@@ -1,0 +1,56 @@
+// randomSplit: disjoint, complete, seeded; counts and fractions; errors that say how to fix the lengths.
+import { describe, expect, it } from 'vitest';
+import { Generator } from '../random/generator.js';
+import { arange } from '../tensor/create.js';
+import { TensorDataset, type Subset } from './dataset.js';
+import { randomSplit, splitCounts } from './random-split.js';
+
+const data = new TensorDataset(arange(100));
+const members = (subset: Subset<unknown>) => Array.from(subset.indices);
+
+describe('randomSplit', () => {
+  it('partitions the dataset: disjoint and complete', () => {
+    const parts = randomSplit(data, [60, 30, 10], 0);
+    expect(parts.map((part) => part.length)).toEqual([60, 30, 10]);
+    const all = parts.flatMap(members);
+    expect(new Set(all).size).toBe(100);
+    expect([...all].sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+  });
+
+  it('is deterministic per seed and differs between seeds', () => {
+    const a = randomSplit(data, [0.8, 0.2], 5).map(members);
+    expect(randomSplit(data, [0.8, 0.2], 5).map(members)).toEqual(a);
+    expect(randomSplit(data, [0.8, 0.2], new Generator(5)).map(members)).toEqual(a);
+    expect(randomSplit(data, [0.8, 0.2], 6).map(members)).not.toEqual(a);
+    expect(a[0]).not.toEqual(Array.from({ length: 80 }, (_, i) => i)); // shuffled
+  });
+
+  it('advances a generator it is given, so consecutive splits differ', () => {
+    const generator = new Generator(1);
+    const first = randomSplit(data, [50, 50], generator).map(members);
+    expect(randomSplit(data, [50, 50], generator).map(members)).not.toEqual(first);
+  });
+
+  it('returns views whose samples are those of the dataset', () => {
+    const [train] = randomSplit(data, [0.5, 0.5], 2);
+    const [value] = train!.get(3);
+    expect(value.item()).toBe(train!.indices[3]);
+  });
+
+  it('turns fractions into counts, dealing the remainder in order like PyTorch', () => {
+    expect(splitCounts([0.8, 0.2], 10_000)).toEqual([8000, 2000]);
+    expect(splitCounts([0.33, 0.33, 0.34], 10)).toEqual([4, 3, 3]);
+    expect(splitCounts([0.5, 0.5], 5)).toEqual([3, 2]);
+    expect(splitCounts([1, 0], 1)).toEqual([1, 0]); // counts, since they sum to the length
+    expect(splitCounts([0.25, 0.25, 0.25, 0.25], 3)).toEqual([1, 1, 1, 0]);
+  });
+
+  it('says how to fix lengths that do not fit', () => {
+    expect(() => randomSplit(data, [60, 30])).toThrow(
+      'randomSplit: lengths [60, 30] sum to 90, but the dataset has 100 samples; give integer counts that sum to 100 or fractions that sum to 1',
+    );
+    expect(() => randomSplit(data, [0.5, 0.4])).toThrow('sum to 0.9');
+    expect(() => randomSplit(data, [-10, 110])).toThrow('must be non-negative finite numbers');
+    expect(() => randomSplit(data, [])).toThrow('lengths is empty');
+  });
+});

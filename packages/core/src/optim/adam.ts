@@ -1,0 +1,140 @@
+// Adam and AdamW (decoupled weight decay), with optional AMSGrad — torch.optim.Adam / AdamW.
+// Imports the Optimizer base and the Tensor type; plain loops, no graph.
+import type { Tensor } from '../tensor/tensor.js';
+import { checkFlag, checkHyperparameter, Optimizer, stateBuffer, withDefaults, type BaseHyperparameters } from './optimizer.js';
+
+/** Hyperparameters of `Adam` and `AdamW` (PyTorch's, camelCased). */
+export interface AdamOptions extends BaseHyperparameters {
+  /** Learning rate γ. Default 1e-3. */
+  lr: number;
+  /** Decay rates (β₁, β₂) of the first and second moment estimates. Default [0.9, 0.999]. */
+  betas: [number, number];
+  /** ε added to the denominator. Default 1e-8. */
+  eps: number;
+  /** λ: an L2 penalty added to the gradient (Adam, default 0), or decoupled decay (AdamW, default 1e-2). */
+  weightDecay: number;
+  /** Use the maximum of past second moments (AMSGrad, Reddi et al., 2018). Default false. */
+  amsgrad: boolean;
+}
+
+interface Variant {
+  name: string;
+  decoupled: boolean;
+  defaults: AdamOptions;
+}
+
+/** The update shared by Adam and AdamW; they differ only in where weight decay enters. */
+abstract class AdamFamily extends Optimizer<AdamOptions> {
+  readonly #decoupled: boolean;
+
+  constructor(params: Iterable<Tensor>, options: Partial<AdamOptions>, variant: Variant) {
+    super(params, withDefaults(variant.defaults, options), variant.name);
+    this.#decoupled = variant.decoupled;
+  }
+
+  protected validate(options: AdamOptions): void {
+    const name = this.name;
+    checkHyperparameter(name, 'learning rate', options.lr, (lr) => lr >= 0, '≥ 0');
+    checkHyperparameter(name, 'epsilon value', options.eps, (eps) => eps >= 0, '≥ 0');
+    if (!Array.isArray(options.betas) || options.betas.length !== 2) {
+      throw new Error(`${name}: betas must be a pair [beta1, beta2], e.g. [0.9, 0.999]; got ${JSON.stringify(options.betas)}`);
+    }
+    options.betas.forEach((beta, index) => {
+      checkHyperparameter(name, `beta parameter at index ${index}`, beta, (b) => b >= 0 && b < 1, '0 ≤ beta < 1');
+    });
+    checkHyperparameter(name, 'weight decay', options.weightDecay, (decay) => decay >= 0, '≥ 0');
+    checkFlag(name, 'amsgrad', options.amsgrad);
+  }
+
+  protected stateKeys(options: AdamOptions): string[] {
+    return options.amsgrad ? ['step', 'expAvg', 'expAvgSq', 'maxExpAvgSq'] : ['step', 'expAvg', 'expAvgSq'];
+  }
+
+  step(): void {
+    const { lr, betas, eps, weightDecay, amsgrad } = this.hyperparameters;
+    const [beta1, beta2] = betas;
+    const decoupled = this.#decoupled;
+    this.forEachGradient((values, gradient, state, param) => {
+      const step = ((state.step as number | undefined) ?? 0) + 1;
+      state.step = step;
+      const expAvg = stateBuffer(state, 'expAvg', param);
+      const expAvgSq = stateBuffer(state, 'expAvgSq', param);
+      const maxExpAvgSq = amsgrad ? stateBuffer(state, 'maxExpAvgSq', param) : null;
+      const stepSize = lr / (1 - beta1 ** step);
+      const correction2Sqrt = Math.sqrt(1 - beta2 ** step);
+      const decay = decoupled ? 1 - lr * weightDecay : 1;
+      for (let i = 0; i < values.length; i++) {
+        let g = gradient[i]!;
+        if (decoupled) values[i] = values[i]! * decay;
+        else g += weightDecay * values[i]!;
+        expAvg[i] = beta1 * expAvg[i]! + (1 - beta1) * g;
+        expAvgSq[i] = beta2 * expAvgSq[i]! + (1 - beta2) * g * g;
+        let secondMoment = expAvgSq[i]!;
+        if (maxExpAvgSq !== null) {
+          maxExpAvgSq[i] = Math.max(maxExpAvgSq[i]!, secondMoment);
+          secondMoment = maxExpAvgSq[i]!;
+        }
+        values[i] = values[i]! - (stepSize * expAvg[i]!) / (Math.sqrt(secondMoment) / correction2Sqrt + eps);
+      }
+    });
+  }
+}
+
+/**
+ * Adam (Kingma & Ba, 2015), PyTorch's rule. For each parameter θ with gradient g, at step t:
+ *
+ * ```
+ * g ← g + λ·θ                                   (weightDecay λ, an L2 penalty)
+ * m ← β₁·m + (1 − β₁)·g                          v ← β₂·v + (1 − β₂)·g²
+ * v̂ ← max(v̂, v) with amsgrad, else v̂ ← v
+ * θ ← θ − γ/(1 − β₁ᵗ) · m / (√v̂ / √(1 − β₂ᵗ) + ε)
+ * ```
+ *
+ * State per parameter: `step`, `expAvg` (m), `expAvgSq` (v), and `maxExpAvgSq` with amsgrad.
+ *
+ * @example
+ * ```ts
+ * const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
+ * optimizer.zeroGrad();
+ * crossEntropy(model.forward(x), labels).backward();
+ * optimizer.step();
+ * ```
+ */
+export class Adam extends AdamFamily {
+  constructor(params: Iterable<Tensor>, options: Partial<AdamOptions> = {}) {
+    super(params, options, {
+      name: 'Adam',
+      decoupled: false,
+      defaults: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false },
+    });
+  }
+}
+
+/**
+ * AdamW (Loshchilov & Hutter, 2019): Adam with weight decay decoupled from the gradient, PyTorch's
+ * rule. At step t:
+ *
+ * ```
+ * θ ← θ·(1 − γ·λ)                                (weightDecay λ, default 1e-2)
+ * m ← β₁·m + (1 − β₁)·g                          v ← β₂·v + (1 − β₂)·g²
+ * v̂ ← max(v̂, v) with amsgrad, else v̂ ← v
+ * θ ← θ − γ/(1 − β₁ᵗ) · m / (√v̂ / √(1 − β₂ᵗ) + ε)
+ * ```
+ *
+ * @example
+ * ```ts
+ * const optimizer = new AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.01 });
+ * optimizer.zeroGrad();
+ * crossEntropy(model.forward(x), labels).backward();
+ * optimizer.step();
+ * ```
+ */
+export class AdamW extends AdamFamily {
+  constructor(params: Iterable<Tensor>, options: Partial<AdamOptions> = {}) {
+    super(params, options, {
+      name: 'AdamW',
+      decoupled: true,
+      defaults: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false },
+    });
+  }
+}

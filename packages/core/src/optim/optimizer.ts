@@ -1,0 +1,251 @@
+// Optimizer: the base of SGD, Adam, AdamW and RMSprop — parameters, lazy per-parameter state, state dicts.
+// Imports the Tensor class and kernels/shape only; never nn/ (a model hands over `model.parameters()`).
+import { formatShape, shapesEqual } from '../kernels/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+
+/** The hyperparameters every optimizer has; subclasses add their own (numbers, booleans, number pairs). */
+export interface BaseHyperparameters {
+  /** Learning rate. */
+  lr: number;
+}
+
+/** One parameter's optimizer state: moment buffers (tensors of the parameter's shape) and counters. */
+export type ParameterState = Record<string, Tensor | number>;
+
+/**
+ * An optimizer's state in PyTorch's layout: `state[i]` belongs to the i-th parameter of the list
+ * the optimizer was built over (absent until its first update), and `paramGroups` holds the
+ * hyperparameters with the indices of the parameters they apply to.
+ */
+export interface OptimizerStateDict<H extends BaseHyperparameters = BaseHyperparameters> {
+  state: Record<number, ParameterState>;
+  paramGroups: Array<H & { params: number[] }>;
+}
+
+/**
+ * The base class of optimizers. It holds the parameters in the order given (that order is the
+ * layout of `stateDict()`), one group of hyperparameters, and per-parameter state created on a
+ * parameter's first update. Subclasses implement `step()` as plain loops over `Float32Array`s that
+ * write into `param.data` in place (it may be a view of a shared buffer; it is never replaced).
+ *
+ * @example
+ * ```ts
+ * const optimizer = new SGD(model.parameters(), { lr: 0.1 });
+ * optimizer.zeroGrad();
+ * crossEntropy(model.forward(x), labels).backward();
+ * optimizer.step();
+ * ```
+ */
+export abstract class Optimizer<H extends BaseHyperparameters = BaseHyperparameters> {
+  /** The parameters, in the order given; index i in `stateDict()` is `params[i]`. */
+  readonly params: readonly Tensor[];
+  /** Name used in error messages (`'SGD'`, `'Adam'`, …). */
+  readonly name: string;
+  #hyperparameters: H;
+  #state: Array<ParameterState | undefined>;
+
+  constructor(params: Iterable<Tensor>, defaults: H, name: string) {
+    this.name = name;
+    if (params === null || typeof params !== 'object' || typeof (params as Iterable<Tensor>)[Symbol.iterator] !== 'function') {
+      throw new Error(`${name}: params must be an iterable of tensors; pass model.parameters()`);
+    }
+    const list = [...params];
+    if (list.length === 0) throw new Error(`${name}: got an empty parameter list; pass model.parameters() of a model that has some`);
+    list.forEach((param, index) => {
+      if (!(param instanceof Tensor)) {
+        throw new Error(`${name}: parameter ${index} is not a Tensor; pass model.parameters() (an array of tensors)`);
+      }
+      if (param.creator !== null) {
+        throw new Error(`${name}: parameter ${index} ${formatShape(param.shape)} is not a leaf tensor; optimize x.detach() with requiresGrad = true`);
+      }
+      const first = list.indexOf(param);
+      if (first !== index) throw new Error(`${name}: parameter ${index} is the same tensor as parameter ${first}; pass each parameter once`);
+    });
+    this.params = Object.freeze(list);
+    this.validate(defaults);
+    this.#hyperparameters = copyHyperparameters(defaults);
+    this.#state = new Array<ParameterState | undefined>(list.length);
+  }
+
+  /** Updates every parameter that has a gradient; parameters whose `grad` is `null` are skipped. */
+  abstract step(): void;
+
+  /** Throws an actionable error when a hyperparameter is out of range. */
+  protected abstract validate(hyperparameters: H): void;
+
+  /** The state entries a parameter has under `hyperparameters` once it has been updated. */
+  protected abstract stateKeys(hyperparameters: H): string[];
+
+  /** Forgets all gradients (sets each parameter's `grad` to `null`), before the next backward pass. */
+  zeroGrad(): void {
+    for (const param of this.params) param.grad = null;
+  }
+
+  /** The current hyperparameters (a copy). */
+  get hyperparameters(): Readonly<H> {
+    return copyHyperparameters(this.#hyperparameters);
+  }
+
+  /** Changes some hyperparameters, validated as in the constructor. */
+  setHyperparameters(changes: Partial<H>): void {
+    const next = { ...this.#hyperparameters, ...changes };
+    this.validate(next);
+    this.#hyperparameters = copyHyperparameters(next);
+  }
+
+  /** The learning rate; learning-rate schedulers set it before each step. */
+  get learningRate(): number {
+    return this.#hyperparameters.lr;
+  }
+
+  set learningRate(value: number) {
+    this.setHyperparameters({ lr: value } as Partial<H>);
+  }
+
+  /**
+   * A snapshot of the optimizer: per-parameter state (tensors copied) and the hyperparameters, in
+   * PyTorch's layout. Save it with the weights; `loadStateDict` resumes exactly where it stopped.
+   */
+  stateDict(): OptimizerStateDict<H> {
+    const state: Record<number, ParameterState> = {};
+    this.#state.forEach((entry, index) => {
+      if (entry !== undefined) state[index] = copyState(entry);
+    });
+    const group = { ...copyHyperparameters(this.#hyperparameters), params: this.params.map((_, index) => index) };
+    return { state, paramGroups: [group] };
+  }
+
+  /**
+   * Restores a `stateDict()` of an optimizer of the same kind built over parameters of the same
+   * shapes, in the same order. Everything is checked before anything changes; values are copied.
+   */
+  loadStateDict(stateDict: OptimizerStateDict<H>): void {
+    const prefix = `${this.name}.loadStateDict:`;
+    const { state, paramGroups } = stateDict ?? {};
+    if (!Array.isArray(paramGroups) || typeof state !== 'object' || state === null) {
+      throw new Error(`${prefix} expected { state, paramGroups } as returned by stateDict()`);
+    }
+    if (paramGroups.length !== 1) {
+      throw new Error(`${prefix} the state has ${paramGroups.length} parameter groups; Backprop optimizers hold exactly one`);
+    }
+    const { params: indices, ...saved } = paramGroups[0]!;
+    const count = this.params.length;
+    if (!Array.isArray(indices) || indices.length !== count) {
+      throw new Error(
+        `${prefix} the state holds ${Array.isArray(indices) ? indices.length : 'no'} parameters, this optimizer ${count}; build the optimizer over the same parameters, in the same order (model.parameters())`,
+      );
+    }
+    const known = Object.keys(this.#hyperparameters);
+    for (const key of known) {
+      if (!(key in saved)) throw new Error(`${prefix} the parameter group lacks '${key}'; was the state saved by another kind of optimizer?`);
+    }
+    for (const key of Object.keys(saved)) {
+      if (!known.includes(key)) throw new Error(`${prefix} unknown hyperparameter '${key}' (expected ${known.join(', ')})`);
+    }
+    const hyperparameters = { ...this.#hyperparameters, ...(saved as unknown as H) };
+    this.validate(hyperparameters);
+    const expected = this.stateKeys(hyperparameters);
+    const restored = new Array<ParameterState | undefined>(count);
+    for (const [key, entry] of Object.entries(state)) {
+      const index = Number(key);
+      if (!Number.isInteger(index) || index < 0 || index >= count) {
+        throw new Error(`${prefix} state for parameter ${key}, but this optimizer has parameters 0..${count - 1}; build it over the same parameters`);
+      }
+      restored[index] = this.#checkedState(prefix, index, entry, expected);
+    }
+    this.#hyperparameters = copyHyperparameters(hyperparameters);
+    this.#state = restored;
+  }
+
+  #checkedState(prefix: string, index: number, entry: ParameterState, expected: string[]): ParameterState {
+    const shape = this.params[index]!.shape;
+    for (const key of Object.keys(entry)) {
+      if (!expected.includes(key)) {
+        throw new Error(`${prefix} state of parameter ${index} has an unknown entry '${key}' (expected ${expected.join(', ')})`);
+      }
+    }
+    for (const key of expected) {
+      const value = entry[key];
+      if (value === undefined) throw new Error(`${prefix} state of parameter ${index} lacks '${key}' (expected ${expected.join(', ')})`);
+      if (value instanceof Tensor) {
+        if (!shapesEqual(value.shape, shape)) {
+          throw new Error(
+            `${prefix} state '${key}' of parameter ${index} has shape ${formatShape(value.shape)} but the parameter has shape ${formatShape(shape)}; build the optimizer over the same parameters, in the same order`,
+          );
+        }
+      } else if (typeof value !== 'number' || !Number.isFinite(value)) {
+        throw new Error(`${prefix} state '${key}' of parameter ${index} must be a Tensor or a finite number, got ${String(value)}`);
+      }
+    }
+    return copyState(entry);
+  }
+
+  /**
+   * Calls `update` for each parameter with a gradient, with its values, its gradient and its
+   * state (created empty on first use), in parameter order.
+   */
+  protected forEachGradient(update: (values: Float32Array, gradient: Float32Array, state: ParameterState, param: Tensor) => void): void {
+    this.params.forEach((param, index) => {
+      const grad = param.grad;
+      if (grad === null) return;
+      if (grad.size !== param.size) {
+        throw new Error(`${this.name}.step: parameter ${index} ${formatShape(param.shape)} has a gradient of shape ${formatShape(grad.shape)}`);
+      }
+      const state = (this.#state[index] ??= {});
+      update(param.data, grad.data, state, param);
+    });
+  }
+}
+
+/**
+ * The buffer `state[key]` (a tensor of the parameter's shape), created on first use with zeros or
+ * a copy of `initial`.
+ */
+export function stateBuffer(state: ParameterState, key: string, param: Tensor, initial?: Float32Array): Float32Array {
+  const existing = state[key];
+  if (existing instanceof Tensor) return existing.data;
+  const buffer = initial === undefined ? new Float32Array(param.size) : initial.slice();
+  state[key] = new Tensor(buffer, param.shape);
+  return buffer;
+}
+
+/**
+ * Throws `Adam: invalid epsilon value: -1 (expected ≥ 0)` unless `valid`; numbers must be finite.
+ * Shared by the optimizers' option checks.
+ */
+export function checkHyperparameter(op: string, what: string, value: unknown, valid: (value: number) => boolean, expected: string): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || !valid(value)) {
+    throw new Error(`${op}: invalid ${what}: ${String(value)} (expected ${expected})`);
+  }
+}
+
+/** Throws unless `value` is a boolean (hyperparameters may come from a loaded state dict). */
+export function checkFlag(op: string, what: string, value: unknown): void {
+  if (typeof value !== 'boolean') throw new Error(`${op}: ${what} must be true or false, got ${String(value)}`);
+}
+
+function copyHyperparameters<H extends object>(hyperparameters: H): H {
+  const copy = { ...hyperparameters };
+  for (const key of Object.keys(copy) as Array<keyof H>) {
+    const value = copy[key];
+    if (Array.isArray(value)) copy[key] = [...value] as H[keyof H];
+  }
+  return copy;
+}
+
+function copyState(entry: ParameterState): ParameterState {
+  const copy: ParameterState = {};
+  for (const [key, value] of Object.entries(entry)) {
+    copy[key] = value instanceof Tensor ? new Tensor(value.data.slice(), value.shape) : value;
+  }
+  return copy;
+}
+
+/** `defaults` overridden by the options that are given (an explicit `undefined` keeps the default). */
+export function withDefaults<H extends object>(defaults: H, options: Partial<H>): H {
+  const merged = { ...defaults };
+  for (const [key, value] of Object.entries(options) as Array<[keyof H, H[keyof H] | undefined]>) {
+    if (value !== undefined) merged[key] = value;
+  }
+  return merged;
+}

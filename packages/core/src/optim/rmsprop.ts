@@ -1,0 +1,89 @@
+// RMSprop (Hinton's lecture 6e), optionally centered and with momentum — torch.optim.RMSprop.
+// Imports the Optimizer base and the Tensor type; plain loops, no graph.
+import type { Tensor } from '../tensor/tensor.js';
+import { checkFlag, checkHyperparameter, Optimizer, stateBuffer, withDefaults, type BaseHyperparameters } from './optimizer.js';
+
+/** Hyperparameters of `RMSprop` (PyTorch's, camelCased). */
+export interface RMSpropOptions extends BaseHyperparameters {
+  /** Learning rate γ. Default 1e-2. */
+  lr: number;
+  /** Smoothing constant α of the running averages. Default 0.99. */
+  alpha: number;
+  /** ε added to the denominator. Default 1e-8. */
+  eps: number;
+  /** L2 penalty λ, added to the gradient. Default 0. */
+  weightDecay: number;
+  /** Momentum factor μ. Default 0. */
+  momentum: number;
+  /** Divide by an estimate of the gradient's variance instead of its second moment. Default false. */
+  centered: boolean;
+}
+
+/**
+ * RMSprop, PyTorch's rule. For each parameter θ with gradient g (running averages start at 0):
+ *
+ * ```
+ * g ← g + λ·θ                                   (weightDecay λ)
+ * v ← α·v + (1 − α)·g²                           (alpha α)
+ * centered:  ḡ ← α·ḡ + (1 − α)·g,   d ← √(v − ḡ²) + ε;   otherwise  d ← √v + ε
+ * momentum μ > 0:  b ← μ·b + g/d,  θ ← θ − γ·b;   otherwise  θ ← θ − γ·g/d
+ * ```
+ *
+ * State per parameter: `step`, `squareAvg` (v), `momentumBuffer` (b, with momentum) and
+ * `gradAvg` (ḡ, when centered).
+ *
+ * @example
+ * ```ts
+ * const optimizer = new RMSprop(model.parameters(), { lr: 1e-2, centered: true });
+ * optimizer.zeroGrad();
+ * mseLoss(model.forward(x), y).backward();
+ * optimizer.step();
+ * ```
+ */
+export class RMSprop extends Optimizer<RMSpropOptions> {
+  constructor(params: Iterable<Tensor>, options: Partial<RMSpropOptions> = {}) {
+    super(params, withDefaults({ lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false }, options), 'RMSprop');
+  }
+
+  protected validate(options: RMSpropOptions): void {
+    checkHyperparameter('RMSprop', 'learning rate', options.lr, (lr) => lr >= 0, '≥ 0');
+    checkHyperparameter('RMSprop', 'epsilon value', options.eps, (eps) => eps >= 0, '≥ 0');
+    checkHyperparameter('RMSprop', 'alpha value', options.alpha, (alpha) => alpha >= 0 && alpha <= 1, '0 ≤ alpha ≤ 1');
+    checkHyperparameter('RMSprop', 'momentum value', options.momentum, (momentum) => momentum >= 0, '≥ 0');
+    checkHyperparameter('RMSprop', 'weight decay', options.weightDecay, (decay) => decay >= 0, '≥ 0');
+    checkFlag('RMSprop', 'centered', options.centered);
+  }
+
+  protected stateKeys(options: RMSpropOptions): string[] {
+    const keys = ['step', 'squareAvg'];
+    if (options.momentum > 0) keys.push('momentumBuffer');
+    if (options.centered) keys.push('gradAvg');
+    return keys;
+  }
+
+  step(): void {
+    const { lr, alpha, eps, weightDecay, momentum, centered } = this.hyperparameters;
+    this.forEachGradient((values, gradient, state, param) => {
+      state.step = ((state.step as number | undefined) ?? 0) + 1;
+      const squareAvg = stateBuffer(state, 'squareAvg', param);
+      const momentumBuffer = momentum > 0 ? stateBuffer(state, 'momentumBuffer', param) : null;
+      const gradAvg = centered ? stateBuffer(state, 'gradAvg', param) : null;
+      for (let i = 0; i < values.length; i++) {
+        const g = gradient[i]! + weightDecay * values[i]!;
+        squareAvg[i] = alpha * squareAvg[i]! + (1 - alpha) * g * g;
+        let variance = squareAvg[i]!;
+        if (gradAvg !== null) {
+          gradAvg[i] = alpha * gradAvg[i]! + (1 - alpha) * g;
+          variance -= gradAvg[i]! * gradAvg[i]!;
+        }
+        const denominator = Math.sqrt(variance) + eps;
+        if (momentumBuffer !== null) {
+          momentumBuffer[i] = momentum * momentumBuffer[i]! + g / denominator;
+          values[i] = values[i]! - lr * momentumBuffer[i]!;
+        } else {
+          values[i] = values[i]! - (lr * g) / denominator;
+        }
+      }
+    });
+  }
+}

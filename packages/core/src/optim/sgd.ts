@@ -1,0 +1,78 @@
+// SGD: stochastic gradient descent with optional (Nesterov) momentum and weight decay — torch.optim.SGD.
+// Imports the Optimizer base and the Tensor type; plain loops, no graph.
+import type { Tensor } from '../tensor/tensor.js';
+import { checkFlag, checkHyperparameter, Optimizer, stateBuffer, withDefaults, type BaseHyperparameters } from './optimizer.js';
+
+/** Hyperparameters of `SGD` (PyTorch's, camelCased). */
+export interface SGDOptions extends BaseHyperparameters {
+  /** Learning rate γ. Default 1e-3 (PyTorch's). */
+  lr: number;
+  /** Momentum factor μ. Default 0 (plain SGD). */
+  momentum: number;
+  /** Dampening τ of the momentum. Default 0. */
+  dampening: number;
+  /** Use Nesterov momentum. Default false; needs momentum > 0 and dampening 0. */
+  nesterov: boolean;
+  /** L2 penalty λ, added to the gradient. Default 0. */
+  weightDecay: number;
+}
+
+/**
+ * Stochastic gradient descent, PyTorch's rule. For each parameter θ with gradient g, at step t:
+ *
+ * ```
+ * g ← g + λ·θ                                   (weightDecay λ)
+ * b ← g                    at the first step,    (momentum μ ≠ 0)
+ * b ← μ·b + (1 − τ)·g      afterwards            (dampening τ)
+ * g ← g + μ·b  if nesterov,  else  g ← b
+ * θ ← θ − γ·g                                   (lr γ)
+ * ```
+ *
+ * State per parameter: `momentumBuffer` (only with momentum).
+ *
+ * @example
+ * ```ts
+ * const optimizer = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+ * optimizer.zeroGrad();
+ * mseLoss(model.forward(x), y).backward();
+ * optimizer.step();
+ * ```
+ */
+export class SGD extends Optimizer<SGDOptions> {
+  constructor(params: Iterable<Tensor>, options: Partial<SGDOptions> = {}) {
+    super(params, withDefaults({ lr: 1e-3, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 }, options), 'SGD');
+  }
+
+  protected validate(options: SGDOptions): void {
+    checkHyperparameter('SGD', 'learning rate', options.lr, (lr) => lr >= 0, '≥ 0');
+    checkHyperparameter('SGD', 'momentum value', options.momentum, (momentum) => momentum >= 0, '≥ 0');
+    checkHyperparameter('SGD', 'dampening', options.dampening, () => true, 'a finite number');
+    checkHyperparameter('SGD', 'weight decay', options.weightDecay, (decay) => decay >= 0, '≥ 0');
+    checkFlag('SGD', 'nesterov', options.nesterov);
+    if (options.nesterov && (options.momentum <= 0 || options.dampening !== 0)) {
+      throw new Error(
+        `SGD: Nesterov momentum requires a momentum and zero dampening (got momentum ${options.momentum}, dampening ${options.dampening})`,
+      );
+    }
+  }
+
+  protected stateKeys(options: SGDOptions): string[] {
+    return options.momentum !== 0 ? ['momentumBuffer'] : [];
+  }
+
+  step(): void {
+    const { lr, momentum, dampening, nesterov, weightDecay } = this.hyperparameters;
+    this.forEachGradient((values, gradient, state, param) => {
+      const first = state.momentumBuffer === undefined;
+      const buffer = momentum !== 0 ? stateBuffer(state, 'momentumBuffer', param) : null;
+      for (let i = 0; i < values.length; i++) {
+        let direction = gradient[i]! + weightDecay * values[i]!;
+        if (buffer !== null) {
+          buffer[i] = first ? direction : momentum * buffer[i]! + (1 - dampening) * direction;
+          direction = nesterov ? direction + momentum * buffer[i]! : buffer[i]!;
+        }
+        values[i] = values[i]! - lr * direction;
+      }
+    });
+  }
+}
