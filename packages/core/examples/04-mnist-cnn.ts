@@ -1,11 +1,13 @@
-// Example 4 — a LeNet-style CNN on the embedded MNIST digits in one process.
-// Target: ≥ 97.5% on Backprop's fixed 2,000-digit test split. Run: pnpm exec tsx examples/04-mnist-cnn.ts
-import { Adam, Conv2d, crossEntropy, DataLoader, Flatten, Linear, manualSeed, MaxPool2d, ReLU, Sequential } from '@backprop/core';
+// Example 4 — a LeNet-style CNN on the embedded MNIST digits in one process, Adam with a cosine
+// schedule, digits shifted by up to a pixel. Target: ≥ 97.5% on Backprop's fixed 2,000-digit
+// test split. Run: pnpm exec tsx examples/04-mnist-cnn.ts
+import { Adam, Conv2d, CosineAnnealingLR, crossEntropy, DataLoader, Flatten, Generator, Linear, manualSeed, MaxPool2d, ReLU, Sequential } from '@backprop/core';
 import { isMain } from './is-main.js';
-import { loadMnistDatasets, testAccuracy } from './mnist-data.js';
+import { loadMnistDatasets, randomShift, testAccuracy } from './mnist-data.js';
 
-export function run({ epochs = 8, limit = Infinity, log = console.log } = {}) {
+export function run({ epochs = 10, limit = Infinity, log = console.log } = {}) {
   manualSeed(0);
+  const augment = new Generator(5);
   const { train, test } = loadMnistDatasets(limit);
   const model = new Sequential(
     new Conv2d(1, 6, 5, { padding: 2 }), new ReLU(), new MaxPool2d(2), //  [N, 6, 14, 14]
@@ -13,20 +15,21 @@ export function run({ epochs = 8, limit = Infinity, log = console.log } = {}) {
     new Flatten(), new Linear(400, 120), new ReLU(), new Linear(120, 84), new ReLU(), new Linear(84, 10),
   );
   const optimizer = new Adam(model.parameters(), { lr: 2e-3 });
+  const loader = new DataLoader(train, { batchSize: 32, shuffle: true, seed: 1 });
+  const schedule = new CosineAnnealingLR(optimizer, { tMax: epochs * loader.length });
   const started = performance.now();
   for (let epoch = 1; epoch <= epochs; epoch++) {
     let total = 0;
-    let batches = 0;
-    for (const [images, labels] of new DataLoader(train, { batchSize: 32, shuffle: true, seed: 1, epoch })) {
-      const loss = crossEntropy(model.forward(images), labels);
+    for (const [images, labels] of loader) {
+      const loss = crossEntropy(model.forward(randomShift(images, augment, 1)), labels);
       optimizer.zeroGrad();
       loss.backward();
       optimizer.step();
+      schedule.step();
       total += loss.item();
-      batches++;
     }
     const seconds = (performance.now() - started) / 1000;
-    log(`epoch ${epoch}  loss ${(total / batches).toFixed(4)}  test accuracy ${(100 * testAccuracy(model, test)).toFixed(2)}%  (${seconds.toFixed(1)} s)`);
+    log(`epoch ${epoch}  loss ${(total / loader.length).toFixed(4)}  test accuracy ${(100 * testAccuracy(model, test)).toFixed(2)}%  (${seconds.toFixed(1)} s)`);
   }
   return { accuracy: testAccuracy(model, test) };
 }

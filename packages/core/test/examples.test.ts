@@ -26,7 +26,7 @@ describe('examples', () => {
   }, 60_000);
 
   it('04 trains the CNN above chance on a small slice', () => {
-    const { accuracy } = mnistCnn({ epochs: 1, limit: 300, log: quiet });
-    expect(accuracy).toBeGreaterThan(0.2);
+    const { accuracy } = mnistCnn({ epochs: 1, limit: 1000, log: quiet });
+    expect(accuracy).toBeGreaterThan(0.4);
   }, 60_000);
 });

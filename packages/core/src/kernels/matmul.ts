@@ -16,18 +16,22 @@
 //   result is rounded to float32 once per KC terms; within a block the sum is float64.
 // Packing costs O(m·k + k·n) per block against O(m·k·n) arithmetic: a few percent from 128³ up.
 
-// NOTE(constant-scratch): the packing buffers are fixed-size module-level `const`s and the
-// micro-kernel reads them directly, not through parameters. V8 then folds their address and
-// length into the machine code, dropping a map check and three field loads per buffer per k step
-// (measured on Node 20: ~1.3× faster). A growable buffer would be a `let` and lose this, which is
-// why the block sizes, not the matrix sizes, bound the scratch memory (~0.9 MiB in all).
+// NOTE(scratch-array): the packed panels live in one plain JS array of doubles, not a Float64Array.
+// V8 stores it unboxed (PACKED_DOUBLE_ELEMENTS), so a load is the same 8-byte read plus an index
+// check. The reason is detached ArrayBuffers: once anything in the process has detached one
+// (postMessage or structuredClone with a transfer list, WebAssembly memory growth, even tsx loading
+// a CommonJS package), V8 adds a "was this buffer detached?" test to every typed-array load it
+// would otherwise trust. Measured kernel rates on Node 20 (GFLOP/s, fresh process / after a
+// detach): module-level Float64Arrays 5.7 / 4.0, one plain array 4.9 / 4.8. A single array for
+// both panels means one map check per k step instead of two. It is a fixed-size module-level
+// scratch (~0.9 MiB) because the block sizes, not the matrix sizes, bound it.
 
 // NOTE(no-deopt): every call runs the same operations whatever the shape; only trip counts differ.
 // Edge panels are padded by repeating the last row or column (the padded results are computed and
 // dropped), and the block is stored through one clipped loop. An `if (edge)` path instead would
 // first run after V8 had optimized for whole blocks and deoptimize the kernel; on Node 20 such a
 // deopt racing an on-stack replacement compile sometimes left the kernel unoptimized for the
-// rest of the process (measured: 256³ at 0.4 GFLOP/s instead of 4–5, in about 1 run of 20).
+// rest of the process (measured: 256³ at 0.4 GFLOP/s instead of 4–5, in a few percent of runs).
 
 const MR = 2; // rows of the register block (microKernel is written out for 2×3)
 const NR = 3; // columns of the register block
@@ -35,10 +39,11 @@ const KC = 256; // depth of one packed block
 const MC = 64; // rows of A packed at once (a multiple of MR)
 const NC = 384; // columns of B packed at once (a multiple of NR)
 
-const packedA = new Float64Array(MC * KC);
-const packedB = new Float64Array(KC * NC);
+/** Packed A block in [0, B_START), packed B block in [B_START, B_START + KC·NC); see NOTE(scratch-array). */
+const B_START = MC * KC;
+const packed = doubleArray(B_START + KC * NC);
 /** The finished register block, on its way to `out` (clipped where it overhangs the edge). */
-const block = new Float64Array(MR * NR);
+const block = doubleArray(MR * NR);
 
 /**
  * out[m×n] = a[m×k] @ b[k×n], all row-major, contiguous Float32Array. Overwrites out.
@@ -130,27 +135,27 @@ export function transposeInto(
 }
 
 /**
- * Copies b[depth×cols] (row stride `stride`) into packedB as depth×NR micro-panels, row by row.
+ * Copies b[depth×cols] (row stride `stride`) into the packed B block as depth×NR micro-panels.
  * A last, narrower panel repeats its last column into the missing ones (see NOTE(no-deopt)).
  */
 function packB(b: Float32Array, start: number, stride: number, depth: number, cols: number): void {
-  let t = 0;
+  let t = B_START;
   for (let j = 0; j < cols; j += NR) {
     const col1 = Math.min(j + 1, cols - 1);
     const col2 = Math.min(j + 2, cols - 1);
     for (let p = 0; p < depth; p++) {
       const row = start + p * stride;
-      packedB[t] = b[row + j];
-      packedB[t + 1] = b[row + col1];
-      packedB[t + 2] = b[row + col2];
+      packed[t] = b[row + j];
+      packed[t + 1] = b[row + col1];
+      packed[t + 2] = b[row + col2];
       t += NR;
     }
   }
 }
 
 /**
- * Copies a[rows×depth] (row stride `stride`) into packedA as MR×depth micro-panels, column by
- * column. A last panel with one row repeats it as the second (see NOTE(no-deopt)).
+ * Copies a[rows×depth] (row stride `stride`) into the packed A block as MR×depth micro-panels.
+ * A last panel with one row repeats it as the second (see NOTE(no-deopt)).
  */
 function packA(a: Float32Array, start: number, stride: number, rows: number, depth: number): void {
   let t = 0;
@@ -158,16 +163,17 @@ function packA(a: Float32Array, start: number, stride: number, rows: number, dep
     const top = start + i * stride;
     const second = top + (i + 1 < rows ? stride : 0);
     for (let p = 0; p < depth; p++) {
-      packedA[t] = a[top + p];
-      packedA[t + 1] = a[second + p];
+      packed[t] = a[top + p];
+      packed[t + 1] = a[second + p];
       t += MR;
     }
   }
 }
 
 /**
- * Adds (MR×depth micro-panel of packedA at aStart) @ (depth×NR micro-panel of packedB at bStart)
- * onto out at outStart (row stride `stride`), writing only the top-left rows×cols of the block.
+ * Adds (MR×depth A micro-panel at aStart) @ (depth×NR B micro-panel at bStart), both offsets
+ * within their packed blocks, onto out at outStart (row stride `stride`), writing only the
+ * top-left rows×cols of the register block.
  */
 function microKernel(
   aStart: number,
@@ -179,22 +185,22 @@ function microKernel(
   rows: number,
   cols: number,
 ): void {
-  // NOTE(index-ranges): these clamps never change a value (callers stay inside the buffers), but
-  // they tell V8 that every index below is a small non-negative integer, so it drops the int32
-  // overflow check on each index computation. Deriving the indices from `p`, rather than bumping
-  // two cursors, keeps them in that known range. Together ~1.25× on this loop.
-  const aBase = Math.min(aStart | 0, packedA.length);
-  const bBase = Math.min(bStart | 0, packedB.length);
+  // NOTE(index-ranges): these clamps never change a value (callers stay inside the blocks), but
+  // they tell V8 that every index below stays far inside the int32 range, so it drops the overflow
+  // check on each index computation. Deriving the indices from `p`, rather than bumping two
+  // cursors, keeps them in that known range. Together ~1.1–1.25× on this loop.
+  const aBase = Math.min(aStart | 0, B_START);
+  const bBase = B_START + Math.min(bStart | 0, KC * NC);
   const steps = Math.min(depth | 0, KC);
   let c00 = 0, c01 = 0, c02 = 0;
   let c10 = 0, c11 = 0, c12 = 0;
   for (let p = 0; p < steps; p++) {
     const ai = aBase + 2 * p;
     const bi = bBase + 3 * p;
-    const b0 = packedB[bi], b1 = packedB[bi + 1], b2 = packedB[bi + 2];
-    const a0 = packedA[ai];
+    const b0 = packed[bi], b1 = packed[bi + 1], b2 = packed[bi + 2];
+    const a0 = packed[ai];
     c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2;
-    const a1 = packedA[ai + 1];
+    const a1 = packed[ai + 1];
     c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2;
   }
   block[0] = c00; block[1] = c01; block[2] = c02;
@@ -202,6 +208,11 @@ function microKernel(
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) out[outStart + r * stride + c] += block[r * NR + c];
   }
+}
+
+/** A plain array that V8 keeps as unboxed doubles: filled with NaN (a double), never with 0 (a small int). */
+function doubleArray(length: number): number[] {
+  return Array.from({ length }, () => Number.NaN);
 }
 
 function requireSize(op: string, name: string, value: number): void {
