@@ -1,7 +1,8 @@
 // The engine: accumulation, shared subgraphs, noGrad, detach, deep graphs and its errors.
 import { describe, expect, it } from 'vitest';
 import { expectClose } from '../../test/helpers.js';
-import { noGrad, ones, Tensor, tensor } from '../index.js';
+import fc from 'fast-check';
+import { Generator, gradcheck, noGrad, ones, Tensor, tensor } from '../index.js';
 
 describe('backward', () => {
   it('computes the gradient of a small expression (hand-derived)', () => {
@@ -21,6 +22,43 @@ describe('backward', () => {
     const b = x.exp();
     a.add(b).add(a).sum().backward();
     expectClose(x.grad!, [4 + Math.E, 4 + Math.exp(2), 4 + Math.exp(3)], 1e-6);
+  });
+
+  it('never adds into a gradient buffer that a backward rule handed to several nodes', () => {
+    // add passes its output gradient to both inputs and reshape passes it through: the engine must
+    // copy before summing a second contribution (a bug once gave x.grad = 4 here).
+    const x = tensor([1], { requiresGrad: true });
+    const y = tensor([1], { requiresGrad: true });
+    const k = x.add(y).add(y);
+    k.reshape([1]).add(k).backward();
+    expect(x.grad!.item()).toBe(2);
+    expect(y.grad!.item()).toBe(4);
+    const a = tensor([0.3, -0.7], { requiresGrad: true });
+    const b = tensor([1.1, 0.4], { requiresGrad: true });
+    gradcheck((p, q) => p.add(q).add(q).square(), [a, b]);
+  });
+
+  it('agrees with finite differences on random graphs of shared subexpressions (property)', () => {
+    type Step = { op: 'add' | 'mul' | 'sub' | 'reshape'; left: number; right: number };
+    const stepArbitrary = fc.record({ op: fc.constantFrom('add', 'mul', 'sub', 'reshape'), left: fc.nat(), right: fc.nat() });
+    fc.assert(
+      fc.property(fc.array(stepArbitrary, { minLength: 1, maxLength: 8 }), fc.nat(), (steps: Step[], seed) => {
+        const build = (x: Tensor, y: Tensor): Tensor => {
+          const nodes = [x, y];
+          for (const { op, left, right } of steps) {
+            const l = nodes[left % nodes.length]!;
+            const r = nodes[right % nodes.length]!;
+            nodes.push(op === 'reshape' ? l.reshape([3]) : l[op](r));
+          }
+          // Every node feeds the output, so shared nodes receive several contributions.
+          return nodes.reduce((sum, node) => sum.add(node.mul(0.5))).tanh();
+        };
+        const generator = new Generator(seed);
+        const leaf = () => new Tensor(Float32Array.from({ length: 3 }, () => generator.uniform(-0.5, 0.5)), [3], true);
+        return gradcheck(build, [leaf(), leaf()], { raiseOnFailure: false }).passed;
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('accumulates across backward calls until the gradient is cleared', () => {

@@ -13,9 +13,11 @@ import type { GraphTensor, RawTensor } from './graph.js';
 export function runBackward(root: GraphTensor, seed: Float32Array): void {
   const order = topologicalOrder(root);
   const gradients = new Map<GraphTensor, Float32Array>([[root, seed]]);
-  // Buffers the engine allocated itself and may therefore add into; a backward rule may return
-  // views of its inputs (such as the output gradient), which must never be written.
-  const owned = new Set<Float32Array>();
+  // NOTE(ownership): nodes whose pending gradient is a buffer the engine allocated for that node
+  // alone, and may therefore add into. Backward rules may hand one buffer to several inputs (add
+  // passes the output gradient to both, reshape passes it through), so ownership belongs to the
+  // node, never to the buffer: a shared buffer is copied before it is added to.
+  const owned = new Set<GraphTensor>();
   for (let position = order.length - 1; position >= 0; position--) {
     const node = order[position]!;
     const gradient = gradients.get(node);
@@ -35,12 +37,12 @@ export function runBackward(root: GraphTensor, seed: Float32Array): void {
       const existing = gradients.get(input);
       if (existing === undefined) {
         gradients.set(input, reduced);
-      } else if (owned.has(existing)) {
+      } else if (owned.has(input)) {
         addInto(existing, reduced);
       } else {
         const sum = existing.slice();
         addInto(sum, reduced);
-        owned.add(sum);
+        owned.add(input);
         gradients.set(input, sum);
       }
     });

@@ -25,7 +25,7 @@ describe('Module', () => {
       'layers.5.weight[5]',
       'layers.5.bias[5]',
     ]);
-    expect(model.namedBuffers().map(([name]) => name)).toEqual(['layers.5.running_mean', 'layers.5.running_var']);
+    expect(model.namedBuffers().map(([name]) => name)).toEqual(['layers.5.running_mean', 'layers.5.running_var', 'layers.5.num_batches_tracked']);
     expect(model.parameters().every((p) => p.requiresGrad)).toBe(true);
   });
 

@@ -14,6 +14,7 @@ describe('BatchNorm', () => {
     // running = 0.5·initial + 0.5·batch; the variance is the unbiased one: [4, 100].
     expect(norm.runningMean.toArray()).toEqual([1.5, 10]);
     expect(norm.runningVar.toArray()).toEqual([2.5, 50.5]);
+    expect(norm.numBatchesTracked.item()).toBe(1);
     norm.eval();
     const evaluated = norm.forward(tensor([[1.5, 10]]));
     expect(evaluated.toArray()).toEqual([[0, 0]]);

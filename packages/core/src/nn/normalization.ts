@@ -24,6 +24,7 @@ abstract class BatchNorm extends Module {
   readonly bias: Tensor;
   readonly runningMean: Tensor;
   readonly runningVar: Tensor;
+  readonly numBatchesTracked: Tensor;
   readonly eps: number;
   readonly momentum: number;
   protected abstract readonly type: BatchNormSpec['type'];
@@ -40,6 +41,8 @@ abstract class BatchNorm extends Module {
     this.bias = this.registerParameter('bias', zeros([numFeatures]));
     this.runningMean = this.registerBuffer('running_mean', zeros([numFeatures]));
     this.runningVar = this.registerBuffer('running_var', ones([numFeatures]));
+    // Kept for PyTorch: its BatchNorm state dict has this key (int64 there, float32 here).
+    this.numBatchesTracked = this.registerBuffer('num_batches_tracked', zeros([]));
   }
 
   forward(input: Tensor): Tensor {
@@ -58,6 +61,7 @@ abstract class BatchNorm extends Module {
       const count = input.size / this.numFeatures;
       if (count < 2) throw new Error(`${this.type}: training needs more than one value per channel, got input ${formatShape(input.shape)}`);
       noGrad(() => {
+        this.numBatchesTracked.data[0]!++;
         const m = this.momentum;
         const unbiased = count / (count - 1);
         for (let c = 0; c < this.numFeatures; c++) {

@@ -18,6 +18,11 @@ describe('tensor()', () => {
     source[0] = 9;
     expect(t.toArray()).toEqual([1, 2]);
   });
+  it('reshapes nested values to an explicit shape, which they must fill', () => {
+    expect(tensor([[1, 2], [3, 4]], [4]).toArray()).toEqual([1, 2, 3, 4]);
+    expect(tensor(5, [1]).shape).toEqual([1]);
+    expect(() => tensor([[1, 2], [3, 4]], [2])).toThrow('tensor: 4 values do not fill shape [2] (2 needed)');
+  });
   it('rejects ragged arrays and shapes that do not fit', () => {
     expect(() => tensor([[1, 2], [3]])).toThrow('tensor: ragged nested array: values[1] has length 1, expected length 2');
     expect(() => tensor([1, 2, 3], [2, 2])).toThrow('tensor: 3 values do not fill shape [2,2] (4 needed)');

@@ -59,13 +59,11 @@ function flattenNested(values: NestedArray): { shape: number[]; flat: number[] }
 export function tensor(values: TensorData, shapeOrOptions?: readonly number[] | TensorOptions, options: TensorOptions = {}): Tensor {
   const shape = Array.isArray(shapeOrOptions) ? (shapeOrOptions as readonly number[]) : undefined;
   const { requiresGrad = false } = shape === undefined && shapeOrOptions !== undefined ? (shapeOrOptions as TensorOptions) : options;
-  if (typeof values === 'number' || (Array.isArray(values) && shape === undefined)) {
-    const nested = flattenNested(values as NestedArray);
-    if (shape !== undefined) checkShape('tensor', shape);
-    return new Tensor(Float32Array.from(nested.flat), nested.shape, requiresGrad);
-  }
-  const flat = values as ArrayLike<number>;
-  const target = shape ?? [flat.length];
+  // Numbers and nested arrays give their own shape; a flat typed array is one row. An explicit
+  // shape then reshapes the values, which must fill it exactly.
+  const nested = typeof values === 'number' || Array.isArray(values) ? flattenNested(values as NestedArray) : undefined;
+  const flat: ArrayLike<number> = nested?.flat ?? (values as ArrayLike<number>);
+  const target = shape ?? nested?.shape ?? [flat.length];
   checkShape('tensor', target);
   if (sizeOf(target) !== flat.length) {
     throw new Error(`tensor: ${flat.length} values do not fill shape ${formatShape(target)} (${sizeOf(target)} needed)`);

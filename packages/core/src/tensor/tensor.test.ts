@@ -42,6 +42,12 @@ describe('elementwise operations broadcast like NumPy', () => {
     expect(x.lt(2).toArray()).toEqual([1, 0, 0]);
     expect(x.le(2).toArray()).toEqual([1, 1, 0]);
   });
+  it('keeps NaN through relu, leakyRelu, clamp and max (a diverging run must show it)', () => {
+    expect(tensor([NaN, -1, 2]).relu().data[0]).toBeNaN();
+    expect(tensor([NaN]).leakyRelu().item()).toBeNaN();
+    expect(tensor([NaN]).clamp(0, 1).item()).toBeNaN();
+    expect(tensor([1, NaN]).max().item()).toBeNaN();
+  });
   it('selects with where, and NaN/Infinity are ordinary values', () => {
     expect(where(tensor([1, 0, 1]), tensor([1, 2, 3]), -1).toArray()).toEqual([1, -1, 3]);
     expect(tensor([0]).log().item()).toBe(-Infinity);
@@ -58,6 +64,8 @@ describe('reductions', () => {
     expect(x.sum(1, true).shape).toEqual([2, 1, 4]);
     expect(() => x.sum(3)).toThrow('sum: axis 3 is out of range for a 3-D tensor (expected an integer in [-3, 2])');
     expect(() => x.sum([1, -2])).toThrow('sum: axis list [1,-2] repeats an axis');
+    expect(() => tensor([]).reshape([3, 0]).max(1)).toThrow('max: cannot reduce axis 1 of length 0 in [3,0]: an empty axis has no max');
+    expect(tensor([]).reshape([3, 0]).sum(1).toArray()).toEqual([0, 0, 0]);
   });
   it('max, min, mean, var, std, logsumexp', () => {
     expect(x.max(-1).toArray()).toEqual([[3, 7, 11], [15, 19, 23]]);

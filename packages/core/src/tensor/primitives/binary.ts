@@ -55,22 +55,19 @@ export function binary(op: BinaryOp, a: RawTensor, b: RawTensor): PrimitiveResul
   const out = mapBinary(a.data, a.shape, b.data, b.shape, shape, rule.forward);
   return {
     output: { data: out, shape },
-    backward: (gradOutput) => {
+    backward: (gradOutput, [needsA, needsB]) => {
       // add passes the gradient through unchanged: no per-element work.
       if (op === 'add') return [gradOutput, gradOutput];
       const g = gradOutput.data;
       const x = expandData(a, shape);
       const y = expandData(b, shape);
-      const gradientA = new Float32Array(g.length);
-      const gradientB = new Float32Array(g.length);
-      for (let i = 0; i < g.length; i++) {
-        gradientA[i] = rule.gradientA(g[i]!, x[i]!, y[i]!, out[i]!);
-        gradientB[i] = rule.gradientB(g[i]!, x[i]!, y[i]!, out[i]!);
-      }
-      return [
-        { data: gradientA, shape },
-        { data: gradientB, shape },
-      ];
+      const partial = (part: PartialRule): RawTensor => {
+        const gradient = new Float32Array(g.length);
+        for (let i = 0; i < g.length; i++) gradient[i] = part(g[i]!, x[i]!, y[i]!, out[i]!);
+        return { data: gradient, shape };
+      };
+      // Only the sides that require grad are computed (a constant operand needs none).
+      return [needsA ? partial(rule.gradientA) : null, needsB ? partial(rule.gradientB) : null];
     },
   };
 }

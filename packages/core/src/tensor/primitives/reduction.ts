@@ -2,7 +2,7 @@
 // composites in ops/. Imports kernels and graph types only.
 import type { PrimitiveResult, RawTensor } from '../../autograd/graph.js';
 import { keptShape, reduce } from '../../kernels/reduce.js';
-import type { Shape } from '../../kernels/shape.js';
+import { formatShape, type Shape } from '../../kernels/shape.js';
 import { expandData } from './binary.js';
 
 /** The output shape: the kept shape, or without the reduced axes unless `keepdims`. */
@@ -25,6 +25,10 @@ export function sum(x: RawTensor, axes: readonly number[], keepdims: boolean): P
  * attain the extreme (like `torch.amax`), so it sums to the output's gradient whatever the ties.
  */
 export function extreme(kind: 'max' | 'min', x: RawTensor, axes: readonly number[], keepdims: boolean): PrimitiveResult {
+  const empty = axes.find((axis) => x.shape[axis] === 0);
+  if (empty !== undefined) {
+    throw new Error(`${kind}: cannot reduce axis ${empty} of length 0 in ${formatShape(x.shape)}: an empty axis has no ${kind}`);
+  }
   const kept = keptShape(x.shape, axes);
   const out = reduce(x.data, x.shape, axes, kind);
   return {

@@ -58,8 +58,8 @@ const unaryRules = {
   sqrt: { forward: Math.sqrt, derivative: (_x, out) => 0.5 / out },
   // abs'(0) = 0, as in PyTorch.
   abs: { forward: Math.abs, derivative: (x) => Math.sign(x) },
-  // relu'(0) = 0, as in PyTorch.
-  relu: { forward: (x) => (x > 0 ? x : 0), derivative: (x) => (x > 0 ? 1 : 0) },
+  // relu'(0) = 0, as in PyTorch; NaN stays NaN (a diverging run must not look healthy).
+  relu: { forward: (x) => (x > 0 || Number.isNaN(x) ? x : 0), derivative: (x) => (x > 0 ? 1 : 0) },
   sigmoid: { forward: sigmoid, derivative: (_x, out) => out * (1 - out) },
   tanh: { forward: Math.tanh, derivative: (_x, out) => 1 - out * out },
   softplus: { forward: softplus, derivative: (x) => sigmoid(x) },
