@@ -24,7 +24,7 @@ const KEYS = {
 
 /** Optimizer state in PyTorch's `state_dict()` shape: per-parameter state by parameter index, plus param groups. */
 export interface OptimizerCheckpoint {
-  /** Per parameter index (its position in `namedParameters()`): tensors such as `exp_avg`, numbers such as `step`. */
+  /** Per parameter index (its position in `namedParameters()`): tensors such as `expAvg`, numbers such as `step`. */
   state: Record<number, Record<string, Tensor | number>>;
   /** Hyperparameters per group (`lr`, `betas`, `params` indices, ...): any JSON-serialisable objects. */
   paramGroups: object[];
@@ -70,7 +70,7 @@ export interface DecodeCheckpointOptions {
  * ```ts
  * const bytes = encodeCheckpoint({
  *   model: model.stateDict(),
- *   optimizer: optimizer.stateDict(), // { state: { 0: { step: 10, exp_avg, ... } }, paramGroups }
+ *   optimizer: optimizer.stateDict(), // { state: { 0: { step: 10, expAvg, ... } }, paramGroups }
  *   spec: model.toSpec(),
  *   training: { step: 10, epoch: 1, rng: generator.getState(), hyperparameters: { batchSize: 64 } },
  * });

@@ -1,6 +1,6 @@
 // Data-movement kernels: strided views (permute, slice, expand, pad), concat, gather and
 // index-select, each with its adjoint scatter. Imports only kernels/shape.
-import { sizeOf, type Shape } from './shape.js';
+import { broadcastStrides, shapesEqual, sizeOf, type Shape } from './shape.js';
 
 /**
  * A strided window into a flat array: element `index` of a view of shape `shape` lives at
@@ -70,6 +70,15 @@ export function writeView(
       for (let j = 0, t = start; j < inner; j++, t += step) target[t] = values[position + j]!;
     }
   });
+}
+
+/**
+ * `data` of `shape` read as an array of the broadcast shape `target` (NumPy rules, checked by
+ * the caller). Returns `data` itself, not a copy, when the shapes are already equal.
+ */
+export function broadcastTo(data: Float32Array, shape: Shape, target: Shape): Float32Array {
+  if (shapesEqual(shape, target)) return data;
+  return readView(data, target, { offset: 0, strides: broadcastStrides(shape, target) });
 }
 
 /** Sizes of the blocks before, along and after `axis`: a tensor is [outer, length, inner]. */

@@ -5,7 +5,7 @@ import { zeros } from '../tensor/create.js';
 import { conv2d, type Size2d } from '../tensor/functional.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { kaimingUniform, uniform } from './init.js';
-import { Module } from './module.js';
+import { checkPositiveInteger, Module } from './module.js';
 import type { Conv2dSpec } from './spec-types.js';
 
 /** Options of `Conv2d`. */
@@ -45,14 +45,17 @@ export class Conv2d extends Module {
     options: Conv2dLayerOptions = {},
   ) {
     super();
+    checkPositiveInteger('Conv2d', 'inChannels', inChannels);
+    checkPositiveInteger('Conv2d', 'outChannels', outChannels);
     const { bias = true, generator } = options;
     this.kernelSize = toPair(kernelSize);
+    this.kernelSize.forEach((length) => checkPositiveInteger('Conv2d', 'kernelSize', length));
     this.stride = toPair(options.stride ?? 1);
     this.padding = toPair(options.padding ?? 0);
     const shape = [outChannels, inChannels, ...this.kernelSize];
     this.weight = this.registerParameter('weight', kaimingUniform(zeros(shape), { a: Math.sqrt(5), generator }));
     const fanIn = inChannels * this.kernelSize[0] * this.kernelSize[1];
-    const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+    const bound = 1 / Math.sqrt(fanIn);
     this.bias = bias ? this.registerParameter('bias', uniform(zeros([outChannels]), -bound, bound, generator)) : null;
   }
 

@@ -4,7 +4,7 @@ import type { Generator } from '../random/generator.js';
 import { zeros } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { kaimingUniform, uniform } from './init.js';
-import { Module } from './module.js';
+import { checkPositiveInteger, Module } from './module.js';
 import type { LinearSpec } from './spec-types.js';
 
 /** Options of `Linear`. */
@@ -34,9 +34,11 @@ export class Linear extends Module {
     options: LinearOptions = {},
   ) {
     super();
+    checkPositiveInteger('Linear', 'inFeatures', inFeatures);
+    checkPositiveInteger('Linear', 'outFeatures', outFeatures);
     const { bias = true, generator } = options;
     this.weight = this.registerParameter('weight', kaimingUniform(zeros([outFeatures, inFeatures]), { a: Math.sqrt(5), generator }));
-    const bound = inFeatures > 0 ? 1 / Math.sqrt(inFeatures) : 0;
+    const bound = 1 / Math.sqrt(inFeatures);
     this.bias = bias ? this.registerParameter('bias', uniform(zeros([outFeatures]), -bound, bound, generator)) : null;
   }
 

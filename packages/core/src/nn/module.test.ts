@@ -82,6 +82,11 @@ describe('layers', () => {
     expect(small.forward(tensor([[1, 1]])).toArray()).toEqual([[13, 27]]);
   });
 
+  it('Linear and Conv2d name a bad size', () => {
+    expect(() => new Linear(0, 3)).toThrow('Linear: inFeatures must be a positive integer, got 0');
+    expect(() => new Conv2d(1, 2, [3, 0])).toThrow('Conv2d: kernelSize must be a positive integer, got 0');
+  });
+
   it('the same generator seed gives the same initial weights', () => {
     expect(mlp(7).parameters()[0]!.toArray()).toEqual(mlp(7).parameters()[0]!.toArray());
     expect(mlp(7).parameters()[0]!.toArray()).not.toEqual(mlp(8).parameters()[0]!.toArray());

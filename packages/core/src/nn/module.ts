@@ -4,6 +4,11 @@ import { formatShape, shapesEqual } from '../kernels/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { LayerSpec } from './spec-types.js';
 
+/** Throws `Linear: outFeatures must be a positive integer, got 0` unless `value` is one. */
+export function checkPositiveInteger(layer: string, name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${layer}: ${name} must be a positive integer, got ${value}`);
+}
+
 /** A module's tensors by dotted PyTorch-style name (`layers.0.weight`). */
 export type StateDict = Record<string, Tensor>;
 

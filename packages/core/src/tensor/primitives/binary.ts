@@ -2,8 +2,8 @@
 // rules, and the non-differentiable comparisons. Imports kernels and autograd/graph types only.
 import type { PrimitiveResult, RawTensor } from '../../autograd/graph.js';
 import { mapBinary, type BinaryFunction } from '../../kernels/elementwise.js';
-import { readView } from '../../kernels/layout.js';
-import { broadcastShapes, broadcastStrides, shapesEqual, type Shape } from '../../kernels/shape.js';
+import { broadcastTo } from '../../kernels/layout.js';
+import { broadcastShapes } from '../../kernels/shape.js';
 
 /** Gradient of the output with respect to one input at one element. */
 type PartialRule = (gradient: number, x: number, y: number, out: number) => number;
@@ -42,12 +42,6 @@ const binaryRules = {
 
 export type BinaryOp = keyof typeof binaryRules;
 
-/** `a` read as an array of the broadcast shape `shape` (no copy when already that shape). */
-export function expandData(a: RawTensor, shape: Shape): Float32Array {
-  if (shapesEqual(a.shape, shape)) return a.data;
-  return readView(a.data, shape, { offset: 0, strides: broadcastStrides(a.shape, shape) });
-}
-
 /** Applies binary primitive `op` with NumPy broadcasting. */
 export function binary(op: BinaryOp, a: RawTensor, b: RawTensor): PrimitiveResult {
   const rule: BinaryRule = binaryRules[op];
@@ -59,8 +53,8 @@ export function binary(op: BinaryOp, a: RawTensor, b: RawTensor): PrimitiveResul
       // add passes the gradient through unchanged: no per-element work.
       if (op === 'add') return [gradOutput, gradOutput];
       const g = gradOutput.data;
-      const x = expandData(a, shape);
-      const y = expandData(b, shape);
+      const x = broadcastTo(a.data, a.shape, shape);
+      const y = broadcastTo(b.data, b.shape, shape);
       const partial = (part: PartialRule): RawTensor => {
         const gradient = new Float32Array(g.length);
         for (let i = 0; i < g.length; i++) gradient[i] = part(g[i]!, x[i]!, y[i]!, out[i]!);
@@ -95,9 +89,9 @@ export function compare(op: ComparisonOp, a: RawTensor, b: RawTensor): RawTensor
  */
 export function where(condition: RawTensor, a: RawTensor, b: RawTensor): PrimitiveResult {
   const shape = broadcastShapes('where', broadcastShapes('where', condition.shape, a.shape), b.shape);
-  const mask = expandData(condition, shape);
-  const x = expandData(a, shape);
-  const y = expandData(b, shape);
+  const mask = broadcastTo(condition.data, condition.shape, shape);
+  const x = broadcastTo(a.data, a.shape, shape);
+  const y = broadcastTo(b.data, b.shape, shape);
   const out = new Float32Array(mask.length);
   for (let i = 0; i < out.length; i++) out[i] = mask[i] !== 0 ? x[i]! : y[i]!;
   return {

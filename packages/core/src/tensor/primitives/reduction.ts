@@ -1,9 +1,9 @@
 // Reduction primitives: sum, max and min over any set of axes. Mean, var, std and logsumexp are
 // composites in ops/. Imports kernels and graph types only.
 import type { PrimitiveResult, RawTensor } from '../../autograd/graph.js';
+import { broadcastTo } from '../../kernels/layout.js';
 import { keptShape, reduce } from '../../kernels/reduce.js';
 import { formatShape, type Shape } from '../../kernels/shape.js';
-import { expandData } from './binary.js';
 
 /** The output shape: the kept shape, or without the reduced axes unless `keepdims`. */
 function reducedShape(shape: Shape, axes: readonly number[], keepdims: boolean): number[] {
@@ -16,7 +16,7 @@ export function sum(x: RawTensor, axes: readonly number[], keepdims: boolean): P
   return {
     output: { data: reduce(x.data, x.shape, axes, 'sum'), shape: reducedShape(x.shape, axes, keepdims) },
     // Every input element contributed once: it gets the gradient of its output element.
-    backward: ({ data: g }) => [{ data: expandData({ data: g, shape: kept }, x.shape), shape: x.shape }],
+    backward: ({ data: g }) => [{ data: broadcastTo(g, kept, x.shape), shape: x.shape }],
   };
 }
 
@@ -34,11 +34,11 @@ export function extreme(kind: 'max' | 'min', x: RawTensor, axes: readonly number
   return {
     output: { data: out, shape: reducedShape(x.shape, axes, keepdims) },
     backward: ({ data: g }) => {
-      const extremes = expandData({ data: out, shape: kept }, x.shape);
+      const extremes = broadcastTo(out, kept, x.shape);
       const mask = new Float32Array(x.data.length);
       for (let i = 0; i < mask.length; i++) mask[i] = x.data[i] === extremes[i] ? 1 : 0;
-      const counts = expandData({ data: reduce(mask, x.shape, axes, 'sum'), shape: kept }, x.shape);
-      const gradients = expandData({ data: g, shape: kept }, x.shape);
+      const counts = broadcastTo(reduce(mask, x.shape, axes, 'sum'), kept, x.shape);
+      const gradients = broadcastTo(g, kept, x.shape);
       const gradient = new Float32Array(mask.length);
       for (let i = 0; i < gradient.length; i++) {
         if (mask[i] !== 0) gradient[i] = gradients[i]! / counts[i]!;
