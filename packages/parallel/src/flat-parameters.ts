@@ -1,0 +1,67 @@
+// Flat parameter layout: every parameter of a module as one range of a single Float32Array (the
+// wire layout of parameter and gradient buffers), and binding a module's parameters to it.
+// Shared by the main thread and the workers: must not import node:* modules.
+import { Tensor, type Module } from '@backprop/core';
+
+/** One parameter's place in the flat buffer. */
+export interface ParameterSlot {
+  name: string;
+  shape: readonly number[];
+  offset: number;
+  size: number;
+}
+
+/** Where each parameter lives in the flat buffer, in `namedParameters()` order. */
+export interface ParameterLayout {
+  slots: ParameterSlot[];
+  /** Total number of float32 values. */
+  size: number;
+}
+
+/** The layout of `module`'s parameters, in `namedParameters()` order (deterministic for a spec). */
+export function parameterLayout(module: Module): ParameterLayout {
+  let offset = 0;
+  const slots = module.namedParameters().map(([name, parameter]) => {
+    const slot = { name, shape: parameter.shape, offset, size: parameter.size };
+    offset += parameter.size;
+    return slot;
+  });
+  return { slots, size: offset };
+}
+
+/**
+ * Makes each parameter tensor of `module` use a view of `flat` as its `data` (zero-copy: whatever
+ * writes `flat` — another thread, an optimizer — changes the module's weights, and back). With
+ * `copyValues`, the module's current values are copied into `flat` first (the main thread does this
+ * once, so the initial weights come from the model's own seeded initialisation).
+ *
+ * NOTE(rebind): `@backprop/core` has no API to give a parameter new storage: `Tensor.data` is
+ * `readonly` to users, and modules keep the Tensor objects themselves (`Linear.weight`). The Tensor
+ * object stays the same — only its storage is swapped — so every reference to it (the module, an
+ * optimizer built afterwards) sees the shared memory. This is done right after `buildModel`, before
+ * any view (`detach`, `reshape`) of a parameter exists, and checked: if core ever makes `data`
+ * non-writable, this throws instead of silently training a private copy. The alternative — copy
+ * shared → replica before every step — costs one parameter copy per worker per step.
+ */
+export function bindParameters(module: Module, flat: Float32Array, options: { copyValues: boolean }): ParameterLayout {
+  const layout = parameterLayout(module);
+  if (flat.length !== layout.size) {
+    throw new Error(`bindParameters: the flat buffer holds ${flat.length} values but the model has ${layout.size} parameters`);
+  }
+  const parameters = module.parameters();
+  layout.slots.forEach((slot, index) => {
+    const parameter = parameters[index]!;
+    const view = flat.subarray(slot.offset, slot.offset + slot.size);
+    if (options.copyValues) view.set(parameter.data);
+    (parameter as { data: Float32Array }).data = view;
+    if (parameter.data !== view) {
+      throw new Error(`bindParameters: could not give parameter '${slot.name}' shared storage (Tensor.data is not writable)`);
+    }
+  });
+  return layout;
+}
+
+/** Float32 tensors over ranges of `flat`, one per slot (e.g. gradients for an optimizer). */
+export function tensorsOver(flat: Float32Array, layout: ParameterLayout): Tensor[] {
+  return layout.slots.map((slot) => new Tensor(flat.subarray(slot.offset, slot.offset + slot.size), slot.shape));
+}

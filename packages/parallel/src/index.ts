@@ -1,0 +1,8 @@
+// Public API of @backprop/parallel shared by Node and the browser: no node:* imports here (Node's
+// trainer is in `@backprop/parallel/node`). Explicit named exports only.
+export { ParallelTrainer, type Evaluation, type ParallelTrainerOptions } from './trainer.js';
+export type { DataParallelOptions, OptimizerChoice } from './options.js';
+export type { LossName, TransportFactory, WorkerTask, WorkerTaskResult, WorkerTransport } from './transport.js';
+export { runTask } from './replica.js';
+export { assignChunks, chunkCount, chunkSeed, type ChunkRange } from './chunks.js';
+export { bindParameters, parameterLayout, tensorsOver, type ParameterLayout, type ParameterSlot } from './flat-parameters.js';

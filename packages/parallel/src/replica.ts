@@ -1,0 +1,98 @@
+// The worker side of a step: rebuild the model from its spec, bind its parameters to the shared
+// buffer, then forward + backward per chunk into the chunk's gradient slot. Runs in any worker
+// (piscina thread, Web Worker): must not import node:* modules.
+import { buildModel, crossEntropy, Dropout, Generator, mseLoss, noGrad, Tensor, type Module } from '@backprop/core';
+import { chunkSeed } from './chunks.js';
+import { bindParameters, type ParameterLayout } from './flat-parameters.js';
+import type { LossName, WorkerTask, WorkerTaskResult } from './transport.js';
+
+interface Replica {
+  model: Module;
+  parameters: Tensor[];
+  layout: ParameterLayout;
+  dropouts: Dropout[];
+}
+
+/** Replicas built in this thread, by trainer session. */
+const replicas = new Map<string, Replica>();
+
+function replicaFor(task: WorkerTask): Replica {
+  let replica = replicas.get(task.session);
+  if (replica === undefined) {
+    // The initial values are overwritten by the shared ones; a fixed generator keeps the global one untouched.
+    const model = buildModel(task.spec, { generator: new Generator(0) });
+    const layout = bindParameters(model, new Float32Array(task.parameters), { copyValues: false });
+    replica = { model, parameters: model.parameters(), layout, dropouts: modulesOf(model).filter((m) => m instanceof Dropout) };
+    replicas.set(task.session, replica);
+  }
+  return replica;
+}
+
+function modulesOf(module: Module): Module[] {
+  return [module, ...module.children().flatMap(modulesOf)];
+}
+
+/** The summed loss of one chunk. */
+function chunkLoss(loss: LossName, output: Tensor, target: Tensor): Tensor {
+  return loss === 'crossEntropy' ? crossEntropy(output, target, { reduction: 'sum' }) : mseLoss(output, target, { reduction: 'sum' });
+}
+
+/** How many rows of `output` have their largest score at the target's class (crossEntropy only). */
+function countCorrect(output: Tensor, target: Tensor): number {
+  const [rows, classes] = [output.shape[0]!, output.size / output.shape[0]!];
+  let correct = 0;
+  for (let r = 0; r < rows; r++) {
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (output.data[r * classes + c]! > output.data[r * classes + best]!) best = c;
+    if (best === target.data[r]) correct++;
+  }
+  return correct;
+}
+
+/** Rows [start, end) of a float32 buffer holding a batch of shape `shape`, as a tensor (a view). */
+function rows(buffer: SharedArrayBuffer, shape: readonly number[], start: number, end: number): Tensor {
+  const perSample = shape.slice(1).reduce((a, b) => a * b, 1);
+  const data = new Float32Array(buffer, start * perSample * 4, (end - start) * perSample);
+  return new Tensor(data, [end - start, ...shape.slice(1)]);
+}
+
+/**
+ * Runs one task: for each of its chunks, forward (+ backward when training) with the loss summed
+ * over the chunk; writes the chunk's gradient and loss into its own slots of the shared buffers.
+ */
+export function runTask(task: WorkerTask): WorkerTaskResult {
+  const replica = replicaFor(task);
+  const { model, parameters, layout } = replica;
+  const batchSize = task.inputShape[0]!;
+  const gradients = new Float32Array(task.gradients);
+  const results = new Float64Array(task.results);
+  model.train(task.kind === 'train');
+  for (let chunk = task.firstChunk; chunk < task.endChunk; chunk++) {
+    const start = chunk * task.chunkSize;
+    const end = Math.min(start + task.chunkSize, batchSize);
+    const input = rows(task.inputs, task.inputShape, start, end);
+    const target = rows(task.targets, task.targetShape, start, end);
+    if (task.kind === 'evaluate') {
+      noGrad(() => {
+        const output = model.forward(input);
+        results[2 * chunk] = chunkLoss(task.loss, output, target).item();
+        results[2 * chunk + 1] = task.loss === 'crossEntropy' ? countCorrect(output, target) : 0;
+      });
+      continue;
+    }
+    for (const dropout of replica.dropouts) dropout.generator = new Generator(chunkSeed(task.seed, task.step, chunk));
+    for (const parameter of parameters) parameter.grad = null;
+    const loss = chunkLoss(task.loss, model.forward(input), target);
+    loss.backward();
+    results[2 * chunk] = loss.item();
+    results[2 * chunk + 1] = 0;
+    const slot = gradients.subarray(chunk * layout.size, (chunk + 1) * layout.size);
+    layout.slots.forEach((entry, index) => {
+      const grad = parameters[index]!.grad;
+      if (grad === null) slot.fill(0, entry.offset, entry.offset + entry.size);
+      else slot.set(grad.data, entry.offset);
+    });
+  }
+  for (const parameter of parameters) parameter.grad = null;
+  return { chunks: task.endChunk - task.firstChunk };
+}

@@ -1,0 +1,236 @@
+// ParallelTrainer: synchronous data-parallel training over any WorkerTransport. Parameters live in
+// one SharedArrayBuffer viewed by the main model and every replica; each step splits the minibatch
+// into fixed chunks, workers write per-chunk gradients, the main thread reduces them in chunk order
+// and steps the optimizer. Must not import node:* modules (the browser trainer will share it).
+import { Tensor, type Module, type Optimizer, type StateDict } from '@backprop/core';
+import { assignChunks, chunkCount } from './chunks.js';
+import { bindParameters, tensorsOver, type ParameterLayout } from './flat-parameters.js';
+import { validateOptions, type DataParallelOptions } from './options.js';
+import type { LossName, TransportFactory, WorkerTask, WorkerTransport } from './transport.js';
+
+/** Options of `ParallelTrainer`: the shared options plus how many workers and how to start them. */
+export interface ParallelTrainerOptions extends DataParallelOptions {
+  workers: number;
+  transport: TransportFactory;
+}
+
+/** Mean loss over a set, and for `crossEntropy` the share of samples whose top class is the target. */
+export interface Evaluation {
+  loss: number;
+  accuracy: number | null;
+}
+
+let sessions = 0;
+
+/** A SharedArrayBuffer that grows (never shrinks) to the size a step needs. */
+class GrowingBuffer {
+  buffer = new SharedArrayBuffer(8);
+
+  ensure(bytes: number): SharedArrayBuffer {
+    if (this.buffer.byteLength < bytes) this.buffer = new SharedArrayBuffer(Math.max(bytes, 2 * this.buffer.byteLength));
+    return this.buffer;
+  }
+}
+
+/**
+ * Synchronous data-parallel training over a `WorkerTransport` — use `DataParallelTrainer` from
+ * `@backprop/parallel/node` in Node. See the package README for the invariants.
+ */
+export class ParallelTrainer {
+  /** The main thread's model; its parameters are views of the shared parameter buffer. */
+  readonly model: Module;
+  readonly optimizer: Optimizer;
+  readonly workers: number;
+  readonly chunkSize: number;
+  readonly seed: number;
+  readonly loss: LossName;
+  readonly #spec: DataParallelOptions['model'];
+  readonly #session = `trainer-${++sessions}`;
+  readonly #layout: ParameterLayout;
+  readonly #parameters: SharedArrayBuffer;
+  readonly #reduced: Float32Array;
+  /** Tensors over ranges of #reduced: the main model's gradients, set before each optimizer step. */
+  readonly #gradientTensors: Tensor[];
+  readonly #gradients = new GrowingBuffer();
+  readonly #results = new GrowingBuffer();
+  readonly #inputs = new GrowingBuffer();
+  readonly #targets = new GrowingBuffer();
+  readonly #startTransport: TransportFactory;
+  #transport: WorkerTransport | null = null;
+  #steps = 0;
+  #queue: Promise<unknown> = Promise.resolve();
+  #closing: Promise<void> | null = null;
+  #failure: Error | null = null;
+
+  constructor(options: ParallelTrainerOptions) {
+    const valid = validateOptions(options, options.workers);
+    if (typeof options.transport !== 'function') throw new Error('DataParallelTrainer: transport must be a function (threads) => WorkerTransport');
+    this.model = valid.model;
+    this.workers = valid.workers;
+    this.chunkSize = valid.chunkSize;
+    this.seed = valid.seed;
+    this.loss = valid.loss;
+    this.#spec = options.model;
+    this.#startTransport = options.transport;
+    const size = this.model.parameters().reduce((total, p) => total + p.size, 0);
+    this.#parameters = new SharedArrayBuffer(size * 4);
+    this.#layout = bindParameters(this.model, new Float32Array(this.#parameters), { copyValues: true });
+    this.#reduced = new Float32Array(size);
+    this.#gradientTensors = tensorsOver(this.#reduced, this.#layout);
+    this.optimizer = valid.optimizerFactory(this.model.parameters());
+  }
+
+  /** Steps taken so far. */
+  get steps(): number {
+    return this.#steps;
+  }
+
+  /**
+   * One synchronous training step on a minibatch: inputs [B, ...], targets [B] (class indices, for
+   * crossEntropy) or [B, ...] (mse). Resolves with the mean loss over the B samples.
+   *
+   * @example
+   * ```ts
+   * const loss = await trainer.step(images, labels); // images [64, 784], labels [64]
+   * ```
+   */
+  step(inputs: Tensor, targets: Tensor): Promise<number> {
+    return this.#serialize(async () => {
+      const step = this.#steps + 1;
+      const { numChunks, batchSize } = this.#stage('step', inputs, targets);
+      await this.#dispatch('train', step, numChunks, inputs, targets);
+      this.#steps = step;
+      const results = new Float64Array(this.#results.buffer);
+      const gradients = new Float32Array(this.#gradients.buffer);
+      const size = this.#layout.size;
+      const reduced = this.#reduced;
+      // NOTE(reduction): Σ over chunks in chunk order, then one division — the same bits for any W.
+      reduced.set(gradients.subarray(0, size));
+      for (let chunk = 1; chunk < numChunks; chunk++) {
+        const offset = chunk * size;
+        for (let i = 0; i < size; i++) reduced[i] = reduced[i]! + gradients[offset + i]!;
+      }
+      const divisor = this.#divisor(batchSize, targets);
+      for (let i = 0; i < size; i++) reduced[i] = reduced[i]! / divisor;
+      this.model.parameters().forEach((parameter, index) => (parameter.grad = this.#gradientTensors[index]!));
+      this.optimizer.step();
+      return sumLosses(results, numChunks).loss / divisor;
+    });
+  }
+
+  /**
+   * Mean loss (and accuracy, for crossEntropy) of the model on a set, computed by the workers in
+   * evaluation mode without gradients. Does not change the parameters.
+   */
+  evaluate(inputs: Tensor, targets: Tensor): Promise<Evaluation> {
+    return this.#serialize(async () => {
+      const { numChunks, batchSize } = this.#stage('evaluate', inputs, targets);
+      await this.#dispatch('evaluate', this.#steps, numChunks, inputs, targets);
+      const { loss, correct } = sumLosses(new Float64Array(this.#results.buffer), numChunks);
+      return { loss: loss / this.#divisor(batchSize, targets), accuracy: this.loss === 'crossEntropy' ? correct / batchSize : null };
+    });
+  }
+
+  /** A snapshot (copies) of the model's weights by dotted name, PyTorch's layout. */
+  stateDict(): StateDict {
+    const state = this.model.stateDict();
+    return Object.fromEntries(Object.entries(state).map(([name, t]) => [name, new Tensor(t.data.slice(), t.shape)]));
+  }
+
+  /** Loads weights into the shared parameters (between steps); checked like `Module.loadStateDict`. */
+  async loadStateDict(state: StateDict): Promise<void> {
+    await this.#serialize(async () => this.model.loadStateDict(state));
+  }
+
+  /** Stops every worker thread; idempotent. Later calls to `step`/`evaluate` reject. */
+  close(): Promise<void> {
+    this.#closing ??= this.#queue.then(
+      () => this.#transport?.close(),
+      () => this.#transport?.close(),
+    );
+    return this.#closing;
+  }
+
+  #serialize<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(() => {
+      if (this.#failure !== null) throw new Error(`DataParallelTrainer: the trainer stopped after a failure (${this.#failure.message})`);
+      if (this.#closing !== null) throw new Error('DataParallelTrainer: the trainer is closed');
+      return work();
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Checks a minibatch and copies it into the shared input buffers (once per step). */
+  #stage(op: string, inputs: Tensor, targets: Tensor): { numChunks: number; batchSize: number } {
+    if (!(inputs instanceof Tensor) || !(targets instanceof Tensor)) {
+      throw new Error(`DataParallelTrainer.${op}: inputs and targets must be Tensors`);
+    }
+    const batchSize = inputs.shape[0];
+    if (inputs.ndim < 1 || batchSize === undefined || batchSize < 1) {
+      throw new Error(`DataParallelTrainer.${op}: inputs need a batch axis with at least one sample, got shape [${inputs.shape.join(', ')}]`);
+    }
+    if (targets.shape[0] !== batchSize) {
+      throw new Error(
+        `DataParallelTrainer.${op}: inputs and targets differ in sample count: inputs [${inputs.shape.join(', ')}] has ${batchSize}, targets [${targets.shape.join(', ')}] has ${targets.shape[0] ?? 'none'}`,
+      );
+    }
+    if (this.loss === 'crossEntropy' && targets.ndim !== 1) {
+      throw new Error(`DataParallelTrainer.${op}: crossEntropy targets are class indices of shape [${batchSize}], got [${targets.shape.join(', ')}]`);
+    }
+    new Float32Array(this.#inputs.ensure(inputs.size * 4), 0, inputs.size).set(inputs.data);
+    new Float32Array(this.#targets.ensure(targets.size * 4), 0, targets.size).set(targets.data);
+    const numChunks = chunkCount(batchSize, this.chunkSize);
+    this.#gradients.ensure(numChunks * this.#layout.size * 4);
+    this.#results.ensure(numChunks * 2 * 8);
+    return { numChunks, batchSize };
+  }
+
+  /** One message per worker; waits for all of them, then reports the first failure with the step number. */
+  async #dispatch(kind: WorkerTask['kind'], step: number, numChunks: number, inputs: Tensor, targets: Tensor): Promise<void> {
+    this.#transport ??= this.#startTransport(this.workers);
+    const transport = this.#transport;
+    const base = {
+      kind,
+      session: this.#session,
+      spec: this.#spec,
+      loss: this.loss,
+      parameters: this.#parameters,
+      gradients: this.#gradients.buffer,
+      results: this.#results.buffer,
+      inputs: this.#inputs.buffer,
+      inputShape: [...inputs.shape],
+      targets: this.#targets.buffer,
+      targetShape: [...targets.shape],
+      chunkSize: this.chunkSize,
+      seed: this.seed,
+      step,
+    };
+    const ranges = assignChunks(numChunks, this.workers);
+    const settled = await Promise.allSettled(ranges.map((range) => transport.run({ ...base, firstChunk: range.first, endChunk: range.end })));
+    const failed = settled.find((outcome) => outcome.status === 'rejected');
+    if (failed !== undefined) {
+      const reason = (failed as PromiseRejectedResult).reason as unknown;
+      const message = reason instanceof Error ? reason.message : String(reason);
+      const what = kind === 'train' ? `step ${step}` : `evaluate (after step ${step})`;
+      this.#failure = new Error(`DataParallelTrainer: ${what} failed in a worker: ${message}`, { cause: reason });
+      await transport.close().catch(() => undefined);
+      throw this.#failure;
+    }
+  }
+
+  /** The loss's mean divides by B (crossEntropy) or by every target element (mse, as `mseLoss` does). */
+  #divisor(batchSize: number, targets: Tensor): number {
+    return this.loss === 'crossEntropy' ? batchSize : targets.size;
+  }
+}
+
+function sumLosses(results: Float64Array, numChunks: number): { loss: number; correct: number } {
+  let loss = 0;
+  let correct = 0;
+  for (let chunk = 0; chunk < numChunks; chunk++) {
+    loss += results[2 * chunk]!;
+    correct += results[2 * chunk + 1]!;
+  }
+  return { loss, correct };
+}

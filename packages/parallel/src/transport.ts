@@ -1,0 +1,55 @@
+// The transport between the trainer and its worker threads, and the one message a worker gets per
+// step. Piscina (Node) and Web Workers (browser) implement it. Must not import node:* modules.
+import type { ModelSpec } from '@backprop/core';
+
+/** The losses a trainer can use; both reduce to a mean on the main thread (see `lossDivisor`). */
+export type LossName = 'crossEntropy' | 'mse';
+
+/**
+ * One message to one worker: everything large is a SharedArrayBuffer (shared, not copied, by the
+ * structured clone of the message); the rest is a few numbers and the (small) JSON spec.
+ */
+export interface WorkerTask {
+  kind: 'train' | 'evaluate';
+  /** Identifies the trainer: a worker builds its replica once per session and keeps it. */
+  session: string;
+  spec: ModelSpec;
+  loss: LossName;
+  /** float32 × parameter count, `namedParameters()` order. */
+  parameters: SharedArrayBuffer;
+  /** float32 × (chunks × parameter count): chunk c's summed gradient at c × parameter count. */
+  gradients: SharedArrayBuffer;
+  /** float64 × (chunks × 2): chunk c's summed loss at 2c and its count of correct predictions at 2c + 1. */
+  results: SharedArrayBuffer;
+  /** float32 inputs of the whole minibatch, shape `inputShape`. */
+  inputs: SharedArrayBuffer;
+  inputShape: number[];
+  /** float32 targets (class indices for crossEntropy), shape `targetShape`. */
+  targets: SharedArrayBuffer;
+  targetShape: number[];
+  chunkSize: number;
+  /** This worker's chunks: first (inclusive) to end (exclusive). */
+  firstChunk: number;
+  endChunk: number;
+  seed: number;
+  /** 1-based step number (Dropout masks derive from seed, step and chunk). */
+  step: number;
+}
+
+/** What a worker answers (the numbers themselves are in the task's shared buffers). */
+export interface WorkerTaskResult {
+  chunks: number;
+}
+
+/**
+ * A pool of worker threads that run `WorkerTask`s. `run` may use any idle worker: replicas are
+ * keyed by session, so which thread runs a task never changes the result.
+ */
+export interface WorkerTransport {
+  run(task: WorkerTask): Promise<WorkerTaskResult>;
+  /** Stops every thread; idempotent. */
+  close(): Promise<void>;
+}
+
+/** Starts a transport with `threads` workers (called on the first step, after all validation). */
+export type TransportFactory = (threads: number) => WorkerTransport;

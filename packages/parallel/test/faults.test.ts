@@ -1,0 +1,90 @@
+// Faults and bad input: a worker error rejects the step with the worker's message and the step
+// number; bad options and bad batches are refused before any thread starts; close() leaves nothing.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { tensor, type ModelSpec } from '@backprop/core';
+import { describe, expect, it } from 'vitest';
+import { DataParallelTrainer, PiscinaTransport, piscinaTransport } from '../src/node.js';
+import { ParallelTrainer } from '../src/trainer.js';
+import type { TransportFactory } from '../src/transport.js';
+import { batch, mlp } from './helpers.js';
+
+const options = { model: mlp(), loss: 'crossEntropy', optimizer: { type: 'sgd', lr: 0.1 } } as const;
+
+/** A piscina factory that records whether (and how many) pools were started. */
+function spyTransport(): { factory: TransportFactory; started: PiscinaTransport[] } {
+  const started: PiscinaTransport[] = [];
+  const factory: TransportFactory = (threads) => {
+    const transport = new PiscinaTransport(threads);
+    started.push(transport);
+    return transport;
+  };
+  return { factory, started };
+}
+
+describe('DataParallelTrainer faults', () => {
+  it('rejects the step with the worker’s error and the step number, then refuses further steps', async () => {
+    const { factory, started } = spyTransport();
+    const trainer = new ParallelTrainer({ ...options, workers: 2, transport: factory });
+    const good = batch(1, 10, [12], 5);
+    await expect(trainer.step(good.inputs, good.targets)).resolves.toBeTypeOf('number');
+    const wrongWidth = batch(2, 10, [9], 5); // the first Linear expects 12 features
+    await expect(trainer.step(wrongWidth.inputs, wrongWidth.targets)).rejects.toThrow(/step 2 failed in a worker: .*matmul.*12.*9|step 2 failed in a worker: .*9.*12/);
+    await expect(trainer.step(good.inputs, good.targets)).rejects.toThrow(/stopped after a failure/);
+    expect(started[0]!.threadCount).toBe(0); // the pool was shut down by the failure
+    await trainer.close();
+    expect(trainer.steps).toBe(1);
+  });
+
+  it('refuses bad options synchronously, naming the problem', () => {
+    expect(() => new DataParallelTrainer({ ...options, workers: 0 })).toThrow(/workers must be an integer ≥ 1, got 0/);
+    expect(() => new DataParallelTrainer({ ...options, workers: 1.5 })).toThrow(/workers must be an integer ≥ 1/);
+    const badSpec = { type: 'sequential', layers: [{ type: 'linear', in: 4, out: 'ten' }] } as never;
+    expect(() => new DataParallelTrainer({ ...options, model: badSpec, workers: 1 })).toThrow(
+      /the model spec cannot be built: layers\[0\]\.out: expected a positive integer, got "ten"/,
+    );
+    expect(() => new DataParallelTrainer({ ...options, loss: 'hinge' as never, workers: 1 })).toThrow(/loss must be 'crossEntropy' or 'mse'/);
+    expect(() => new DataParallelTrainer({ ...options, optimizer: { type: 'lbfgs' } as never, workers: 1 })).toThrow(/optimizer.type must be/);
+    expect(() => new DataParallelTrainer({ ...options, optimizer: { type: 'sgd', lr: -1 }, workers: 1 })).toThrow(/SGD: invalid learning rate: -1/);
+    expect(() => new DataParallelTrainer({ ...options, chunkSize: 0, workers: 1 })).toThrow(/chunkSize must be an integer ≥ 1/);
+    const batchNorm: ModelSpec = { type: 'sequential', layers: [{ type: 'linear', in: 4, out: 4 }, { type: 'batchNorm1d', features: 4 }] };
+    expect(() => new DataParallelTrainer({ ...options, model: batchNorm, workers: 1 })).toThrow(/BatchNorm.*not supported yet/);
+  });
+
+  it('refuses a bad minibatch before any thread starts', async () => {
+    const { factory, started } = spyTransport();
+    const trainer = new ParallelTrainer({ ...options, workers: 2, transport: factory });
+    const { inputs } = batch(1, 10, [12], 5);
+    await expect(trainer.step(inputs, tensor([1, 2, 3]))).rejects.toThrow(
+      /inputs and targets differ in sample count: inputs \[10, 12\] has 10, targets \[3\] has 3/,
+    );
+    await expect(trainer.step(inputs, tensor([[1], [2]]))).rejects.toThrow(/differ in sample count/);
+    expect(started).toHaveLength(0);
+    await trainer.close();
+  });
+
+  it('close() is idempotent, stops every thread, and later steps reject', async () => {
+    const { factory, started } = spyTransport();
+    const trainer = new ParallelTrainer({ ...options, workers: 2, transport: factory });
+    const { inputs, targets } = batch(1, 40, [12], 5);
+    await trainer.step(inputs, targets);
+    expect(started[0]!.threadCount).toBe(2);
+    await Promise.all([trainer.close(), trainer.close()]);
+    await trainer.close();
+    expect(started[0]!.threadCount).toBe(0);
+    await expect(trainer.step(inputs, targets)).rejects.toThrow(/closed/);
+  });
+
+  it('lets the process exit on its own after close()', () => {
+    const script = fileURLToPath(new URL('./fixtures/train-and-close.ts', import.meta.url));
+    const result = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(result.error).toBeUndefined(); // a timeout (process still alive) would show here
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim()).toMatch(/^loss \d+\.\d+ closed$/);
+  });
+
+  it('exposes the piscina factory for custom trainers', () => {
+    expect(typeof piscinaTransport).toBe('function');
+  });
+});
