@@ -51,3 +51,13 @@ export function distinctInput(shape: readonly number[], seed = 1): Tensor {
   new Generator(seed).shuffle(values);
   return new Tensor(Float32Array.from(values), shape, true);
 }
+
+/** Per step, per element: |actual − expected| ≤ tolerance·|expected| (optimizer trajectories). */
+export function expectRelative(actual: number[][], expected: number[][], tolerance = 1e-6): void {
+  actual.forEach((row, step) =>
+    row.forEach((value, i) => {
+      const want = expected[step]![i]!;
+      expect(Math.abs(value - want), `step ${step + 1}, element ${i}: ${value} vs ${want}`).toBeLessThanOrEqual(tolerance * Math.abs(want));
+    }),
+  );
+}

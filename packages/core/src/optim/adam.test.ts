@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Tensor } from '../tensor/tensor.js';
 import { Adam, AdamW, type AdamOptions } from './adam.js';
+import { expectRelative } from '../../test/helpers.js';
 
 const START = [1, -2, 0.5];
 const GRADIENTS = [
@@ -47,15 +48,6 @@ function reference(options: Partial<AdamOptions> & { decoupled: boolean }): numb
     }
     return [...p];
   });
-}
-
-function expectRelative(actual: number[][], expected: number[][], tolerance = 1e-6): void {
-  actual.forEach((row, step) =>
-    row.forEach((value, i) => {
-      const want = expected[step]![i]!;
-      expect(Math.abs(value - want), `step ${step + 1}, element ${i}: ${value} vs ${want}`).toBeLessThanOrEqual(tolerance * Math.abs(want));
-    }),
-  );
 }
 
 describe('Adam update rule', () => {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Tensor } from '../tensor/tensor.js';
 import { RMSprop, type RMSpropOptions } from './rmsprop.js';
+import { expectRelative } from '../../test/helpers.js';
 
 const START = [1, -2, 0.5];
 const GRADIENTS = [
@@ -43,15 +44,6 @@ function reference(options: Partial<RMSpropOptions>): number[][] {
     }
     return [...p];
   });
-}
-
-function expectRelative(actual: number[][], expected: number[][], tolerance = 1e-6): void {
-  actual.forEach((row, step) =>
-    row.forEach((value, i) => {
-      const want = expected[step]![i]!;
-      expect(Math.abs(value - want), `step ${step + 1}, element ${i}: ${value} vs ${want}`).toBeLessThanOrEqual(tolerance * Math.abs(want));
-    }),
-  );
 }
 
 describe('RMSprop update rule', () => {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Tensor } from '../tensor/tensor.js';
 import { SGD, type SGDOptions } from './sgd.js';
+import { expectRelative } from '../../test/helpers.js';
 
 const START = [1, -2, 0.5];
 const GRADIENTS = [
@@ -36,15 +37,6 @@ function reference({ lr = 1e-3, momentum = 0, dampening = 0, nesterov = false, w
     p.forEach((_, i) => (p[i] = p[i]! - lr * direction[i]!));
     return [...p];
   });
-}
-
-function expectRelative(actual: number[][], expected: number[][], tolerance = 1e-6): void {
-  actual.forEach((row, step) =>
-    row.forEach((value, i) => {
-      const want = expected[step]![i]!;
-      expect(Math.abs(value - want), `step ${step + 1}, element ${i}: ${value} vs ${want}`).toBeLessThanOrEqual(tolerance * Math.abs(want));
-    }),
-  );
 }
 
 describe('SGD update rule', () => {

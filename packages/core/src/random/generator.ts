@@ -1,5 +1,5 @@
 // The one documented PRNG of Backprop: PCG32 (PCG-XSH-RR 64/32) and the seeded global generator.
-// Imports nothing: every layer may draw from it, and library code never calls Math.random.
+// Imports nothing: every layer may draw from it, and library code never draws from an unseeded source.
 
 // NOTE(pcg32): the 64-bit LCG state is kept as two 32-bit halves (`#high`, `#low`), stored as
 // int32 so V8 keeps them unboxed; getState reports them unsigned. In the multiply by the PCG
