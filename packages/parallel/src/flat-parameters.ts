@@ -30,18 +30,15 @@ export function parameterLayout(module: Module): ParameterLayout {
 }
 
 /**
- * Makes each parameter tensor of `module` use a view of `flat` as its `data` (zero-copy: whatever
+ * Makes each parameter tensor of `module` use a view of `flat` as its storage (zero-copy: whatever
  * writes `flat` — another thread, an optimizer — changes the module's weights, and back). With
  * `copyValues`, the module's current values are copied into `flat` first (the main thread does this
  * once, so the initial weights come from the model's own seeded initialisation).
  *
- * NOTE(rebind): `@backprop/core` has no API to give a parameter new storage: `Tensor.data` is
- * `readonly` to users, and modules keep the Tensor objects themselves (`Linear.weight`). The Tensor
- * object stays the same — only its storage is swapped — so every reference to it (the module, an
- * optimizer built afterwards) sees the shared memory. This is done right after `buildModel`, before
- * any view (`detach`, `reshape`) of a parameter exists, and checked: if core ever makes `data`
- * non-writable, this throws instead of silently training a private copy. The alternative — copy
- * shared → replica before every step — costs one parameter copy per worker per step.
+ * NOTE(rebind): core's `tensor.data = view` (PyTorch's `p.data = …`) swaps a leaf's storage while
+ * the Tensor object stays the same, so every reference to it (the module, an optimizer built
+ * afterwards) sees the shared memory. Done right after `buildModel`, before any view (`detach`,
+ * `reshape`) of a parameter exists.
  */
 export function bindParameters(module: Module, flat: Float32Array, options: { copyValues: boolean }): ParameterLayout {
   const layout = parameterLayout(module);
@@ -53,10 +50,7 @@ export function bindParameters(module: Module, flat: Float32Array, options: { co
     const parameter = parameters[index]!;
     const view = flat.subarray(slot.offset, slot.offset + slot.size);
     if (options.copyValues) view.set(parameter.data);
-    (parameter as { data: Float32Array }).data = view;
-    if (parameter.data !== view) {
-      throw new Error(`bindParameters: could not give parameter '${slot.name}' shared storage (Tensor.data is not writable)`);
-    }
+    parameter.data = view;
   });
   return layout;
 }

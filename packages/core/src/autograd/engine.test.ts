@@ -133,6 +133,18 @@ describe('grad mode, detach and leaves', () => {
     expect(leaf.grad!.toArray()).toEqual([1, 1]);
   });
 
+  it('a leaf can be given new storage of the same length (PyTorch\'s p.data = …), results cannot', () => {
+    const shared = new Float32Array(new SharedArrayBuffer(8));
+    const p = tensor([1, 2], { requiresGrad: true });
+    p.data = shared;
+    shared.set([3, 4]);
+    p.mul(2).sum().backward();
+    expect(p.toArray()).toEqual([3, 4]);
+    expect(p.data).toBe(shared);
+    expect(() => (p.data = new Float32Array(3))).toThrow('data: new storage has 3 values but shape [2] needs 2');
+    expect(() => (p.mul(2).data = new Float32Array(2))).toThrow(/only a leaf tensor/);
+  });
+
   it('inputs that do not require grad get no gradient', () => {
     const x = tensor([1, 2], { requiresGrad: true });
     const c = tensor([5, 6]);

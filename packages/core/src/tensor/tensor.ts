@@ -37,11 +37,10 @@ export type Axes = number | readonly number[] | undefined;
  * ```
  */
 export class Tensor implements GraphTensor {
-  /** The values, row-major. Shared with tensors that are views of this one (reshape, detach). */
-  readonly data: Float32Array;
   readonly shape: readonly number[];
   /** The accumulated gradient of a leaf after `backward()`; `null` until then or after `zeroGrad`. */
   grad: Tensor | null = null;
+  #data: Float32Array;
   #requiresGrad: boolean;
   #creator: Creator | null = null;
 
@@ -55,7 +54,7 @@ export class Tensor implements GraphTensor {
     if (data.length !== sizeOf(shape)) {
       throw new Error(`Tensor: ${data.length} values do not fill shape ${formatShape(shape)} (${sizeOf(shape)} needed)`);
     }
-    this.data = data;
+    this.#data = data;
     this.shape = Object.freeze([...shape]);
     this.#requiresGrad = requiresGrad;
   }
@@ -74,6 +73,25 @@ export class Tensor implements GraphTensor {
   }
 
   // ---- inspection ---------------------------------------------------------------------------
+
+  /** The values, row-major. Shared with tensors that are views of this one (reshape, detach). */
+  get data(): Float32Array {
+    return this.#data;
+  }
+
+  /**
+   * Gives a leaf new storage of the same length, like PyTorch's `p.data = …`: the tensor object
+   * (and every module or optimizer holding it) now reads and writes `values`, not a copy — this
+   * is how data-parallel training puts parameters in shared memory. Views made earlier
+   * (`detach`, `reshape`) keep the old storage.
+   */
+  set data(values: Float32Array) {
+    if (this.#creator !== null) throw new Error('data: only a leaf tensor can be given new storage; use detach() first');
+    if (values.length !== this.#data.length) {
+      throw new Error(`data: new storage has ${values.length} values but shape ${formatShape(this.shape)} needs ${this.#data.length}`);
+    }
+    this.#data = values;
+  }
 
   get ndim(): number {
     return this.shape.length;
