@@ -16,7 +16,7 @@ import { extreme, sum } from './primitives/reduction.js';
 import { clamp, leakyRelu, unary, type UnaryOp } from './primitives/unary.js';
 import { expand, gather, indexSelect, pad, permute, reshape, stridedSlice } from './primitives/layout.js';
 import { formatTensor } from './format.js';
-import { checkIndices, resolveShape, resolveSlice } from './validate.js';
+import { checkGatherIndex, checkIndices, resolveExpand, resolvePadding, resolvePermutation, resolveShape, resolveSlice } from './validate.js';
 
 /** A tensor or a plain number (read as a scalar tensor) wherever an operand is expected. */
 export type TensorLike = Tensor | number;
@@ -378,11 +378,7 @@ export class Tensor implements GraphTensor {
   }
   /** Reorders the axes: output axis i is input axis `order[i]`. */
   permute(order: readonly number[]): Tensor {
-    const resolved = order.map((axis) => normalizeAxis('permute', axis, this.ndim));
-    if (resolved.length !== this.ndim || new Set(resolved).size !== this.ndim) {
-      throw new Error(`permute: order [${order.join(',')}] must name each of the ${this.ndim} axes of ${formatShape(this.shape)} once`);
-    }
-    return Tensor.fromPrimitive('permute', [this], permute(this, resolved));
+    return Tensor.fromPrimitive('permute', [this], permute(this, resolvePermutation(this.shape, order)));
   }
   /** Swaps two axes (the last two by default). */
   transpose(axis0 = -2, axis1 = -1): Tensor {
@@ -390,21 +386,8 @@ export class Tensor implements GraphTensor {
   }
   /** Broadcasts to `shape` (NumPy rules; -1 keeps a length). */
   expand(shape: readonly number[]): Tensor {
-    const offset = shape.length - this.ndim;
-    const target = shape.map((length, axis) => (length === -1 && axis >= offset ? this.shape[axis - offset]! : length));
-    if (target.some((length) => !Number.isInteger(length) || length < 0)) {
-      throw new Error(`expand: target ${formatShape(shape)} must hold non-negative integers (-1 only to keep an existing axis)`);
-    }
-    const strides = stridesOf(this.shape);
-    const viewStrides = target.map(() => 0);
-    this.shape.forEach((length, axis) => {
-      const to = target[axis + offset];
-      if (offset < 0 || (length !== 1 && length !== to)) {
-        throw new Error(`expand: cannot expand ${formatShape(this.shape)} to ${formatShape(shape)}`);
-      }
-      viewStrides[axis + offset] = length === 1 ? 0 : strides[axis]!;
-    });
-    return Tensor.fromPrimitive('expand', [this], expand(this, target, { offset: 0, strides: viewStrides }));
+    const { target, view } = resolveExpand(this.shape, shape);
+    return Tensor.fromPrimitive('expand', [this], expand(this, target, view));
   }
   /**
    * Elements `start, start+step, …` before `end` along `axis`, like Python's `x[start:end:step]`:
@@ -427,17 +410,7 @@ export class Tensor implements GraphTensor {
    * axis, e.g. `[1, 1, 2, 2]` pads the last axis by 1 and the one before it by 2.
    */
   pad(padding: readonly number[], value = 0): Tensor {
-    if (padding.length % 2 !== 0 || padding.length > 2 * this.ndim || padding.some((p) => !Number.isInteger(p) || p < 0)) {
-      throw new Error(
-        `pad: padding [${padding.join(',')}] must be non-negative integer pairs, at most one per axis of ${formatShape(this.shape)}`,
-      );
-    }
-    const before = this.shape.map(() => 0);
-    const after = this.shape.map(() => 0);
-    for (let pair = 0; pair < padding.length / 2; pair++) {
-      before[this.ndim - 1 - pair] = padding[2 * pair]!;
-      after[this.ndim - 1 - pair] = padding[2 * pair + 1]!;
-    }
+    const { before, after } = resolvePadding(this.shape, padding);
     return Tensor.fromPrimitive('pad', [this], pad(this, before, after, value));
   }
   /** Slices at `indices` along `axis` (integers as numbers, an Int32Array or an integer-valued tensor). */
@@ -450,13 +423,7 @@ export class Tensor implements GraphTensor {
   /** torch.gather: out[i][j] = this[index[i][j]][j] for axis 0, and alike on other axes. */
   gather(axis: number, index: Tensor): Tensor {
     const resolved = normalizeAxis('gather', axis, this.ndim);
-    const fits = index.ndim === this.ndim && index.shape.every((length, a) => a === resolved || length <= this.shape[a]!);
-    if (!fits) {
-      throw new Error(
-        `gather: index shape ${formatShape(index.shape)} must have the rank of ${formatShape(this.shape)} and no longer axes except axis ${resolved}`,
-      );
-    }
-    checkIndices('gather', index.data, this.shape[resolved]!, resolved);
+    checkGatherIndex(this.shape, resolved, index);
     return Tensor.fromPrimitive('gather', [this], gather(this, resolved, index));
   }
 

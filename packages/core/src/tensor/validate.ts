@@ -1,6 +1,7 @@
-// Argument checks shared by Tensor methods: reshape targets, Python-style slices, index lists.
-// Pure functions; imports only kernels/shape.
-import { formatShape, sizeOf, type Shape } from '../kernels/shape.js';
+// Argument checks of Tensor methods: reshape and expand targets, permutations, slices, padding,
+// index lists. Pure functions on shapes and numbers; imports only kernels.
+import type { StridedView } from '../kernels/layout.js';
+import { formatShape, normalizeAxis, sizeOf, stridesOf, type Shape } from '../kernels/shape.js';
 
 /** Resolves a reshape target with at most one -1; throws when sizes differ. */
 export function resolveShape(op: string, from: Shape, to: readonly number[]): number[] {
@@ -34,4 +35,54 @@ export function checkIndices(op: string, indices: ArrayLike<number>, length: num
       throw new Error(`${op}: index ${index} (at position ${i}) is out of range for axis ${axis} of length ${length}`);
     }
   }
+}
+
+/** Every axis once, negative ones resolved; throws `permute: order [0,0] must name each …`. */
+export function resolvePermutation(shape: Shape, order: readonly number[]): number[] {
+  const resolved = order.map((axis) => normalizeAxis('permute', axis, shape.length));
+  if (resolved.length !== shape.length || new Set(resolved).size !== shape.length) {
+    throw new Error(`permute: order [${order.join(',')}] must name each of the ${shape.length} axes of ${formatShape(shape)} once`);
+  }
+  return resolved;
+}
+
+/** The broadcast target (-1 keeps a length) and the stride-0 view that reads `shape` as it. */
+export function resolveExpand(shape: Shape, requested: readonly number[]): { target: number[]; view: StridedView } {
+  const offset = requested.length - shape.length;
+  const target = requested.map((length, axis) => (length === -1 && axis >= offset ? shape[axis - offset]! : length));
+  if (target.some((length) => !Number.isInteger(length) || length < 0)) {
+    throw new Error(`expand: target ${formatShape(requested)} must hold non-negative integers (-1 only to keep an existing axis)`);
+  }
+  const strides = stridesOf(shape);
+  const viewStrides = target.map(() => 0);
+  shape.forEach((length, axis) => {
+    if (offset < 0 || (length !== 1 && length !== target[axis + offset])) {
+      throw new Error(`expand: cannot expand ${formatShape(shape)} to ${formatShape(requested)}`);
+    }
+    viewStrides[axis + offset] = length === 1 ? 0 : strides[axis]!;
+  });
+  return { target, view: { offset: 0, strides: viewStrides } };
+}
+
+/** PyTorch's `F.pad` list — (before, after) pairs from the last axis back — as per-axis counts. */
+export function resolvePadding(shape: Shape, padding: readonly number[]): { before: number[]; after: number[] } {
+  if (padding.length % 2 !== 0 || padding.length > 2 * shape.length || padding.some((p) => !Number.isInteger(p) || p < 0)) {
+    throw new Error(`pad: padding [${padding.join(',')}] must be non-negative integer pairs, at most one per axis of ${formatShape(shape)}`);
+  }
+  const before = shape.map(() => 0);
+  const after = shape.map(() => 0);
+  for (let pair = 0; pair < padding.length / 2; pair++) {
+    before[shape.length - 1 - pair] = padding[2 * pair]!;
+    after[shape.length - 1 - pair] = padding[2 * pair + 1]!;
+  }
+  return { before, after };
+}
+
+/** torch.gather's index: same rank, no longer axes except `axis`, integers in range along it. */
+export function checkGatherIndex(shape: Shape, axis: number, index: { readonly shape: Shape; readonly data: Float32Array }): void {
+  const fits = index.shape.length === shape.length && index.shape.every((length, a) => a === axis || length <= shape[a]!);
+  if (!fits) {
+    throw new Error(`gather: index shape ${formatShape(index.shape)} must have the rank of ${formatShape(shape)} and no longer axes except axis ${axis}`);
+  }
+  checkIndices('gather', index.data, shape[axis]!, axis);
 }
