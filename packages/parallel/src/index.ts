@@ -2,6 +2,7 @@
 // trainer is in `@backprop/parallel/node`). Explicit named exports only.
 export { ParallelTrainer, type Evaluation, type ParallelTrainerOptions } from './trainer.js';
 export type { DataParallelOptions, OptimizerChoice } from './options.js';
+export type { BatchEnd, BatchSource, EpochEnd, FitOptions, FitSummary } from './fit.js';
 export type { LossName, TransportFactory, WorkerTask, WorkerTaskResult, WorkerTransport } from './transport.js';
 export { runTask } from './replica.js';
 export { assignChunks, chunkCount, chunkSeed, type ChunkRange } from './chunks.js';

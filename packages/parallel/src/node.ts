@@ -2,7 +2,7 @@
 // The only entry that imports node:* modules (through piscina-transport.ts).
 import { availableParallelism } from 'node:os';
 import type { DataParallelOptions } from './options.js';
-import { PiscinaTransport, piscinaTransport } from './piscina-transport.js';
+import { PiscinaTransport, piscinaTransport, type PiscinaTransportOptions } from './piscina-transport.js';
 import { ParallelTrainer, type Evaluation } from './trainer.js';
 
 /** Options of the Node `DataParallelTrainer`. */
@@ -32,5 +32,6 @@ export class DataParallelTrainer extends ParallelTrainer {
   }
 }
 
-export { PiscinaTransport, piscinaTransport, type Evaluation };
+export { PiscinaTransport, piscinaTransport, type Evaluation, type PiscinaTransportOptions };
+export type { BatchEnd, BatchSource, EpochEnd, FitOptions, FitSummary } from './fit.js';
 export type { DataParallelOptions, OptimizerChoice } from './options.js';

@@ -4,6 +4,7 @@
 // and steps the optimizer. Must not import node:* modules (the browser trainer will share it).
 import { Tensor, type Module, type Optimizer, type StateDict } from '@backprop/core';
 import { assignChunks, chunkCount } from './chunks.js';
+import { runFit, type BatchSource, type FitOptions, type FitSummary } from './fit.js';
 import { bindParameters, tensorsOver, type ParameterLayout } from './flat-parameters.js';
 import { validateOptions, type DataParallelOptions } from './options.js';
 import type { LossName, TransportFactory, WorkerTask, WorkerTransport } from './transport.js';
@@ -119,15 +120,51 @@ export class ParallelTrainer {
   }
 
   /**
-   * Mean loss (and accuracy, for crossEntropy) of the model on a set, computed by the workers in
-   * evaluation mode without gradients. Does not change the parameters.
+   * Trains for `epochs` passes over `loader` (batches `[inputs, targets]`, e.g. a core `DataLoader`
+   * over a `TensorDataset`), one `step` per batch — the same parameters, bit for bit, as calling
+   * `step` on each batch by hand. An aborted `signal` stops after the current step and `fit`
+   * resolves with `stopped: 'aborted'` (see NOTE(fit-abort) in fit.ts); a failed step rejects.
+   *
+   * @example
+   * ```ts
+   * const loader = new DataLoader(new TensorDataset(images, labels), { batchSize: 256, shuffle: true, seed: 0 });
+   * const { meanLoss } = await trainer.fit(loader, { epochs: 5, onEpochEnd: ({ epoch, meanLoss }) => console.log(epoch, meanLoss) });
+   * ```
    */
-  evaluate(inputs: Tensor, targets: Tensor): Promise<Evaluation> {
+  fit(loader: BatchSource, options: FitOptions): Promise<FitSummary> {
+    return runFit((inputs, targets) => this.step(inputs, targets), () => this.#steps, loader, options);
+  }
+
+  /**
+   * Mean loss (and accuracy, for crossEntropy) of the model on a set — one batch, or every batch of
+   * a loader (then the loss is the mean over all its samples, as if evaluated in one batch) —
+   * computed by the workers in evaluation mode without gradients. Does not change the parameters.
+   *
+   * @example
+   * ```ts
+   * const { loss, accuracy } = await trainer.evaluate(testLoader); // or evaluate(testImages, testLabels)
+   * ```
+   */
+  evaluate(loader: BatchSource): Promise<Evaluation>;
+  evaluate(inputs: Tensor, targets: Tensor): Promise<Evaluation>;
+  evaluate(source: Tensor | BatchSource, targets?: Tensor): Promise<Evaluation> {
     return this.#serialize(async () => {
-      const { numChunks, batchSize } = this.#stage('evaluate', inputs, targets);
-      await this.#dispatch('evaluate', this.#steps, numChunks, inputs, targets);
-      const { loss, correct } = sumLosses(new Float64Array(this.#results.buffer), numChunks);
-      return { loss: loss / this.#divisor(batchSize, targets), accuracy: this.loss === 'crossEntropy' ? correct / batchSize : null };
+      const batches: BatchSource = source instanceof Tensor ? [[source, targets as Tensor]] : source;
+      if (batches === null || typeof (batches as Partial<BatchSource>)[Symbol.iterator] !== 'function') {
+        throw new Error('DataParallelTrainer.evaluate: expected (inputs, targets) Tensors or an iterable of [inputs, targets] batches (a DataLoader)');
+      }
+      let [loss, correct, samples, divisor] = [0, 0, 0, 0];
+      for (const [inputs, batchTargets] of batches) {
+        const { numChunks, batchSize } = this.#stage('evaluate', inputs, batchTargets);
+        await this.#dispatch('evaluate', this.#steps, numChunks, inputs, batchTargets);
+        const sums = sumLosses(new Float64Array(this.#results.buffer), numChunks);
+        loss += sums.loss;
+        correct += sums.correct;
+        samples += batchSize;
+        divisor += this.#divisor(batchSize, batchTargets);
+      }
+      if (samples === 0) throw new Error('DataParallelTrainer.evaluate: the loader yielded no batches');
+      return { loss: loss / divisor, accuracy: this.loss === 'crossEntropy' ? correct / samples : null };
     });
   }
 

@@ -11,11 +11,12 @@ import { batch, mlp } from './helpers.js';
 
 const options = { model: mlp(), loss: 'crossEntropy', optimizer: { type: 'sgd', lr: 0.1 } } as const;
 
-/** A piscina factory that records whether (and how many) pools were started. */
-function spyTransport(): { factory: TransportFactory; started: PiscinaTransport[] } {
+/** A piscina factory that records whether (and how many) pools were started; `worker` names a fixture entry. */
+function spyTransport(worker?: string): { factory: TransportFactory; started: PiscinaTransport[] } {
   const started: PiscinaTransport[] = [];
+  const filename = worker === undefined ? undefined : fileURLToPath(new URL(`./fixtures/${worker}`, import.meta.url));
   const factory: TransportFactory = (threads) => {
-    const transport = new PiscinaTransport(threads);
+    const transport = new PiscinaTransport(threads, { filename });
     started.push(transport);
     return transport;
   };
@@ -34,6 +35,52 @@ describe('DataParallelTrainer faults', () => {
     expect(started[0]!.threadCount).toBe(0); // the pool was shut down by the failure
     await trainer.close();
     expect(trainer.steps).toBe(1);
+  });
+
+  it('rejects within 5 s, naming the step, when a worker thread exits mid-step (process.exit)', async () => {
+    const { factory, started } = spyTransport('exit-worker.mjs');
+    const trainer = new ParallelTrainer({ ...options, workers: 2, chunkSize: 4, transport: factory });
+    const { inputs, targets } = batch(1, 10, [12], 5); // chunks 0–1 on one thread, chunk 2 on the other
+    await trainer.step(inputs, targets);
+    const before = trainer.stateDict();
+    const start = Date.now();
+    await expect(trainer.step(inputs, targets)).rejects.toThrow(
+      /^DataParallelTrainer: step 2 failed in a worker: a worker thread exited \(code 3\) while running chunks 0–1 of the step$/,
+    );
+    expect(Date.now() - start).toBeLessThan(5_000);
+    expect(started[0]!.threadCount).toBe(0); // the pool was shut down
+    // The optimizer did not run: the parameters are those after step 1.
+    for (const [name, value] of Object.entries(trainer.stateDict())) expect(value.data, name).toEqual(before[name]!.data);
+    await expect(trainer.step(inputs, targets)).rejects.toThrow(/stopped after a failure \(DataParallelTrainer: step 2 failed/);
+    await expect(trainer.fit([[inputs, targets]], { epochs: 1 })).rejects.toThrow(/stopped after a failure/);
+    await trainer.close();
+    expect(trainer.steps).toBe(1);
+  });
+
+  it('rejects within 5 s, naming the step, when a worker thread is terminated mid-step', async () => {
+    let terminatedAt = 0;
+    const { factory: hanging } = spyTransport('hang-worker.mjs');
+    const started: PiscinaTransport[] = [];
+    const factory: TransportFactory = (threads) => {
+      const transport = hanging(threads) as PiscinaTransport;
+      for (const thread of transport.threads) {
+        thread.on('message', (message) => {
+          if (message !== 'hanging') return;
+          terminatedAt = Date.now();
+          void thread.terminate();
+        });
+      }
+      started.push(transport);
+      return transport;
+    };
+    const trainer = new ParallelTrainer({ ...options, workers: 2, chunkSize: 4, transport: factory });
+    const { inputs, targets } = batch(1, 10, [12], 5);
+    await trainer.step(inputs, targets);
+    await expect(trainer.step(inputs, targets)).rejects.toThrow(/step 2 failed in a worker: a worker thread exited \(code 1\) while running chunks 0–1/);
+    expect(terminatedAt).toBeGreaterThan(0);
+    expect(Date.now() - terminatedAt).toBeLessThan(5_000);
+    expect(started[0]!.threadCount).toBe(0);
+    await trainer.close();
   });
 
   it('refuses bad options synchronously, naming the problem', () => {
