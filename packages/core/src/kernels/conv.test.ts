@@ -2,7 +2,8 @@
 // Imports nothing outside kernels/ (plus vitest).
 
 import { describe, expect, it } from 'vitest';
-import { col2im, conv2dGeometry, im2col, type Conv2dGeometry, type Conv2dGeometryOptions } from './conv.js';
+import { conv2dDirectImage, conv2dWeightGradImage, padImage, paddedImageLength } from './conv-direct.js';
+import { col2im, col2imGroup, conv2dGeometry, im2col, im2colGroup, type Conv2dGeometry, type Conv2dGeometryOptions } from './conv.js';
 
 /** mulberry32: small seeded PRNG, uniform in [0, 1). */
 function mulberry32(seed: number): () => number {
@@ -237,5 +238,60 @@ describe('col2im', () => {
     // 2×2 kernel, stride 1 over 3×3: each pixel lies in (windows covering its row) × (its column).
     expect(Array.from(grad.subarray(0, 9))).toEqual(new Array(9).fill(1));
     expect(Array.from(grad.subarray(9))).toEqual([2, 3, 2, 3, 5, 3, 2, 3, 2]);
+  });
+});
+
+describe('grouped and direct kernels agree with the per-image ones', () => {
+  const g = geometry({ batch: 3, channels: 2, height: 6, width: 7, strideHeight: 2, strideWidth: 1, padHeight: 1, padWidth: 2 });
+  const random = mulberry32(91);
+  const x = randomArray(g.batch * g.channels * g.height * g.width, random);
+  const per = colsLength(g);
+
+  it('im2colGroup / col2imGroup place each image side by side', () => {
+    const cols = new Float32Array(per * 2);
+    im2colGroup(x, g, 1, 2, cols);
+    const single = new Float32Array(per);
+    const positions = g.outHeight * g.outWidth;
+    for (let i = 0; i < 2; i++) {
+      im2col(x, g, 1 + i, single);
+      for (let row = 0; row < per / positions; row++) {
+        for (let pos = 0; pos < positions; pos++) expect(cols[row * 2 * positions + i * positions + pos]).toBe(single[row * positions + pos]);
+      }
+    }
+    const grouped = new Float32Array(x.length);
+    col2imGroup(cols, g, 1, 2, grouped);
+    const expected = new Float32Array(x.length);
+    for (let i = 0; i < 2; i++) {
+      im2col(x, g, 1 + i, single);
+      col2im(single, g, 1 + i, expected);
+    }
+    expect(Array.from(grouped)).toEqual(Array.from(expected));
+  });
+
+  it('conv2dDirectImage and conv2dWeightGradImage match the reference', () => {
+    const outChannels = 3;
+    const w = randomArray(outChannels * g.channels * 9, random);
+    const reference = referenceConv2d(x, w, outChannels, g);
+    const positions = g.outHeight * g.outWidth;
+    const out = new Float32Array(g.batch * outChannels * positions);
+    const padded = new Float32Array(paddedImageLength(g));
+    const gradOut = randomArray(out.length, random);
+    const patch = g.channels * 9;
+    const imageGrad = new Float64Array(outChannels * patch);
+    const cols = new Float32Array(per);
+    for (let n = 0; n < g.batch; n++) {
+      padImage(x, g, n, padded);
+      conv2dDirectImage(padded, w, outChannels, g, out, n * outChannels * positions);
+      conv2dWeightGradImage(padded, gradOut, n * outChannels * positions, outChannels, g, imageGrad);
+      im2col(x, g, n, cols);
+      for (let o = 0; o < outChannels; o++) {
+        for (let p = 0; p < patch; p++) {
+          let sum = 0;
+          for (let pos = 0; pos < positions; pos++) sum += gradOut[(n * outChannels + o) * positions + pos]! * cols[p * positions + pos]!;
+          expect(imageGrad[o * patch + p]).toBeCloseTo(sum, 10);
+        }
+      }
+    }
+    for (let i = 0; i < out.length; i++) expect(out[i]).toBeCloseTo(reference[i]!, 5);
   });
 });

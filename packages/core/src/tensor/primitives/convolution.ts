@@ -1,8 +1,8 @@
-// conv2d (NCHW, via im2col + matmul) and max/avg pooling primitives with their backward rules.
+// conv2d (NCHW: direct kernels or grouped im2col + matmul) and max/avg pooling primitives with their backward rules.
 // Arguments arrive validated by tensor/functional. Imports kernels and graph types only.
 import type { PrimitiveResult, RawTensor } from '../../autograd/graph.js';
-import { addInto } from '../../kernels/elementwise.js';
-import { col2im, im2col, type Conv2dGeometry } from '../../kernels/conv.js';
+import { col2imGroup, im2colGroup, type Conv2dGeometry } from '../../kernels/conv.js';
+import { conv2dDirectImage, conv2dWeightGradImage, padImage, paddedImageLength } from '../../kernels/conv-direct.js';
 import { matmulInto, transposeInto } from '../../kernels/matmul.js';
 import { avgPool2dBackward, avgPool2dForward, maxPool2dBackward, maxPool2dForward } from '../../kernels/pool.js';
 
@@ -11,44 +11,121 @@ function outputShape(g: Conv2dGeometry, channels: number): number[] {
   return [g.batch, channels, g.outHeight, g.outWidth];
 }
 
+// NOTE(grouping): the matmul kernel is a packed 2×3 register-blocked GEMM that wants long rows and
+// long sums. One call per image (the old scheme) gave it m = O (6 or 16 in LeNet), n = outH·outW,
+// per-call packing and edge waste, and the weight gradient needed a transpose and an add per
+// image. Now (P = C·kH·kW, L = outH·outW, G = images per group):
+// - forward, P ≤ DIRECT_FORWARD_MAX_PATCH: direct kernel on each zero-padded image (no im2col,
+//   no packing; see NOTE(direct-conv) in kernels/conv.ts);
+// - forward, larger P: the batch is cut into groups whose columns fit in GROUP_COLUMNS_BYTES;
+//   out_g [O × G·L] = weight [O × P] @ cols_g [P × G·L] in one matmul, scattered into NCHW;
+// - dWeight: direct kernel per image, summed over the batch in float64 (no im2col, no transpose);
+// - dx: per group, dOut_g [O × G·L] is gathered from NCHW, dCols_g [P × G·L] = weightᵀ @ dOut_g in
+//   one matmul, then col2imGroup.
+// Forward and dx are the same float64 sums over the same P (or O) terms as before (bitwise equal
+// for P ≤ 256); dWeight is now summed in float64 over the whole batch, i.e. rounded once instead
+// of per image. Scratch buffers are allocated once per call and reused across images/groups, and
+// memory stays bounded by the byte budget whatever the batch size.
+
+/** Bytes of unfolded columns one group may occupy; small enough to stay bounded, large enough for long matmul rows. */
+const GROUP_COLUMNS_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Largest C·kH·kW for which the forward pass uses the direct kernel: for short sums the packed
+ * matmul's packing and block stores dominate (LeNet conv1, 25 taps: ~1.6× faster direct); for
+ * longer ones the matmul's unit-stride packed loads win (conv2, 150 taps).
+ */
+const DIRECT_FORWARD_MAX_PATCH = 64;
+
+/** Images per group: as many as fit in GROUP_COLUMNS_BYTES (at least one, at most the batch). */
+function groupSize(g: Conv2dGeometry, patch: number, positions: number): number {
+  const perImage = patch * positions * Float32Array.BYTES_PER_ELEMENT;
+  return Math.max(1, Math.min(g.batch, Math.floor(GROUP_COLUMNS_BYTES / perImage)));
+}
+
+/**
+ * Copies between NCHW [N, O, L] (images first … first+count−1) and the group layout [O × count·L]
+ * in which image i's channel o is row o, columns i·L … i·L+L−1.
+ */
+function gatherGroup(nchw: Float32Array, grouped: Float32Array, first: number, count: number, channels: number, positions: number): void {
+  for (let i = 0; i < count; i++) {
+    for (let o = 0; o < channels; o++) {
+      const from = ((first + i) * channels + o) * positions;
+      grouped.set(nchw.subarray(from, from + positions), (o * count + i) * positions);
+    }
+  }
+}
+
+function scatterGroup(grouped: Float32Array, nchw: Float32Array, first: number, count: number, channels: number, positions: number): void {
+  for (let i = 0; i < count; i++) {
+    for (let o = 0; o < channels; o++) {
+      const from = (o * count + i) * positions;
+      nchw.set(grouped.subarray(from, from + positions), ((first + i) * channels + o) * positions);
+    }
+  }
+}
+
 /**
  * Cross-correlation of x [N, C, H, W] with weight [O, C, kH, kW] over geometry `g`
- * (no bias: that is a broadcast add). Each image is unfolded by im2col and multiplied by the
- * weight matrix [O × C·kH·kW]; backward recomputes the columns rather than keeping them.
+ * (no bias: that is a broadcast add). Groups of images are unfolded by im2col side by side and
+ * multiplied by the weight matrix [O × C·kH·kW] in one matmul (see NOTE(grouping)); backward
+ * recomputes the columns rather than keeping them.
  */
 export function conv2d(x: RawTensor, weight: RawTensor, g: Conv2dGeometry): PrimitiveResult {
   const outChannels = weight.shape[0]!;
   const patch = g.channels * g.kernelHeight * g.kernelWidth;
   const positions = g.outHeight * g.outWidth;
-  const columns = new Float32Array(patch * positions);
+  const group = groupSize(g, patch, positions);
   const out = new Float32Array(g.batch * outChannels * positions);
-  for (let n = 0; n < g.batch; n++) {
-    im2col(x.data, g, n, columns);
-    matmulInto(weight.data, columns, out, outChannels, patch, positions, 0, 0, n * outChannels * positions);
+  if (patch <= DIRECT_FORWARD_MAX_PATCH) {
+    const padded = new Float32Array(paddedImageLength(g));
+    for (let n = 0; n < g.batch; n++) {
+      padImage(x.data, g, n, padded);
+      conv2dDirectImage(padded, weight.data, outChannels, g, out, n * outChannels * positions);
+    }
+  } else {
+    const columns = new Float32Array(patch * group * positions);
+    const grouped = new Float32Array(outChannels * group * positions);
+    for (let first = 0; first < g.batch; first += group) {
+      const count = Math.min(group, g.batch - first);
+      const width = count * positions;
+      im2colGroup(x.data, g, first, count, columns.subarray(0, patch * width));
+      matmulInto(weight.data, columns, grouped, outChannels, patch, width);
+      scatterGroup(grouped, out, first, count, outChannels, positions);
+    }
   }
   return {
     output: { data: out, shape: outputShape(g, outChannels) },
     backward: ({ data: gradient }, [needsX, needsWeight]) => {
       const gradientX = needsX ? new Float32Array(x.data.length) : null;
       const gradientWeight = needsWeight ? new Float32Array(weight.data.length) : null;
-      const weightTransposed = new Float32Array(patch * outChannels);
-      transposeInto(weight.data, weightTransposed, outChannels, patch);
-      const columnsTransposed = new Float32Array(positions * patch);
-      const weightPart = new Float32Array(weight.data.length);
-      const gradientColumns = new Float32Array(patch * positions);
-      for (let n = 0; n < g.batch; n++) {
-        const offset = n * outChannels * positions;
-        if (gradientWeight !== null) {
-          // dWeight += dOut_n [O × L] · columns_nᵀ [L × patch]
-          im2col(x.data, g, n, columns);
-          transposeInto(columns, columnsTransposed, patch, positions);
-          matmulInto(gradient, columnsTransposed, weightPart, outChannels, positions, patch, offset, 0, 0);
-          addInto(gradientWeight, weightPart);
+      const gradientGrouped = new Float32Array(outChannels * group * positions);
+      const gradientColumns = needsX ? new Float32Array(patch * group * positions) : null;
+      if (gradientWeight !== null) {
+        // dWeight = Σ_n dOut_n [O × L] · cols_nᵀ, summed in float64 by the direct kernel.
+        const padded = new Float32Array(paddedImageLength(g));
+        const imageGradient = new Float64Array(weight.data.length);
+        const sum = new Float64Array(weight.data.length);
+        for (let n = 0; n < g.batch; n++) {
+          padImage(x.data, g, n, padded);
+          conv2dWeightGradImage(padded, gradient, n * outChannels * positions, outChannels, g, imageGradient);
+          for (let i = 0; i < sum.length; i++) sum[i] += imageGradient[i]!;
         }
-        if (gradientX !== null) {
-          // dx_n = col2im(weightᵀ [patch × O] · dOut_n [O × L]); a first layer's input needs none.
-          matmulInto(weightTransposed, gradient, gradientColumns, patch, outChannels, positions, 0, offset, 0);
-          col2im(gradientColumns, g, n, gradientX);
+        gradientWeight.set(sum);
+      }
+      let weightTransposed: Float32Array | null = null;
+      if (needsX) {
+        weightTransposed = new Float32Array(patch * outChannels);
+        transposeInto(weight.data, weightTransposed, outChannels, patch);
+      }
+      for (let first = 0; first < g.batch; first += group) {
+        const count = Math.min(group, g.batch - first);
+        const width = count * positions;
+        if (gradientX !== null && gradientColumns !== null && weightTransposed !== null) {
+          gatherGroup(gradient, gradientGrouped, first, count, outChannels, positions);
+          // dx_g = col2im(weightᵀ [patch × O] · dOut_g [O × G·L]); a first layer's input needs none.
+          matmulInto(weightTransposed, gradientGrouped, gradientColumns, patch, outChannels, width);
+          col2imGroup(gradientColumns.subarray(0, patch * width), g, first, count, gradientX);
         }
       }
       return [
