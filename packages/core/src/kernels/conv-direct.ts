@@ -1,5 +1,5 @@
 // Direct 2-D convolution kernels (NCHW): forward and weight gradient read a zero-padded image in
-// place, without im2col or packing. Imports only kernels/conv (the geometry).
+// place, without im2col or packing. Imports only kernels/conv (the geometry and its buffer checks).
 import { checkBuffers, type Conv2dGeometry } from './conv.js';
 
 // NOTE(direct-conv): the forward pass and the weight gradient also have direct kernels that read
