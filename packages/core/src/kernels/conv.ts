@@ -69,31 +69,7 @@ export function conv2dGeometry(opts: Conv2dGeometryOptions): Conv2dGeometry {
  */
 export function im2col(input: Float32Array, g: Conv2dGeometry, n: number, cols: Float32Array): void {
   checkBuffers('im2col', input, 'input', cols, g, n);
-  const { channels, height, width, kernelHeight, kernelWidth } = g;
-  const { strideHeight, strideWidth, padHeight, padWidth, outHeight, outWidth } = g;
-  const imageOffset = n * channels * height * width;
-
-  let colIndex = 0;
-  for (let c = 0; c < channels; c++) {
-    const channelOffset = imageOffset + c * height * width;
-    for (let kh = 0; kh < kernelHeight; kh++) {
-      for (let kw = 0; kw < kernelWidth; kw++) {
-        for (let oh = 0; oh < outHeight; oh++) {
-          const ih = oh * strideHeight - padHeight + kh;
-          if (ih < 0 || ih >= height) {
-            cols.fill(0, colIndex, colIndex + outWidth);
-            colIndex += outWidth;
-            continue;
-          }
-          const rowOffset = channelOffset + ih * width;
-          for (let ow = 0; ow < outWidth; ow++) {
-            const iw = ow * strideWidth - padWidth + kw;
-            cols[colIndex++] = iw >= 0 && iw < width ? input[rowOffset + iw]! : 0;
-          }
-        }
-      }
-    }
-  }
+  im2colGroup(input, g, n, 1, cols); // one image is a group of one
 }
 
 /**
@@ -107,31 +83,7 @@ export function im2col(input: Float32Array, g: Conv2dGeometry, n: number, cols: 
  */
 export function col2im(cols: Float32Array, g: Conv2dGeometry, n: number, inputGrad: Float32Array): void {
   checkBuffers('col2im', inputGrad, 'inputGrad', cols, g, n);
-  const { channels, height, width, kernelHeight, kernelWidth } = g;
-  const { strideHeight, strideWidth, padHeight, padWidth, outHeight, outWidth } = g;
-  const imageOffset = n * channels * height * width;
-
-  let colIndex = 0;
-  for (let c = 0; c < channels; c++) {
-    const channelOffset = imageOffset + c * height * width;
-    for (let kh = 0; kh < kernelHeight; kh++) {
-      for (let kw = 0; kw < kernelWidth; kw++) {
-        for (let oh = 0; oh < outHeight; oh++) {
-          const ih = oh * strideHeight - padHeight + kh;
-          if (ih < 0 || ih >= height) {
-            colIndex += outWidth;
-            continue;
-          }
-          const rowOffset = channelOffset + ih * width;
-          for (let ow = 0; ow < outWidth; ow++) {
-            const iw = ow * strideWidth - padWidth + kw;
-            if (iw >= 0 && iw < width) inputGrad[rowOffset + iw]! += cols[colIndex]!;
-            colIndex++;
-          }
-        }
-      }
-    }
-  }
+  col2imGroup(cols, g, n, 1, inputGrad); // one image is a group of one
 }
 
 /**
