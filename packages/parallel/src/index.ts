@@ -1,6 +1,6 @@
 // Public API of @backprop/parallel shared by Node and the browser: no node:* imports here (Node's
 // trainer is in `@backprop/parallel/node`). Explicit named exports only.
-export { ParallelTrainer, type Evaluation, type ParallelTrainerOptions } from './trainer.js';
+export { ParallelTrainer, type Evaluation, type ParallelTrainerOptions, type StepTiming, type TrainerState } from './trainer.js';
 export type { DataParallelOptions, OptimizerChoice } from './options.js';
 export type { BatchEnd, BatchSource, EpochEnd, FitOptions, FitSummary } from './fit.js';
 export type { LossName, TransportFactory, WorkerTask, WorkerTaskResult, WorkerTransport } from './transport.js';

@@ -33,5 +33,6 @@ export class DataParallelTrainer extends ParallelTrainer {
 }
 
 export { PiscinaTransport, piscinaTransport, type Evaluation, type PiscinaTransportOptions };
+export type { StepTiming, TrainerState } from './trainer.js';
 export type { BatchEnd, BatchSource, EpochEnd, FitOptions, FitSummary } from './fit.js';
 export type { DataParallelOptions, OptimizerChoice } from './options.js';

@@ -1,15 +1,22 @@
 // Options of the data-parallel trainer and their validation: every mistake is reported on the main
 // thread, before any worker starts. Must not import node:* modules.
-import { Adam, buildModel, Generator, SGD, type AdamOptions, type ModelSpec, type Module, type Optimizer, type SGDOptions, type Tensor } from '@backprop/core';
+import { Adam, AdamW, buildModel, Generator, RMSprop, SGD, type AdamOptions, type Module, type Optimizer, type RMSpropOptions, type SGDOptions, Tensor } from '@backprop/core';
+import { toWireModel, type ModelSource, type WireModel } from './model-source.js';
 import type { LossName } from './transport.js';
 
 /** The optimizer, by type, with its hyperparameters (those of `SGD` / `Adam` in `@backprop/core`). */
-export type OptimizerChoice = ({ type: 'sgd' } & Partial<SGDOptions>) | ({ type: 'adam' } & Partial<AdamOptions>);
+export type OptimizerChoice =
+  | ({ type: 'sgd' } & Partial<SGDOptions>)
+  | ({ type: 'adam' | 'adamw' } & Partial<AdamOptions>)
+  | ({ type: 'rmsprop' } & Partial<RMSpropOptions>);
 
 /** Options shared by every `DataParallelTrainer`. */
 export interface DataParallelOptions {
-  /** The model as a JSON spec: the main thread and every worker build it with `buildModel`. */
-  model: ModelSpec;
+  /**
+   * The model: a JSON spec (the main thread and every worker build it with `buildModel`), or the
+   * absolute URL of an ES module exporting a `createModel({ generator })` factory (see `ModelSource`).
+   */
+  model: ModelSource;
   /** `crossEntropy` (targets: class indices, shape [B]) or `mse` (targets shaped like the output). */
   loss: LossName;
   optimizer: OptimizerChoice;
@@ -21,7 +28,9 @@ export interface DataParallelOptions {
 
 /** What the validated options become on the main thread. */
 export interface Validated {
-  model: Module;
+  /** Built at once from a spec; null for a module, which is imported (asynchronously) before the first step. */
+  model: Module | null;
+  wire: WireModel;
   optimizerFactory: (parameters: Iterable<Tensor>) => Optimizer;
   loss: LossName;
   seed: number;
@@ -40,21 +49,39 @@ export function validateOptions(options: DataParallelOptions, workers: number): 
   if (loss !== 'crossEntropy' && loss !== 'mse') fail(`loss must be 'crossEntropy' or 'mse', got ${JSON.stringify(loss)}`);
   if (!Number.isSafeInteger(seed)) fail(`seed must be a safe integer, got ${String(seed)}`);
   if (!Number.isInteger(chunkSize) || chunkSize < 1) fail(`chunkSize must be an integer ≥ 1, got ${String(chunkSize)}`);
-  let model: Module;
+  let wire: WireModel;
   try {
-    model = buildModel(options.model, { generator: new Generator(seed) });
+    wire = toWireModel(options.model);
   } catch (error) {
-    return fail(`the model spec cannot be built: ${(error as Error).message}`);
+    return fail((error as Error).message);
   }
+  let model: Module | null = null;
+  if (wire.kind === 'spec') {
+    try {
+      model = buildModel(wire.spec, { generator: new Generator(seed) });
+    } catch (error) {
+      return fail(`the model spec cannot be built: ${(error as Error).message}`);
+    }
+  }
+  if (model !== null) checkModel(model);
+  const { type, ...hyperparameters } = options.optimizer ?? ({} as OptimizerChoice);
+  let optimizerFactory: Validated['optimizerFactory'];
+  if (type === 'sgd') optimizerFactory = (parameters) => new SGD(parameters, hyperparameters as Partial<SGDOptions>);
+  else if (type === 'adam') optimizerFactory = (parameters) => new Adam(parameters, hyperparameters as Partial<AdamOptions>);
+  else if (type === 'adamw') optimizerFactory = (parameters) => new AdamW(parameters, hyperparameters as Partial<AdamOptions>);
+  else if (type === 'rmsprop') optimizerFactory = (parameters) => new RMSprop(parameters, hyperparameters as Partial<RMSpropOptions>);
+  else return fail(`optimizer.type must be 'sgd', 'adam', 'adamw' or 'rmsprop', got ${JSON.stringify(type)}`);
+  // A module model is built later: try the hyperparameters on a stand-in so mistakes still surface here.
+  if (model === null) optimizerFactory([new Tensor(new Float32Array(1), [1])]);
+  return { model, wire, optimizerFactory, loss, seed, chunkSize, workers };
+}
+
+/** Refuses models the trainer cannot train; returns the model. */
+export function checkModel(model: Module): Module {
   if (model.namedBuffers().length > 0) {
     const names = model.namedBuffers().map(([name]) => name);
     fail(`layers with running statistics (BatchNorm: ${names.join(', ')}) are not supported yet; use LayerNorm or no normalization`);
   }
   if (model.parameters().length === 0) fail('the model has no parameters to train');
-  const { type, ...hyperparameters } = options.optimizer ?? ({} as OptimizerChoice);
-  let optimizerFactory: Validated['optimizerFactory'];
-  if (type === 'sgd') optimizerFactory = (parameters) => new SGD(parameters, hyperparameters as Partial<SGDOptions>);
-  else if (type === 'adam') optimizerFactory = (parameters) => new Adam(parameters, hyperparameters as Partial<AdamOptions>);
-  else return fail(`optimizer.type must be 'sgd' or 'adam', got ${JSON.stringify(type)}`);
-  return { model, optimizerFactory, loss, seed, chunkSize, workers };
+  return model;
 }

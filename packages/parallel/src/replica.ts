@@ -1,9 +1,10 @@
 // The worker side of a step: rebuild the model from its spec, bind its parameters to the shared
 // buffer, then forward + backward per chunk into the chunk's gradient slot. Runs in any worker
 // (piscina thread, Web Worker): must not import node:* modules.
-import { buildModel, crossEntropy, Dropout, Generator, mseLoss, noGrad, Tensor, type Module } from '@backprop/core';
+import { crossEntropy, Dropout, Generator, mseLoss, noGrad, Tensor, type Module } from '@backprop/core';
 import { chunkSeed } from './chunks.js';
 import { bindParameters, type ParameterLayout } from './flat-parameters.js';
+import { buildFromWire } from './model-source.js';
 import type { LossName, WorkerTask, WorkerTaskResult } from './transport.js';
 
 interface Replica {
@@ -13,19 +14,23 @@ interface Replica {
   dropouts: Dropout[];
 }
 
-/** Replicas built in this thread, by trainer session. */
-const replicas = new Map<string, Replica>();
+/** Replicas built (or being built) in this thread, by trainer session. */
+const replicas = new Map<string, Promise<Replica>>();
 
-function replicaFor(task: WorkerTask): Replica {
+function replicaFor(task: WorkerTask): Promise<Replica> {
   let replica = replicas.get(task.session);
   if (replica === undefined) {
-    // The initial values are overwritten by the shared ones; a fixed generator keeps the global one untouched.
-    const model = buildModel(task.spec, { generator: new Generator(0) });
-    const layout = bindParameters(model, new Float32Array(task.parameters), { copyValues: false });
-    replica = { model, parameters: model.parameters(), layout, dropouts: modulesOf(model).filter((m) => m instanceof Dropout) };
+    replica = buildReplica(task);
     replicas.set(task.session, replica);
   }
   return replica;
+}
+
+async function buildReplica(task: WorkerTask): Promise<Replica> {
+  // The initial values are overwritten by the shared ones; a fixed generator keeps the global one untouched.
+  const model = await buildFromWire(task.model, new Generator(0));
+  const layout = bindParameters(model, new Float32Array(task.parameters), { copyValues: false });
+  return { model, parameters: model.parameters(), layout, dropouts: modulesOf(model).filter((m) => m instanceof Dropout) };
 }
 
 function modulesOf(module: Module): Module[] {
@@ -60,8 +65,9 @@ function rows(buffer: SharedArrayBuffer, shape: readonly number[], start: number
  * Runs one task: for each of its chunks, forward (+ backward when training) with the loss summed
  * over the chunk; writes the chunk's gradient and loss into its own slots of the shared buffers.
  */
-export function runTask(task: WorkerTask): WorkerTaskResult {
-  const replica = replicaFor(task);
+export async function runTask(task: WorkerTask): Promise<WorkerTaskResult> {
+  const started = performance.now();
+  const replica = await replicaFor(task);
   const { model, parameters, layout } = replica;
   const batchSize = task.inputShape[0]!;
   const gradients = new Float32Array(task.gradients);
@@ -94,5 +100,5 @@ export function runTask(task: WorkerTask): WorkerTaskResult {
     });
   }
   for (const parameter of parameters) parameter.grad = null;
-  return { chunks: task.endChunk - task.firstChunk };
+  return { chunks: task.endChunk - task.firstChunk, milliseconds: performance.now() - started };
 }

@@ -2,17 +2,30 @@
 // one SharedArrayBuffer viewed by the main model and every replica; each step splits the minibatch
 // into fixed chunks, workers write per-chunk gradients, the main thread reduces them in chunk order
 // and steps the optimizer. Must not import node:* modules (the browser trainer will share it).
-import { Tensor, type Module, type Optimizer, type StateDict } from '@backprop/core';
+import { Generator, Tensor, type Module, type Optimizer, type OptimizerStateDict, type StateDict } from '@backprop/core';
 import { assignChunks, chunkCount } from './chunks.js';
 import { runFit, type BatchSource, type FitOptions, type FitSummary } from './fit.js';
 import { bindParameters, tensorsOver, type ParameterLayout } from './flat-parameters.js';
-import { validateOptions, type DataParallelOptions } from './options.js';
-import type { LossName, TransportFactory, WorkerTask, WorkerTransport } from './transport.js';
+import { buildFromWire, type WireModel } from './model-source.js';
+import { checkModel, validateOptions, type DataParallelOptions, type Validated } from './options.js';
+import type { LossName, TransportFactory, WorkerTask, WorkerTaskResult, WorkerTransport } from './transport.js';
 
 /** Options of `ParallelTrainer`: the shared options plus how many workers and how to start them. */
 export interface ParallelTrainerOptions extends DataParallelOptions {
   workers: number;
   transport: TransportFactory;
+}
+
+/**
+ * Where the time of the last `step` went: `milliseconds` from call to resolution, and for each
+ * worker the time it spent on its chunks. Everything else — staging the batch, messages, the
+ * reduction and the optimizer step — is orchestration overhead (`overheadMilliseconds`).
+ */
+export interface StepTiming {
+  milliseconds: number;
+  workerMilliseconds: number[];
+  /** `milliseconds` minus the busiest worker's time. */
+  overheadMilliseconds: number;
 }
 
 /** Mean loss over a set, and for `crossEntropy` the share of samples whose top class is the target. */
@@ -21,7 +34,29 @@ export interface Evaluation {
   accuracy: number | null;
 }
 
+/**
+ * Everything a resumed run needs from the trainer: the weights, the optimizer's state and the
+ * number of steps taken (Dropout masks derive from the step number).
+ */
+export interface TrainerState {
+  model: StateDict;
+  optimizer: OptimizerStateDict;
+  steps: number;
+}
+
 let sessions = 0;
+
+/** The main thread's model bound to the shared parameters, and what steps need of it. */
+interface BuiltModel {
+  model: Module;
+  optimizer: Optimizer;
+  layout: ParameterLayout;
+  parameters: SharedArrayBuffer;
+  /** The reduced gradient, one float32 per parameter value. */
+  reduced: Float32Array;
+  /** Tensors over ranges of `reduced`: the model's gradients, set before each optimizer step. */
+  gradientTensors: Tensor[];
+}
 
 /** A SharedArrayBuffer that grows (never shrinks) to the size a step needs. */
 class GrowingBuffer {
@@ -38,20 +73,16 @@ class GrowingBuffer {
  * `@backprop/parallel/node` in Node. See the package README for the invariants.
  */
 export class ParallelTrainer {
-  /** The main thread's model; its parameters are views of the shared parameter buffer. */
-  readonly model: Module;
-  readonly optimizer: Optimizer;
   readonly workers: number;
   readonly chunkSize: number;
   readonly seed: number;
   readonly loss: LossName;
-  readonly #spec: DataParallelOptions['model'];
+  readonly #wire: WireModel;
   readonly #session = `trainer-${++sessions}`;
-  readonly #layout: ParameterLayout;
-  readonly #parameters: SharedArrayBuffer;
-  readonly #reduced: Float32Array;
-  /** Tensors over ranges of #reduced: the main model's gradients, set before each optimizer step. */
-  readonly #gradientTensors: Tensor[];
+  readonly #optimizerFactory: Validated['optimizerFactory'];
+  /** Set once the model is built: at construction for a spec, by `ready()` for a module. */
+  #built: BuiltModel | null = null;
+  #building: Promise<BuiltModel> | null = null;
   readonly #gradients = new GrowingBuffer();
   readonly #results = new GrowingBuffer();
   readonly #inputs = new GrowingBuffer();
@@ -59,6 +90,7 @@ export class ParallelTrainer {
   readonly #startTransport: TransportFactory;
   #transport: WorkerTransport | null = null;
   #steps = 0;
+  #lastStep: StepTiming | null = null;
   #queue: Promise<unknown> = Promise.resolve();
   #closing: Promise<void> | null = null;
   #failure: Error | null = null;
@@ -66,24 +98,50 @@ export class ParallelTrainer {
   constructor(options: ParallelTrainerOptions) {
     const valid = validateOptions(options, options.workers);
     if (typeof options.transport !== 'function') throw new Error('DataParallelTrainer: transport must be a function (threads) => WorkerTransport');
-    this.model = valid.model;
     this.workers = valid.workers;
     this.chunkSize = valid.chunkSize;
     this.seed = valid.seed;
     this.loss = valid.loss;
-    this.#spec = options.model;
+    this.#wire = valid.wire;
+    this.#optimizerFactory = valid.optimizerFactory;
     this.#startTransport = options.transport;
-    const size = this.model.parameters().reduce((total, p) => total + p.size, 0);
-    this.#parameters = new SharedArrayBuffer(size * 4);
-    this.#layout = bindParameters(this.model, new Float32Array(this.#parameters), { copyValues: true });
-    this.#reduced = new Float32Array(size);
-    this.#gradientTensors = tensorsOver(this.#reduced, this.#layout);
-    this.optimizer = valid.optimizerFactory(this.model.parameters());
+    if (valid.model !== null) this.#built = this.#install(valid.model);
+  }
+
+  /** The main thread's model; its parameters are views of the shared parameter buffer. For a module model, after `await ready()`. */
+  get model(): Module {
+    return this.#require('model').model;
+  }
+
+  /** The optimizer stepping the shared parameters (schedulers may set its learning rate between steps). */
+  get optimizer(): Optimizer {
+    return this.#require('optimizer').optimizer;
+  }
+
+  /**
+   * Resolves once the model is built: at once for a JSON spec; for a module model, after importing
+   * the module and building the model on the main thread (which checks it before any thread
+   * starts). `step`, `fit`, `evaluate` and `loadStateDict` wait for it themselves.
+   *
+   * @example
+   * ```ts
+   * const trainer = new DataParallelTrainer({ model: new URL('./model.js', import.meta.url), loss: 'crossEntropy', optimizer: { type: 'adam' } });
+   * await trainer.ready(); // rejects if the module cannot be imported or its factory fails
+   * console.log(trainer.model.namedParameters().length);
+   * ```
+   */
+  async ready(): Promise<void> {
+    await this.#build();
   }
 
   /** Steps taken so far. */
   get steps(): number {
     return this.#steps;
+  }
+
+  /** Where the time of the last completed `step` went (null before the first); see `StepTiming`. */
+  get lastStep(): StepTiming | null {
+    return this.#lastStep;
   }
 
   /**
@@ -96,15 +154,16 @@ export class ParallelTrainer {
    * ```
    */
   step(inputs: Tensor, targets: Tensor): Promise<number> {
-    return this.#serialize(async () => {
+    return this.#serialize(async (built) => {
+      const started = performance.now();
       const step = this.#steps + 1;
-      const { numChunks, batchSize } = this.#stage('step', inputs, targets);
-      await this.#dispatch('train', step, numChunks, inputs, targets);
+      const { numChunks, batchSize } = this.#stage(built, 'step', inputs, targets);
+      const workerMilliseconds = await this.#dispatch(built, 'train', step, numChunks, inputs, targets);
       this.#steps = step;
       const results = new Float64Array(this.#results.buffer);
       const gradients = new Float32Array(this.#gradients.buffer);
-      const size = this.#layout.size;
-      const reduced = this.#reduced;
+      const { size } = built.layout;
+      const { reduced } = built;
       // NOTE(reduction): Σ over chunks in chunk order, then one division — the same bits for any W.
       reduced.set(gradients.subarray(0, size));
       for (let chunk = 1; chunk < numChunks; chunk++) {
@@ -113,8 +172,10 @@ export class ParallelTrainer {
       }
       const divisor = this.#divisor(batchSize, targets);
       for (let i = 0; i < size; i++) reduced[i] = reduced[i]! / divisor;
-      this.model.parameters().forEach((parameter, index) => (parameter.grad = this.#gradientTensors[index]!));
-      this.optimizer.step();
+      built.model.parameters().forEach((parameter, index) => (parameter.grad = built.gradientTensors[index]!));
+      built.optimizer.step();
+      const milliseconds = performance.now() - started;
+      this.#lastStep = { milliseconds, workerMilliseconds, overheadMilliseconds: milliseconds - Math.max(...workerMilliseconds) };
       return sumLosses(results, numChunks).loss / divisor;
     });
   }
@@ -148,15 +209,15 @@ export class ParallelTrainer {
   evaluate(loader: BatchSource): Promise<Evaluation>;
   evaluate(inputs: Tensor, targets: Tensor): Promise<Evaluation>;
   evaluate(source: Tensor | BatchSource, targets?: Tensor): Promise<Evaluation> {
-    return this.#serialize(async () => {
+    return this.#serialize(async (built) => {
       const batches: BatchSource = source instanceof Tensor ? [[source, targets as Tensor]] : source;
       if (batches === null || typeof (batches as Partial<BatchSource>)[Symbol.iterator] !== 'function') {
         throw new Error('DataParallelTrainer.evaluate: expected (inputs, targets) Tensors or an iterable of [inputs, targets] batches (a DataLoader)');
       }
       let [loss, correct, samples, divisor] = [0, 0, 0, 0];
       for (const [inputs, batchTargets] of batches) {
-        const { numChunks, batchSize } = this.#stage('evaluate', inputs, batchTargets);
-        await this.#dispatch('evaluate', this.#steps, numChunks, inputs, batchTargets);
+        const { numChunks, batchSize } = this.#stage(built, 'evaluate', inputs, batchTargets);
+        await this.#dispatch(built, 'evaluate', this.#steps, numChunks, inputs, batchTargets);
         const sums = sumLosses(new Float64Array(this.#results.buffer), numChunks);
         loss += sums.loss;
         correct += sums.correct;
@@ -170,13 +231,52 @@ export class ParallelTrainer {
 
   /** A snapshot (copies) of the model's weights by dotted name, PyTorch's layout. */
   stateDict(): StateDict {
-    const state = this.model.stateDict();
+    const state = this.#require('stateDict').model.stateDict();
     return Object.fromEntries(Object.entries(state).map(([name, t]) => [name, new Tensor(t.data.slice(), t.shape)]));
   }
 
   /** Loads weights into the shared parameters (between steps); checked like `Module.loadStateDict`. */
   async loadStateDict(state: StateDict): Promise<void> {
-    await this.#serialize(async () => this.model.loadStateDict(state));
+    await this.#serialize(async (built) => built.model.loadStateDict(state));
+  }
+
+  /**
+   * A snapshot (copies) of the weights, the optimizer's state and the step count: save it with
+   * `encodeCheckpoint` and give it to `loadTrainingState` to continue bit for bit.
+   *
+   * @example
+   * ```ts
+   * const { model, optimizer, steps } = trainer.trainingState();
+   * const bytes = encodeCheckpoint({ model, optimizer, training: { step: steps } });
+   * ```
+   */
+  trainingState(): TrainerState {
+    return { model: this.stateDict(), optimizer: this.optimizer.stateDict() as OptimizerStateDict, steps: this.#steps };
+  }
+
+  /**
+   * Restores a `trainingState()` (between steps). Weights and optimizer state are checked before
+   * anything changes; a mismatch rejects and leaves the trainer as it was.
+   */
+  async loadTrainingState(state: TrainerState): Promise<void> {
+    await this.#serialize(async (built) => {
+      const { model, optimizer, steps } = state ?? ({} as Partial<TrainerState>);
+      if (!Number.isSafeInteger(steps) || (steps as number) < 0) {
+        throw new Error(`DataParallelTrainer.loadTrainingState: steps must be an integer ≥ 0, got ${String(steps)}`);
+      }
+      if (typeof model !== 'object' || model === null || typeof optimizer !== 'object' || optimizer === null) {
+        throw new Error('DataParallelTrainer.loadTrainingState: expected { model, optimizer, steps } as returned by trainingState()');
+      }
+      const before = this.stateDict();
+      built.model.loadStateDict(model);
+      try {
+        built.optimizer.loadStateDict(optimizer as Parameters<Optimizer['loadStateDict']>[0]);
+      } catch (error) {
+        built.model.loadStateDict(before);
+        throw error;
+      }
+      this.#steps = steps as number;
+    });
   }
 
   /** Stops every worker thread; idempotent. Later calls to `step`/`evaluate` reject. */
@@ -188,18 +288,43 @@ export class ParallelTrainer {
     return this.#closing;
   }
 
-  #serialize<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(() => {
+  #serialize<T>(work: (built: BuiltModel) => Promise<T>): Promise<T> {
+    const run = this.#queue.then(async () => {
       if (this.#failure !== null) throw new Error(`DataParallelTrainer: the trainer stopped after a failure (${this.#failure.message})`);
       if (this.#closing !== null) throw new Error('DataParallelTrainer: the trainer is closed');
-      return work();
+      return work(await this.#build());
     });
     this.#queue = run.catch(() => undefined);
     return run;
   }
 
+  #build(): Promise<BuiltModel> {
+    if (this.#built !== null) return Promise.resolve(this.#built);
+    this.#building ??= buildFromWire(this.#wire, new Generator(this.seed)).then(
+      (model) => (this.#built = this.#install(checkModel(model))),
+      (error: Error) => {
+        throw new Error(`DataParallelTrainer: ${error.message}`, { cause: error });
+      },
+    );
+    return this.#building;
+  }
+
+  /** Moves the model's parameters into one SharedArrayBuffer and builds the optimizer over them. */
+  #install(model: Module): BuiltModel {
+    const size = model.parameters().reduce((total, p) => total + p.size, 0);
+    const parameters = new SharedArrayBuffer(size * 4);
+    const layout = bindParameters(model, new Float32Array(parameters), { copyValues: true });
+    const reduced = new Float32Array(size);
+    return { model, optimizer: this.#optimizerFactory(model.parameters()), layout, parameters, reduced, gradientTensors: tensorsOver(reduced, layout) };
+  }
+
+  #require(what: string): BuiltModel {
+    if (this.#built === null) throw new Error(`DataParallelTrainer.${what}: the model module is not loaded yet; await trainer.ready() first`);
+    return this.#built;
+  }
+
   /** Checks a minibatch and copies it into the shared input buffers (once per step). */
-  #stage(op: string, inputs: Tensor, targets: Tensor): { numChunks: number; batchSize: number } {
+  #stage(built: BuiltModel, op: string, inputs: Tensor, targets: Tensor): { numChunks: number; batchSize: number } {
     if (!(inputs instanceof Tensor) || !(targets instanceof Tensor)) {
       throw new Error(`DataParallelTrainer.${op}: inputs and targets must be Tensors`);
     }
@@ -218,21 +343,21 @@ export class ParallelTrainer {
     new Float32Array(this.#inputs.ensure(inputs.size * 4), 0, inputs.size).set(inputs.data);
     new Float32Array(this.#targets.ensure(targets.size * 4), 0, targets.size).set(targets.data);
     const numChunks = chunkCount(batchSize, this.chunkSize);
-    this.#gradients.ensure(numChunks * this.#layout.size * 4);
+    this.#gradients.ensure(numChunks * built.layout.size * 4);
     this.#results.ensure(numChunks * 2 * 8);
     return { numChunks, batchSize };
   }
 
   /** One message per worker; waits for all of them, then reports the first failure with the step number. */
-  async #dispatch(kind: WorkerTask['kind'], step: number, numChunks: number, inputs: Tensor, targets: Tensor): Promise<void> {
+  async #dispatch(built: BuiltModel, kind: WorkerTask['kind'], step: number, numChunks: number, inputs: Tensor, targets: Tensor): Promise<number[]> {
     this.#transport ??= this.#startTransport(this.workers);
     const transport = this.#transport;
     const base = {
       kind,
       session: this.#session,
-      spec: this.#spec,
+      model: this.#wire,
       loss: this.loss,
-      parameters: this.#parameters,
+      parameters: built.parameters,
       gradients: this.#gradients.buffer,
       results: this.#results.buffer,
       inputs: this.#inputs.buffer,
@@ -254,6 +379,7 @@ export class ParallelTrainer {
       await transport.close().catch(() => undefined);
       throw this.#failure;
     }
+    return settled.map((outcome) => (outcome as PromiseFulfilledResult<WorkerTaskResult>).value.milliseconds);
   }
 
   /** The loss's mean divides by B (crossEntropy) or by every target element (mse, as `mseLoss` does). */

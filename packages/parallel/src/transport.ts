@@ -1,6 +1,6 @@
 // The transport between the trainer and its worker threads, and the one message a worker gets per
 // step. Piscina (Node) and Web Workers (browser) implement it. Must not import node:* modules.
-import type { ModelSpec } from '@backprop/core';
+import type { WireModel } from './model-source.js';
 
 /** The losses a trainer can use; both reduce to a mean on the main thread (see `lossDivisor`). */
 export type LossName = 'crossEntropy' | 'mse';
@@ -13,7 +13,8 @@ export interface WorkerTask {
   kind: 'train' | 'evaluate';
   /** Identifies the trainer: a worker builds its replica once per session and keeps it. */
   session: string;
-  spec: ModelSpec;
+  /** The model's JSON spec, or the URL of the module whose factory builds it. */
+  model: WireModel;
   loss: LossName;
   /** float32 × parameter count, `namedParameters()` order. */
   parameters: SharedArrayBuffer;
@@ -39,6 +40,8 @@ export interface WorkerTask {
 /** What a worker answers (the numbers themselves are in the task's shared buffers). */
 export interface WorkerTaskResult {
   chunks: number;
+  /** Time the worker spent on the task (building the replica on first use, forward, backward, copying gradients). */
+  milliseconds: number;
 }
 
 /**

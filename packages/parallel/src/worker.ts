@@ -3,6 +3,6 @@
 import { runTask } from './replica.js';
 import type { WorkerTask, WorkerTaskResult } from './transport.js';
 
-export default function work(task: WorkerTask): WorkerTaskResult {
+export default function work(task: WorkerTask): Promise<WorkerTaskResult> {
   return runTask(task);
 }

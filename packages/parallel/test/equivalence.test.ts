@@ -1,8 +1,10 @@
 // Equivalence: one parallel step equals one plain @backprop/core step on the whole minibatch (loss,
-// gradient, updated parameters within 1e-5 relative), for W ∈ {1, 2, 3} and B ∈ {1, 7, 64}.
+// gradient, updated parameters within 1e-5 relative), for W ∈ {1, 2, 3, 4} and B ∈ {1, 7, 64, 257},
+// an MLP and a CNN, with SGD + momentum and with Adam; and for a model given as a module URL.
 import type { ModelSpec, Tensor } from '@backprop/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataParallelTrainer } from '../src/node.js';
+import type { ModelSource } from '../src/model-source.js';
 import type { OptimizerChoice } from '../src/options.js';
 import { batch, cnn, mlp, PlainTrainer, relativeError } from './helpers.js';
 
@@ -19,9 +21,12 @@ async function expectEquivalent(options: {
   workers: number;
   batches: Array<{ inputs: Tensor; targets: Tensor }>;
   loss?: 'crossEntropy' | 'mse';
+  /** What the parallel trainer gets instead of `spec` (a module URL building the same model). */
+  model?: ModelSource;
 }): Promise<void> {
-  const { spec, optimizer, workers, batches, loss = 'crossEntropy' } = options;
-  const parallel = new DataParallelTrainer({ model: spec, loss, optimizer, workers, seed: 7, chunkSize: 4 });
+  const { spec, optimizer, workers, batches, loss = 'crossEntropy', model = spec } = options;
+  const parallel = new DataParallelTrainer({ model, loss, optimizer, workers, seed: 7, chunkSize: 4 });
+  await parallel.ready();
   trainers.push(parallel);
   const plain = new PlainTrainer(spec, 7, optimizer, loss);
   for (const [index, { inputs, targets }] of batches.entries()) {
@@ -36,22 +41,25 @@ async function expectEquivalent(options: {
   }
 }
 
-const mlpBatches = [1, 7, 64].map((size, i) => batch(100 + i, size, [12], 5));
+const SIZES = [1, 7, 64, 257];
+const mlpBatches = SIZES.map((size, i) => batch(100 + i, size, [12], 5));
+const cnnBatches = SIZES.map((size, i) => batch(200 + i, size, [1, 8, 8], 3));
+const optimizers: Array<[string, OptimizerChoice]> = [
+  ['SGD with momentum', { type: 'sgd', lr: 0.1, momentum: 0.9 }],
+  ['Adam', { type: 'adam', lr: 1e-2 }],
+];
 
 describe('DataParallelTrainer equivalence with a plain core step', () => {
-  for (const workers of [1, 2, 3]) {
-    it(`MLP, SGD with momentum, W=${workers}, B = 1, 7, 64`, async () => {
-      await expectEquivalent({ spec: mlp(), optimizer: { type: 'sgd', lr: 0.1, momentum: 0.9 }, workers, batches: mlpBatches });
-    });
-    it(`MLP, Adam, W=${workers}, B = 1, 7, 64`, async () => {
-      await expectEquivalent({ spec: mlp(), optimizer: { type: 'adam', lr: 1e-2 }, workers, batches: mlpBatches });
-    });
+  for (const workers of [1, 2, 3, 4]) {
+    for (const [name, optimizer] of optimizers) {
+      it(`MLP, ${name}, W=${workers}, B = ${SIZES.join(', ')}`, async () => {
+        await expectEquivalent({ spec: mlp(), optimizer, workers, batches: mlpBatches });
+      });
+      it(`CNN, ${name}, W=${workers}, B = ${SIZES.join(', ')}`, async () => {
+        await expectEquivalent({ spec: cnn, optimizer, workers, batches: cnnBatches });
+      });
+    }
   }
-
-  it('CNN, Adam, W=3, B = 7, 20', async () => {
-    const batches = [7, 20].map((size, i) => batch(200 + i, size, [1, 8, 8], 3));
-    await expectEquivalent({ spec: cnn, optimizer: { type: 'adam', lr: 1e-2 }, workers: 3, batches });
-  });
 
   it('MLP, mse (mean over every element, like mseLoss), SGD, W=2, B = 7, 64', async () => {
     const batches = [7, 64].map((size, i) => {
@@ -59,5 +67,10 @@ describe('DataParallelTrainer equivalence with a plain core step', () => {
       return { inputs, targets: batch(400 + i, size, [5], 5).inputs };
     });
     await expectEquivalent({ spec: mlp(), optimizer: { type: 'sgd', lr: 0.05, momentum: 0.5 }, workers: 2, batches, loss: 'mse' });
+  });
+
+  it('a model given as a module URL (factory export) trains like the same model from its spec, W=2', async () => {
+    const url = new URL('./fixtures/mlp-model.ts', import.meta.url);
+    await expectEquivalent({ spec: mlp(), model: url, optimizer: { type: 'adam', lr: 1e-2 }, workers: 2, batches: mlpBatches });
   });
 });

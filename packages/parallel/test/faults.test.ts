@@ -83,6 +83,45 @@ describe('DataParallelTrainer faults', () => {
     await trainer.close();
   });
 
+  it('a model that throws at step k rejects step() and fit() with the model’s message and k', async () => {
+    const model = new URL('./fixtures/throwing-model.ts', import.meta.url);
+    const poisoned = (seed: number) => {
+      const { inputs, targets } = batch(seed, 9, [12], 5);
+      const data = inputs.data.slice();
+      data[8 * 12 + 3] = 999; // sample 8: chunk 2 of chunkSize 4 — the last worker's chunk when W = 2
+      return { inputs: tensor(Array.from(data), [9, 12]), targets };
+    };
+    const clean = batch(1, 9, [12], 5);
+    const stepping = new DataParallelTrainer({ ...options, model, workers: 2, chunkSize: 4 });
+    for (let step = 1; step <= 2; step++) await stepping.step(clean.inputs, clean.targets);
+    const bad = poisoned(2);
+    await expect(stepping.step(bad.inputs, bad.targets)).rejects.toThrow(
+      /^DataParallelTrainer: step 3 failed in a worker: Fragile\.forward: a poisoned sample \(999\) reached the model$/,
+    );
+    expect(stepping.steps).toBe(2);
+    await stepping.close();
+
+    const fitting = new DataParallelTrainer({ ...options, model, workers: 2, chunkSize: 4 });
+    const batches = [clean, clean, clean, bad, clean].map(({ inputs, targets }) => [inputs, targets] as const);
+    await expect(fitting.fit(batches, { epochs: 1 })).rejects.toThrow(/step 4 failed in a worker: Fragile\.forward: a poisoned sample/);
+    expect(fitting.steps).toBe(3);
+    await fitting.close();
+  });
+
+  it('refuses a module model it cannot load before any thread starts, naming the module', async () => {
+    expect(() => new DataParallelTrainer({ ...options, model: './model.js', workers: 1 })).toThrow(/model: '\.\/model\.js' is not an absolute URL/);
+    const { factory, started } = spyTransport();
+    const missing = new URL('./fixtures/no-such-model.ts', import.meta.url);
+    const trainer = new ParallelTrainer({ ...options, model: missing, workers: 2, transport: factory });
+    const { inputs, targets } = batch(1, 4, [12], 5);
+    await expect(trainer.step(inputs, targets)).rejects.toThrow(/the model module .*no-such-model\.ts cannot be imported/);
+    expect(() => trainer.model).toThrow(/await trainer\.ready\(\) first/);
+    const noFactory = new ParallelTrainer({ ...options, model: new URL('./helpers.ts', import.meta.url), workers: 2, transport: factory });
+    await expect(noFactory.ready()).rejects.toThrow(/helpers\.ts exports no factory: export a function createModel/);
+    expect(started).toHaveLength(0);
+    await Promise.all([trainer.close(), noFactory.close()]);
+  });
+
   it('refuses bad options synchronously, naming the problem', () => {
     expect(() => new DataParallelTrainer({ ...options, workers: 0 })).toThrow(/workers must be an integer ≥ 1, got 0/);
     expect(() => new DataParallelTrainer({ ...options, workers: 1.5 })).toThrow(/workers must be an integer ≥ 1/);
