@@ -1,9 +1,9 @@
 // Public API of @backprop/parallel shared by Node and the browser: no node:* imports here (Node's
 // trainer is in `@backprop/parallel/node`). Explicit named exports only.
-export { ParallelTrainer, type Evaluation, type ParallelTrainerOptions, type StepTiming, type TrainerState } from './trainer.js';
+export { defaultMemoryMode, ParallelTrainer, type Evaluation, type ParallelTrainerOptions, type StepTiming, type TrainerState } from './trainer.js';
 export type { DataParallelOptions, OptimizerChoice } from './options.js';
 export type { BatchEnd, BatchSource, EpochEnd, FitOptions, FitSummary } from './fit.js';
-export type { LossName, TransportFactory, WorkerTask, WorkerTaskResult, WorkerTransport } from './transport.js';
+export type { LossName, MemoryMode, TaskBuffer, TransportFactory, WorkerTask, WorkerTaskResult, WorkerTransport } from './transport.js';
 export { runTask } from './replica.js';
 export { assignChunks, chunkCount, chunkSeed, type ChunkRange } from './chunks.js';
 export { bindParameters, parameterLayout, tensorsOver, type ParameterLayout, type ParameterSlot } from './flat-parameters.js';

@@ -36,3 +36,4 @@ export { PiscinaTransport, piscinaTransport, type Evaluation, type PiscinaTransp
 export type { StepTiming, TrainerState } from './trainer.js';
 export type { BatchEnd, BatchSource, EpochEnd, FitOptions, FitSummary } from './fit.js';
 export type { DataParallelOptions, OptimizerChoice } from './options.js';
+export type { MemoryMode } from './transport.js';

@@ -2,7 +2,7 @@
 // thread, before any worker starts. Must not import node:* modules.
 import { Adam, AdamW, buildModel, Generator, RMSprop, SGD, type AdamOptions, type Module, type Optimizer, type RMSpropOptions, type SGDOptions, Tensor } from '@backprop/core';
 import { toWireModel, type ModelSource, type WireModel } from './model-source.js';
-import type { LossName } from './transport.js';
+import type { LossName, MemoryMode } from './transport.js';
 
 /** The optimizer, by type, with its hyperparameters (those of `SGD` / `Adam` in `@backprop/core`). */
 export type OptimizerChoice =
@@ -22,6 +22,12 @@ export interface DataParallelOptions {
   optimizer: OptimizerChoice;
   /** Seeds the initial weights and the Dropout masks (default 0). */
   seed?: number;
+  /**
+   * `shared` (parameters, gradients and batches in SharedArrayBuffers every thread views — no copies)
+   * or `copy` (plain buffers copied into each message and back: for browser pages that are not
+   * cross-origin isolated). Default: `shared` wherever SharedArrayBuffer is available. Same results.
+   */
+  memory?: MemoryMode;
   /** Samples per chunk, the unit of work and of reduction (default 64, see the README). Results depend on it, not on `workers`. */
   chunkSize?: number;
 }

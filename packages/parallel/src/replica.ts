@@ -1,17 +1,20 @@
 // The worker side of a step: rebuild the model from its spec, bind its parameters to the shared
-// buffer, then forward + backward per chunk into the chunk's gradient slot. Runs in any worker
-// (piscina thread, Web Worker): must not import node:* modules.
+// buffer (or, in `copy` memory, to a buffer of its own refreshed from each message), then forward +
+// backward per chunk into the chunk's gradient slot. Runs in any worker (piscina thread, Web
+// Worker): must not import node:* modules.
 import { crossEntropy, Dropout, Generator, mseLoss, noGrad, Tensor, type Module } from '@backprop/core';
 import { chunkSeed } from './chunks.js';
 import { bindParameters, type ParameterLayout } from './flat-parameters.js';
 import { buildFromWire } from './model-source.js';
-import type { LossName, WorkerTask, WorkerTaskResult } from './transport.js';
+import type { LossName, TaskBuffer, WorkerTask, WorkerTaskResult } from './transport.js';
 
 interface Replica {
   model: Module;
   parameters: Tensor[];
   layout: ParameterLayout;
   dropouts: Dropout[];
+  /** The flat buffer the replica's parameters view: the shared one, or (memory `copy`) its own. */
+  values: Float32Array;
 }
 
 /** Replicas built (or being built) in this thread, by trainer session. */
@@ -29,8 +32,10 @@ function replicaFor(task: WorkerTask): Promise<Replica> {
 async function buildReplica(task: WorkerTask): Promise<Replica> {
   // The initial values are overwritten by the shared ones; a fixed generator keeps the global one untouched.
   const model = await buildFromWire(task.model, new Generator(0));
-  const layout = bindParameters(model, new Float32Array(task.parameters), { copyValues: false });
-  return { model, parameters: model.parameters(), layout, dropouts: modulesOf(model).filter((m) => m instanceof Dropout) };
+  const size = task.parameters.byteLength / 4;
+  const values = task.memory === 'shared' ? new Float32Array(task.parameters) : new Float32Array(size);
+  const layout = bindParameters(model, values, { copyValues: false });
+  return { model, parameters: model.parameters(), layout, values, dropouts: modulesOf(model).filter((m) => m instanceof Dropout) };
 }
 
 function modulesOf(module: Module): Module[] {
@@ -55,7 +60,7 @@ function countCorrect(output: Tensor, target: Tensor): number {
 }
 
 /** Rows [start, end) of a float32 buffer holding a batch of shape `shape`, as a tensor (a view). */
-function rows(buffer: SharedArrayBuffer, shape: readonly number[], start: number, end: number): Tensor {
+function rows(buffer: TaskBuffer, shape: readonly number[], start: number, end: number): Tensor {
   const perSample = shape.slice(1).reduce((a, b) => a * b, 1);
   const data = new Float32Array(buffer, start * perSample * 4, (end - start) * perSample);
   return new Tensor(data, [end - start, ...shape.slice(1)]);
@@ -70,8 +75,13 @@ export async function runTask(task: WorkerTask): Promise<WorkerTaskResult> {
   const replica = await replicaFor(task);
   const { model, parameters, layout } = replica;
   const batchSize = task.inputShape[0]!;
-  const gradients = new Float32Array(task.gradients);
-  const results = new Float64Array(task.results);
+  // Chunk c's slots start at c · size in the shared buffers; in `copy` memory at (c − firstChunk) · size of local ones.
+  const copying = task.memory === 'copy';
+  const chunks = task.endChunk - task.firstChunk;
+  const base = copying ? task.firstChunk : 0;
+  const gradients = copying ? new Float32Array(task.kind === 'train' ? chunks * layout.size : 0) : new Float32Array(task.gradients);
+  const results = copying ? new Float64Array(chunks * 2) : new Float64Array(task.results);
+  if (copying) replica.values.set(new Float32Array(task.parameters));
   model.train(task.kind === 'train');
   for (let chunk = task.firstChunk; chunk < task.endChunk; chunk++) {
     const start = chunk * task.chunkSize;
@@ -81,8 +91,8 @@ export async function runTask(task: WorkerTask): Promise<WorkerTaskResult> {
     if (task.kind === 'evaluate') {
       noGrad(() => {
         const output = model.forward(input);
-        results[2 * chunk] = chunkLoss(task.loss, output, target).item();
-        results[2 * chunk + 1] = task.loss === 'crossEntropy' ? countCorrect(output, target) : 0;
+        results[2 * (chunk - base)] = chunkLoss(task.loss, output, target).item();
+        results[2 * (chunk - base) + 1] = task.loss === 'crossEntropy' ? countCorrect(output, target) : 0;
       });
       continue;
     }
@@ -90,9 +100,9 @@ export async function runTask(task: WorkerTask): Promise<WorkerTaskResult> {
     for (const parameter of parameters) parameter.grad = null;
     const loss = chunkLoss(task.loss, model.forward(input), target);
     loss.backward();
-    results[2 * chunk] = loss.item();
-    results[2 * chunk + 1] = 0;
-    const slot = gradients.subarray(chunk * layout.size, (chunk + 1) * layout.size);
+    results[2 * (chunk - base)] = loss.item();
+    results[2 * (chunk - base) + 1] = 0;
+    const slot = gradients.subarray((chunk - base) * layout.size, (chunk - base + 1) * layout.size);
     layout.slots.forEach((entry, index) => {
       const grad = parameters[index]!.grad;
       if (grad === null) slot.fill(0, entry.offset, entry.offset + entry.size);
@@ -100,5 +110,6 @@ export async function runTask(task: WorkerTask): Promise<WorkerTaskResult> {
     });
   }
   for (const parameter of parameters) parameter.grad = null;
-  return { chunks: task.endChunk - task.firstChunk, milliseconds: performance.now() - started };
+  const milliseconds = performance.now() - started;
+  return copying ? { chunks, milliseconds, copies: { gradients, results } } : { chunks, milliseconds };
 }

@@ -3,12 +3,12 @@
 // into fixed chunks, workers write per-chunk gradients, the main thread reduces them in chunk order
 // and steps the optimizer. Must not import node:* modules (the browser trainer will share it).
 import { Generator, Tensor, type Module, type Optimizer, type OptimizerStateDict, type StateDict } from '@backprop/core';
-import { assignChunks, chunkCount } from './chunks.js';
+import { assignChunks, chunkCount, type ChunkRange } from './chunks.js';
 import { runFit, type BatchSource, type FitOptions, type FitSummary } from './fit.js';
 import { bindParameters, tensorsOver, type ParameterLayout } from './flat-parameters.js';
 import { buildFromWire, type WireModel } from './model-source.js';
 import { checkModel, validateOptions, type DataParallelOptions, type Validated } from './options.js';
-import type { LossName, TransportFactory, WorkerTask, WorkerTaskResult, WorkerTransport } from './transport.js';
+import type { LossName, MemoryMode, TaskBuffer, TransportFactory, WorkerTask, WorkerTaskResult, WorkerTransport } from './transport.js';
 
 /** Options of `ParallelTrainer`: the shared options plus how many workers and how to start them. */
 export interface ParallelTrainerOptions extends DataParallelOptions {
@@ -51,21 +51,39 @@ interface BuiltModel {
   model: Module;
   optimizer: Optimizer;
   layout: ParameterLayout;
-  parameters: SharedArrayBuffer;
+  parameters: TaskBuffer;
   /** The reduced gradient, one float32 per parameter value. */
   reduced: Float32Array;
   /** Tensors over ranges of `reduced`: the model's gradients, set before each optimizer step. */
   gradientTensors: Tensor[];
 }
 
-/** A SharedArrayBuffer that grows (never shrinks) to the size a step needs. */
+/** A SharedArrayBuffer (memory `shared`) or ArrayBuffer (`copy`) that grows, never shrinks, to what a step needs. */
 class GrowingBuffer {
-  buffer = new SharedArrayBuffer(8);
+  buffer: TaskBuffer;
 
-  ensure(bytes: number): SharedArrayBuffer {
-    if (this.buffer.byteLength < bytes) this.buffer = new SharedArrayBuffer(Math.max(bytes, 2 * this.buffer.byteLength));
+  constructor(readonly memory: MemoryMode) {
+    this.buffer = allocate(memory, 8);
+  }
+
+  ensure(bytes: number): TaskBuffer {
+    if (this.buffer.byteLength < bytes) this.buffer = allocate(this.memory, Math.max(bytes, 2 * this.buffer.byteLength));
     return this.buffer;
   }
+}
+
+function allocate(memory: MemoryMode, bytes: number): TaskBuffer {
+  return memory === 'shared' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+}
+
+/**
+ * `shared` where threads can share memory: SharedArrayBuffer exists and, in a browser page, the page
+ * is cross-origin isolated (COOP same-origin + COEP require-corp); `copy` otherwise.
+ */
+export function defaultMemoryMode(): MemoryMode {
+  if (typeof SharedArrayBuffer === 'undefined') return 'copy';
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+  return isolated === false ? 'copy' : 'shared';
 }
 
 /**
@@ -83,10 +101,12 @@ export class ParallelTrainer {
   /** Set once the model is built: at construction for a spec, by `ready()` for a module. */
   #built: BuiltModel | null = null;
   #building: Promise<BuiltModel> | null = null;
-  readonly #gradients = new GrowingBuffer();
-  readonly #results = new GrowingBuffer();
-  readonly #inputs = new GrowingBuffer();
-  readonly #targets = new GrowingBuffer();
+  /** Where the big arrays live (see `MemoryMode`). */
+  readonly memory: MemoryMode;
+  readonly #gradients: GrowingBuffer;
+  readonly #results: GrowingBuffer;
+  readonly #inputs: GrowingBuffer;
+  readonly #targets: GrowingBuffer;
   readonly #startTransport: TransportFactory;
   #transport: WorkerTransport | null = null;
   #steps = 0;
@@ -105,6 +125,13 @@ export class ParallelTrainer {
     this.#wire = valid.wire;
     this.#optimizerFactory = valid.optimizerFactory;
     this.#startTransport = options.transport;
+    const memory = options.memory ?? defaultMemoryMode();
+    if (memory !== 'shared' && memory !== 'copy') throw new Error(`DataParallelTrainer: memory must be 'shared' or 'copy', got ${JSON.stringify(memory)}`);
+    if (memory === 'shared' && typeof SharedArrayBuffer === 'undefined') {
+      throw new Error("DataParallelTrainer: memory 'shared' needs SharedArrayBuffer; serve the page cross-origin isolated (COOP same-origin, COEP require-corp) or use memory 'copy'");
+    }
+    this.memory = memory;
+    [this.#gradients, this.#results, this.#inputs, this.#targets] = [0, 1, 2, 3].map(() => new GrowingBuffer(memory)) as [GrowingBuffer, GrowingBuffer, GrowingBuffer, GrowingBuffer];
     if (valid.model !== null) this.#built = this.#install(valid.model);
   }
 
@@ -304,7 +331,7 @@ export class ParallelTrainer {
   /** Moves the model's parameters into one SharedArrayBuffer and builds the optimizer over them. */
   #install(model: Module): BuiltModel {
     const size = model.parameters().reduce((total, p) => total + p.size, 0);
-    const parameters = new SharedArrayBuffer(size * 4);
+    const parameters = allocate(this.memory, size * 4);
     const layout = bindParameters(model, new Float32Array(parameters), { copyValues: true });
     const reduced = new Float32Array(size);
     return { model, optimizer: this.#optimizerFactory(model.parameters()), layout, parameters, reduced, gradientTensors: tensorsOver(reduced, layout) };
@@ -344,14 +371,16 @@ export class ParallelTrainer {
   async #dispatch(built: BuiltModel, kind: WorkerTask['kind'], step: number, numChunks: number, inputs: Tensor, targets: Tensor): Promise<number[]> {
     this.#transport ??= this.#startTransport(this.workers);
     const transport = this.#transport;
+    const copying = this.memory === 'copy';
     const base = {
+      memory: this.memory,
       kind,
       session: this.#session,
       model: this.#wire,
       loss: this.loss,
       parameters: built.parameters,
-      gradients: this.#gradients.buffer,
-      results: this.#results.buffer,
+      gradients: copying ? new ArrayBuffer(0) : this.#gradients.buffer,
+      results: copying ? new ArrayBuffer(0) : this.#results.buffer,
       inputs: this.#inputs.buffer,
       inputShape: [...inputs.shape],
       targets: this.#targets.buffer,
@@ -371,7 +400,21 @@ export class ParallelTrainer {
       await transport.close().catch(() => undefined);
       throw this.#failure;
     }
-    return settled.map((outcome) => (outcome as PromiseFulfilledResult<WorkerTaskResult>).value.milliseconds);
+    const answers = settled.map((outcome) => (outcome as PromiseFulfilledResult<WorkerTaskResult>).value);
+    if (copying) this.#collectCopies(built, ranges, answers);
+    return answers.map((answer) => answer.milliseconds);
+  }
+
+  /** Memory `copy`: puts each worker's chunk gradients and results where the shared buffers would hold them. */
+  #collectCopies(built: BuiltModel, ranges: ChunkRange[], answers: WorkerTaskResult[]): void {
+    const gradients = new Float32Array(this.#gradients.buffer);
+    const results = new Float64Array(this.#results.buffer);
+    answers.forEach((answer, index) => {
+      const { first } = ranges[index]!;
+      if (answer.copies === undefined) throw new Error('DataParallelTrainer: a worker answered without its results (memory copy)');
+      gradients.set(answer.copies.gradients, first * built.layout.size);
+      results.set(answer.copies.results, first * 2);
+    });
   }
 
   /** The loss's mean divides by B (crossEntropy) or by every target element (mse, as `mseLoss` does). */

@@ -6,10 +6,23 @@ import type { WireModel } from './model-source.js';
 export type LossName = 'crossEntropy' | 'mse';
 
 /**
+ * Where the big arrays live: `shared` — SharedArrayBuffers every thread views (Node, and browser
+ * pages that are cross-origin isolated); `copy` — plain ArrayBuffers copied into each message and
+ * results copied back (browser pages that are not isolated, where SharedArrayBuffer is missing).
+ */
+export type MemoryMode = 'shared' | 'copy';
+
+/** A SharedArrayBuffer (memory `shared`) or an ArrayBuffer (memory `copy`). */
+export type TaskBuffer = SharedArrayBuffer | ArrayBuffer;
+
+/**
  * One message to one worker: everything large is a SharedArrayBuffer (shared, not copied, by the
- * structured clone of the message); the rest is a few numbers and the (small) JSON spec.
+ * structured clone of the message); the rest is a few numbers and the (small) JSON spec. In `copy`
+ * memory the buffers are copies, and `gradients`/`results` are empty: the worker answers with its
+ * chunks' values in `WorkerTaskResult.copies`.
  */
 export interface WorkerTask {
+  memory: MemoryMode;
   kind: 'train' | 'evaluate';
   /** Identifies the trainer: a worker builds its replica once per session and keeps it. */
   session: string;
@@ -17,16 +30,16 @@ export interface WorkerTask {
   model: WireModel;
   loss: LossName;
   /** float32 × parameter count, `namedParameters()` order. */
-  parameters: SharedArrayBuffer;
+  parameters: TaskBuffer;
   /** float32 × (chunks × parameter count): chunk c's summed gradient at c × parameter count. */
-  gradients: SharedArrayBuffer;
+  gradients: TaskBuffer;
   /** float64 × (chunks × 2): chunk c's summed loss at 2c and its count of correct predictions at 2c + 1. */
-  results: SharedArrayBuffer;
+  results: TaskBuffer;
   /** float32 inputs of the whole minibatch, shape `inputShape`. */
-  inputs: SharedArrayBuffer;
+  inputs: TaskBuffer;
   inputShape: number[];
   /** float32 targets (class indices for crossEntropy), shape `targetShape`. */
-  targets: SharedArrayBuffer;
+  targets: TaskBuffer;
   targetShape: number[];
   chunkSize: number;
   /** This worker's chunks: first (inclusive) to end (exclusive). */
@@ -42,6 +55,8 @@ export interface WorkerTaskResult {
   chunks: number;
   /** Time the worker spent on the task (building the replica on first use, forward, backward, copying gradients). */
   milliseconds: number;
+  /** Memory `copy` only: this task's chunk gradients and results, laid out as in the shared buffers from `firstChunk` on. */
+  copies?: { gradients: Float32Array; results: Float64Array };
 }
 
 /**

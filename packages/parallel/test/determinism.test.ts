@@ -84,4 +84,23 @@ describe('DataParallelTrainer determinism', () => {
       await Promise.all([straight.close(), first.close(), resumed.close()]);
     }
   });
+
+  it("memory 'copy' (no SharedArrayBuffer: copies in and out of each message) gives the same bits as 'shared'", async () => {
+    const options = { model: spec, loss: 'crossEntropy', optimizer: { type: 'adam', lr: 1e-2 }, seed: 8, chunkSize: 8 } as const;
+    const shared = new DataParallelTrainer({ ...options, workers: 2 });
+    const copying = new DataParallelTrainer({ ...options, workers: 3, memory: 'copy' });
+    try {
+      expect([shared.memory, copying.memory]).toEqual(['shared', 'copy']);
+      for (const size of [1, 7, 37, 64]) {
+        const { inputs, targets } = batch(700 + size, size, [12], 4);
+        expect(await copying.step(inputs, targets)).toBe(await shared.step(inputs, targets));
+        expect(await copying.evaluate(inputs, targets)).toEqual(await shared.evaluate(inputs, targets));
+      }
+      const bits = (trainer: DataParallelTrainer) => Buffer.from(Float32Array.from(trainer.model.parameters().flatMap((p) => [...p.data])).buffer);
+      expect(bits(copying).equals(bits(shared))).toBe(true);
+      expect(() => new DataParallelTrainer({ ...options, memory: 'mapped' as never })).toThrow(/memory must be 'shared' or 'copy', got "mapped"/);
+    } finally {
+      await Promise.all([shared.close(), copying.close()]);
+    }
+  });
 });
