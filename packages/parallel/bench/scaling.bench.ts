@@ -3,9 +3,15 @@
 // cores — and the per-step orchestration overhead (step time minus the busiest worker's time).
 // Prints a markdown table. Medians over the timed steps; the machine is shared, so rerun and compare.
 // Run: pnpm --filter @backprop/parallel bench   (BATCHES=64,256 MODELS=mlp STEPS_SCALE=0.5 to shorten)
+// The worker threads run the built dist/worker.js (what users run: no TypeScript loader in them);
+// the bench script builds it first.
 import { availableParallelism, cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Adam, buildModel, crossEntropy, Generator, randint, randn, type ModelSpec, type Tensor } from '@backprop/core';
-import { DataParallelTrainer } from '../src/node.js';
+import { PiscinaTransport } from '../src/node.js';
+import { ParallelTrainer } from '../src/trainer.js';
+
+const builtWorker = fileURLToPath(new URL('../dist/worker.js', import.meta.url));
 
 interface Workload {
   name: string;
@@ -72,7 +78,8 @@ function plainStep(spec: ModelSpec, inputs: Tensor, targets: Tensor, steps: numb
 
 /** Median ms per parallel step and median orchestration overhead (ms). */
 async function parallelStep(spec: ModelSpec, workers: number, inputs: Tensor, targets: Tensor, steps: number): Promise<{ ms: number; overhead: number }> {
-  const trainer = new DataParallelTrainer({ model: spec, loss: 'crossEntropy', optimizer: { type: 'adam', lr: 1e-3 }, workers, seed: 0 });
+  const transport = (threads: number) => new PiscinaTransport(threads, { filename: builtWorker });
+  const trainer = new ParallelTrainer({ model: spec, loss: 'crossEntropy', optimizer: { type: 'adam', lr: 1e-3 }, workers, seed: 0, transport });
   try {
     const times: number[] = [];
     const overheads: number[] = [];
