@@ -2,6 +2,7 @@
 // thread, before any worker starts. Must not import node:* modules.
 import { Adam, AdamW, buildModel, Generator, RMSprop, SGD, type AdamOptions, type Module, type Optimizer, type RMSpropOptions, type SGDOptions, Tensor } from '@backprop/core';
 import { toWireModel, type ModelSource, type WireModel } from './model-source.js';
+import { statisticsLayout } from './running-statistics.js';
 import type { LossName, MemoryMode } from './transport.js';
 
 /** The optimizer, by type, with its hyperparameters (those of `SGD` / `Adam` in `@backprop/core`). */
@@ -84,9 +85,10 @@ export function validateOptions(options: DataParallelOptions, workers: number): 
 
 /** Refuses models the trainer cannot train; returns the model. */
 export function checkModel(model: Module): Module {
-  if (model.namedBuffers().length > 0) {
-    const names = model.namedBuffers().map(([name]) => name);
-    fail(`layers with running statistics (BatchNorm: ${names.join(', ')}) are not supported yet; use LayerNorm or no normalization`);
+  try {
+    statisticsLayout(model);
+  } catch (error) {
+    fail((error as Error).message);
   }
   if (model.parameters().length === 0) fail('the model has no parameters to train');
   return model;

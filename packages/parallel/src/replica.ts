@@ -6,6 +6,7 @@ import { crossEntropy, Dropout, Generator, mseLoss, noGrad, Tensor, type Module 
 import { chunkSeed } from './chunks.js';
 import { bindParameters, type ParameterLayout } from './flat-parameters.js';
 import { buildFromWire } from './model-source.js';
+import { loadBuffers, statisticsLayout, writeChunkStatistics, type StatisticsLayout } from './running-statistics.js';
 import type { LossName, TaskBuffer, WorkerTask, WorkerTaskResult } from './transport.js';
 
 interface Replica {
@@ -15,6 +16,9 @@ interface Replica {
   dropouts: Dropout[];
   /** The flat buffer the replica's parameters view: the shared one, or (memory `copy`) its own. */
   values: Float32Array;
+  statistics: StatisticsLayout;
+  /** Float32 values per chunk slot: gradient, then BatchNorm statistics. */
+  stride: number;
 }
 
 /** Replicas built (or being built) in this thread, by trainer session. */
@@ -35,7 +39,9 @@ async function buildReplica(task: WorkerTask): Promise<Replica> {
   const size = task.parameters.byteLength / 4;
   const values = task.memory === 'shared' ? new Float32Array(task.parameters) : new Float32Array(size);
   const layout = bindParameters(model, values, { copyValues: false });
-  return { model, parameters: model.parameters(), layout, values, dropouts: modulesOf(model).filter((m) => m instanceof Dropout) };
+  const statistics = statisticsLayout(model);
+  const dropouts = modulesOf(model).filter((m) => m instanceof Dropout);
+  return { model, parameters: model.parameters(), layout, values, statistics, stride: layout.size + statistics.size, dropouts };
 }
 
 function modulesOf(module: Module): Module[] {
@@ -73,15 +79,18 @@ function rows(buffer: TaskBuffer, shape: readonly number[], start: number, end: 
 export async function runTask(task: WorkerTask): Promise<WorkerTaskResult> {
   const started = performance.now();
   const replica = await replicaFor(task);
-  const { model, parameters, layout } = replica;
+  const { model, parameters, layout, stride } = replica;
   const batchSize = task.inputShape[0]!;
   // Chunk c's slots start at c · size in the shared buffers; in `copy` memory at (c − firstChunk) · size of local ones.
   const copying = task.memory === 'copy';
   const chunks = task.endChunk - task.firstChunk;
   const base = copying ? task.firstChunk : 0;
-  const gradients = copying ? new Float32Array(task.kind === 'train' ? chunks * layout.size : 0) : new Float32Array(task.gradients);
+  const gradients = copying ? new Float32Array(task.kind === 'train' ? chunks * stride : 0) : new Float32Array(task.gradients);
   const results = copying ? new Float64Array(chunks * 2) : new Float64Array(task.results);
   if (copying) replica.values.set(new Float32Array(task.parameters));
+  // Private running statistics, refreshed from the main thread's: evaluation reads them; a training
+  // forward updates them too, harmlessly (the main thread replays the chunks' statistics instead).
+  loadBuffers(model, new Float32Array(task.buffers));
   model.train(task.kind === 'train');
   for (let chunk = task.firstChunk; chunk < task.endChunk; chunk++) {
     const start = chunk * task.chunkSize;
@@ -102,7 +111,8 @@ export async function runTask(task: WorkerTask): Promise<WorkerTaskResult> {
     loss.backward();
     results[2 * (chunk - base)] = loss.item();
     results[2 * (chunk - base) + 1] = 0;
-    const slot = gradients.subarray((chunk - base) * layout.size, (chunk - base + 1) * layout.size);
+    const slot = gradients.subarray((chunk - base) * stride, (chunk - base + 1) * stride);
+    writeChunkStatistics(replica.statistics, slot.subarray(layout.size));
     layout.slots.forEach((entry, index) => {
       const grad = parameters[index]!.grad;
       if (grad === null) slot.fill(0, entry.offset, entry.offset + entry.size);

@@ -31,7 +31,12 @@ export interface WorkerTask {
   loss: LossName;
   /** float32 × parameter count, `namedParameters()` order. */
   parameters: TaskBuffer;
-  /** float32 × (chunks × parameter count): chunk c's summed gradient at c × parameter count. */
+  /** float32 × the model's buffer values (BatchNorm running statistics), `namedBuffers()` order. */
+  buffers: TaskBuffer;
+  /**
+   * float32 × (chunks × stride), stride = parameter count + the BatchNorm statistics size: chunk c's
+   * summed gradient at c × stride, then its batch statistics (see running-statistics.ts).
+   */
   gradients: TaskBuffer;
   /** float64 × (chunks × 2): chunk c's summed loss at 2c and its count of correct predictions at 2c + 1. */
   results: TaskBuffer;

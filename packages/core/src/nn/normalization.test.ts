@@ -5,6 +5,21 @@ import { gradcheck, tensor } from '../index.js';
 import { BatchNorm1d, BatchNorm2d, LayerNorm } from './normalization.js';
 
 describe('BatchNorm', () => {
+  it('exposes the last training batch statistics, and replaying them gives the forward’s running statistics', () => {
+    const norm = new BatchNorm1d(2, { momentum: 0.5 });
+    expect(norm.lastBatchStatistics).toBeNull();
+    norm.forward(tensor([[1, 10], [3, 20], [5, 30]]));
+    const { mean, variance, count } = norm.lastBatchStatistics!;
+    expect([Array.from(mean), Array.from(variance), count]).toEqual([[3, 20], [8 / 3, 200 / 3].map(Math.fround), 3]);
+    const replay = new BatchNorm1d(2, { momentum: 0.5 });
+    replay.updateRunningStatistics(mean, variance, count);
+    expect(replay.stateDict()).toEqual(norm.stateDict());
+    norm.eval().forward(tensor([[0, 0]]));
+    expect(norm.lastBatchStatistics!.mean).toBe(mean); // evaluation leaves it alone
+    expect(() => replay.updateRunningStatistics(Float32Array.of(1), variance, 3)).toThrow(/expected 2 values each, got mean 1/);
+    expect(() => replay.updateRunningStatistics(mean, variance, 1)).toThrow(/count must be ≥ 2/);
+  });
+
   it('normalises each channel in training and updates the running statistics (PyTorch rule)', () => {
     const norm = new BatchNorm1d(2, { momentum: 0.5 });
     const x = tensor([[1, 10], [3, 20], [5, 30]]);

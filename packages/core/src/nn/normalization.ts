@@ -1,6 +1,5 @@
 // BatchNorm1d, BatchNorm2d and LayerNorm: normalisation composed from Tensor ops; BatchNorm
 // keeps running statistics as buffers. Imports the Tensor layer and nn/module.
-import { noGrad } from '../autograd/graph.js';
 import { formatShape } from '../kernels/shape.js';
 import { ones, zeros } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -19,7 +18,7 @@ export interface BatchNormOptions {
  * batch's mean and biased variance and updates `running_mean` and `running_var` (unbiased);
  * evaluation uses the running values. Learnable `weight` (γ, ones) and `bias` (β, zeros).
  */
-abstract class BatchNorm extends Module {
+export abstract class BatchNorm extends Module {
   readonly weight: Tensor;
   readonly bias: Tensor;
   readonly runningMean: Tensor;
@@ -27,6 +26,11 @@ abstract class BatchNorm extends Module {
   readonly numBatchesTracked: Tensor;
   readonly eps: number;
   readonly momentum: number;
+  /**
+   * The statistics of the last batch seen in training: per-channel mean and biased variance, and
+   * the number of values per channel they were taken over (null before the first training forward).
+   */
+  lastBatchStatistics: { mean: Float32Array; variance: Float32Array; count: number } | null = null;
   protected abstract readonly type: BatchNormSpec['type'];
   protected abstract readonly ranks: readonly number[];
 
@@ -60,21 +64,41 @@ abstract class BatchNorm extends Module {
       variance = input.var(axes, { correction: 0, keepdims: true });
       const count = input.size / this.numFeatures;
       if (count < 2) throw new Error(`${this.type}: training needs more than one value per channel, got input ${formatShape(input.shape)}`);
-      noGrad(() => {
-        this.numBatchesTracked.data[0]!++;
-        const m = this.momentum;
-        const unbiased = count / (count - 1);
-        for (let c = 0; c < this.numFeatures; c++) {
-          this.runningMean.data[c] = (1 - m) * this.runningMean.data[c]! + m * mean.data[c]!;
-          this.runningVar.data[c] = (1 - m) * this.runningVar.data[c]! + m * variance.data[c]! * unbiased;
-        }
-      });
+      this.lastBatchStatistics = { mean: mean.data, variance: variance.data, count };
+      this.updateRunningStatistics(mean.data, variance.data, count);
     } else {
       mean = this.runningMean.reshape(channelShape);
       variance = this.runningVar.reshape(channelShape);
     }
     const normalized = input.sub(mean).div(variance.add(this.eps).sqrt());
     return normalized.mul(this.weight.reshape(channelShape)).add(this.bias.reshape(channelShape));
+  }
+
+  /**
+   * Folds one batch's statistics into the running ones, as a training forward does:
+   * `running_mean ← (1 − momentum)·running_mean + momentum·mean`, the same for `running_var` with
+   * the unbiased variance (`variance · count / (count − 1)`), and `num_batches_tracked += 1`.
+   * Public so that a data-parallel trainer can replay its chunks' statistics in chunk order.
+   *
+   * @example
+   * ```ts
+   * const bn = new BatchNorm1d(2);
+   * bn.updateRunningStatistics(Float32Array.of(1, 2), Float32Array.of(0.5, 0.5), 10);
+   * bn.runningMean.data; // Float32Array [0.1, 0.2]
+   * ```
+   */
+  updateRunningStatistics(mean: Float32Array, variance: Float32Array, count: number): void {
+    if (mean.length !== this.numFeatures || variance.length !== this.numFeatures) {
+      throw new Error(`${this.type}.updateRunningStatistics: expected ${this.numFeatures} values each, got mean ${mean.length} and variance ${variance.length}`);
+    }
+    if (!(count >= 2)) throw new Error(`${this.type}.updateRunningStatistics: count must be ≥ 2 values per channel, got ${count}`);
+    this.numBatchesTracked.data[0]!++;
+    const m = this.momentum;
+    const unbiased = count / (count - 1);
+    for (let c = 0; c < this.numFeatures; c++) {
+      this.runningMean.data[c] = (1 - m) * this.runningMean.data[c]! + m * mean[c]!;
+      this.runningVar.data[c] = (1 - m) * this.runningVar.data[c]! + m * variance[c]! * unbiased;
+    }
   }
 
   toSpec(): BatchNormSpec {
