@@ -1,0 +1,85 @@
+// A model.safetensors from the CLI (core's checkpoint format: weights + the JSON spec in metadata)
+// → a model that maps a 28×28 digit to 10 class scores, or an error that says what is wrong. No DOM.
+import { buildModel, decodeCheckpoint, Generator, noGrad, Tensor, zeros, type ModelSpec, type Module } from '@backprop/core';
+
+/** A model read from a file, ready to predict. */
+export interface LoadedModel {
+  model: Module;
+  spec: ModelSpec;
+  /** The input shape of one batch it accepts: [1, 784] (MLP) or [1, 1, 28, 28] (CNN). */
+  inputShape: number[];
+  /** Number of trained values. */
+  parameters: number;
+  /** Training step stored in the file, if any. */
+  step: number | null;
+}
+
+const INPUT_SHAPES = [
+  [1, 784],
+  [1, 1, 28, 28],
+];
+
+/**
+ * Reads a safetensors checkpoint and rebuilds its model. Throws an Error whose message names the
+ * file and the problem: not safetensors / damaged, no model spec, a spec that cannot be built,
+ * weights that do not fit the spec, a model that does not map a digit to 10 scores.
+ *
+ * @example
+ * ```ts
+ * const { model, inputShape } = readModelFile(new Uint8Array(await file.arrayBuffer()), file.name);
+ * const scores = model.forward(new Tensor(pixels, inputShape)); // [1, 10]
+ * ```
+ */
+export function readModelFile(bytes: Uint8Array, name = 'the file'): LoadedModel {
+  let checkpoint;
+  try {
+    checkpoint = decodeCheckpoint(bytes);
+  } catch (error) {
+    throw new Error(`${name} is not a readable safetensors file: ${(error as Error).message}`);
+  }
+  if (checkpoint.spec === undefined) {
+    throw new Error(
+      `${name} has no model spec ('backprop.spec' in its metadata), so its layers are unknown: save it with \`backprop train\` or encodeCheckpoint({ model, spec })`,
+    );
+  }
+  const spec = checkpoint.spec as ModelSpec;
+  let model: Module;
+  try {
+    model = buildModel(spec, { generator: new Generator(0) });
+  } catch (error) {
+    throw new Error(`${name}: its model spec cannot be built: ${(error as Error).message}`);
+  }
+  try {
+    model.loadStateDict(checkpoint.model);
+  } catch (error) {
+    throw new Error(`${name}: its weights do not fit its model spec: ${(error as Error).message}`);
+  }
+  model.eval();
+  const attempts: string[] = [];
+  for (const inputShape of INPUT_SHAPES) {
+    try {
+      const output = noGrad(() => model.forward(zeros(inputShape)));
+      if (output.shape.length === 2 && output.shape[1] === 10) {
+        return { model, spec, inputShape, parameters: model.parameters().reduce((n, p) => n + p.size, 0), step: checkpoint.training?.step ?? null };
+      }
+      attempts.push(`[${inputShape.join(', ')}] gives [${output.shape.join(', ')}]`);
+    } catch (error) {
+      attempts.push(`[${inputShape.join(', ')}]: ${(error as Error).message}`);
+    }
+  }
+  throw new Error(`${name}: the model does not map a 28×28 digit to 10 class scores (${attempts.join('; ')})`);
+}
+
+/**
+ * Softmax probabilities of the 10 digits for one 28×28 input (784 floats in [0, 1]).
+ *
+ * @example
+ * ```ts
+ * const probabilities = predictDigit(loaded.model, loaded.inputShape, drawingToInput(ink, 280, 280)!);
+ * ```
+ */
+export function predictDigit(model: Module, inputShape: readonly number[], pixels: Float32Array): Float32Array {
+  if (pixels.length !== 784) throw new Error(`predictDigit: expected 784 pixels, got ${pixels.length}`);
+  model.eval();
+  return noGrad(() => model.forward(new Tensor(pixels, [...inputShape])).softmax(1).data.slice());
+}

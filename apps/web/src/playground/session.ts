@@ -1,0 +1,162 @@
+// One Playground run: the 2-D points, the MLP, SGD with L2, minibatches, and what the page draws
+// (losses, accuracies, the decision boundary on a grid). Runs in the playground worker; no DOM.
+import {
+  buildModel,
+  crossEntropy,
+  DataLoader,
+  Generator,
+  noGrad,
+  SGD,
+  synthetic,
+  Tensor,
+  TensorDataset,
+  type LayerSpec,
+  type Module,
+} from '@backprop/core';
+import type { PlaygroundSettings } from './settings';
+
+/** The points live in [−EXTENT, EXTENT]² (Playground's ±6 view). */
+export const EXTENT = 6;
+const SAMPLES = 500;
+
+/** A set of points: xy pairs [x0, y0, x1, y1, …] and class labels 0/1. */
+export interface PointSet {
+  inputs: Float32Array;
+  labels: Float32Array;
+}
+
+/** What the page draws after each epoch. */
+export interface PlaygroundReport {
+  epoch: number;
+  trainLoss: number;
+  testLoss: number;
+  trainAccuracy: number;
+  testAccuracy: number;
+  /** P(class 1) on a `resolution × resolution` grid over the view, row 0 at the top (y = +EXTENT). */
+  boundary: Float32Array;
+  resolution: number;
+}
+
+/**
+ * The JSON spec of the Playground's MLP: 2 inputs → `layers` × (`neurons`, activation) → 2 class scores.
+ *
+ * @example
+ * ```ts
+ * buildModel(playgroundSpec({ layers: 2, neurons: 6, activation: 'tanh' })); // 2 → 6 → 6 → 2
+ * ```
+ */
+export function playgroundSpec(settings: Pick<PlaygroundSettings, 'layers' | 'neurons' | 'activation'>): LayerSpec {
+  const layers: LayerSpec[] = [];
+  let width = 2;
+  for (let i = 0; i < settings.layers; i++) {
+    layers.push({ type: 'linear', in: width, out: settings.neurons }, { type: settings.activation });
+    width = settings.neurons;
+  }
+  layers.push({ type: 'linear', in: width, out: 2 });
+  return { type: 'sequential', layers };
+}
+
+/**
+ * A seeded run: the same settings give the same points, weights and batches, so a shared URL
+ * replays the same run. An epoch is one pass over the training points in minibatches.
+ *
+ * @example
+ * ```ts
+ * const session = new PlaygroundSession({ ...DEFAULT_SETTINGS, dataset: 'xor' });
+ * session.train(10);
+ * session.report().testAccuracy; // → close to 1 on xor
+ * ```
+ */
+export class PlaygroundSession {
+  readonly trainPoints: PointSet;
+  readonly testPoints: PointSet;
+  readonly model: Module;
+  readonly #optimizer: SGD;
+  readonly #loader: DataLoader<unknown, [Tensor, Tensor]>;
+  readonly #resolution: number;
+  readonly #grid: Tensor;
+  #epoch = 0;
+
+  constructor(settings: PlaygroundSettings, options: { resolution?: number } = {}) {
+    this.#resolution = options.resolution ?? 50;
+    const { inputs, labels } = synthetic[settings.dataset]({ samples: SAMPLES, noise: settings.noise / 100, seed: settings.seed });
+    // The points are drawn independently and their labels alternate, so a prefix is a fair, balanced split.
+    const trainCount = Math.round((SAMPLES * settings.trainRatio) / 100);
+    this.trainPoints = { inputs: inputs.data.slice(0, 2 * trainCount), labels: labels.data.slice(0, trainCount) };
+    this.testPoints = { inputs: inputs.data.slice(2 * trainCount), labels: labels.data.slice(trainCount) };
+    this.model = buildModel(playgroundSpec(settings), { generator: new Generator(settings.seed) });
+    this.#optimizer = new SGD(this.model.parameters(), { lr: settings.learningRate, weightDecay: settings.l2 });
+    const dataset = new TensorDataset(new Tensor(this.trainPoints.inputs, [trainCount, 2]), new Tensor(this.trainPoints.labels, [trainCount]));
+    this.#loader = new DataLoader(dataset, { batchSize: settings.batchSize, shuffle: true, seed: settings.seed }) as unknown as DataLoader<unknown, [Tensor, Tensor]>;
+    this.#grid = gridPoints(this.#resolution);
+  }
+
+  get epoch(): number {
+    return this.#epoch;
+  }
+
+  /** Trains `epochs` passes over the training points (forward, loss, backward, SGD step per minibatch). */
+  train(epochs = 1): void {
+    this.model.train();
+    for (let e = 0; e < epochs; e++) {
+      for (const [inputs, labels] of this.#loader) {
+        const loss = crossEntropy(this.model.forward(inputs), labels);
+        this.#optimizer.zeroGrad();
+        loss.backward();
+        this.#optimizer.step();
+      }
+      this.#epoch++;
+    }
+  }
+
+  /** Losses and accuracies on both sets and the decision boundary, without gradients. */
+  report(): PlaygroundReport {
+    this.model.eval();
+    return noGrad(() => {
+      const train = this.#measure(this.trainPoints);
+      const test = this.#measure(this.testPoints);
+      const probabilities = this.model.forward(this.#grid).softmax(1).data;
+      const boundary = new Float32Array(this.#resolution ** 2);
+      for (let i = 0; i < boundary.length; i++) boundary[i] = probabilities[2 * i + 1]!;
+      return {
+        epoch: this.#epoch,
+        trainLoss: train.loss,
+        testLoss: test.loss,
+        trainAccuracy: train.accuracy,
+        testAccuracy: test.accuracy,
+        boundary,
+        resolution: this.#resolution,
+      };
+    });
+  }
+
+  #measure(set: PointSet): { loss: number; accuracy: number } {
+    const count = set.labels.length;
+    if (count === 0) return { loss: Number.NaN, accuracy: Number.NaN };
+    const output = this.model.forward(new Tensor(set.inputs, [count, 2]));
+    const loss = crossEntropy(output, new Tensor(set.labels, [count])).item();
+    let correct = 0;
+    for (let i = 0; i < count; i++) if ((output.data[2 * i + 1]! > output.data[2 * i]! ? 1 : 0) === set.labels[i]) correct++;
+    return { loss, accuracy: correct / count };
+  }
+}
+
+/**
+ * Cell centres of a `resolution²` grid over the view, row-major from the top-left, as a [resolution², 2] tensor.
+ *
+ * @example
+ * ```ts
+ * gridPoints(2).toArray(); // [[-3, 3], [3, 3], [-3, -3], [3, -3]]
+ * ```
+ */
+export function gridPoints(resolution: number): Tensor {
+  const points = new Float32Array(resolution * resolution * 2);
+  for (let row = 0; row < resolution; row++) {
+    for (let column = 0; column < resolution; column++) {
+      const i = row * resolution + column;
+      points[2 * i] = -EXTENT + ((column + 0.5) / resolution) * 2 * EXTENT;
+      points[2 * i + 1] = EXTENT - ((row + 0.5) / resolution) * 2 * EXTENT;
+    }
+  }
+  return new Tensor(points, [resolution * resolution, 2]);
+}
