@@ -2,6 +2,7 @@
 // parameterised leakyRelu and clamp) with their derivatives. Imports kernels and graph types.
 import type { PrimitiveResult, RawTensor } from '../../autograd/graph.js';
 import { mapUnary, type UnaryFunction } from '../../kernels/elementwise.js';
+import { reluBackward, reluForward } from '../../kernels/relu.js';
 
 interface UnaryRule {
   readonly forward: UnaryFunction;
@@ -82,7 +83,16 @@ function applyUnary(rule: UnaryRule, x: RawTensor): PrimitiveResult {
 
 /** Applies the unary primitive `op` elementwise. */
 export function unary(op: UnaryOp, x: RawTensor): PrimitiveResult {
+  if (op === 'relu') return relu(x);
   return applyUnary(unaryRules[op], x);
+}
+
+/** ReLU through its dedicated kernels (NOTE(relu-loops)); the same values as `unaryRules.relu`. */
+function relu(x: RawTensor): PrimitiveResult {
+  return {
+    output: { data: reluForward(x.data), shape: x.shape },
+    backward: ({ data: g }) => [{ data: reluBackward(x.data, g), shape: x.shape }],
+  };
 }
 
 /** x for x > 0, slope·x otherwise (the derivative at 0 is slope, as in PyTorch). */
