@@ -1,0 +1,89 @@
+// `backprop eval DIR`: the trained model on its test set — loss, accuracy, per-class accuracy and
+// the confusion matrix. Runs on the main thread (a forward pass only).
+import { confusionMatrix, crossEntropy, DataLoader, formatConfusionMatrix, noGrad, type Tensor } from '@backprop/core';
+import { existsSync, readFileSync } from 'node:fs';
+import type { LabelledSet } from '../data/labelled-data.js';
+import { loadData } from '../data/load-data.js';
+import { ExitCode, firstLine, runtimeError, usageError } from '../errors.js';
+import { parseInteger, parseText } from '../config/values.js';
+import { readModelFile } from '../run/model-file.js';
+import { runPaths } from '../run/run-directory.js';
+import { checkModelFits } from '../model/model-spec.js';
+
+/** The results of `backprop eval`. */
+export interface EvalResult {
+  data: string;
+  samples: number;
+  loss: number;
+  accuracy: number;
+  /** Per class: correct / samples of that class (null when the test set has none of it). */
+  perClass: Array<{ class: number; samples: number; accuracy: number | null }>;
+  /** confusion[actual][predicted]. */
+  confusion: number[][];
+}
+
+/**
+ * Runs `backprop eval`; resolves with the exit code.
+ *
+ * @example
+ * ```ts
+ * await evalCommand('runs/mnist-cnn-1', { json: true });
+ * ```
+ */
+export async function evalCommand(directory: string, flags: Record<string, unknown>): Promise<number> {
+  if (!existsSync(directory)) throw usageError(`${directory}: no such run directory; give the directory printed by backprop train`);
+  const paths = runPaths(directory);
+  const saved = readModelFile(paths.model);
+  const dataName = flags.data !== undefined ? parseText(flags.data, { flag: '--data' }) : runData(paths.config, saved.info.data);
+  const limit = flags.limit !== undefined ? parseInteger(flags.limit, { flag: '--limit' }, { min: 1, example: '500' }) : null;
+  const data = loadData({ data: dataName, limit });
+  checkModelFits(saved.spec, data, `in ${paths.model}`);
+  const result = evaluate(saved.model, data.test, saved.info.classes, dataName);
+  if (flags.json === true) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return ExitCode.ok;
+  }
+  const lines = [
+    `${directory}: ${result.samples} test samples of ${data.description}`,
+    `test loss ${result.loss.toFixed(4)}   accuracy ${(100 * result.accuracy).toFixed(2)}%`,
+    '',
+    'per class:',
+    ...result.perClass.map((c) => `  ${String(c.class).padStart(3)}  ${c.accuracy === null ? '   —   ' : `${(100 * c.accuracy).toFixed(2).padStart(6)}%`}  of ${c.samples}`),
+    '',
+    'confusion matrix (rows: actual, columns: predicted):',
+    formatConfusionMatrix(result.confusion),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return ExitCode.ok;
+}
+
+/** The run's own `--data`, from config.json (falling back to the model file's record). */
+function runData(configPath: string, fallback: string): string {
+  if (!existsSync(configPath)) return fallback;
+  try {
+    return String((JSON.parse(readFileSync(configPath, 'utf8')) as { data?: unknown }).data ?? fallback);
+  } catch (error) {
+    throw runtimeError(`${configPath} is damaged (${firstLine(error)}); pass --data to say what to evaluate on`, error);
+  }
+}
+
+function evaluate(model: { forward(x: Tensor): Tensor }, test: LabelledSet, classes: number, data: string): EvalResult {
+  let lossSum = 0;
+  const predicted: number[] = [];
+  const actual: number[] = [];
+  noGrad(() => {
+    for (const [inputs, labels] of new DataLoader(test, { batchSize: 500 })) {
+      const logits = model.forward(inputs);
+      lossSum += crossEntropy(logits, labels, { reduction: 'sum' }).item();
+      predicted.push(...logits.argmax(1).data);
+      actual.push(...labels.data);
+    }
+  });
+  const confusion = confusionMatrix(predicted, actual, classes);
+  const perClass = confusion.map((row, index) => {
+    const samples = row.reduce((a, b) => a + b, 0);
+    return { class: index, samples, accuracy: samples === 0 ? null : row[index]! / samples };
+  });
+  const correct = confusion.reduce((sum, row, index) => sum + row[index]!, 0);
+  return { data, samples: actual.length, loss: lossSum / actual.length, accuracy: correct / actual.length, perClass, confusion };
+}

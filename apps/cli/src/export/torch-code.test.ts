@@ -1,0 +1,46 @@
+// torchModule: the generated torch.nn list lines up, index for index, with Backprop's parameter names.
+import { buildModel, type ModelSpec } from '@backprop/core';
+import { describe, expect, it } from 'vitest';
+import { torchModule } from './torch-code.js';
+
+const spec: ModelSpec = {
+  type: 'sequential',
+  layers: [
+    { type: 'conv2d', in: 1, out: 4, kernel: 3, padding: 1 },
+    { type: 'relu' },
+    { type: 'maxPool2d', kernel: 2 },
+    { type: 'flatten' },
+    { type: 'sequential', layers: [{ type: 'linear', in: 196, out: 16 }, { type: 'gelu' }] },
+    { type: 'dropout', p: 0.25 },
+    { type: 'linear', in: 16, out: 10, bias: false },
+  ],
+};
+
+describe('torchModule', () => {
+  const code = torchModule(spec, [1, 14, 14]);
+  // The top-level entries of BackpropModel's list: lines indented by exactly 12 spaces.
+  const entries = code.split('\n').filter((line) => /^ {12}\S/.test(line) && !line.trim().startsWith(')'));
+
+  it('writes one torch.nn entry per top-level layer, in order', () => {
+    expect(entries.map((line) => line.trim().replace(/\(.*$/, ''))).toEqual([
+      'nn.Conv2d', 'nn.ReLU', 'nn.MaxPool2d', 'nn.Flatten', 'Sequential', 'nn.Dropout', 'nn.Linear',
+    ]);
+    expect(code).toContain('nn.Conv2d(1, 4, kernel_size=3, stride=1, padding=1, bias=True)');
+    expect(code).toContain('nn.MaxPool2d(kernel_size=2, stride=2, padding=0)'); // stride defaults to the kernel, as in PyTorch
+    expect(code).toContain('nn.Linear(16, 10, bias=False)');
+    expect(code).toContain('nn.Dropout(p=0.25)');
+    expect(code).toContain('torch.zeros(1, 1, 14, 14)');
+  });
+
+  it('puts every Backprop parameter at the index its name says (layers.N.*, nested layers.N.layers.M.*)', () => {
+    const names = buildModel(spec).namedParameters().map(([name]) => name);
+    expect(names).toEqual(['layers.0.weight', 'layers.0.bias', 'layers.4.layers.0.weight', 'layers.4.layers.0.bias', 'layers.6.weight']);
+    for (const name of names) {
+      const index = Number(/^layers\.(\d+)\./.exec(name)![1]);
+      expect(entries[index]).toMatch(name.includes('.layers.') ? /Sequential\($/ : /nn\.(Conv2d|Linear)\(/);
+    }
+    // The nested Sequential wrapper keeps its own `layers`, so PyTorch names it layers.4.layers.0.*.
+    expect(code).toContain('self.layers = nn.Sequential(*layers)');
+    expect(code).toMatch(/Sequential\(\n {16}nn\.Linear\(196, 16, bias=True\),\n {16}nn\.GELU\(\),\n {12}\)/);
+  });
+});

@@ -1,0 +1,105 @@
+// The model `--model` names: the `mlp` and `cnn` presets (sized to the data) or a JSON spec file,
+// and the check that a model fits the data (input shape in, one score per class out).
+import { existsSync, readFileSync } from 'node:fs';
+import { buildModel, noGrad, Tensor, type ModelSpec } from '@backprop/core';
+import type { TrainConfig } from '../config/train-config.js';
+import { firstLine, runtimeError, usageError } from '../errors.js';
+import type { LabelledData } from '../data/labelled-data.js';
+
+/**
+ * A multilayer perceptron: flatten, then Linear + ReLU per hidden width, then Linear to the classes.
+ *
+ * @example
+ * ```ts
+ * mlpSpec([1, 28, 28], [256], 10); // flatten, linear 784→256, relu, linear 256→10
+ * ```
+ */
+export function mlpSpec(sampleShape: readonly number[], hidden: readonly number[], classes: number): ModelSpec {
+  const layers: ModelSpec[] = [{ type: 'flatten' }];
+  let width = sampleShape.reduce((a, b) => a * b, 1);
+  for (const size of hidden) {
+    layers.push({ type: 'linear', in: width, out: size }, { type: 'relu' });
+    width = size;
+  }
+  layers.push({ type: 'linear', in: width, out: classes });
+  return { type: 'sequential', layers };
+}
+
+/**
+ * A LeNet-5-style CNN for images [C, H, W]: conv c1@5×5 (padding 2), ReLU, max-pool 2, conv c2@5×5,
+ * ReLU, max-pool 2, then Linear 120, 84 and the classes. Throws a usage error for non-images.
+ *
+ * @example
+ * ```ts
+ * cnnSpec([1, 28, 28], [6, 16], 10); // LeNet-5: 16×5×5 = 400 features into the first Linear
+ * ```
+ */
+export function cnnSpec(sampleShape: readonly number[], channels: readonly number[], classes: number): ModelSpec {
+  const [inChannels, height, width] = sampleShape;
+  if (sampleShape.length !== 3 || height! < 12 || width! < 12) {
+    throw usageError(`--model cnn needs images [channels, height, width] of at least 12×12, but the data has samples of shape [${sampleShape.join(', ')}]; use --model mlp`);
+  }
+  const [first, second] = channels as [number, number];
+  const side = (size: number) => Math.floor((Math.floor(size / 2) - 4) / 2);
+  return {
+    type: 'sequential',
+    layers: [
+      { type: 'conv2d', in: inChannels!, out: first, kernel: 5, padding: 2 }, { type: 'relu' }, { type: 'maxPool2d', kernel: 2 },
+      { type: 'conv2d', in: first, out: second, kernel: 5 }, { type: 'relu' }, { type: 'maxPool2d', kernel: 2 },
+      { type: 'flatten' },
+      { type: 'linear', in: second * side(height!) * side(width!), out: 120 }, { type: 'relu' },
+      { type: 'linear', in: 120, out: 84 }, { type: 'relu' },
+      { type: 'linear', in: 84, out: classes },
+    ],
+  };
+}
+
+/** Reads and checks a JSON model spec file (usage error when missing, runtime error when it does not build). */
+export function readSpecFile(path: string): ModelSpec {
+  if (!existsSync(path)) throw usageError(`--model ${path}: no such file; use mlp, cnn or the path of a JSON model spec`);
+  let spec: unknown;
+  try {
+    spec = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw runtimeError(`--model ${path}: cannot read a JSON model spec from it (${firstLine(error)}); fix the file`, error);
+  }
+  try {
+    buildModel(spec);
+  } catch (error) {
+    throw runtimeError(`--model ${path}: not a valid model spec: ${firstLine(error)}`, error);
+  }
+  return spec as ModelSpec;
+}
+
+/**
+ * The spec `--model` names, sized to the data.
+ *
+ * @example
+ * ```ts
+ * const spec = resolveModelSpec(config, data); // config.model: 'cnn' | 'mlp' | 'net.json'
+ * ```
+ */
+export function resolveModelSpec(config: Pick<TrainConfig, 'model' | 'hidden' | 'channels'>, data: Pick<LabelledData, 'sampleShape' | 'classes'>): ModelSpec {
+  if (config.model === 'mlp') return mlpSpec(data.sampleShape, config.hidden, data.classes);
+  if (config.model === 'cnn') return cnnSpec(data.sampleShape, config.channels, data.classes);
+  return readSpecFile(config.model);
+}
+
+/**
+ * Throws a usage error unless the model takes one sample of `sampleShape` and returns one score
+ * per class (shape [1, classes]): the check that a dataset fits a model, before any training.
+ */
+export function checkModelFits(spec: ModelSpec, data: Pick<LabelledData, 'sampleShape' | 'classes'>, modelName: string): void {
+  const model = buildModel(spec);
+  model.eval();
+  const shape = [1, ...data.sampleShape];
+  let output: Tensor;
+  try {
+    output = noGrad(() => model.forward(new Tensor(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape)));
+  } catch (error) {
+    throw usageError(`the data does not fit --model ${modelName}: samples of shape [${data.sampleShape.join(', ')}] fail in the model (${firstLine(error)}); change the model's input layer or the data`);
+  }
+  if (output.ndim !== 2 || output.shape[1] !== data.classes) {
+    throw usageError(`the data does not fit --model ${modelName}: it outputs [${output.shape.slice(1).join(', ')}] per sample, but the data has ${data.classes} classes; make the last layer output ${data.classes}`);
+  }
+}

@@ -1,0 +1,30 @@
+// Plain lines for a pipe or a log file (stdout is not a terminal): no bar, one line per epoch.
+import { doneLines, epochLine, startLines, type BatchProgress, type EpochEnd, type EpochStart, type Interrupted, type Reporter, type TrainDone, type TrainStart } from './reporter.js';
+
+/** Writes whole lines to a stream (stdout by default). */
+export class LineReporter implements Reporter {
+  protected readonly write: (line: string) => void;
+
+  constructor(write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)) {
+    this.write = write;
+  }
+
+  start(event: TrainStart): void {
+    for (const line of startLines(event)) this.write(line);
+  }
+  epochStart(_event: EpochStart): void {}
+  batch(_event: BatchProgress): void {}
+  epochEnd(event: EpochEnd): void {
+    this.write(epochLine(event));
+  }
+  notice(message: string): void {
+    this.write(message);
+  }
+  interrupted(event: Interrupted): void {
+    this.write(`stopped at epoch ${event.epoch}, batch ${event.batch}; checkpoint saved in ${event.out}/checkpoint.safetensors`);
+    this.write(`resume with: ${event.resumeCommand}`);
+  }
+  done(event: TrainDone): void {
+    for (const line of doneLines(event)) this.write(line);
+  }
+}

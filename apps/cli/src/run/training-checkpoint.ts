@@ -1,0 +1,95 @@
+// checkpoint.safetensors of a run: weights, optimizer state, step count, augmentation RNG state,
+// scheduler position, epoch history and the exact position in the epoch — what a resume needs.
+import { decodeCheckpoint, encodeCheckpoint, type GeneratorState, type ModelSpec, type OptimizerStateDict, type SchedulerStateDict } from '@backprop/core';
+import type { TrainerState } from '@backprop/parallel/node';
+import type { TrainConfig } from '../config/train-config.js';
+import { runtimeError, firstLine } from '../errors.js';
+
+/** Where a run is: the epoch in progress (0-based), the next batch of it, and its partial loss sum. */
+export interface TrainingPosition {
+  epoch: number;
+  batch: number;
+  /** Σ batch mean loss × batch size over the epoch's batches done so far (the epoch's train loss needs it). */
+  lossSum: number;
+  samples: number;
+}
+
+/** One line of metrics.jsonl: an epoch's results. */
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  testLoss: number;
+  testAccuracy: number;
+  /** Training samples per second during the epoch (this process's wall clock). */
+  samplesPerSecond: number;
+  /** The learning rate at the end of the epoch. */
+  lr: number;
+}
+
+/** Everything a run saves to continue exactly. */
+export interface SessionState {
+  trainer: TrainerState;
+  position: TrainingPosition;
+  rng: GeneratorState;
+  scheduler: SchedulerStateDict | null;
+  history: EpochRecord[];
+}
+
+/**
+ * The bytes of checkpoint.safetensors (see NOTE(checkpoint-layout) in @backprop/core).
+ *
+ * @example
+ * ```ts
+ * await writeFileAtomic(paths.checkpoint, encodeSession(state, spec, config));
+ * ```
+ */
+export function encodeSession(state: SessionState, spec: ModelSpec, config: TrainConfig): Uint8Array {
+  return encodeCheckpoint({
+    model: state.trainer.model,
+    optimizer: state.trainer.optimizer,
+    spec,
+    training: {
+      step: state.trainer.steps,
+      epoch: state.position.epoch,
+      rng: state.rng,
+      hyperparameters: {
+        position: { ...state.position },
+        scheduler: state.scheduler === null ? null : { ...state.scheduler },
+        history: state.history.map((record) => ({ ...record })),
+        config: { ...config },
+      },
+    },
+  });
+}
+
+/**
+ * Reads checkpoint.safetensors back; a damaged or foreign file is a runtime error that says the
+ * run cannot be resumed from it.
+ */
+export function decodeSession(bytes: Uint8Array, path: string): { state: SessionState; spec: ModelSpec; config: TrainConfig } {
+  const damaged = (detail: string, cause?: unknown) =>
+    runtimeError(`${path} is damaged or not a backprop training checkpoint (${detail}); the run cannot be resumed from it — start a new run`, cause);
+  let checkpoint;
+  try {
+    checkpoint = decodeCheckpoint(bytes, { require: ['optimizer', 'training', 'spec'] });
+  } catch (error) {
+    throw damaged(firstLine(error), error);
+  }
+  const training = checkpoint.training!;
+  const saved = training.hyperparameters as Record<string, unknown> | undefined;
+  const position = saved?.position as TrainingPosition | undefined;
+  if (saved === undefined || position === undefined || !Number.isInteger(position.epoch) || !Number.isInteger(position.batch) || training.rng === undefined) {
+    throw damaged('no position, RNG state or history in its training metadata');
+  }
+  return {
+    spec: checkpoint.spec as ModelSpec,
+    config: saved.config as TrainConfig,
+    state: {
+      trainer: { model: checkpoint.model, optimizer: checkpoint.optimizer as unknown as OptimizerStateDict, steps: training.step ?? 0 },
+      position,
+      rng: training.rng,
+      scheduler: (saved.scheduler ?? null) as SchedulerStateDict | null,
+      history: (saved.history ?? []) as EpochRecord[],
+    },
+  };
+}
