@@ -6,7 +6,7 @@ import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 // Importing the cpu backend registers it with tfjs-core (tfjs's design); we also print its version.
 import { version_cpu as tfjsCpuVersion } from '@tensorflow/tfjs-backend-cpu';
-import { Generator, Tensor, conv2d, maxPool2d, noGrad, randint, randn } from '../src/index.js';
+import { Generator, Tensor, conv2d, matmulBackend, maxPool2d, noGrad, randint, randn, setMatmulBackend, type MatmulBackend } from '../src/index.js';
 
 // NOTE(tfjs-gradients): tfjs-core's Node bundle registers no gradients (the `@tensorflow/tfjs`
 // umbrella package does that). Its ESM file that registers them all uses extensionless imports
@@ -255,6 +255,9 @@ function measure(model: ModelSpec): Record<Library, Measurement> {
 
 await tf.setBackend('cpu');
 await tf.ready();
+// BACKPROP_MATMUL_BACKEND=js measures the TypeScript matmul kernel (default: the automatic choice).
+const requestedBackend = process.env.BACKPROP_MATMUL_BACKEND;
+if (requestedBackend) setMatmulBackend(requestedBackend as MatmulBackend);
 
 const backpropVersion = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const cpus = os.cpus();
@@ -267,6 +270,7 @@ console.log('# Training step throughput: Backprop vs TensorFlow.js (cpu backend)
 console.log(`- machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores (${os.platform()} ${os.arch()})`);
 console.log(`- date: ${new Date().toISOString()}`);
 console.log(`- node ${process.version}, @backprop/core ${backpropVersion}, @tensorflow/tfjs-core ${tf.version_core}, @tensorflow/tfjs-backend-cpu ${tfjsCpuVersion}`);
+console.log(`- Backprop matmul backend: ${matmulBackend()}`);
 console.log(
   `- one step = forward, softmax cross-entropy, backward, SGD (lr ${LEARNING_RATE}) of every parameter on a fixed batch of ${BATCH} ` +
     'seeded random inputs and labels; median samples/s over repetitions; ratio = Backprop / TF.js\n',

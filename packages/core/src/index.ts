@@ -23,6 +23,7 @@ export {
   concat,
   conv2d,
   div,
+  linear,
   matmul,
   maximum,
   maxPool2d,
@@ -40,6 +41,7 @@ export { isGradEnabled, noGrad, type BackwardRule, type Creator, type PrimitiveR
 export { gradcheck, type GradcheckMismatch, type GradcheckOptions, type GradcheckResult } from './autograd/gradcheck.js';
 export { assertFinite } from './autograd/assert-finite.js';
 export { Generator, globalGenerator, manualSeed, type GeneratorState } from './random/generator.js';
+export { matmulBackend, setMatmulBackend, type MatmulBackend } from './kernels/matmul-backend.js';
 export type { VarianceOptions } from './ops/statistics.js';
 export { Module, type LoadStateDictOptions, type LoadStateDictResult, type StateDict } from './nn/module.js';
 export { Linear, type LinearOptions } from './nn/linear.js';

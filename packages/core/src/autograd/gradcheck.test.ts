@@ -2,7 +2,7 @@
 // and checks that gradcheck itself catches wrong gradients.
 import { describe, expect, it } from 'vitest';
 import { distinctInput, input } from '../../test/helpers.js';
-import { avgPool2d, concat, conv2d, maxPool2d, Tensor, tensor } from '../index.js';
+import { avgPool2d, concat, conv2d, linear, maxPool2d, Tensor, tensor } from '../index.js';
 import { gradcheck } from './gradcheck.js';
 
 describe('gradcheck of binary primitives with broadcasting', () => {
@@ -151,6 +151,23 @@ describe('gradcheck of matmul and convolution', () => {
     gradcheck((a, b) => a.matmul(b), [input([2, 1, 3, 4], { seed: 49 }), input([3, 4, 2], { seed: 50 })]);
     gradcheck((a, b) => a.matmul(b), [input([3, 4], { seed: 51 }), input([2, 4, 5], { seed: 52 })]);
   });
+  it('linear (fused x·Wᵀ + b): with and without bias, inputs of rank 1, 2 and 3', () => {
+    gradcheck((x, w, b) => linear(x, w, b), [input([5, 4], { seed: 81 }), input([3, 4], { seed: 82 }), input([3], { seed: 83 })]);
+    gradcheck((x, w) => linear(x, w), [input([2, 5, 4], { seed: 84 }), input([3, 4], { seed: 85 })]);
+    gradcheck((x, w, b) => linear(x, w, b), [input([4], { seed: 86 }), input([2, 4], { seed: 87 }), input([2], { seed: 88 })]);
+    // Equal to the unfused composite it replaces, and only the needed gradients are computed.
+    const [x, w, b] = [input([6, 4], { seed: 89 }), input([3, 4], { seed: 90 }), input([3], { seed: 91 })];
+    const fused = linear(x, w, b);
+    const composite = x.matmul(w.transpose()).add(b);
+    expect(fused.shape).toEqual([6, 3]);
+    fused.data.forEach((value, i) => expect(value).toBeCloseTo(composite.data[i]!, 5));
+    const frozen = tensor(Array.from(w.data), [3, 4]);
+    linear(x, frozen, b).sum().backward();
+    expect(frozen.grad).toBeNull();
+    expect(() => linear(x, input([3, 5], { seed: 1 }))).toThrow('linear: expected input [..., in] and weight [out, in] with the same in, got [6,4] and [3,5]');
+    expect(() => linear(x, w, input([4], { seed: 2 }))).toThrow('linear: bias must have shape [3] (one per output feature), got [4]');
+  });
+
   it('matmul and conv2d when only one operand requires grad (the other gradient is skipped)', () => {
     const constant = input([3, 4], { seed: 53 }).detach();
     const weight = input([4, 2], { seed: 54 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matmulInto, transposeInto } from './matmul.js';
+import { matmulJsInto, transposeInto } from './matmul.js';
 
 /** mulberry32: a tiny seeded PRNG, so every run sees the same matrices. Values in [-1, 1). */
 function seededValues(length: number, seed: number): Float32Array {
@@ -66,18 +66,18 @@ const SHAPES: [m: number, k: number, n: number][] = [
   [3, 0, 5],
 ];
 
-describe('matmulInto', () => {
+describe('matmulJsInto', () => {
   it.each(SHAPES)('matches a float64 triple loop for %i×%i×%i', (m, k, n) => {
     const a = seededValues(m * k, 1000 + m);
     const b = seededValues(k * n, 2000 + n);
     const out = new Float32Array(m * n).fill(Number.NaN);
-    matmulInto(a, b, out, m, k, n);
+    matmulJsInto(a, b, out, m, k, n);
     expectProduct(a, b, out, m, k, n);
   });
 
   it('gives the documented 2×2 example', () => {
     const out = new Float32Array(4);
-    matmulInto(Float32Array.of(1, 2, 3, 4), Float32Array.of(5, 6, 7, 8), out, 2, 2, 2);
+    matmulJsInto(Float32Array.of(1, 2, 3, 4), Float32Array.of(5, 6, 7, 8), out, 2, 2, 2);
     expect(Array.from(out)).toEqual([19, 22, 43, 50]);
   });
 
@@ -87,7 +87,7 @@ describe('matmulInto', () => {
     for (let i = 0; i < m; i++) identity[i * k + i] = 1;
     const b = Float32Array.from({ length: k * n }, (_, i) => (i % 13) - 6);
     const out = new Float32Array(m * n);
-    matmulInto(identity, b, out, m, k, n);
+    matmulJsInto(identity, b, out, m, k, n);
     expect(out).toEqual(b);
   });
 
@@ -99,7 +99,7 @@ describe('matmulInto', () => {
     a[(m - 1) * k + 2] = Number.NaN;
     b[1 * n + (n - 1)] = Number.POSITIVE_INFINITY;
     const out = new Float32Array(m * n);
-    matmulInto(a, b, out, m, k, n);
+    matmulJsInto(a, b, out, m, k, n);
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
         const value = out[i * n + j];
@@ -112,14 +112,14 @@ describe('matmulInto', () => {
 
   it('writes zeros when k = 0, whatever out held', () => {
     const out = new Float32Array(6).fill(7);
-    matmulInto(new Float32Array(0), new Float32Array(0), out, 2, 0, 3);
+    matmulJsInto(new Float32Array(0), new Float32Array(0), out, 2, 0, 3);
     expect(Array.from(out)).toEqual([0, 0, 0, 0, 0, 0]);
   });
 
   it('does nothing when m or n is 0', () => {
     const out = Float32Array.of(7, 7);
-    matmulInto(new Float32Array(0), seededValues(12, 3), out, 0, 4, 3);
-    matmulInto(seededValues(12, 4), new Float32Array(0), out, 3, 4, 0);
+    matmulJsInto(new Float32Array(0), seededValues(12, 3), out, 0, 4, 3);
+    matmulJsInto(seededValues(12, 4), new Float32Array(0), out, 3, 4, 0);
     expect(Array.from(out)).toEqual([7, 7]);
   });
 
@@ -129,7 +129,7 @@ describe('matmulInto', () => {
     const a = seededValues(aOffset + m * k + 4, 5);
     const b = seededValues(bOffset + k * n + 2, 6);
     const out = new Float32Array(outOffset + m * n + 9).fill(42);
-    matmulInto(a, b, out, m, k, n, aOffset, bOffset, outOffset);
+    matmulJsInto(a, b, out, m, k, n, aOffset, bOffset, outOffset);
     expectProduct(a, b, out, m, k, n, { a: aOffset, b: bOffset, out: outOffset });
     expect(Array.from(out.subarray(0, outOffset))).toEqual(new Array(outOffset).fill(42));
     expect(Array.from(out.subarray(outOffset + m * n))).toEqual(new Array(9).fill(42));
@@ -140,7 +140,7 @@ describe('matmulInto', () => {
     const a = seededValues(batch * m * k, 7);
     const b = seededValues(batch * k * n, 8);
     const out = new Float32Array(batch * m * n);
-    for (let s = 0; s < batch; s++) matmulInto(a, b, out, m, k, n, s * m * k, s * k * n, s * m * n);
+    for (let s = 0; s < batch; s++) matmulJsInto(a, b, out, m, k, n, s * m * k, s * k * n, s * m * n);
     for (let s = 0; s < batch; s++) {
       expectProduct(a, b, out, m, k, n, { a: s * m * k, b: s * k * n, out: s * m * n });
     }
@@ -150,32 +150,32 @@ describe('matmulInto', () => {
     const a = seededValues(7 * 9, 9);
     const b = seededValues(9 * 4, 10);
     const first = new Float32Array(7 * 4);
-    matmulInto(a, b, first, 7, 9, 4);
-    matmulInto(seededValues(300 * 70, 11), seededValues(70 * 400, 12), new Float32Array(300 * 400), 300, 70, 400);
+    matmulJsInto(a, b, first, 7, 9, 4);
+    matmulJsInto(seededValues(300 * 70, 11), seededValues(70 * 400, 12), new Float32Array(300 * 400), 300, 70, 400);
     const second = new Float32Array(7 * 4);
-    matmulInto(a, b, second, 7, 9, 4);
+    matmulJsInto(a, b, second, 7, 9, 4);
     expect(second).toEqual(first);
   });
 
   it('names the operation, the sizes and the fix when an array is too short', () => {
     const out = new Float32Array(4);
-    expect(() => matmulInto(new Float32Array(5), new Float32Array(6), out, 2, 3, 2)).toThrow(
-      /matmulInto: a needs m·k = 2·3 = 6 elements from offset 0, but has 5/,
+    expect(() => matmulJsInto(new Float32Array(5), new Float32Array(6), out, 2, 3, 2)).toThrow(
+      /matmulJsInto: a needs m·k = 2·3 = 6 elements from offset 0, but has 5/,
     );
-    expect(() => matmulInto(new Float32Array(6), new Float32Array(6), out, 2, 3, 2, 0, 1)).toThrow(
-      /matmulInto: b needs k·n = 3·2 = 6 elements from offset 1, but has 5/,
+    expect(() => matmulJsInto(new Float32Array(6), new Float32Array(6), out, 2, 3, 2, 0, 1)).toThrow(
+      /matmulJsInto: b needs k·n = 3·2 = 6 elements from offset 1, but has 5/,
     );
-    expect(() => matmulInto(new Float32Array(6), new Float32Array(6), out, 2, 3, 2, 0, 0, 1)).toThrow(
-      /matmulInto: out needs m·n = 2·2 = 4 elements from offset 1/,
+    expect(() => matmulJsInto(new Float32Array(6), new Float32Array(6), out, 2, 3, 2, 0, 0, 1)).toThrow(
+      /matmulJsInto: out needs m·n = 2·2 = 4 elements from offset 1/,
     );
   });
 
   it('rejects sizes and offsets that are not non-negative integers', () => {
     const x = new Float32Array(16);
     const out = new Float32Array(16);
-    expect(() => matmulInto(x, x, out, -1, 2, 2)).toThrow(/matmulInto: m must be a non-negative integer, got -1/);
-    expect(() => matmulInto(x, x, out, 2, 1.5, 2)).toThrow(/k must be a non-negative integer, got 1.5/);
-    expect(() => matmulInto(x, x, out, 2, 2, 2, -1)).toThrow(/aOffset must be a non-negative integer/);
+    expect(() => matmulJsInto(x, x, out, -1, 2, 2)).toThrow(/matmulJsInto: m must be a non-negative integer, got -1/);
+    expect(() => matmulJsInto(x, x, out, 2, 1.5, 2)).toThrow(/k must be a non-negative integer, got 1.5/);
+    expect(() => matmulJsInto(x, x, out, 2, 2, 2, -1)).toThrow(/aOffset must be a non-negative integer/);
   });
 });
 
@@ -208,14 +208,14 @@ describe('transposeInto', () => {
     expect(back).toEqual(src.subarray(srcOffset));
   });
 
-  it('feeds matmulInto to compute a·bᵀ', () => {
+  it('feeds matmulJsInto to compute a·bᵀ', () => {
     const m = 6, k = 11, n = 5;
     const a = seededValues(m * k, 13);
     const bRows = seededValues(n * k, 14); // b[n×k]; we want a @ bᵀ
     const bT = new Float32Array(k * n);
     transposeInto(bRows, bT, n, k);
     const out = new Float32Array(m * n);
-    matmulInto(a, bT, out, m, k, n);
+    matmulJsInto(a, bT, out, m, k, n);
     expectProduct(a, bT, out, m, k, n);
   });
 

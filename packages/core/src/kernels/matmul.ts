@@ -1,5 +1,7 @@
-// Single-threaded float32 matrix multiply (packed, cache-tiled, register-blocked) and transpose.
-// Imports nothing outside kernels/.
+// The TypeScript float32 matrix multiply (packed, cache-tiled, register-blocked), its transposed
+// variants and transpose: the fallback where WebAssembly SIMD is missing and the reference the
+// WebAssembly kernel is tested against (matmul-backend.ts chooses). Imports only kernels/.
+import { checkMatmulArguments, requireSize, requireSpan } from './matmul-arguments.js';
 
 // NOTE(tiling): the GotoBLAS/BLIS loop nest, sized for what V8 makes of scalar float64 code.
 // - Register block: a 2×3 block of C lives in six local variables for the whole k loop; each k
@@ -46,7 +48,8 @@ const packed = doubleArray(B_START + KC * NC);
 const block = doubleArray(MR * NR);
 
 /**
- * out[m×n] = a[m×k] @ b[k×n], all row-major, contiguous Float32Array. Overwrites out.
+ * out[m×n] = a[m×k] @ b[k×n] in TypeScript, all row-major, contiguous Float32Array. Overwrites out.
+ * Callers normally use `matmulInto` (matmul-backend.ts), which runs the WebAssembly kernel when it can.
  *
  * Each matrix starts at its offset, so batched callers can walk one large buffer without
  * `subarray`. `out` must not overlap `a` or `b`. Sums in float64 (rounded to float32 once per 256
@@ -56,9 +59,9 @@ const block = doubleArray(MR * NR);
  * const a = Float32Array.of(1, 2, 3, 4); // [[1, 2], [3, 4]]
  * const b = Float32Array.of(5, 6, 7, 8); // [[5, 6], [7, 8]]
  * const out = new Float32Array(4);
- * matmulInto(a, b, out, 2, 2, 2); // out = [19, 22, 43, 50]
+ * matmulJsInto(a, b, out, 2, 2, 2); // out = [19, 22, 43, 50]
  */
-export function matmulInto(
+export function matmulJsInto(
   a: Float32Array,
   b: Float32Array,
   out: Float32Array,
@@ -69,13 +72,7 @@ export function matmulInto(
   bOffset = 0,
   outOffset = 0,
 ): void {
-  const op = 'matmulInto';
-  requireSize(op, 'm', m);
-  requireSize(op, 'k', k);
-  requireSize(op, 'n', n);
-  requireSpan(op, 'a', a, aOffset, m * k, `m·k = ${m}·${k}`);
-  requireSpan(op, 'b', b, bOffset, k * n, `k·n = ${k}·${n}`);
-  requireSpan(op, 'out', out, outOffset, m * n, `m·n = ${m}·${n}`);
+  checkMatmulArguments('matmulJsInto', a, b, out, m, k, n, aOffset, bOffset, outOffset);
   if (m === 0 || n === 0) return;
   out.fill(0, outOffset, outOffset + m * n);
   for (let col0 = 0; col0 < n; col0 += NC) {
@@ -98,6 +95,56 @@ export function matmulInto(
       }
     }
   }
+}
+
+/**
+ * out[m×n] = aᵀ @ b in TypeScript, where a is stored k×m and b is k×n (row-major, from the offsets):
+ * a transpose into a scratch buffer, then `matmulJsInto`.
+ *
+ * @example
+ * const out = new Float32Array(4);
+ * matmulTransposeAJsInto(Float32Array.of(1, 3, 2, 4), Float32Array.of(5, 6, 7, 8), out, 2, 2, 2); // [19, 22, 43, 50]
+ */
+export function matmulTransposeAJsInto(
+  a: Float32Array,
+  b: Float32Array,
+  out: Float32Array,
+  m: number,
+  k: number,
+  n: number,
+  aOffset = 0,
+  bOffset = 0,
+  outOffset = 0,
+): void {
+  checkMatmulArguments('matmulTransposeAJsInto', a, b, out, m, k, n, aOffset, bOffset, outOffset);
+  const transposedA = new Float32Array(m * k);
+  transposeInto(a, transposedA, k, m, aOffset);
+  matmulJsInto(transposedA, b, out, m, k, n, 0, bOffset, outOffset);
+}
+
+/**
+ * out[m×n] = a @ bᵀ in TypeScript, where a is m×k and b is stored n×k (row-major, from the offsets):
+ * a transpose into a scratch buffer, then `matmulJsInto`.
+ *
+ * @example
+ * const out = new Float32Array(4);
+ * matmulTransposeBJsInto(Float32Array.of(1, 2, 3, 4), Float32Array.of(5, 7, 6, 8), out, 2, 2, 2); // [19, 22, 43, 50]
+ */
+export function matmulTransposeBJsInto(
+  a: Float32Array,
+  b: Float32Array,
+  out: Float32Array,
+  m: number,
+  k: number,
+  n: number,
+  aOffset = 0,
+  bOffset = 0,
+  outOffset = 0,
+): void {
+  checkMatmulArguments('matmulTransposeBJsInto', a, b, out, m, k, n, aOffset, bOffset, outOffset);
+  const transposedB = new Float32Array(k * n);
+  transposeInto(b, transposedB, n, k, bOffset);
+  matmulJsInto(a, transposedB, out, m, k, n, aOffset, 0, outOffset);
 }
 
 /**
@@ -213,22 +260,4 @@ function microKernel(
 /** A plain array that V8 keeps as unboxed doubles: filled with NaN (a double), never with 0 (a small int). */
 function doubleArray(length: number): number[] {
   return Array.from({ length }, () => Number.NaN);
-}
-
-function requireSize(op: string, name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 0) {
-    throw new RangeError(`${op}: ${name} must be a non-negative integer, got ${value}`);
-  }
-}
-
-function requireSpan(op: string, name: string, array: Float32Array, offset: number, count: number, what: string): void {
-  if (!Number.isInteger(offset) || offset < 0) {
-    throw new RangeError(`${op}: ${name}Offset must be a non-negative integer, got ${offset}`);
-  }
-  if (offset + count > array.length) {
-    throw new RangeError(
-      `${op}: ${name} needs ${what} = ${count} elements from offset ${offset}, but has ` +
-        `${Math.max(0, array.length - offset)} (length ${array.length}); pass a larger array or smaller sizes`,
-    );
-  }
 }

@@ -2,6 +2,7 @@
 // Imports the Tensor layer, nn/module and nn/init.
 import type { Generator } from '../random/generator.js';
 import { zeros } from '../tensor/create.js';
+import { linear } from '../tensor/functional.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { kaimingUniform, uniform } from './init.js';
 import { checkPositiveInteger, Module } from './module.js';
@@ -43,8 +44,7 @@ export class Linear extends Module {
   }
 
   forward(input: Tensor): Tensor {
-    const product = input.matmul(this.weight.transpose());
-    return this.bias === null ? product : product.add(this.bias);
+    return linear(input, this.weight, this.bias);
   }
 
   toSpec(): LinearSpec {

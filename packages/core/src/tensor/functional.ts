@@ -1,9 +1,10 @@
-// Free functions for operations of several tensors: concat, stack, where, conv2d and pooling,
+// Free functions for operations of several tensors: concat, stack, where, linear, conv2d and pooling,
 // plus the binary operations with a number first. Imports the Tensor class and primitives.
 import { conv2dGeometry } from '../kernels/conv.js';
 import { formatShape, normalizeAxis } from '../kernels/shape.js';
 import { concat as concatPrimitive } from './primitives/layout.js';
 import { avgPool2d as avgPoolPrimitive, conv2d as convPrimitive, maxPool2d as maxPoolPrimitive } from './primitives/convolution.js';
+import { linear as linearPrimitive } from './primitives/linear.js';
 import { Tensor, type TensorLike } from './tensor.js';
 
 /** Joins tensors along an existing `axis`; all other lengths must agree. @example `concat([a, b], 0)` */
@@ -67,6 +68,28 @@ export type Size2d = number | readonly [number, number];
 
 function pair(value: Size2d): [number, number] {
   return typeof value === 'number' ? [value, value] : [value[0], value[1]];
+}
+
+/**
+ * torch.nn.functional.linear: `input · weightᵀ + bias` over the last axis — input [..., in], weight
+ * [out, in] (PyTorch's layout), bias [out] → [..., out]. One fused primitive (no transposed copy of
+ * the weight, no broadcast add); what `nn.Linear` runs.
+ *
+ * @example
+ * ```ts
+ * const y = linear(randn([32, 784]), weight, bias); // weight [128, 784], bias [128] → [32, 128]
+ * ```
+ */
+export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  const inFeatures = weight.shape[1];
+  if (weight.ndim !== 2 || input.ndim < 1 || input.shape[input.ndim - 1] !== inFeatures) {
+    throw new Error(`linear: expected input [..., in] and weight [out, in] with the same in, got ${formatShape(input.shape)} and ${formatShape(weight.shape)}`);
+  }
+  if (bias !== undefined && bias !== null && (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0])) {
+    throw new Error(`linear: bias must have shape [${weight.shape[0]}] (one per output feature), got ${formatShape(bias.shape)}`);
+  }
+  const inputs = bias === undefined || bias === null ? [input, weight] : [input, weight, bias];
+  return Tensor.fromPrimitive('linear', inputs, linearPrimitive(input, weight, bias ?? null));
 }
 
 /** Options of `conv2d`. */

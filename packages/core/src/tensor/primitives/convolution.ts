@@ -3,7 +3,7 @@
 import type { PrimitiveResult, RawTensor } from '../../autograd/graph.js';
 import { col2imGroup, im2colGroup, type Conv2dGeometry } from '../../kernels/conv.js';
 import { conv2dDirectImage, conv2dWeightGradImage, padImage, paddedImageLength } from '../../kernels/conv-direct.js';
-import { matmulInto, transposeInto } from '../../kernels/matmul.js';
+import { matmulInto, matmulTransposeAInto } from '../../kernels/matmul-backend.js';
 import { avgPool2dBackward, avgPool2dForward, maxPool2dBackward, maxPool2dForward } from '../../kernels/pool.js';
 
 /** Output shape [N, channels, outH, outW] of a window sweep. */
@@ -11,9 +11,9 @@ function outputShape(g: Conv2dGeometry, channels: number): number[] {
   return [g.batch, channels, g.outHeight, g.outWidth];
 }
 
-// NOTE(grouping): the matmul kernel is a packed 2×3 register-blocked GEMM that wants long rows and
-// long sums. One call per image (the old scheme) gave it m = O (6 or 16 in LeNet), n = outH·outW,
-// per-call packing and edge waste, and the weight gradient needed a transpose and an add per
+// NOTE(grouping): the matmul kernels (WebAssembly 4×8 or TypeScript 2×3 register blocks, both
+// packed) want long rows and long sums. One call per image (the old scheme) gave them m = O (6 or
+// 16 in LeNet), n = outH·outW, per-call packing and edge waste, and the weight gradient needed a transpose and an add per
 // image. Now (P = C·kH·kW, L = outH·outW, G = images per group):
 // - forward, P ≤ DIRECT_FORWARD_MAX_PATCH: direct kernel on each zero-padded image (no im2col,
 //   no packing; see NOTE(direct-conv) in kernels/conv.ts);
@@ -21,10 +21,10 @@ function outputShape(g: Conv2dGeometry, channels: number): number[] {
 //   out_g [O × G·L] = weight [O × P] @ cols_g [P × G·L] in one matmul, scattered into NCHW;
 // - dWeight: direct kernel per image, summed over the batch in float64 (no im2col, no transpose);
 // - dx: per group, dOut_g [O × G·L] is gathered from NCHW, dCols_g [P × G·L] = weightᵀ @ dOut_g in
-//   one matmul, then col2imGroup.
-// Forward and dx are the same float64 sums over the same P (or O) terms as before (bitwise equal
-// for P ≤ 256); dWeight is now summed in float64 over the whole batch, i.e. rounded once instead
-// of per image. Scratch buffers are allocated once per call and reused across images/groups, and
+//   one matmul that reads the weight transposed in place, then col2imGroup.
+// Forward and dx are sums over the same P (or O) terms as one matmul per image would give (float32
+// sums in the WebAssembly kernel, float64 in the TypeScript one); dWeight is summed in float64 over
+// the whole batch, i.e. rounded once instead of per image. Scratch buffers are allocated once per call and reused across images/groups, and
 // memory stays bounded by the byte budget whatever the batch size.
 
 /** Bytes of unfolded columns one group may occupy; small enough to stay bounded, large enough for long matmul rows. */
@@ -113,18 +113,14 @@ export function conv2d(x: RawTensor, weight: RawTensor, g: Conv2dGeometry): Prim
         }
         gradientWeight.set(sum);
       }
-      let weightTransposed: Float32Array | null = null;
-      if (needsX) {
-        weightTransposed = new Float32Array(patch * outChannels);
-        transposeInto(weight.data, weightTransposed, outChannels, patch);
-      }
       for (let first = 0; first < g.batch; first += group) {
         const count = Math.min(group, g.batch - first);
         const width = count * positions;
-        if (gradientX !== null && gradientColumns !== null && weightTransposed !== null) {
+        if (gradientX !== null && gradientColumns !== null) {
           gatherGroup(gradient, gradientGrouped, first, count, outChannels, positions);
           // dx_g = col2im(weightᵀ [patch × O] · dOut_g [O × G·L]); a first layer's input needs none.
-          matmulInto(weightTransposed, gradientGrouped, gradientColumns, patch, outChannels, width);
+          // The transposed kernel reads weight [O × patch] in place.
+          matmulTransposeAInto(weight.data, gradientGrouped, gradientColumns, patch, outChannels, width);
           col2imGroup(gradientColumns.subarray(0, patch * width), g, first, count, gradientX);
         }
       }

@@ -1,7 +1,7 @@
 // Batched matrix product [..., m, k] @ [..., k, n] with broadcast batch axes, and its backward.
 // 1-D operands are handled by the composite in ops/. Imports kernels and graph types only.
 import type { PrimitiveResult, RawTensor } from '../../autograd/graph.js';
-import { matmulInto, transposeInto } from '../../kernels/matmul.js';
+import { matmulInto, matmulTransposeAInto, matmulTransposeBInto } from '../../kernels/matmul-backend.js';
 import { broadcastShapes, broadcastStrides, formatShape, sizeOf, type Shape } from '../../kernels/shape.js';
 
 /** Start of each batch's matrix inside an operand of `batchShape`, for every output batch index. */
@@ -40,24 +40,17 @@ export function matmul(a: RawTensor, b: RawTensor): PrimitiveResult {
     output: { data: out, shape: [...batch, m, n] },
     backward: ({ data: g }, [needsA, needsB]) => {
       // dA = G·Bᵀ and dB = Aᵀ·G per batch, in the broadcast batch shape (the engine sums back).
+      // The transposed kernels read Bᵀ and Aᵀ in place: no transposed copies.
       let gradientA: RawTensor | null = null;
       let gradientB: RawTensor | null = null;
       if (needsA) {
         const data = new Float32Array(batches * m * k);
-        const transposedB = new Float32Array(n * k);
-        for (let i = 0; i < batches; i++) {
-          transposeInto(b.data, transposedB, k, n, offsetsB[i]);
-          matmulInto(g, transposedB, data, m, n, k, i * m * n, 0, i * m * k);
-        }
+        for (let i = 0; i < batches; i++) matmulTransposeBInto(g, b.data, data, m, n, k, i * m * n, offsetsB[i], i * m * k);
         gradientA = { data, shape: [...batch, m, k] };
       }
       if (needsB) {
         const data = new Float32Array(batches * k * n);
-        const transposedA = new Float32Array(k * m);
-        for (let i = 0; i < batches; i++) {
-          transposeInto(a.data, transposedA, m, k, offsetsA[i]);
-          matmulInto(transposedA, g, data, k, m, n, 0, i * m * n, i * k * n);
-        }
+        for (let i = 0; i < batches; i++) matmulTransposeAInto(a.data, g, data, k, m, n, offsetsA[i], i * m * n, i * k * n);
         gradientB = { data, shape: [...batch, k, n] };
       }
       return [gradientA, gradientB];

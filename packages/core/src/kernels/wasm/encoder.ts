@@ -1,0 +1,282 @@
+// A small WebAssembly binary encoder: LEB128, the opcodes the kernels use (with the 0xFD SIMD
+// prefix), a function-body builder with named locals, and a module writer. Imports nothing.
+// Reference: WebAssembly Core Specification 2.0, chapter 5 "Binary Format".
+
+/** Value types (spec 5.3.1). */
+export const I32 = 0x7f;
+export const F32 = 0x7d;
+export const V128 = 0x7b;
+export type ValueType = typeof I32 | typeof F32 | typeof V128;
+
+/** Unsigned LEB128: 7 bits per byte, low bits first, high bit set on every byte but the last. */
+export function unsignedLeb128(value: number): number[] {
+  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+    throw new RangeError(`unsignedLeb128: expected an integer in [0, 2³²), got ${value}`);
+  }
+  const bytes: number[] = [];
+  let rest = value;
+  do {
+    let byte = rest % 128;
+    rest = Math.floor(rest / 128);
+    if (rest !== 0) byte |= 0x80;
+    bytes.push(byte);
+  } while (rest !== 0);
+  return bytes;
+}
+
+/** Signed LEB128 of a 32-bit integer: stops once the remaining bits are all copies of the sign bit. */
+export function signedLeb128(value: number): number[] {
+  if (!Number.isInteger(value) || value < -0x80000000 || value > 0x7fffffff) {
+    throw new RangeError(`signedLeb128: expected a 32-bit signed integer, got ${value}`);
+  }
+  const bytes: number[] = [];
+  let rest = value | 0;
+  for (;;) {
+    const byte = rest & 0x7f;
+    rest >>= 7;
+    const done = (rest === 0 && (byte & 0x40) === 0) || (rest === -1 && (byte & 0x40) !== 0);
+    bytes.push(done ? byte : byte | 0x80);
+    if (done) return bytes;
+  }
+}
+
+/** A length-prefixed vector of already-encoded items (spec 5.1.3). */
+function vector(items: readonly number[][]): number[] {
+  return [...unsignedLeb128(items.length), ...items.flat()];
+}
+
+/** A name (spec 5.2.4); the kernels' names are ASCII, which is its own UTF-8. */
+function asciiName(name: string): number[] {
+  const bytes = Array.from(name, (char) => char.charCodeAt(0));
+  if (bytes.some((byte) => byte > 0x7f)) throw new Error(`encodeModule: name '${name}' is not ASCII`);
+  return [...unsignedLeb128(bytes.length), ...bytes];
+}
+
+/** Single-byte instructions (spec 5.4). */
+const OP = {
+  block: 0x02,
+  loop: 0x03,
+  if: 0x04,
+  else: 0x05,
+  end: 0x0b,
+  br: 0x0c,
+  brIf: 0x0d,
+  call: 0x10,
+  select: 0x1b,
+  localGet: 0x20,
+  localSet: 0x21,
+  localTee: 0x22,
+  f32Load: 0x2a,
+  f32Store: 0x38,
+  i32Const: 0x41,
+  i32Eqz: 0x45,
+  i32Eq: 0x46,
+  i32Ne: 0x47,
+  i32LtU: 0x49,
+  i32GtU: 0x4b,
+  i32LeU: 0x4d,
+  i32Add: 0x6a,
+  i32Sub: 0x6b,
+  i32Mul: 0x6c,
+  i32And: 0x71,
+} as const;
+
+/** SIMD instructions: prefix 0xFD, then the opcode as unsigned LEB128 (spec 5.4.8). */
+const SIMD = {
+  v128Load: 0x00,
+  v128Load32Splat: 0x09,
+  v128Store: 0x0b,
+  i8x16Shuffle: 0x0d,
+  f32x4Add: 0xe4,
+  f32x4Mul: 0xe6,
+} as const;
+
+/** Block type "no results" (spec 5.4.1). */
+const EMPTY_BLOCK = 0x40;
+
+/**
+ * Builds one function body with named parameters and locals. Each method appends one instruction
+ * (WAT-like, stack machine order: push the operands, then the operator) and returns `this`.
+ *
+ * @example
+ * const body = new FunctionBuilder({ x: I32 }, [I32], {});
+ * body.get('x').i32(1).add(); // (i32.add (local.get $x) (i32.const 1))
+ */
+export class FunctionBuilder {
+  readonly params: ValueType[];
+  readonly results: ValueType[];
+  readonly locals: ValueType[] = [];
+  readonly code: number[] = [];
+  private readonly indices = new Map<string, number>();
+
+  constructor(params: Record<string, ValueType>, results: ValueType[], locals: Record<string, ValueType>) {
+    this.params = Object.values(params);
+    this.results = results;
+    for (const name of Object.keys(params)) this.indices.set(name, this.indices.size);
+    for (const [name, type] of Object.entries(locals)) {
+      this.indices.set(name, this.indices.size);
+      this.locals.push(type);
+    }
+  }
+
+  private index(name: string): number {
+    const index = this.indices.get(name);
+    if (index === undefined) throw new Error(`FunctionBuilder: unknown local '${name}'`);
+    return index;
+  }
+
+  private emit(...bytes: number[]): this {
+    this.code.push(...bytes);
+    return this;
+  }
+
+  private simd(opcode: number, ...immediates: number[]): this {
+    return this.emit(0xfd, ...unsignedLeb128(opcode), ...immediates);
+  }
+
+  /** Memory immediate: alignment hint (log2 bytes) and a constant byte offset added to the address. */
+  private static memarg(alignLog2: number, offset: number): number[] {
+    return [...unsignedLeb128(alignLog2), ...unsignedLeb128(offset)];
+  }
+
+  get(name: string): this { return this.emit(OP.localGet, ...unsignedLeb128(this.index(name))); }
+  set(name: string): this { return this.emit(OP.localSet, ...unsignedLeb128(this.index(name))); }
+  tee(name: string): this { return this.emit(OP.localTee, ...unsignedLeb128(this.index(name))); }
+  i32(value: number): this { return this.emit(OP.i32Const, ...signedLeb128(value)); }
+  add(): this { return this.emit(OP.i32Add); }
+  sub(): this { return this.emit(OP.i32Sub); }
+  mul(): this { return this.emit(OP.i32Mul); }
+  and(): this { return this.emit(OP.i32And); }
+  eqz(): this { return this.emit(OP.i32Eqz); }
+  eq(): this { return this.emit(OP.i32Eq); }
+  ne(): this { return this.emit(OP.i32Ne); }
+  ltU(): this { return this.emit(OP.i32LtU); }
+  gtU(): this { return this.emit(OP.i32GtU); }
+  leU(): this { return this.emit(OP.i32LeU); }
+  /** Pops c, b, a; pushes a when c ≠ 0, else b. */
+  select(): this { return this.emit(OP.select); }
+  call(functionIndex: number): this { return this.emit(OP.call, ...unsignedLeb128(functionIndex)); }
+
+  /** Increments an i32 local by a constant or by another local. */
+  addTo(name: string, amount: number | string): this {
+    this.get(name);
+    if (typeof amount === 'number') this.i32(amount);
+    else this.get(amount);
+    return this.add().set(name);
+  }
+
+  f32Load(offset = 0): this { return this.emit(OP.f32Load, ...FunctionBuilder.memarg(2, offset)); }
+  f32Store(offset = 0): this { return this.emit(OP.f32Store, ...FunctionBuilder.memarg(2, offset)); }
+  v128Load(offset = 0): this { return this.simd(SIMD.v128Load, ...FunctionBuilder.memarg(4, offset)); }
+  v128Store(offset = 0): this { return this.simd(SIMD.v128Store, ...FunctionBuilder.memarg(4, offset)); }
+  /** Loads one f32 and copies it into all four lanes. */
+  v128Load32Splat(offset = 0): this { return this.simd(SIMD.v128Load32Splat, ...FunctionBuilder.memarg(2, offset)); }
+  f32x4Add(): this { return this.simd(SIMD.f32x4Add); }
+  /**
+   * Pops b, a; pushes four f32 lanes picked from the eight of a (0–3) and b (4–7), as i8x16.shuffle
+   * with the matching byte lanes. E.g. [0, 4, 1, 5] interleaves the low halves (unpcklps).
+   */
+  shuffleF32(lanes: readonly [number, number, number, number]): this {
+    if (lanes.some((lane) => !Number.isInteger(lane) || lane < 0 || lane > 7)) {
+      throw new RangeError(`shuffleF32: lanes must be integers 0–7, got [${lanes.join(', ')}]`);
+    }
+    const bytes = lanes.flatMap((lane) => [4 * lane, 4 * lane + 1, 4 * lane + 2, 4 * lane + 3]);
+    return this.simd(SIMD.i8x16Shuffle, ...bytes);
+  }
+  f32x4Mul(): this { return this.simd(SIMD.f32x4Mul); }
+
+  /** `block … end`: `br 0` inside `body` jumps past the end. */
+  block(body: () => void): this {
+    this.emit(OP.block, EMPTY_BLOCK);
+    body();
+    return this.emit(OP.end);
+  }
+
+  /** `loop … end`: `br 0` inside `body` jumps back to the start. */
+  loop(body: () => void): this {
+    this.emit(OP.loop, EMPTY_BLOCK);
+    body();
+    return this.emit(OP.end);
+  }
+
+  /** Pops a condition; runs `then` when it is non-zero, else `otherwise`. */
+  ifElse(then: () => void, otherwise?: () => void): this {
+    this.emit(OP.if, EMPTY_BLOCK);
+    then();
+    if (otherwise) {
+      this.emit(OP.else);
+      otherwise();
+    }
+    return this.emit(OP.end);
+  }
+
+  /** Branches to the enclosing block/loop `depth` levels out (0 = innermost). */
+  br(depth: number): this { return this.emit(OP.br, ...unsignedLeb128(depth)); }
+  /** Pops a condition; branches like `br` when it is non-zero. */
+  brIf(depth: number): this { return this.emit(OP.brIf, ...unsignedLeb128(depth)); }
+}
+
+export interface ModuleSpec {
+  /** The one imported linear memory, `(import "env" "memory" (memory …))`. */
+  memory: { module: string; name: string; initialPages: number; maximumPages: number; shared: boolean };
+  /** Functions in index order (index i is what `call(i)` refers to); exported under `name`. */
+  functions: { name: string; body: FunctionBuilder }[];
+}
+
+/** One section: id, byte length, contents (spec 5.5.2). */
+function section(id: number, contents: number[]): number[] {
+  return [id, ...unsignedLeb128(contents.length), ...contents];
+}
+
+/**
+ * Encodes a module with one imported memory and exported functions.
+ *
+ * @example
+ * const body = new FunctionBuilder({ x: I32 }, [I32], {});
+ * body.get('x').i32(1).add();
+ * const bytes = encodeModule({
+ *   memory: { module: 'env', name: 'memory', initialPages: 1, maximumPages: 1, shared: false },
+ *   functions: [{ name: 'increment', body }],
+ * });
+ */
+export function encodeModule(spec: ModuleSpec): Uint8Array {
+  // Type section: one signature per distinct (params, results).
+  const signatures: string[] = [];
+  const typeIndices = spec.functions.map(({ body }) => {
+    const key = JSON.stringify([body.params, body.results]);
+    if (!signatures.includes(key)) signatures.push(key);
+    return signatures.indexOf(key);
+  });
+  const types = signatures.map((key) => {
+    const [params, results] = JSON.parse(key) as [number[], number[]];
+    return [0x60, ...vector(params.map((t) => [t])), ...vector(results.map((t) => [t]))];
+  });
+
+  const { module, name, initialPages, maximumPages, shared } = spec.memory;
+  const limits = [shared ? 0x03 : 0x01, ...unsignedLeb128(initialPages), ...unsignedLeb128(maximumPages)];
+  const memoryImport = [...asciiName(module), ...asciiName(name), 0x02, ...limits];
+
+  const exports = spec.functions.map(({ name: exportName }, index) => [...asciiName(exportName), 0x00, ...unsignedLeb128(index)]);
+
+  const bodies = spec.functions.map(({ body }) => {
+    // Locals are declared as runs of one type: (count, type) pairs.
+    const runs: number[][] = [];
+    for (const type of body.locals) {
+      const last = runs[runs.length - 1];
+      if (last && last[1] === type) last[0] = last[0]! + 1;
+      else runs.push([1, type]);
+    }
+    const contents = [...vector(runs.map(([count, type]) => [...unsignedLeb128(count!), type!])), ...body.code, OP.end];
+    return [...unsignedLeb128(contents.length), ...contents];
+  });
+
+  return Uint8Array.from([
+    ...[0x00, 0x61, 0x73, 0x6d], // magic "\0asm"
+    ...[0x01, 0x00, 0x00, 0x00], // version 1
+    ...section(1, vector(types)),
+    ...section(2, vector([memoryImport])),
+    ...section(3, vector(typeIndices.map((index) => unsignedLeb128(index)))),
+    ...section(7, vector(exports)),
+    ...section(10, vector(bodies)),
+  ]);
+}
