@@ -61,42 +61,64 @@ function data(sample: number[], batch: number): { inputs: Tensor; targets: Tenso
   return { inputs: randn([batch, ...sample], { generator }).mul(0.3), targets: randint(0, 10, [batch], { generator }) };
 }
 
-/** Median ms per plain core step (forward, backward, Adam) on the whole batch. */
-function plainStep(spec: ModelSpec, inputs: Tensor, targets: Tensor, steps: number): number {
-  const model = buildModel(spec, { generator: new Generator(0) });
-  const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
-  const times: number[] = [];
-  for (let i = 0; i < WARM_UP + steps; i++) {
-    const start = performance.now();
-    optimizer.zeroGrad();
-    crossEntropy(model.forward(inputs), targets).backward();
-    optimizer.step();
-    if (i >= WARM_UP) times.push(performance.now() - start);
-  }
-  return median(times);
+interface Runner {
+  name: string;
+  /** One step; resolves with [ms, overhead ms or NaN]. */
+  step: () => Promise<[number, number]>;
+  close: () => Promise<void>;
 }
 
-/** Median ms per parallel step and median orchestration overhead (ms). */
-async function parallelStep(spec: ModelSpec, workers: number, inputs: Tensor, targets: Tensor, steps: number): Promise<{ ms: number; overhead: number }> {
+/** Plain core: forward, backward and Adam on the whole batch in this thread. */
+function plainRunner(spec: ModelSpec, inputs: Tensor, targets: Tensor): Runner {
+  const model = buildModel(spec, { generator: new Generator(0) });
+  const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
+  return {
+    name: 'plain core, 1 thread',
+    step: async () => {
+      const start = performance.now();
+      optimizer.zeroGrad();
+      crossEntropy(model.forward(inputs), targets).backward();
+      optimizer.step();
+      return [performance.now() - start, Number.NaN];
+    },
+    close: async () => undefined,
+  };
+}
+
+function parallelRunner(spec: ModelSpec, workers: number, inputs: Tensor, targets: Tensor): Runner {
   const transport = (threads: number) => new PiscinaTransport(threads, { filename: builtWorker });
   const trainer = new ParallelTrainer({ model: spec, loss: 'crossEntropy', optimizer: { type: 'adam', lr: 1e-3 }, workers, seed: 0, transport });
-  try {
-    const times: number[] = [];
-    const overheads: number[] = [];
-    for (let i = 0; i < WARM_UP + steps; i++) {
+  return {
+    name: `parallel W=${workers}`,
+    step: async () => {
       await trainer.step(inputs, targets);
-      if (i < WARM_UP) continue;
-      times.push(trainer.lastStep!.milliseconds);
-      overheads.push(trainer.lastStep!.overheadMilliseconds);
+      return [trainer.lastStep!.milliseconds, trainer.lastStep!.overheadMilliseconds];
+    },
+    close: () => trainer.close(),
+  };
+}
+
+/**
+ * NOTE(interleaved): the runners take turns, one step each per round, so that a burst of load from
+ * other tenants of the machine slows all of them alike; separate timing loops per runner moved the
+ * W=2 / W=1 ratio by ±30% between identical runs.
+ */
+async function measure(runners: Runner[], steps: number): Promise<Array<{ ms: number; overhead: number }>> {
+  const times = runners.map(() => [] as number[]);
+  const overheads = runners.map(() => [] as number[]);
+  for (let round = 0; round < WARM_UP + steps; round++) {
+    for (const [index, runner] of runners.entries()) {
+      const [ms, overhead] = await runner.step();
+      if (round < WARM_UP) continue;
+      times[index]!.push(ms);
+      overheads[index]!.push(overhead);
     }
-    return { ms: median(times), overhead: median(overheads) };
-  } finally {
-    await trainer.close();
   }
+  return runners.map((_, index) => ({ ms: median(times[index]!), overhead: median(overheads[index]!) }));
 }
 
 console.log(`# @backprop/parallel scaling — ${cpus()[0]?.model ?? 'cpu'}, ${cores} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 16)} UTC`);
-console.log(`Adam, chunkSize 64 (the default), medians over the timed steps after ${WARM_UP} warm-up steps. Overhead: step time minus the busiest worker's time`);
+console.log(`Adam, chunkSize 64 (the default), runners interleaved step by step, medians over the timed steps after ${WARM_UP} warm-up rounds. Overhead: step time minus the busiest worker's time`);
 console.log('(staging the batch, messages, gradient reduction, optimizer step). "vs W=1": samples/s relative to the trainer with one worker.\n');
 console.log('| model | batch | runner | ms/step | samples/s | vs W=1 | overhead ms | overhead share |');
 console.log('| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |');
@@ -105,14 +127,19 @@ for (const workload of workloads.filter((w) => chosen.includes(w.name))) {
     const steps = Math.max(2, Math.round(workload.steps(batch) * scale));
     const { inputs, targets } = data(workload.sample, batch);
     const rate = (ms: number) => Math.round((batch * 1000) / ms).toLocaleString('en-US');
-    const plain = plainStep(workload.spec, inputs, targets, steps);
-    console.log(`| ${workload.name} | ${batch} | plain core, 1 thread | ${plain.toFixed(1)} | ${rate(plain)} | | | |`);
-    let single = 0;
-    for (let workers = 1; workers <= cores; workers++) {
-      const { ms, overhead } = await parallelStep(workload.spec, workers, inputs, targets, steps);
-      if (workers === 1) single = ms;
-      const share = `${((100 * overhead) / ms).toFixed(1)}%`;
-      console.log(`| ${workload.name} | ${batch} | parallel W=${workers} | ${ms.toFixed(1)} | ${rate(ms)} | ${(single / ms).toFixed(2)}× | ${overhead.toFixed(2)} | ${share} |`);
+    const runners = [plainRunner(workload.spec, inputs, targets)];
+    for (let workers = 1; workers <= cores; workers++) runners.push(parallelRunner(workload.spec, workers, inputs, targets));
+    try {
+      const results = await measure(runners, steps);
+      const single = results[1]!.ms;
+      results.forEach(({ ms, overhead }, index) => {
+        const parallel = index > 0;
+        const ratio = parallel ? `${(single / ms).toFixed(2)}×` : '';
+        const cost = parallel ? `${overhead.toFixed(2)} | ${((100 * overhead) / ms).toFixed(1)}%` : ' | ';
+        console.log(`| ${workload.name} | ${batch} | ${runners[index]!.name} | ${ms.toFixed(1)} | ${rate(ms)} | ${ratio} | ${cost} |`);
+      });
+    } finally {
+      await Promise.all(runners.map((runner) => runner.close()));
     }
   }
 }
