@@ -56,7 +56,7 @@ describe('bad input', () => {
       expect(result.stderr).toMatch(/^backprop: error: .+\n$/); // exactly one line, no stack trace
       expect(result.stderr).toMatch(message);
     }
-    expect(result.stdout).toBe(args.length === 0 ? '' : result.stdout);
+    expect(result.stdout).toBe(''); // errors go to stderr only
     expect(existsSync(join(cwd, 'runs'))).toBe(false); // a failed run leaves nothing behind
   });
 
