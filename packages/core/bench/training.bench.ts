@@ -1,11 +1,15 @@
 // Training throughput (samples/s of forward + cross-entropy + backward + SGD) of an MLP and a LeNet-5,
-// Backprop beside TensorFlow.js's cpu backend in one run. Imports src/index.js and tfjs only.
+// Backprop beside TensorFlow.js in one run: its cpu backend, or with TFJS_BACKEND=wasm its
+// WebAssembly backend (XNNPACK, one thread). BATCH=256 and MODELS=mlp change the workload.
+// Imports src/index.js and tfjs only.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 // Importing the cpu backend registers it with tfjs-core (tfjs's design); we also print its version.
 import { version_cpu as tfjsCpuVersion } from '@tensorflow/tfjs-backend-cpu';
+import { setThreadsCount, setWasmPaths, version_wasm as tfjsWasmVersion } from '@tensorflow/tfjs-backend-wasm';
+import { dirname } from 'node:path';
 import { Generator, Tensor, conv2d, matmulBackend, maxPool2d, noGrad, randint, randn, setMatmulBackend, type MatmulBackend } from '../src/index.js';
 
 // NOTE(tfjs-gradients): tfjs-core's Node bundle registers no gradients (the `@tensorflow/tfjs`
@@ -14,7 +18,8 @@ import { Generator, Tensor, conv2d, matmulBackend, maxPool2d, noGrad, randint, r
 // gradients land in tfjs's global registry, which the bundle shares.
 createRequire(import.meta.url)('@tensorflow/tfjs-core/dist/register_all_gradients');
 
-const BATCH = 64;
+const BATCH = Number(process.env.BATCH ?? 64);
+const TFJS_BACKEND = process.env.TFJS_BACKEND === 'wasm' ? 'wasm' : 'cpu';
 const CLASSES = 10;
 const LEARNING_RATE = 0.01;
 const SEED = 0;
@@ -253,7 +258,12 @@ function measure(model: ModelSpec): Record<Library, Measurement> {
 
 // ---- report -----------------------------------------------------------------------------------
 
-await tf.setBackend('cpu');
+if (TFJS_BACKEND === 'wasm') {
+  // TF.js wasm loads its .wasm files from node_modules; one thread (Node gets the non-threaded build).
+  setWasmPaths(`${dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'))}/`);
+  setThreadsCount(1);
+}
+await tf.setBackend(TFJS_BACKEND);
 await tf.ready();
 // BACKPROP_MATMUL_BACKEND=js measures the TypeScript matmul kernel (default: the automatic choice).
 const requestedBackend = process.env.BACKPROP_MATMUL_BACKEND;
@@ -266,10 +276,10 @@ const range = (values: readonly number[]): string => `${format(Math.min(...value
 const describeSchedule = ({ warmupSteps, steps, repetitions }: Schedule): string =>
   `${repetitions} × ${steps} steps after ${warmupSteps} warm-up`;
 
-console.log('# Training step throughput: Backprop vs TensorFlow.js (cpu backend)\n');
+console.log(`# Training step throughput: Backprop vs TensorFlow.js (${TFJS_BACKEND} backend)\n`);
 console.log(`- machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores (${os.platform()} ${os.arch()})`);
 console.log(`- date: ${new Date().toISOString()}`);
-console.log(`- node ${process.version}, @backprop/core ${backpropVersion}, @tensorflow/tfjs-core ${tf.version_core}, @tensorflow/tfjs-backend-cpu ${tfjsCpuVersion}`);
+console.log(`- node ${process.version}, @backprop/core ${backpropVersion}, @tensorflow/tfjs-core ${tf.version_core}, @tensorflow/tfjs-backend-${TFJS_BACKEND} ${TFJS_BACKEND === 'wasm' ? tfjsWasmVersion : tfjsCpuVersion}`);
 console.log(`- Backprop matmul backend: ${matmulBackend()}`);
 console.log(
   `- one step = forward, softmax cross-entropy, backward, SGD (lr ${LEARNING_RATE}) of every parameter on a fixed batch of ${BATCH} ` +
@@ -278,7 +288,10 @@ console.log(
 
 const rows: string[] = [];
 const notes: string[] = [];
-for (const model of [mlp, lenet]) {
+// TF.js's wasm backend has no Conv2DBackpropFilter kernel (4.22.0): it cannot train the CNN.
+const chosenModels = (process.env.MODELS ?? (TFJS_BACKEND === 'wasm' ? 'mlp' : 'mlp,lenet')).split(',');
+if (TFJS_BACKEND === 'wasm') console.log("- LeNet-5 left out: TF.js's wasm backend has no Conv2DBackpropFilter kernel, so it cannot train a CNN\n");
+for (const model of [mlp, lenet].filter((m) => chosenModels.some((name) => m.name.toLowerCase().startsWith(name)))) {
   const { backprop, tfjs } = measure(model);
   const ours = median(backprop.samplesPerSecond);
   const theirs = median(tfjs.samplesPerSecond);
@@ -294,7 +307,7 @@ for (const model of [mlp, lenet]) {
   );
 }
 
-console.log('| model | Backprop samples/s | TF.js cpu samples/s | ratio |');
+console.log(`| model | Backprop samples/s | TF.js ${TFJS_BACKEND} samples/s | ratio |`);
 console.log('| --- | ---: | ---: | ---: |');
 for (const row of rows) console.log(row);
 console.log('');
