@@ -32,6 +32,8 @@ const CASES: Array<[name: string, args: string[], code: number, message: RegExp]
   ['eval of a missing run', ['eval', 'runs/none'], 2, /runs\/none: no such run directory/],
   ['eval of a corrupt model', ['eval', 'corrupt-run'], 1, /corrupt-run\/model\.safetensors is damaged or not a backprop model/],
   ['predict without images', ['predict', 'corrupt-run'], 2, /missing required argument 'images'/],
+  ['resuming a run that stopped before its first checkpoint', ['train', '--resume', 'early-stop'], 2, /--resume early-stop: the run stopped before its first checkpoint .*--out early-stop --force/],
+  ['an existing --out that holds no checkpoint', ['train', '--data', 'xor', '--out', 'early-stop'], 2, /--out early-stop already exists and is not empty; .*add --force to replace its run \(it holds no checkpoint to resume\)/],
   ['no command', [], 2, /^$/],
 ];
 
@@ -45,6 +47,8 @@ describe('bad input', () => {
     const linear = (input: number, output: number) => ({ type: 'linear', in: input, out: output });
     writeFileSync(join(cwd, 'mnist-mlp.json'), JSON.stringify({ type: 'sequential', layers: [{ type: 'flatten' }, linear(784, 32), { type: 'relu' }, linear(32, 10)] }));
     writeFileSync(join(cwd, 'three-classes.json'), JSON.stringify({ type: 'sequential', layers: [linear(2, 8), { type: 'relu' }, linear(8, 3)] }));
+    mkdirSync(join(cwd, 'early-stop')); // what a run that failed in its first epoch leaves: config.json only
+    writeFileSync(join(cwd, 'early-stop', 'config.json'), JSON.stringify({ data: 'xor', model: 'mlp', epochs: 2 }));
     mkdirSync(join(cwd, 'corrupt-run'));
     writeFileSync(join(cwd, 'corrupt-run', 'model.safetensors'), 'not a safetensors file at all');
   });

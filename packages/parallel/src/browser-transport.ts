@@ -56,14 +56,20 @@ export class WebWorkerTransport implements WorkerTransport {
   constructor(threads: number, createWorker: WorkerFactory) {
     if (!Number.isInteger(threads) || threads < 1) throw new Error(`WebWorkerTransport: threads must be an integer ≥ 1, got ${String(threads)}`);
     if (typeof createWorker !== 'function') throw new Error('WebWorkerTransport: createWorker must be a function () => Worker');
-    for (let i = 0; i < threads; i++) {
-      const worker = createWorker();
-      const slot: Slot = { worker, remote: Comlink.wrap<ReplicaWorkerApi>(worker), abort: null };
-      const onFailure = (event: unknown) => this.#onWorkerFailure(slot, i, event);
-      worker.addEventListener('error', onFailure);
-      worker.addEventListener('messageerror', onFailure);
-      this.#slots.push(slot);
-      this.#idle.push(slot);
+    try {
+      for (let i = 0; i < threads; i++) {
+        const worker = createWorker();
+        const slot: Slot = { worker, remote: Comlink.wrap<ReplicaWorkerApi>(worker), abort: null };
+        const onFailure = (event: unknown) => this.#onWorkerFailure(slot, i, event);
+        worker.addEventListener('error', onFailure);
+        worker.addEventListener('messageerror', onFailure);
+        this.#slots.push(slot);
+        this.#idle.push(slot);
+      }
+    } catch (error) {
+      // Nobody could close a transport that failed to construct: stop the workers already started.
+      for (const slot of this.#slots) slot.worker.terminate();
+      throw error;
     }
   }
 

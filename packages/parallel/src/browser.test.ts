@@ -181,7 +181,17 @@ describe('WebWorkerTransport', () => {
     await transport.close();
   });
 
-  it('checks its arguments', () => {
+  it('checks its arguments, and stops the workers it started when a later one fails to start', () => {
+    const started: Array<ReturnType<typeof fakeWorker>> = [];
+    let calls = 0;
+    const flaky = () => {
+      if (++calls === 3) throw new Error('Worker constructor: out of memory');
+      const worker = fakeWorker();
+      started.push(worker);
+      return worker;
+    };
+    expect(() => new WebWorkerTransport(4, flaky)).toThrow(/out of memory/);
+    expect(started.map((worker) => worker.terminated)).toEqual([true, true]);
     expect(() => new WebWorkerTransport(0, () => fakeWorker())).toThrow(/threads must be an integer ≥ 1, got 0/);
     expect(() => new WebWorkerTransport(1, undefined as never)).toThrow(/createWorker must be a function/);
   });
@@ -189,13 +199,14 @@ describe('WebWorkerTransport', () => {
 
 describe('the @backprop/parallel/browser entry', () => {
   it('reaches no node:* module and no piscina: only its own files, @backprop/core and comlink', () => {
-    const importPattern = /^\s*(?:import|export)\b[^;]*?\bfrom\s+'([^']+)'/gm;
+    // `import … from '…'`, `export … from '…'`, side-effect `import '…'` and literal `import('…')`.
+    const importPattern = /^\s*(?:import|export)\b[^;]*?\bfrom\s+'([^']+)'|^\s*import\s+'([^']+)'|\bimport\(\s*'([^']+)'\s*\)/gm;
     const seen = new Map<string, string[]>();
     const pending = [new URL('./browser.ts', import.meta.url)];
     while (pending.length > 0) {
       const file = pending.pop()!;
       if (seen.has(file.href)) continue;
-      const specifiers = [...readFileSync(file, 'utf8').matchAll(importPattern)].map((match) => match[1]!);
+      const specifiers = [...readFileSync(file, 'utf8').matchAll(importPattern)].map((match) => (match[1] ?? match[2] ?? match[3])!);
       seen.set(file.href, specifiers);
       for (const specifier of specifiers) if (specifier.startsWith('.')) pending.push(new URL(specifier.replace(/\.js$/, '.ts'), file));
     }

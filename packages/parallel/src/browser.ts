@@ -64,6 +64,8 @@ export class BrowserDataParallelTrainer extends ParallelTrainer {
 
 export { WebWorkerTransport, type ReplicaWorkerApi, type WorkerFactory, type WorkerLike } from './browser-transport.js';
 export { exposeReplica } from './browser-worker.js';
-export { ParallelTrainer, type Evaluation, type TrainerState } from './trainer.js';
+export { ParallelTrainer, type Evaluation, type StepTiming, type TrainerState } from './trainer.js';
+export type { MemoryMode } from './transport.js';
+export type { ModelFactory, ModelFactoryOptions, ModelSource } from './model-source.js';
 export type { BatchEnd, BatchSource, EpochEnd, FitOptions, FitSummary } from './fit.js';
 export type { DataParallelOptions, OptimizerChoice } from './options.js';

@@ -10,9 +10,20 @@ export interface ChunkRange {
   end: number;
 }
 
-/** Number of chunks of `chunkSize` samples (the last may be shorter) covering `batchSize` samples. */
-export function chunkCount(batchSize: number, chunkSize: number): number {
-  return Math.ceil(batchSize / chunkSize);
+/**
+ * Number of chunks of `chunkSize` samples (the last may be shorter) covering `batchSize` samples.
+ * With `mergeSingleTail` (models with BatchNorm, which cannot normalise one sample) a last chunk of
+ * a single sample is merged into the one before it, so the last chunk has chunkSize + 1 samples.
+ */
+export function chunkCount(batchSize: number, chunkSize: number, mergeSingleTail = false): number {
+  const count = Math.ceil(batchSize / chunkSize);
+  return mergeSingleTail && count > 1 && batchSize % chunkSize === 1 ? count - 1 : count;
+}
+
+/** Samples [start, end) of chunk `chunk` out of `count` (the last chunk runs to the batch's end). */
+export function chunkBounds(chunk: number, count: number, batchSize: number, chunkSize: number): { start: number; end: number } {
+  const start = chunk * chunkSize;
+  return { start, end: chunk === count - 1 ? batchSize : Math.min(start + chunkSize, batchSize) };
 }
 
 /**

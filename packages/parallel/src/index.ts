@@ -7,3 +7,4 @@ export type { LossName, MemoryMode, TaskBuffer, TransportFactory, WorkerTask, Wo
 export { runTask } from './replica.js';
 export { assignChunks, chunkCount, chunkSeed, type ChunkRange } from './chunks.js';
 export { bindParameters, parameterLayout, tensorsOver, type ParameterLayout, type ParameterSlot } from './flat-parameters.js';
+export type { ModelFactory, ModelFactoryOptions, ModelSource } from './model-source.js';

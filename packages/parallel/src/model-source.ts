@@ -1,7 +1,7 @@
 // Where a trainer and its workers get the model from: a JSON model spec (`buildModel`), or the URL of
 // an ES module whose factory builds it (for models a spec cannot express). The main thread and every
 // worker build the same module tree the same way. Shared by all threads: must not import node:*.
-import { buildModel, type Generator, type ModelSpec, type Module } from '@backprop/core';
+import { buildModel, Module, type Generator, type ModelSpec } from '@backprop/core';
 
 /**
  * A model for the trainer: a JSON spec, or the absolute URL (string or `URL`, e.g.
@@ -66,9 +66,13 @@ export async function buildFromWire(model: WireModel, generator: Generator): Pro
     throw new Error(`the model module ${model.url} exports no factory: export a function createModel({ generator }) (or a default export) that returns a Module`);
   }
   const built = (factory as ModelFactory)({ generator });
-  // Duck-typed: a model module may resolve its own copy of @backprop/core (then instanceof fails).
-  if (typeof (built as Partial<Module> | null)?.forward !== 'function' || typeof (built as Partial<Module>).namedParameters !== 'function') {
-    throw new Error(`the model module ${model.url}: its factory returned ${describe(built)}, not a Module from @backprop/core`);
+  if (!(built instanceof Module)) {
+    const looksLikeModule = typeof (built as Partial<Module> | null)?.namedParameters === 'function';
+    throw new Error(
+      looksLikeModule
+        ? `the model module ${model.url} builds its Module from another copy of @backprop/core than @backprop/parallel uses; make both import the same @backprop/core`
+        : `the model module ${model.url}: its factory returned ${describe(built)}, not a Module from @backprop/core`,
+    );
   }
   return built;
 }

@@ -37,3 +37,4 @@ export type { StepTiming, TrainerState } from './trainer.js';
 export type { BatchEnd, BatchSource, EpochEnd, FitOptions, FitSummary } from './fit.js';
 export type { DataParallelOptions, OptimizerChoice } from './options.js';
 export type { MemoryMode } from './transport.js';
+export type { ModelFactory, ModelFactoryOptions, ModelSource } from './model-source.js';

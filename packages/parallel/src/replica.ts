@@ -3,7 +3,7 @@
 // backward per chunk into the chunk's gradient slot. Runs in any worker (piscina thread, Web
 // Worker): must not import node:* modules.
 import { crossEntropy, Dropout, Generator, mseLoss, noGrad, Tensor, type Module } from '@backprop/core';
-import { chunkSeed } from './chunks.js';
+import { chunkBounds, chunkCount, chunkSeed } from './chunks.js';
 import { bindParameters, type ParameterLayout } from './flat-parameters.js';
 import { buildFromWire } from './model-source.js';
 import { loadBuffers, statisticsLayout, writeChunkStatistics, type StatisticsLayout } from './running-statistics.js';
@@ -75,6 +75,14 @@ function rows(buffer: TaskBuffer, shape: readonly number[], start: number, end: 
 /**
  * Runs one task: for each of its chunks, forward (+ backward when training) with the loss summed
  * over the chunk; writes the chunk's gradient and loss into its own slots of the shared buffers.
+ * A worker entry only has to call it with the message it gets.
+ *
+ * @example
+ * ```ts
+ * // worker.js for piscina: one task per step per worker
+ * import { runTask } from '@backprop/parallel';
+ * export default (task) => runTask(task);
+ * ```
  */
 export async function runTask(task: WorkerTask): Promise<WorkerTaskResult> {
   const started = performance.now();
@@ -92,9 +100,9 @@ export async function runTask(task: WorkerTask): Promise<WorkerTaskResult> {
   // forward updates them too, harmlessly (the main thread replays the chunks' statistics instead).
   loadBuffers(model, new Float32Array(task.buffers));
   model.train(task.kind === 'train');
+  const count = chunkCount(batchSize, task.chunkSize, replica.statistics.layers.length > 0);
   for (let chunk = task.firstChunk; chunk < task.endChunk; chunk++) {
-    const start = chunk * task.chunkSize;
-    const end = Math.min(start + task.chunkSize, batchSize);
+    const { start, end } = chunkBounds(chunk, count, batchSize, task.chunkSize);
     const input = rows(task.inputs, task.inputShape, start, end);
     const target = rows(task.targets, task.targetShape, start, end);
     if (task.kind === 'evaluate') {
@@ -107,6 +115,7 @@ export async function runTask(task: WorkerTask): Promise<WorkerTaskResult> {
     }
     for (const dropout of replica.dropouts) dropout.generator = new Generator(chunkSeed(task.seed, task.step, chunk));
     for (const parameter of parameters) parameter.grad = null;
+    for (const layer of replica.statistics.layers) layer.lastBatchStatistics = null; // a layer this chunk skips must not replay an old chunk
     const loss = chunkLoss(task.loss, model.forward(input), target);
     loss.backward();
     results[2 * (chunk - base)] = loss.item();

@@ -38,6 +38,12 @@ export interface Evaluation {
 /**
  * Everything a resumed run needs from the trainer: the weights, the optimizer's state and the
  * number of steps taken (Dropout masks derive from the step number).
+ *
+ * @example
+ * ```ts
+ * const state: TrainerState = trainer.trainingState(); // { model, optimizer, steps }
+ * await freshTrainer.loadTrainingState(state);         // continues bit for bit
+ * ```
  */
 export interface TrainerState {
   model: StateDict;
@@ -95,7 +101,15 @@ export function defaultMemoryMode(): MemoryMode {
 
 /**
  * Synchronous data-parallel training over a `WorkerTransport` — use `DataParallelTrainer` from
- * `@backprop/parallel/node` in Node. See the package README for the invariants.
+ * `@backprop/parallel/node` in Node, `BrowserDataParallelTrainer` from `@backprop/parallel/browser`
+ * in a page. See the package README for the invariants.
+ *
+ * @example
+ * ```ts
+ * // a custom transport, e.g. piscina with a worker entry of your own
+ * const trainer = new ParallelTrainer({ model: spec, loss: 'mse', optimizer: { type: 'sgd', lr: 0.1 }, workers: 2,
+ *   transport: (threads) => new PiscinaTransport(threads, { filename: '/path/to/worker.js' }) });
+ * ```
  */
 export class ParallelTrainer {
   readonly workers: number;
@@ -278,7 +292,8 @@ export class ParallelTrainer {
    * ```
    */
   trainingState(): TrainerState {
-    return { model: this.stateDict(), optimizer: this.optimizer.stateDict() as OptimizerStateDict, steps: this.#steps };
+    const built = this.#require('trainingState');
+    return { model: this.stateDict(), optimizer: built.optimizer.stateDict() as OptimizerStateDict, steps: this.#steps };
   }
 
   /**
@@ -316,9 +331,11 @@ export class ParallelTrainer {
   }
 
   #serialize<T>(work: (built: BuiltModel) => Promise<T>): Promise<T> {
+    // Calls made before close() still run (close waits for them); only later ones are refused.
+    const closedAtCall = this.#closing !== null;
     const run = this.#queue.then(async () => {
       if (this.#failure !== null) throw new Error(`DataParallelTrainer: the trainer stopped after a failure (${this.#failure.message})`);
-      if (this.#closing !== null) throw new Error('DataParallelTrainer: the trainer is closed');
+      if (closedAtCall) throw new Error('DataParallelTrainer: the trainer is closed');
       return work(await this.#build());
     });
     this.#queue = run.catch(() => undefined);
@@ -372,7 +389,7 @@ export class ParallelTrainer {
     }
     new Float32Array(this.#inputs.ensure(inputs.size * 4), 0, inputs.size).set(inputs.data);
     new Float32Array(this.#targets.ensure(targets.size * 4), 0, targets.size).set(targets.data);
-    const numChunks = chunkCount(batchSize, this.chunkSize);
+    const numChunks = chunkCount(batchSize, this.chunkSize, built.statistics.layers.length > 0);
     this.#gradients.ensure(numChunks * built.stride * 4);
     this.#results.ensure(numChunks * 2 * 8);
     return { numChunks, batchSize };

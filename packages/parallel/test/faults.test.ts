@@ -149,6 +149,16 @@ describe('DataParallelTrainer faults', () => {
     await trainer.close();
   });
 
+  it('close() lets the calls made before it finish', async () => {
+    const trainer = new DataParallelTrainer({ ...options, workers: 2 });
+    const { inputs, targets } = batch(3, 12, [12], 5);
+    const pending = [trainer.step(inputs, targets), trainer.evaluate(inputs, targets)];
+    await trainer.close();
+    await expect(pending[0]).resolves.toBeTypeOf('number');
+    await expect(pending[1]).resolves.toMatchObject({ accuracy: expect.any(Number) });
+    await expect(trainer.step(inputs, targets)).rejects.toThrow(/the trainer is closed/);
+  });
+
   it('close() is idempotent, stops every thread, and later steps reject', async () => {
     const { factory, started } = spyTransport();
     const trainer = new ParallelTrainer({ ...options, workers: 2, transport: factory });

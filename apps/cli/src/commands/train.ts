@@ -81,7 +81,12 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
   const onSignal = () => {
     if (stopRequested) {
       // NOTE(second-signal): every file is written atomically (temp file + rename), so leaving now tears none.
-      process.stderr.write(`\nstopped at once; the last checkpoint stays valid: ${resumeCommand}\n`);
+      const saved = existsSync(paths.checkpoint);
+      process.stderr.write(
+        saved
+          ? `\nstopped at once; the last checkpoint stays valid: ${resumeCommand}\n`
+          : `\nstopped at once, before the first checkpoint (written at the end of each epoch); start again with: ${invocation()} train --out ${directory} --force\n`,
+      );
       process.exit(ExitCode.interrupted);
     }
     stopRequested = true;
@@ -128,6 +133,9 @@ function shortName(value: string): string {
 function readResume(directory: string): { config: TrainConfig; state: SessionState; spec: ModelSpec } {
   const paths = runPaths(directory);
   if (!existsSync(directory)) throw usageError(`--resume ${directory}: no such directory; give the run directory printed by backprop train`);
+  if (existsSync(paths.config) && !existsSync(paths.checkpoint)) {
+    throw usageError(`--resume ${directory}: the run stopped before its first checkpoint (written at the end of each epoch); start it again with --out ${directory} --force`);
+  }
   if (!existsSync(paths.config) || !existsSync(paths.checkpoint)) {
     throw usageError(`--resume ${directory}: not a run directory (it needs config.json and checkpoint.safetensors); give the directory printed by backprop train`);
   }

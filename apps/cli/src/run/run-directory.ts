@@ -45,7 +45,11 @@ export function claimRunDirectory(out: string | null, name: string, force: boole
       if (!statSync(out).isDirectory()) throw usageError(`--out ${out} is a file, not a directory; choose another --out`);
       if (readdirSync(out).length > 0) {
         if (!force) {
-          throw usageError(`--out ${out} already exists and is not empty; choose another --out, add --force to replace its run, or continue it with --resume ${out}`);
+          const resumable = existsSync(join(out, RUN_FILES.checkpoint));
+          throw usageError(
+            `--out ${out} already exists and is not empty; choose another --out, add --force to replace its run` +
+              (resumable ? `, or continue it with --resume ${out}` : ' (it holds no checkpoint to resume)'),
+          );
         }
         for (const file of Object.values(RUN_FILES)) rmSync(join(out, file), { force: true });
       }

@@ -17,6 +17,12 @@ export interface BatchNormOptions {
  * Normalises each channel (axis 1) over the batch and every other axis. Training uses the
  * batch's mean and biased variance and updates `running_mean` and `running_var` (unbiased);
  * evaluation uses the running values. Learnable `weight` (γ, ones) and `bias` (β, zeros).
+ * The base of `BatchNorm1d` and `BatchNorm2d`.
+ *
+ * @example
+ * ```ts
+ * const norms = modules.filter((m): m is BatchNorm => m instanceof BatchNorm); // every BatchNorm layer of a model
+ * ```
  */
 export abstract class BatchNorm extends Module {
   readonly weight: Tensor;
