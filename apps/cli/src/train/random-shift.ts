@@ -1,5 +1,5 @@
 // Data augmentation on the main thread: each image of a batch moved by a random whole-pixel offset.
-// Draws from the seeded generator it is given (whose state goes into the checkpoint); never Math.random.
+// Draws from the seeded generator it is given (whose state goes into the checkpoint), never an unseeded source.
 import { Tensor, type Generator } from '@backprop/core';
 
 /**
