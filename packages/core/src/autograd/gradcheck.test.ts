@@ -183,6 +183,9 @@ describe('gradcheck of matmul and convolution', () => {
     const bias = input([3], { seed: 63 });
     gradcheck((x, w, b) => conv2d(x, w, { bias: b, stride: [2, 1], padding: 1 }), [image, weight, bias]);
     gradcheck((x, w) => conv2d(x, w), [image, weight]);
+    // A patch of 3·5·5 = 75 > 64 taps: forward and weight gradient through grouped im2col + matmul.
+    gradcheck((x, w, b) => conv2d(x, w, { bias: b, padding: 1 }), [input([2, 3, 6, 6], { seed: 92 }), input([2, 3, 5, 5], { seed: 93 }), input([2], { seed: 94 })]);
+    gradcheck((w) => conv2d(input([3, 3, 7, 7], { seed: 95 }).detach(), w, { stride: 2 }), [input([4, 3, 5, 5], { seed: 96 })]);
   });
   it('maxPool2d and avgPool2d', () => {
     const image = distinctInput([2, 2, 5, 6], 64);

@@ -3,7 +3,7 @@
 import type { PrimitiveResult, RawTensor } from '../../autograd/graph.js';
 import { col2imGroup, im2colGroup, type Conv2dGeometry } from '../../kernels/conv.js';
 import { conv2dDirectImage, conv2dWeightGradImage, padImage, paddedImageLength } from '../../kernels/conv-direct.js';
-import { matmulInto, matmulTransposeAInto } from '../../kernels/matmul-backend.js';
+import { matmulInto, matmulTransposeAInto, matmulTransposeBInto } from '../../kernels/matmul-backend.js';
 import { avgPool2dBackward, avgPool2dForward, maxPool2dBackward, maxPool2dForward } from '../../kernels/pool.js';
 
 /** Output shape [N, channels, outH, outW] of a window sweep. */
@@ -19,7 +19,9 @@ function outputShape(g: Conv2dGeometry, channels: number): number[] {
 //   no packing; see NOTE(direct-conv) in kernels/conv.ts);
 // - forward, larger P: the batch is cut into groups whose columns fit in GROUP_COLUMNS_BYTES;
 //   out_g [O × G·L] = weight [O × P] @ cols_g [P × G·L] in one matmul, scattered into NCHW;
-// - dWeight: direct kernel per image, summed over the batch in float64 (no im2col, no transpose);
+// - dWeight, P ≤ DIRECT_FORWARD_MAX_PATCH: direct kernel per image, summed over the batch in float64;
+// - dWeight, larger P: per group dW_g [O × P] = dOut_g [O × G·L] · cols_gᵀ in one matmul (columns
+//   recomputed, read transposed in place), the groups summed in float64;
 // - dx: per group, dOut_g [O × G·L] is gathered from NCHW, dCols_g [P × G·L] = weightᵀ @ dOut_g in
 //   one matmul that reads the weight transposed in place, then col2imGroup.
 // Forward and dx are sums over the same P (or O) terms as one matmul per image would give (float32
@@ -101,7 +103,8 @@ export function conv2d(x: RawTensor, weight: RawTensor, g: Conv2dGeometry): Prim
       const gradientWeight = needsWeight ? new Float32Array(weight.data.length) : null;
       const gradientGrouped = new Float32Array(outChannels * group * positions);
       const gradientColumns = needsX ? new Float32Array(patch * group * positions) : null;
-      if (gradientWeight !== null) {
+      const viaColumns = patch > DIRECT_FORWARD_MAX_PATCH;
+      if (gradientWeight !== null && !viaColumns) {
         // dWeight = Σ_n dOut_n [O × L] · cols_nᵀ, summed in float64 by the direct kernel.
         const padded = new Float32Array(paddedImageLength(g));
         const imageGradient = new Float64Array(weight.data.length);
@@ -113,17 +116,28 @@ export function conv2d(x: RawTensor, weight: RawTensor, g: Conv2dGeometry): Prim
         }
         gradientWeight.set(sum);
       }
+      // Long patches: dWeight per group in one matmul, dW_g [O × P] = dOut_g [O × G·L] · cols_gᵀ,
+      // reading the recomputed columns transposed in place; groups summed in float64.
+      const columns = gradientWeight !== null && viaColumns ? new Float32Array(patch * group * positions) : null;
+      const groupWeightGradient = columns !== null ? new Float32Array(weight.data.length) : null;
+      const weightSum = columns !== null ? new Float64Array(weight.data.length) : null;
       for (let first = 0; first < g.batch; first += group) {
         const count = Math.min(group, g.batch - first);
         const width = count * positions;
+        if (gradientX !== null || columns !== null) gatherGroup(gradient, gradientGrouped, first, count, outChannels, positions);
+        if (columns !== null && groupWeightGradient !== null && weightSum !== null) {
+          im2colGroup(x.data, g, first, count, columns.subarray(0, patch * width));
+          matmulTransposeBInto(gradientGrouped, columns, groupWeightGradient, outChannels, width, patch);
+          for (let i = 0; i < weightSum.length; i++) weightSum[i] += groupWeightGradient[i]!;
+        }
         if (gradientX !== null && gradientColumns !== null) {
-          gatherGroup(gradient, gradientGrouped, first, count, outChannels, positions);
           // dx_g = col2im(weightᵀ [patch × O] · dOut_g [O × G·L]); a first layer's input needs none.
           // The transposed kernel reads weight [O × patch] in place.
           matmulTransposeAInto(weight.data, gradientGrouped, gradientColumns, patch, outChannels, width);
           col2imGroup(gradientColumns.subarray(0, patch * width), g, first, count, gradientX);
         }
       }
+      if (gradientWeight !== null && weightSum !== null) gradientWeight.set(weightSum);
       return [
         gradientX && { data: gradientX, shape: x.shape },
         gradientWeight && { data: gradientWeight, shape: weight.shape },
