@@ -122,13 +122,12 @@ export function conv2d(input: Tensor, weight: Tensor, options: Conv2dOptions = {
     batch, channels, height, width, kernelHeight: weight.shape[2]!, kernelWidth: weight.shape[3]!,
     strideHeight, strideWidth, padHeight, padWidth,
   });
-  const out = Tensor.fromPrimitive('conv2d', [input, weight], convPrimitive(input, weight, geometry));
   const { bias } = options;
-  if (bias === undefined) return out;
+  if (bias === undefined || bias === null) return Tensor.fromPrimitive('conv2d', [input, weight], convPrimitive(input, weight, geometry));
   if (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0]) {
     throw new Error(`conv2d: bias must have shape [${weight.shape[0]}] (one per output channel), got ${formatShape(bias.shape)}`);
   }
-  return out.add(bias.reshape([bias.shape[0]!, 1, 1]));
+  return Tensor.fromPrimitive('conv2d', [input, weight, bias], convPrimitive(input, weight, geometry, bias));
 }
 
 /** Options of the pooling functions; `stride` defaults to the kernel size, as in PyTorch. */
