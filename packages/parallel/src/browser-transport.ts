@@ -1,7 +1,7 @@
 // The browser transport: a fixed pool of Web Workers, each running `runTask` (replica.ts) behind
 // comlink (see browser-worker.ts). Must not import node:* modules nor rely on DOM typings.
 import * as Comlink from 'comlink';
-import type { WorkerTask, WorkerTaskResult, WorkerTransport } from './transport.js';
+import { describeTaskChunks, type WorkerTask, type WorkerTaskResult, type WorkerTransport } from './transport.js';
 
 /**
  * What the transport needs of a Web Worker: a comlink endpoint (postMessage + message events)
@@ -82,7 +82,7 @@ export class WebWorkerTransport implements WorkerTransport {
     const slot = await this.#acquire();
     try {
       return await new Promise<WorkerTaskResult>((resolve, reject) => {
-        const what = `chunks ${task.firstChunk}–${task.endChunk - 1} of ${task.kind === 'train' ? 'the step' : 'an evaluation'}`;
+        const what = describeTaskChunks(task);
         slot.abort = (error) => reject(new Error(`${error.message} while running ${what}`, { cause: error }));
         slot.remote.runTask(task).then(resolve, reject);
       });

@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { TransportFactory, WorkerTask, WorkerTaskResult, WorkerTransport } from './transport.js';
+import { describeTaskChunks, type TransportFactory, type WorkerTask, type WorkerTaskResult, type WorkerTransport } from './transport.js';
 
 /** Options of `PiscinaTransport`. */
 export interface PiscinaTransportOptions {
@@ -63,7 +63,7 @@ export class PiscinaTransport implements WorkerTransport {
       const exit = error instanceof Error ? /^worker exited with code: (-?\d+)/.exec(error.message) : null;
       if (exit === null) throw error;
       throw new Error(
-        `a worker thread exited (code ${exit[1]}) while running chunks ${task.firstChunk}–${task.endChunk - 1} of ${task.kind === 'train' ? 'the step' : 'an evaluation'}`,
+        `a worker thread exited (code ${exit[1]}) while running ${describeTaskChunks(task)}`,
         { cause: error },
       );
     }

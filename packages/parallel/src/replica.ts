@@ -73,6 +73,27 @@ function rows(buffer: TaskBuffer, shape: readonly number[], start: number, end: 
 }
 
 /**
+ * The chunks this task runs, one at a time, -1 when done.
+ *
+ * NOTE(claiming): with a claim counter (memory `shared`) each worker takes the next unclaimed chunk
+ * as soon as it finishes one, so a worker slowed by the machine's other load, or by a costlier
+ * chunk, takes fewer; static ranges made every step wait for the slowest worker's fixed share.
+ * Chunks keep their own gradient slots, Dropout seeds and reduction order, so the result is the
+ * same bits whichever worker ran which chunk.
+ */
+function chunkSource(task: WorkerTask): () => number {
+  if (!task.claim) {
+    let chunk = task.firstChunk;
+    return () => (chunk < task.endChunk ? chunk++ : -1);
+  }
+  const counter = new Int32Array(task.claim);
+  return () => {
+    const chunk = Atomics.add(counter, 0, 1);
+    return chunk < task.chunkCount ? chunk : -1;
+  };
+}
+
+/**
  * Runs one task: for each of its chunks, forward (+ backward when training) with the loss summed
  * over the chunk; writes the chunk's gradient and loss into its own slots of the shared buffers.
  * A worker entry only has to call it with the message it gets.
@@ -101,7 +122,9 @@ export async function runTask(task: WorkerTask): Promise<WorkerTaskResult> {
   loadBuffers(model, new Float32Array(task.buffers));
   model.train(task.kind === 'train');
   const count = chunkCount(batchSize, task.chunkSize, replica.statistics.layers.length > 0);
-  for (let chunk = task.firstChunk; chunk < task.endChunk; chunk++) {
+  const next = chunkSource(task);
+  let ran = 0;
+  for (let chunk = next(); chunk !== -1; chunk = next(), ran++) {
     const { start, end } = chunkBounds(chunk, count, batchSize, task.chunkSize);
     const input = rows(task.inputs, task.inputShape, start, end);
     const target = rows(task.targets, task.targetShape, start, end);
@@ -130,5 +153,5 @@ export async function runTask(task: WorkerTask): Promise<WorkerTaskResult> {
   }
   for (const parameter of parameters) parameter.grad = null;
   const milliseconds = performance.now() - started;
-  return copying ? { chunks, milliseconds, copies: { gradients, results } } : { chunks, milliseconds };
+  return copying ? { chunks, milliseconds, copies: { gradients, results } } : { chunks: ran, milliseconds };
 }

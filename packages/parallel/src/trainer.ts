@@ -128,6 +128,8 @@ export class ParallelTrainer {
   readonly #results: GrowingBuffer;
   readonly #inputs: GrowingBuffer;
   readonly #targets: GrowingBuffer;
+  /** Memory `shared`: the counter workers claim chunks from (NOTE(claiming) in replica.ts). */
+  readonly #claim: SharedArrayBuffer | null;
   readonly #startTransport: TransportFactory;
   #transport: WorkerTransport | null = null;
   #steps = 0;
@@ -152,6 +154,7 @@ export class ParallelTrainer {
       throw new Error("DataParallelTrainer: memory 'shared' needs SharedArrayBuffer; serve the page cross-origin isolated (COOP same-origin, COEP require-corp) or use memory 'copy'");
     }
     this.memory = memory;
+    this.#claim = memory === 'shared' ? new SharedArrayBuffer(4) : null;
     [this.#gradients, this.#results, this.#inputs, this.#targets] = [0, 1, 2, 3].map(() => new GrowingBuffer(memory)) as [GrowingBuffer, GrowingBuffer, GrowingBuffer, GrowingBuffer];
     if (valid.model !== null) this.#built = this.#install(valid.model);
   }
@@ -401,6 +404,7 @@ export class ParallelTrainer {
     const transport = this.#transport;
     const copying = this.memory === 'copy';
     saveBuffers(built.model, new Float32Array(built.buffers));
+    if (this.#claim !== null) Atomics.store(new Int32Array(this.#claim), 0, 0);
     const base = {
       memory: this.memory,
       kind,
@@ -416,6 +420,8 @@ export class ParallelTrainer {
       targets: this.#targets.buffer,
       targetShape: [...targets.shape],
       chunkSize: this.chunkSize,
+      chunkCount: numChunks,
+      claim: this.#claim,
       seed: this.seed,
       step,
     };

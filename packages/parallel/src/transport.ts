@@ -47,9 +47,17 @@ export interface WorkerTask {
   targets: TaskBuffer;
   targetShape: number[];
   chunkSize: number;
-  /** This worker's chunks: first (inclusive) to end (exclusive). */
+  /** This worker's chunks when `claim` is null: first (inclusive) to end (exclusive). */
   firstChunk: number;
   endChunk: number;
+  /** Chunks in the step (all workers together). */
+  chunkCount: number;
+  /**
+   * Memory `shared`: an Int32 counter the workers claim chunks from, one at a time, until
+   * `chunkCount` are taken (see NOTE(claiming) in replica.ts). Which worker runs a chunk then
+   * depends on timing; the result does not. Null in memory `copy`: the task runs its range.
+   */
+  claim: SharedArrayBuffer | null;
   seed: number;
   /** 1-based step number (Dropout masks derive from seed, step and chunk). */
   step: number;
@@ -76,3 +84,9 @@ export interface WorkerTransport {
 
 /** Starts a transport with `threads` workers (called on the first step, after all validation). */
 export type TransportFactory = (threads: number) => WorkerTransport;
+
+/** What a task covers, for error messages: `chunks 2–3 of the step`, or its claimed share. */
+export function describeTaskChunks(task: WorkerTask): string {
+  const what = task.kind === 'train' ? 'the step' : 'an evaluation';
+  return !task.claim ? `chunks ${task.firstChunk}–${task.endChunk - 1} of ${what}` : `the chunks it claimed of ${what} (${task.chunkCount} in all)`;
+}
