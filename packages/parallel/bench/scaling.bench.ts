@@ -49,6 +49,8 @@ const batchSizes = (process.env.BATCHES ?? '64,256,1024').split(',').map(Number)
 const chosen = (process.env.MODELS ?? 'mlp,cnn').split(',');
 const scale = Number(process.env.STEPS_SCALE ?? 1);
 const WARM_UP = 2;
+/** Rounds of blocks per runner (see NOTE(interleaved)). */
+const ROUNDS = 3;
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -99,26 +101,32 @@ function parallelRunner(spec: ModelSpec, workers: number, inputs: Tensor, target
 }
 
 /**
- * NOTE(interleaved): the runners take turns, one step each per round, so that a burst of load from
- * other tenants of the machine slows all of them alike; separate timing loops per runner moved the
- * W=2 / W=1 ratio by ±30% between identical runs.
+ * NOTE(interleaved): the runners take turns in blocks of consecutive steps — a burst of load from
+ * other tenants then slows all of them alike (separate timing loops per runner moved the W=2 / W=1
+ * ratio by ±30% between identical runs), while each block runs warm, as training does: the first
+ * step of every block is dropped. Alternating single steps left every step cold (caches filled by
+ * the other runners) and understated W = 2's steady state by up to 25%.
  */
 async function measure(runners: Runner[], steps: number): Promise<Array<{ ms: number; overhead: number }>> {
   const times = runners.map(() => [] as number[]);
   const overheads = runners.map(() => [] as number[]);
-  for (let round = 0; round < WARM_UP + steps; round++) {
+  const block = Math.max(2, Math.ceil(steps / ROUNDS) + 1);
+  for (const runner of runners) for (let i = 0; i < WARM_UP; i++) await runner.step();
+  for (let round = 0; round < ROUNDS; round++) {
     for (const [index, runner] of runners.entries()) {
-      const [ms, overhead] = await runner.step();
-      if (round < WARM_UP) continue;
-      times[index]!.push(ms);
-      overheads[index]!.push(overhead);
+      for (let i = 0; i < block; i++) {
+        const [ms, overhead] = await runner.step();
+        if (i === 0) continue; // cold after the other runners' block
+        times[index]!.push(ms);
+        overheads[index]!.push(overhead);
+      }
     }
   }
   return runners.map((_, index) => ({ ms: median(times[index]!), overhead: median(overheads[index]!) }));
 }
 
 console.log(`# @backprop/parallel scaling — ${cpus()[0]?.model ?? 'cpu'}, ${cores} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 16)} UTC`);
-console.log(`Adam, chunkSize 64 (the default), runners interleaved step by step, medians over the timed steps after ${WARM_UP} warm-up rounds. Overhead: step time minus the busiest worker's time`);
+console.log(`Adam, chunkSize 64 (the default), runners take turns in ${ROUNDS} rounds of warm blocks (NOTE(interleaved)), medians over the timed steps. Overhead: step time minus the busiest worker's time`);
 console.log('(staging the batch, messages, gradient reduction, optimizer step). "vs W=1": samples/s relative to the trainer with one worker.\n');
 console.log('| model | batch | runner | ms/step | samples/s | vs W=1 | overhead ms | overhead share |');
 console.log('| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |');
