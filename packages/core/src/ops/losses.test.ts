@@ -5,6 +5,7 @@ import { distinctInput, expectClose, input } from '../../test/helpers.js';
 import { gradcheck } from '../autograd/gradcheck.js';
 import { Tensor, tensor, zeros } from '../index.js';
 import { binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy, l1Loss, mseLoss, nllLoss } from './losses.js';
+import { softmaxCrossEntropy } from '../tensor/functional.js';
 
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 const total = (values: number[]) => values.reduce((a, b) => a + b, 0);
@@ -205,6 +206,10 @@ describe('crossEntropy and nllLoss', () => {
     expectClose(nllLoss(logProbabilities, [1, 0], { reduction: 'none' }), [2.4, 1.6], 1e-6);
     const logits = tensor(rows);
     expectClose(nllLoss(logits.logSoftmax(1), labels), crossEntropy(logits, labels).item(), 1e-6);
+  });
+
+  it('the fused primitive refuses scores that are not [N, C] with N labels', () => {
+    expect(() => softmaxCrossEntropy(tensor([[1, 2, 3]]), Float32Array.of(0, 1))).toThrow('softmaxCrossEntropy: expected scores [N, C] and N labels, got [1,3] and 2 labels');
   });
 
   it('stays finite for logits of ±1000', () => {

@@ -1,6 +1,7 @@
 // Loss functions (PyTorch's torch.nn.functional semantics), composed from Tensor methods: no gradient code.
 // Imports the Tensor class at run time only to wrap class labels; tensor.ts must never import this file.
 import { broadcastShapes, formatShape, shapesEqual, sizeOf } from '../kernels/shape.js';
+import { softmaxCrossEntropy } from '../tensor/functional.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** How the per-element losses are combined: their mean (default), their sum, or none (same shape). */
@@ -150,6 +151,10 @@ export function crossEntropy(logits: Tensor, labels: ClassLabels, options: Cross
     throw new Error(`${op}: labelSmoothing must lie in [0, 1], got ${labelSmoothing}`);
   }
   const { scores, index, lossShape } = classIndex(op, 'logits', logits, labels);
+  if (scores.ndim === 2) {
+    // [N, C] (and [C]): the fused primitive — the same values and gradient in one op (NOTE(fused-cross-entropy)).
+    return reduce(op, softmaxCrossEntropy(scores, index.data, labelSmoothing).reshape(lossShape), options.reduction);
+  }
   const logProbabilities = scores.logSoftmax(1);
   let loss = logProbabilities.gather(1, index).neg();
   if (labelSmoothing > 0) {

@@ -5,6 +5,7 @@ import { formatShape, normalizeAxis } from '../kernels/shape.js';
 import { concat as concatPrimitive } from './primitives/layout.js';
 import { avgPool2d as avgPoolPrimitive, conv2d as convPrimitive, maxPool2d as maxPoolPrimitive } from './primitives/convolution.js';
 import { linear as linearPrimitive } from './primitives/linear.js';
+import { softmaxCrossEntropy as crossEntropyPrimitive } from './primitives/cross-entropy.js';
 import { Tensor, type TensorLike } from './tensor.js';
 
 /** Joins tensors along an existing `axis`; all other lengths must agree. @example `concat([a, b], 0)` */
@@ -90,6 +91,23 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Ten
   }
   const inputs = bias === undefined || bias === null ? [input, weight] : [input, weight, bias];
   return Tensor.fromPrimitive('linear', inputs, linearPrimitive(input, weight, bias ?? null));
+}
+
+/**
+ * Softmax cross-entropy per row of scores [N, C] against class indices (N integers in [0, C), not
+ * checked here: `crossEntropy` in ops/losses checks them), with label smoothing in [0, 1]. One fused
+ * primitive; `crossEntropy` is the public entry.
+ *
+ * @example
+ * ```ts
+ * const perSample = softmaxCrossEntropy(logits, Float32Array.of(3, 0), 0); // logits [2, 10] → [2]
+ * ```
+ */
+export function softmaxCrossEntropy(scores: Tensor, labels: Float32Array, labelSmoothing = 0): Tensor {
+  if (scores.ndim !== 2 || labels.length !== scores.shape[0]) {
+    throw new Error(`softmaxCrossEntropy: expected scores [N, C] and N labels, got ${formatShape(scores.shape)} and ${labels.length} labels`);
+  }
+  return Tensor.fromPrimitive('softmaxCrossEntropy', [scores], crossEntropyPrimitive(scores, labels, labelSmoothing));
 }
 
 /** Options of `conv2d`. */

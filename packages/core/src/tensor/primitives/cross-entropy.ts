@@ -1,0 +1,48 @@
+// Softmax cross-entropy over the class axis of [N, C] scores, fused: one primitive instead of the
+// composite's max, subtract, exp, sum, log, gather and negate (and their backward rules).
+// Imports graph types only.
+import type { PrimitiveResult, RawTensor } from '../../autograd/graph.js';
+
+/**
+ * Per-row loss of scores [N, C] against class indices `labels` (N integers, checked by the
+ * caller), with label smoothing ε: loss_i = logΣ_j e^{x_ij} − (1 − ε)·x_{i,y_i} − (ε/C)·Σ_j x_ij,
+ * i.e. −(1 − ε)·log p_{i,y_i} − (ε/C)·Σ_j log p_ij. Output [N].
+ *
+ * NOTE(fused-cross-entropy): the backward rule is g_i·(softmax_i − (1 − ε)·onehot_i − ε/C), the
+ * softmax kept from the forward pass. Rows are shifted by their maximum, as the composite's
+ * logSoftmax does, so ±1000 stays finite; sums run in float64 per row.
+ */
+export function softmaxCrossEntropy(scores: RawTensor, labels: Float32Array, smoothing: number): PrimitiveResult {
+  const [rows, classes] = scores.shape as [number, number];
+  const x = scores.data;
+  const probabilities = new Float32Array(rows * classes);
+  const loss = new Float32Array(rows);
+  for (let i = 0, offset = 0; i < rows; i++, offset += classes) {
+    let max = Number.NEGATIVE_INFINITY;
+    for (let j = 0; j < classes; j++) max = Math.max(max, x[offset + j]!);
+    let sum = 0;
+    let total = 0;
+    for (let j = 0; j < classes; j++) {
+      const e = Math.exp(x[offset + j]! - max);
+      probabilities[offset + j] = e;
+      sum += e;
+      total += x[offset + j]!;
+    }
+    for (let j = 0; j < classes; j++) probabilities[offset + j] = probabilities[offset + j]! / sum;
+    const logSumExp = max + Math.log(sum);
+    loss[i] = logSumExp - (1 - smoothing) * x[offset + labels[i]!]! - (smoothing / classes) * total;
+  }
+  return {
+    output: { data: loss, shape: [rows] },
+    backward: ({ data: g }) => {
+      const gradient = new Float32Array(rows * classes);
+      const uniform = smoothing / classes;
+      for (let i = 0, offset = 0; i < rows; i++, offset += classes) {
+        const gi = g[i]!;
+        for (let j = 0; j < classes; j++) gradient[offset + j] = gi * (probabilities[offset + j]! - uniform);
+        gradient[offset + labels[i]!] = gradient[offset + labels[i]!]! - gi * (1 - smoothing);
+      }
+      return [{ data: gradient, shape: scores.shape }];
+    },
+  };
+}
