@@ -1,9 +1,9 @@
 // Example 3 — an MLP on the embedded MNIST digits in one process: 784-512-10 with dropout,
 // Adam with a cosine schedule, digits shifted by up to a pixel. Target: ≥ 95% on Backprop's
 // fixed 2,000-digit test split. Run: pnpm exec tsx examples/03-mnist-mlp.ts
-import { Adam, CosineAnnealingLR, crossEntropy, DataLoader, Dropout, Flatten, Generator, Linear, manualSeed, ReLU, Sequential } from '@backprop/core';
+import { Adam, CosineAnnealingLR, crossEntropy, DataLoader, Dropout, Flatten, Generator, Linear, manualSeed, randomShift, ReLU, Sequential } from '@backprop/core';
 import { isMain } from './is-main.js';
-import { loadMnistDatasets, randomShift, testAccuracy } from './mnist-data.js';
+import { loadMnistDatasets, testAccuracy } from './mnist-data.js';
 
 export function run({ epochs = 15, limit = Infinity, log = console.log } = {}) {
   manualSeed(0);
@@ -17,7 +17,7 @@ export function run({ epochs = 15, limit = Infinity, log = console.log } = {}) {
   for (let epoch = 1; epoch <= epochs; epoch++) {
     let total = 0;
     for (const [images, labels] of loader) {
-      const loss = crossEntropy(model.forward(randomShift(images, augment, 1)), labels); // forward + loss
+      const loss = crossEntropy(model.forward(randomShift(images, 1, augment)), labels); // forward + loss
       optimizer.zeroGrad();
       loss.backward(); //                                                                    backward
       optimizer.step(); //                                                                   descent

@@ -1,9 +1,9 @@
 // Example 4 — a LeNet-style CNN on the embedded MNIST digits in one process, Adam with a cosine
 // schedule, digits shifted by up to a pixel. Target: ≥ 97.5% on Backprop's fixed 2,000-digit
 // test split. Run: pnpm exec tsx examples/04-mnist-cnn.ts
-import { Adam, Conv2d, CosineAnnealingLR, crossEntropy, DataLoader, Flatten, Generator, Linear, manualSeed, MaxPool2d, ReLU, Sequential } from '@backprop/core';
+import { Adam, Conv2d, CosineAnnealingLR, crossEntropy, DataLoader, Flatten, Generator, Linear, manualSeed, MaxPool2d, randomShift, ReLU, Sequential } from '@backprop/core';
 import { isMain } from './is-main.js';
-import { loadMnistDatasets, randomShift, testAccuracy } from './mnist-data.js';
+import { loadMnistDatasets, testAccuracy } from './mnist-data.js';
 
 export function run({ epochs = 10, limit = Infinity, log = console.log } = {}) {
   manualSeed(0);
@@ -21,7 +21,7 @@ export function run({ epochs = 10, limit = Infinity, log = console.log } = {}) {
   for (let epoch = 1; epoch <= epochs; epoch++) {
     let total = 0;
     for (const [images, labels] of loader) {
-      const loss = crossEntropy(model.forward(randomShift(images, augment, 1)), labels);
+      const loss = crossEntropy(model.forward(randomShift(images, 1, augment)), labels);
       optimizer.zeroGrad();
       loss.backward();
       optimizer.step();

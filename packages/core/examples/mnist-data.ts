@@ -1,5 +1,5 @@
 // Shared by the MNIST examples: Backprop's fixed 8,000 / 2,000 split of the embedded digits as tensors.
-import { accuracy, DataLoader, noGrad, Tensor, TensorDataset, type Generator, type Module } from '@backprop/core';
+import { accuracy, DataLoader, noGrad, Tensor, TensorDataset, type Module } from '@backprop/core';
 import { mnistSplit, type MnistData } from '@backprop/datasets';
 import { loadMnistSync } from '@backprop/datasets/node';
 
@@ -29,19 +29,3 @@ export function testAccuracy(model: Module, dataset: TensorDataset<[Tensor, Tens
   return correct / dataset.length;
 }
 
-/**
- * Data augmentation: each 28×28 image moved by a random whole-pixel offset in [−max, max] on
- * both axes (zeros shifted in), seeded. More digits seen in more places: better generalisation.
- */
-export function randomShift(images: Tensor, generator: Generator, max = 2): Tensor {
-  const out = new Float32Array(images.size);
-  for (let n = 0; n < images.size / 784; n++) {
-    const dx = generator.int(-max, max + 1);
-    const dy = generator.int(-max, max + 1);
-    for (let y = Math.max(0, dy); y < Math.min(28, 28 + dy); y++) {
-      const from = n * 784 + (y - dy) * 28 - dx;
-      for (let x = Math.max(0, dx); x < Math.min(28, 28 + dx); x++) out[n * 784 + y * 28 + x] = images.data[from + x]!;
-    }
-  }
-  return new Tensor(out, images.shape);
-}

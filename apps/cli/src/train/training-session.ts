@@ -1,7 +1,7 @@
 // One `backprop train` session: the data-parallel trainer, the epoch/batch loop with augmentation
 // and the scheduler, evaluation and the run files after each epoch, resume and stop-after-step.
 import { writeFileAtomic } from '@backprop/core/node';
-import { DataLoader, Generator, type ModelSpec, type Tensor } from '@backprop/core';
+import { DataLoader, Generator, randomShift, type ModelSpec, type Tensor } from '@backprop/core';
 import { DataParallelTrainer } from '@backprop/parallel/node';
 import type { TrainConfig } from '../config/train-config.js';
 import type { LabelledData } from '../data/labelled-data.js';
@@ -11,7 +11,6 @@ import { curvesSvg } from '../run/curves-svg.js';
 import { encodeModelFile } from '../run/model-file.js';
 import { writeRunFile, type RunPaths } from '../run/run-directory.js';
 import { encodeSession, type EpochRecord, type SessionState, type TrainingPosition } from '../run/training-checkpoint.js';
-import { randomShift } from './random-shift.js';
 import { createScheduler } from './schedule.js';
 
 // NOTE(resume): a run is a pure function of its config. Batch b of epoch e is rows
@@ -115,7 +114,7 @@ async function trainLoop(trainer: DataParallelTrainer, options: SessionOptions):
       }
       const indices = order.subarray(batch * config.batchSize, Math.min((batch + 1) * config.batchSize, total));
       let [inputs, labels] = data.train.getBatch(indices) as [Tensor, Tensor];
-      if (config.augment === 'shift') inputs = randomShift(inputs, augment, 1);
+      if (config.augment === 'shift') inputs = randomShift(inputs, 1, augment);
       const loss = await trainer.step(inputs, labels);
       scheduler?.step();
       position = { epoch, batch: batch + 1, lossSum: position.lossSum + loss * indices.length, samples: position.samples + indices.length };
