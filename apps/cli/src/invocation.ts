@@ -1,10 +1,10 @@
 // How the user can run this CLI again, for the hints it prints ("resume with: …").
-import { relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 
 /**
- * `backprop` when running from an installed package, else `node <path to dist/main.js>` relative to
- * the working directory (e.g. `node apps/cli/dist/main.js` after `pnpm train` in a checkout, where
- * no `backprop` is on the PATH).
+ * `backprop` when running from an installed package; `pnpm backprop` when started by the
+ * repository's own `pnpm train` / `pnpm backprop` scripts; else `node <path to dist/main.js>`
+ * relative to the working directory (a checkout has no `backprop` on the PATH).
  *
  * @example
  * ```ts
@@ -15,5 +15,7 @@ export function invocation(): string {
   const script = process.argv[1] ?? '';
   if (script === '' || script.includes(`${sep}node_modules${sep}`)) return 'backprop';
   const path = relative(process.cwd(), script);
+  const rootScript = process.env.npm_lifecycle_event === 'train' || process.env.npm_lifecycle_event === 'backprop';
+  if (rootScript && path === join('apps', 'cli', 'dist', 'main.js')) return 'pnpm backprop';
   return `node ${path.includes(' ') ? JSON.stringify(path) : path}`;
 }
