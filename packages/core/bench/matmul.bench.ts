@@ -10,6 +10,7 @@ import { version_cpu as tfBackendCpuVersion } from '@tensorflow/tfjs-backend-cpu
 import { setThreadsCount, setWasmPaths, version_wasm as tfBackendWasmVersion } from '@tensorflow/tfjs-backend-wasm';
 import { matmulInto, setMatmulBackend } from '../src/kernels/matmul-backend.js';
 import { wasmSgemmMemoryIsShared } from '../src/kernels/wasm/sgemm.js';
+import { seededValues } from '../test/seeded-values.js';
 
 interface Shape {
   m: number;
@@ -82,20 +83,6 @@ async function medianRates(contenders: Contender[], flops: number): Promise<{ wa
   return { wall: contenders.map((c) => median(c.rates)), cpu: contenders.map((c) => median(c.cpuRates)) };
 }
 
-/** Deterministic values in [-1, 1) (mulberry32), so every run multiplies the same matrices. */
-function randomMatrix(length: number, seed: number): Float32Array {
-  const values = new Float32Array(length);
-  let state = seed >>> 0;
-  for (let i = 0; i < length; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    values[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  }
-  return values;
-}
-
 /** Largest |x − y| relative to the largest |y|; the bench refuses to time a wrong answer. */
 function relativeError(x: Float32Array, y: Float32Array): number {
   let worst = 0;
@@ -154,8 +141,8 @@ async function main(): Promise<void> {
   const tables = { wall: [header, rule], cpu: [header, rule] };
 
   for (const [index, { m, k, n }] of SHAPES.entries()) {
-    const a = randomMatrix(m * k, 2 * index + 1);
-    const b = randomMatrix(k * n, 2 * index + 2);
+    const a = seededValues(m * k, 2 * index + 1);
+    const b = seededValues(k * n, 2 * index + 2);
     const wasmOut = new Float32Array(m * n);
     const jsOut = new Float32Array(m * n);
     const tfWasm = await tfContender('wasm', a, b, m, k, n);

@@ -13,6 +13,7 @@ import {
   type MatmulBackend,
 } from './matmul-backend.js';
 import { wasmSgemmAvailable, wasmSgemmMemoryIsShared } from './wasm/sgemm.js';
+import { seededValues } from '../../test/seeded-values.js';
 
 type Matmul = typeof matmulInto;
 type Variant = 'plain' | 'transposeA' | 'transposeB';
@@ -30,20 +31,6 @@ const BACKENDS: MatmulBackend[] = ['wasm', 'js'];
 
 const initialBackend = matmulBackend();
 afterEach(() => setMatmulBackend(initialBackend));
-
-/** mulberry32: a tiny seeded PRNG, so every run sees the same matrices. Values in [-1, 1). */
-function seededValues(length: number, seed: number): Float32Array {
-  const values = new Float32Array(length);
-  let state = seed >>> 0;
-  for (let i = 0; i < length; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    values[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  }
-  return values;
-}
 
 interface Operands {
   a: Float32Array;

@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { matmulJsInto, transposeInto } from './matmul.js';
-
-/** mulberry32: a tiny seeded PRNG, so every run sees the same matrices. Values in [-1, 1). */
-function seededValues(length: number, seed: number): Float32Array {
-  const values = new Float32Array(length);
-  let state = seed >>> 0;
-  for (let i = 0; i < length; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    values[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  }
-  return values;
-}
+import { seededValues } from '../../test/seeded-values.js';
 
 /**
  * Checks out[m×n] (at outOffset) against a float64 triple loop. The tolerance is relative to
