@@ -41,6 +41,7 @@ export { isGradEnabled, noGrad, type BackwardRule, type Creator, type PrimitiveR
 export { gradcheck, type GradcheckMismatch, type GradcheckOptions, type GradcheckResult } from './autograd/gradcheck.js';
 export { assertFinite } from './autograd/assert-finite.js';
 export { Generator, globalGenerator, manualSeed, type GeneratorState } from './random/generator.js';
+export { kernelBackend, setKernelBackend, type KernelBackend } from './kernels/backend.js';
 export { matmulBackend, setMatmulBackend, type MatmulBackend } from './kernels/matmul-backend.js';
 export type { VarianceOptions } from './ops/statistics.js';
 export { Module, type LoadStateDictOptions, type LoadStateDictResult, type StateDict } from './nn/module.js';

@@ -1,4 +1,4 @@
-// Seeded matrix values for the matmul tests and benchmark (no vitest import, so benches can use it).
+// Seeded matrix values for the kernel tests (matmul, convolution, ReLU, pooling); no vitest import.
 
 /**
  * `length` deterministic values in [-1, 1) from mulberry32 — a tiny PRNG kept for the matmul

@@ -237,7 +237,7 @@ describe('setMatmulBackend', () => {
   });
 
   it('rejects an unknown backend by name', () => {
-    expect(() => setMatmulBackend('gpu' as MatmulBackend)).toThrow(/setMatmulBackend: expected 'wasm' or 'js', got gpu/);
+    expect(() => setMatmulBackend('gpu' as MatmulBackend)).toThrow(/setKernelBackend: expected 'wasm' or 'js', got gpu/);
     expect(matmulBackend()).toBe(initialBackend);
   });
 });
@@ -253,7 +253,7 @@ describe('without WebAssembly', () => {
     vi.resetModules();
     const fresh = await import('./matmul-backend.js');
     expect(fresh.matmulBackend()).toBe('js');
-    expect(() => fresh.setMatmulBackend('wasm')).toThrow(/setMatmulBackend: 'wasm' is unavailable here .*; use 'js'/);
+    expect(() => fresh.setMatmulBackend('wasm')).toThrow(/setKernelBackend: 'wasm' is unavailable here .*; use 'js'/);
     const ops = operands(9, 17, 8, 21);
     fresh.matmulTransposeBInto(ops.a, ops.b, ops.out, 9, 17, 8);
     expectProduct('transposeB', ops, 9, 17, 8);

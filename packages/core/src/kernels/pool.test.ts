@@ -1,7 +1,10 @@
-// Tests for the max/average pooling kernels: hand-worked examples plus direct reference loops.
-// Imports nothing outside kernels/ (plus vitest).
+// Tests for the max/average pooling kernels: hand-worked examples plus direct reference loops, and
+// max pooling on WebAssembly against the TypeScript kernel. Imports nothing outside kernels/ (plus
+// vitest and the seeded test values).
 
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { seededValues } from '../../test/seeded-values.js';
+import { kernelBackend, setKernelBackend, type KernelBackend } from './backend.js';
 import { conv2dGeometry, type Conv2dGeometry, type Conv2dGeometryOptions } from './conv.js';
 import { avgPool2dBackward, avgPool2dForward, maxPool2dBackward, maxPool2dForward } from './pool.js';
 
@@ -250,5 +253,34 @@ describe('avgPool2dBackward', () => {
     expect(() => avgPool2dBackward(new Float32Array(3), geometry({}), new Float32Array(16))).toThrow(
       /avgPool2dBackward: gradOut has length 3, expected 1·1·2·2 = 4/,
     );
+  });
+});
+
+describe('maxPool2dForward on WebAssembly', () => {
+  const initialBackend = kernelBackend();
+  afterEach(() => setKernelBackend(initialBackend));
+
+  /** Values and indices on one backend, from ReLU-like data with ties (zeros) and a NaN. */
+  function pooled(backend: KernelBackend, g: Conv2dGeometry, seed: number) {
+    setKernelBackend(backend);
+    const x = seededValues(g.batch * g.channels * g.height * g.width, seed).map((value) => Math.max(value, 0));
+    x[Math.floor(x.length / 3)] = Number.NaN;
+    return runMaxPool(x, g);
+  }
+
+  it.each([
+    { name: '2×2 stride 2 over an odd 13×11 plane', kernel: 2, stride: 2, height: 13, width: 11 },
+    { name: '3×3 stride 1 (overlapping windows), 5 channels', kernel: 3, stride: 1, height: 9, width: 10, channels: 5 },
+    { name: '3×2 kernel, strides (1, 2), width 4 + 3', kernel: 3, stride: 1, height: 7, width: 15, kernelWidth: 2, strideWidth: 2 },
+    { name: 'exactly four outputs wide', kernel: 2, stride: 2, height: 8, width: 8 },
+    { name: 'padding (TypeScript fallback)', kernel: 3, stride: 2, pad: 1, height: 9, width: 11 },
+    { name: 'stride 3 (TypeScript fallback)', kernel: 3, stride: 3, height: 12, width: 15 },
+    { name: 'fewer than four outputs wide (TypeScript fallback)', kernel: 2, stride: 2, height: 6, width: 7 },
+  ])('$name: the same values and indices as the TypeScript kernel', ({ name: _name, ...options }) => {
+    const g = geometry({ batch: 3, channels: 2, ...options });
+    const fromJs = pooled('js', g, g.width);
+    const fromWasm = pooled('wasm', g, g.width);
+    expect(fromWasm.argmax).toEqual(fromJs.argmax);
+    expect(fromWasm.out).toEqual(fromJs.out);
   });
 });

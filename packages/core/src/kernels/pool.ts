@@ -1,7 +1,9 @@
-// Raw Float32Array kernels for 2-D max and average pooling (NCHW, row-major, contiguous), forward and backward.
-// Imports nothing outside kernels/.
+// Raw Float32Array kernels for 2-D max and average pooling (NCHW, row-major, contiguous), forward and
+// backward; max pooling's forward runs on WebAssembly where this thread has it. Imports only kernels/.
 
+import { wasmKernels } from './backend.js';
 import type { Conv2dGeometry } from './conv.js';
+import { maxPool2dForwardWasm } from './wasm/pool.js';
 
 // NOTE(pool-padding): as in PyTorch, padding may be at most half the kernel. That keeps at least
 // one real input in every window, so max pooling always has an index to record and padding (read
@@ -31,6 +33,8 @@ export function maxPool2dForward(
       `maxPool2dForward: argmaxIndex has length ${argmaxIndex.length}, expected ${out.length} (one per output)`,
     );
   }
+  const rt = wasmKernels();
+  if (rt !== null && maxPool2dForwardWasm(rt, input, g, out, argmaxIndex)) return;
   const { height, width, kernelHeight, kernelWidth } = g;
   const { strideHeight, strideWidth, padHeight, padWidth, outHeight, outWidth } = g;
   const planes = g.batch * g.channels;

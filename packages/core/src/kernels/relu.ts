@@ -1,12 +1,16 @@
-// ReLU forward and backward as dedicated loops: the hottest activation of every network here.
-// Imports nothing outside kernels/.
-//
+// ReLU forward and backward as dedicated loops: the hottest activation of every network here. Runs
+// the WebAssembly SIMD kernels of wasm/relu.ts where this thread has them. Imports only kernels/.
+import { wasmKernels } from './backend.js';
+import { reluBackwardWasm, reluForwardWasm, wasmReluFits } from './wasm/relu.js';
+
 // NOTE(relu-loops): the generic unary path calls a per-op callback per element from one shared
 // loop, which V8 cannot inline once several ops have used it (a megamorphic call per value). These
 // monomorphic loops took ReLU from ~9% of a LeNet-5 training step to ~2% (Node 20, 2026-11-26).
 
 /** max(x, 0) elementwise; NaN stays NaN (a diverging run must not look healthy). */
 export function reluForward(x: Float32Array): Float32Array {
+  const rt = wasmKernels();
+  if (rt !== null && wasmReluFits(x.length)) return reluForwardWasm(rt, x);
   const out = new Float32Array(x.length);
   for (let i = 0; i < x.length; i++) {
     const value = x[i]!;
@@ -17,6 +21,8 @@ export function reluForward(x: Float32Array): Float32Array {
 
 /** g where x > 0, else 0 (relu'(0) = 0, as in PyTorch). */
 export function reluBackward(x: Float32Array, g: Float32Array): Float32Array {
+  const rt = wasmKernels();
+  if (rt !== null && wasmReluFits(g.length)) return reluBackwardWasm(rt, x, g);
   const out = new Float32Array(g.length);
   for (let i = 0; i < g.length; i++) out[i] = x[i]! > 0 ? g[i]! : 0;
   return out;

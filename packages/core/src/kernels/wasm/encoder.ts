@@ -5,8 +5,9 @@
 /** Value types (spec 5.3.1). */
 export const I32 = 0x7f;
 export const F32 = 0x7d;
+export const F64 = 0x7c;
 export const V128 = 0x7b;
-export type ValueType = typeof I32 | typeof F32 | typeof V128;
+export type ValueType = typeof I32 | typeof F32 | typeof F64 | typeof V128;
 
 /** Unsigned LEB128: 7 bits per byte, low bits first, high bit set on every byte but the last. */
 export function unsignedLeb128(value: number): number[] {
@@ -66,19 +67,34 @@ const OP = {
   localGet: 0x20,
   localSet: 0x21,
   localTee: 0x22,
+  i32Load: 0x28,
   f32Load: 0x2a,
+  f64Load: 0x2b,
+  i32Store: 0x36,
   f32Store: 0x38,
+  f64Store: 0x39,
   i32Const: 0x41,
+  f32Const: 0x43,
+  f64Const: 0x44,
   i32Eqz: 0x45,
   i32Eq: 0x46,
   i32Ne: 0x47,
   i32LtU: 0x49,
   i32GtU: 0x4b,
   i32LeU: 0x4d,
+  f32Gt: 0x5e,
   i32Add: 0x6a,
   i32Sub: 0x6b,
   i32Mul: 0x6c,
   i32And: 0x71,
+  i32Or: 0x72,
+  i32Shl: 0x74,
+  f32Add: 0x92,
+  f32Max: 0x97,
+  f64Add: 0xa0,
+  f64PromoteF32: 0xbb,
+  /** Bulk-memory prefix: `memory.fill` is 0xFC 11 (spec 5.4.6). */
+  bulk: 0xfc,
 } as const;
 
 /** SIMD instructions: prefix 0xFD, then the opcode as unsigned LEB128 (spec 5.4.8). */
@@ -86,9 +102,23 @@ const SIMD = {
   v128Load: 0x00,
   v128Load32Splat: 0x09,
   v128Store: 0x0b,
+  v128Const: 0x0c,
   i8x16Shuffle: 0x0d,
+  i32x4Splat: 0x11,
+  f32x4Splat: 0x13,
+  f32x4Eq: 0x41,
+  f32x4Ne: 0x42,
+  f32x4Gt: 0x44,
+  v128And: 0x4e,
+  v128Or: 0x50,
+  v128Bitselect: 0x52,
+  f64x2ExtractLane: 0x21,
+  f64x2PromoteLowF32x4: 0x5f,
+  i32x4Add: 0xae,
+  f64x2Add: 0xf0,
   f32x4Add: 0xe4,
   f32x4Mul: 0xe6,
+  f32x4Max: 0xe9,
 } as const;
 
 /** Block type "no results" (spec 5.4.1). */
@@ -147,10 +177,12 @@ export class FunctionBuilder {
   sub(): this { return this.emit(OP.i32Sub); }
   mul(): this { return this.emit(OP.i32Mul); }
   and(): this { return this.emit(OP.i32And); }
+  or(): this { return this.emit(OP.i32Or); }
   eqz(): this { return this.emit(OP.i32Eqz); }
   eq(): this { return this.emit(OP.i32Eq); }
   ne(): this { return this.emit(OP.i32Ne); }
   ltU(): this { return this.emit(OP.i32LtU); }
+  shl(): this { return this.emit(OP.i32Shl); }
   gtU(): this { return this.emit(OP.i32GtU); }
   leU(): this { return this.emit(OP.i32LeU); }
   /** Pops c, b, a; pushes a when c ≠ 0, else b. */
@@ -165,8 +197,30 @@ export class FunctionBuilder {
     return this.add().set(name);
   }
 
+  i32Load(offset = 0): this { return this.emit(OP.i32Load, ...FunctionBuilder.memarg(2, offset)); }
+  i32Store(offset = 0): this { return this.emit(OP.i32Store, ...FunctionBuilder.memarg(2, offset)); }
   f32Load(offset = 0): this { return this.emit(OP.f32Load, ...FunctionBuilder.memarg(2, offset)); }
   f32Store(offset = 0): this { return this.emit(OP.f32Store, ...FunctionBuilder.memarg(2, offset)); }
+  /** Pushes an f32 constant (4 little-endian IEEE 754 bytes). */
+  f32(value: number): this {
+    const bytes = new Uint8Array(Float32Array.of(value).buffer);
+    return this.emit(OP.f32Const, ...bytes);
+  }
+  /** Pushes an f64 constant (8 little-endian IEEE 754 bytes). */
+  f64(value: number): this {
+    return this.emit(OP.f64Const, ...new Uint8Array(Float64Array.of(value).buffer));
+  }
+  f32Add(): this { return this.emit(OP.f32Add); }
+  f64Load(offset = 0): this { return this.emit(OP.f64Load, ...FunctionBuilder.memarg(3, offset)); }
+  f64Store(offset = 0): this { return this.emit(OP.f64Store, ...FunctionBuilder.memarg(3, offset)); }
+  f64Add(): this { return this.emit(OP.f64Add); }
+  /** f32 → f64, exactly. */
+  f64PromoteF32(): this { return this.emit(OP.f64PromoteF32); }
+  /** max(a, b) with NaN propagating and max(−0, +0) = +0. */
+  f32Max(): this { return this.emit(OP.f32Max); }
+  f32Gt(): this { return this.emit(OP.f32Gt); }
+  /** Pops length, value, address: sets `length` bytes from `address` to the low byte of `value`. */
+  memoryFill(): this { return this.emit(OP.bulk, ...unsignedLeb128(11), 0x00); }
   v128Load(offset = 0): this { return this.simd(SIMD.v128Load, ...FunctionBuilder.memarg(4, offset)); }
   v128Store(offset = 0): this { return this.simd(SIMD.v128Store, ...FunctionBuilder.memarg(4, offset)); }
   /** Loads one f32 and copies it into all four lanes. */
@@ -184,6 +238,31 @@ export class FunctionBuilder {
     return this.simd(SIMD.i8x16Shuffle, ...bytes);
   }
   f32x4Mul(): this { return this.simd(SIMD.f32x4Mul); }
+  /** Lane-wise max: NaN propagates, max(−0, +0) = +0 (like f32.max). */
+  f32x4Max(): this { return this.simd(SIMD.f32x4Max); }
+  /** Lane-wise a > b: all ones where true, zeros elsewhere (false for NaN). */
+  f32x4Gt(): this { return this.simd(SIMD.f32x4Gt); }
+  /** Pops an f32; pushes it in all four lanes. */
+  f32x4Splat(): this { return this.simd(SIMD.f32x4Splat); }
+  v128And(): this { return this.simd(SIMD.v128And); }
+  v128Or(): this { return this.simd(SIMD.v128Or); }
+  /** Pops mask, b, a; pushes a's bits where mask's are 1 and b's elsewhere. */
+  v128Bitselect(): this { return this.simd(SIMD.v128Bitselect); }
+  /** Lane-wise a == b (false for NaN) and a ≠ b (true for NaN): all ones where true. */
+  f32x4Eq(): this { return this.simd(SIMD.f32x4Eq); }
+  f32x4Ne(): this { return this.simd(SIMD.f32x4Ne); }
+  /** Pops an i32; pushes it in all four lanes. */
+  i32x4Splat(): this { return this.simd(SIMD.i32x4Splat); }
+  i32x4Add(): this { return this.simd(SIMD.i32x4Add); }
+  /** Lanes 0 and 1 of an f32x4 as an f64x2, exactly. */
+  f64x2PromoteLowF32x4(): this { return this.simd(SIMD.f64x2PromoteLowF32x4); }
+  f64x2Add(): this { return this.simd(SIMD.f64x2Add); }
+  f64x2ExtractLane(lane: 0 | 1): this { return this.simd(SIMD.f64x2ExtractLane, lane); }
+  /** Pushes four i32 constants (lane 0 first). */
+  i32x4Const(lanes: readonly [number, number, number, number]): this {
+    const bytes = new Uint8Array(Int32Array.from(lanes).buffer);
+    return this.simd(SIMD.v128Const, ...bytes);
+  }
 
   /** `block … end`: `br 0` inside `body` jumps past the end. */
   block(body: () => void): this {
@@ -197,6 +276,19 @@ export class FunctionBuilder {
     this.emit(OP.loop, EMPTY_BLOCK);
     body();
     return this.emit(OP.end);
+  }
+
+  /**
+   * `for (counter = 0; counter < limit; counter++) body()` as a loop whose test is at the bottom,
+   * so it needs limit ≥ 1 (both i32 locals, compared unsigned).
+   */
+  countUp(counter: string, limit: string, body: () => void): this {
+    this.i32(0).set(counter);
+    return this.loop(() => {
+      body();
+      this.addTo(counter, 1);
+      this.get(counter).get(limit).ltU().brIf(0);
+    });
   }
 
   /** Pops a condition; runs `then` when it is non-zero, else `otherwise`. */

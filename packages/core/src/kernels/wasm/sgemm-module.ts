@@ -1,6 +1,6 @@
 // Emits the WebAssembly SIMD sgemm module: panel packing, the 4×8 micro-kernel and the loop over
 // one packed block. The outer (cache) blocking lives in sgemm.ts. Imports only the encoder.
-import { encodeModule, FunctionBuilder, I32, V128 } from './encoder.js';
+import { FunctionBuilder, I32, V128, type ModuleSpec } from './encoder.js';
 
 /** Rows of the register block: a packed A panel holds MR rows, interleaved by depth. */
 export const MR = 4;
@@ -39,8 +39,26 @@ const F32_BYTES = 4;
 // stored n×k) is read as 4×4 tiles and transposed in registers with four unpack and four move
 // shuffles. Partial panels and other strides go float by float.
 
-/** Function indices in the module, in the order `emitSgemmModule` lists them. */
-const FUNCTIONS = { microKernel: 0, macroKernel: 1, packA: 2, packB: 3 } as const;
+// NOTE(gather-pack): an operand can also be packed through two tables of byte offsets, element
+// (i, p) at base + rowTable[i] + depthTable[p]. That is how convolution reads its operands straight
+// from images in this memory (implicit im2col, see NOTE(implicit-im2col) in conv.ts): patches
+// are gathered into the packed panels without ever being written out as a column matrix. Four rows
+// of a panel whose offsets are consecutive floats (e.g. four output positions along a row, stride 1)
+// are moved as one f32x4 per depth step; other rows float by float.
+
+/** Function indices in the module, in the order `sgemmFunctions` lists them. */
+const FUNCTIONS = { microKernel: 0, macroKernel: 1, packA: 2, packB: 3, packGatherA: 4, packGatherB: 5 } as const;
+
+/** The module's exports, as JavaScript sees them (all addresses in bytes). */
+export interface SgemmExports {
+  /** Packs `count` rows × `depth` of a strided operand into MR-wide (packA) or NR-wide (packB) panels. */
+  packA(src: number, rowStride: number, depthStride: number, count: number, depth: number, dst: number): void;
+  packB(src: number, rowStride: number, depthStride: number, count: number, depth: number, dst: number): void;
+  /** As packA/packB, element (i, p) at base + rowTable[i] + depthTable[p] (i32 tables). */
+  packGatherA(base: number, rowTable: number, depthTable: number, count: number, depth: number, dst: number): void;
+  packGatherB(base: number, rowTable: number, depthTable: number, count: number, depth: number, dst: number): void;
+  macroKernel(aPack: number, bPack: number, rows: number, cols: number, depth: number, c: number, ldc: number, accumulate: number): void;
+}
 
 /**
  * C[MR×NR] (+)= Apanel[depth×MR]ᵀ · Bpanel[depth×NR], all addresses in bytes; C has row stride `ldc`
@@ -251,21 +269,74 @@ function emitPack(width: number): FunctionBuilder {
 }
 
 /**
- * The module's bytes: one imported memory (`env.memory`, shared or not) and the functions of
- * `FUNCTIONS`, exported under those names.
+ * Packs X[count×depth], element (i, p) at base + rowTable[i] + depthTable[p] bytes (i32 tables),
+ * into panels as `emitPack` does (a partial panel repeats row count−1). Each group of four panel
+ * rows whose offsets are consecutive floats moves as one f32x4 per depth step (NOTE(gather-pack)).
+ * Requires count, depth ≥ 1 and width a multiple of 4.
+ */
+function emitPackGather(width: number): FunctionBuilder {
+  const f = new FunctionBuilder(
+    { base: I32, rowTable: I32, depthTable: I32, count: I32, depth: I32, dst: I32 },
+    [],
+    { first: I32, row: I32, o0: I32, o1: I32, o2: I32, o3: I32, pd: I32, d: I32, end: I32, offset: I32 },
+  );
+  const stepBytes = width * F32_BYTES;
+  f.get('depthTable').get('depth').i32(F32_BYTES).mul().add().set('end');
+  f.loop(() => {
+    for (let group = 0; group < width / LANES; group++) {
+      // o_r = base + rowTable[min(first + 4·group + r, count − 1)]
+      for (let r = 0; r < LANES; r++) {
+        f.get('first').i32(group * LANES + r).add().set('row');
+        f.get('row').get('count').i32(1).sub(); // a = row, b = count − 1
+        f.get('row').get('count').ltU().select(); // row < count ? row : count − 1
+        f.i32(2).shl().get('rowTable').add().i32Load().get('base').add().set(`o${r}`);
+      }
+      f.get('depthTable').set('pd');
+      f.get('dst').i32(group * LANES * F32_BYTES).add().set('d');
+      // Consecutive floats: o1 = o0 + 4, o2 = o0 + 8, o3 = o0 + 12.
+      f.get('o1').get('o0').sub().i32(4).eq();
+      f.get('o2').get('o0').sub().i32(8).eq().and();
+      f.get('o3').get('o0').sub().i32(12).eq().and();
+      f.ifElse(
+        () => {
+          f.loop(() => {
+            f.get('d').get('pd').i32Load().get('o0').add().v128Load().v128Store();
+            f.addTo('pd', F32_BYTES);
+            f.addTo('d', stepBytes);
+            f.get('pd').get('end').ne().brIf(0);
+          });
+        },
+        () => {
+          f.loop(() => {
+            f.get('pd').i32Load().set('offset');
+            for (let r = 0; r < LANES; r++) f.get('d').get(`o${r}`).get('offset').add().f32Load().f32Store(r * F32_BYTES);
+            f.addTo('pd', F32_BYTES);
+            f.addTo('d', stepBytes);
+            f.get('pd').get('end').ne().brIf(0);
+          });
+        },
+      );
+    }
+    f.get('dst').get('depth').i32(stepBytes).mul().add().set('dst');
+    f.addTo('first', width);
+    f.get('first').get('count').ltU().brIf(0);
+  });
+  return f;
+}
+
+/**
+ * The module's functions, exported under their names: those of `FUNCTIONS`, in that order.
  *
  * @example
- * const bytes = emitSgemmModule({ initialPages: 64, maximumPages: 16384, shared: false });
- * const module = new WebAssembly.Module(bytes);
+ * const bytes = encodeModule({ memory: { module: 'env', name: 'memory', initialPages: 64, maximumPages: 16384, shared: true }, functions: sgemmFunctions() });
  */
-export function emitSgemmModule(memory: { initialPages: number; maximumPages: number; shared: boolean }): Uint8Array {
-  return encodeModule({
-    memory: { module: 'env', name: 'memory', ...memory },
-    functions: [
-      { name: 'microKernel', body: emitMicroKernel() },
-      { name: 'macroKernel', body: emitMacroKernel() },
-      { name: 'packA', body: emitPack(MR) },
-      { name: 'packB', body: emitPack(NR) },
-    ],
-  });
+export function sgemmFunctions(): ModuleSpec['functions'] {
+  return [
+    { name: 'microKernel', body: emitMicroKernel() },
+    { name: 'macroKernel', body: emitMacroKernel() },
+    { name: 'packA', body: emitPack(MR) },
+    { name: 'packB', body: emitPack(NR) },
+    { name: 'packGatherA', body: emitPackGather(MR) },
+    { name: 'packGatherB', body: emitPackGather(NR) },
+  ];
 }

@@ -1,9 +1,11 @@
 // conv2d (NCHW: direct kernels or grouped im2col + matmul) and max/avg pooling primitives with their backward rules.
 // Arguments arrive validated by tensor/functional. Imports kernels and graph types only.
-import type { PrimitiveResult, RawTensor } from '../../autograd/graph.js';
+import type { BackwardRule, PrimitiveResult, RawTensor } from '../../autograd/graph.js';
 import { col2imGroup, im2colGroup, type Conv2dGeometry } from '../../kernels/conv.js';
 import { conv2dDirectImage, conv2dWeightGradImage, padImage, paddedImageLength } from '../../kernels/conv-direct.js';
 import { matmulInto, matmulTransposeAInto, matmulTransposeBInto } from '../../kernels/matmul-backend.js';
+import { wasmKernels } from '../../kernels/backend.js';
+import { conv2dBackwardWasm, conv2dForwardWasm } from '../../kernels/wasm/conv.js';
 import { avgPool2dBackward, avgPool2dForward, maxPool2dBackward, maxPool2dForward } from '../../kernels/pool.js';
 
 /** Output shape [N, channels, outH, outW] of a window sweep. */
@@ -79,6 +81,11 @@ export function conv2d(x: RawTensor, weight: RawTensor, g: Conv2dGeometry, bias:
   const positions = g.outHeight * g.outWidth;
   const group = groupSize(g, patch, positions);
   const out = new Float32Array(g.batch * outChannels * positions);
+  // The WebAssembly kernels convolve every patch size, bias included (NOTE(implicit-im2col)).
+  const rt = wasmKernels();
+  if (rt !== null && conv2dForwardWasm(rt, x.data, weight.data, bias?.data ?? null, outChannels, g, out)) {
+    return { output: { data: out, shape: outputShape(g, outChannels) }, backward: conv2dBackward(x, weight, g, bias) };
+  }
   if (patch <= DIRECT_FORWARD_MAX_PATCH) {
     const padded = new Float32Array(paddedImageLength(g));
     for (let n = 0; n < g.batch; n++) {
@@ -97,52 +104,65 @@ export function conv2d(x: RawTensor, weight: RawTensor, g: Conv2dGeometry, bias:
     }
   }
   if (bias !== null) addChannelBias(out, bias.data, g.batch, outChannels, positions);
-  return {
-    output: { data: out, shape: outputShape(g, outChannels) },
-    backward: ({ data: gradient }, [needsX, needsWeight, needsBias]) => {
-      const gradientX = needsX ? new Float32Array(x.data.length) : null;
-      const gradientWeight = needsWeight ? new Float32Array(weight.data.length) : null;
-      const gradientGrouped = new Float32Array(outChannels * group * positions);
-      const gradientColumns = needsX ? new Float32Array(patch * group * positions) : null;
-      const viaColumns = patch > DIRECT_FORWARD_MAX_PATCH;
-      if (gradientWeight !== null && !viaColumns) {
-        // dWeight = Σ_n dOut_n [O × L] · cols_nᵀ, summed in float64 by the direct kernel.
-        const padded = new Float32Array(paddedImageLength(g));
-        const imageGradient = new Float64Array(weight.data.length);
-        const sum = new Float64Array(weight.data.length);
-        for (let n = 0; n < g.batch; n++) {
-          padImage(x.data, g, n, padded);
-          conv2dWeightGradImage(padded, gradient, n * outChannels * positions, outChannels, g, imageGradient);
-          for (let i = 0; i < sum.length; i++) sum[i] += imageGradient[i]!;
-        }
-        gradientWeight.set(sum);
+  return { output: { data: out, shape: outputShape(g, outChannels) }, backward: conv2dBackward(x, weight, g, bias) };
+}
+
+/** The backward rule of {@link conv2d}: WebAssembly kernels where this thread runs them, else grouped im2col or direct kernels. */
+function conv2dBackward(x: RawTensor, weight: RawTensor, g: Conv2dGeometry, bias: RawTensor | null): BackwardRule {
+  const outChannels = weight.shape[0]!;
+  const patch = g.channels * g.kernelHeight * g.kernelWidth;
+  const positions = g.outHeight * g.outWidth;
+  const group = groupSize(g, patch, positions);
+  return ({ data: gradient }, [needsX, needsWeight, needsBias]) => {
+    const gradientX = needsX ? new Float32Array(x.data.length) : null;
+    const gradientWeight = needsWeight ? new Float32Array(weight.data.length) : null;
+    const gradients = [gradientX && { data: gradientX, shape: x.shape }, gradientWeight && { data: gradientWeight, shape: weight.shape }];
+    const rt = wasmKernels();
+    if (rt !== null) {
+      const gradientBias = bias !== null && needsBias === true ? new Float32Array(outChannels) : null;
+      if (conv2dBackwardWasm(rt, x.data, weight.data, gradient, outChannels, g, { input: gradientX, weight: gradientWeight, bias: gradientBias })) {
+        return bias === null ? gradients : [...gradients, gradientBias && { data: gradientBias, shape: bias.shape }];
       }
-      // Long patches: dWeight per group in one matmul, dW_g [O × P] = dOut_g [O × G·L] · cols_gᵀ,
-      // reading the recomputed columns transposed in place; groups summed in float64.
-      const columns = gradientWeight !== null && viaColumns ? new Float32Array(patch * group * positions) : null;
-      const groupWeightGradient = columns !== null ? new Float32Array(weight.data.length) : null;
-      const weightSum = columns !== null ? new Float64Array(weight.data.length) : null;
-      for (let first = 0; first < g.batch; first += group) {
-        const count = Math.min(group, g.batch - first);
-        const width = count * positions;
-        if (gradientX !== null || columns !== null) gatherGroup(gradient, gradientGrouped, first, count, outChannels, positions);
-        if (columns !== null && groupWeightGradient !== null && weightSum !== null) {
-          im2colGroup(x.data, g, first, count, columns.subarray(0, patch * width));
-          matmulTransposeBInto(gradientGrouped, columns, groupWeightGradient, outChannels, width, patch);
-          for (let i = 0; i < weightSum.length; i++) weightSum[i] += groupWeightGradient[i]!;
-        }
-        if (gradientX !== null && gradientColumns !== null) {
-          // dx_g = col2im(weightᵀ [patch × O] · dOut_g [O × G·L]); a first layer's input needs none.
-          // The transposed kernel reads weight [O × patch] in place.
-          matmulTransposeAInto(weight.data, gradientGrouped, gradientColumns, patch, outChannels, width);
-          col2imGroup(gradientColumns.subarray(0, patch * width), g, first, count, gradientX);
-        }
+    }
+    const gradientGrouped = new Float32Array(outChannels * group * positions);
+    const gradientColumns = needsX ? new Float32Array(patch * group * positions) : null;
+    const viaColumns = patch > DIRECT_FORWARD_MAX_PATCH;
+    if (gradientWeight !== null && !viaColumns) {
+      // dWeight = Σ_n dOut_n [O × L] · cols_nᵀ, summed in float64 by the direct kernel.
+      const padded = new Float32Array(paddedImageLength(g));
+      const imageGradient = new Float64Array(weight.data.length);
+      const sum = new Float64Array(weight.data.length);
+      for (let n = 0; n < g.batch; n++) {
+        padImage(x.data, g, n, padded);
+        conv2dWeightGradImage(padded, gradient, n * outChannels * positions, outChannels, g, imageGradient);
+        for (let i = 0; i < sum.length; i++) sum[i] += imageGradient[i]!;
       }
-      if (gradientWeight !== null && weightSum !== null) gradientWeight.set(weightSum);
-      const gradients = [gradientX && { data: gradientX, shape: x.shape }, gradientWeight && { data: gradientWeight, shape: weight.shape }];
-      if (bias === null) return gradients;
-      return [...gradients, needsBias === true ? { data: channelSums(gradient, g.batch, outChannels, positions), shape: bias.shape } : null];
-    },
+      gradientWeight.set(sum);
+    }
+    // Long patches: dWeight per group in one matmul, dW_g [O × P] = dOut_g [O × G·L] · cols_gᵀ,
+    // reading the recomputed columns transposed in place; groups summed in float64.
+    const columns = gradientWeight !== null && viaColumns ? new Float32Array(patch * group * positions) : null;
+    const groupWeightGradient = columns !== null ? new Float32Array(weight.data.length) : null;
+    const weightSum = columns !== null ? new Float64Array(weight.data.length) : null;
+    for (let first = 0; first < g.batch; first += group) {
+      const count = Math.min(group, g.batch - first);
+      const width = count * positions;
+      if (gradientX !== null || columns !== null) gatherGroup(gradient, gradientGrouped, first, count, outChannels, positions);
+      if (columns !== null && groupWeightGradient !== null && weightSum !== null) {
+        im2colGroup(x.data, g, first, count, columns.subarray(0, patch * width));
+        matmulTransposeBInto(gradientGrouped, columns, groupWeightGradient, outChannels, width, patch);
+        for (let i = 0; i < weightSum.length; i++) weightSum[i] += groupWeightGradient[i]!;
+      }
+      if (gradientX !== null && gradientColumns !== null) {
+        // dx_g = col2im(weightᵀ [patch × O] · dOut_g [O × G·L]); a first layer's input needs none.
+        // The transposed kernel reads weight [O × patch] in place.
+        matmulTransposeAInto(weight.data, gradientGrouped, gradientColumns, patch, outChannels, width);
+        col2imGroup(gradientColumns.subarray(0, patch * width), g, first, count, gradientX);
+      }
+    }
+    if (gradientWeight !== null && weightSum !== null) gradientWeight.set(weightSum);
+    if (bias === null) return gradients;
+    return [...gradients, needsBias === true ? { data: channelSums(gradient, g.batch, outChannels, positions), shape: bias.shape } : null];
   };
 }
 

@@ -1,0 +1,48 @@
+// ReLU forward and backward on the WebAssembly module of elementwise-module.ts: copy in, one SIMD
+// pass in place, copy out. Imports kernels/wasm/ only.
+import { HEAP_LIMIT_BYTES, HeapPlan, reserveHeap, type WasmRuntime } from './runtime.js';
+
+// NOTE(relu-wasm): ReLU is the cheap elementwise op the issue warns about: the data has to be
+// copied into the memory and back. It pays anyway, because the TypeScript loop branches on the sign
+// of every value and ReLU inputs go either way, so the branch predictor misses often; the f32x4 max
+// and compare-and-mask have no branch, and the two copies are memcpys (~0.12 ns per float).
+// Measured (2026-11-26, 2-core AMD EPYC, CPU time, both backends taking turns, a new output array
+// each call as in training): [64, 6, 28, 28] forward 7.2 → 3.6 ns per float, backward 7.8 → 3.5;
+// [64, 16, 10, 10] 6.5 → 1.5 and 6.6 → 2.1 (the rest is mostly allocating the result). LeNet-5
+// training (batch 64, one thread): 2,126 → 2,829 samples/s (1.33×, both in one process taking
+// turns, load average ~5).
+
+/** Whether ReLU of `count` floats (forward or backward) fits the memory. */
+export function wasmReluFits(count: number): boolean {
+  return 2 * count * 4 + 64 <= HEAP_LIMIT_BYTES;
+}
+
+/**
+ * max(x, 0) elementwise into a new array (NaN stays NaN). Requires `wasmReluFits(x.length)`.
+ *
+ * @example
+ * reluForwardWasm(rt, Float32Array.of(-1, 2)); // [0, 2]
+ */
+export function reluForwardWasm(rt: WasmRuntime, x: Float32Array): Float32Array {
+  reserveHeap(rt, x.length * 4);
+  rt.heap.set(x, 0);
+  rt.elementwise.reluForward(0, x.length);
+  return rt.heap.slice(0, x.length);
+}
+
+/**
+ * g where x > 0, else 0, into a new array. Requires `wasmReluFits(g.length)` and equal lengths.
+ *
+ * @example
+ * reluBackwardWasm(rt, Float32Array.of(-1, 2), Float32Array.of(5, 6)); // [0, 6]
+ */
+export function reluBackwardWasm(rt: WasmRuntime, x: Float32Array, g: Float32Array): Float32Array {
+  const plan = new HeapPlan();
+  const xAt = plan.floats(x.length);
+  const gAt = plan.floats(g.length);
+  reserveHeap(rt, plan.end);
+  rt.heap.set(x, xAt >> 2);
+  rt.heap.set(g, gAt >> 2);
+  rt.elementwise.reluBackward(xAt, gAt, g.length);
+  return rt.heap.slice(gAt >> 2, (gAt >> 2) + g.length);
+}
