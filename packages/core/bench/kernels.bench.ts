@@ -1,15 +1,19 @@
 // The WebAssembly kernels beside the TypeScript ones they replace, in one process: each kernel at
 // LeNet-5's shapes (batch 64), then CNN training samples/s, one thread. The two backends take turns
 // in short blocks (the machine is shared), and each figure is the median of the blocks' CPU time.
-// Run: pnpm exec tsx bench/kernels.bench.ts   (ROUNDS=15 for more blocks). Imports src/ only.
+// Then the serial tail of a data-parallel step: the chunk-gradient reduction and Adam's update.
+// Run: pnpm exec tsx bench/kernels.bench.ts   (ROUNDS=15 for more blocks; ONLY='sumChunks|update' for
+// the rows whose kernel name matches). Imports src/ only.
 import os from 'node:os';
 import { Adam, Conv2d, crossEntropy, Flatten, Generator, Linear, manualSeed, MaxPool2d, randint, randn, ReLU, Sequential, setKernelBackend, type KernelBackend } from '../src/index.js';
 import { conv2dGeometry, type Conv2dGeometry } from '../src/kernels/conv.js';
 import { maxPool2dForward } from '../src/kernels/pool.js';
+import { sumChunksInto } from '../src/kernels/reduce-chunks.js';
 import { reluBackward, reluForward } from '../src/kernels/relu.js';
 import { conv2d } from '../src/tensor/primitives/convolution.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 9);
+const ONLY = new RegExp(process.env.ONLY ?? '');
 const BACKENDS: KernelBackend[] = ['js', 'wasm'];
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 
@@ -38,6 +42,7 @@ const geometry = (channels: number, side: number, kernel: number, stride: number
 
 const rows: string[][] = [];
 function row(kernel: string, shape: string, calls: number, run: () => void): void {
+  if (!ONLY.test(kernel)) return;
   const { js, wasm } = measure(calls, run);
   rows.push([kernel, shape, js.toFixed(3), wasm.toFixed(3), `${(js / wasm).toFixed(2)}×`]);
 }
@@ -68,8 +73,26 @@ for (const [channels, side] of [[6, 28], [16, 10]] as const) {
   row('maxPool2d 2×2 forward', `[64, ${channels}, ${side}, ${side}]`, 20, () => maxPool2dForward(input, g, out, argmax));
 }
 
+for (const size of [50_000, 100_000]) {
+  // As in the data-parallel trainer: 4 chunks' gradients in a SharedArrayBuffer, a batch of 64.
+  const gradients = new Float32Array(new SharedArrayBuffer(4 * 4 * size));
+  gradients.set(values(4 * size, 8));
+  const reduced = new Float32Array(new SharedArrayBuffer(4 * size));
+  row('sumChunksInto (4 chunks)', `${size.toLocaleString('en')} values`, 20, () => sumChunksInto(gradients, reduced, { chunks: 4, stride: size, divisor: 64, start: 0, end: size }));
+}
+for (const amsgrad of [false, true]) {
+  for (const size of [50_000, 100_000]) {
+    // Adam.updateValues on the arrays of one parameter, at a step far from the first
+    const optimizer = new Adam([randn([size])], { amsgrad });
+    const [weights, gradient] = [values(size, 9), values(size, 10)];
+    const buffers = [values(size, 11), values(size, 12).map(Math.abs), ...(amsgrad ? [new Float32Array(size)] : [])];
+    row(`Adam.updateValues${amsgrad ? ' (amsgrad)' : ''}`, `${size.toLocaleString('en')} values`, 20, () => optimizer.updateValues(weights, gradient, buffers, { step: 100, fresh: false }));
+  }
+}
+
 /** One training step function per backend for a LeNet-style CNN, the same weights for both. */
 function trainingRow(name: string, channels: readonly [number, number], batch: number): void {
+  if (!ONLY.test(name)) return;
   const steps = {} as Record<KernelBackend, () => void>;
   for (const backend of BACKENDS) {
     setKernelBackend(backend);

@@ -43,6 +43,7 @@ export { assertFinite } from './autograd/assert-finite.js';
 export { Generator, globalGenerator, manualSeed, type GeneratorState } from './random/generator.js';
 export { kernelBackend, setKernelBackend, type KernelBackend } from './kernels/backend.js';
 export { matmulBackend, setMatmulBackend, type MatmulBackend } from './kernels/matmul-backend.js';
+export { sumChunksInto, type ChunkSumOptions } from './kernels/reduce-chunks.js';
 export type { VarianceOptions } from './ops/statistics.js';
 export { Module, type LoadStateDictOptions, type LoadStateDictResult, type StateDict } from './nn/module.js';
 export { Linear, type LinearOptions } from './nn/linear.js';
@@ -83,7 +84,7 @@ export {
   type LossOptions,
   type LossReduction,
 } from './ops/losses.js';
-export { Optimizer, type BaseHyperparameters, type OptimizerStateDict, type ParameterState } from './optim/optimizer.js';
+export { Optimizer, type BaseHyperparameters, type OptimizerStateDict, type ParameterState, type PlannedUpdate, type StateStorage, type UpdateContext } from './optim/optimizer.js';
 export { SGD, type SGDOptions } from './optim/sgd.js';
 export { Adam, AdamW, type AdamOptions } from './optim/adam.js';
 export { RMSprop, type RMSpropOptions } from './optim/rmsprop.js';

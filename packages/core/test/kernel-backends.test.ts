@@ -1,11 +1,13 @@
 // Both kernel backends through the whole stack: finite-difference gradient checks of the primitives
-// whose kernels have a WebAssembly twin (conv2d, maxPool2d, relu) on each backend, and one CNN
-// training step that gives the same loss and gradients on both within float32 tolerance.
+// whose kernels have a WebAssembly twin (conv2d, maxPool2d, relu) on each backend, one CNN
+// training step that gives the same loss and gradients on both within float32 tolerance, and
+// Adam / AdamW steps that give the same bits on both.
 import { afterEach, describe, expect, it } from 'vitest';
 import { distinctInput, input } from './helpers.js';
+import { firstBitDifference } from './same-bits.js';
 import {
-  Conv2d, conv2d, crossEntropy, Flatten, gradcheck, kernelBackend, Linear, manualSeed, MaxPool2d, maxPool2d, ReLU, Sequential,
-  setKernelBackend, tensor, type KernelBackend,
+  Adam, AdamW, Conv2d, conv2d, crossEntropy, Flatten, gradcheck, kernelBackend, Linear, manualSeed, MaxPool2d, maxPool2d, ReLU, Sequential,
+  setKernelBackend, Tensor, tensor, type KernelBackend,
 } from '../src/index.js';
 
 const initialBackend = kernelBackend();
@@ -51,5 +53,28 @@ describe('a CNN training step', () => {
       const scale = Math.max(...reference.map(Math.abs));
       for (let i = 0; i < gradient.length; i++) expect(Math.abs(gradient[i]! - reference[i]!), `${name}[${i}]`).toBeLessThanOrEqual(1e-4 * scale);
     }
+  });
+});
+
+describe('Adam and AdamW steps', () => {
+  it.each([
+    ['Adam', { weightDecay: 0.1 }], ['Adam amsgrad', { amsgrad: true }], ['AdamW', {}], ['AdamW amsgrad', { amsgrad: true, weightDecay: 0.05 }],
+  ] as const)('%s: 5 steps give the same weights and moments, bit for bit, on both backends', (name, options) => {
+    const run = (backend: KernelBackend) => {
+      setKernelBackend(backend);
+      // shapes on both sides of the WebAssembly threshold, one of them odd
+      const params = [input([37, 29], { seed: 11 }), input([29], { seed: 12 }), input([3, 5], { seed: 13 })];
+      const optimizer = name.startsWith('AdamW') ? new AdamW(params, { lr: 0.01, ...options }) : new Adam(params, { lr: 0.01, ...options });
+      for (let step = 0; step < 5; step++) {
+        params.forEach((param, index) => (param.grad = input(param.shape, { seed: 100 * step + index }).detach()));
+        optimizer.step();
+      }
+      const state = optimizer.stateDict().state;
+      return params.flatMap((param, index) => [param.data, ...Object.values(state[index]!).filter((entry) => entry instanceof Tensor).map((entry) => entry.data)]);
+    };
+    const js = run('js');
+    const wasm = run('wasm');
+    expect(wasm).toHaveLength(js.length);
+    wasm.forEach((array, index) => expect(firstBitDifference(array, js[index]!), `array ${index}`).toBe(-1));
   });
 });

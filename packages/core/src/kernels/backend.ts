@@ -11,7 +11,8 @@ let selected: KernelBackend | undefined;
 /**
  * The kernels this thread runs: `'wasm'` (WebAssembly SIMD, chosen automatically where
  * `WebAssembly` exists and validates a SIMD module) or `'js'` (the TypeScript kernels). It covers
- * matrix products, convolution and ReLU; every other op runs TypeScript either way.
+ * matrix products, convolution, ReLU, max pooling, the chunk-gradient reduction (`sumChunksInto`)
+ * and Adam's update; every other op runs TypeScript either way.
  *
  * @example
  * import { kernelBackend } from '@backprop/core';

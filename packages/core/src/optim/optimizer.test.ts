@@ -181,3 +181,124 @@ describe('Optimizer basics', () => {
     expect(optimizer.params).toEqual(params);
   });
 });
+
+describe('Optimizer steps split into ranges (prepareStep + updateValues) and placed state', () => {
+  /** Runs `steps` steps where each parameter is updated in two ranges cut at `cut` values. */
+  function splitSteps(optimizer: Optimizer, params: Tensor[], steps: number, cut: number): void {
+    for (let step = 0; step < steps; step++) {
+      setGradients(params, step);
+      for (const { index, buffers, ...context } of optimizer.prepareStep()) {
+        const [values, gradient] = [params[index]!.data, params[index]!.grad!.data];
+        const at = Math.min(cut, values.length);
+        optimizer.updateValues(values.subarray(0, at), gradient.subarray(0, at), buffers.map((b) => b.subarray(0, at)), context);
+        optimizer.updateValues(values.subarray(at), gradient.subarray(at), buffers.map((b) => b.subarray(at)), context);
+      }
+    }
+  }
+
+  for (const [label, make] of variants) {
+    it(`${label}: three steps in ranges give the same bits as step(), and the same state`, () => {
+      const whole = makeParams();
+      const split = makeParams();
+      const reference = make(whole);
+      const ranged = make(split);
+      for (let step = 0; step < 3; step++) {
+        setGradients(whole, step);
+        reference.step();
+      }
+      splitSteps(ranged, split, 3, 2);
+      split.forEach((param, i) => expect(Array.from(param.data)).toEqual(Array.from(whole[i]!.data)));
+      expect(ranged.stateDict()).toEqual(reference.stateDict());
+    });
+
+    it(`${label}: with placed state, steps update the storage in place and equal an unplaced optimizer`, () => {
+      const placedParams = makeParams();
+      const plainParams = makeParams();
+      const placed = make(placedParams);
+      const plain = make(plainParams);
+      setGradients(placedParams, 0);
+      setGradients(plainParams, 0);
+      placed.step(); // state that exists before placeState is moved into the storage
+      plain.step();
+      const storage = new Map<string, Float32Array>();
+      const sizes = placedParams.map((param) => param.size);
+      placed.placeState((index, key) => {
+        const name = `${index}/${key}`;
+        if (!storage.has(name)) storage.set(name, new Float32Array(sizes[index]!).fill(Number.NaN));
+        return storage.get(name)!;
+      });
+      for (let step = 1; step < 3; step++) {
+        setGradients(placedParams, step);
+        setGradients(plainParams, step);
+        placed.step();
+        plain.step();
+      }
+      placedParams.forEach((param, i) => expect(Array.from(param.data)).toEqual(Array.from(plainParams[i]!.data)));
+      const { state } = placed.stateDict();
+      expect(placed.stateDict()).toEqual(plain.stateDict());
+      for (const [index, entry] of Object.entries(state)) {
+        for (const key of placed.bufferKeys) expect(Array.from(storage.get(`${index}/${key}`)!)).toEqual(Array.from((entry[key] as Tensor).data));
+      }
+    });
+  }
+
+  it('loadStateDict copies into placed storage; new buffers there start at zero', () => {
+    const params = makeParams();
+    const source = new Adam(makeParams(), { lr: 0.1 });
+    setGradients(source.params as Tensor[], 0);
+    source.step();
+    const expAvg = new Float32Array(6).fill(7);
+    const optimizer = new Adam(params, { lr: 0.1 });
+    optimizer.placeState((index, key) => (index === 0 && key === 'expAvg' ? expAvg : new Float32Array(params[index]!.size)));
+    optimizer.loadStateDict(source.stateDict());
+    expect(Array.from(expAvg)).toEqual(Array.from((source.stateDict().state[0]!.expAvg as Tensor).data));
+    optimizer.loadStateDict({ state: {}, paramGroups: source.stateDict().paramGroups });
+    setGradients(params, 1);
+    optimizer.prepareStep();
+    expect(Array.from(expAvg)).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
+  it('prepareStep counts steps (Adam, RMSprop), marks fresh buffers, and skips parameters without gradients', () => {
+    const params = makeParams();
+    const adam = new Adam(params, { amsgrad: true });
+    setGradients(params, 0);
+    params[0]!.grad = null;
+    const [first] = adam.prepareStep();
+    expect(first).toMatchObject({ index: 1, step: 1, fresh: true });
+    expect(first!.buffers.map((b) => b.length)).toEqual([3, 3, 3]);
+    expect(adam.bufferKeys).toEqual(['expAvg', 'expAvgSq', 'maxExpAvgSq']);
+    expect(adam.prepareStep()[0]).toMatchObject({ index: 1, step: 2, fresh: false });
+    const sgd = new SGD(params, { momentum: 0.9 });
+    expect(sgd.prepareStep()[0]).toMatchObject({ index: 1, step: 0, fresh: true });
+    expect(new SGD(params).bufferKeys).toEqual([]);
+  });
+
+  it('placeState refuses storage of the wrong size, naming the parameter and state', () => {
+    const params = makeParams();
+    const optimizer = new Adam(params);
+    optimizer.placeState(() => new Float32Array(2));
+    setGradients(params, 0);
+    expect(() => optimizer.step()).toThrow("Adam: the placed storage gave no Float32Array of 6 values for state 'expAvg' of parameter 0");
+    expect(() => optimizer.placeState(null as never)).toThrow('Adam.placeState: storage must be a function (index, key) => Float32Array');
+  });
+});
+
+describe('placed state and failures', () => {
+  it('loadStateDict into placed storage checks every target before writing any', () => {
+    const params = makeParams();
+    const source = new Adam(makeParams(), { amsgrad: true });
+    setGradients(source.params as Tensor[], 0);
+    source.step();
+    const optimizer = new Adam(params, { amsgrad: true });
+    const live = new Map<string, Float32Array>();
+    optimizer.placeState((index, key) => {
+      if (key === 'maxExpAvgSq' && index === 1) return new Float32Array(1); // a broken storage
+      const name = `${index}/${key}`;
+      if (!live.has(name)) live.set(name, new Float32Array(params[index]!.size).fill(0.25));
+      return live.get(name)!;
+    });
+    expect(() => optimizer.loadStateDict(source.stateDict())).toThrow("Adam: the placed storage gave no Float32Array of 3 values for state 'maxExpAvgSq' of parameter 1");
+    for (const buffer of live.values()) expect(Array.from(buffer).every((value) => value === 0.25)).toBe(true);
+    expect(optimizer.stateDict().state).toEqual({});
+  });
+});

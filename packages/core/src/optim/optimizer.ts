@@ -12,6 +12,28 @@ export interface BaseHyperparameters {
 /** One parameter's optimizer state: moment buffers (tensors of the parameter's shape) and counters. */
 export type ParameterState = Record<string, Tensor | number>;
 
+/** What one parameter's update needs besides its values, gradient, state buffers and the hyperparameters. */
+export interface UpdateContext {
+  /** The parameter's update count including this one (1 on its first update); 0 for optimizers that keep no count (SGD). */
+  step: number;
+  /** True when any of the parameter's state buffers was just created (zeros): SGD's momentum starts from the gradient then. */
+  fresh: boolean;
+}
+
+/** One parameter's part of a step, as `prepareStep` returns it. */
+export interface PlannedUpdate extends UpdateContext {
+  /** The parameter's index in `params`. */
+  index: number;
+  /** Its state buffers, in `bufferKeys` order. */
+  buffers: Float32Array[];
+}
+
+/** Where `placeState` keeps state: the buffer (of the parameter's size) for state `key` of parameter `index`. */
+export type StateStorage = (index: number, key: string) => Float32Array;
+
+/** The state entry that counts a parameter's updates (Adam's bias correction, RMSprop). */
+const STEP = 'step';
+
 /**
  * An optimizer's state in PyTorch's layout: `state[i]` belongs to the i-th parameter of the list
  * the optimizer was built over (absent until its first update), and `paramGroups` holds the
@@ -25,8 +47,8 @@ export interface OptimizerStateDict<H extends BaseHyperparameters = BaseHyperpar
 /**
  * The base class of optimizers. It holds the parameters in the order given (that order is the
  * layout of `stateDict()`), one group of hyperparameters, and per-parameter state created on a
- * parameter's first update. Subclasses implement `step()` as plain loops over `Float32Array`s that
- * write into `param.data` in place (it may be a view of a shared buffer; it is never replaced).
+ * parameter's first update. Subclasses implement `updateValues` as plain loops over `Float32Array`s
+ * that write into `param.data` in place (it may be a view of a shared buffer; it is never replaced).
  *
  * @example
  * ```ts
@@ -43,6 +65,8 @@ export abstract class Optimizer<H extends BaseHyperparameters = BaseHyperparamet
   readonly name: string;
   #hyperparameters: H;
   #state: Array<ParameterState | undefined>;
+  /** Where state buffers live (`placeState`); null: arrays of their own. */
+  #storage: StateStorage | null = null;
 
   constructor(params: Iterable<Tensor>, defaults: H, name: string) {
     this.name = name;
@@ -67,14 +91,98 @@ export abstract class Optimizer<H extends BaseHyperparameters = BaseHyperparamet
     this.#state = new Array<ParameterState | undefined>(list.length);
   }
 
-  /** Updates every parameter that has a gradient; parameters whose `grad` is `null` are skipped. */
-  abstract step(): void;
+  /**
+   * The arithmetic of one update, in place: new `values` from the `gradient` and the state
+   * `buffers` (in `bufferKeys` order), under the current hyperparameters. Element i reads and
+   * writes index i of each array only, so any range of a parameter can be updated on its own — the
+   * data-parallel trainer splits a step over threads this way (`prepareStep` first).
+   */
+  abstract updateValues(values: Float32Array, gradient: Float32Array, buffers: Float32Array[], context: UpdateContext): void;
 
   /** Throws an actionable error when a hyperparameter is out of range. */
   protected abstract validate(hyperparameters: H): void;
 
-  /** The state entries a parameter has under `hyperparameters` once it has been updated. */
+  /** The state entries a parameter has under `hyperparameters` once it has been updated: `step` (a count) and buffer names. */
   protected abstract stateKeys(hyperparameters: H): string[];
+
+  /** The names of the per-parameter state buffers under the current hyperparameters, in the order `updateValues` takes them. */
+  get bufferKeys(): string[] {
+    return this.stateKeys(this.#hyperparameters).filter((key) => key !== STEP);
+  }
+
+  /** Updates every parameter that has a gradient; parameters whose `grad` is `null` are skipped. */
+  step(): void {
+    for (const update of this.prepareStep()) {
+      const param = this.params[update.index]!;
+      this.updateValues(param.data, param.grad!.data, update.buffers, update);
+    }
+  }
+
+  /**
+   * Everything of a step but its arithmetic: for each parameter with a gradient (in order) creates
+   * missing state buffers (zeros), advances its step count, and returns what `updateValues` needs.
+   * `step()` is `prepareStep()` followed by `updateValues` on each parameter whole; a caller that
+   * splits the arithmetic must update every value of every planned parameter exactly once, under
+   * the same hyperparameters, before the next `prepareStep`.
+   *
+   * @example
+   * ```ts
+   * // the same as optimizer.step(), one parameter range at a time
+   * for (const { index, buffers, ...context } of optimizer.prepareStep()) {
+   *   const [values, gradient] = [params[index].data, params[index].grad.data];
+   *   optimizer.updateValues(values.subarray(0, 10), gradient.subarray(0, 10), buffers.map((b) => b.subarray(0, 10)), context);
+   *   optimizer.updateValues(values.subarray(10), gradient.subarray(10), buffers.map((b) => b.subarray(10)), context);
+   * }
+   * ```
+   */
+  prepareStep(): PlannedUpdate[] {
+    const keys = this.stateKeys(this.#hyperparameters);
+    const counts = keys.includes(STEP);
+    const bufferKeys = keys.filter((key) => key !== STEP);
+    const plan: PlannedUpdate[] = [];
+    this.params.forEach((param, index) => {
+      const grad = param.grad;
+      if (grad === null) return;
+      if (grad.size !== param.size) {
+        throw new Error(`${this.name}.step: parameter ${index} ${formatShape(param.shape)} has a gradient of shape ${formatShape(grad.shape)}`);
+      }
+      const state = (this.#state[index] ??= {});
+      let fresh = false;
+      const buffers = bufferKeys.map((key) => {
+        const existing = state[key];
+        if (existing instanceof Tensor) return existing.data;
+        fresh = true;
+        const buffer = this.#newBuffer(index, key);
+        state[key] = new Tensor(buffer, param.shape);
+        return buffer;
+      });
+      let step = 0;
+      if (counts) {
+        step = ((state[STEP] as number | undefined) ?? 0) + 1;
+        state[STEP] = step;
+      }
+      plan.push({ index, step, fresh, buffers });
+    });
+    return plan;
+  }
+
+  /**
+   * Keeps every state buffer in memory the caller provides: `storage(index, key)` returns the
+   * Float32Array (of the parameter's size) that holds buffer `key` of parameter `index`, e.g. a view
+   * of a SharedArrayBuffer that worker threads update. State that exists is copied in; buffers
+   * created later start as zeros there; `loadStateDict` copies into them; `stateDict` copies out.
+   *
+   * @example
+   * ```ts
+   * const shared = new Float32Array(new SharedArrayBuffer(4 * 2 * size)); // expAvg, expAvgSq of one parameter
+   * optimizer.placeState((index, key) => shared.subarray(key === 'expAvg' ? 0 : size, key === 'expAvg' ? size : 2 * size));
+   * ```
+   */
+  placeState(storage: StateStorage): void {
+    if (typeof storage !== 'function') throw new Error(`${this.name}.placeState: storage must be a function (index, key) => Float32Array`);
+    this.#storage = storage;
+    this.#state = this.#placedAll(this.#state);
+  }
 
   /** Forgets all gradients (sets each parameter's `grad` to `null`), before the next backward pass. */
   zeroGrad(): void {
@@ -154,7 +262,7 @@ export abstract class Optimizer<H extends BaseHyperparameters = BaseHyperparamet
       restored[index] = this.#checkedState(prefix, index, entry, expected);
     }
     this.#hyperparameters = copyHyperparameters(hyperparameters);
-    this.#state = restored;
+    this.#state = this.#placedAll(restored);
   }
 
   #checkedState(prefix: string, index: number, entry: ParameterState, expected: string[]): ParameterState {
@@ -180,33 +288,41 @@ export abstract class Optimizer<H extends BaseHyperparameters = BaseHyperparamet
     return copyState(entry);
   }
 
+  /** A zeroed buffer for state `key` of parameter `index`: in the placed storage, or new. */
+  #newBuffer(index: number, key: string): Float32Array {
+    if (this.#storage === null) return new Float32Array(this.params[index]!.size);
+    return this.#stored(index, key).fill(0);
+  }
+
   /**
-   * Calls `update` for each parameter with a gradient, with its values, its gradient and its
-   * state (created empty on first use), in parameter order.
+   * `entries` with their buffers copied into the placed storage (unchanged without one). Every
+   * target buffer is fetched, and so checked, before any is written.
    */
-  protected forEachGradient(update: (values: Float32Array, gradient: Float32Array, state: ParameterState, param: Tensor) => void): void {
-    this.params.forEach((param, index) => {
-      const grad = param.grad;
-      if (grad === null) return;
-      if (grad.size !== param.size) {
-        throw new Error(`${this.name}.step: parameter ${index} ${formatShape(param.shape)} has a gradient of shape ${formatShape(grad.shape)}`);
+  #placedAll(entries: Array<ParameterState | undefined>): Array<ParameterState | undefined> {
+    if (this.#storage === null) return entries;
+    const targets = entries.map((entry, index) =>
+      entry === undefined ? [] : Object.keys(entry).filter((key) => entry[key] instanceof Tensor).map((key) => [key, this.#stored(index, key)] as const),
+    );
+    return entries.map((entry, index) => {
+      if (entry === undefined) return undefined;
+      const placed: ParameterState = { ...entry };
+      for (const [key, buffer] of targets[index]!) {
+        const value = entry[key] as Tensor;
+        buffer.set(value.data);
+        placed[key] = new Tensor(buffer, value.shape);
       }
-      const state = (this.#state[index] ??= {});
-      update(param.data, grad.data, state, param);
+      return placed;
     });
   }
-}
 
-/**
- * The buffer `state[key]` (a tensor of the parameter's shape), created on first use with zeros or
- * a copy of `initial`.
- */
-export function stateBuffer(state: ParameterState, key: string, param: Tensor, initial?: Float32Array): Float32Array {
-  const existing = state[key];
-  if (existing instanceof Tensor) return existing.data;
-  const buffer = initial === undefined ? new Float32Array(param.size) : initial.slice();
-  state[key] = new Tensor(buffer, param.shape);
-  return buffer;
+  #stored(index: number, key: string): Float32Array {
+    const buffer = this.#storage!(index, key);
+    const size = this.params[index]!.size;
+    if (!(buffer instanceof Float32Array) || buffer.length !== size) {
+      throw new Error(`${this.name}: the placed storage gave no Float32Array of ${size} values for state '${key}' of parameter ${index}`);
+    }
+    return buffer;
+  }
 }
 
 /**

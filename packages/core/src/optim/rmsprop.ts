@@ -1,7 +1,7 @@
 // RMSprop (Hinton's lecture 6e), optionally centered and with momentum — torch.optim.RMSprop.
 // Imports the Optimizer base and the Tensor type; plain loops, no graph.
 import type { Tensor } from '../tensor/tensor.js';
-import { checkFlag, checkHyperparameter, Optimizer, stateBuffer, withDefaults, type BaseHyperparameters } from './optimizer.js';
+import { checkFlag, checkHyperparameter, Optimizer, withDefaults, type BaseHyperparameters } from './optimizer.js';
 
 /** Hyperparameters of `RMSprop` (PyTorch's, camelCased). */
 export interface RMSpropOptions extends BaseHyperparameters {
@@ -61,29 +61,39 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     return keys;
   }
 
-  step(): void {
-    const { lr, alpha, eps, weightDecay, momentum, centered } = this.hyperparameters;
-    this.forEachGradient((values, gradient, state, param) => {
-      state.step = ((state.step as number | undefined) ?? 0) + 1;
-      const squareAvg = stateBuffer(state, 'squareAvg', param);
-      const momentumBuffer = momentum > 0 ? stateBuffer(state, 'momentumBuffer', param) : null;
-      const gradAvg = centered ? stateBuffer(state, 'gradAvg', param) : null;
-      for (let i = 0; i < values.length; i++) {
-        const g = gradient[i]! + weightDecay * values[i]!;
-        squareAvg[i] = alpha * squareAvg[i]! + (1 - alpha) * g * g;
-        let variance = squareAvg[i]!;
-        if (gradAvg !== null) {
-          gradAvg[i] = alpha * gradAvg[i]! + (1 - alpha) * g;
-          variance -= gradAvg[i]! * gradAvg[i]!;
-        }
-        const denominator = Math.sqrt(variance) + eps;
-        if (momentumBuffer !== null) {
-          momentumBuffer[i] = momentum * momentumBuffer[i]! + g / denominator;
-          values[i] = values[i]! - lr * momentumBuffer[i]!;
-        } else {
-          values[i] = values[i]! - (lr * g) / denominator;
-        }
-      }
-    });
+  updateValues(values: Float32Array, gradient: Float32Array, buffers: Float32Array[]): void {
+    const options = this.hyperparameters;
+    const rest = buffers.slice(1); // after squareAvg: momentumBuffer (with momentum), then gradAvg (centered), as stateKeys lists them
+    const momentumBuffer = options.momentum > 0 ? rest.shift()! : null;
+    const gradAvg = options.centered ? rest.shift()! : null;
+    rmspropUpdate(values, gradient, buffers[0]!, momentumBuffer, gradAvg, options);
+  }
+}
+
+/** The RMSprop update of one parameter (or a range of one), in place; a top-level loop (NOTE(optimizer-loop) in adam.ts). */
+function rmspropUpdate(
+  values: Float32Array,
+  gradient: Float32Array,
+  squareAvg: Float32Array,
+  momentumBuffer: Float32Array | null,
+  gradAvg: Float32Array | null,
+  options: RMSpropOptions,
+): void {
+  const { lr, alpha, eps, weightDecay, momentum } = options;
+  for (let i = 0; i < values.length; i++) {
+    const g = gradient[i]! + weightDecay * values[i]!;
+    squareAvg[i] = alpha * squareAvg[i]! + (1 - alpha) * g * g;
+    let variance = squareAvg[i]!;
+    if (gradAvg !== null) {
+      gradAvg[i] = alpha * gradAvg[i]! + (1 - alpha) * g;
+      variance -= gradAvg[i]! * gradAvg[i]!;
+    }
+    const denominator = Math.sqrt(variance) + eps;
+    if (momentumBuffer !== null) {
+      momentumBuffer[i] = momentum * momentumBuffer[i]! + g / denominator;
+      values[i] = values[i]! - lr * momentumBuffer[i]!;
+    } else {
+      values[i] = values[i]! - (lr * g) / denominator;
+    }
   }
 }

@@ -1,7 +1,7 @@
 // SGD: stochastic gradient descent with optional (Nesterov) momentum and weight decay — torch.optim.SGD.
 // Imports the Optimizer base and the Tensor type; plain loops, no graph.
 import type { Tensor } from '../tensor/tensor.js';
-import { checkFlag, checkHyperparameter, Optimizer, stateBuffer, withDefaults, type BaseHyperparameters } from './optimizer.js';
+import { checkFlag, checkHyperparameter, Optimizer, withDefaults, type BaseHyperparameters, type UpdateContext } from './optimizer.js';
 
 /** Hyperparameters of `SGD` (PyTorch's, camelCased). */
 export interface SGDOptions extends BaseHyperparameters {
@@ -60,19 +60,20 @@ export class SGD extends Optimizer<SGDOptions> {
     return options.momentum !== 0 ? ['momentumBuffer'] : [];
   }
 
-  step(): void {
-    const { lr, momentum, dampening, nesterov, weightDecay } = this.hyperparameters;
-    this.forEachGradient((values, gradient, state, param) => {
-      const first = state.momentumBuffer === undefined;
-      const buffer = momentum !== 0 ? stateBuffer(state, 'momentumBuffer', param) : null;
-      for (let i = 0; i < values.length; i++) {
-        let direction = gradient[i]! + weightDecay * values[i]!;
-        if (buffer !== null) {
-          buffer[i] = first ? direction : momentum * buffer[i]! + (1 - dampening) * direction;
-          direction = nesterov ? direction + momentum * buffer[i]! : buffer[i]!;
-        }
-        values[i] = values[i]! - lr * direction;
-      }
-    });
+  updateValues(values: Float32Array, gradient: Float32Array, buffers: Float32Array[], { fresh }: UpdateContext): void {
+    sgdUpdate(values, gradient, buffers[0] ?? null, fresh, this.hyperparameters);
+  }
+}
+
+/** The SGD update of one parameter (or a range of one), in place; a top-level loop (NOTE(optimizer-loop) in adam.ts). */
+function sgdUpdate(values: Float32Array, gradient: Float32Array, buffer: Float32Array | null, first: boolean, options: SGDOptions): void {
+  const { lr, momentum, dampening, nesterov, weightDecay } = options;
+  for (let i = 0; i < values.length; i++) {
+    let direction = gradient[i]! + weightDecay * values[i]!;
+    if (buffer !== null) {
+      buffer[i] = first ? direction : momentum * buffer[i]! + (1 - dampening) * direction;
+      direction = nesterov ? direction + momentum * buffer[i]! : buffer[i]!;
+    }
+    values[i] = values[i]! - lr * direction;
   }
 }

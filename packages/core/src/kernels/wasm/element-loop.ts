@@ -1,9 +1,26 @@
-// The loop shape every streaming WebAssembly kernel here shares: four floats at a time while four
-// remain, then one at a time. Imports only the encoder's types.
+// The loop shapes every streaming WebAssembly kernel here shares: four floats at a time while four
+// remain, then one at a time (elementLoop); or whole vectors over a count rounded up, for regions
+// padded to match (paddedLoop). Imports only the encoder's types.
 import type { FunctionBuilder } from './encoder.js';
 
 const LANES = 4;
 const F32_BYTES = 4;
+
+/**
+ * Emits `while (lead ≠ end) { body(); advance every pointer by `bytes` }` where `lead` is the first
+ * of `pointers` and `end` the name of an i32 local holding its final address.
+ */
+function loopTo(f: FunctionBuilder, pointers: readonly string[], end: string, bytes: number, body: () => void): void {
+  const lead = pointers[0]!;
+  f.block(() => {
+    f.get(lead).get(end).eq().brIf(0);
+    f.loop(() => {
+      body();
+      for (const pointer of pointers) f.addTo(pointer, bytes);
+      f.get(lead).get(end).ne().brIf(0);
+    });
+  });
+}
 
 /**
  * Emits a loop over `count` (the name of an i32 local) floats from the byte pointers `pointers`
@@ -19,23 +36,25 @@ export function elementLoop(f: FunctionBuilder, count: string, pointers: readonl
   const lead = pointers[0]!;
   f.get(lead).get(count).i32(-LANES).and().i32(F32_BYTES).mul().add().set('vectorEnd');
   f.get(lead).get(count).i32(F32_BYTES).mul().add().set('end');
-  const advance = (bytes: number) => {
-    for (const pointer of pointers) f.addTo(pointer, bytes);
-  };
-  f.block(() => {
-    f.get(lead).get('vectorEnd').eq().brIf(0);
-    f.loop(() => {
-      vector();
-      advance(LANES * F32_BYTES);
-      f.get(lead).get('vectorEnd').ne().brIf(0);
-    });
-  });
-  f.block(() => {
-    f.get(lead).get('end').eq().brIf(0);
-    f.loop(() => {
-      scalar();
-      advance(F32_BYTES);
-      f.get(lead).get('end').ne().brIf(0);
-    });
-  });
+  loopTo(f, pointers, 'vectorEnd', LANES * F32_BYTES, vector);
+  loopTo(f, pointers, 'end', F32_BYTES, scalar);
+}
+
+/**
+ * Emits a loop that runs `body` per `lanes` floats over `count` floats rounded up to a multiple of
+ * `lanes` (a power of two), advancing the byte pointers `pointers` together: no scalar tail, so
+ * every region it reads or writes must be padded to that multiple (the padding's values are
+ * computed and never copied out). Needs an i32 local `end` in `f`.
+ *
+ * @example
+ * paddedLoop(f, 'count', ['x'], 4, () => f.get('x').get('x').v128Load().get('zero').f32x4Max().v128Store());
+ */
+export function paddedLoop(f: FunctionBuilder, count: string, pointers: readonly string[], lanes: number, body: () => void): void {
+  f.get(pointers[0]!).get(count).i32(lanes - 1).add().i32(-lanes).and().i32(F32_BYTES).mul().add().set('end');
+  loopTo(f, pointers, 'end', lanes * F32_BYTES, body);
+}
+
+/** `count` floats rounded up to a multiple of `lanes` (a power of two): the region `paddedLoop` touches. */
+export function paddedCount(count: number, lanes: number): number {
+  return Math.ceil(count / lanes) * lanes;
 }

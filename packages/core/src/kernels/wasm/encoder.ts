@@ -118,7 +118,17 @@ const SIMD = {
   f64x2Add: 0xf0,
   f32x4Add: 0xe4,
   f32x4Mul: 0xe6,
+  f32x4Div: 0xe7,
   f32x4Max: 0xe9,
+  f64x2Splat: 0x14,
+  v128Store64Lane: 0x5b,
+  v128Load64Zero: 0x5d,
+  f32x4DemoteF64x2Zero: 0x5e,
+  f64x2Sqrt: 0xef,
+  f64x2Sub: 0xf1,
+  f64x2Mul: 0xf2,
+  f64x2Div: 0xf3,
+  f64x2Max: 0xf5,
 } as const;
 
 /** Block type "no results" (spec 5.4.1). */
@@ -238,6 +248,7 @@ export class FunctionBuilder {
     return this.simd(SIMD.i8x16Shuffle, ...bytes);
   }
   f32x4Mul(): this { return this.simd(SIMD.f32x4Mul); }
+  f32x4Div(): this { return this.simd(SIMD.f32x4Div); }
   /** Lane-wise max: NaN propagates, max(−0, +0) = +0 (like f32.max). */
   f32x4Max(): this { return this.simd(SIMD.f32x4Max); }
   /** Lane-wise a > b: all ones where true, zeros elsewhere (false for NaN). */
@@ -257,6 +268,20 @@ export class FunctionBuilder {
   /** Lanes 0 and 1 of an f32x4 as an f64x2, exactly. */
   f64x2PromoteLowF32x4(): this { return this.simd(SIMD.f64x2PromoteLowF32x4); }
   f64x2Add(): this { return this.simd(SIMD.f64x2Add); }
+  f64x2Sub(): this { return this.simd(SIMD.f64x2Sub); }
+  f64x2Mul(): this { return this.simd(SIMD.f64x2Mul); }
+  f64x2Div(): this { return this.simd(SIMD.f64x2Div); }
+  f64x2Sqrt(): this { return this.simd(SIMD.f64x2Sqrt); }
+  /** Lane-wise max: NaN propagates, max(−0, +0) = +0 (like Math.max). */
+  f64x2Max(): this { return this.simd(SIMD.f64x2Max); }
+  /** Pops an f64; pushes it in both lanes. */
+  f64x2Splat(): this { return this.simd(SIMD.f64x2Splat); }
+  /** Both f64 lanes rounded to f32 (to nearest, ties to even) in lanes 0 and 1; lanes 2 and 3 zero. */
+  f32x4DemoteF64x2Zero(): this { return this.simd(SIMD.f32x4DemoteF64x2Zero); }
+  /** Loads two floats (8 bytes) into lanes 0 and 1, zeroing lanes 2 and 3. */
+  v128Load64Zero(offset = 0): this { return this.simd(SIMD.v128Load64Zero, ...FunctionBuilder.memarg(3, offset)); }
+  /** Pops a v128 and an address: stores its low 8 bytes (f32 lanes 0 and 1) there. */
+  v128Store64Lane0(offset = 0): this { return this.simd(SIMD.v128Store64Lane, ...FunctionBuilder.memarg(3, offset), 0); }
   f64x2ExtractLane(lane: 0 | 1): this { return this.simd(SIMD.f64x2ExtractLane, lane); }
   /** Pushes four i32 constants (lane 0 first). */
   i32x4Const(lanes: readonly [number, number, number, number]): this {

@@ -1,5 +1,7 @@
 // The per-thread WebAssembly runtime: one linear memory that every kernel module imports, the
 // compiled instances, views of the memory, and a planner for its regions. Imports kernels/wasm/ only.
+import { adamFunctions, type AdamExports } from './adam-module.js';
+import { chunkSumFunctions, type ChunkSumExports } from './chunk-sum-module.js';
 import { convFunctions, type ConvExports } from './conv-module.js';
 import { elementwiseFunctions, type ElementwiseExports } from './elementwise-module.js';
 import { encodeModule } from './encoder.js';
@@ -45,6 +47,8 @@ export interface WasmRuntime {
   readonly conv: ConvExports;
   readonly elementwise: ElementwiseExports;
   readonly pool: PoolExports;
+  readonly chunkSum: ChunkSumExports;
+  readonly adam: AdamExports;
   /** Views of the whole memory; re-created after every growth (`reserveHeap`). */
   heap: Float32Array;
   heapInt32: Int32Array;
@@ -58,11 +62,11 @@ function instantiate(shared: boolean): WasmRuntime | null {
   if (api === undefined) return null;
   try {
     const memoryImport = { module: 'env', name: 'memory', initialPages: INITIAL_PAGES, maximumPages: MAXIMUM_PAGES, shared };
-    const modules = [sgemmFunctions(), convFunctions(), elementwiseFunctions(), poolFunctions()].map((functions) => encodeModule({ memory: memoryImport, functions }));
+    const modules = [sgemmFunctions(), convFunctions(), elementwiseFunctions(), poolFunctions(), chunkSumFunctions(), adamFunctions()].map((functions) => encodeModule({ memory: memoryImport, functions }));
     // validate() is false when the engine lacks SIMD (or, for a shared memory, threads).
     if (!modules.every((bytes) => api.validate(bytes))) return null;
     const memory = new api.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared });
-    const [sgemm, conv, elementwise, pool] = modules.map((bytes) => new api.Instance(new api.Module(bytes), { env: { memory } }).exports);
+    const [sgemm, conv, elementwise, pool, chunkSum, adam] = modules.map((bytes) => new api.Instance(new api.Module(bytes), { env: { memory } }).exports);
     return {
       memory,
       shared,
@@ -70,6 +74,8 @@ function instantiate(shared: boolean): WasmRuntime | null {
       conv: conv as unknown as ConvExports,
       elementwise: elementwise as unknown as ElementwiseExports,
       pool: pool as unknown as PoolExports,
+      chunkSum: chunkSum as unknown as ChunkSumExports,
+      adam: adam as unknown as AdamExports,
       heap: new Float32Array(memory.buffer),
       heapInt32: new Int32Array(memory.buffer),
     };

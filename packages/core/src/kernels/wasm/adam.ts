@@ -1,0 +1,73 @@
+// Adam's update on the WebAssembly module of adam-module.ts: copy the arrays in, one f64x2 pass,
+// copy the updated ones out. The TypeScript loop it replaces, and the choice between the two, are
+// in optim/adam.ts. Imports kernels/wasm/ only.
+import { paddedCount } from './element-loop.js';
+import { HEAP_LIMIT_BYTES, HeapPlan, reserveHeap, type WasmRuntime } from './runtime.js';
+
+const LANES = 2;
+
+/** The arrays of one update, all of one length; `maxExpAvgSq` with AMSGrad, else null. */
+export interface AdamArrays {
+  values: Float32Array;
+  gradient: Float32Array;
+  expAvg: Float32Array;
+  expAvgSq: Float32Array;
+  maxExpAvgSq: Float32Array | null;
+}
+
+/** The step's scalars, computed once per parameter in float64. */
+export interface AdamScalars {
+  beta1: number;
+  beta2: number;
+  /** lr / (1 − β₁ᵗ) */
+  stepSize: number;
+  /** √(1 − β₂ᵗ) */
+  correction2Sqrt: number;
+  eps: number;
+  /** Multiplies the weights first (AdamW's decoupled decay; 1 for Adam). */
+  decay: number;
+  /** Added to the gradient as weightDecay · w (Adam's L2 penalty; 0 for AdamW). */
+  weightDecay: number;
+}
+
+// NOTE(adam-wasm): the WebAssembly kernel gives the TypeScript loop's bits (NOTE(adam-lanes) in
+// adam-module.ts). Its gain is bounded by the two float64 divisions and the square root per
+// value, which f64x2 lanes at best halve (four values per iteration instead of two: 0.54 against
+// 0.56 ms at 100,000, noise), plus seven copies in and out. Measured (2026-11-26, 2-core AMD EPYC,
+// Node 20.20.2, one thread, CPU time, medians of 15 alternating blocks, three or four runs of
+// bench/kernels.bench.ts, load average 1–2): 50,000 values 0.42–0.63 ms → 0.26–0.35 ms (1.6–1.8×),
+// 100,000 values 0.87–1.00 → 0.54–0.60 ms (1.6–1.7×); with AMSGrad 0.94–0.97 → 0.36–0.46 ms
+// (2.1–2.7×) and 2.05–2.15 → 0.66–0.92 ms (2.3–3.1×). The copies' fixed cost (~1 µs) is paid back
+// between 128 values (1.19 µs in TypeScript, 1.35 µs in WebAssembly) and 256 (3.08 µs, 2.42 µs).
+const MIN_WASM_VALUES = 256;
+
+/** Whether an update of `count` values pays on the WebAssembly kernel, and fits its memory. */
+export function wasmAdamPays(count: number): boolean {
+  return count >= MIN_WASM_VALUES && 5 * (paddedCount(count, LANES) * 4 + 64) <= HEAP_LIMIT_BYTES;
+}
+
+/**
+ * `adamUpdate` of optim/adam.ts on the WebAssembly kernel: the same bits (NOTE(adam-lanes) in
+ * adam-module.ts). Requires arrays of equal length that fit (`wasmAdamPays`).
+ *
+ * @example
+ * adamUpdateWasm(rt, { values, gradient, expAvg, expAvgSq, maxExpAvgSq: null }, scalars);
+ */
+export function adamUpdateWasm(rt: WasmRuntime, arrays: AdamArrays, scalars: AdamScalars): void {
+  const { values, gradient, expAvg, expAvgSq, maxExpAvgSq } = arrays;
+  const count = values.length;
+  const padded = paddedCount(count, LANES);
+  const plan = new HeapPlan();
+  const inputs = maxExpAvgSq === null ? [values, gradient, expAvg, expAvgSq] : [values, gradient, expAvg, expAvgSq, maxExpAvgSq];
+  const at = inputs.map(() => plan.floats(padded));
+  reserveHeap(rt, plan.end);
+  inputs.forEach((array, index) => rt.heap.set(array, at[index]! >> 2));
+  const { beta1, beta2, stepSize, correction2Sqrt, eps, decay, weightDecay } = scalars;
+  const rest = [count, beta1, 1 - beta1, beta2, 1 - beta2, stepSize, correction2Sqrt, eps, decay, weightDecay] as const;
+  if (maxExpAvgSq === null) rt.adam.adam(at[0]!, at[1]!, at[2]!, at[3]!, ...rest);
+  else rt.adam.adamAmsgrad(at[0]!, at[1]!, at[2]!, at[3]!, at[4]!, ...rest);
+  const GRADIENT = 1; // the one input not written
+  inputs.forEach((array, index) => {
+    if (index !== GRADIENT) array.set(rt.heap.subarray(at[index]! >> 2, (at[index]! >> 2) + count));
+  });
+}
