@@ -65,8 +65,8 @@ function data(sample: number[], batch: number): { inputs: Tensor; targets: Tenso
 
 interface Runner {
   name: string;
-  /** One step; resolves with [ms, overhead ms or NaN]. */
-  step: () => Promise<[number, number]>;
+  /** One step; resolves with [ms, overhead ms, of which reduction + optimizer ms] (NaN for plain core). */
+  step: () => Promise<[number, number, number]>;
   close: () => Promise<void>;
 }
 
@@ -81,7 +81,7 @@ function plainRunner(spec: ModelSpec, inputs: Tensor, targets: Tensor): Runner {
       optimizer.zeroGrad();
       crossEntropy(model.forward(inputs), targets).backward();
       optimizer.step();
-      return [performance.now() - start, Number.NaN];
+      return [performance.now() - start, Number.NaN, Number.NaN];
     },
     close: async () => undefined,
   };
@@ -94,7 +94,8 @@ function parallelRunner(spec: ModelSpec, workers: number, inputs: Tensor, target
     name: `parallel W=${workers}`,
     step: async () => {
       await trainer.step(inputs, targets);
-      return [trainer.lastStep!.milliseconds, trainer.lastStep!.overheadMilliseconds];
+      const { milliseconds, overheadMilliseconds, updateMilliseconds } = trainer.lastStep!;
+      return [milliseconds, overheadMilliseconds, updateMilliseconds];
     },
     close: () => trainer.close(),
   };
@@ -107,29 +108,32 @@ function parallelRunner(spec: ModelSpec, workers: number, inputs: Tensor, target
  * step of every block is dropped. Alternating single steps left every step cold (caches filled by
  * the other runners) and understated W = 2's steady state by up to 25%.
  */
-async function measure(runners: Runner[], steps: number): Promise<Array<{ ms: number; overhead: number }>> {
+async function measure(runners: Runner[], steps: number): Promise<Array<{ ms: number; overhead: number; update: number }>> {
   const times = runners.map(() => [] as number[]);
   const overheads = runners.map(() => [] as number[]);
+  const updates = runners.map(() => [] as number[]);
   const block = Math.max(2, Math.ceil(steps / ROUNDS) + 1);
   for (const runner of runners) for (let i = 0; i < WARM_UP; i++) await runner.step();
   for (let round = 0; round < ROUNDS; round++) {
     for (const [index, runner] of runners.entries()) {
       for (let i = 0; i < block; i++) {
-        const [ms, overhead] = await runner.step();
+        const [ms, overhead, update] = await runner.step();
         if (i === 0) continue; // cold after the other runners' block
         times[index]!.push(ms);
         overheads[index]!.push(overhead);
+        updates[index]!.push(update);
       }
     }
   }
-  return runners.map((_, index) => ({ ms: median(times[index]!), overhead: median(overheads[index]!) }));
+  return runners.map((_, index) => ({ ms: median(times[index]!), overhead: median(overheads[index]!), update: median(updates[index]!) }));
 }
 
 console.log(`# @backprop/parallel scaling — ${cpus()[0]?.model ?? 'cpu'}, ${cores} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 16)} UTC`);
-console.log(`Adam, chunkSize 64 (the default), runners take turns in ${ROUNDS} rounds of warm blocks (NOTE(interleaved)), medians over the timed steps. Overhead: step time minus the busiest worker's time`);
-console.log('(staging the batch, messages, gradient reduction, optimizer step). "vs W=1": samples/s relative to the trainer with one worker.\n');
-console.log('| model | batch | runner | ms/step | samples/s | vs W=1 | overhead ms | overhead share |');
-console.log('| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |');
+console.log(`Adam, chunkSize 64 (the default), runners take turns in ${ROUNDS} rounds of warm blocks (NOTE(interleaved)), medians over the timed steps. Overhead: step time minus the busiest worker's forward + backward time`);
+console.log('(staging the batch, messages, waiting for the slowest worker, gradient reduction, optimizer step); "of which update": the reduction and optimizer');
+console.log('step, sliced across the workers (the slowest shard). "vs W=1": samples/s relative to the trainer with one worker.\n');
+console.log('| model | batch | runner | ms/step | samples/s | vs W=1 | overhead ms | overhead share | of which update ms |');
+console.log('| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const workload of workloads.filter((w) => chosen.includes(w.name))) {
   for (const batch of batchSizes) {
     const steps = Math.max(2, Math.round(workload.steps(batch) * scale));
@@ -140,10 +144,10 @@ for (const workload of workloads.filter((w) => chosen.includes(w.name))) {
     try {
       const results = await measure(runners, steps);
       const single = results[1]!.ms;
-      results.forEach(({ ms, overhead }, index) => {
+      results.forEach(({ ms, overhead, update }, index) => {
         const parallel = index > 0;
         const ratio = parallel ? `${(single / ms).toFixed(2)}×` : '';
-        const cost = parallel ? `${overhead.toFixed(2)} | ${((100 * overhead) / ms).toFixed(1)}%` : ' | ';
+        const cost = parallel ? `${overhead.toFixed(2)} | ${((100 * overhead) / ms).toFixed(1)}% | ${update.toFixed(2)}` : ' |  | ';
         console.log(`| ${workload.name} | ${batch} | ${runners[index]!.name} | ${ms.toFixed(1)} | ${rate(ms)} | ${ratio} | ${cost} |`);
       });
     } finally {

@@ -41,11 +41,13 @@ interface Slot {
  *
  * @example
  * ```ts
- * const transport = new WebWorkerTransport(2, () => new Worker(new URL('./replica.worker.ts', import.meta.url), { type: 'module' }));
- * const trainer = new ParallelTrainer({ ...options, workers: 2, transport: () => transport });
+ * const createWorker = () => new Worker(new URL('./replica.worker.ts', import.meta.url), { type: 'module' });
+ * const trainer = new ParallelTrainer({ ...options, workers: 2, transport: (threads) => new WebWorkerTransport(threads, createWorker) });
  * ```
  */
 export class WebWorkerTransport implements WorkerTransport {
+  /** Tasks run at once: one per worker. */
+  readonly concurrency: number;
   readonly #slots: Slot[] = [];
   readonly #idle: Slot[] = [];
   /** Runs waiting for an idle worker, first come first served. */
@@ -56,6 +58,7 @@ export class WebWorkerTransport implements WorkerTransport {
   constructor(threads: number, createWorker: WorkerFactory) {
     if (!Number.isInteger(threads) || threads < 1) throw new Error(`WebWorkerTransport: threads must be an integer ≥ 1, got ${String(threads)}`);
     if (typeof createWorker !== 'function') throw new Error('WebWorkerTransport: createWorker must be a function () => Worker');
+    this.concurrency = threads;
     try {
       for (let i = 0; i < threads; i++) {
         const worker = createWorker();

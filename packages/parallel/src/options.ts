@@ -1,15 +1,12 @@
 // Options of the data-parallel trainer and their validation: every mistake is reported on the main
 // thread, before any worker starts. Must not import node:* modules.
-import { Adam, AdamW, buildModel, Generator, RMSprop, SGD, type AdamOptions, type Module, type Optimizer, type RMSpropOptions, type SGDOptions, Tensor } from '@backprop/core';
+import { buildModel, Generator, type Module, type Optimizer, Tensor } from '@backprop/core';
+import { createOptimizer, type OptimizerChoice } from './optimizer-choice.js';
 import { toWireModel, type ModelSource, type WireModel } from './model-source.js';
 import { statisticsLayout } from './running-statistics.js';
 import type { LossName, MemoryMode } from './transport.js';
 
-/** The optimizer, by type, with its hyperparameters (those of `SGD` / `Adam` in `@backprop/core`). */
-export type OptimizerChoice =
-  | ({ type: 'sgd' } & Partial<SGDOptions>)
-  | ({ type: 'adam' | 'adamw' } & Partial<AdamOptions>)
-  | ({ type: 'rmsprop' } & Partial<RMSpropOptions>);
+export type { OptimizerChoice } from './optimizer-choice.js';
 
 /** Options shared by every `DataParallelTrainer`. */
 export interface DataParallelOptions {
@@ -39,6 +36,8 @@ export interface Validated {
   model: Module | null;
   wire: WireModel;
   optimizerFactory: (parameters: Iterable<Tensor>) => Optimizer;
+  /** The optimizer's type (workers build the same kind). */
+  optimizerType: OptimizerChoice['type'];
   loss: LossName;
   seed: number;
   chunkSize: number;
@@ -71,16 +70,11 @@ export function validateOptions(options: DataParallelOptions, workers: number): 
     }
   }
   if (model !== null) checkModel(model);
-  const { type, ...hyperparameters } = options.optimizer ?? ({} as OptimizerChoice);
-  let optimizerFactory: Validated['optimizerFactory'];
-  if (type === 'sgd') optimizerFactory = (parameters) => new SGD(parameters, hyperparameters as Partial<SGDOptions>);
-  else if (type === 'adam') optimizerFactory = (parameters) => new Adam(parameters, hyperparameters as Partial<AdamOptions>);
-  else if (type === 'adamw') optimizerFactory = (parameters) => new AdamW(parameters, hyperparameters as Partial<AdamOptions>);
-  else if (type === 'rmsprop') optimizerFactory = (parameters) => new RMSprop(parameters, hyperparameters as Partial<RMSpropOptions>);
-  else return fail(`optimizer.type must be 'sgd', 'adam', 'adamw' or 'rmsprop', got ${JSON.stringify(type)}`);
-  // A module model is built later: try the hyperparameters on a stand-in so mistakes still surface here.
-  if (model === null) optimizerFactory([new Tensor(new Float32Array(1), [1])]);
-  return { model, wire, optimizerFactory, loss, seed, chunkSize, workers };
+  const choice = options.optimizer ?? ({} as OptimizerChoice);
+  const optimizerFactory = (parameters: Iterable<Tensor>) => createOptimizer(choice, parameters);
+  // Try the type and hyperparameters on a stand-in, so mistakes surface here for a module model too (built later).
+  optimizerFactory([new Tensor(new Float32Array(1), [1])]);
+  return { model, wire, optimizerFactory, optimizerType: choice.type, loss, seed, chunkSize, workers };
 }
 
 /** Refuses models the trainer cannot train; returns the model. */

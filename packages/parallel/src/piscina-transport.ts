@@ -24,12 +24,15 @@ export interface PiscinaTransportOptions {
  * unhandled 'error' event.
  */
 export class PiscinaTransport implements WorkerTransport {
+  /** Tasks run at once: one per thread. */
+  readonly concurrency: number;
   readonly #pool: Piscina<WorkerTask, WorkerTaskResult>;
   #closing: Promise<void> | null = null;
   #idleFailure: Error | null = null;
 
   constructor(threads: number, options: PiscinaTransportOptions = {}) {
     // Loaded from source (vitest, tsx) this file ends in .ts; see NOTE(tsx-worker) in worker-source.mjs.
+    this.concurrency = threads;
     const fromSource = import.meta.url.endsWith('.ts');
     const filename = options.filename ?? fileURLToPath(new URL(fromSource ? './worker-source.mjs' : './worker.js', import.meta.url));
     this.#pool = new Piscina<WorkerTask, WorkerTaskResult>({

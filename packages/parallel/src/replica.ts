@@ -2,11 +2,14 @@
 // buffer (or, in `copy` memory, to a buffer of its own refreshed from each message), then forward +
 // backward per chunk into the chunk's gradient slot. Runs in any worker (piscina thread, Web
 // Worker): must not import node:* modules.
-import { crossEntropy, Dropout, Generator, mseLoss, noGrad, Tensor, type Module } from '@backprop/core';
+import { crossEntropy, Dropout, Generator, mseLoss, noGrad, Tensor, type Module, type Optimizer } from '@backprop/core';
 import { chunkBounds, chunkCount, chunkSeed } from './chunks.js';
 import { bindParameters, type ParameterLayout } from './flat-parameters.js';
 import { buildFromWire } from './model-source.js';
+import { createOptimizer } from './optimizer-choice.js';
+import { stateViews } from './optimizer-state.js';
 import { loadBuffers, statisticsLayout, writeChunkStatistics, type StatisticsLayout } from './running-statistics.js';
+import { arriveAndWait, reduceChunks, shardBounds, signalFailure, updateRange, type ShardedUpdate } from './sharded-update.js';
 import type { LossName, TaskBuffer, WorkerTask, WorkerTaskResult } from './transport.js';
 
 interface Replica {
@@ -19,6 +22,8 @@ interface Replica {
   statistics: StatisticsLayout;
   /** Float32 values per chunk slot: gradient, then BatchNorm statistics. */
   stride: number;
+  /** Updates this thread's shards (memory `shared`), built on the first training task. */
+  optimizer: Optimizer | null;
 }
 
 /** Replicas built (or being built) in this thread, by trainer session. */
@@ -41,7 +46,7 @@ async function buildReplica(task: WorkerTask): Promise<Replica> {
   const layout = bindParameters(model, values, { copyValues: false });
   const statistics = statisticsLayout(model);
   const dropouts = modulesOf(model).filter((m) => m instanceof Dropout);
-  return { model, parameters: model.parameters(), layout, values, statistics, stride: layout.size + statistics.size, dropouts };
+  return { model, parameters: model.parameters(), layout, values, statistics, stride: layout.size + statistics.size, dropouts, optimizer: null };
 }
 
 function modulesOf(module: Module): Module[] {
@@ -95,8 +100,9 @@ function chunkSource(task: WorkerTask): () => number {
 
 /**
  * Runs one task: for each of its chunks, forward (+ backward when training) with the loss summed
- * over the chunk; writes the chunk's gradient and loss into its own slots of the shared buffers.
- * A worker entry only has to call it with the message it gets.
+ * over the chunk; writes the chunk's gradient and loss into its own slots of the shared buffers;
+ * then, with `task.update`, reduces and updates its shard of the parameters once every task of the
+ * step has finished its chunks. A worker entry only has to call it with the message it gets.
  *
  * @example
  * ```ts
@@ -106,8 +112,39 @@ function chunkSource(task: WorkerTask): () => number {
  * ```
  */
 export async function runTask(task: WorkerTask): Promise<WorkerTaskResult> {
+  try {
+    const started = performance.now();
+    const replica = await replicaFor(task);
+    const { ran, copies } = runChunks(task, replica);
+    const milliseconds = performance.now() - started;
+    if (copies !== null) return { chunks: task.endChunk - task.firstChunk, milliseconds, copies };
+    if (task.update === null) return { chunks: ran, milliseconds };
+    return { chunks: ran, milliseconds, ...(await updateShard(task, task.update, replica)) };
+  } catch (error) {
+    // The other tasks of the step may be waiting for this one at the barrier: release them.
+    if (task.update !== null) signalFailure(task.update.control);
+    throw error;
+  }
+}
+
+/** Waits for the step's other tasks, then reduces and steps values of this task's shard. */
+async function updateShard(task: WorkerTask, update: ShardedUpdate, replica: Replica): Promise<Pick<WorkerTaskResult, 'updateMilliseconds' | 'aborted'>> {
+  if (!(await arriveAndWait(update.control, update.shards))) return { updateMilliseconds: 0, aborted: true };
   const started = performance.now();
-  const replica = await replicaFor(task);
+  const optimizer = (replica.optimizer ??= createOptimizer({ type: update.optimizerType, ...update.hyperparameters }, replica.parameters));
+  optimizer.setHyperparameters(update.hyperparameters);
+  const { start, end } = shardBounds(replica.layout.size, update.shards, update.shard);
+  const reduced = new Float32Array(update.reduced);
+  reduceChunks(new Float32Array(task.gradients), task.chunkCount, replica.stride, update.divisor, reduced, start, end);
+  updateRange(optimizer, replica.layout, replica.values, reduced, stateViews(update.state), update.plan, start, end);
+  return { updateMilliseconds: performance.now() - started };
+}
+
+/**
+ * Forward (+ backward) of each chunk the task gets; `ran` counts them. In memory `copy` the chunks'
+ * gradients and results come back in `copies`; otherwise they are in the shared buffers.
+ */
+function runChunks(task: WorkerTask, replica: Replica): { ran: number; copies: WorkerTaskResult['copies'] | null } {
   const { model, parameters, layout, stride } = replica;
   const batchSize = task.inputShape[0]!;
   // Chunk c's slots start at c · size in the shared buffers; in `copy` memory at (c − firstChunk) · size of local ones.
@@ -152,6 +189,5 @@ export async function runTask(task: WorkerTask): Promise<WorkerTaskResult> {
     });
   }
   for (const parameter of parameters) parameter.grad = null;
-  const milliseconds = performance.now() - started;
-  return copying ? { chunks, milliseconds, copies: { gradients, results } } : { chunks: ran, milliseconds };
+  return { ran, copies: copying ? { gradients, results } : null };
 }

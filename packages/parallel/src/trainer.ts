@@ -1,11 +1,15 @@
 // ParallelTrainer: synchronous data-parallel training over any WorkerTransport. Parameters live in
 // one SharedArrayBuffer viewed by the main model and every replica; each step splits the minibatch
-// into fixed chunks, workers write per-chunk gradients, the main thread reduces them in chunk order
-// and steps the optimizer. Must not import node:* modules (the browser trainer will share it).
-import { Generator, Tensor, type Module, type Optimizer, type OptimizerStateDict, type StateDict } from '@backprop/core';
+// into fixed chunks, workers write per-chunk gradients, then reduce them in chunk order and step the
+// optimizer, each on its own range of the parameters (sharded-update.ts; in memory `copy` the main
+// thread does both). Must not import node:* modules (the browser trainer shares it).
+import { Generator, Tensor, type Module, type Optimizer, type OptimizerStateDict, type StateDict, type UpdateContext } from '@backprop/core';
 import { assignChunks, chunkCount, type ChunkRange } from './chunks.js';
 import { runFit, type BatchSource, type FitOptions, type FitSummary } from './fit.js';
 import { bindParameters, tensorsOver, type ParameterLayout } from './flat-parameters.js';
+import { FlatOptimizerState, stateViews } from './optimizer-state.js';
+import { reduceChunks, signalFailure, updateRange, type ShardedUpdate } from './sharded-update.js';
+import { allocate, GrowingBuffer } from './task-buffers.js';
 import { buildFromWire, type WireModel } from './model-source.js';
 import { bufferSize, replayChunkStatistics, saveBuffers, statisticsLayout, type StatisticsLayout } from './running-statistics.js';
 import { checkModel, validateOptions, type DataParallelOptions, type Validated } from './options.js';
@@ -19,14 +23,18 @@ export interface ParallelTrainerOptions extends DataParallelOptions {
 
 /**
  * Where the time of the last `step` went: `milliseconds` from call to resolution, and for each
- * worker the time it spent on its chunks. Everything else — staging the batch, messages, the
- * reduction and the optimizer step — is orchestration overhead (`overheadMilliseconds`).
+ * worker the time it spent on its chunks (forward and backward). Everything else — staging the
+ * batch, messages, waiting for the slowest worker, the reduction and the optimizer step — is
+ * orchestration overhead (`overheadMilliseconds`); `updateMilliseconds` is the reduction and
+ * optimizer part of it.
  */
 export interface StepTiming {
   milliseconds: number;
   workerMilliseconds: number[];
-  /** `milliseconds` minus the busiest worker's time. */
+  /** `milliseconds` minus the busiest worker's forward and backward time. */
   overheadMilliseconds: number;
+  /** Reducing the gradient and stepping the optimizer: the slowest worker's shard (memory `shared`), or the main thread (`copy`). */
+  updateMilliseconds: number;
 }
 
 /** Mean loss over a set, and for `crossEntropy` the share of samples whose top class is the target. */
@@ -65,28 +73,12 @@ interface BuiltModel {
   stride: number;
   /** The model's buffers (running statistics) as the workers read them. */
   buffers: TaskBuffer;
-  /** The reduced gradient, one float32 per parameter value. */
+  /** The reduced gradient, one float32 per parameter value (shared with the workers, which write it). */
   reduced: Float32Array;
+  /** Where the optimizer keeps its state: flat buffers the workers update. */
+  state: FlatOptimizerState;
   /** Tensors over ranges of `reduced`: the model's gradients, set before each optimizer step. */
   gradientTensors: Tensor[];
-}
-
-/** A SharedArrayBuffer (memory `shared`) or ArrayBuffer (`copy`) that grows, never shrinks, to what a step needs. */
-class GrowingBuffer {
-  buffer: TaskBuffer;
-
-  constructor(readonly memory: MemoryMode) {
-    this.buffer = allocate(memory, 8);
-  }
-
-  ensure(bytes: number): TaskBuffer {
-    if (this.buffer.byteLength < bytes) this.buffer = allocate(this.memory, Math.max(bytes, 2 * this.buffer.byteLength));
-    return this.buffer;
-  }
-}
-
-function allocate(memory: MemoryMode, bytes: number): TaskBuffer {
-  return memory === 'shared' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
 }
 
 /**
@@ -119,6 +111,7 @@ export class ParallelTrainer {
   readonly #wire: WireModel;
   readonly #session = `trainer-${++sessions}`;
   readonly #optimizerFactory: Validated['optimizerFactory'];
+  readonly #optimizerType: Validated['optimizerType'];
   /** Set once the model is built: at construction for a spec, by `ready()` for a module. */
   #built: BuiltModel | null = null;
   #building: Promise<BuiltModel> | null = null;
@@ -130,6 +123,8 @@ export class ParallelTrainer {
   readonly #targets: GrowingBuffer;
   /** Memory `shared`: the counter workers claim chunks from (NOTE(claiming) in replica.ts). */
   readonly #claim: SharedArrayBuffer | null;
+  /** Memory `shared`: the barrier before the sharded update (NOTE(barrier) in sharded-update.ts). */
+  readonly #control: SharedArrayBuffer | null;
   readonly #startTransport: TransportFactory;
   #transport: WorkerTransport | null = null;
   #steps = 0;
@@ -147,6 +142,7 @@ export class ParallelTrainer {
     this.loss = valid.loss;
     this.#wire = valid.wire;
     this.#optimizerFactory = valid.optimizerFactory;
+    this.#optimizerType = valid.optimizerType;
     this.#startTransport = options.transport;
     const memory = options.memory ?? defaultMemoryMode();
     if (memory !== 'shared' && memory !== 'copy') throw new Error(`DataParallelTrainer: memory must be 'shared' or 'copy', got ${JSON.stringify(memory)}`);
@@ -155,6 +151,7 @@ export class ParallelTrainer {
     }
     this.memory = memory;
     this.#claim = memory === 'shared' ? new SharedArrayBuffer(4) : null;
+    this.#control = memory === 'shared' ? new SharedArrayBuffer(8) : null;
     [this.#gradients, this.#results, this.#inputs, this.#targets] = [0, 1, 2, 3].map(() => new GrowingBuffer(memory)) as [GrowingBuffer, GrowingBuffer, GrowingBuffer, GrowingBuffer];
     if (valid.model !== null) this.#built = this.#install(valid.model);
   }
@@ -209,17 +206,26 @@ export class ParallelTrainer {
       const started = performance.now();
       const step = this.#steps + 1;
       const { numChunks, batchSize } = this.#stage(built, 'step', inputs, targets);
-      const workerMilliseconds = await this.#dispatch(built, 'train', step, numChunks, inputs, targets);
-      this.#steps = step;
-      const results = new Float64Array(this.#results.buffer);
-      const gradients = new Float32Array(this.#gradients.buffer, 0, numChunks * built.stride);
       const divisor = this.#divisor(batchSize, targets);
-      reduceChunks(gradients, numChunks, built.stride, divisor, built.reduced);
-      replayChunkStatistics(built.statistics, gradients, numChunks, built.stride, built.layout.size);
       built.model.parameters().forEach((parameter, index) => (parameter.grad = built.gradientTensors[index]!));
-      built.optimizer.step();
+      const plan: UpdateContext[] = built.optimizer.prepareStep().map(({ step: count, fresh }) => ({ step: count, fresh }));
+      const inWorkers = this.#shardsInWorkers(numChunks);
+      const answers = await this.#dispatch(built, 'train', step, numChunks, inputs, targets, inWorkers ? { divisor, plan } : null);
+      this.#steps = step;
+      const gradients = new Float32Array(this.#gradients.buffer, 0, numChunks * built.stride);
+      let updateMilliseconds = Math.max(...answers.map((answer) => answer.updateMilliseconds ?? 0));
+      if (!inWorkers) {
+        const updateStarted = performance.now();
+        const size = built.layout.size;
+        reduceChunks(gradients, numChunks, built.stride, divisor, built.reduced, 0, size);
+        updateRange(built.optimizer, built.layout, new Float32Array(built.parameters), built.reduced, stateViews(built.state.buffers), plan, 0, size);
+        updateMilliseconds = performance.now() - updateStarted;
+      }
+      replayChunkStatistics(built.statistics, gradients, numChunks, built.stride, built.layout.size);
       const milliseconds = performance.now() - started;
-      this.#lastStep = { milliseconds, workerMilliseconds, overheadMilliseconds: milliseconds - Math.max(...workerMilliseconds) };
+      const workerMilliseconds = answers.map((answer) => answer.milliseconds);
+      this.#lastStep = { milliseconds, workerMilliseconds, overheadMilliseconds: milliseconds - Math.max(...workerMilliseconds), updateMilliseconds };
+      const results = new Float64Array(this.#results.buffer);
       return sumLosses(results, numChunks).loss / divisor;
     });
   }
@@ -275,7 +281,7 @@ export class ParallelTrainer {
 
   /** A snapshot (copies) of the model's weights by dotted name, PyTorch's layout. */
   stateDict(): StateDict {
-    const state = this.#require('stateDict').model.stateDict();
+    const state = this.#requireIntact('stateDict').model.stateDict();
     return Object.fromEntries(Object.entries(state).map(([name, t]) => [name, new Tensor(t.data.slice(), t.shape)]));
   }
 
@@ -295,7 +301,7 @@ export class ParallelTrainer {
    * ```
    */
   trainingState(): TrainerState {
-    const built = this.#require('trainingState');
+    const built = this.#requireIntact('trainingState');
     return { model: this.stateDict(), optimizer: built.optimizer.stateDict() as OptimizerStateDict, steps: this.#steps };
   }
 
@@ -361,11 +367,24 @@ export class ParallelTrainer {
     const size = model.parameters().reduce((total, p) => total + p.size, 0);
     const parameters = allocate(this.memory, size * 4);
     const layout = bindParameters(model, new Float32Array(parameters), { copyValues: true });
-    const reduced = new Float32Array(size);
+    const reduced = new Float32Array(allocate(this.memory, size * 4));
     const statistics = statisticsLayout(model);
     const buffers = allocate(this.memory, bufferSize(model) * 4);
     const optimizer = this.#optimizerFactory(model.parameters());
-    return { model, optimizer, layout, parameters, statistics, stride: size + statistics.size, buffers, reduced, gradientTensors: tensorsOver(reduced, layout) };
+    const state = new FlatOptimizerState(this.memory, layout);
+    optimizer.placeState(state.storage);
+    return { model, optimizer, layout, parameters, statistics, stride: size + statistics.size, buffers, reduced, state, gradientTensors: tensorsOver(reduced, layout) };
+  }
+
+  /**
+   * `#require`, refusing after a failed step: its workers may have updated some shards of the
+   * weights and optimizer state and not others, so no snapshot of them is consistent.
+   */
+  #requireIntact(what: string): BuiltModel {
+    if (this.#failure !== null) {
+      throw new Error(`DataParallelTrainer.${what}: the weights may be partly updated by the failed step (${this.#failure.message}); resume from the last checkpoint`);
+    }
+    return this.#require(what);
   }
 
   #require(what: string): BuiltModel {
@@ -398,13 +417,38 @@ export class ParallelTrainer {
     return { numChunks, batchSize };
   }
 
-  /** One message per worker; waits for all of them, then reports the first failure with the step number. */
-  async #dispatch(built: BuiltModel, kind: WorkerTask['kind'], step: number, numChunks: number, inputs: Tensor, targets: Tensor): Promise<number[]> {
+  /**
+   * Whether the workers reduce and update the parameters themselves (sharded-update.ts): only in
+   * memory `shared`, and only when the transport runs every task of the step at once — the tasks
+   * wait for one another, so a task queued behind another of the same step would wait forever.
+   * Otherwise the main thread does it, with the same bits.
+   */
+  #shardsInWorkers(numChunks: number): boolean {
+    this.#transport ??= this.#startTransport(this.workers);
+    return this.memory === 'shared' && assignChunks(numChunks, this.workers).length <= (this.#transport.concurrency ?? 1);
+  }
+
+  /**
+   * One message per worker; waits for all of them, then reports the first failure with the step
+   * number. With `update` (training) in memory `shared`, the tasks also reduce and update the
+   * parameters, shard by shard.
+   */
+  async #dispatch(
+    built: BuiltModel,
+    kind: WorkerTask['kind'],
+    step: number,
+    numChunks: number,
+    inputs: Tensor,
+    targets: Tensor,
+    update: { divisor: number; plan: UpdateContext[] } | null = null,
+  ): Promise<WorkerTaskResult[]> {
     this.#transport ??= this.#startTransport(this.workers);
     const transport = this.#transport;
     const copying = this.memory === 'copy';
     saveBuffers(built.model, new Float32Array(built.buffers));
     if (this.#claim !== null) Atomics.store(new Int32Array(this.#claim), 0, 0);
+    const control = update !== null && this.#control !== null ? this.#control : null;
+    if (control !== null) new Int32Array(control).fill(0);
     const base = {
       memory: this.memory,
       kind,
@@ -426,7 +470,30 @@ export class ParallelTrainer {
       step,
     };
     const ranges = assignChunks(numChunks, this.workers);
-    const settled = await Promise.allSettled(ranges.map((range) => transport.run({ ...base, firstChunk: range.first, endChunk: range.end })));
+    const shared: Omit<ShardedUpdate, 'shard'> | null =
+      control === null || update === null
+        ? null
+        : {
+            shards: ranges.length,
+            control,
+            reduced: built.reduced.buffer as SharedArrayBuffer,
+            divisor: update.divisor,
+            optimizerType: this.#optimizerType,
+            hyperparameters: built.optimizer.hyperparameters,
+            plan: update.plan,
+            state: [...built.state.buffers] as Array<[string, SharedArrayBuffer]>,
+          };
+    const runs = ranges.map((range, shard) =>
+      // Through then(): a transport that throws instead of rejecting must not strand the tasks already sent.
+      Promise.resolve()
+        .then(() => transport.run({ ...base, firstChunk: range.first, endChunk: range.end, update: shared === null ? null : { ...shared, shard } }))
+        .catch((error: unknown) => {
+          // Tasks waiting at the barrier for this one would wait forever (NOTE(barrier) in sharded-update.ts).
+          if (control !== null) signalFailure(control);
+          throw error;
+        }),
+    );
+    const settled = await Promise.allSettled(runs);
     const failed = settled.find((outcome) => outcome.status === 'rejected');
     if (failed !== undefined) {
       const reason = (failed as PromiseRejectedResult).reason as unknown;
@@ -437,8 +504,13 @@ export class ParallelTrainer {
       throw this.#failure;
     }
     const answers = settled.map((outcome) => (outcome as PromiseFulfilledResult<WorkerTaskResult>).value);
+    if (answers.some((answer) => answer.aborted === true)) {
+      this.#failure = new Error(`DataParallelTrainer: step ${step} failed: a worker left its shard of the update without any task failing`);
+      await transport.close().catch(() => undefined);
+      throw this.#failure;
+    }
     if (copying) this.#collectCopies(built, ranges, answers);
-    return answers.map((answer) => answer.milliseconds);
+    return answers;
   }
 
   /** Memory `copy`: puts each worker's chunk gradients and results where the shared buffers would hold them. */
@@ -456,23 +528,6 @@ export class ParallelTrainer {
   /** The loss's mean divides by B (crossEntropy) or by every target element (mse, as `mseLoss` does). */
   #divisor(batchSize: number, targets: Tensor): number {
     return this.loss === 'crossEntropy' ? batchSize : targets.size;
-  }
-}
-
-/**
- * reduced[i] = (Σ over chunks c in order of gradients[c · stride + i]) / divisor, rounding to
- * float32 after every addition — the same bits whatever W was.
- *
- * NOTE(reduction): one pass over i with the chunks inner, so each value of `reduced` is written
- * once; three passes (copy, add per chunk, divide) measured ~1.3 ms for 4 chunks of the 784-128-10
- * MLP against ~1.1 ms — serial time between the workers' steps.
- */
-function reduceChunks(gradients: Float32Array, numChunks: number, stride: number, divisor: number, reduced: Float32Array): void {
-  const size = reduced.length;
-  for (let i = 0; i < size; i++) {
-    let sum = gradients[i]!;
-    for (let offset = i + stride, chunk = 1; chunk < numChunks; chunk++, offset += stride) sum = Math.fround(sum + gradients[offset]!);
-    reduced[i] = sum / divisor;
   }
 }
 

@@ -1,8 +1,9 @@
 // The transport between the trainer and its worker threads, and the one message a worker gets per
 // step. Piscina (Node) and Web Workers (browser) implement it. Must not import node:* modules.
 import type { WireModel } from './model-source.js';
+import type { ShardedUpdate } from './sharded-update.js';
 
-/** The losses a trainer can use; both reduce to a mean on the main thread (see `lossDivisor`). */
+/** The losses a trainer can use: workers sum each chunk's loss; the step divides by B (crossEntropy) or by every target element (mse). */
 export type LossName = 'crossEntropy' | 'mse';
 
 /**
@@ -61,13 +62,23 @@ export interface WorkerTask {
   seed: number;
   /** 1-based step number (Dropout masks derive from seed, step and chunk). */
   step: number;
+  /**
+   * Training in memory `shared`: after its chunks, the task waits for the other tasks of the step,
+   * then reduces and updates its shard of the parameters (sharded-update.ts). Null otherwise: the
+   * main thread reduces and updates.
+   */
+  update: ShardedUpdate | null;
 }
 
 /** What a worker answers (the numbers themselves are in the task's shared buffers). */
 export interface WorkerTaskResult {
   chunks: number;
-  /** Time the worker spent on the task (building the replica on first use, forward, backward, copying gradients). */
+  /** Time the worker spent on its chunks (building the replica on first use, forward, backward, copying gradients). */
   milliseconds: number;
+  /** With `update`: time spent reducing and updating its shard (not waiting for the other workers). */
+  updateMilliseconds?: number;
+  /** With `update`: true when the step failed in another worker and this one left its shard alone. */
+  aborted?: boolean;
   /** Memory `copy` only: this task's chunk gradients and results, laid out as in the shared buffers from `firstChunk` on. */
   copies?: { gradients: Float32Array; results: Float64Array };
 }
@@ -77,6 +88,14 @@ export interface WorkerTaskResult {
  * keyed by session, so which thread runs a task never changes the result.
  */
 export interface WorkerTransport {
+  /**
+   * How many tasks run at the same time (the threads). The tasks of a training step wait for one
+   * another before their sharded update, so the trainer shards only when all of a step's tasks fit;
+   * otherwise (and when this is left out: one at a time) the main thread reduces and updates. Give
+   * each trainer a transport of its own: two trainers stepping at once on one pool could each hold
+   * a thread the other's tasks wait for.
+   */
+  readonly concurrency?: number;
   run(task: WorkerTask): Promise<WorkerTaskResult>;
   /** Stops every thread; idempotent. */
   close(): Promise<void>;

@@ -3,7 +3,8 @@
 // — and a run resumed from trainingState() continues bit for bit.
 import type { ModelSpec } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
-import { DataParallelTrainer } from '../src/node.js';
+import { DataParallelTrainer, PiscinaTransport } from '../src/node.js';
+import { ParallelTrainer } from '../src/trainer.js';
 import { batch } from './helpers.js';
 
 const spec: ModelSpec = {
@@ -101,6 +102,23 @@ describe('DataParallelTrainer determinism', () => {
       expect(() => new DataParallelTrainer({ ...options, memory: 'mapped' as never })).toThrow(/memory must be 'shared' or 'copy', got "mapped"/);
     } finally {
       await Promise.all([shared.close(), copying.close()]);
+    }
+  });
+
+  it('a transport that runs fewer tasks at once than a step has (1 thread for 3 workers) does not hang: the main thread updates, same bits', async () => {
+    const { inputs, targets } = batch(700, 37, [12], 4);
+    const options = { model: spec, loss: 'crossEntropy', optimizer: { type: 'adam', lr: 1e-2 }, workers: 3, seed: 4, chunkSize: 8 } as const;
+    const narrow = new ParallelTrainer({ ...options, transport: () => new PiscinaTransport(1) });
+    const wide = new DataParallelTrainer(options);
+    try {
+      for (let step = 0; step < 3; step++) {
+        expect(await narrow.step(inputs, targets)).toBe(await wide.step(inputs, targets));
+      }
+      expect(narrow.lastStep!.updateMilliseconds).toBeGreaterThan(0); // measured on the main thread
+      const flat = (trainer: ParallelTrainer) => Float32Array.from(trainer.model.parameters().flatMap((p) => [...p.data]));
+      expect(Buffer.from(flat(narrow).buffer).equals(Buffer.from(flat(wide).buffer))).toBe(true);
+    } finally {
+      await Promise.all([narrow.close(), wide.close()]);
     }
   });
 });

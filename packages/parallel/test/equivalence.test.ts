@@ -1,6 +1,7 @@
 // Equivalence: one parallel step equals one plain @backprop/core step on the whole minibatch (loss,
 // gradient, updated parameters within 1e-5 relative), for W ∈ {1, 2, 3, 4} and B ∈ {1, 7, 64, 257},
-// an MLP and a CNN, with SGD + momentum and with Adam; and for a model given as a module URL.
+// an MLP and a CNN, with SGD + momentum and with Adam (optimizer state included); and for a model
+// given as a module URL.
 import type { ModelSpec, Tensor } from '@backprop/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataParallelTrainer } from '../src/node.js';
@@ -38,6 +39,16 @@ async function expectEquivalent(options: {
       expect(relativeError(parameter.grad!.data, expected.gradients[i]!), `gradient ${i}, ${where}`).toBeLessThan(TOLERANCE);
       expect(relativeError(parameter.data, plain.model.parameters()[i]!.data), `parameter ${i}, ${where}`).toBeLessThan(TOLERANCE);
     });
+    // The workers updated the optimizer's state in shared memory; the main thread's optimizer reads it.
+    const [parallelState, plainState] = [parallel.optimizer.stateDict().state, plain.optimizer.stateDict().state];
+    expect(Object.keys(parallelState), `optimizer state, ${where}`).toEqual(Object.keys(plainState));
+    for (const [index, entry] of Object.entries(plainState)) {
+      for (const [key, value] of Object.entries(entry)) {
+        const actual = parallelState[Number(index)]![key];
+        if (typeof value === 'number') expect(actual, `optimizer ${key} ${index}, ${where}`).toBe(value);
+        else expect(relativeError((actual as Tensor).data, value.data), `optimizer ${key} ${index}, ${where}`).toBeLessThan(TOLERANCE);
+      }
+    }
   }
 }
 
@@ -72,5 +83,26 @@ describe('DataParallelTrainer equivalence with a plain core step', () => {
   it('a model given as a module URL (factory export) trains like the same model from its spec, W=2', async () => {
     const url = new URL('./fixtures/mlp-model.ts', import.meta.url);
     await expectEquivalent({ spec: mlp(), model: url, optimizer: { type: 'adam', lr: 1e-2 }, workers: 2, batches: mlpBatches });
+  });
+
+  it('hyperparameters changed between steps reach the workers: a learning-rate schedule, momentum switched on, AMSGrad', async () => {
+    for (const [optimizer, changes] of [
+      [{ type: 'sgd', lr: 0.1 }, [{ lr: 0.05 }, { momentum: 0.9 }, { lr: 0.02 }]],
+      [{ type: 'adam', lr: 1e-2 }, [{ lr: 5e-3 }, { amsgrad: true }, { lr: 1e-3 }]],
+    ] as Array<[OptimizerChoice, Array<Record<string, unknown>>]>) {
+      const parallel = new DataParallelTrainer({ model: mlp(), loss: 'crossEntropy', optimizer, workers: 2, seed: 7, chunkSize: 4 });
+      trainers.push(parallel);
+      const plain = new PlainTrainer(mlp(), 7, optimizer);
+      for (const [index, change] of [{}, ...changes].entries()) {
+        parallel.optimizer.setHyperparameters(change);
+        plain.optimizer.setHyperparameters(change);
+        const { inputs, targets } = mlpBatches[2]!;
+        await parallel.step(inputs, targets);
+        plain.step(inputs, targets);
+        parallel.model.parameters().forEach((parameter, i) => {
+          expect(relativeError(parameter.data, plain.model.parameters()[i]!.data), `${optimizer.type} parameter ${i}, step ${index + 1}`).toBeLessThan(TOLERANCE);
+        });
+      }
+    }
   });
 });

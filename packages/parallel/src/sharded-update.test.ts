@@ -1,0 +1,116 @@
+// The sharded end of a step: shards cover the values, a reduction or update split into shards gives
+// the bits of the whole, and the barrier releases every worker — or, after a failure, none.
+import { Adam, Generator, kernelBackend, setKernelBackend, Tensor, type KernelBackend, type UpdateContext } from '@backprop/core';
+import { describe, expect, it } from 'vitest';
+import type { ParameterLayout } from './flat-parameters.js';
+import { arriveAndWait, reduceChunks, shardBounds, signalFailure, updateRange } from './sharded-update.js';
+
+function seeded(length: number, seed: number): Float32Array {
+  const generator = new Generator(seed);
+  return Float32Array.from({ length }, () => generator.uniform(-1, 1));
+}
+
+const layout: ParameterLayout = {
+  slots: [
+    { name: 'w', shape: [2, 5], offset: 0, size: 10 },
+    { name: 'b', shape: [3], offset: 10, size: 3 },
+  ],
+  size: 13,
+};
+
+describe('sharded update', () => {
+  it('shards are contiguous, near-equal and cover every value once', () => {
+    for (const [size, shards] of [[13, 2], [13, 3], [2, 4], [101_770, 2]] as const) {
+      const bounds = Array.from({ length: shards }, (_, shard) => shardBounds(size, shards, shard));
+      expect(bounds[0]!.start).toBe(0);
+      expect(bounds.at(-1)!.end).toBe(size);
+      bounds.slice(1).forEach((bound, i) => expect(bound.start).toBe(bounds[i]!.end));
+      for (const { start, end } of bounds) expect(end - start).toBeLessThanOrEqual(Math.ceil(size / shards));
+    }
+  });
+
+  it('a reduction in shards equals the reduction of the whole, bit for bit (float32 sums in chunk order)', () => {
+    const [chunks, stride] = [3, 15]; // 13 gradient values + 2 statistics per chunk
+    const gradients = seeded(chunks * stride, 1);
+    const whole = new Float32Array(13);
+    reduceChunks(gradients, chunks, stride, 7, whole, 0, 13);
+    const sharded = new Float32Array(13);
+    for (const shard of [0, 1, 2]) {
+      const { start, end } = shardBounds(13, 3, shard);
+      reduceChunks(gradients, chunks, stride, 7, sharded, start, end);
+    }
+    expect(Array.from(sharded)).toEqual(Array.from(whole));
+    expect(whole[4]).toBe(Math.fround(Math.fround(Math.fround(gradients[4]! + gradients[19]!) + gradients[34]!) / 7));
+  });
+
+  it('a sharded reduction of the 101,770 values of the MLP takes the WebAssembly kernel and keeps the TypeScript bits', () => {
+    const [chunks, size, stride] = [4, 101_770, 101_773];
+    const gradients = new Float32Array(new SharedArrayBuffer(4 * chunks * stride));
+    gradients.set(seeded(chunks * stride, 4));
+    const reduce = (backend: KernelBackend, shards: number) => {
+      setKernelBackend(backend);
+      const reduced = new Float32Array(size);
+      for (let shard = 0; shard < shards; shard++) {
+        const { start, end } = shardBounds(size, shards, shard);
+        reduceChunks(gradients, chunks, stride, 64, reduced, start, end);
+      }
+      return new Uint32Array(reduced.buffer);
+    };
+    const backend = kernelBackend();
+    try {
+      const reference = reduce('js', 1);
+      for (const shards of [1, 3]) expect(reduce('wasm', shards).findIndex((bits, i) => bits !== reference[i])).toBe(-1);
+    } finally {
+      setKernelBackend(backend);
+    }
+  });
+
+  it('Adam updated shard by shard (ranges crossing parameters) equals optimizer.step() on the whole', () => {
+    const values = seeded(13, 2);
+    const reduced = seeded(13, 3);
+    const reference = [new Tensor(values.slice(0, 10), [2, 5], true), new Tensor(values.slice(10), [3], true)];
+    const optimizer = new Adam(reference, { lr: 0.1, amsgrad: true });
+    const flat = values.slice();
+    const state = new Map(optimizer.bufferKeys.map((key) => [key, new Float32Array(13)]));
+    for (let step = 1; step <= 3; step++) {
+      reference[0]!.grad = new Tensor(reduced.slice(0, 10), [2, 5]);
+      reference[1]!.grad = new Tensor(reduced.slice(10), [3]);
+      const plan: UpdateContext[] = [{ step, fresh: step === 1 }, { step, fresh: step === 1 }];
+      optimizer.step();
+      for (const shard of [0, 1, 2]) {
+        const { start, end } = shardBounds(13, 3, shard);
+        updateRange(optimizer, layout, flat, reduced, state, plan, start, end);
+      }
+    }
+    expect(Array.from(flat)).toEqual([...reference[0]!.data, ...reference[1]!.data]);
+    expect(Array.from(state.get('expAvg')!.subarray(10))).toEqual(Array.from((optimizer.stateDict().state[1]!.expAvg as Tensor).data));
+  });
+
+  it('updateRange refuses a plan for other parameters, and missing state', () => {
+    const optimizer = new Adam([new Tensor(new Float32Array(13), [13], true)]);
+    const zeros = new Float32Array(13);
+    expect(() => updateRange(optimizer, layout, zeros, zeros, new Map(), [{ step: 1, fresh: true }], 0, 13)).toThrow(
+      'updateRange: a plan for 1 parameters, but the model has 2',
+    );
+    const plan = [{ step: 1, fresh: true }, { step: 1, fresh: true }];
+    expect(() => updateRange(optimizer, layout, zeros, zeros, new Map(), plan, 0, 13)).toThrow("updateRange: the optimizer's state 'expAvg' is missing");
+  });
+
+  it('the barrier releases everyone once all have arrived, and no one after a failure', async () => {
+    const control = new SharedArrayBuffer(8);
+    const first = arriveAndWait(control, 3);
+    const second = arriveAndWait(control, 3);
+    let released = false;
+    void Promise.all([first, second]).then(() => (released = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(released).toBe(false);
+    expect(await arriveAndWait(control, 3)).toBe(true);
+    expect(await Promise.all([first, second])).toEqual([true, true]);
+
+    const failing = new SharedArrayBuffer(8);
+    const waiting = arriveAndWait(failing, 2);
+    signalFailure(failing);
+    expect(await waiting).toBe(false);
+    expect(await arriveAndWait(failing, 2)).toBe(false); // arriving after the failure does not count
+  });
+});

@@ -1,0 +1,146 @@
+// The end of a training step, split over the workers by parameter range: once every worker has
+// finished its chunks (a barrier in shared memory), worker s of S reduces the chunk gradients of
+// parameter values [start, end) of shard s and steps the optimizer on that range — so no thread
+// does the whole reduction and update alone, and the main thread only waits. In memory `copy` the
+// main thread runs the same two functions over all values. Shared by all threads: no node:* imports.
+import { sumChunksInto, type BaseHyperparameters, type Optimizer, type UpdateContext } from '@backprop/core';
+import type { ParameterLayout } from './flat-parameters.js';
+import type { OptimizerChoice } from './optimizer-choice.js';
+
+/** What a training task needs to reduce and update its shard (memory `shared`; see `WorkerTask.update`). */
+export interface ShardedUpdate {
+  /** This task's shard and the number of shards (= tasks in the step). */
+  shard: number;
+  shards: number;
+  /** Int32 × 2: workers arrived at the barrier, and a failure flag (`signalFailure`). */
+  control: SharedArrayBuffer;
+  /** float32 × parameter count: the reduced (mean) gradient, which the main model's `grad`s view. */
+  reduced: SharedArrayBuffer;
+  /** The loss's mean divides the summed gradient by this (B, or every target element for mse). */
+  divisor: number;
+  /** The optimizer's type, and its hyperparameters at this step (a scheduler may have changed lr). */
+  optimizerType: OptimizerChoice['type'];
+  hyperparameters: BaseHyperparameters;
+  /** Per parameter, in order: its update count and freshness, from the main optimizer's `prepareStep`. */
+  plan: UpdateContext[];
+  /** The optimizer's flat state buffers by name (see optimizer-state.ts). */
+  state: Array<[string, SharedArrayBuffer]>;
+}
+
+const ARRIVED = 0;
+const FAILED = 1;
+/** Added to the arrival count by `signalFailure`, so that no waiter can sleep through it. */
+const FAILURE_BUMP = 1 << 24;
+
+/**
+ * Marks the step failed and wakes every worker waiting at the barrier (they then give up their
+ * shard). Called by a worker whose chunk threw, and by the main thread when a task is lost.
+ */
+export function signalFailure(control: SharedArrayBuffer): void {
+  const words = new Int32Array(control);
+  Atomics.store(words, FAILED, 1);
+  Atomics.add(words, ARRIVED, FAILURE_BUMP);
+  Atomics.notify(words, ARRIVED);
+}
+
+/**
+ * Counts this worker in and resolves once all `shards` workers have arrived (true), or once the
+ * step has failed (false).
+ *
+ * NOTE(barrier): the trainer shards only when its transport runs every task of the step at once
+ * (`WorkerTransport.concurrency`). The wait is `Atomics.waitAsync` where it exists (Node, Chromium,
+ * Safari), so "workers" that share one thread — the browser tests' MessageChannel workers — keep
+ * serving one another; elsewhere `Atomics.wait` blocks the thread, which is right for one task per
+ * worker thread (and would deadlock workers sharing a thread). A dead worker never arrives, so the
+ * main thread calls `signalFailure` as soon as any task rejects; the one-second timeout only
+ * re-checks the flag, it is not what ends a wait.
+ */
+export async function arriveAndWait(control: SharedArrayBuffer, shards: number): Promise<boolean> {
+  const words = new Int32Array(control);
+  if (Atomics.add(words, ARRIVED, 1) + 1 === shards) {
+    Atomics.notify(words, ARRIVED);
+    return true;
+  }
+  for (;;) {
+    const arrived = Atomics.load(words, ARRIVED);
+    if (Atomics.load(words, FAILED) !== 0) return false;
+    if (arrived >= shards) return true;
+    await waitWhileEqual(words, ARRIVED, arrived, 1000);
+  }
+}
+
+/** `Atomics.waitAsync` (ES2024, not in this package's lib) where the runtime has it. */
+type WaitAsync = (words: Int32Array, index: number, value: number, timeout: number) => { async: boolean; value: Promise<string> | string };
+
+/** Until words[index] ≠ value, a notify, or the timeout: asynchronously where possible. */
+async function waitWhileEqual(words: Int32Array, index: number, value: number, timeout: number): Promise<void> {
+  const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
+  if (waitAsync === undefined) {
+    Atomics.wait(words, index, value, timeout);
+    return;
+  }
+  const result = waitAsync(words, index, value, timeout);
+  if (result.async) await result.value;
+}
+
+/** Values [start, end) of shard `shard` of `shards` over `size` values: near-equal, contiguous, in order. */
+export function shardBounds(size: number, shards: number, shard: number): { start: number; end: number } {
+  return { start: Math.floor((size * shard) / shards), end: Math.floor((size * (shard + 1)) / shards) };
+}
+
+/**
+ * reduced[i] = (Σ over chunks c in order of gradients[c · stride + i]) / divisor for i in
+ * [start, end), rounding to float32 after every addition — the same bits whatever W was and
+ * whichever thread reduced i.
+ *
+ * NOTE(reduction): core's `sumChunksInto`, which runs a WebAssembly SIMD kernel with the
+ * TypeScript loop's bits (NOTE(chunk-sum-bits) in core's kernels/reduce-chunks.ts). 4 chunks of
+ * 100,000 values, one thread: 0.82–1.00 ms in the TypeScript loop, 0.16–0.20 ms in WebAssembly
+ * (NOTE(chunk-sum-speed) there).
+ */
+export function reduceChunks(
+  gradients: Float32Array,
+  numChunks: number,
+  stride: number,
+  divisor: number,
+  reduced: Float32Array,
+  start: number,
+  end: number,
+): void {
+  sumChunksInto(gradients, reduced, { chunks: numChunks, stride, divisor, start, end });
+}
+
+/**
+ * Steps `optimizer` on flat values [start, end): for each parameter overlapping the range,
+ * `updateValues` on the overlap of its values, its reduced gradient and its state buffers. The
+ * update is elementwise, so any split of the values gives the bits of one whole `optimizer.step()`.
+ */
+export function updateRange(
+  optimizer: Optimizer,
+  layout: ParameterLayout,
+  values: Float32Array,
+  reduced: Float32Array,
+  state: ReadonlyMap<string, Float32Array>,
+  plan: readonly UpdateContext[],
+  start: number,
+  end: number,
+): void {
+  if (plan.length !== layout.slots.length) throw new Error(`updateRange: a plan for ${plan.length} parameters, but the model has ${layout.slots.length}`);
+  const keys = optimizer.bufferKeys;
+  const buffers = keys.map((key) => {
+    const buffer = state.get(key);
+    if (buffer === undefined) throw new Error(`updateRange: the optimizer's state '${key}' is missing`);
+    return buffer;
+  });
+  layout.slots.forEach((slot, index) => {
+    const from = Math.max(start, slot.offset);
+    const to = Math.min(end, slot.offset + slot.size);
+    if (from >= to) return;
+    optimizer.updateValues(
+      values.subarray(from, to),
+      reduced.subarray(from, to),
+      buffers.map((buffer) => buffer.subarray(from, to)),
+      plan[index]!,
+    );
+  });
+}
