@@ -4,7 +4,7 @@
 // Worker): must not import node:* modules.
 import { crossEntropy, Dropout, Generator, mseLoss, noGrad, Tensor, type Module, type Optimizer } from '@backprop/core';
 import { chunkBounds, chunkCount, chunkSeed } from './chunks.js';
-import { bindParameters, type ParameterLayout } from './flat-parameters.js';
+import { bindParameters, chunkStride, type ParameterLayout } from './flat-parameters.js';
 import { buildFromWire } from './model-source.js';
 import { createOptimizer } from './optimizer-choice.js';
 import { stateViews } from './optimizer-state.js';
@@ -46,7 +46,7 @@ async function buildReplica(task: WorkerTask): Promise<Replica> {
   const layout = bindParameters(model, values, { copyValues: false });
   const statistics = statisticsLayout(model);
   const dropouts = modulesOf(model).filter((m) => m instanceof Dropout);
-  return { model, parameters: model.parameters(), layout, values, statistics, stride: layout.size + statistics.size, dropouts, optimizer: null };
+  return { model, parameters: model.parameters(), layout, values, statistics, stride: chunkStride(layout, statistics.size), dropouts, optimizer: null };
 }
 
 function modulesOf(module: Module): Module[] {

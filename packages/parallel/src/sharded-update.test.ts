@@ -20,12 +20,15 @@ const layout: ParameterLayout = {
 
 describe('sharded update', () => {
   it('shards are contiguous, near-equal and cover every value once', () => {
-    for (const [size, shards] of [[13, 2], [13, 3], [2, 4], [101_770, 2]] as const) {
+    for (const [size, shards] of [[16, 2], [16, 3], [4, 4], [101_772, 2], [101_772, 3]] as const) {
       const bounds = Array.from({ length: shards }, (_, shard) => shardBounds(size, shards, shard));
       expect(bounds[0]!.start).toBe(0);
       expect(bounds.at(-1)!.end).toBe(size);
       bounds.slice(1).forEach((bound, i) => expect(bound.start).toBe(bounds[i]!.end));
-      for (const { start, end } of bounds) expect(end - start).toBeLessThanOrEqual(Math.ceil(size / shards));
+      for (const { start, end } of bounds) {
+        expect(start % 4).toBe(0); // NOTE(alignment)
+        expect(end - start).toBeLessThanOrEqual(Math.ceil(size / shards) + 4);
+      }
     }
   });
 

@@ -4,7 +4,7 @@
 // does the whole reduction and update alone, and the main thread only waits. In memory `copy` the
 // main thread runs the same two functions over all values. Shared by all threads: no node:* imports.
 import { sumChunksInto, type BaseHyperparameters, type Optimizer, type UpdateContext } from '@backprop/core';
-import type { ParameterLayout } from './flat-parameters.js';
+import { ALIGNMENT, type ParameterLayout } from './flat-parameters.js';
 import type { OptimizerChoice } from './optimizer-choice.js';
 
 /** What a training task needs to reduce and update its shard (memory `shared`; see `WorkerTask.update`). */
@@ -83,9 +83,13 @@ async function waitWhileEqual(words: Int32Array, index: number, value: number, t
   if (result.async) await result.value;
 }
 
-/** Values [start, end) of shard `shard` of `shards` over `size` values: near-equal, contiguous, in order. */
+/**
+ * Values [start, end) of shard `shard` of `shards` over `size` values (a multiple of `ALIGNMENT`):
+ * near-equal, contiguous, in order, each starting at a multiple of `ALIGNMENT` (NOTE(alignment)).
+ */
 export function shardBounds(size: number, shards: number, shard: number): { start: number; end: number } {
-  return { start: Math.floor((size * shard) / shards), end: Math.floor((size * (shard + 1)) / shards) };
+  const cut = (index: number) => Math.floor((size * index) / shards / ALIGNMENT) * ALIGNMENT;
+  return { start: cut(shard), end: shard === shards - 1 ? size : cut(shard + 1) };
 }
 
 /**

@@ -6,7 +6,7 @@
 import { Generator, Tensor, type Module, type Optimizer, type OptimizerStateDict, type StateDict, type UpdateContext } from '@backprop/core';
 import { assignChunks, chunkCount, type ChunkRange } from './chunks.js';
 import { runFit, type BatchSource, type FitOptions, type FitSummary } from './fit.js';
-import { bindParameters, tensorsOver, type ParameterLayout } from './flat-parameters.js';
+import { bindParameters, chunkStride, parameterLayout, tensorsOver, type ParameterLayout } from './flat-parameters.js';
 import { FlatOptimizerState, stateViews } from './optimizer-state.js';
 import { reduceChunks, signalFailure, updateRange, type ShardedUpdate } from './sharded-update.js';
 import { allocate, GrowingBuffer } from './task-buffers.js';
@@ -364,7 +364,7 @@ export class ParallelTrainer {
 
   /** Moves the model's parameters into one SharedArrayBuffer and builds the optimizer over them. */
   #install(model: Module): BuiltModel {
-    const size = model.parameters().reduce((total, p) => total + p.size, 0);
+    const size = parameterLayout(model).size;
     const parameters = allocate(this.memory, size * 4);
     const layout = bindParameters(model, new Float32Array(parameters), { copyValues: true });
     const reduced = new Float32Array(allocate(this.memory, size * 4));
@@ -373,7 +373,7 @@ export class ParallelTrainer {
     const optimizer = this.#optimizerFactory(model.parameters());
     const state = new FlatOptimizerState(this.memory, layout);
     optimizer.placeState(state.storage);
-    return { model, optimizer, layout, parameters, statistics, stride: size + statistics.size, buffers, reduced, state, gradientTensors: tensorsOver(reduced, layout) };
+    return { model, optimizer, layout, parameters, statistics, stride: chunkStride(layout, statistics.size), buffers, reduced, state, gradientTensors: tensorsOver(reduced, layout) };
   }
 
   /**

@@ -30,13 +30,14 @@ export interface WorkerTask {
   /** The model's JSON spec, or the URL of the module whose factory builds it. */
   model: WireModel;
   loss: LossName;
-  /** float32 × parameter count, `namedParameters()` order. */
+  /** float32 × the parameter layout's size (`parameterLayout`: `namedParameters()` order, aligned). */
   parameters: TaskBuffer;
   /** float32 × the model's buffer values (BatchNorm running statistics), `namedBuffers()` order. */
   buffers: TaskBuffer;
   /**
-   * float32 × (chunks × stride), stride = parameter count + the BatchNorm statistics size: chunk c's
-   * summed gradient at c × stride, then its batch statistics (see running-statistics.ts).
+   * float32 × (chunks × stride), stride = the parameter layout's size + the BatchNorm statistics
+   * size, padded (`chunkStride`): chunk c's summed gradient at c × stride, then its batch
+   * statistics (see running-statistics.ts).
    */
   gradients: TaskBuffer;
   /** float64 × (chunks × 2): chunk c's summed loss at 2c and its count of correct predictions at 2c + 1. */
