@@ -156,7 +156,11 @@ export class ParallelTrainer {
     if (valid.model !== null) this.#built = this.#install(valid.model);
   }
 
-  /** The main thread's model; its parameters are views of the shared parameter buffer. For a module model, after `await ready()`. */
+  /**
+   * The main thread's model; its parameters are views of the shared parameter buffer. For a module
+   * model, after `await ready()`. While a step runs, the workers update those values in place (each
+   * its own range), so read or predict with it between steps for weights of one step.
+   */
   get model(): Module {
     return this.#require('model').model;
   }
