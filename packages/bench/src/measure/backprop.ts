@@ -1,15 +1,15 @@
 // Backprop's side of the comparison, as its users write it: `@backprop/core` in one thread (buildModel,
 // crossEntropy, Adam/SGD) or `DataParallelTrainer` from `@backprop/parallel/node` on worker threads
 // (the built dist/worker.js, as users run it).
-import { Adam, buildModel, crossEntropy, Generator, matmul, matmulBackend, SGD, setMatmulBackend, Tensor, type MatmulBackend } from '@backprop/core';
+import { Adam, buildModel, crossEntropy, Generator, kernelBackend, matmul, SGD, setKernelBackend, Tensor, type KernelBackend } from '@backprop/core';
 import { CHUNK_SIZE, LEARNING_RATE, SEED, type ModelName, type OptimizerName } from '../tasks.js';
 import type { Batch, Library, Trainer } from './library.js';
 import { MODELS } from './models.js';
 
 /** Options of {@link backpropLibrary}. */
 export interface BackpropLibraryOptions {
-  /** Forces a matmul kernel in this thread (default: Backprop's own choice, wasm where available). */
-  readonly matmulBackend?: MatmulBackend;
+  /** Forces the kernels of this thread: 'wasm' or 'js' (TypeScript) for every op (default: Backprop's own choice, wasm where available). */
+  readonly kernelBackend?: KernelBackend;
   /** 1: train in this thread; more: `DataParallelTrainer` with that many worker threads. */
   readonly workers: number;
 }
@@ -70,7 +70,7 @@ async function parallelTrainer(model: ModelName, optimizerName: OptimizerName, w
  * ```
  */
 export function backpropLibrary(options: BackpropLibraryOptions): Library {
-  if (options.matmulBackend !== undefined) setMatmulBackend(options.matmulBackend);
+  if (options.kernelBackend !== undefined) setKernelBackend(options.kernelBackend);
   return {
     product: (a, b, { m, k, n }) => {
       const left = new Tensor(a, [m, k]);
@@ -79,6 +79,6 @@ export function backpropLibrary(options: BackpropLibraryOptions): Library {
     },
     trainer: async (model, optimizer) =>
       options.workers > 1 ? parallelTrainer(model, optimizer, options.workers) : singleThreadTrainer(model, optimizer),
-    details: { 'matmul kernel': matmulBackend(), workers: String(options.workers) },
+    details: { kernels: kernelBackend(), workers: String(options.workers) },
   };
 }

@@ -51,7 +51,7 @@ export interface Library {
 }
 
 /**
- * Imports and sets up the library behind `side`: Backprop with a given matmul kernel or worker
+ * Imports and sets up the library behind `side`: Backprop with given kernels (wasm or TypeScript) or worker
  * count, or TensorFlow.js on its wasm (one thread) or cpu backend.
  *
  * @example
@@ -64,7 +64,7 @@ export async function loadLibrary(side: Side): Promise<Library> {
   switch (side) {
     case 'backprop-wasm':
     case 'backprop-js':
-      return (await import('./backprop.js')).backpropLibrary({ matmulBackend: side === 'backprop-js' ? 'js' : 'wasm', workers: 1 });
+      return (await import('./backprop.js')).backpropLibrary({ kernelBackend: side === 'backprop-js' ? 'js' : 'wasm', workers: 1 });
     case 'backprop':
       return (await import('./backprop.js')).backpropLibrary({ workers: 1 });
     case 'backprop-all':
