@@ -42,6 +42,7 @@ export { gradcheck, type GradcheckMismatch, type GradcheckOptions, type Gradchec
 export { assertFinite } from './autograd/assert-finite.js';
 export { Generator, globalGenerator, manualSeed, type GeneratorState } from './random/generator.js';
 export { kernelBackend, setKernelBackend, type KernelBackend } from './kernels/backend.js';
+// Deprecated first names of kernelBackend/setKernelBackend/KernelBackend (they switch every kernel).
 export { matmulBackend, setMatmulBackend, type MatmulBackend } from './kernels/matmul-backend.js';
 export { sumChunksInto, type ChunkSumOptions } from './kernels/reduce-chunks.js';
 export type { VarianceOptions } from './ops/statistics.js';

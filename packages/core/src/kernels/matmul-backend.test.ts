@@ -4,15 +4,15 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { matmulJsInto, matmulTransposeAJsInto, matmulTransposeBJsInto } from './matmul.js';
+import { kernelBackend, setKernelBackend, type KernelBackend } from './backend.js';
 import {
-  matmulBackend,
+  matmulBackend as deprecatedMatmulBackend,
   matmulInto,
   matmulTransposeAInto,
   matmulTransposeBInto,
-  setMatmulBackend,
-  type MatmulBackend,
+  setMatmulBackend as deprecatedSetMatmulBackend,
 } from './matmul-backend.js';
-import { wasmSgemmAvailable, wasmSgemmMemoryIsShared } from './wasm/sgemm.js';
+import { wasmMemoryIsShared, wasmRuntime } from './wasm/runtime.js';
 import { seededValues } from '../../test/seeded-values.js';
 
 type Matmul = typeof matmulInto;
@@ -27,10 +27,10 @@ const JS_REFERENCES: Record<Variant, Matmul> = {
   transposeA: matmulTransposeAJsInto,
   transposeB: matmulTransposeBJsInto,
 };
-const BACKENDS: MatmulBackend[] = ['wasm', 'js'];
+const BACKENDS: KernelBackend[] = ['wasm', 'js'];
 
-const initialBackend = matmulBackend();
-afterEach(() => setMatmulBackend(initialBackend));
+const initialBackend = kernelBackend();
+afterEach(() => setKernelBackend(initialBackend));
 
 interface Operands {
   a: Float32Array;
@@ -75,7 +75,7 @@ function expectProduct(variant: Variant, ops: Operands, m: number, k: number, n:
       }
       const got = ops.out[ops.offsets.out + i * n + j]!;
       if (!(Math.abs(got - sum) <= tolerance * scale)) {
-        expect.fail(`${variant} ${m}×${k}×${n} (${matmulBackend()}): out[${i}, ${j}] = ${got}, expected ${sum} (scale ${scale})`);
+        expect.fail(`${variant} ${m}×${k}×${n} (${kernelBackend()}): out[${i}, ${j}] = ${got}, expected ${sum} (scale ${scale})`);
       }
     }
   }
@@ -104,7 +104,7 @@ const SHAPES: [m: number, k: number, n: number][] = [
 
 describe.each(BACKENDS)('matmul kernels, %s backend', (backend) => {
   it.each(Object.keys(VARIANTS) as Variant[])('%s matches a float64 triple loop at every edge and block size', (variant) => {
-    setMatmulBackend(backend);
+    setKernelBackend(backend);
     for (const [index, [m, k, n]] of SHAPES.entries()) {
       const ops = operands(m, k, n, 100 + index);
       VARIANTS[variant](ops.a, ops.b, ops.out, m, k, n);
@@ -113,7 +113,7 @@ describe.each(BACKENDS)('matmul kernels, %s backend', (backend) => {
   });
 
   it.each(Object.keys(VARIANTS) as Variant[])('%s reads and writes at odd offsets into larger buffers, touching nothing else', (variant) => {
-    setMatmulBackend(backend);
+    setKernelBackend(backend);
     for (const [m, k, n] of [[3, 5, 7], [9, 17, 8], [130, 260, 33]] as const) {
       const ops = operands(m, k, n, m + n, { a: 3, b: 5, out: 7 });
       VARIANTS[variant](ops.a, ops.b, ops.out, m, k, n, 3, 5, 7);
@@ -122,7 +122,7 @@ describe.each(BACKENDS)('matmul kernels, %s backend', (backend) => {
   });
 
   it.each(Object.keys(VARIANTS) as Variant[])('%s gives zeros for k = 0 and leaves out alone when m or n is 0', (variant) => {
-    setMatmulBackend(backend);
+    setKernelBackend(backend);
     const out = new Float32Array(6).fill(Number.NaN);
     VARIANTS[variant](new Float32Array(0), new Float32Array(0), out, 2, 0, 3);
     expect(Array.from(out)).toEqual([0, 0, 0, 0, 0, 0]);
@@ -133,7 +133,7 @@ describe.each(BACKENDS)('matmul kernels, %s backend', (backend) => {
   });
 
   it('agrees with random shapes, offsets and variants (property-based)', () => {
-    setMatmulBackend(backend);
+    setKernelBackend(backend);
     fc.assert(
       fc.property(
         fc.constantFrom<Variant>('plain', 'transposeA', 'transposeB'),
@@ -153,7 +153,7 @@ describe.each(BACKENDS)('matmul kernels, %s backend', (backend) => {
   });
 
   it('keeps a NaN in its own row and column (edge padding does not leak)', () => {
-    setMatmulBackend(backend);
+    setKernelBackend(backend);
     const [m, k, n] = [9, 6, 13]; // neither m nor n fills the register block
     const a = seededValues(m * k, 1);
     const b = seededValues(k * n, 2);
@@ -169,7 +169,7 @@ describe.each(BACKENDS)('matmul kernels, %s backend', (backend) => {
   });
 
   it('names the operation, the sizes and the fix in its errors', () => {
-    setMatmulBackend(backend);
+    setKernelBackend(backend);
     const out = new Float32Array(4);
     expect(() => matmulInto(new Float32Array(3), new Float32Array(4), out, 2, 2, 2)).toThrow(
       /matmulInto: a needs m·k = 2·2 = 4 elements from offset 0, but has 3/,
@@ -185,13 +185,13 @@ describe.each(BACKENDS)('matmul kernels, %s backend', (backend) => {
 
 describe('the WebAssembly backend', () => {
   it('is available and chosen by default in Node, with a shared (never detaching) memory', () => {
-    expect(wasmSgemmAvailable()).toBe(true);
+    expect(wasmRuntime()).not.toBeNull();
     expect(initialBackend).toBe('wasm');
-    expect(wasmSgemmMemoryIsShared()).toBe(true);
+    expect(wasmMemoryIsShared()).toBe(true);
   });
 
   it('gives the same bits on every run, at any offset, and before and after other products', () => {
-    setMatmulBackend('wasm');
+    setKernelBackend('wasm');
     const [m, k, n] = [70, 600, 45];
     const ops = operands(m, k, n, 3, { a: 1, b: 2, out: 3 });
     matmulInto(ops.a, ops.b, ops.out, m, k, n, 1, 2, 3);
@@ -204,7 +204,7 @@ describe('the WebAssembly backend', () => {
   });
 
   it('grows its memory for a large product and stays correct for small ones afterwards', () => {
-    setMatmulBackend('wasm');
+    setKernelBackend('wasm');
     // 3 matrices of 1100×600 floats: 7.9 MB, over the initial 4 MiB.
     const big = operands(1100, 600, 1100, 5);
     matmulInto(big.a, big.b, big.out, 1100, 600, 1100);
@@ -220,10 +220,15 @@ describe('the WebAssembly backend', () => {
   });
 });
 
-describe('setMatmulBackend', () => {
+describe('setKernelBackend', () => {
+  it('is also exported under its deprecated first names', () => {
+    expect(deprecatedMatmulBackend).toBe(kernelBackend);
+    expect(deprecatedSetMatmulBackend).toBe(setKernelBackend);
+  });
+
   it("switches this thread's kernel; 'js' gives exactly the TypeScript kernel's bits", () => {
-    setMatmulBackend('js');
-    expect(matmulBackend()).toBe('js');
+    setKernelBackend('js');
+    expect(kernelBackend()).toBe('js');
     for (const variant of Object.keys(VARIANTS) as Variant[]) {
       const [m, k, n] = [13, 300, 21];
       const ops = operands(m, k, n, 11);
@@ -232,13 +237,13 @@ describe('setMatmulBackend', () => {
       VARIANTS[variant](ops.a, ops.b, ops.out, m, k, n);
       expect(ops.out).toEqual(expected);
     }
-    setMatmulBackend('wasm');
-    expect(matmulBackend()).toBe('wasm');
+    setKernelBackend('wasm');
+    expect(kernelBackend()).toBe('wasm');
   });
 
   it('rejects an unknown backend by name', () => {
-    expect(() => setMatmulBackend('gpu' as MatmulBackend)).toThrow(/setKernelBackend: expected 'wasm' or 'js', got gpu/);
-    expect(matmulBackend()).toBe(initialBackend);
+    expect(() => setKernelBackend('gpu' as KernelBackend)).toThrow(/setKernelBackend: expected 'wasm' or 'js', got gpu/);
+    expect(kernelBackend()).toBe(initialBackend);
   });
 });
 
@@ -252,8 +257,9 @@ describe('without WebAssembly', () => {
     vi.stubGlobal('WebAssembly', undefined);
     vi.resetModules();
     const fresh = await import('./matmul-backend.js');
-    expect(fresh.matmulBackend()).toBe('js');
-    expect(() => fresh.setMatmulBackend('wasm')).toThrow(/setKernelBackend: 'wasm' is unavailable here .*; use 'js'/);
+    const backend = await import('./backend.js');
+    expect(backend.kernelBackend()).toBe('js');
+    expect(() => backend.setKernelBackend('wasm')).toThrow(/setKernelBackend: 'wasm' is unavailable here .*; use 'js'/);
     const ops = operands(9, 17, 8, 21);
     fresh.matmulTransposeBInto(ops.a, ops.b, ops.out, 9, 17, 8);
     expectProduct('transposeB', ops, 9, 17, 8);
@@ -280,9 +286,10 @@ describe('without shared WebAssembly memory (a browser page that is not cross-or
     vi.stubGlobal('WebAssembly', { validate: real.validate, Module: real.Module, Instance: real.Instance, Memory: UnsharedOnlyMemory });
     vi.resetModules();
     const fresh = await import('./matmul-backend.js');
-    const sgemm = await import('./wasm/sgemm.js');
-    expect(fresh.matmulBackend()).toBe('wasm');
-    expect(sgemm.wasmSgemmMemoryIsShared()).toBe(false);
+    const backend = await import('./backend.js');
+    const runtime = await import('./wasm/runtime.js');
+    expect(backend.kernelBackend()).toBe('wasm');
+    expect(runtime.wasmMemoryIsShared()).toBe(false);
     for (const [m, k, n] of [[5, 7, 9], [900, 700, 900], [6, 300, 10]] as const) {
       const ops = operands(m, k, n, m);
       fresh.matmulInto(ops.a, ops.b, ops.out, m, k, n);

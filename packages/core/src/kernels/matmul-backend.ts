@@ -5,9 +5,20 @@ import { matmulJsInto, matmulTransposeAJsInto, matmulTransposeBJsInto } from './
 import { sgemmWasm, wasmSgemmFits, type SgemmLayout } from './wasm/sgemm.js';
 import { kernelBackend, setKernelBackend, type KernelBackend } from './backend.js';
 
-/** Kept under its first name: the backend covers every kernel now (see kernels/backend.ts). */
+/** @deprecated Use `KernelBackend`: the backend covers every kernel now (see kernels/backend.ts). */
 export type MatmulBackend = KernelBackend;
-export { kernelBackend as matmulBackend, setKernelBackend as setMatmulBackend };
+
+/**
+ * @deprecated Use `kernelBackend`, which this aliases: the backend covers every kernel, not only
+ * the matrix products.
+ */
+export const matmulBackend: () => KernelBackend = kernelBackend;
+
+/**
+ * @deprecated Use `setKernelBackend`, which this aliases: it switches every kernel (convolution,
+ * ReLU, pooling, the chunk reduction, Adam), not only the matrix products.
+ */
+export const setMatmulBackend: (choice: KernelBackend) => void = setKernelBackend;
 
 const PLAIN: SgemmLayout = { transposeA: false, transposeB: false };
 const TRANSPOSED_A: SgemmLayout = { transposeA: true, transposeB: false };
@@ -34,8 +45,8 @@ export function matmulInto(
   outOffset = 0,
 ): void {
   checkMatmulArguments('matmulInto', a, b, out, m, k, n, aOffset, bOffset, outOffset);
-  if (kernelBackend() === 'wasm' && wasmSgemmFits(m, k, n)) sgemmWasm(a, b, out, m, k, n, aOffset, bOffset, outOffset, PLAIN);
-  else matmulJsInto(a, b, out, m, k, n, aOffset, bOffset, outOffset);
+  if (kernelBackend() === 'wasm' && wasmSgemmFits(m, k, n) && sgemmWasm(a, b, out, m, k, n, aOffset, bOffset, outOffset, PLAIN)) return;
+  matmulJsInto(a, b, out, m, k, n, aOffset, bOffset, outOffset);
 }
 
 /**
@@ -58,8 +69,8 @@ export function matmulTransposeAInto(
   outOffset = 0,
 ): void {
   checkMatmulArguments('matmulTransposeAInto', a, b, out, m, k, n, aOffset, bOffset, outOffset);
-  if (kernelBackend() === 'wasm' && wasmSgemmFits(m, k, n)) sgemmWasm(a, b, out, m, k, n, aOffset, bOffset, outOffset, TRANSPOSED_A);
-  else matmulTransposeAJsInto(a, b, out, m, k, n, aOffset, bOffset, outOffset);
+  if (kernelBackend() === 'wasm' && wasmSgemmFits(m, k, n) && sgemmWasm(a, b, out, m, k, n, aOffset, bOffset, outOffset, TRANSPOSED_A)) return;
+  matmulTransposeAJsInto(a, b, out, m, k, n, aOffset, bOffset, outOffset);
 }
 
 /**
@@ -82,6 +93,6 @@ export function matmulTransposeBInto(
   outOffset = 0,
 ): void {
   checkMatmulArguments('matmulTransposeBInto', a, b, out, m, k, n, aOffset, bOffset, outOffset);
-  if (kernelBackend() === 'wasm' && wasmSgemmFits(m, k, n)) sgemmWasm(a, b, out, m, k, n, aOffset, bOffset, outOffset, TRANSPOSED_B);
-  else matmulTransposeBJsInto(a, b, out, m, k, n, aOffset, bOffset, outOffset);
+  if (kernelBackend() === 'wasm' && wasmSgemmFits(m, k, n) && sgemmWasm(a, b, out, m, k, n, aOffset, bOffset, outOffset, TRANSPOSED_B)) return;
+  matmulTransposeBJsInto(a, b, out, m, k, n, aOffset, bOffset, outOffset);
 }

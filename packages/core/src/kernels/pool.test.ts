@@ -260,13 +260,26 @@ describe('maxPool2dForward on WebAssembly', () => {
   const initialBackend = kernelBackend();
   afterEach(() => setKernelBackend(initialBackend));
 
-  /** Values and indices on one backend, from ReLU-like data with ties (zeros) and a NaN. */
+  /**
+   * Values and indices on one backend, from data that is 20% −∞, 20% −0, 20% +0 and 40% positive
+   * (ties between −0 and +0, whose first must win with its sign), with a NaN; plane 0's first
+   * window is all −∞, plane 1's first window alternates −0 and +0 from a −0.
+   */
   function pooled(backend: KernelBackend, g: Conv2dGeometry, seed: number) {
     setKernelBackend(backend);
-    const x = seededValues(g.batch * g.channels * g.height * g.width, seed).map((value) => Math.max(value, 0));
+    const x = seededValues(g.batch * g.channels * g.height * g.width, seed).map((value) => (value < -0.6 ? -Infinity : value < -0.2 ? -0 : value < 0.2 ? 0 : value));
+    const plane = g.height * g.width;
+    for (let kh = 0; kh < g.kernelHeight; kh++) {
+      for (let kw = 0; kw < g.kernelWidth; kw++) {
+        x[kh * g.width + kw] = -Infinity;
+        x[plane + kh * g.width + kw] = (kh + kw) % 2 === 0 ? -0 : 0;
+      }
+    }
     x[Math.floor(x.length / 3)] = Number.NaN;
     return runMaxPool(x, g);
   }
+  /** The float32 bits of each value (toEqual alone would not tell −0 from +0 everywhere). */
+  const bitsOf = (values: number[]) => Array.from(new Uint32Array(Float32Array.from(values).buffer));
 
   it.each([
     { name: '2×2 stride 2 over an odd 13×11 plane', kernel: 2, stride: 2, height: 13, width: 11 },
@@ -281,6 +294,8 @@ describe('maxPool2dForward on WebAssembly', () => {
     const fromJs = pooled('js', g, g.width);
     const fromWasm = pooled('wasm', g, g.width);
     expect(fromWasm.argmax).toEqual(fromJs.argmax);
-    expect(fromWasm.out).toEqual(fromJs.out);
+    expect(bitsOf(fromWasm.out)).toEqual(bitsOf(fromJs.out));
+    const outPlane = g.outHeight * g.outWidth;
+    if (g.padHeight === 0) expect([fromJs.out[0], fromJs.out[outPlane]]).toEqual([-Infinity, -0]); // toEqual tells −0 from +0
   });
 });

@@ -10,7 +10,8 @@ import { reluBackwardWasm, reluForwardWasm, wasmReluFits } from './wasm/relu.js'
 /** max(x, 0) elementwise; NaN stays NaN (a diverging run must not look healthy). */
 export function reluForward(x: Float32Array): Float32Array {
   const rt = wasmKernels();
-  if (rt !== null && wasmReluFits(x.length)) return reluForwardWasm(rt, x);
+  const done = rt !== null && wasmReluFits(x.length) ? reluForwardWasm(rt, x) : null;
+  if (done !== null) return done;
   const out = new Float32Array(x.length);
   for (let i = 0; i < x.length; i++) {
     const value = x[i]!;
@@ -22,7 +23,8 @@ export function reluForward(x: Float32Array): Float32Array {
 /** g where x > 0, else 0 (relu'(0) = 0, as in PyTorch). */
 export function reluBackward(x: Float32Array, g: Float32Array): Float32Array {
   const rt = wasmKernels();
-  if (rt !== null && wasmReluFits(g.length)) return reluBackwardWasm(rt, x, g);
+  const done = rt !== null && wasmReluFits(g.length) ? reluBackwardWasm(rt, x, g) : null;
+  if (done !== null) return done;
   const out = new Float32Array(g.length);
   for (let i = 0; i < g.length; i++) out[i] = x[i]! > 0 ? g[i]! : 0;
   return out;

@@ -70,8 +70,7 @@ abstract class AdamFamily extends Optimizer<AdamOptions> {
     };
     // The same bits either way (NOTE(adam-lanes) in kernels/wasm/adam-module.ts).
     const rt = wasmKernels();
-    if (rt !== null && wasmAdamPays(values.length)) adamUpdateWasm(rt, arrays, scalars);
-    else adamUpdate(arrays, scalars);
+    if (rt === null || !wasmAdamPays(values.length) || !adamUpdateWasm(rt, arrays, scalars)) adamUpdate(arrays, scalars);
   }
 }
 

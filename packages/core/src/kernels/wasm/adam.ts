@@ -1,8 +1,7 @@
 // Adam's update on the WebAssembly module of adam-module.ts: copy the arrays in, one f64x2 pass,
 // copy the updated ones out. The TypeScript loop it replaces, and the choice between the two, are
 // in optim/adam.ts. Imports kernels/wasm/ only.
-import { paddedCount } from './element-loop.js';
-import { HEAP_LIMIT_BYTES, HeapPlan, reserveHeap, type WasmRuntime } from './runtime.js';
+import { alignmentOf, HEAP_LIMIT_BYTES, HeapPlan, reserveHeap, roundUp, type WasmRuntime } from './runtime.js';
 
 const LANES = 2;
 
@@ -43,24 +42,25 @@ const MIN_WASM_VALUES = 256;
 
 /** Whether an update of `count` values pays on the WebAssembly kernel, and fits its memory. */
 export function wasmAdamPays(count: number): boolean {
-  return count >= MIN_WASM_VALUES && 5 * (paddedCount(count, LANES) * 4 + 64) <= HEAP_LIMIT_BYTES;
+  return count >= MIN_WASM_VALUES && 5 * (roundUp(count, LANES) * 4 + 64) <= HEAP_LIMIT_BYTES;
 }
 
 /**
  * `adamUpdate` of optim/adam.ts on the WebAssembly kernel: the same bits (NOTE(adam-lanes) in
- * adam-module.ts). Requires arrays of equal length that fit (`wasmAdamPays`).
+ * adam-module.ts). Requires arrays of equal length that fit (`wasmAdamPays`). Returns false, touching
+ * nothing, when the memory cannot grow (the caller runs the TypeScript loop).
  *
  * @example
  * adamUpdateWasm(rt, { values, gradient, expAvg, expAvgSq, maxExpAvgSq: null }, scalars);
  */
-export function adamUpdateWasm(rt: WasmRuntime, arrays: AdamArrays, scalars: AdamScalars): void {
+export function adamUpdateWasm(rt: WasmRuntime, arrays: AdamArrays, scalars: AdamScalars): boolean {
   const { values, gradient, expAvg, expAvgSq, maxExpAvgSq } = arrays;
   const count = values.length;
-  const padded = paddedCount(count, LANES);
+  const padded = roundUp(count, LANES);
   const plan = new HeapPlan();
   const inputs = maxExpAvgSq === null ? [values, gradient, expAvg, expAvgSq] : [values, gradient, expAvg, expAvgSq, maxExpAvgSq];
-  const at = inputs.map(() => plan.floats(padded));
-  reserveHeap(rt, plan.end);
+  const at = inputs.map((array) => plan.floats(padded, alignmentOf(array))); // NOTE(copy-alignment) in runtime.ts
+  if (!reserveHeap(rt, plan.end)) return false;
   inputs.forEach((array, index) => rt.heap.set(array, at[index]! >> 2));
   const { beta1, beta2, stepSize, correction2Sqrt, eps, decay, weightDecay } = scalars;
   const rest = [count, beta1, 1 - beta1, beta2, 1 - beta2, stepSize, correction2Sqrt, eps, decay, weightDecay] as const;
@@ -70,4 +70,5 @@ export function adamUpdateWasm(rt: WasmRuntime, arrays: AdamArrays, scalars: Ada
   inputs.forEach((array, index) => {
     if (index !== GRADIENT) array.set(rt.heap.subarray(at[index]! >> 2, (at[index]! >> 2) + count));
   });
+  return true;
 }

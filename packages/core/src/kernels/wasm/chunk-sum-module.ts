@@ -8,8 +8,8 @@ import { F32, FunctionBuilder, I32, V128, type ModuleSpec } from './encoder.js';
 export interface ChunkSumExports {
   /**
    * destination[i] = (Σ over c < chunks, in order, of source[c · chunkBytes/4 + i]) / divisor for i
-   * below `count` rounded up to a multiple of 4 (every region padded to that); chunks ≥ 1, and
-   * chunkBytes a multiple of 16.
+   * below `count` rounded up to a multiple of 4 (every region padded to that); chunks ≥ 1. No
+   * address or stride needs more than 4-byte alignment (NOTE(copy-alignment) in runtime.ts).
    */
   sumChunks(source: number, chunks: number, chunkBytes: number, destination: number, count: number, divisor: number): void;
 }

@@ -24,6 +24,9 @@ import { planSgemm, sgemmInHeap, type HeapOperand, type SgemmScratch } from './s
 // backward (dx, dW, db) 20.0 → 5.0 ms. LeNet-5 training (batch 64, Adam, one thread) went from
 // 808 to 2,328 samples/s with this and the ReLU kernels (2.9×). Groups of 2 MiB instead of 8 MiB
 // (smaller working sets) made no measurable difference (3,490 vs 3,483 samples/s).
+// A backward pass without the input gradient reserves no dCols product: LeNet conv1's (dW, db)
+// working set is ~2.1 MiB per 64 images instead of ~9.6, so batch 64 is one group, not 50 + 14
+// (which changes the float32 rounding of that weight gradient from what the split gave).
 
 /** Bytes one group's working set may take; a group holds as many whole images as fit. */
 const GROUP_BYTES = 8 * 1024 * 1024;
@@ -83,17 +86,26 @@ interface Regions {
   /** Input gradient, padded and plain (backward with dx only). */
   readonly gradientPadded: number | null;
   readonly gradientImages: number | null;
-  readonly product: SgemmScratch;
+  /** Forward: out [O × columns]; input gradient: dCols [patch × columns]; null for a backward pass without dx. */
+  readonly product: SgemmScratch | null;
   readonly weightProduct: SgemmScratch | null;
   /** f64 [O]: the bias gradient's running channel sums (backward). */
   readonly channelSums: number | null;
   readonly end: number;
 }
 
-type Pass = 'forward' | 'backward';
+/** Which pass a plan is for, and what it computes (the forward pass computes no gradient). */
+interface PassOptions {
+  readonly pass: 'forward' | 'backward';
+  /** Forward: whether a bias is added. */
+  readonly withBias: boolean;
+  readonly inputGradient: boolean;
+  readonly weightGradient: boolean;
+}
 
-function planRegions(s: ConvShape, pass: Pass, group: number, withBias: boolean, inputGradient: boolean, weightGradient: boolean): Regions {
+function planRegions(s: ConvShape, options: PassOptions, group: number): Regions {
   const { g, outChannels, patch, positions } = s;
+  const { pass, withBias, inputGradient, weightGradient } = options;
   const plan = new HeapPlan();
   const columns = group * positions;
   const needsImages = pass === 'forward' || weightGradient;
@@ -111,7 +123,7 @@ function planRegions(s: ConvShape, pass: Pass, group: number, withBias: boolean,
   const gradientPadded = inputGradient ? plan.floats(group * s.paddedImage) : null;
   const gradientImages = inputGradient && hasPadding(g) ? plan.floats(group * s.image) : null;
   // Forward: out [O × columns]; input gradient: dCols [patch × columns]; weight gradient: [O × patch].
-  const product = planSgemm(plan, pass === 'forward' ? outChannels : patch, columns);
+  const product = pass === 'forward' || inputGradient ? planSgemm(plan, pass === 'forward' ? outChannels : patch, columns) : null;
   const weightProduct = weightGradient ? planSgemm(plan, outChannels, patch) : null;
   const channelSums = backward ? plan.bytes(outChannels * 8) : null;
   return {
@@ -121,8 +133,8 @@ function planRegions(s: ConvShape, pass: Pass, group: number, withBias: boolean,
 }
 
 /** The largest group (≤ batch) within GROUP_BYTES, or a single image within the memory limit; null if none fits. */
-function chooseRegions(s: ConvShape, pass: Pass, withBias: boolean, inputGradient: boolean, weightGradient: boolean): Regions | null {
-  const plan = (group: number) => planRegions(s, pass, group, withBias, inputGradient, weightGradient);
+function chooseRegions(s: ConvShape, options: PassOptions): Regions | null {
+  const plan = (group: number) => planRegions(s, options, group);
   const single = plan(1);
   if (single.end > HEAP_LIMIT_BYTES) return null;
   // Binary search: the packed blocks are a fixed cost, so the end grows by less than single.end per image.
@@ -134,17 +146,6 @@ function chooseRegions(s: ConvShape, pass: Pass, withBias: boolean, inputGradien
     else high = middle - 1;
   }
   return low === 1 ? single : plan(low);
-}
-
-/**
- * Whether a convolution of this geometry fits the WebAssembly memory (one image at a time at least).
- *
- * @example
- * if (wasmConvFits(g, outChannels)) conv2dForwardWasm(rt, x, weight, bias, outChannels, g, out);
- */
-export function wasmConvFits(g: Conv2dGeometry, outChannels: number): boolean {
-  const s = convShape(g, outChannels);
-  return chooseRegions(s, 'forward', true, false, false) !== null && chooseRegions(s, 'backward', false, true, true) !== null;
 }
 
 /** Fills the tap and corner tables (and for backward the NCHW tables and col2im flags) once per call. */
@@ -204,7 +205,7 @@ function* groups(batch: number, group: number): Generator<[number, number]> {
 /**
  * Cross-correlation of x [N, C, H, W] with weight [O, C, kH, kW] plus an optional bias [O], into
  * `out` [N, O, outH, outW] (overwritten), on the WebAssembly kernels (NOTE(implicit-im2col)).
- * Returns false, touching nothing, when the geometry does not fit the memory (`wasmConvFits`).
+ * Returns false, touching nothing, when the geometry does not fit the memory or the memory cannot grow.
  *
  * @example
  * const done = conv2dForwardWasm(rt, x, weight, bias, outChannels, g, out);
@@ -221,19 +222,19 @@ export function conv2dForwardWasm(
   out: Float32Array,
 ): boolean {
   const s = convShape(g, outChannels);
-  const r = chooseRegions(s, 'forward', bias !== null, false, false);
-  if (r === null) return false;
-  reserveHeap(rt, r.end);
+  const r = chooseRegions(s, { pass: 'forward', withBias: bias !== null, inputGradient: false, weightGradient: false });
+  if (r === null || r.product === null || !reserveHeap(rt, r.end)) return false;
   writeTables(rt, s, r);
   rt.heap.set(weight, r.weight >> 2);
   if (bias !== null && r.bias !== null) rt.heap.set(bias, r.bias >> 2);
   const { patch, positions } = s;
-  const { c, ldc } = r.product;
+  const product = r.product;
+  const { c, ldc } = product;
   const weightOperand: HeapOperand = { offset: r.weight, rowStride: patch * 4, depthStride: 4 };
   const patches: HeapOperand = { base: r.padded, rowTable: r.corners, depthTable: r.taps };
   for (const [first, count] of groups(g.batch, r.group)) {
     loadImages(rt, s, r, x, first, count);
-    sgemmInHeap(rt, outChannels, patch, count * positions, weightOperand, patches, r.product);
+    sgemmInHeap(rt, outChannels, patch, count * positions, weightOperand, patches, product);
     // C [O × count·L] → NCHW: plane o, row i (image), plus bias[o].
     rt.conv.copyPlanes(c, r.nchw, outChannels, count, positions, ldc * 4, positions * 4, positions * 4, outChannels * positions * 4, r.bias ?? 0, bias !== null ? 1 : 0);
     const nchw = r.nchw >> 2;
@@ -255,7 +256,7 @@ export interface ConvGradients {
 /**
  * The input, weight and bias gradients of {@link conv2dForwardWasm} for the output gradient `gradOut`
  * [N, O, outH, outW], on the WebAssembly kernels (NOTE(implicit-im2col)). Returns false, touching
- * nothing, when the geometry does not fit the memory.
+ * nothing, when the geometry does not fit the memory or the memory cannot grow.
  *
  * @example
  * conv2dBackwardWasm(rt, x, weight, gradOut, outChannels, g, { input: dx, weight: dWeight, bias: dBias });
@@ -271,9 +272,8 @@ export function conv2dBackwardWasm(
 ): boolean {
   if (gradients.input === null && gradients.weight === null && gradients.bias === null) return true;
   const s = convShape(g, outChannels);
-  const r = chooseRegions(s, 'backward', false, gradients.input !== null, gradients.weight !== null);
-  if (r === null) return false;
-  reserveHeap(rt, r.end);
+  const r = chooseRegions(s, { pass: 'backward', withBias: false, inputGradient: gradients.input !== null, weightGradient: gradients.weight !== null });
+  if (r === null || !reserveHeap(rt, r.end)) return false;
   writeTables(rt, s, r);
   if (gradients.input !== null) rt.heap.set(weight, r.weight >> 2);
   const { patch, positions } = s;
@@ -299,7 +299,7 @@ export function conv2dBackwardWasm(
         for (let p = 0; p < patch; p++) weightSum[o * patch + p]! += rt.heap[row + p]!;
       }
     }
-    if (gradients.input !== null && r.gradientPadded !== null && r.contiguous !== null) {
+    if (gradients.input !== null && r.gradientPadded !== null && r.contiguous !== null && r.product !== null) {
       // dCols [patch × columns] = Wᵀ · dOut, then col2im from C into the zeroed padded gradient.
       const weightT: HeapOperand = { offset: r.weight, rowStride: 4, depthStride: patch * 4 };
       const gradColumns: HeapOperand = { base: r.nchw, rowTable: nchwColumns, depthTable: channelRows };

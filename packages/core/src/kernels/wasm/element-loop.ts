@@ -44,7 +44,8 @@ export function elementLoop(f: FunctionBuilder, count: string, pointers: readonl
  * Emits a loop that runs `body` per `lanes` floats over `count` floats rounded up to a multiple of
  * `lanes` (a power of two), advancing the byte pointers `pointers` together: no scalar tail, so
  * every region it reads or writes must be padded to that multiple (the padding's values are
- * computed and never copied out). Needs an i32 local `end` in `f`.
+ * computed and never copied out; `roundUp(count, lanes)` of runtime.ts floats). Needs an i32 local
+ * `end` in `f`.
  *
  * @example
  * paddedLoop(f, 'count', ['x'], 4, () => f.get('x').get('x').v128Load().get('zero').f32x4Max().v128Store());
@@ -52,9 +53,4 @@ export function elementLoop(f: FunctionBuilder, count: string, pointers: readonl
 export function paddedLoop(f: FunctionBuilder, count: string, pointers: readonly string[], lanes: number, body: () => void): void {
   f.get(pointers[0]!).get(count).i32(lanes - 1).add().i32(-lanes).and().i32(F32_BYTES).mul().add().set('end');
   loopTo(f, pointers, 'end', lanes * F32_BYTES, body);
-}
-
-/** `count` floats rounded up to a multiple of `lanes` (a power of two): the region `paddedLoop` touches. */
-export function paddedCount(count: number, lanes: number): number {
-  return Math.ceil(count / lanes) * lanes;
 }

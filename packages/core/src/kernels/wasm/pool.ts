@@ -10,7 +10,7 @@ const OVERREAD = 8;
  * Max pooling of `input` [N, C, H, W] into `out` [N, C, outH, outW], with each winner's flat input
  * index in `argmaxIndex`: the same values and indices as the TypeScript kernel. Returns false,
  * touching nothing, where it does not apply: padding, a horizontal stride other than 1 or 2, an
- * output narrower than 4, or too large for the memory. Buffers must already be checked.
+ * output narrower than 4, or too large for the memory (or the memory cannot grow). Buffers must already be checked.
  *
  * @example
  * if (!maxPool2dForwardWasm(rt, input, g, out, argmax)) maxPool2dForwardJs(input, g, out, argmax);
@@ -21,8 +21,7 @@ export function maxPool2dForwardWasm(rt: WasmRuntime, input: Float32Array, g: Co
   const inputAt = plan.floats(input.length + OVERREAD);
   const outAt = plan.floats(out.length);
   const argmaxAt = plan.floats(out.length);
-  if (plan.end > HEAP_LIMIT_BYTES) return false;
-  reserveHeap(rt, plan.end);
+  if (plan.end > HEAP_LIMIT_BYTES || !reserveHeap(rt, plan.end)) return false;
   rt.heap.set(input, inputAt >> 2);
   const pool = g.strideWidth === 1 ? rt.pool.maxPoolStride1 : rt.pool.maxPoolStride2;
   pool(inputAt, outAt, argmaxAt, g.batch * g.channels, g.height, g.width, g.kernelHeight, g.kernelWidth, g.strideHeight, g.outHeight, g.outWidth);

@@ -18,29 +18,31 @@ export function wasmReluFits(count: number): boolean {
 }
 
 /**
- * max(x, 0) elementwise into a new array (NaN stays NaN). Requires `wasmReluFits(x.length)`.
+ * max(x, 0) elementwise into a new array (NaN stays NaN); null when the memory cannot grow (the
+ * caller runs the TypeScript loop). Requires `wasmReluFits(x.length)`.
  *
  * @example
  * reluForwardWasm(rt, Float32Array.of(-1, 2)); // [0, 2]
  */
-export function reluForwardWasm(rt: WasmRuntime, x: Float32Array): Float32Array {
-  reserveHeap(rt, x.length * 4);
+export function reluForwardWasm(rt: WasmRuntime, x: Float32Array): Float32Array | null {
+  if (!reserveHeap(rt, x.length * 4)) return null;
   rt.heap.set(x, 0);
   rt.elementwise.reluForward(0, x.length);
   return rt.heap.slice(0, x.length);
 }
 
 /**
- * g where x > 0, else 0, into a new array. Requires `wasmReluFits(g.length)` and equal lengths.
+ * g where x > 0, else 0, into a new array; null when the memory cannot grow. Requires
+ * `wasmReluFits(g.length)` and equal lengths.
  *
  * @example
  * reluBackwardWasm(rt, Float32Array.of(-1, 2), Float32Array.of(5, 6)); // [0, 6]
  */
-export function reluBackwardWasm(rt: WasmRuntime, x: Float32Array, g: Float32Array): Float32Array {
+export function reluBackwardWasm(rt: WasmRuntime, x: Float32Array, g: Float32Array): Float32Array | null {
   const plan = new HeapPlan();
   const xAt = plan.floats(x.length);
   const gAt = plan.floats(g.length);
-  reserveHeap(rt, plan.end);
+  if (!reserveHeap(rt, plan.end)) return null;
   rt.heap.set(x, xAt >> 2);
   rt.heap.set(g, gAt >> 2);
   rt.elementwise.reluBackward(xAt, gAt, g.length);

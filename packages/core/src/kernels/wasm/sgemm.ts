@@ -1,7 +1,7 @@
 // Float32 matrix multiply on the WebAssembly SIMD module of sgemm-module.ts: the cache blocking over
 // operands in the runtime's memory (strided, or gathered through offset tables), and `sgemmWasm`,
 // which copies JS operands in and the product out. Imports kernels/wasm/ only.
-import { HEAP_LIMIT_BYTES, HeapPlan, reserveHeap, wasmMemoryIsShared, wasmRuntime, type WasmRuntime } from './runtime.js';
+import { alignmentOf, HEAP_LIMIT_BYTES, HeapPlan, reserveHeap, roundUp, wasmRuntime, type WasmRuntime } from './runtime.js';
 import { MR, NR } from './sgemm-module.js';
 
 // NOTE(blocking): the BLIS loop nest around the 4×8 micro-kernel. A KC×NC block of B is packed
@@ -17,8 +17,6 @@ import { MR, NR } from './sgemm-module.js';
 const KC = 256;
 const MC = 120; // a multiple of MR
 const NC = 2048; // a multiple of NR
-
-const roundUp = (value: number, multiple: number) => Math.ceil(value / multiple) * multiple;
 
 /**
  * The block length that cuts `length` into ⌈length/limit⌉ near-equal blocks, rounded up to a
@@ -50,13 +48,16 @@ export interface SgemmScratch {
   readonly ldc: number;
 }
 
-/** Reserves the packed blocks and the padded C of an m×·×n product in `plan`. */
-export function planSgemm(plan: HeapPlan, m: number, n: number): SgemmScratch {
+/**
+ * Reserves the packed blocks and the padded C of an m×·×n product in `plan`; C starts
+ * `cAlignment` bytes past a 64-byte boundary (NOTE(copy-alignment) in runtime.ts).
+ */
+export function planSgemm(plan: HeapPlan, m: number, n: number, cAlignment = 0): SgemmScratch {
   const ldc = roundUp(n, NR);
   return {
     aPack: plan.floats(MC * KC),
     bPack: plan.floats(KC * roundUp(Math.min(n, NC), NR)),
-    c: plan.floats(roundUp(m, MR) * ldc),
+    c: plan.floats(roundUp(m, MR) * ldc, cAlignment),
     ldc,
   };
 }
@@ -79,7 +80,7 @@ function pack(rt: WasmRuntime, which: 'A' | 'B', x: HeapOperand, row0: number, d
  * @example
  * const plan = new HeapPlan();
  * const a = plan.floats(m * k), b = plan.floats(k * n), scratch = planSgemm(plan, m, n);
- * reserveHeap(rt, plan.end); // then write A and B at a and b
+ * if (!reserveHeap(rt, plan.end)) return false; // then write A and B at a and b
  * sgemmInHeap(rt, m, k, n, { offset: a, rowStride: 4 * k, depthStride: 4 }, { offset: b, rowStride: 4, depthStride: 4 * n }, scratch);
  */
 export function sgemmInHeap(rt: WasmRuntime, m: number, k: number, n: number, a: HeapOperand, b: HeapOperand, scratch: SgemmScratch): void {
@@ -101,22 +102,22 @@ export function sgemmInHeap(rt: WasmRuntime, m: number, k: number, n: number, a:
   }
 }
 
-/** True when this thread can run the WebAssembly SIMD kernels (compiles them on the first call). */
-export function wasmSgemmAvailable(): boolean {
-  return wasmRuntime() !== null;
+/** Byte offsets modulo 8 of the operands' first values (NOTE(copy-alignment) in runtime.ts). */
+interface OperandAlignments {
+  a: number;
+  b: number;
+  out: number;
 }
 
-/** Whether the memory is a shared one (which never detaches on growth); null if unavailable. */
-export function wasmSgemmMemoryIsShared(): boolean | null {
-  return wasmMemoryIsShared();
-}
+/** The most any alignment adds to a layout: what `wasmSgemmFits` assumes. */
+const WORST_ALIGNMENTS: OperandAlignments = { a: 4, b: 4, out: 4 };
 
 /** Byte offsets of each region for an m×k×n product from JS operands. */
-function layout(m: number, k: number, n: number) {
+function layout(m: number, k: number, n: number, alignments: OperandAlignments) {
   const plan = new HeapPlan();
-  const scratch = planSgemm(plan, m, n);
-  const a = plan.floats(m * k);
-  const b = plan.floats(k * n);
+  const scratch = planSgemm(plan, m, n, alignments.out);
+  const a = plan.floats(m * k, alignments.a);
+  const b = plan.floats(k * n, alignments.b);
   return { scratch, a, b, end: plan.end };
 }
 
@@ -127,7 +128,7 @@ function layout(m: number, k: number, n: number) {
  * wasmSgemmFits(1024, 1024, 1024); // true
  */
 export function wasmSgemmFits(m: number, k: number, n: number): boolean {
-  return layout(m, k, n).end <= HEAP_LIMIT_BYTES;
+  return layout(m, k, n, WORST_ALIGNMENTS).end <= HEAP_LIMIT_BYTES;
 }
 
 /** Which operands are stored transposed: A as k×m instead of m×k, B as n×k instead of k×n. */
@@ -140,7 +141,8 @@ export interface SgemmLayout {
  * out[m×n] = op(A) · op(B) with the WebAssembly kernel, op(A) = A (m×k) or Aᵀ (A stored k×m) and
  * op(B) = B (k×n) or Bᵀ (B stored n×k), all row-major from the given offsets. Overwrites
  * out[outOffset, outOffset + m·n). Arguments must already be checked (see matmul-arguments.ts) and
- * the product must fit (`wasmSgemmFits`); throws if WebAssembly SIMD is unavailable.
+ * the product must fit (`wasmSgemmFits`); throws if WebAssembly SIMD is unavailable. Returns false,
+ * touching nothing, when the memory cannot grow (the caller runs the TypeScript kernel).
  *
  * @example
  * const out = new Float32Array(4);
@@ -158,19 +160,19 @@ export function sgemmWasm(
   bOffset: number,
   outOffset: number,
   { transposeA, transposeB }: SgemmLayout,
-): void {
+): boolean {
   const rt = wasmRuntime();
   if (rt === null) throw new Error('sgemmWasm: WebAssembly SIMD is not available in this thread');
-  if (m === 0 || n === 0) return;
+  if (m === 0 || n === 0) return true;
   if (k === 0) {
     out.fill(0, outOffset, outOffset + m * n);
-    return;
+    return true;
   }
-  const regions = layout(m, k, n);
+  const regions = layout(m, k, n, { a: alignmentOf(a, aOffset), b: alignmentOf(b, bOffset), out: alignmentOf(out, outOffset) });
   if (regions.end > HEAP_LIMIT_BYTES) {
     throw new RangeError(`sgemmWasm: ${m}×${k}×${n} needs ${regions.end} bytes, over the ${HEAP_LIMIT_BYTES}-byte limit`);
   }
-  reserveHeap(rt, regions.end);
+  if (!reserveHeap(rt, regions.end)) return false;
   const { heap } = rt;
   heap.set(a.subarray(aOffset, aOffset + m * k), regions.a >> 2);
   heap.set(b.subarray(bOffset, bOffset + k * n), regions.b >> 2);
@@ -185,4 +187,5 @@ export function sgemmWasm(
     for (let i = 1; i < m; i++) heap.copyWithin(c4 + i * n, c4 + i * ldc, c4 + i * ldc + n);
   }
   out.set(heap.subarray(c4, c4 + m * n), outOffset);
+  return true;
 }

@@ -1,5 +1,6 @@
-// conv2d (NCHW: direct kernels or grouped im2col + matmul) and max/avg pooling primitives with their backward rules.
-// Arguments arrive validated by tensor/functional. Imports kernels and graph types only.
+// conv2d (NCHW: the WebAssembly kernels by default, NOTE(implicit-im2col) in kernels/wasm/conv.ts;
+// otherwise direct kernels or grouped im2col + matmul) and max/avg pooling primitives with their
+// backward rules. Arguments arrive validated by tensor/functional. Imports kernels and graph types only.
 import type { BackwardRule, PrimitiveResult, RawTensor } from '../../autograd/graph.js';
 import { col2imGroup, im2colGroup, type Conv2dGeometry } from '../../kernels/conv.js';
 import { conv2dDirectImage, conv2dWeightGradImage, padImage, paddedImageLength } from '../../kernels/conv-direct.js';
@@ -13,12 +14,15 @@ function outputShape(g: Conv2dGeometry, channels: number): number[] {
   return [g.batch, channels, g.outHeight, g.outWidth];
 }
 
-// NOTE(grouping): the matmul kernels (WebAssembly 4×8 or TypeScript 2×3 register blocks, both
+// NOTE(grouping): the TypeScript path, taken when this thread runs the TypeScript kernels or the
+// WebAssembly convolution does not fit its memory (the default path, on the WebAssembly kernels,
+// is NOTE(implicit-im2col) in kernels/wasm/conv.ts, which builds no column matrix and has its own
+// groups). The matmul kernels (WebAssembly 4×8 or TypeScript 2×3 register blocks, both
 // packed) want long rows and long sums. One call per image (the old scheme) gave them m = O (6 or
 // 16 in LeNet), n = outH·outW, per-call packing and edge waste, and the weight gradient needed a transpose and an add per
 // image. Now (P = C·kH·kW, L = outH·outW, G = images per group):
 // - forward, P ≤ DIRECT_FORWARD_MAX_PATCH: direct kernel on each zero-padded image (no im2col,
-//   no packing; see NOTE(direct-conv) in kernels/conv.ts);
+//   no packing; see NOTE(direct-conv) in kernels/conv-direct.ts);
 // - forward, larger P: the batch is cut into groups whose columns fit in GROUP_COLUMNS_BYTES;
 //   out_g [O × G·L] = weight [O × P] @ cols_g [P × G·L] in one matmul, scattered into NCHW;
 // - dWeight, P ≤ DIRECT_FORWARD_MAX_PATCH: direct kernel per image, summed over the batch in float64;
@@ -71,9 +75,13 @@ function scatterGroup(grouped: Float32Array, nchw: Float32Array, first: number, 
 
 /**
  * Cross-correlation of x [N, C, H, W] with weight [O, C, kH, kW] over geometry `g`
- * plus an optional per-channel bias (NOTE(fused-bias)). Groups of images are unfolded by im2col side by side and
- * multiplied by the weight matrix [O × C·kH·kW] in one matmul (see NOTE(grouping)); backward
- * recomputes the columns rather than keeping them.
+ * plus an optional per-channel bias (NOTE(fused-bias)). Where this thread runs the WebAssembly
+ * kernels (the default) the forward pass and its backward rule run there, gathering the patches
+ * straight from the images (NOTE(implicit-im2col) in kernels/wasm/conv.ts). Otherwise — the
+ * TypeScript kernels, or a convolution too large for the WebAssembly memory — short patches use
+ * direct kernels and longer ones unfold groups of images by im2col side by side, multiplied by the
+ * weight matrix [O × C·kH·kW] in one matmul (NOTE(grouping)); backward recomputes the columns
+ * rather than keeping them.
  */
 export function conv2d(x: RawTensor, weight: RawTensor, g: Conv2dGeometry, bias: RawTensor | null = null): PrimitiveResult {
   const outChannels = weight.shape[0]!;
