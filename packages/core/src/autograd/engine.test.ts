@@ -55,7 +55,10 @@ describe('backward', () => {
         };
         const generator = new Generator(seed);
         const leaf = () => new Tensor(Float32Array.from({ length: 3 }, () => generator.uniform(-0.5, 0.5)), [3], true);
-        return gradcheck(build, [leaf(), leaf()], { raiseOnFailure: false }).passed;
+        // ε = 1e-3, not the default 1e-2: products and tanh give these graphs enough curvature that
+        // a central difference of half-width 1e-2 can be 1.4% off (found by this property, fast-check
+        // seed 1722315104: autograd −0.4519 equals a float64 difference with ε = 1e-6; ε = 1e-2 gave −0.4581).
+        return gradcheck(build, [leaf(), leaf()], { epsilon: 1e-3, raiseOnFailure: false }).passed;
       }),
       { numRuns: 200 },
     );
