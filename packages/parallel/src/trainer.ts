@@ -6,14 +6,14 @@
 import { Generator, Tensor, type Module, type Optimizer, type OptimizerStateDict, type StateDict, type UpdateContext } from '@backprop/core';
 import { assignChunks, chunkCount, type ChunkRange } from './chunks.js';
 import { runFit, type BatchSource, type FitOptions, type FitSummary } from './fit.js';
-import { bindParameters, chunkStride, parameterLayout, tensorsOver, type ParameterLayout } from './flat-parameters.js';
-import { FlatOptimizerState, stateViews } from './optimizer-state.js';
-import { reduceChunks, signalFailure, updateRange, type ShardedUpdate } from './sharded-update.js';
-import { allocate, GrowingBuffer } from './task-buffers.js';
+import { installModel, updateOnMainThread, type BuiltModel } from './built-model.js';
+import { checkMinibatch } from './minibatch.js';
+import { signalFailure, type ShardedUpdate } from './sharded-update.js';
+import { GrowingBuffer } from './task-buffers.js';
 import { buildFromWire, type WireModel } from './model-source.js';
-import { bufferSize, replayChunkStatistics, saveBuffers, statisticsLayout, type StatisticsLayout } from './running-statistics.js';
+import { replayChunkStatistics, saveBuffers } from './running-statistics.js';
 import { checkModel, validateOptions, type DataParallelOptions, type Validated } from './options.js';
-import type { LossName, MemoryMode, TaskBuffer, TransportFactory, WorkerTask, WorkerTaskResult, WorkerTransport } from './transport.js';
+import type { LossName, MemoryMode, TransportFactory, WorkerTask, WorkerTaskResult, WorkerTransport } from './transport.js';
 
 /** Options of `ParallelTrainer`: the shared options plus how many workers and how to start them. */
 export interface ParallelTrainerOptions extends DataParallelOptions {
@@ -60,26 +60,6 @@ export interface TrainerState {
 }
 
 let sessions = 0;
-
-/** The main thread's model bound to the shared parameters, and what steps need of it. */
-interface BuiltModel {
-  model: Module;
-  optimizer: Optimizer;
-  layout: ParameterLayout;
-  parameters: TaskBuffer;
-  /** The model's BatchNorm layers, whose statistics follow each chunk's gradient. */
-  statistics: StatisticsLayout;
-  /** Float32 values per chunk slot: parameters, then statistics. */
-  stride: number;
-  /** The model's buffers (running statistics) as the workers read them. */
-  buffers: TaskBuffer;
-  /** The reduced gradient, one float32 per parameter value (shared with the workers, which write it). */
-  reduced: Float32Array;
-  /** Where the optimizer keeps its state: flat buffers the workers update. */
-  state: FlatOptimizerState;
-  /** Tensors over ranges of `reduced`: the model's gradients, set before each optimizer step. */
-  gradientTensors: Tensor[];
-}
 
 /**
  * `shared` where threads can share memory: SharedArrayBuffer exists and, in a browser page, the page
@@ -153,7 +133,7 @@ export class ParallelTrainer {
     this.#claim = memory === 'shared' ? new SharedArrayBuffer(4) : null;
     this.#control = memory === 'shared' ? new SharedArrayBuffer(8) : null;
     [this.#gradients, this.#results, this.#inputs, this.#targets] = [0, 1, 2, 3].map(() => new GrowingBuffer(memory)) as [GrowingBuffer, GrowingBuffer, GrowingBuffer, GrowingBuffer];
-    if (valid.model !== null) this.#built = this.#install(valid.model);
+    if (valid.model !== null) this.#built = installModel(valid.model, memory, this.#optimizerFactory);
   }
 
   /**
@@ -220,9 +200,7 @@ export class ParallelTrainer {
       let updateMilliseconds = Math.max(...answers.map((answer) => answer.updateMilliseconds ?? 0));
       if (!inWorkers) {
         const updateStarted = performance.now();
-        const size = built.layout.size;
-        reduceChunks(gradients, numChunks, built.stride, divisor, built.reduced, 0, size);
-        updateRange(built.optimizer, built.layout, new Float32Array(built.parameters), built.reduced, stateViews(built.state.buffers), plan, 0, size);
+        updateOnMainThread(built, gradients, numChunks, divisor, plan);
         updateMilliseconds = performance.now() - updateStarted;
       }
       replayChunkStatistics(built.statistics, gradients, numChunks, built.stride, built.layout.size);
@@ -358,26 +336,12 @@ export class ParallelTrainer {
   #build(): Promise<BuiltModel> {
     if (this.#built !== null) return Promise.resolve(this.#built);
     this.#building ??= buildFromWire(this.#wire, new Generator(this.seed)).then(
-      (model) => (this.#built = this.#install(checkModel(model))),
+      (model) => (this.#built = installModel(checkModel(model), this.memory, this.#optimizerFactory)),
       (error: Error) => {
         throw new Error(`DataParallelTrainer: ${error.message}`, { cause: error });
       },
     );
     return this.#building;
-  }
-
-  /** Moves the model's parameters into one SharedArrayBuffer and builds the optimizer over them. */
-  #install(model: Module): BuiltModel {
-    const size = parameterLayout(model).size;
-    const parameters = allocate(this.memory, size * 4);
-    const layout = bindParameters(model, new Float32Array(parameters), { copyValues: true });
-    const reduced = new Float32Array(allocate(this.memory, size * 4));
-    const statistics = statisticsLayout(model);
-    const buffers = allocate(this.memory, bufferSize(model) * 4);
-    const optimizer = this.#optimizerFactory(model.parameters());
-    const state = new FlatOptimizerState(this.memory, layout);
-    optimizer.placeState(state.storage);
-    return { model, optimizer, layout, parameters, statistics, stride: chunkStride(layout, statistics.size), buffers, reduced, state, gradientTensors: tensorsOver(reduced, layout) };
   }
 
   /**
@@ -398,21 +362,7 @@ export class ParallelTrainer {
 
   /** Checks a minibatch and copies it into the shared input buffers (once per step). */
   #stage(built: BuiltModel, op: string, inputs: Tensor, targets: Tensor): { numChunks: number; batchSize: number } {
-    if (!(inputs instanceof Tensor) || !(targets instanceof Tensor)) {
-      throw new Error(`DataParallelTrainer.${op}: inputs and targets must be Tensors`);
-    }
-    const batchSize = inputs.shape[0];
-    if (inputs.ndim < 1 || batchSize === undefined || batchSize < 1) {
-      throw new Error(`DataParallelTrainer.${op}: inputs need a batch axis with at least one sample, got shape [${inputs.shape.join(', ')}]`);
-    }
-    if (targets.shape[0] !== batchSize) {
-      throw new Error(
-        `DataParallelTrainer.${op}: inputs and targets differ in sample count: inputs [${inputs.shape.join(', ')}] has ${batchSize}, targets [${targets.shape.join(', ')}] has ${targets.shape[0] ?? 'none'}`,
-      );
-    }
-    if (this.loss === 'crossEntropy' && targets.ndim !== 1) {
-      throw new Error(`DataParallelTrainer.${op}: crossEntropy targets are class indices of shape [${batchSize}], got [${targets.shape.join(', ')}]`);
-    }
+    const batchSize = checkMinibatch(op, this.loss, inputs, targets);
     new Float32Array(this.#inputs.ensure(inputs.size * 4), 0, inputs.size).set(inputs.data);
     new Float32Array(this.#targets.ensure(targets.size * 4), 0, targets.size).set(targets.data);
     const numChunks = chunkCount(batchSize, this.chunkSize, built.statistics.layers.length > 0);
