@@ -5,6 +5,7 @@ export type { DataParallelOptions, OptimizerChoice } from './options.js';
 export type { BatchEnd, BatchSource, EpochEnd, FitOptions, FitSummary } from './fit.js';
 export type { LossName, MemoryMode, TaskBuffer, TransportFactory, WorkerTask, WorkerTaskResult, WorkerTransport } from './transport.js';
 export { runTask } from './replica.js';
+export type { BarrierWait } from './sharded-update.js';
 export { assignChunks, chunkCount, chunkSeed, type ChunkRange } from './chunks.js';
 export { bindParameters, parameterLayout, tensorsOver, type ParameterLayout, type ParameterSlot } from './flat-parameters.js';
 export type { ModelFactory, ModelFactoryOptions, ModelSource } from './model-source.js';

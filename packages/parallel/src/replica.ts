@@ -9,7 +9,7 @@ import { buildFromWire } from './model-source.js';
 import { createOptimizer } from './optimizer-choice.js';
 import { stateViews } from './optimizer-state.js';
 import { loadBuffers, statisticsLayout, writeChunkStatistics, type StatisticsLayout } from './running-statistics.js';
-import { arriveAndWait, reduceChunks, shardBounds, signalFailure, updateRange, type ShardedUpdate } from './sharded-update.js';
+import { arriveAndWait, reduceChunks, shardBounds, signalFailure, updateRange, type BarrierWait, type ShardedUpdate } from './sharded-update.js';
 import type { LossName, TaskBuffer, WorkerTask, WorkerTaskResult } from './transport.js';
 
 interface Replica {
@@ -103,15 +103,18 @@ function chunkSource(task: WorkerTask): () => number {
  * over the chunk; writes the chunk's gradient and loss into its own slots of the shared buffers;
  * then, with `task.update`, reduces and updates its shard of the parameters once every task of the
  * step has finished its chunks. A worker entry only has to call it with the message it gets.
+ * `options.barrier` is how it waits for the other tasks (`BarrierWait`): `'blocking'` in a thread
+ * that runs one task at a time (faster: NOTE(barrier) in sharded-update.ts), `'async'` (the
+ * default) where several workers may share a thread.
  *
  * @example
  * ```ts
- * // worker.js for piscina: one task per step per worker
+ * // worker.js for piscina: one task per step per worker thread
  * import { runTask } from '@backprop/parallel';
- * export default (task) => runTask(task);
+ * export default (task) => runTask(task, { barrier: 'blocking' });
  * ```
  */
-export async function runTask(task: WorkerTask): Promise<WorkerTaskResult> {
+export async function runTask(task: WorkerTask, options: { barrier?: BarrierWait } = {}): Promise<WorkerTaskResult> {
   try {
     const started = performance.now();
     const replica = await replicaFor(task);
@@ -119,7 +122,7 @@ export async function runTask(task: WorkerTask): Promise<WorkerTaskResult> {
     const milliseconds = performance.now() - started;
     if (copies !== null) return { chunks: task.endChunk - task.firstChunk, milliseconds, copies };
     if (task.update === null) return { chunks: ran, milliseconds };
-    return { chunks: ran, milliseconds, ...(await updateShard(task, task.update, replica)) };
+    return { chunks: ran, milliseconds, ...(await updateShard(task, task.update, replica, options.barrier ?? 'async')) };
   } catch (error) {
     // The other tasks of the step may be waiting for this one at the barrier: release them.
     if (task.update !== null) signalFailure(task.update.control);
@@ -128,8 +131,8 @@ export async function runTask(task: WorkerTask): Promise<WorkerTaskResult> {
 }
 
 /** Waits for the step's other tasks, then reduces and steps values of this task's shard. */
-async function updateShard(task: WorkerTask, update: ShardedUpdate, replica: Replica): Promise<Pick<WorkerTaskResult, 'updateMilliseconds' | 'aborted'>> {
-  if (!(await arriveAndWait(update.control, update.shards))) return { updateMilliseconds: 0, aborted: true };
+async function updateShard(task: WorkerTask, update: ShardedUpdate, replica: Replica, barrier: BarrierWait): Promise<Pick<WorkerTaskResult, 'updateMilliseconds' | 'aborted'>> {
+  if (!(await arriveAndWait(update.control, update.shards, barrier))) return { updateMilliseconds: 0, aborted: true };
   const started = performance.now();
   const optimizer = (replica.optimizer ??= createOptimizer({ type: update.optimizerType, ...update.hyperparameters }, replica.parameters));
   optimizer.setHyperparameters(update.hyperparameters);

@@ -1,6 +1,7 @@
 // The sharded end of a step: shards cover the values, a reduction or update split into shards gives
 // the bits of the whole, and the barrier releases every worker — or, after a failure, none.
 import { Adam, Generator, kernelBackend, setKernelBackend, Tensor, type KernelBackend, type UpdateContext } from '@backprop/core';
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import type { ParameterLayout } from './flat-parameters.js';
 import { arriveAndWait, reduceChunks, shardBounds, signalFailure, updateRange } from './sharded-update.js';
@@ -115,5 +116,30 @@ describe('sharded update', () => {
     signalFailure(failing);
     expect(await waiting).toBe(false);
     expect(await arriveAndWait(failing, 2)).toBe(false); // arriving after the failure does not count
+  });
+
+  // A thread that, after `delay` ms, arrives at the barrier or fails the step the way another task would
+  // (the words arriveAndWait and signalFailure use: arrivals at 0, the failure flag at 1, a 1 << 24 bump).
+  function laterInThread(control: SharedArrayBuffer, delay: number, action: 'arrive' | 'fail'): Worker {
+    const code = `const { workerData: { control, delay, action } } = require('node:worker_threads');
+      const words = new Int32Array(control);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, delay);
+      if (action === 'arrive') Atomics.add(words, 0, 1); else { Atomics.store(words, 1, 1); Atomics.add(words, 0, 1 << 24); }
+      Atomics.notify(words, 0);`;
+    return new Worker(code, { eval: true, workerData: { control, delay, action } });
+  }
+
+  it("a 'blocking' barrier blocks its thread until the other task arrives, or fails", async () => {
+    const control = new SharedArrayBuffer(8);
+    const arriving = laterInThread(control, 100, 'arrive');
+    const started = performance.now();
+    expect(await arriveAndWait(control, 2, 'blocking')).toBe(true);
+    expect(performance.now() - started).toBeGreaterThan(50); // it did wait for the other thread
+    await arriving.terminate();
+
+    const failing = new SharedArrayBuffer(8);
+    const failer = laterInThread(failing, 100, 'fail');
+    expect(await arriveAndWait(failing, 2, 'blocking')).toBe(false);
+    await failer.terminate();
   });
 });

@@ -44,18 +44,28 @@ export function signalFailure(control: SharedArrayBuffer): void {
 }
 
 /**
+ * How a worker waits at the barrier: `blocking` — `Atomics.wait` blocks its thread, right for one
+ * task per worker thread (piscina); `async` — `Atomics.waitAsync`, so "workers" that share one
+ * thread (the browser tests' MessageChannel workers) keep serving one another. See NOTE(barrier).
+ */
+export type BarrierWait = 'blocking' | 'async';
+
+/**
  * Counts this worker in and resolves once all `shards` workers have arrived (true), or once the
  * step has failed (false).
  *
  * NOTE(barrier): the trainer shards only when its transport runs every task of the step at once
- * (`WorkerTransport.concurrency`). The wait is `Atomics.waitAsync` where it exists (Node, Chromium,
- * Safari), so "workers" that share one thread — the browser tests' MessageChannel workers — keep
- * serving one another; elsewhere `Atomics.wait` blocks the thread, which is right for one task per
- * worker thread (and would deadlock workers sharing a thread). A dead worker never arrives, so the
+ * (`WorkerTransport.concurrency`), so a blocking wait cannot deadlock there. Node's worker entry
+ * blocks: while a worker awaited `Atomics.waitAsync`, its event loop went idle for a moment every
+ * step, and V8 then ran a full mark-compact every two or three steps in each worker — 43 against 2
+ * over 60 CNN steps at W = 2, with their concurrent marking on the two cores the workers need
+ * (2026-11-26, 2-core AMD EPYC, Node 20.20.2: batch 256 steps of 43–56 ms against 37–39 ms with
+ * `Atomics.wait`; the timeout made no difference). `async` waits where `Atomics.waitAsync` exists
+ * (Node, Chromium, Safari) and falls back to `Atomics.wait`. A dead worker never arrives, so the
  * main thread calls `signalFailure` as soon as any task rejects; the one-second timeout only
  * re-checks the flag, it is not what ends a wait.
  */
-export async function arriveAndWait(control: SharedArrayBuffer, shards: number): Promise<boolean> {
+export async function arriveAndWait(control: SharedArrayBuffer, shards: number, wait: BarrierWait = 'async'): Promise<boolean> {
   const words = new Int32Array(control);
   if (Atomics.add(words, ARRIVED, 1) + 1 === shards) {
     Atomics.notify(words, ARRIVED);
@@ -65,7 +75,8 @@ export async function arriveAndWait(control: SharedArrayBuffer, shards: number):
     const arrived = Atomics.load(words, ARRIVED);
     if (Atomics.load(words, FAILED) !== 0) return false;
     if (arrived >= shards) return true;
-    await waitWhileEqual(words, ARRIVED, arrived, 1000);
+    if (wait === 'blocking') Atomics.wait(words, ARRIVED, arrived, 1000);
+    else await waitWhileEqual(words, ARRIVED, arrived, 1000);
   }
 }
 

@@ -1,8 +1,9 @@
-// Piscina worker entry (dist/worker.js): one task per step per worker. Keep it thin — the work is in
-// replica.ts, which a browser Web Worker entry will share.
+// Piscina worker entry (dist/worker.js): one task per step per worker thread, so the barrier before
+// the sharded update blocks the thread (NOTE(barrier) in sharded-update.ts). Keep it thin — the work
+// is in replica.ts, which the browser's Web Worker entry shares.
 import { runTask } from './replica.js';
 import type { WorkerTask, WorkerTaskResult } from './transport.js';
 
 export default function work(task: WorkerTask): Promise<WorkerTaskResult> {
-  return runTask(task);
+  return runTask(task, { barrier: 'blocking' });
 }
