@@ -48,7 +48,14 @@ const cores = availableParallelism();
 const batchSizes = (process.env.BATCHES ?? '64,256,1024').split(',').map(Number);
 const chosen = (process.env.MODELS ?? 'mlp,cnn').split(',');
 const scale = Number(process.env.STEPS_SCALE ?? 1);
-const WARM_UP = 2;
+/**
+ * NOTE(warm-up): every runner first steps at least WARM_UP_STEPS times and WARM_UP_MS of wall time.
+ * A worker's JIT warms up on the chunks it runs, so at W = 2 each warms up half as fast: the CNN at
+ * batch 256 took 629, 76, 77, 85, 47, 49 ms for its first steps, then 30–38 (2026-11-26). With two
+ * warm-up steps the medians of the few timed CNN steps still held some of those.
+ */
+const WARM_UP_STEPS = 8;
+const WARM_UP_MS = 1000;
 /** Rounds of blocks per runner (see NOTE(interleaved)). */
 const ROUNDS = 3;
 
@@ -113,7 +120,10 @@ async function measure(runners: Runner[], steps: number): Promise<Array<{ ms: nu
   const overheads = runners.map(() => [] as number[]);
   const updates = runners.map(() => [] as number[]);
   const block = Math.max(2, Math.ceil(steps / ROUNDS) + 1);
-  for (const runner of runners) for (let i = 0; i < WARM_UP; i++) await runner.step();
+  for (const runner of runners) {
+    const started = performance.now();
+    for (let i = 0; i < WARM_UP_STEPS || performance.now() - started < WARM_UP_MS; i++) await runner.step();
+  }
   for (let round = 0; round < ROUNDS; round++) {
     for (const [index, runner] of runners.entries()) {
       for (let i = 0; i < block; i++) {
