@@ -1,6 +1,7 @@
 // The Node transport's step loops (step-loop.ts): a loop that waited past its idle time ends and
 // the next step starts a new one with the same bits; a trainer never closed lets the process exit;
-// a thread that dies between steps fails the next step with a clear message instead of hanging.
+// a thread that dies between steps, or a worker entry that cannot load, fails the step with a clear
+// message instead of hanging.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -57,5 +58,16 @@ describe('PiscinaTransport step loops', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
     await trainer.close();
     expect(transport!.threadCount).toBe(0);
+  });
+
+  it('a worker entry that fails or exits while loading rejects the first step, naming the cause', async () => {
+    const entry = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+    const { inputs, targets } = batch(7, 11, [12], 5);
+    const broken = new ParallelTrainer({ ...options, transport: (threads) => new PiscinaTransport(threads, { filename: entry('broken-entry.mjs') }) });
+    await expect(broken.step(inputs, targets)).rejects.toThrow(/^DataParallelTrainer: step 1 failed in a worker: broken-entry: this worker module fails while loading$/);
+    await broken.close();
+    const exiting = new ParallelTrainer({ ...options, transport: (threads) => new PiscinaTransport(threads, { filename: entry('exit-on-load-entry.mjs') }) });
+    await expect(exiting.step(inputs, targets)).rejects.toThrow(/^DataParallelTrainer: step 1 failed in a worker: a worker thread exited \(code 7\) while running the chunks it claimed of the step/);
+    await exiting.close();
   });
 });
