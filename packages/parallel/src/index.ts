@@ -4,7 +4,7 @@ export { defaultMemoryMode, ParallelTrainer, type Evaluation, type ParallelTrain
 export type { DataParallelOptions, OptimizerChoice } from './options.js';
 export type { BatchEnd, BatchSource, EpochEnd, FitOptions, FitSummary } from './fit.js';
 export type { LossName, MemoryMode, TaskBuffer, TransportFactory, WorkerTask, WorkerTaskResult, WorkerTransport } from './transport.js';
-export { runTask } from './replica.js';
+export { runTask, type RunTaskOptions } from './replica.js';
 export type { BarrierWait } from './sharded-update.js';
 export { assignChunks, chunkCount, chunkSeed, type ChunkRange } from './chunks.js';
 export { bindParameters, parameterLayout, tensorsOver, type ParameterLayout, type ParameterSlot } from './flat-parameters.js';

@@ -1,6 +1,6 @@
 // The Node transport: a piscina pool of worker threads, each serving the trainer's tasks in a step
-// loop (step-loop.ts) that runs the worker entry — dist/worker.js, or from source in tests
-// src/worker-source.mjs, which loads src/worker.ts through tsx. Node only: never in index.ts.
+// loop (step-loop.ts) that runs the worker entry — dist/worker.js, or from source src/worker.ts
+// (the loop's thread has tsx registered, see step-loop-source.mjs). Node only: never in index.ts.
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
@@ -10,14 +10,13 @@ import { describeTaskChunks, type TransportFactory, type WorkerTask, type Worker
 /** Options of `PiscinaTransport`. */
 export interface PiscinaTransportOptions {
   /**
-   * Path of the worker entry (default: dist/worker.js, or src/worker-source.mjs from source). Its
-   * default export must run a `WorkerTask` like `src/worker.ts`; the tests use it to inject faults.
+   * Path of the worker entry (default: dist/worker.js, or src/worker.ts from source). Its default
+   * export must run a `WorkerTask` like `src/worker.ts`; the tests use it to inject faults.
    */
   filename?: string;
+  /** How long a thread's step loop waits for the next task before it ends (default 200 ms). */
+  idleMilliseconds?: number;
 }
-
-/** How long a loop waits for the next task at all before its piscina task ends. */
-const IDLE_MILLISECONDS = 200;
 
 /** One worker's loop as the main thread sees it. */
 interface Slot {
@@ -32,32 +31,37 @@ interface Slot {
  * A fixed pool of `threads` piscina workers (they start at once and stay until `close`). Each
  * thread serves one loop (step-loop.ts): while steps follow one another, each task goes to a loop
  * through a MessagePort and a doorbell in shared memory, which costs less than a piscina task per
- * step (NOTE(step-loop)); a loop left idle for 200 ms ends, and the next task starts a new one.
+ * step (NOTE(step-loop)); a loop left idle for `idleMilliseconds` ends, and the next task starts a
+ * new one.
  *
  * NOTE(thread-death): piscina rejects a loop whose thread exits (`process.exit`, an uncaught
  * error, `worker.terminate()`) as soon as the thread's 'exit' event fires; the loop's task is then
- * rejected with a message that says which chunks were lost, and the trainer closes the pool. A
- * thread that dies while idle is remembered and fails the next `run`, instead of crashing the
- * process through an unhandled 'error' event.
+ * rejected with a message that says which chunks were lost, and the trainer closes the pool. Any
+ * thread that exits before `close` — mid-task, or idle with or without a loop — marks the
+ * transport failed, so the next `run` rejects: a run does not heal or fail depending on whether
+ * piscina had already replaced the thread.
  */
 export class PiscinaTransport implements WorkerTransport {
   /** Tasks run at once: one per thread. */
   readonly concurrency: number;
   readonly #pool: Piscina<LoopStart, void>;
   readonly #entry: string;
+  readonly #idleMilliseconds: number;
   readonly #slots: Slot[];
-  /** Tasks waiting for a free slot (only when more tasks than threads are run at once). */
-  readonly #queue: Array<() => void> = [];
+  /** `run` calls waiting for a slot (only when more tasks than threads run at once); handed a slot, or null on close. */
+  readonly #queue: Array<(slot: Slot | null) => void> = [];
+  readonly #watched = new WeakSet<Worker>();
   #closing: Promise<void> | null = null;
-  #idleFailure: Error | null = null;
+  #failure: Error | null = null;
   #loopStarts = 0;
 
   constructor(threads: number, options: PiscinaTransportOptions = {}) {
     this.concurrency = threads;
-    // Loaded from source (vitest, tsx) this file ends in .ts; see NOTE(tsx-worker) in worker-source.mjs.
+    // Loaded from source (vitest, tsx) this file ends in .ts; see NOTE(tsx-worker) in step-loop-source.mjs.
     const fromSource = import.meta.url.endsWith('.ts');
     const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
-    this.#entry = options.filename ?? here(fromSource ? './worker-source.mjs' : './worker.js');
+    this.#entry = options.filename ?? here(fromSource ? './worker.ts' : './worker.js');
+    this.#idleMilliseconds = options.idleMilliseconds ?? 200;
     this.#pool = new Piscina<LoopStart, void>({
       filename: here(fromSource ? './step-loop-source.mjs' : './step-loop.js'),
       minThreads: threads,
@@ -65,7 +69,9 @@ export class PiscinaTransport implements WorkerTransport {
       idleTimeout: Number.POSITIVE_INFINITY,
       concurrentTasksPerWorker: 1,
     });
-    this.#pool.on('error', (error: Error) => this.#failIdle(error));
+    this.#pool.on('error', (error: Error) => this.#fail(error));
+    this.#pool.on('workerCreate', () => this.#watchThreads());
+    this.#watchThreads();
     this.#slots = Array.from({ length: threads }, () => ({ control: new Int32Array(new SharedArrayBuffer(LOOP_CONTROL_BYTES)), port: null, pending: null }));
   }
 
@@ -85,24 +91,30 @@ export class PiscinaTransport implements WorkerTransport {
   }
 
   async run(task: WorkerTask): Promise<WorkerTaskResult> {
-    if (this.#closing !== null) throw new Error('PiscinaTransport: the pool is closed');
-    if (this.#idleFailure !== null) throw this.#idleFailure;
-    let slot = this.#slots.find((candidate) => candidate.pending === null);
-    while (slot === undefined) {
-      await new Promise<void>((resume) => this.#queue.push(resume));
-      if (this.#closing !== null) throw new Error('PiscinaTransport: the pool is closed');
-      slot = this.#slots.find((candidate) => candidate.pending === null);
-    }
-    const claimed = slot;
+    this.#refuseIfStopped();
+    const slot = this.#slots.find((candidate) => candidate.pending === null) ?? (await new Promise<Slot | null>((resume) => this.#queue.push(resume)));
+    this.#refuseIfStopped();
+    if (slot === null) throw new Error('PiscinaTransport: the pool is closed');
     return new Promise<WorkerTaskResult>((resolve, reject) => {
-      claimed.pending = { task, resolve, reject };
-      if (claimed.port !== null && Atomics.compareExchange(claimed.control, LOOP_STATE, LoopState.IDLE, LoopState.BUSY) === LoopState.IDLE) {
-        claimed.port.ref();
-        claimed.port.postMessage(task);
-        Atomics.add(claimed.control, LOOP_BELL, 1);
-        Atomics.notify(claimed.control, LOOP_BELL);
+      const port = slot.port;
+      if (port !== null) {
+        // Post first, claim second: a task that cannot be copied throws here and leaves the loop
+        // unclaimed; a task posted to a loop that has just ended is never read (its port closes).
+        try {
+          port.postMessage(task);
+        } catch (error) {
+          this.#release(slot);
+          reject(error as Error);
+          return;
+        }
+      }
+      slot.pending = { task, resolve, reject };
+      if (port !== null && Atomics.compareExchange(slot.control, LOOP_STATE, LoopState.IDLE, LoopState.BUSY) === LoopState.IDLE) {
+        port.ref();
+        Atomics.add(slot.control, LOOP_BELL, 1);
+        Atomics.notify(slot.control, LOOP_BELL);
       } else {
-        this.#startLoop(claimed, task);
+        this.#startLoop(slot, task);
       }
     });
   }
@@ -110,9 +122,14 @@ export class PiscinaTransport implements WorkerTransport {
   close(): Promise<void> {
     this.#closing ??= this.#pool.destroy().finally(() => {
       for (const slot of this.#slots) slot.port?.close();
-      for (const resume of this.#queue.splice(0)) resume();
+      for (const resume of this.#queue.splice(0)) resume(null);
     });
     return this.#closing;
+  }
+
+  #refuseIfStopped(): void {
+    if (this.#closing !== null) throw new Error('PiscinaTransport: the pool is closed');
+    if (this.#failure !== null) throw this.#failure;
   }
 
   /** Starts a loop for `slot` on whichever thread piscina has free, with `task` as its first. */
@@ -122,30 +139,31 @@ export class PiscinaTransport implements WorkerTransport {
     slot.port?.close();
     slot.port = port1;
     Atomics.store(slot.control, LOOP_STATE, LoopState.BUSY);
-    port1.on('message', (answer: LoopAnswer) => this.#settle(slot, answer));
-    const start: LoopStart = {
-      entry: this.#entry,
-      port: port2,
-      control: slot.control.buffer as SharedArrayBuffer,
-      first: task,
-      idleMilliseconds: IDLE_MILLISECONDS,
-    };
-    this.#pool.run(start, { transferList: [port2] as never }).then(
-      () => {
-        // The loop ended idle: a later task starts a new one.
-        if (slot.port === port1) slot.port = null;
-        port1.close();
-      },
+    const current = () => slot.port === port1;
+    port1.on('message', (answer: LoopAnswer) => {
+      if (current()) this.#settle(slot, answer);
+    });
+    const start: LoopStart = { entry: this.#entry, port: port2, control: slot.control.buffer as SharedArrayBuffer, first: task, idleMilliseconds: this.#idleMilliseconds };
+    // `as never`: piscina types `transferList` through a conditional type that a MessagePort does not satisfy.
+    const ended = this.#pool.run(start, { transferList: [port2] as never });
+    ended.then(
+      () => this.#endLoop(slot, port1), // ended idle: a later task starts a new loop
       (error: unknown) => {
-        if (slot.port === port1) slot.port = null;
-        port1.close();
-        Atomics.store(slot.control, LOOP_STATE, LoopState.STOPPED);
+        const wasCurrent = current();
+        this.#endLoop(slot, port1);
         const pending = slot.pending;
-        if (pending === null) return this.#closing === null ? this.#failIdle(error) : undefined;
+        if (!wasCurrent || pending === null) return; // a thread death also reaches #fail through its 'exit' event
+        Atomics.store(slot.control, LOOP_STATE, LoopState.STOPPED);
         this.#release(slot);
         pending.reject(describeLoss(error, pending.task));
       },
     );
+  }
+
+  /** A loop's piscina task has ended: its port goes, and the slot knows no loop runs (unless a newer one does). */
+  #endLoop(slot: Slot, port: MessagePort): void {
+    if (slot.port === port) slot.port = null;
+    port.close();
   }
 
   /** A loop's answer to its slot's task. */
@@ -154,29 +172,48 @@ export class PiscinaTransport implements WorkerTransport {
     if (pending === null) return;
     this.#release(slot);
     if ('result' in answer) pending.resolve(answer.result);
-    else pending.reject(Object.assign(new Error(answer.error.message), { name: answer.error.name, stack: answer.error.stack }));
+    else pending.reject(answer.error);
   }
 
-  /** Frees `slot` for the next task; an idle loop's port must not keep the process alive. */
+  /**
+   * Frees `slot`: hands it to the oldest waiting `run`, or marks it free. The port's `unref` is
+   * insurance: while a loop runs, piscina's own reference keeps the process alive anyway.
+   */
   #release(slot: Slot): void {
+    const next = this.#queue.shift();
+    if (next !== undefined) return next(slot);
     slot.pending = null;
     slot.port?.unref();
-    this.#queue.shift()?.();
   }
 
-  #failIdle(error: unknown): void {
-    const message = error instanceof Error ? error.message : String(error);
-    const exit = /^worker exited with code: (-?\d+)/.exec(message);
-    const what = exit === null ? `failed (${message})` : `exited (code ${exit[1]})`;
-    this.#idleFailure ??= new Error(`PiscinaTransport: a worker thread ${what} between tasks; close this trainer and start a new one`, { cause: error });
+  /** Watches every thread's exit (piscina replaces a thread that exits while idle without telling). */
+  #watchThreads(): void {
+    for (const thread of this.#pool.threads) {
+      if (this.#watched.has(thread)) continue;
+      this.#watched.add(thread);
+      // After the current turn, so that a task lost with the thread is first rejected with its chunks.
+      thread.once('exit', (code: number) => setImmediate(() => this.#fail(new Error(`worker exited with code: ${code}`))));
+    }
   }
+
+  #fail(error: Error): void {
+    if (this.#closing !== null) return;
+    const code = exitCodeOf(error);
+    const what = code === null ? `failed (${error.message})` : `exited (code ${code})`;
+    this.#failure ??= new Error(`PiscinaTransport: a worker thread ${what}; close this trainer and start a new one`, { cause: error });
+  }
+}
+
+/** The exit code in piscina's "worker exited with code: N", or null for another error. */
+function exitCodeOf(error: unknown): string | null {
+  return error instanceof Error ? (/^worker exited with code: (-?\d+)/.exec(error.message)?.[1] ?? null) : null;
 }
 
 /** Piscina's rejection of a loop whose thread exited, reworded to say which chunks were lost. */
 function describeLoss(error: unknown, task: WorkerTask): Error {
-  const exit = error instanceof Error ? /^worker exited with code: (-?\d+)/.exec(error.message) : null;
-  if (exit === null) return error instanceof Error ? error : new Error(String(error));
-  return new Error(`a worker thread exited (code ${exit[1]}) while running ${describeTaskChunks(task)}`, { cause: error });
+  const code = exitCodeOf(error);
+  if (code === null) return error instanceof Error ? error : new Error(String(error));
+  return new Error(`a worker thread exited (code ${code}) while running ${describeTaskChunks(task)}`, { cause: error });
 }
 
 /** The transport factory `DataParallelTrainer` uses in Node. */

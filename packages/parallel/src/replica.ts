@@ -98,23 +98,30 @@ function chunkSource(task: WorkerTask): () => number {
   };
 }
 
+/** Options of `runTask`. */
+export interface RunTaskOptions {
+  /**
+   * How the task waits for the step's other tasks before its shard of the update (`BarrierWait`):
+   * `'blocking'` in a thread that runs one task at a time (faster: NOTE(barrier) in
+   * sharded-update.ts), `'async'` (the default) where several workers may share a thread.
+   */
+  barrier?: BarrierWait;
+}
+
 /**
  * Runs one task: for each of its chunks, forward (+ backward when training) with the loss summed
  * over the chunk; writes the chunk's gradient and loss into its own slots of the shared buffers;
  * then, with `task.update`, reduces and updates its shard of the parameters once every task of the
  * step has finished its chunks. A worker entry only has to call it with the message it gets.
- * `options.barrier` is how it waits for the other tasks (`BarrierWait`): `'blocking'` in a thread
- * that runs one task at a time (faster: NOTE(barrier) in sharded-update.ts), `'async'` (the
- * default) where several workers may share a thread.
  *
  * @example
  * ```ts
- * // worker.js for piscina: one task per step per worker thread
+ * // a Node worker entry (PiscinaTransport's `filename`): one task at a time per worker thread
  * import { runTask } from '@backprop/parallel';
  * export default (task) => runTask(task, { barrier: 'blocking' });
  * ```
  */
-export async function runTask(task: WorkerTask, options: { barrier?: BarrierWait } = {}): Promise<WorkerTaskResult> {
+export async function runTask(task: WorkerTask, options: RunTaskOptions = {}): Promise<WorkerTaskResult> {
   try {
     const started = performance.now();
     const replica = await replicaFor(task);

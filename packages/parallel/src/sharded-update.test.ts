@@ -118,27 +118,22 @@ describe('sharded update', () => {
     expect(await arriveAndWait(failing, 2)).toBe(false); // arriving after the failure does not count
   });
 
-  // A thread that, after `delay` ms, arrives at the barrier or fails the step the way another task would
-  // (the words arriveAndWait and signalFailure use: arrivals at 0, the failure flag at 1, a 1 << 24 bump).
+  /** A second thread that arrives at the barrier, or fails the step, `delay` ms after it starts. */
   function laterInThread(control: SharedArrayBuffer, delay: number, action: 'arrive' | 'fail'): Worker {
-    const code = `const { workerData: { control, delay, action } } = require('node:worker_threads');
-      const words = new Int32Array(control);
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, delay);
-      if (action === 'arrive') Atomics.add(words, 0, 1); else { Atomics.store(words, 1, 1); Atomics.add(words, 0, 1 << 24); }
-      Atomics.notify(words, 0);`;
-    return new Worker(code, { eval: true, workerData: { control, delay, action } });
+    return new Worker(new URL('../test/fixtures/barrier-peer.mjs', import.meta.url), { workerData: { control, shards: 2, delay, action } });
   }
 
   it("a 'blocking' barrier blocks its thread until the other task arrives, or fails", async () => {
     const control = new SharedArrayBuffer(8);
-    const arriving = laterInThread(control, 100, 'arrive');
-    const started = performance.now();
+    const arriving = laterInThread(control, 300, 'arrive');
+    let ticked = false;
+    setTimeout(() => (ticked = true), 0);
     expect(await arriveAndWait(control, 2, 'blocking')).toBe(true);
-    expect(performance.now() - started).toBeGreaterThan(50); // it did wait for the other thread
+    expect(ticked).toBe(false); // the thread was blocked: not even a 0 ms timer ran while it waited
     await arriving.terminate();
 
     const failing = new SharedArrayBuffer(8);
-    const failer = laterInThread(failing, 100, 'fail');
+    const failer = laterInThread(failing, 300, 'fail');
     expect(await arriveAndWait(failing, 2, 'blocking')).toBe(false);
     await failer.terminate();
   });

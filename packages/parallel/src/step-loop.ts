@@ -7,13 +7,18 @@ import { pathToFileURL } from 'node:url';
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { WorkerTask, WorkerTaskResult } from './transport.js';
 
-/** The Int32 words of a loop's control buffer (`LOOP_CONTROL_BYTES`). */
+/** Int32 word of a loop's control buffer: the loop's `LoopState`. */
 export const LOOP_STATE = 0;
-/** Messages the main thread has posted to the loop's port after its first task. */
+/** Int32 word of a loop's control buffer: the doorbell, rung once per task posted after the first. */
 export const LOOP_BELL = 1;
+/** Bytes of a loop's control buffer (`LOOP_STATE`, `LOOP_BELL`). */
 export const LOOP_CONTROL_BYTES = 8;
 
-/** LOOP_STATE values: the main thread claims an idle loop (IDLE → BUSY) before posting to it. */
+/**
+ * `LOOP_STATE` values. The loop sets IDLE before it answers a task, and STOPPED (from IDLE) when it
+ * ends; the main thread claims an IDLE loop (IDLE → BUSY) after posting it a task, or else starts a
+ * new loop — so exactly one of them wins when the loop ends just as a task comes.
+ */
 export const LoopState = { STOPPED: 0, IDLE: 1, BUSY: 2 } as const;
 
 /** What the main thread sends to start a loop (the piscina task). */
@@ -29,8 +34,8 @@ export interface LoopStart {
   idleMilliseconds: number;
 }
 
-/** What a loop posts on its port for each task. */
-export type LoopAnswer = { result: WorkerTaskResult } | { error: { name: string; message: string; stack?: string } };
+/** What a loop posts on its port for each task (an Error crosses threads with its class, message and stack). */
+export type LoopAnswer = { result: WorkerTaskResult } | { error: Error };
 
 type Work = (task: WorkerTask) => Promise<WorkerTaskResult> | WorkerTaskResult;
 const entries = new Map<string, Promise<Work>>();
@@ -76,7 +81,7 @@ export default async function serveSteps(start: LoopStart): Promise<void> {
       // The main thread claimed this loop just now: its task is on the way.
       while (!waitForBell(words, seen, 1000));
     }
-    seen++;
+    seen = (seen + 1) | 0; // the shared Int32 wraps the same way
     const received = receiveMessageOnPort(port);
     if (received === undefined) throw new Error('step loop: the doorbell rang but no task arrived on the port');
     task = received.message as WorkerTask;
@@ -93,8 +98,7 @@ async function run(work: Work, task: WorkerTask): Promise<LoopAnswer> {
   try {
     return { result: await work(task) };
   } catch (error) {
-    const { name, message, stack } = error instanceof Error ? error : new Error(String(error));
-    return { error: { name, message, stack } };
+    return { error: error instanceof Error ? error : new Error(String(error)) };
   }
 }
 

@@ -1,72 +1,90 @@
 // The Node transport's step loops (step-loop.ts): a loop that waited past its idle time ends and
 // the next step starts a new one with the same bits; a trainer never closed lets the process exit;
-// a thread that dies between steps, or a worker entry that cannot load, fails the step with a clear
-// message instead of hanging.
+// a task that cannot be copied to a thread rejects alone; a thread that dies between steps, or a
+// worker entry that cannot load, fails the step with a clear message instead of hanging.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PiscinaTransport } from '../src/node.js';
 import { ParallelTrainer } from '../src/trainer.js';
+import type { WorkerTask } from '../src/transport.js';
 import { batch, mlp } from './helpers.js';
 
 const options = { model: mlp(), loss: 'crossEntropy', optimizer: { type: 'adam', lr: 1e-2 }, workers: 2, seed: 3, chunkSize: 4 } as const;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+const IDLE = 20; // ms a loop waits for the next task in these tests (200 by default)
 
-/** Parameters after three steps, with `gap` ms between steps; also returns the transport. */
-async function train(gap: number): Promise<{ parameters: Float32Array; transport: PiscinaTransport }> {
+/** Parameters after three steps with `gap` ms between steps, and the transport's loop count. */
+async function train(gap: number): Promise<{ parameters: Float32Array; loopStarts: number }> {
   let transport: PiscinaTransport | undefined;
-  const trainer = new ParallelTrainer({ ...options, transport: (threads) => (transport = new PiscinaTransport(threads)) });
+  const trainer = new ParallelTrainer({ ...options, transport: (threads) => (transport = new PiscinaTransport(threads, { idleMilliseconds: IDLE })) });
   try {
     const { inputs, targets } = batch(7, 11, [12], 5);
     for (let step = 0; step < 3; step++) {
       await trainer.step(inputs, targets);
       await pause(gap);
     }
-    return { parameters: Float32Array.from(trainer.model.parameters().flatMap((p) => [...p.data])), transport: transport! };
+    return { parameters: Float32Array.from(trainer.model.parameters().flatMap((p) => [...p.data])), loopStarts: transport!.loopStarts };
   } finally {
     await trainer.close();
   }
 }
 
 describe('PiscinaTransport step loops', () => {
-  it('a loop idle past its idle time (200 ms) ends; the next step starts a new one, same bits', async () => {
-    const [steady, paused] = [await train(0), await train(600)];
-    expect(paused.transport.loopStarts).toBe(6); // steps 2 and 3 each found both loops ended
-    expect(steady.transport.loopStarts).toBeLessThan(6); // back to back, the loops served several steps (2 unless the machine stalls)
+  it('a loop idle past its idle time ends; the next step starts a new one, same bits', async () => {
+    const [steady, paused] = [await train(0), await train(10 * IDLE)];
+    expect(paused.loopStarts).toBe(6); // steps 2 and 3 each found both loops ended
+    expect(steady.loopStarts).toBeLessThan(6); // back to back, the loops served several steps (2 unless the machine stalls)
     expect(paused.parameters).toEqual(steady.parameters);
   });
 
   it('lets the process exit on its own when the trainer is never closed', () => {
-    const script = fileURLToPath(new URL('./fixtures/train-without-close.ts', import.meta.url));
-    const result = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 30_000 });
+    const result = spawnSync(process.execPath, ['--import', 'tsx', fixture('train-and-close.ts'), '--no-close'], { encoding: 'utf8', timeout: 30_000 });
     expect(result.error).toBeUndefined(); // a timeout (process still alive) would show here
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout.trim()).toMatch(/^loss \d+\.\d+ not closed$/);
   });
 
-  it('a thread that dies between steps fails the next step within 5 s, saying so', async () => {
-    let transport: PiscinaTransport | undefined;
-    const trainer = new ParallelTrainer({ ...options, transport: (threads) => (transport = new PiscinaTransport(threads)) });
-    const { inputs, targets } = batch(7, 11, [12], 5);
-    await trainer.step(inputs, targets);
-    await transport!.threads[0]!.terminate(); // its loop is waiting for the next step
-    const started = Date.now();
-    await expect(trainer.step(inputs, targets)).rejects.toThrow(
-      /^DataParallelTrainer: step 2 failed in a worker: PiscinaTransport: a worker thread exited \(code 1\) between tasks; close this trainer and start a new one$/,
-    );
-    expect(Date.now() - started).toBeLessThan(5_000);
-    await trainer.close();
-    expect(transport!.threadCount).toBe(0);
+  it('a task that cannot be copied to a thread rejects alone; the loops go on', async () => {
+    const transport = new PiscinaTransport(1, { filename: fixture('echo-entry.mjs') });
+    const task = (step: number, extra: object = {}) => ({ step, ...extra }) as unknown as WorkerTask;
+    try {
+      await expect(transport.run(task(1, { bad: () => 1 }))).rejects.toThrow(/could not be cloned/); // starting a loop
+      expect(await transport.run(task(2))).toMatchObject({ chunks: 2 });
+      await expect(transport.run(task(3, { bad: () => 1 }))).rejects.toThrow(/could not be cloned/); // to a waiting loop
+      expect(await transport.run(task(4))).toMatchObject({ chunks: 4 });
+    } finally {
+      await transport.close();
+    }
+  });
+
+  it('a thread that dies between steps fails the next step, whether or not its loop still waited', async () => {
+    for (const gap of [0, 10 * IDLE]) {
+      let transport: PiscinaTransport | undefined;
+      const trainer = new ParallelTrainer({ ...options, transport: (threads) => (transport = new PiscinaTransport(threads, { idleMilliseconds: IDLE })) });
+      const { inputs, targets } = batch(7, 11, [12], 5);
+      await trainer.step(inputs, targets);
+      await pause(gap); // 0: the loops wait for the next task; 10 × IDLE: they have ended (piscina replaces a dead thread)
+      await transport!.threads[0]!.terminate();
+      await pause(10); // the exit is noticed in the next turns of the event loop
+      const started = Date.now();
+      await expect(trainer.step(inputs, targets), `gap ${gap}`).rejects.toThrow(
+        /^DataParallelTrainer: step 2 failed in a worker: PiscinaTransport: a worker thread exited \(code 1\); close this trainer and start a new one$/,
+      );
+      expect(Date.now() - started).toBeLessThan(5_000);
+      await trainer.close();
+      expect(transport!.threadCount).toBe(0);
+    }
   });
 
   it('a worker entry that fails or exits while loading rejects the first step, naming the cause', async () => {
-    const entry = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
     const { inputs, targets } = batch(7, 11, [12], 5);
-    const broken = new ParallelTrainer({ ...options, transport: (threads) => new PiscinaTransport(threads, { filename: entry('broken-entry.mjs') }) });
+    const broken = new ParallelTrainer({ ...options, transport: (threads) => new PiscinaTransport(threads, { filename: fixture('broken-entry.mjs') }) });
     await expect(broken.step(inputs, targets)).rejects.toThrow(/^DataParallelTrainer: step 1 failed in a worker: broken-entry: this worker module fails while loading$/);
     await broken.close();
-    const exiting = new ParallelTrainer({ ...options, transport: (threads) => new PiscinaTransport(threads, { filename: entry('exit-on-load-entry.mjs') }) });
+    const exiting = new ParallelTrainer({ ...options, transport: (threads) => new PiscinaTransport(threads, { filename: fixture('exit-on-load-entry.mjs') }) });
     await expect(exiting.step(inputs, targets)).rejects.toThrow(/^DataParallelTrainer: step 1 failed in a worker: a worker thread exited \(code 7\) while running the chunks it claimed of the step/);
     await exiting.close();
   });
