@@ -2,7 +2,7 @@
 // loop (step-loop.ts) that runs the worker entry — dist/worker.js, or from source src/worker.ts
 // (the loop's thread has tsx registered, see step-loop-source.mjs). Node only: never in index.ts.
 import { fileURLToPath } from 'node:url';
-import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { LOOP_BELL, LOOP_CONTROL_BYTES, LOOP_STATE, LoopState, type LoopAnswer, type LoopStart } from './step-loop.js';
 import { describeTaskChunks, type TransportFactory, type WorkerTask, type WorkerTaskResult, type WorkerTransport } from './transport.js';
@@ -160,8 +160,17 @@ export class PiscinaTransport implements WorkerTransport {
     );
   }
 
-  /** A loop's piscina task has ended: its port goes, and the slot knows no loop runs (unless a newer one does). */
+  /**
+   * A loop's piscina task has ended: its port goes, and the slot knows no loop runs (unless a newer
+   * one does). NOTE(loop-end): the loop posts its last answer on its port just before it ends, and
+   * piscina's word that the task ended comes on another port, which may be handled first — so an
+   * answer can still wait in this port's queue; closing the port would drop it and leave its task
+   * pending forever. It is taken out and settled first.
+   */
   #endLoop(slot: Slot, port: MessagePort): void {
+    for (let queued = receiveMessageOnPort(port); queued !== undefined; queued = receiveMessageOnPort(port)) {
+      if (slot.port === port) this.#settle(slot, queued.message as LoopAnswer);
+    }
     if (slot.port === port) slot.port = null;
     port.close();
   }

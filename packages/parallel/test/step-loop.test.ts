@@ -1,5 +1,5 @@
 // The Node transport's step loops (step-loop.ts): a loop that waited past its idle time ends and
-// the next step starts a new one with the same bits; a trainer never closed lets the process exit;
+// the next step starts a new one with the same bits, at any cadence; a trainer never closed lets the process exit;
 // a task that cannot be copied to a thread rejects alone; a thread that dies between steps, or a
 // worker entry that cannot load, fails the step with a clear message instead of hanging.
 import { spawnSync } from 'node:child_process';
@@ -37,6 +37,25 @@ describe('PiscinaTransport step loops', () => {
     expect(paused.loopStarts).toBe(6); // steps 2 and 3 each found both loops ended
     expect(steady.loopStarts).toBeLessThan(6); // back to back, the loops served several steps (2 unless the machine stalls)
     expect(paused.parameters).toEqual(steady.parameters);
+  });
+
+  it('steps at any cadence around the idle time lose no answer (NOTE(loop-end)), same bits', async () => {
+    // 1 ms idle loops and gaps of 0–2 ms: loops end between most steps, often just as an answer is
+    // on its way. Before NOTE(loop-end) this hung within a few dozen steps.
+    const { inputs, targets } = batch(7, 11, [12], 5);
+    const run = async (idleMilliseconds: number, gaps: boolean): Promise<Float32Array> => {
+      const trainer = new ParallelTrainer({ ...options, transport: (threads) => new PiscinaTransport(threads, { idleMilliseconds }) });
+      try {
+        for (let step = 0; step < 300; step++) {
+          await trainer.step(inputs, targets);
+          if (gaps) await pause(step % 3); // 0, 1 or 2 ms
+        }
+        return Float32Array.from(trainer.model.parameters().flatMap((p) => [...p.data]));
+      } finally {
+        await trainer.close();
+      }
+    };
+    expect(await run(1, true)).toEqual(await run(200, false));
   });
 
   it('lets the process exit on its own when the trainer is never closed', () => {
