@@ -2,9 +2,11 @@
 // 64, 256 and 1024 — plain single-process @backprop/core beside DataParallelTrainer with W = 1 …
 // cores — and the per-step orchestration overhead (step time minus the busiest worker's time).
 // Prints a markdown table. Medians over the timed steps; the machine is shared, so rerun and compare.
-// Run: pnpm --filter @backprop/parallel bench   (BATCHES=64,256 MODELS=mlp STEPS_SCALE=0.5 to shorten)
+// Run: pnpm --filter @backprop/parallel bench   (BATCHES=64,256 MODELS=mlp to narrow; ROUNDS=12 to
+// measure longer — more rounds of the same short blocks, see NOTE(interleaved))
 // The worker threads run the built dist/worker.js (what users run: no TypeScript loader in them);
 // the bench script builds it first.
+import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Adam, buildModel, crossEntropy, Generator, randint, randn, type ModelSpec, type Tensor } from '@backprop/core';
@@ -17,8 +19,8 @@ interface Workload {
   name: string;
   spec: ModelSpec;
   sample: number[];
-  /** Timed steps per batch size (fewer for the slow ones). */
-  steps: (batch: number) => number;
+  /** Steps per runner per round (fewer for the slow ones); the first of each block is not timed. */
+  block: (batch: number) => number;
 }
 
 const workloads: Workload[] = [
@@ -26,7 +28,7 @@ const workloads: Workload[] = [
     name: 'mlp',
     spec: { type: 'sequential', layers: [{ type: 'linear', in: 784, out: 128 }, { type: 'relu' }, { type: 'linear', in: 128, out: 10 }] },
     sample: [784],
-    steps: (batch) => Math.max(8, Math.round(5120 / batch)),
+    block: (batch) => Math.max(4, Math.round(2048 / batch)),
   },
   {
     name: 'cnn',
@@ -40,14 +42,13 @@ const workloads: Workload[] = [
       ],
     },
     sample: [1, 28, 28],
-    steps: (batch) => Math.max(3, Math.round(1024 / batch)),
+    block: (batch) => Math.max(3, Math.round(1024 / batch)),
   },
 ];
 
 const cores = availableParallelism();
 const batchSizes = (process.env.BATCHES ?? '64,256,1024').split(',').map(Number);
 const chosen = (process.env.MODELS ?? 'mlp,cnn').split(',');
-const scale = Number(process.env.STEPS_SCALE ?? 1);
 /**
  * NOTE(warm-up): every runner first steps at least WARM_UP_STEPS times and WARM_UP_MS of wall time.
  * A worker's JIT warms up on the chunks it runs, so at W = 2 each warms up half as fast: the CNN at
@@ -57,7 +58,7 @@ const scale = Number(process.env.STEPS_SCALE ?? 1);
 const WARM_UP_STEPS = 8;
 const WARM_UP_MS = 1000;
 /** Rounds of blocks per runner (see NOTE(interleaved)). */
-const ROUNDS = 3;
+const ROUNDS = Math.max(2, Number(process.env.ROUNDS ?? 6));
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -109,56 +110,96 @@ function parallelRunner(spec: ModelSpec, workers: number, inputs: Tensor, target
 }
 
 /**
- * NOTE(interleaved): the runners take turns in blocks of consecutive steps — a burst of load from
- * other tenants then slows all of them alike (separate timing loops per runner moved the W=2 / W=1
- * ratio by ±30% between identical runs), while each block runs warm, as training does: the first
- * step of every block is dropped. Alternating single steps left every step cold (caches filled by
- * the other runners) and understated W = 2's steady state by up to 25%.
+ * NOTE(interleaved): the runners take turns in rounds of short blocks of consecutive steps — a burst
+ * of load from other tenants then slows all of them alike (separate timing loops per runner moved
+ * the W=2 / W=1 ratio by ±30% between identical runs), while each block runs warm, as training does:
+ * the first step of every block is dropped. Alternating single steps left every step cold (caches
+ * filled by the other runners) and understated W = 2's steady state by up to 25%. A longer run is
+ * more rounds, not longer blocks: the speed of this shared machine's cores drifts by ±20% over
+ * seconds (the same single-threaded CNN chunk loop took 11.5–16.8 ms per chunk on either core within
+ * a minute, 2026-11-26), so blocks of seconds compare runners at different speeds. Each round also
+ * gives its own ratio of block medians; the table shows their range beside the overall ratio.
  */
-async function measure(runners: Runner[], steps: number): Promise<Array<{ ms: number; overhead: number; update: number }>> {
+async function measure(runners: Runner[], block: number): Promise<Array<{ ms: number; overhead: number; update: number; rounds: number[]; steal: number | null }>> {
   const times = runners.map(() => [] as number[]);
   const overheads = runners.map(() => [] as number[]);
   const updates = runners.map(() => [] as number[]);
-  const block = Math.max(2, Math.ceil(steps / ROUNDS) + 1);
+  const rounds = runners.map(() => [] as number[]);
+  const clocks = runners.map(() => ({ steal: 0, total: 0 }));
   for (const runner of runners) {
     const started = performance.now();
     for (let i = 0; i < WARM_UP_STEPS || performance.now() - started < WARM_UP_MS; i++) await runner.step();
   }
   for (let round = 0; round < ROUNDS; round++) {
     for (const [index, runner] of runners.entries()) {
+      const blockTimes: number[] = [];
+      const before = cpuClock();
       for (let i = 0; i < block; i++) {
         const [ms, overhead, update] = await runner.step();
         if (i === 0) continue; // cold after the other runners' block
-        times[index]!.push(ms);
+        blockTimes.push(ms);
         overheads[index]!.push(overhead);
         updates[index]!.push(update);
       }
+      const after = cpuClock();
+      if (before !== null && after !== null) {
+        clocks[index]!.steal += after.steal - before.steal;
+        clocks[index]!.total += after.total - before.total;
+      }
+      times[index]!.push(...blockTimes);
+      rounds[index]!.push(median(blockTimes));
     }
   }
-  return runners.map((_, index) => ({ ms: median(times[index]!), overhead: median(overheads[index]!), update: median(updates[index]!) }));
+  return runners.map((_, index) => {
+    const { steal, total } = clocks[index]!;
+    return { ms: median(times[index]!), overhead: median(overheads[index]!), update: median(updates[index]!), rounds: rounds[index]!, steal: total > 0 ? steal / total : null };
+  });
+}
+
+/**
+ * NOTE(steal): on a virtual machine the hypervisor gives the vCPUs' time to other guests now and
+ * then; Linux counts it as "steal" in /proc/stat (the 8th number of the `cpu` line). During one MLP
+ * run on 2026-11-26 it was 3–14% of the CPU time in two-second samples (vmstat). The table shows
+ * the share stolen during each runner's blocks, so a ratio measured under heavy steal can be told
+ * apart. Null where /proc/stat does not exist (not Linux).
+ */
+function cpuClock(): { steal: number; total: number } | null {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+    return { steal: fields[7]!, total: fields.reduce((a, b) => a + b, 0) };
+  } catch {
+    return null;
+  }
+}
+
+/** "lo–hi×": the range over the rounds of W = 1's block median divided by this runner's. */
+function roundRange(single: number[], runner: number[]): string {
+  const ratios = runner.map((ms, round) => single[round]! / ms);
+  return `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}×`;
 }
 
 console.log(`# @backprop/parallel scaling — ${cpus()[0]?.model ?? 'cpu'}, ${cores} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 16)} UTC`);
-console.log(`Adam, chunkSize 64 (the default), runners take turns in ${ROUNDS} rounds of warm blocks (NOTE(interleaved)), medians over the timed steps. Overhead: step time minus the busiest worker's forward + backward time`);
+console.log(`Adam, chunkSize 64 (the default), runners take turns in ${ROUNDS} rounds of short warm blocks (NOTE(interleaved)), medians over the timed steps. Overhead: step time minus the busiest worker's forward + backward time`);
 console.log('(staging the batch, messages, waiting for the slowest worker, gradient reduction, optimizer step); "of which update": the reduction and optimizer');
-console.log('step, sliced across the workers (the slowest shard). "vs W=1": samples/s relative to the trainer with one worker.\n');
-console.log('| model | batch | runner | ms/step | samples/s | vs W=1 | overhead ms | overhead share | of which update ms |');
-console.log('| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log('step, sliced across the workers (the slowest shard). "vs W=1": samples/s relative to the trainer with one worker; "rounds": the range of that ratio');
+console.log('over the rounds, each from its own block medians. "steal": CPU time the hypervisor gave to other guests during the runner\'s blocks (NOTE(steal)).\n');
+console.log('| model | batch | runner | ms/step | samples/s | vs W=1 | rounds | overhead ms | overhead share | of which update ms | steal |');
+console.log('| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const workload of workloads.filter((w) => chosen.includes(w.name))) {
   for (const batch of batchSizes) {
-    const steps = Math.max(2, Math.round(workload.steps(batch) * scale));
     const { inputs, targets } = data(workload.sample, batch);
     const rate = (ms: number) => Math.round((batch * 1000) / ms).toLocaleString('en-US');
     const runners = [plainRunner(workload.spec, inputs, targets)];
     for (let workers = 1; workers <= cores; workers++) runners.push(parallelRunner(workload.spec, workers, inputs, targets));
     try {
-      const results = await measure(runners, steps);
-      const single = results[1]!.ms;
-      results.forEach(({ ms, overhead, update }, index) => {
+      const results = await measure(runners, workload.block(batch));
+      const single = results[1]!;
+      results.forEach(({ ms, overhead, update, rounds, steal }, index) => {
         const parallel = index > 0;
-        const ratio = parallel ? `${(single / ms).toFixed(2)}×` : '';
+        const ratio = parallel ? `${(single.ms / ms).toFixed(2)}× | ${roundRange(single.rounds, rounds)}` : ' | ';
         const cost = parallel ? `${overhead.toFixed(2)} | ${((100 * overhead) / ms).toFixed(1)}% | ${update.toFixed(2)}` : ' |  | ';
-        console.log(`| ${workload.name} | ${batch} | ${runners[index]!.name} | ${ms.toFixed(1)} | ${rate(ms)} | ${ratio} | ${cost} |`);
+        const stolen = steal === null ? 'n/a' : `${(100 * steal).toFixed(1)}%`;
+        console.log(`| ${workload.name} | ${batch} | ${runners[index]!.name} | ${ms.toFixed(1)} | ${rate(ms)} | ${ratio} | ${cost} | ${stolen} |`);
       });
     } finally {
       await Promise.all(runners.map((runner) => runner.close()));
