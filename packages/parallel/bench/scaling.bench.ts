@@ -118,7 +118,7 @@ function parallelRunner(spec: ModelSpec, workers: number, inputs: Tensor, target
  * more rounds, not longer blocks: the speed of this shared machine's cores drifts by ±20% over
  * seconds (the same single-threaded CNN chunk loop took 11.5–16.8 ms per chunk on either core within
  * a minute, 2026-11-26), so blocks of seconds compare runners at different speeds. Each round also
- * gives its own ratio of block medians; the table shows their range beside the overall ratio.
+ * gives its own ratio of block medians, paired in time; the table shows their median and range.
  */
 async function measure(runners: Runner[], block: number): Promise<Array<{ ms: number; overhead: number; update: number; rounds: number[]; steal: number | null }>> {
   const times = runners.map(() => [] as number[]);
@@ -172,16 +172,16 @@ function cpuClock(): { steal: number; total: number } | null {
   }
 }
 
-/** "lo–hi×": the range over the rounds of W = 1's block median divided by this runner's. */
-function roundRange(single: number[], runner: number[]): string {
+/** "median (lo–hi)×" over the rounds of W = 1's block median divided by this runner's (paired in time). */
+function roundRatios(single: number[], runner: number[]): string {
   const ratios = runner.map((ms, round) => single[round]! / ms);
-  return `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}×`;
+  return `${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})×`;
 }
 
 console.log(`# @backprop/parallel scaling — ${cpus()[0]?.model ?? 'cpu'}, ${cores} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 16)} UTC`);
 console.log(`Adam, chunkSize 64 (the default), runners take turns in ${ROUNDS} rounds of short warm blocks (NOTE(interleaved)), medians over the timed steps. Overhead: step time minus the busiest worker's forward + backward time`);
 console.log('(staging the batch, messages, waiting for the slowest worker, gradient reduction, optimizer step); "of which update": the reduction and optimizer');
-console.log('step, sliced across the workers (the slowest shard). "vs W=1": samples/s relative to the trainer with one worker; "rounds": the range of that ratio');
+console.log('step, sliced across the workers (the slowest shard). "vs W=1": samples/s relative to the trainer with one worker; "rounds": the median and range of that ratio');
 console.log('over the rounds, each from its own block medians. "steal": CPU time the hypervisor gave to other guests during the runner\'s blocks (NOTE(steal)).\n');
 console.log('| model | batch | runner | ms/step | samples/s | vs W=1 | rounds | overhead ms | overhead share | of which update ms | steal |');
 console.log('| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
@@ -196,7 +196,7 @@ for (const workload of workloads.filter((w) => chosen.includes(w.name))) {
       const single = results[1]!;
       results.forEach(({ ms, overhead, update, rounds, steal }, index) => {
         const parallel = index > 0;
-        const ratio = parallel ? `${(single.ms / ms).toFixed(2)}× | ${roundRange(single.rounds, rounds)}` : ' | ';
+        const ratio = parallel ? `${(single.ms / ms).toFixed(2)}× | ${roundRatios(single.rounds, rounds)}` : ' | ';
         const cost = parallel ? `${overhead.toFixed(2)} | ${((100 * overhead) / ms).toFixed(1)}% | ${update.toFixed(2)}` : ' |  | ';
         const stolen = steal === null ? 'n/a' : `${(100 * steal).toFixed(1)}%`;
         console.log(`| ${workload.name} | ${batch} | ${runners[index]!.name} | ${ms.toFixed(1)} | ${rate(ms)} | ${ratio} | ${cost} | ${stolen} |`);
