@@ -3,7 +3,8 @@
 // cores — and the per-step orchestration overhead (step time minus the busiest worker's time).
 // Prints a markdown table. Medians over the timed steps; the machine is shared, so rerun and compare.
 // Run: pnpm --filter @backprop/parallel bench   (BATCHES=64,256 MODELS=mlp to narrow; ROUNDS=12 to
-// measure longer — more rounds of the same short blocks, see NOTE(interleaved))
+// measure longer — more rounds of the same short blocks, see NOTE(interleaved); CHUNK=32 for the
+// trainers' chunkSize)
 // The worker threads run the built dist/worker.js (what users run: no TypeScript loader in them);
 // the bench script builds it first.
 import { readFileSync } from 'node:fs';
@@ -49,6 +50,7 @@ const workloads: Workload[] = [
 const cores = availableParallelism();
 const batchSizes = (process.env.BATCHES ?? '64,256,1024').split(',').map(Number);
 const chosen = (process.env.MODELS ?? 'mlp,cnn').split(',');
+const chunkSize = Number(process.env.CHUNK ?? 64);
 /**
  * NOTE(warm-up): every runner first steps at least WARM_UP_STEPS times and WARM_UP_MS of wall time.
  * A worker's JIT warms up on the chunks it runs, so at W = 2 each warms up half as fast: the CNN at
@@ -97,7 +99,7 @@ function plainRunner(spec: ModelSpec, inputs: Tensor, targets: Tensor): Runner {
 
 function parallelRunner(spec: ModelSpec, workers: number, inputs: Tensor, targets: Tensor): Runner {
   const transport = (threads: number) => new PiscinaTransport(threads, { filename: builtWorker });
-  const trainer = new ParallelTrainer({ model: spec, loss: 'crossEntropy', optimizer: { type: 'adam', lr: 1e-3 }, workers, seed: 0, transport });
+  const trainer = new ParallelTrainer({ model: spec, loss: 'crossEntropy', optimizer: { type: 'adam', lr: 1e-3 }, workers, seed: 0, chunkSize, transport });
   return {
     name: `parallel W=${workers}`,
     step: async () => {
@@ -179,7 +181,7 @@ function roundRatios(single: number[], runner: number[]): string {
 }
 
 console.log(`# @backprop/parallel scaling — ${cpus()[0]?.model ?? 'cpu'}, ${cores} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 16)} UTC`);
-console.log(`Adam, chunkSize 64 (the default), runners take turns in ${ROUNDS} rounds of short warm blocks (NOTE(interleaved)), medians over the timed steps. Overhead: step time minus the busiest worker's forward + backward time`);
+console.log(`Adam, chunkSize ${chunkSize}${chunkSize === 64 ? ' (the default)' : ''}, runners take turns in ${ROUNDS} rounds of short warm blocks (NOTE(interleaved)), medians over the timed steps. Overhead: step time minus the busiest worker's forward + backward time`);
 console.log('(staging the batch, messages, waiting for the slowest worker, gradient reduction, optimizer step); "of which update": the reduction and optimizer');
 console.log('step, sliced across the workers (the slowest shard). "vs W=1": samples/s relative to the trainer with one worker; "rounds": the median and range of that ratio');
 console.log('over the rounds, each from its own block medians. "steal": CPU time the hypervisor gave to other guests during the runner\'s blocks (NOTE(steal)).\n');
