@@ -60,7 +60,8 @@ const chunkSize = Number(process.env.CHUNK ?? 64);
 const WARM_UP_STEPS = 8;
 const WARM_UP_MS = 1000;
 /** Rounds of blocks per runner (see NOTE(interleaved)). */
-const ROUNDS = Math.max(2, Number(process.env.ROUNDS ?? 6));
+const ROUNDS = Number(process.env.ROUNDS ?? 6);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 2) throw new Error(`ROUNDS must be an integer ≥ 2 (rounds of blocks per runner); got ${process.env.ROUNDS}`);
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -127,7 +128,7 @@ async function measure(runners: Runner[], block: number): Promise<Array<{ ms: nu
   const overheads = runners.map(() => [] as number[]);
   const updates = runners.map(() => [] as number[]);
   const rounds = runners.map(() => [] as number[]);
-  const clocks = runners.map(() => ({ steal: 0, total: 0 }));
+  const clocks = runners.map(() => ({ steal: 0, busy: 0 }));
   for (const runner of runners) {
     const started = performance.now();
     for (let i = 0; i < WARM_UP_STEPS || performance.now() - started < WARM_UP_MS; i++) await runner.step();
@@ -146,29 +147,31 @@ async function measure(runners: Runner[], block: number): Promise<Array<{ ms: nu
       const after = cpuClock();
       if (before !== null && after !== null) {
         clocks[index]!.steal += after.steal - before.steal;
-        clocks[index]!.total += after.total - before.total;
+        clocks[index]!.busy += after.busy - before.busy;
       }
       times[index]!.push(...blockTimes);
       rounds[index]!.push(median(blockTimes));
     }
   }
   return runners.map((_, index) => {
-    const { steal, total } = clocks[index]!;
-    return { ms: median(times[index]!), overhead: median(overheads[index]!), update: median(updates[index]!), rounds: rounds[index]!, steal: total > 0 ? steal / total : null };
+    const { steal, busy } = clocks[index]!;
+    return { ms: median(times[index]!), overhead: median(overheads[index]!), update: median(updates[index]!), rounds: rounds[index]!, steal: busy > 0 ? steal / busy : null };
   });
 }
 
 /**
  * NOTE(steal): on a virtual machine the hypervisor gives the vCPUs' time to other guests now and
- * then; Linux counts it as "steal" in /proc/stat (the 8th number of the `cpu` line). During one MLP
- * run on 2026-11-26 it was 3–14% of the CPU time in two-second samples (vmstat). The table shows
- * the share stolen during each runner's blocks, so a ratio measured under heavy steal can be told
- * apart. Null where /proc/stat does not exist (not Linux).
+ * then; Linux counts it as "steal" in /proc/stat (the 8th number of the `cpu` line: user nice
+ * system idle iowait irq softirq steal, in 10 ms ticks summed over the vCPUs). During one MLP run on
+ * 2026-11-26 vmstat showed 3–14% of all time stolen in two-second samples. A halted vCPU has none
+ * stolen, so the table divides by the time the vCPUs wanted to run (all but idle and iowait): one
+ * busy vCPU (W = 1) and two (W = 2) then read alike under the same pressure, and a ratio measured
+ * under heavy steal can be told apart. Null where /proc/stat does not exist (not Linux).
  */
-function cpuClock(): { steal: number; total: number } | null {
+function cpuClock(): { steal: number; busy: number } | null {
   try {
-    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
-    return { steal: fields[7]!, total: fields.reduce((a, b) => a + b, 0) };
+    const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+    return { steal: steal!, busy: user! + nice! + system! + irq! + softirq! + steal! };
   } catch {
     return null;
   }
@@ -181,10 +184,10 @@ function roundRatios(single: number[], runner: number[]): string {
 }
 
 console.log(`# @backprop/parallel scaling — ${cpus()[0]?.model ?? 'cpu'}, ${cores} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 16)} UTC`);
-console.log(`Adam, chunkSize ${chunkSize}${chunkSize === 64 ? ' (the default)' : ''}, runners take turns in ${ROUNDS} rounds of short warm blocks (NOTE(interleaved)), medians over the timed steps. Overhead: step time minus the busiest worker's forward + backward time`);
+console.log(`Adam, the trainers' chunkSize ${chunkSize}, runners take turns in ${ROUNDS} rounds of short warm blocks (NOTE(interleaved)), medians over the timed steps. Overhead: step time minus the busiest worker's forward + backward time`);
 console.log('(staging the batch, messages, waiting for the slowest worker, gradient reduction, optimizer step); "of which update": the reduction and optimizer');
 console.log('step, sliced across the workers (the slowest shard). "vs W=1": samples/s relative to the trainer with one worker; "rounds": the median and range of that ratio');
-console.log('over the rounds, each from its own block medians. "steal": CPU time the hypervisor gave to other guests during the runner\'s blocks (NOTE(steal)).\n');
+console.log('over the rounds, each from its own block medians. "steal": the share of the time the vCPUs wanted to run that the hypervisor gave to other guests during the runner\'s blocks (NOTE(steal)).\n');
 console.log('| model | batch | runner | ms/step | samples/s | vs W=1 | rounds | overhead ms | overhead share | of which update ms | steal |');
 console.log('| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const workload of workloads.filter((w) => chosen.includes(w.name))) {
@@ -198,7 +201,7 @@ for (const workload of workloads.filter((w) => chosen.includes(w.name))) {
       const single = results[1]!;
       results.forEach(({ ms, overhead, update, rounds, steal }, index) => {
         const parallel = index > 0;
-        const ratio = parallel ? `${(single.ms / ms).toFixed(2)}× | ${roundRatios(single.rounds, rounds)}` : ' | ';
+        const ratio = parallel ? `${(single.ms / ms).toFixed(2)}× | ${index === 1 ? '' : roundRatios(single.rounds, rounds)}` : ' | ';
         const cost = parallel ? `${overhead.toFixed(2)} | ${((100 * overhead) / ms).toFixed(1)}% | ${update.toFixed(2)}` : ' |  | ';
         const stolen = steal === null ? 'n/a' : `${(100 * steal).toFixed(1)}%`;
         console.log(`| ${workload.name} | ${batch} | ${runners[index]!.name} | ${ms.toFixed(1)} | ${rate(ms)} | ${ratio} | ${cost} | ${stolen} |`);
