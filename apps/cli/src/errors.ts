@@ -40,8 +40,12 @@ export function runtimeError(message: string, cause?: unknown): CliError {
   return new CliError(message, ExitCode.runtime, { cause });
 }
 
-/** The first line of any thrown value's message (library errors can be long; the CLI prints one line). */
+/** Longest message line the CLI prints: errors may quote a file, and a file's line can be megabytes. */
+const MAX_LINE = 1000;
+
+/** The first line of any thrown value's message, cut to {@link MAX_LINE} characters (the CLI prints one line). */
 export function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0] ?? message;
+  const line = message.split('\n', 1)[0] ?? message;
+  return line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}… (${line.length - MAX_LINE} more characters)` : line;
 }

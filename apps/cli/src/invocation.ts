@@ -17,5 +17,18 @@ export function invocation(): string {
   const path = relative(process.cwd(), script);
   const rootScript = process.env.npm_lifecycle_event === 'train' || process.env.npm_lifecycle_event === 'backprop';
   if (rootScript && path === join('apps', 'cli', 'dist', 'main.js')) return 'pnpm backprop';
-  return `node ${path.includes(' ') ? JSON.stringify(path) : path}`;
+  return `node ${shellWord(path)}`;
+}
+
+/**
+ * `value` as one POSIX shell word, for hints the user may paste: unchanged when it holds only
+ * safe characters, else single-quoted (a `'` inside becomes `'\''`).
+ *
+ * @example
+ * ```ts
+ * shellWord('runs/a b'); // "'runs/a b'"
+ * ```
+ */
+export function shellWord(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }

@@ -8,7 +8,7 @@ import { createProgram } from './program.js';
 const verbose = process.argv.includes('--verbose');
 
 function fail(message: string, code: number, error?: unknown): void {
-  process.stderr.write(`backprop: error: ${message}\n`);
+  process.stderr.write(`backprop: error: ${firstLine(message)}\n`);
   if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   process.exitCode = code;
 }

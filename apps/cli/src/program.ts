@@ -76,6 +76,7 @@ Run 'backprop <command> --help' for a command's options.`,
     .option('--seed <n>', 'seed of the weights, the shuffles and the augmentation (default 1)')
     .option('--chunk-size <n>', 'samples per chunk of work; part of the result (default: 16 for MNIST, else 32)')
     .option('--limit <n>', 'use only the first n training and n test samples')
+    .option('--max-classes <n>', 'most classes the labels may ask for (default 1000)')
     .option('--out <dir>', 'run directory (default: runs/<data>-<model>-<n>)')
     .option('--force', 'replace the run in an existing --out directory')
     .option('--resume <dir>', 'continue a stopped run; ends bit-identical to an uninterrupted one')
@@ -92,6 +93,7 @@ Run 'backprop <command> --help' for a command's options.`,
     .argument('<dir>', 'run directory')
     .option('--data <source>', 'evaluate on another data source of the same shape (default: the run\'s)')
     .option('--limit <n>', 'use only the first n test samples')
+    .option('--max-classes <n>', 'most classes the model and labels may have (default 1000)')
     .option('--json', 'print the results as one JSON object')
     .option('--verbose', 'print stack traces of errors')
     .addHelpText('after', `

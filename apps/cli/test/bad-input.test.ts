@@ -24,7 +24,7 @@ const CASES: Array<[name: string, args: string[], code: number, message: RegExp]
   ['an unreadable data file', ['train', '--data', 'folder.csv'], 1, /--data folder\.csv: cannot read it \(EISDIR/],
   ['a CSV that is not numeric', ['train', '--data', 'words.csv'], 1, /--data: parseCsv: words\.csv/],
   ['a missing model file', ['train', '--data', 'xor', '--model', 'missing.json'], 2, /--model missing\.json: no such file; use mlp, cnn or the path/],
-  ['a model file that is not JSON', ['train', '--data', 'xor', '--model', 'broken.json'], 1, /--model broken\.json: cannot read a JSON model spec from it/],
+  ['a model file that is not JSON', ['train', '--data', 'xor', '--model', 'broken.json'], 1, /--model broken\.json is not valid JSON \(.*\); fix the file/],
   ['2-D points into the CNN', ['train', '--data', 'circles', '--model', 'cnn'], 2, /--model cnn needs images \[channels, height, width\].*shape \[2\]; use --model mlp/],
   ['2-D points into a 784-input model', ['train', '--data', 'circles', '--model', 'mnist-mlp.json'], 2, /the data does not fit --model mnist-mlp\.json: samples of shape \[2\] fail in the model/],
   ['a model with the wrong number of classes', ['train', '--data', 'xor', '--model', 'three-classes.json'], 2, /outputs \[3\] per sample, but the data has 2 classes; make the last layer output 2/],

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { LabelledSet } from '../data/labelled-data.js';
 import { loadData } from '../data/load-data.js';
 import { ExitCode, firstLine, runtimeError, usageError } from '../errors.js';
+import { LIMITS } from '../config/limits.js';
 import { parseInteger, parseText } from '../config/values.js';
 import { readModelFile } from '../run/model-file.js';
 import { runPaths } from '../run/run-directory.js';
@@ -36,7 +37,12 @@ export async function evalCommand(directory: string, flags: Record<string, unkno
   const saved = readModelFile(paths.model);
   const dataName = flags.data !== undefined ? parseText(flags.data, { flag: '--data' }) : runData(paths.config, saved.info.data);
   const limit = flags.limit !== undefined ? parseInteger(flags.limit, { flag: '--limit' }, { min: 1, example: '500' }) : null;
-  const data = loadData({ data: dataName, limit });
+  const maxClasses = flags.maxClasses !== undefined ? parseInteger(flags.maxClasses, { flag: '--max-classes' }, { min: 2, example: '5000' }) : LIMITS.classes;
+  // The confusion matrix holds classes² counts: bound it before anything is allocated.
+  if (saved.info.classes > maxClasses) {
+    throw usageError(`${paths.model} has ${saved.info.classes} classes, over the limit of ${maxClasses} (its confusion matrix would hold ${saved.info.classes}² counts); raise --max-classes if that is intended`);
+  }
+  const data = loadData({ data: dataName, limit }, { maxClasses });
   checkModelFits(saved.spec, data, `in ${paths.model}`);
   const result = evaluate(saved.model, data.test, saved.info.classes, dataName);
   if (flags.json === true) {

@@ -24,7 +24,7 @@ export interface TrainFlags extends Record<string, unknown> {
 }
 
 /** Flags that a resumed run may take; everything else is fixed by the run's config.json. */
-const RESUME_FLAGS = new Set(['resume', 'workers', 'json', 'quiet', 'verbose']);
+const RESUME_FLAGS = new Set(['resume', 'workers', 'maxClasses', 'json', 'quiet', 'verbose']);
 
 /**
  * Runs `backprop train`; resolves with the exit code (0 done, 130 stopped by Ctrl-C).
@@ -45,7 +45,7 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
     const given = Object.keys(flags).filter((key) => flags[key] !== undefined && flags[key] !== false && !RESUME_FLAGS.has(key));
     if (given.length > 0) {
       const flag = `--${given[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-      throw usageError(`--resume continues a run with its own config.json; drop ${flag} (only --workers, --json, --quiet, --verbose may change), or start a new run`);
+      throw usageError(`--resume continues a run with its own config.json; drop ${flag} (only --workers, --max-classes, --json, --quiet, --verbose may change), or start a new run`);
     }
     directory = flags.resume;
     const resumed = readResume(directory);
@@ -64,7 +64,7 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
     directory = '';
   }
 
-  const data = loadData(config);
+  const data = loadData(config, { maxClasses: run.maxClasses });
   // A resumed run uses the spec saved in its checkpoint (a --model file may have moved since).
   const spec = resumedSpec ?? resolveModelSpec(config, data);
   checkModelFits(spec, data, config.model);
@@ -105,6 +105,7 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
       workers: run.workers,
       config,
     });
+    for (const warning of data.warnings) reporter.notice(`warning: ${warning}`);
     const result = await runTrainingSession({ config, spec, data, paths, workers: run.workers, reporter, resumeFrom, shouldStop: () => stopRequested });
     if (result.status === 'interrupted') {
       reporter.interrupted({ out: directory, epoch: result.position.epoch + 1, batch: result.position.batch, resumeCommand });

@@ -1,8 +1,9 @@
 // `backprop train` options: the config that decides the result (saved as config.json) and the
 // run options that do not (workers, output). Merges a --config file with flags; validates both.
 import { availableParallelism } from 'node:os';
-import { readFileSync } from 'node:fs';
-import { CliError, ExitCode, usageError } from '../errors.js';
+import { usageError } from '../errors.js';
+import { readJsonFile } from './json-file.js';
+import { LIMITS } from './limits.js';
 import { MNIST_RECIPE, SYNTHETIC_RECIPE, TABLE_RECIPE } from './recipes.js';
 import { parseChoice, parseInteger, parseIntegerList, parsePositive, parseText, type ValueSource } from './values.js';
 
@@ -38,6 +39,8 @@ export interface TrainConfig {
 /** Options of a run that do not change its result. */
 export interface RunOptions {
   workers: number;
+  /** Most classes the data's labels may ask for (`--max-classes`, default {@link LIMITS}.classes). */
+  maxClasses: number;
   out: string | null;
   force: boolean;
   json: boolean;
@@ -71,6 +74,7 @@ const CONFIG_KEYS: Record<string, string> = {
   limit: '--limit',
   workers: '--workers',
   out: '--out',
+  maxClasses: '--max-classes',
 };
 
 /** Raw values as they came: flags (strings) and config file entries (JSON), each with its source. */
@@ -85,27 +89,14 @@ type RawOptions = Record<string, { value: unknown; source: ValueSource }>;
  * ```
  */
 export function readConfigFile(path: string): RawOptions {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === 'ENOENT') throw usageError(`--config ${path}: no such file; check the path`);
-    throw new CliError(`--config ${path}: cannot read it (${(error as Error).message})`, ExitCode.runtime);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw usageError(`--config ${path} is not valid JSON (${(error as Error).message}); fix the file`);
-  }
+  const parsed = readJsonFile(path, '--config');
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw usageError(`--config ${path} must hold a JSON object such as {"epochs": 5, "lr": 0.001}`);
   }
   const raw: RawOptions = {};
   for (const [key, value] of Object.entries(parsed)) {
-    const flag = CONFIG_KEYS[key];
-    if (flag === undefined) throw usageError(`--config ${path}: unknown option "${key}"; known: ${Object.keys(CONFIG_KEYS).join(', ')}`);
+    const flag = Object.hasOwn(CONFIG_KEYS, key) ? CONFIG_KEYS[key] : undefined;
+    if (flag === undefined) throw usageError(`--config ${path}: unknown option ${JSON.stringify(key.slice(0, 80))}; known: ${Object.keys(CONFIG_KEYS).join(', ')}`);
     raw[key] = { value, source: { flag, file: path, key } };
   }
   return raw;
@@ -174,6 +165,7 @@ const DEFAULT_LEARNING_RATES: Record<TrainConfig['optimizer'], number> = { sgd: 
 export function resolveRunOptions(raw: RawOptions, switches: { force: boolean; json: boolean; quiet: boolean; verbose: boolean }): RunOptions {
   const workers = raw.workers ? parseInteger(raw.workers.value, raw.workers.source, { min: 1, example: String(availableParallelism()) }) : availableParallelism();
   const out = raw.out ? parseText(raw.out.value, raw.out.source) : null;
+  const maxClasses = raw.maxClasses ? parseInteger(raw.maxClasses.value, raw.maxClasses.source, { min: 2, example: '5000' }) : LIMITS.classes;
   if (switches.json && switches.quiet) throw usageError('--json and --quiet do not go together: --json prints events for machines, --quiet prints nothing; pick one');
-  return { workers, out, ...switches };
+  return { workers, maxClasses, out, ...switches };
 }

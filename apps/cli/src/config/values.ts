@@ -16,8 +16,10 @@ function where(source: ValueSource): string {
   return source.file === undefined ? source.flag : `${source.key} in ${source.file}`;
 }
 
+/** A value as quoted in a message, cut to 80 characters (a config file may hold anything). */
 function shown(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value === undefined ? 'nothing' : JSON.stringify(value));
+  const text = value === undefined ? 'nothing' : String(JSON.stringify(value));
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }
 
 function toNumber(value: unknown): number {

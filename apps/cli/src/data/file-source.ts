@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { parseCsv, randomSplit, Tensor, TensorDataset } from '@backprop/core';
 import { readMnistFiles } from '@backprop/core/node';
 import { runtimeError, usageError, firstLine } from '../errors.js';
-import { asImages, countClasses, takeRows, type LabelledData, type LabelledSet } from './labelled-data.js';
+import { checkLabels } from './label-check.js';
+import { asImages, takeRows, type LabelledData, type LabelledSet } from './labelled-data.js';
 
 /** The split of a source without a test part always uses this seed, so it never moves with `--seed`. */
 const SPLIT_SEED = 0;
@@ -19,9 +20,25 @@ function holdOut(set: LabelledSet): [LabelledSet, LabelledSet] {
   return [takeRows(set, train!.indices), takeRows(set, test!.indices)];
 }
 
-function finish(description: string, train: LabelledSet, test: LabelledSet, source: string): LabelledData {
-  const classes = Math.max(countClasses(train.tensors[1], source), countClasses(test.tensors[1], source));
-  return { description, train, test, sampleShape: train.tensors[0].shape.slice(1), classes };
+/** Options of the file sources. */
+export interface FileSourceOptions {
+  /** Most classes the labels may ask for (`--max-classes`). */
+  maxClasses: number;
+}
+
+function finish(description: string, [train, test]: [LabelledSet, LabelledSet], source: string, options: FileSourceOptions): LabelledData {
+  const sampleShape = train.tensors[0].shape.slice(1);
+  const testShape = test.tensors[0].shape.slice(1);
+  if (sampleShape.join() !== testShape.join()) {
+    throw runtimeError(`--data ${source}: training samples have shape [${sampleShape.join(', ')}] but test samples [${testShape.join(', ')}]; give train and test files of one shape`);
+  }
+  let labels;
+  try {
+    labels = checkLabels(train.tensors[1], test.tensors[1], { source: `--data ${source}`, maxClasses: options.maxClasses });
+  } catch (error) {
+    throw runtimeError(firstLine(error), error);
+  }
+  return { description, train, test, sampleShape, classes: labels.classes, warnings: labels.warnings };
 }
 
 function readPair(images: string, labels: string): LabelledSet {
@@ -45,17 +62,16 @@ const IDX_NAMES = {
  *
  * @example
  * ```ts
- * loadIdx('~/data/fashion-mnist'); loadIdx('imgs.idx3-ubyte,labels.idx1-ubyte');
+ * loadIdx('~/data/fashion-mnist', { maxClasses: 1000 }); loadIdx('imgs.idx3-ubyte,labels.idx1-ubyte', { maxClasses: 1000 });
  * ```
  */
-export function loadIdx(source: string): LabelledData {
+export function loadIdx(source: string, options: FileSourceOptions): LabelledData {
   if (source.includes(',')) {
     const [images, labels, extra] = source.split(',');
     if (extra !== undefined || !images || !labels) throw usageError(`--data ${source}: give an IDX pair as IMAGES,LABELS (two paths, one comma)`);
     requireFile(images, 'images file');
     requireFile(labels, 'labels file');
-    const [train, test] = holdOut(readPair(images, labels));
-    return finish(`IDX ${images} + ${labels}, seeded 80 / 20 split`, train, test, source);
+    return finish(`IDX ${images} + ${labels}, seeded 80 / 20 split`, holdOut(readPair(images, labels)), source, options);
   }
   requireFile(source, 'data source');
   if (!statSync(source).isDirectory()) {
@@ -70,10 +86,9 @@ export function loadIdx(source: string): LabelledData {
   const train = readPair(join(source, trainImages), join(source, trainLabels));
   const [testImages, testLabels] = [find(IDX_NAMES.testImages), find(IDX_NAMES.testLabels)];
   if (testImages !== undefined && testLabels !== undefined) {
-    return finish(`IDX directory ${source} (train-* / t10k-*)`, train, readPair(join(source, testImages), join(source, testLabels)), source);
+    return finish(`IDX directory ${source} (train-* / t10k-*)`, [train, readPair(join(source, testImages), join(source, testLabels))], source, options);
   }
-  const [trainPart, testPart] = holdOut(train);
-  return finish(`IDX directory ${source} (train-*), seeded 80 / 20 split`, trainPart, testPart, source);
+  return finish(`IDX directory ${source} (train-*), seeded 80 / 20 split`, holdOut(train), source, options);
 }
 
 /**
@@ -83,10 +98,10 @@ export function loadIdx(source: string): LabelledData {
  *
  * @example
  * ```ts
- * loadCsv('mnist_train.csv'); // label,pixel0,…,pixel783
+ * loadCsv('mnist_train.csv', { maxClasses: 1000 }); // label,pixel0,…,pixel783
  * ```
  */
-export function loadCsv(path: string): LabelledData {
+export function loadCsv(path: string, options: FileSourceOptions): LabelledData {
   requireFile(path, 'CSV file');
   let text: string;
   try {
@@ -106,10 +121,5 @@ export function loadCsv(path: string): LabelledData {
   const isBytes = inputs.data.some((value) => value > 1) && inputs.data.every((value) => Number.isInteger(value) && value >= 0 && value <= 255);
   if (isBytes) inputs = new Tensor(inputs.data.map((value) => value / 255), inputs.shape);
   const all = new TensorDataset(asImages(inputs), labels);
-  const [train, test] = holdOut(all);
-  try {
-    return finish(`CSV ${path}${isBytes ? ' (values ÷ 255)' : ''}, seeded 80 / 20 split`, train, test, path);
-  } catch (error) {
-    throw runtimeError(firstLine(error), error);
-  }
+  return finish(`CSV ${path}${isBytes ? ' (values ÷ 255)' : ''}, seeded 80 / 20 split`, holdOut(all), path, options);
 }

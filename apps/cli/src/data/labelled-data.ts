@@ -15,6 +15,8 @@ export interface LabelledData {
   sampleShape: number[];
   /** Number of classes (labels are 0 … classes − 1). */
   classes: number;
+  /** Suspicious labels found while loading (one line each), for the user to see before training. */
+  warnings: string[];
 }
 
 /**
@@ -34,19 +36,6 @@ export function takeRows(set: LabelledSet, indices: ArrayLike<number>): Labelled
 export function firstRows(set: LabelledSet, count: number | null): LabelledSet {
   if (count === null || count >= set.length) return set;
   return takeRows(set, Int32Array.from({ length: count }, (_, i) => i));
-}
-
-/** The number of classes of integer labels ≥ 0; throws a message naming the source when labels are not class indices. */
-export function countClasses(labels: Tensor, source: string): number {
-  let max = -1;
-  for (const label of labels.data) {
-    if (!Number.isInteger(label) || label < 0) {
-      throw new Error(`${source}: labels must be class indices 0, 1, 2, …, found ${label}; put the class index in the label column`);
-    }
-    if (label > max) max = label;
-  }
-  if (max < 1) throw new Error(`${source}: needs at least two classes, found ${max + 1}`);
-  return max + 1;
 }
 
 /** Pixel values as images [N, 1, side, side] when a row is a square image (e.g. 784 = 28×28), else unchanged. */

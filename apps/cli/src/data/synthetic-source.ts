@@ -30,5 +30,6 @@ export function loadSynthetic(name: keyof typeof NOISE): LabelledData {
     test: takeRows(all, test!.indices),
     sampleShape: [2],
     classes: 2,
+    warnings: [],
   };
 }

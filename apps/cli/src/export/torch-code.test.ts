@@ -43,4 +43,15 @@ describe('torchModule', () => {
     expect(code).toContain('self.layers = nn.Sequential(*layers)');
     expect(code).toMatch(/Sequential\(\n {16}nn\.Linear\(196, 16, bias=True\),\n {16}nn\.GELU\(\),\n {12}\)/);
   });
+
+  it('refuses any value that is not a number or boolean of the expected kind (NOTE(python-literals))', () => {
+    const evil = "2); __import__('os').system('id') #";
+    const linear = (fields: Record<string, unknown>) => ({ type: 'sequential', layers: [{ type: 'linear', in: 2, out: 2, ...fields }] }) as ModelSpec;
+    expect(() => torchModule(spec, [1, evil as unknown as number])).toThrow(/sample shape must be a non-negative integer, got "2\); __import__/);
+    expect(() => torchModule(linear({ in: evil }), [2])).toThrow(/linear in must be a non-negative integer/);
+    expect(() => torchModule(linear({ bias: 'True' }), [2])).toThrow(/linear bias must be true or false/);
+    expect(() => torchModule({ type: 'sequential', layers: [{ type: 'dropout', p: Number.NaN }] } as ModelSpec, [2])).toThrow(/dropout p must be a finite number/);
+    expect(() => torchModule({ type: 'sequential', layers: [{ type: 'softmax', axis: '-1)' }] } as unknown as ModelSpec, [2])).toThrow(/softmax axis must be an integer/);
+    expect(() => torchModule({ type: 'sequential', layers: [{ type: 'os.system' }] } as unknown as ModelSpec, [2])).toThrow(/a layer type must be a known one/);
+  });
 });

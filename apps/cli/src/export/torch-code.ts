@@ -1,42 +1,81 @@
 // A model spec as PyTorch code: the `torch.nn` module whose state_dict names and shapes equal
 // Backprop's (`layers.N.*`, Linear weights [out, in]), so model.safetensors loads with strict=True.
+// NOTE(python-literals): a spec and a sample shape come from a model file, which may be hostile.
+// Every value reaches the Python text through pyInt / pyFloat / pyBool, which accept only numbers
+// and booleans of the expected kind and throw otherwise: nothing from a file becomes code.
 import type { LayerSpec, ModelSpec } from '@backprop/core';
 
-const pair = (value: number | [number, number] | undefined, fallback: number | [number, number]): string => {
+function refuse(what: string, expected: string, value: unknown): never {
+  throw new Error(`torchModule: ${what} must be ${expected}, got ${String(JSON.stringify(value)).slice(0, 80)}`);
+}
+
+/** A Python int literal of a non-negative safe integer; anything else throws. */
+function pyInt(value: unknown, what: string): string {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    refuse(what, 'a non-negative integer', value);
+  }
+  return String(value);
+}
+
+/** A Python float literal of a finite number (JavaScript's shortest form, e.g. 1e-5, is valid Python). */
+function pyFloat(value: unknown, what: string): string {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    refuse(what, 'a finite number', value);
+  }
+  return String(value);
+}
+
+/** A Python integer axis (may be negative). */
+function pyAxis(value: unknown, what: string): string {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+    refuse(what, 'an integer', value);
+  }
+  return String(value);
+}
+
+function pyBool(value: unknown, what: string): string {
+  if (value === undefined || value === true) return 'True';
+  if (value === false) return 'False';
+  return refuse(what, 'true or false', value);
+}
+
+/** A size per spatial axis: an int or a pair `(h, w)`. */
+function pyPair(value: unknown, fallback: unknown, what: string): string {
   const v = value ?? fallback;
-  return Array.isArray(v) ? `(${v[0]}, ${v[1]})` : String(v);
-};
-const bool = (value: boolean | undefined) => (value === false ? 'False' : 'True');
+  return Array.isArray(v) && v.length === 2 ? `(${pyInt(v[0], what)}, ${pyInt(v[1], what)})` : pyInt(v, what);
+}
 
 /** One layer spec as a `torch.nn` constructor call; nested sequentials become `Sequential(...)` (see torchModule). */
 function layerCode(layer: LayerSpec, indent: string): string {
   switch (layer.type) {
     case 'sequential':
+      if (!Array.isArray(layer.layers)) refuse('a sequential layer\'s layers', 'a list', layer.layers);
       return `Sequential(\n${layer.layers.map((inner) => `${indent}    ${layerCode(inner, `${indent}    `)},`).join('\n')}\n${indent})`;
     case 'linear':
-      return `nn.Linear(${layer.in}, ${layer.out}, bias=${bool(layer.bias)})`;
+      return `nn.Linear(${pyInt(layer.in, 'linear in')}, ${pyInt(layer.out, 'linear out')}, bias=${pyBool(layer.bias, 'linear bias')})`;
     case 'conv2d':
-      return `nn.Conv2d(${layer.in}, ${layer.out}, kernel_size=${pair(layer.kernel, 1)}, stride=${pair(layer.stride, 1)}, padding=${pair(layer.padding, 0)}, bias=${bool(layer.bias)})`;
+      return `nn.Conv2d(${pyInt(layer.in, 'conv2d in')}, ${pyInt(layer.out, 'conv2d out')}, kernel_size=${pyPair(layer.kernel, 1, 'conv2d kernel')}, stride=${pyPair(layer.stride, 1, 'conv2d stride')}, padding=${pyPair(layer.padding, 0, 'conv2d padding')}, bias=${pyBool(layer.bias, 'conv2d bias')})`;
     case 'maxPool2d':
     case 'avgPool2d': {
       const name = layer.type === 'maxPool2d' ? 'MaxPool2d' : 'AvgPool2d';
-      return `nn.${name}(kernel_size=${pair(layer.kernel, 1)}, stride=${pair(layer.stride, layer.kernel)}, padding=${pair(layer.padding, 0)})`;
+      return `nn.${name}(kernel_size=${pyPair(layer.kernel, 1, 'pool kernel')}, stride=${pyPair(layer.stride, layer.kernel, 'pool stride')}, padding=${pyPair(layer.padding, 0, 'pool padding')})`;
     }
     case 'flatten':
-      return `nn.Flatten(start_dim=${layer.startAxis ?? 1}, end_dim=${layer.endAxis ?? -1})`;
+      return `nn.Flatten(start_dim=${pyAxis(layer.startAxis ?? 1, 'flatten startAxis')}, end_dim=${pyAxis(layer.endAxis ?? -1, 'flatten endAxis')})`;
     case 'dropout':
-      return `nn.Dropout(p=${layer.p})`;
+      return `nn.Dropout(p=${pyFloat(layer.p, 'dropout p')})`;
     case 'batchNorm1d':
     case 'batchNorm2d':
-      return `nn.${layer.type === 'batchNorm1d' ? 'BatchNorm1d' : 'BatchNorm2d'}(${layer.features}, eps=${layer.eps ?? 1e-5}, momentum=${layer.momentum ?? 0.1})`;
+      return `nn.${layer.type === 'batchNorm1d' ? 'BatchNorm1d' : 'BatchNorm2d'}(${pyInt(layer.features, 'batchNorm features')}, eps=${pyFloat(layer.eps ?? 1e-5, 'batchNorm eps')}, momentum=${pyFloat(layer.momentum ?? 0.1, 'batchNorm momentum')})`;
     case 'layerNorm':
-      return `nn.LayerNorm([${layer.shape.join(', ')}], eps=${layer.eps ?? 1e-5})`;
+      if (!Array.isArray(layer.shape)) refuse('layerNorm shape', 'a list of integers', layer.shape);
+      return `nn.LayerNorm([${layer.shape.map((size) => pyInt(size, 'layerNorm shape')).join(', ')}], eps=${pyFloat(layer.eps ?? 1e-5, 'layerNorm eps')})`;
     case 'leakyRelu':
-      return `nn.LeakyReLU(negative_slope=${layer.slope ?? 0.01})`;
+      return `nn.LeakyReLU(negative_slope=${pyFloat(layer.slope ?? 0.01, 'leakyRelu slope')})`;
     case 'softmax':
-      return `nn.Softmax(dim=${layer.axis ?? -1})`;
+      return `nn.Softmax(dim=${pyAxis(layer.axis ?? -1, 'softmax axis')})`;
     case 'logSoftmax':
-      return `nn.LogSoftmax(dim=${layer.axis ?? -1})`;
+      return `nn.LogSoftmax(dim=${pyAxis(layer.axis ?? -1, 'logSoftmax axis')})`;
     case 'relu':
       return 'nn.ReLU()';
     case 'sigmoid':
@@ -49,6 +88,8 @@ function layerCode(layer: LayerSpec, indent: string): string {
       return 'nn.Softplus()';
     case 'silu':
       return 'nn.SiLU()';
+    default:
+      return refuse('a layer type', 'a known one', (layer as { type: unknown }).type);
   }
 }
 
@@ -63,7 +104,10 @@ function layerCode(layer: LayerSpec, indent: string): string {
  */
 export function torchModule(spec: ModelSpec, sampleShape: readonly number[]): string {
   const root: LayerSpec[] = spec.type === 'sequential' ? spec.layers : [spec];
+  if (!Array.isArray(root)) refuse('the model\'s layers', 'a list', root);
   const body = root.map((layer) => `            ${layerCode(layer, '            ')},`).join('\n');
+  if (!Array.isArray(sampleShape) || sampleShape.length === 0) refuse('the sample shape', 'a non-empty list of sizes', sampleShape);
+  const shape = sampleShape.map((size) => pyInt(size, 'sample shape')).join(', ');
   return `# Generated by \`backprop export\`: the PyTorch twin of a Backprop model.
 # Backprop's Sequential keeps its layers in a child named \`layers\`, so parameter names are
 # layers.N.weight / layers.N.bias, and nn.Linear weights are [out, in] in both: the state dict of
@@ -84,7 +128,7 @@ class Sequential(nn.Module):
 
 
 class BackpropModel(Sequential):
-    """Input: a batch of shape [N, ${sampleShape.join(', ')}]; output: one score (logit) per class."""
+    """Input: a batch of shape [N, ${shape}]; output: one score (logit) per class."""
 
     def __init__(self):
         super().__init__(
@@ -106,6 +150,6 @@ if __name__ == "__main__":
 
     model = load(os.path.join(os.path.dirname(os.path.abspath(__file__)), "model.safetensors")).eval()
     with torch.no_grad():
-        print(model(torch.zeros(1, ${sampleShape.join(', ')})).shape)
+        print(model(torch.zeros(1, ${shape})).shape)
 `;
 }

@@ -1,7 +1,8 @@
 // The model `--model` names: the `mlp` and `cnn` presets (sized to the data) or a JSON spec file,
 // and the check that a model fits the data (input shape in, one score per class out).
-import { existsSync, readFileSync } from 'node:fs';
-import { buildModel, noGrad, Tensor, type ModelSpec } from '@backprop/core';
+import { existsSync } from 'node:fs';
+import { buildModel, noGrad, Tensor, type ModelSpec, type Module } from '@backprop/core';
+import { readJsonFile } from '../config/json-file.js';
 import type { TrainConfig } from '../config/train-config.js';
 import { firstLine, runtimeError, usageError } from '../errors.js';
 import type { LabelledData } from '../data/labelled-data.js';
@@ -57,12 +58,7 @@ export function cnnSpec(sampleShape: readonly number[], channels: readonly numbe
 /** Reads and checks a JSON model spec file (usage error when missing, runtime error when it does not build). */
 export function readSpecFile(path: string): ModelSpec {
   if (!existsSync(path)) throw usageError(`--model ${path}: no such file; use mlp, cnn or the path of a JSON model spec`);
-  let spec: unknown;
-  try {
-    spec = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw runtimeError(`--model ${path}: cannot read a JSON model spec from it (${firstLine(error)}); fix the file`, error);
-  }
+  const spec = readJsonFile(path, '--model');
   try {
     buildModel(spec);
   } catch (error) {
@@ -86,20 +82,34 @@ export function resolveModelSpec(config: Pick<TrainConfig, 'model' | 'hidden' | 
 }
 
 /**
- * Throws a usage error unless the model takes one sample of `sampleShape` and returns one score
- * per class (shape [1, classes]): the check that a dataset fits a model, before any training.
+ * Why `model` does not take one sample of `sampleShape` and return one score per class (shape
+ * [1, classes]), or null when it does.
+ *
+ * @example
+ * ```ts
+ * fitProblem(model, { sampleShape: [2], classes: 3 }); // 'it outputs [2] per sample, but the data has 3 classes; …'
+ * ```
  */
-export function checkModelFits(spec: ModelSpec, data: Pick<LabelledData, 'sampleShape' | 'classes'>, modelName: string): void {
-  const model = buildModel(spec);
+export function fitProblem(model: Module, data: Pick<LabelledData, 'sampleShape' | 'classes'>): string | null {
   model.eval();
   const shape = [1, ...data.sampleShape];
   let output: Tensor;
   try {
     output = noGrad(() => model.forward(new Tensor(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape)));
   } catch (error) {
-    throw usageError(`the data does not fit --model ${modelName}: samples of shape [${data.sampleShape.join(', ')}] fail in the model (${firstLine(error)}); change the model's input layer or the data`);
+    return `samples of shape [${data.sampleShape.join(', ')}] fail in the model (${firstLine(error)}); change the model's input layer or the data`;
   }
   if (output.ndim !== 2 || output.shape[1] !== data.classes) {
-    throw usageError(`the data does not fit --model ${modelName}: it outputs [${output.shape.slice(1).join(', ')}] per sample, but the data has ${data.classes} classes; make the last layer output ${data.classes}`);
+    return `it outputs [${output.shape.slice(1).join(', ')}] per sample, but the data has ${data.classes} classes; make the last layer output ${data.classes}`;
   }
+  return null;
+}
+
+/**
+ * Throws a usage error unless the model takes one sample of `sampleShape` and returns one score
+ * per class: the check that a dataset fits a model, before any training.
+ */
+export function checkModelFits(spec: ModelSpec, data: Pick<LabelledData, 'sampleShape' | 'classes'>, modelName: string): void {
+  const problem = fitProblem(buildModel(spec), data);
+  if (problem !== null) throw usageError(`the data does not fit --model ${modelName}: ${problem}`);
 }

@@ -2,7 +2,9 @@
 // data looked like (sample shape, classes), so eval/predict/export need nothing else.
 import { buildModel, decodeCheckpoint, encodeCheckpoint, type ModelSpec, type Module, type StateDict } from '@backprop/core';
 import { existsSync, readFileSync } from 'node:fs';
+import { LIMITS } from '../config/limits.js';
 import { firstLine, runtimeError, usageError } from '../errors.js';
+import { fitProblem } from '../model/model-spec.js';
 
 /** The metadata key (outside core's reserved `backprop.*`) holding {@link DataInfo} as JSON. */
 const DATA_KEY = 'backprop_cli.data';
@@ -53,18 +55,44 @@ export function readModelFile(path: string): SavedModel {
     throw damaged(firstLine(error), error);
   }
   let info: DataInfo;
+  let model: Module;
   try {
-    info = JSON.parse(checkpoint.metadata?.[DATA_KEY] ?? 'null') as DataInfo;
-    if (info === null || !Array.isArray(info.sampleShape) || !Number.isInteger(info.classes)) throw new Error(`no ${DATA_KEY} metadata`);
-  } catch (error) {
-    throw damaged(firstLine(error), error);
-  }
-  try {
-    const model = buildModel(checkpoint.spec);
+    info = parseDataInfo(checkpoint.metadata?.[DATA_KEY]);
+    model = buildModel(checkpoint.spec);
     model.loadStateDict(checkpoint.model); // strict: throws on missing, unexpected or wrongly shaped weights
     model.eval();
-    return { model, spec: checkpoint.spec as ModelSpec, weights: checkpoint.model, info };
   } catch (error) {
     throw damaged(firstLine(error), error);
   }
+  // The metadata must describe this very model: its sample shape goes in, its class count comes out.
+  const problem = fitProblem(model, info);
+  if (problem !== null) throw damaged(`its metadata does not match its model: ${problem}`);
+  return { model, spec: checkpoint.spec as ModelSpec, weights: checkpoint.model, info };
+}
+
+/** Most axes a sample may have ([C, H, W] images have 3). */
+const MAX_SAMPLE_AXES = 4;
+
+/**
+ * The {@link DataInfo} of a model file's metadata, every field checked: the values reach generated
+ * code (`backprop export`) and allocations (`eval`, `predict`), so nothing is taken on trust.
+ */
+export function parseDataInfo(text: string | undefined): DataInfo {
+  if (text === undefined) throw new Error(`no ${DATA_KEY} metadata`);
+  const info = JSON.parse(text) as Partial<Record<keyof DataInfo, unknown>> | null;
+  if (typeof info !== 'object' || info === null || Array.isArray(info)) throw new Error(`${DATA_KEY} is not an object`);
+  const { data, sampleShape, classes } = info;
+  if (typeof data !== 'string') throw new Error(`${DATA_KEY}.data is not a string`);
+  const sizes = Array.isArray(sampleShape) ? sampleShape : [];
+  if (sizes.length === 0 || sizes.length > MAX_SAMPLE_AXES || !sizes.every((size) => Number.isSafeInteger(size) && (size as number) >= 1)) {
+    throw new Error(`${DATA_KEY}.sampleShape must be 1 to ${MAX_SAMPLE_AXES} positive integers, got ${String(JSON.stringify(sampleShape)).slice(0, 80)}`);
+  }
+  const elements = (sizes as number[]).reduce((a, b) => a * b, 1);
+  if (elements > LIMITS.sampleElements) {
+    throw new Error(`${DATA_KEY}.sampleShape [${sizes.join(', ')}] has ${elements} values per sample, over the limit of ${LIMITS.sampleElements}`);
+  }
+  if (typeof classes !== 'number' || !Number.isSafeInteger(classes) || classes < 1) {
+    throw new Error(`${DATA_KEY}.classes must be a positive integer, got ${String(JSON.stringify(classes)).slice(0, 80)}`);
+  }
+  return { data: data.slice(0, 4096), sampleShape: sizes as number[], classes };
 }

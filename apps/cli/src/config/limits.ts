@@ -1,0 +1,20 @@
+// The CLI's size limits: every size read from a file or a flag is checked against one of these
+// before anything is allocated. Documented in the README ("Limits"); imports nothing.
+
+/**
+ * Defaults of the limits. `classes` can be raised with `--max-classes` (train, eval); the model's
+ * parameter limit is core's `buildModel` default, raised with `--max-parameters`.
+ *
+ * @example
+ * ```ts
+ * if (classes > LIMITS.classes) throw usageError(`… over the limit of ${LIMITS.classes} (--max-classes)`);
+ * ```
+ */
+export const LIMITS = {
+  /** Classes of a model (a confusion matrix is classes² numbers; ImageNet has 1,000). */
+  classes: 1000,
+  /** Values in one input sample read from a model file (3 × 2048 × 2048 fits). */
+  sampleElements: 16_777_216,
+  /** Bytes of a --config or --model JSON file. */
+  jsonFileBytes: 1_048_576,
+} as const;
