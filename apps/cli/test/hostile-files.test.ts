@@ -169,3 +169,19 @@ describe('error lines stay short', () => {
     expect(result.stderr.length).toBeLessThan(1100);
   });
 });
+
+describe('worker counts are capped by the work', () => {
+  it('train --workers 1000 starts one worker when each step has one chunk, and says so', async () => {
+    const result = await runCli(['train', '--data', 'xor', '--workers', '1000', '--batch-size', '32', '--chunk-size', '32', '--epochs', '1', '--out', 'workers-run', '--json'], { cwd });
+    expect(result.code).toBe(0);
+    const all = events(result.stdout);
+    expect(all.find((e) => e.event === 'start')!.workers).toBe(1);
+    expect(all.some((e) => e.event === 'notice' && /using 1 worker, not 1000: each step has 1 chunk of work \(--batch-size 32 \/ --chunk-size 32\); the result is the same/.test(e.message as string))).toBe(true);
+  });
+
+  it('bench --workers beyond the chunks of a step is a usage error', async () => {
+    const result = await runCli(['bench', '--workers', '1000', '--batch-size', '64'], { cwd });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--workers 1000: a step of --batch-size 64 has 4 chunks of 16 samples/);
+  });
+});

@@ -83,6 +83,10 @@ export async function benchCommand(flags: Record<string, unknown>): Promise<numb
   const { train } = loadEmbeddedMnist();
   const [images, labels] = train.tensors;
   if (batchSize > images.shape[0]!) throw usageError(`--batch-size ${batchSize} is larger than the ${images.shape[0]} training digits; use at most ${images.shape[0]}`);
+  const chunks = Math.ceil(batchSize / MNIST_RECIPE.chunkSize);
+  if (maxWorkers > chunks) {
+    throw usageError(`--workers ${maxWorkers}: a step of --batch-size ${batchSize} has ${chunks} chunks of ${MNIST_RECIPE.chunkSize} samples, so workers beyond ${chunks} would idle; give at most ${chunks} or a larger --batch-size`);
+  }
   const models: Array<[string, ModelSpec]> = [
     ['MLP 784-128-10', mlpSpec([1, 28, 28], [128], 10)],
     [`CNN ${MNIST_RECIPE.channels.join('-')} (default model)`, cnnSpec([1, 28, 28], MNIST_RECIPE.channels, 10)],

@@ -1,6 +1,7 @@
 // `backprop train`: options → data → model → run directory → training session, with Ctrl-C
 // stopping after the current step (checkpoint written, exit 130) and --resume continuing exactly.
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, extname } from 'node:path';
 import { buildModel, type ModelSpec } from '@backprop/core';
 import { flagOptions, readConfigFile, resolveRunOptions, resolveTrainConfig, type RunOptions, type TrainConfig } from '../config/train-config.js';
@@ -75,6 +76,7 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
   const paths = runPaths(directory);
   if (resumeFrom === null) await writeRunFile(paths.config, `${JSON.stringify(config, null, 2)}\n`);
 
+  const workers = usefulWorkers(run.workers, config);
   const reporter = createReporter(run);
   const resumeCommand = `${invocation()} train --resume ${directory}`;
   let stopRequested = false;
@@ -102,11 +104,12 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
       testSamples: data.test.length,
       model: describeModel(config),
       parameters: buildModel(spec).parameters().reduce((total, p) => total + p.size, 0),
-      workers: run.workers,
+      workers: workers.count,
       config,
     });
+    if (workers.note !== null) reporter.notice(workers.note);
     for (const warning of data.warnings) reporter.notice(`warning: ${warning}`);
-    const result = await runTrainingSession({ config, spec, data, paths, workers: run.workers, reporter, resumeFrom, shouldStop: () => stopRequested });
+    const result = await runTrainingSession({ config, spec, data, paths, workers: workers.count, reporter, resumeFrom, shouldStop: () => stopRequested });
     if (result.status === 'interrupted') {
       reporter.interrupted({ out: directory, epoch: result.position.epoch + 1, batch: result.position.batch, resumeCommand });
       return ExitCode.interrupted;
@@ -117,6 +120,19 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
   }
+}
+
+/**
+ * The worker threads worth starting: never more than the cores, nor than the chunks of one step
+ * (each step's chunks are the unit of work; the result does not depend on the count).
+ */
+function usefulWorkers(asked: number, config: Pick<TrainConfig, 'batchSize' | 'chunkSize'>): { count: number; note: string | null } {
+  const chunks = Math.ceil(config.batchSize / config.chunkSize);
+  const cores = availableParallelism();
+  const count = Math.max(1, Math.min(asked, cores, chunks));
+  if (count === asked) return { count, note: null };
+  const why = count === chunks ? `each step has ${chunks} chunk${chunks === 1 ? '' : 's'} of work (--batch-size ${config.batchSize} / --chunk-size ${config.chunkSize})` : `this machine has ${cores} cores`;
+  return { count, note: `using ${count} worker${count === 1 ? '' : 's'}, not ${asked}: ${why}; the result is the same` };
 }
 
 function describeModel(config: TrainConfig): string {
