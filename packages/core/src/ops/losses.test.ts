@@ -73,12 +73,28 @@ describe('binaryCrossEntropy', () => {
     );
   });
 
-  it('clamps each log at −100 like PyTorch, with finite gradients at p = 0 and 1', () => {
-    const probabilities = new Tensor(Float32Array.of(0, 1, 0, 1), [4], true);
-    const loss = binaryCrossEntropy(probabilities, tensor([1, 0, 0, 1]), { reduction: 'none' });
-    expectClose(loss, [100, 100, 0, 0]);
+  it('clamps each log at −100 and takes PyTorch\'s gradients at saturated probabilities (NOTE(bce-gradient))', () => {
+    // Reference: PyTorch 1.13.1, F.binary_cross_entropy(p, t, reduction='none') and .sum().backward()
+    // for these p and t (float32): loss, ∂/∂p and ∂/∂t as printed there.
+    const p = Float32Array.of(0, 1, 0, 1, 1e-40, 1e-13, 0.3, 0.5);
+    const t = Float32Array.of(0, 1, 1, 0, 1, 1, 1, 0.25);
+    const probabilities = new Tensor(p, [8], true);
+    const targets = new Tensor(t, [8], true);
+    const loss = binaryCrossEntropy(probabilities, targets, { reduction: 'none' });
+    expectClose(loss, [0, 0, 100, 100, 92.10340881347656, 29.93360710144043, 1.2039728164672852, 0.6931471824645996], 1e-6);
     loss.sum().backward();
-    for (const value of probabilities.grad!.data) expect(Number.isFinite(value)).toBe(true);
+    expect(Array.from(probabilities.grad!.data)).toEqual(
+      [0, 0, -999999995904, 999999995904, -999999995904, -999999995904, Math.fround(-3.3333332538604736), 1],
+    );
+    expectClose(Array.from(targets.grad!.data.subarray(4, 8)), [92.10340881347656, 29.93360710144043, 0.8472978472709656, 0], 1e-6);
+    expect(Array.from(targets.grad!.data.subarray(0, 4))).toEqual([Infinity, -Infinity, Infinity, -Infinity]);
+  });
+
+  it('a saturated sigmoid gets a finite gradient, not −∞ (logit −95, target 1: PyTorch gives −0)', () => {
+    const logit = new Tensor(Float32Array.of(-95), [1], true);
+    binaryCrossEntropy(logit.sigmoid(), tensor([1])).backward();
+    expect(Number.isFinite(logit.grad!.data[0]!)).toBe(true);
+    expect(Math.abs(logit.grad!.data[0]!)).toBeLessThan(1e-20);
   });
 
   it('rejects probabilities outside [0, 1] and says what to do', () => {
@@ -94,6 +110,13 @@ describe('binaryCrossEntropy', () => {
       gradcheck((x) => binaryCrossEntropy(x, target, { reduction }), [probabilities], { epsilon: 1e-3 });
     }
     gradcheck((x, w) => binaryCrossEntropy(x, target, { weight: w }), [probabilities, input([3], { seed: 4 })], { epsilon: 1e-3 });
+  });
+
+  it('gradcheck of both inputs, the targets included (∂/∂t = log(1 − p) − log p), with a broadcast weight', () => {
+    const probabilities = new Tensor(Float32Array.of(0.2, 0.35, 0.5, 0.65, 0.8, 0.3), [2, 3], true);
+    const targets = new Tensor(Float32Array.of(1, 0, 0.5, 0, 1, 0.25), [2, 3], true);
+    const weight = tensor([2, 1, 0.5]);
+    gradcheck((x, y) => binaryCrossEntropy(x, y, { weight, reduction: 'sum' }), [probabilities, targets], { epsilon: 1e-3 });
   });
 });
 

@@ -1,7 +1,7 @@
 // Loss functions (PyTorch's torch.nn.functional semantics), composed from Tensor methods: no gradient code.
 // Imports the Tensor class at run time only to wrap class labels; tensor.ts must never import this file.
 import { broadcastShapes, formatShape, shapesEqual, sizeOf } from '../kernels/shape.js';
-import { softmaxCrossEntropy } from '../tensor/functional.js';
+import { binaryCrossEntropyTerms, softmaxCrossEntropy } from '../tensor/functional.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** How the per-element losses are combined: their mean (default), their sum, or none (same shape). */
@@ -92,9 +92,7 @@ export function binaryCrossEntropy(probabilities: Tensor, target: Tensor, option
       );
     }
   }
-  const positive = target.mul(clampedLog(probabilities));
-  const negative = target.neg().add(1).mul(clampedLog(probabilities.neg().add(1)));
-  let loss = positive.add(negative).neg();
+  let loss = binaryCrossEntropyTerms(probabilities, target);
   if (options.weight !== undefined) loss = loss.mul(checkBroadcastsTo(op, 'weight', options.weight, probabilities));
   return reduce(op, loss, options.reduction);
 }
@@ -210,15 +208,6 @@ function checkBroadcastsTo(op: string, name: string, weight: Tensor, input: Tens
     throw new Error(`${op}: ${name} ${formatShape(weight.shape)} must broadcast to the input's shape ${formatShape(input.shape)}`);
   }
   return weight;
-}
-
-// NOTE(bce-clamp): log is clamped to ≥ −100 like PyTorch. Clamping p first, at the largest float32
-// at or below e^−100 (26·2^−149, log ≈ −100.02), keeps log's derivative finite at p = 0, so the
-// gradient there is 0 instead of NaN (0·∞); every value equals PyTorch's.
-const LOG_FLOOR = 26 * 2 ** -149;
-
-function clampedLog(x: Tensor): Tensor {
-  return x.clamp(LOG_FLOOR).log().clamp(-100);
 }
 
 /**

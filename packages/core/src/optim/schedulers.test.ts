@@ -51,8 +51,8 @@ describe('closed forms', () => {
     const scheduler = new OneCycleLR(optimizer(), { maxLr: 1, totalSteps: 10 });
     const rates = trace(scheduler, 10);
     const cos = (start: number, end: number, pct: number) => end + ((start - end) / 2) * (Math.cos(Math.PI * pct) + 1);
-    // warm-up ends at step 0.3·10 − 1 = 2, the cycle at step 9
-    const expected = range(11).map((t) => (t <= 2 ? cos(0.04, 1, t / 2) : cos(1, 0.04 / 1e4, (t - 2) / 7)));
+    // warm-up ends at step 0.3·10 − 1 = 2, the cycle at step 9; the 10th step() stays there (NOTE(cycle-end))
+    const expected = range(11).map((t) => (t <= 2 ? cos(0.04, 1, t / 2) : cos(1, 0.04 / 1e4, Math.min(1, (t - 2) / 7))));
     expectRates(rates, expected);
     expect(rates[0]).toBeCloseTo(0.04, 12);
     expect(rates[1]).toBeCloseTo(0.52, 12);
@@ -71,6 +71,14 @@ describe('closed forms', () => {
     // phase ends: 0.25·20 − 1 = 4, 2·0.25·20 − 2 = 8, 19
     const expected = range(20).map((t) => (t <= 4 ? cos(0.04, 1, t / 4) : t <= 8 ? cos(1, 0.04, (t - 4) / 4) : cos(0.04, 4e-6, (t - 8) / 11)));
     expectRates(three, expected);
+  });
+
+  it('OneCycleLR linear: the totalSteps-th step() (after the last batch) keeps the final rate instead of going negative', () => {
+    // PyTorch 1.13 extrapolates to −0.0476 here (maxLr 1, totalSteps 30), which an optimizer refuses.
+    const rates = trace(new OneCycleLR(optimizer(), { maxLr: 1, totalSteps: 30, annealStrategy: 'linear' }), 30);
+    expect(rates[29]).toBeCloseTo(4e-6, 15);
+    expect(rates[30]).toBeCloseTo(4e-6, 15);
+    rates.forEach((rate) => expect(rate).toBeGreaterThan(0));
   });
 
   it('OneCycleLR: a warm-up phase of one step does not divide by zero', () => {

@@ -309,7 +309,10 @@ export class OneCycleLR extends LearningRateScheduler<OneCycleLROptions> {
       if (step <= endStep || i === phases.length - 1) {
         // NOTE(empty-phase): a phase of zero length (e.g. pctStart·totalSteps = 1) counts as done;
         // PyTorch divides by zero there.
-        const pct = endStep === startStep ? 1 : (step - startStep) / (endStep - startStep);
+        // NOTE(cycle-end): the totalSteps-th step() (one per batch, the last one) lies one step past
+        // the last phase's end; PyTorch extrapolates there (a value never used, negative with
+        // 'linear', which an optimizer refuses); the rate stays at the schedule's end instead.
+        const pct = endStep === startStep ? 1 : Math.min(1, (step - startStep) / (endStep - startStep));
         return annealStrategy === 'cos'
           ? endLr + ((startLr - endLr) / 2) * (Math.cos(Math.PI * pct) + 1)
           : (endLr - startLr) * pct + startLr;

@@ -5,7 +5,7 @@ import { formatShape, normalizeAxis } from '../kernels/shape.js';
 import { concat as concatPrimitive } from './primitives/layout.js';
 import { avgPool2d as avgPoolPrimitive, conv2d as convPrimitive, maxPool2d as maxPoolPrimitive } from './primitives/convolution.js';
 import { linear as linearPrimitive } from './primitives/linear.js';
-import { softmaxCrossEntropy as crossEntropyPrimitive } from './primitives/cross-entropy.js';
+import { binaryCrossEntropy as binaryCrossEntropyPrimitive, softmaxCrossEntropy as crossEntropyPrimitive } from './primitives/cross-entropy.js';
 import { Tensor, type TensorLike } from './tensor.js';
 
 /** Joins tensors along an existing `axis`; all other lengths must agree. @example `concat([a, b], 0)` */
@@ -108,6 +108,23 @@ export function softmaxCrossEntropy(scores: Tensor, labels: Float32Array, labelS
     throw new Error(`softmaxCrossEntropy: expected scores [N, C] and N labels, got ${formatShape(scores.shape)} and ${labels.length} labels`);
   }
   return Tensor.fromPrimitive('softmaxCrossEntropy', [scores], crossEntropyPrimitive(scores, labels, labelSmoothing));
+}
+
+/**
+ * Binary cross-entropy per element, unreduced: −(t·max(log p, −100) + (1 − t)·max(log(1 − p), −100))
+ * with PyTorch's gradients (NOTE(bce-gradient)). `binaryCrossEntropy` in ops/losses adds the
+ * checks, weights and reduction.
+ *
+ * @example
+ * ```ts
+ * binaryCrossEntropyTerms(tensor([0.9, 0.2]), tensor([1, 0])).toArray(); // [−log 0.9, −log 0.8]
+ * ```
+ */
+export function binaryCrossEntropyTerms(probabilities: Tensor, targets: Tensor): Tensor {
+  if (formatShape(probabilities.shape) !== formatShape(targets.shape)) {
+    throw new Error(`binaryCrossEntropy: probabilities ${formatShape(probabilities.shape)} and targets ${formatShape(targets.shape)} must have the same shape`);
+  }
+  return Tensor.fromPrimitive('binaryCrossEntropy', [probabilities, targets], binaryCrossEntropyPrimitive(probabilities, targets));
 }
 
 /** Options of `conv2d`. */

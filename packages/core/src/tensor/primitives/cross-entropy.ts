@@ -46,3 +46,46 @@ export function softmaxCrossEntropy(scores: RawTensor, labels: Float32Array, smo
     },
   };
 }
+
+/** PyTorch's floor under p·(1 − p) in the binary cross-entropy gradient. */
+const BCE_EPSILON = 1e-12;
+
+/**
+ * Binary cross-entropy per element of probabilities p against targets t (same shape, checked by
+ * the caller): −(t·max(log p, −100) + (1 − t)·max(log(1 − p), −100)), as PyTorch's
+ * `binary_cross_entropy` with `reduction='none'`.
+ *
+ * NOTE(bce-gradient): PyTorch's backward rule is not the derivative of the clamped logs: it is
+ * ∂/∂p = (p − t) / max(p·(1 − p), 1e-12) and ∂/∂t = log(1 − p) − log p (unclamped). So p = 0 with
+ * t = 1 gives −1e12 (not 0), p = t ∈ {0, 1} gives 0, and a sample whose sigmoid saturates gets a
+ * finite gradient — the composite of clamp and log gave ±1, 0, −1/p and −∞ there.
+ */
+export function binaryCrossEntropy(probabilities: RawTensor, targets: RawTensor): PrimitiveResult {
+  const p = probabilities.data;
+  const t = targets.data;
+  const loss = new Float32Array(p.length);
+  for (let i = 0; i < p.length; i++) {
+    const logP = Math.max(Math.log(p[i]!), -100);
+    const logNotP = Math.max(Math.log(1 - p[i]!), -100);
+    loss[i] = -(t[i]! * logP + (1 - t[i]!) * logNotP);
+  }
+  const shape = probabilities.shape;
+  return {
+    output: { data: loss, shape },
+    backward: ({ data: g }, [needsProbabilities, needsTargets]) => {
+      let gradientP: RawTensor | null = null;
+      let gradientT: RawTensor | null = null;
+      if (needsProbabilities) {
+        const gradient = new Float32Array(p.length);
+        for (let i = 0; i < p.length; i++) gradient[i] = (g[i]! * (p[i]! - t[i]!)) / Math.max(p[i]! * (1 - p[i]!), BCE_EPSILON);
+        gradientP = { data: gradient, shape };
+      }
+      if (needsTargets) {
+        const gradient = new Float32Array(p.length);
+        for (let i = 0; i < p.length; i++) gradient[i] = g[i]! * (Math.log(1 - p[i]!) - Math.log(p[i]!));
+        gradientT = { data: gradient, shape };
+      }
+      return [gradientP, gradientT];
+    },
+  };
+}
