@@ -336,11 +336,7 @@ export class ParallelTrainer {
       return Promise.reject(error as Error);
     }
     this.#closing ??= (async () => {
-      const drained = await withTimeout(
-        this.#queue.then(() => true),
-        timeout,
-        false,
-      );
+      const drained = await withTimeout(this.#queue.then(() => true), timeout, false);
       if (!drained) this.#closedAfter = timeout;
       await this.#transport?.close();
     })();
