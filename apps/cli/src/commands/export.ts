@@ -123,8 +123,8 @@ function summary(options: { out: string; directory: string; config: TrainConfig 
   if (options.training) {
     lines.push(
       `continue training:  cd ${folder} && python3 train.py --epochs ${epochs}`,
-      `on 2 processes:     cd ${folder} && torchrun --standalone --nproc_per_node 2 train.py --epochs ${epochs}`,
-      `                    (Python 3.11 + PyTorch 1.13: torchrun --redirects 1 --tee 1 --standalone …, see README.md)`,
+      `on 2 processes:     cd ${folder} && torchrun --redirects 1 --tee 1 --standalone --nproc_per_node 2 train.py --epochs ${epochs}`,
+      `                    (--redirects 1 --tee 1: Python 3.11 + PyTorch 1.13's torchrun crashes without them; harmless elsewhere)`,
       `back into Backprop: ${invocation()} eval ${shellWord(options.directory)} --weights ${back}`,
     );
   } else {

@@ -73,18 +73,15 @@ is the total epoch count; beyond the run's own it re-plans the schedule over N e
 prints the learning rate before and after).
 
 \`\`\`bash
-python3 train.py --epochs ${more}                                    # one process: CPU, or one GPU
-torchrun --standalone --nproc_per_node 2 train.py --epochs ${more}   # 2 processes on CPU (gloo)
-torchrun --standalone --nproc_per_node 8 train.py --epochs ${more}   # 8 GPUs, one process each (nccl)
+python3 train.py --epochs ${more}                                                          # one process: CPU, or one GPU
+torchrun --redirects 1 --tee 1 --standalone --nproc_per_node 2 train.py --epochs ${more}   # 2 processes: gloo on CPU, nccl on GPUs
+torchrun --redirects 1 --tee 1 --standalone --nproc_per_node 8 train.py --epochs ${more}   # 8 GPUs, one process each (nccl)
 \`\`\`
 
-**Python 3.11 with PyTorch 1.13** (e.g. Debian 12's \`python3-torch\`): \`torchrun\` crashes before
-starting a worker (\`AttributeError: 'NoneType' object has no attribute 'get'\`); add
-\`--redirects 1 --tee 1\`:
-
-\`\`\`bash
-torchrun --redirects 1 --tee 1 --standalone --nproc_per_node 2 train.py --epochs ${more}
-\`\`\`
+\`--redirects 1 --tee 1\` (worker output to log files, and also to the terminal) is what makes
+\`torchrun\` work on **Python 3.11 with PyTorch 1.13** (e.g. Debian 12's \`python3-torch\`): without it,
+torchrun crashes before starting a worker (\`AttributeError: 'NoneType' object has no attribute 'get'\`).
+Elsewhere it is harmless, and you may drop it.
 
 Across hosts, replace \`--standalone\` by torchrun's \`--nnodes\`, \`--node_rank\` and \`--rdzv_endpoint\`.
 The global batch must split evenly over the processes (\`--batch-size\` to change it); \`--device cpu\`
