@@ -67,7 +67,13 @@ elif command == "schedule":
     spec.loader.exec_module(train)
     with open(cases_path, encoding="utf-8") as file:
         cases = json.load(file)
-    rates = {case["name"]: torch.tensor([train.learning_rate_at(case["schedule"], step) for step in range(case["steps"] + 1)], dtype=torch.float64) for case in cases}
+    rates = {}
+    for case in cases:
+        if "run" in case:  # an extended run: train.py's rate_function (NOTE(extend))
+            rate = train.rate_function(case["run"], case["epochs"], case["extend"])
+        else:
+            rate = lambda step, schedule=case["schedule"]: train.learning_rate_at(schedule, step)  # noqa: E731
+        rates[case["name"]] = torch.tensor([rate(step) for step in range(case["steps"] + 1)], dtype=torch.float64)
     exported.write_safetensors(rates, out)
 else:
     raise SystemExit(f"unknown command {command!r}")

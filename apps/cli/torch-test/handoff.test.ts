@@ -125,10 +125,14 @@ describe('the PyTorch hand-off, with real PyTorch', () => {
       ['onecycle', new OneCycleLR(optimizer, { maxLr: 0.01, totalSteps: 100 }), 100],
       ['onecycle-linear-3', new OneCycleLR(optimizer, { maxLr: 0.01, totalSteps: 90, annealStrategy: 'linear', threePhase: true }), 90],
     ];
-    const json = cases.map(([name, scheduler, steps]) => {
+    const asJson = (scheduler: LearningRateScheduler) => {
       const state = scheduler.stateDict();
-      return { name, steps, schedule: { type: state.type, base_lr: state.baseLearningRate, options: state.options } };
-    });
+      return { type: state.type, base_lr: state.baseLearningRate, options: state.options };
+    };
+    const json: object[] = cases.map(([name, scheduler, steps]) => ({ name, steps, schedule: asJson(scheduler) }));
+    // A finished 4-epoch cosine run of 10 batches per epoch, extended to 6 epochs (NOTE(extend) in train.py).
+    const run = { schedule: asJson(new CosineAnnealingLR(optimizer, { tMax: 40 })), epochs: 4, batches_per_epoch: 10, optimizer: { hyperparameters: { lr: 0.002 } } };
+    json.push({ name: 'stretch', steps: 60, run, epochs: 6, extend: 'stretch' }, { name: 'tail', steps: 60, run, epochs: 6, extend: 'tail' });
     writeFileSync(join(cwd, 'schedules.json'), JSON.stringify(json));
     python(['schedule', join('run', 'pytorch'), 'schedules.json', 'rates.safetensors']);
     const rates = tensors(join(cwd, 'rates.safetensors'));
@@ -138,6 +142,19 @@ describe('the PyTorch hand-off, with real PyTorch', () => {
       expect(got.length).toBe(expected.length);
       got.forEach((rate, step) => expect(Math.abs(rate - expected[step]!), `${name} step ${step}`).toBeLessThanOrEqual(1e-7 + 1e-6 * expected[step]!));
     }
+    // stretch: the cosine re-planned over 60 steps; tail: the planned 40, then from the rate of the last epoch (step 30) down to 0 over 20.
+    const stretched = new CosineAnnealingLR(optimizer, { tMax: 60 });
+    const planned = new CosineAnnealingLR(optimizer, { tMax: 40 });
+    const start = planned.learningRateAt(30);
+    const extended = {
+      stretch: (step: number) => stretched.learningRateAt(step),
+      tail: (step: number) => (step < 40 ? planned.learningRateAt(step) : (start * (1 + Math.cos((Math.PI * (step - 40)) / 20))) / 2),
+    };
+    for (const [name, expected] of Object.entries(extended)) {
+      [...rates[name]!.data].forEach((rate, step) => expect(Math.abs(rate - expected(step)), `${name} step ${step}`).toBeLessThanOrEqual(1e-9 + 1e-6 * expected(step)));
+    }
+    expect(rates.tail!.data[40]).toBeCloseTo(start, 9); // continues near the run's last rates (0.00029), not the stretched 0.001
+    expect(rates.stretch!.data[40]).toBeCloseTo(0.001, 9);
   });
 
   it('the printed hints work pasted: model.py, and torchrun on 2 CPU processes continues the descent with equal replicas; the way back agrees', async () => {

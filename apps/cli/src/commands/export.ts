@@ -3,7 +3,7 @@
 // checkpoint), the data as safetensors tensors, and a README with the commands.
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { saveSafetensors, type Tensor } from '@backprop/core';
+import { buildModel, saveSafetensors, type Tensor } from '@backprop/core';
 import { writeFileAtomic } from '@backprop/core/node';
 import { LIMITS } from '../config/limits.js';
 import { dataKind, type TrainConfig } from '../config/train-config.js';
@@ -72,7 +72,12 @@ export async function exportCommand(directory: string, flags: Record<string, unk
   let state: HandoffState | null = null;
   try {
     code = torchModule(saved.spec, { sampleShape: saved.info.sampleShape, classes: saved.info.classes, description: data.description, pixelScale });
-    if (session !== null) state = handoffState({ state: session.state, spec: session.spec, config: session.config, trainSamples: data.train.length });
+    if (session !== null) {
+      // model.py is written from model.safetensors' spec; the checkpoint's weights must fit it, name for name.
+      if (JSON.stringify(session.spec) !== JSON.stringify(saved.spec)) throw new Error(`${paths.checkpoint} holds another model spec than ${paths.model}`);
+      buildModel(saved.spec).loadStateDict(session.state.trainer.model);
+      state = handoffState({ state: session.state, spec: session.spec, config: session.config, trainSamples: data.train.length });
+    }
   } catch (error) {
     throw runtimeError(`${directory} cannot be exported (${firstLine(error)}); train again or restore the file`, error);
   }

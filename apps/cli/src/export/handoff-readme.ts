@@ -69,8 +69,11 @@ The run had no \`checkpoint.safetensors\`, so no optimizer state was exported an
 The run is at epoch ${options.epochsDone} of ${options.epochs}. \`train.py\` starts from Backprop's weights, optimizer
 moments, step count and learning-rate schedule position, with the same loss (cross-entropy), the same
 augmentation and the same global batch, so the loss continues where Backprop left it. \`--epochs N\`
-is the total epoch count; beyond the run's own it re-plans the schedule over N epochs (the start line
-prints the learning rate before and after).
+is the total epoch count. Beyond the run's own, \`--extend tail\` (default) finishes the schedule and
+then lets the rate fall from that of the run's last epoch to 0 over the extra epochs (the descent
+continues); \`--extend stretch\` re-plans the whole schedule over N epochs (a finished cosine run
+restarts from a higher rate: the loss rises first, then usually ends lower). The start line prints
+the rate before and after.
 
 \`\`\`bash
 python3 train.py --epochs ${more}                                                          # one process: CPU, or one GPU

@@ -26,7 +26,7 @@ object has no attribute 'get'); elsewhere they are harmless.
 The global batch stays the run's batch size: each of W processes takes batch_size / W samples, and
 DDP averages the gradients, so a step is Backprop's step on the whole batch. The optimizer continues
 from Backprop's state, and the learning rate follows Backprop's schedule from the step it reached.
---epochs beyond the run's own re-plans the schedule over the new length (printed at the start).
+--epochs beyond the run's own extends the schedule (--extend, NOTE(extend); printed at the start).
 Results go to trained/: model.safetensors (back into Backprop: backprop eval RUN --weights FILE,
 backprop train --init-from FILE), checkpoint.pt (PyTorch) and metrics.jsonl.
 """
@@ -54,7 +54,7 @@ OPTIMIZERS = {
     "sgd": (torch.optim.SGD, ("lr", "momentum", "dampening", "nesterov", "weight_decay")),
     "rmsprop": (torch.optim.RMSprop, ("lr", "alpha", "eps", "weight_decay", "momentum", "centered")),
 }
-#: Schedule options counted in steps: stretched when --epochs re-plans the schedule.
+#: Schedule options counted in steps: stretched by --extend stretch.
 STEP_OPTIONS = ("tMax", "stepSize", "totalSteps", "warmupSteps")
 
 
@@ -75,6 +75,32 @@ def learning_rate_at(schedule: dict, step: int) -> float:
     if kind == "OneCycleLR":
         return one_cycle(options, min(step, options["totalSteps"]))
     raise ValueError(f"training.json: unknown schedule {str(kind)[:40]!r}")
+
+
+def rate_function(run: dict, epochs: int, extend: str):
+    """The learning rate per optimizer step (steps counted from the run's start) for a run of epochs.
+
+    NOTE(extend): up to the run's own epochs it is Backprop's schedule. Beyond, "tail" (default)
+    keeps the descent going: the schedule runs to its planned end, then a cosine falls from the rate
+    of the run's last epoch to 0 over the extra epochs, so the rate stays near where the run was.
+    "stretch" re-plans the whole schedule over the new length from the same step: a finished cosine
+    run restarts from a much higher rate (the loss rises for an epoch or so, then usually ends lower).
+    """
+    schedule = run["schedule"]
+    if schedule is None:
+        lr = run["optimizer"]["hyperparameters"]["lr"]
+        return lambda step: lr
+    batches = run["batches_per_epoch"]
+    planned = run["epochs"] * batches
+    if epochs <= run["epochs"]:
+        return lambda step: learning_rate_at(schedule, step)
+    if extend == "stretch":
+        factor = epochs / run["epochs"]
+        stretched = dict(schedule, options={key: (max(1, round(value * factor)) if key in STEP_OPTIONS else value) for key, value in schedule["options"].items()})
+        return lambda step: learning_rate_at(stretched, step)
+    start = learning_rate_at(schedule, max(0, planned - batches))
+    extra = (epochs - run["epochs"]) * batches
+    return lambda step: learning_rate_at(schedule, step) if step < planned else start * (1 + math.cos(math.pi * min(step - planned, extra) / extra)) / 2
 
 
 def one_cycle(options: dict, step: int) -> float:
@@ -141,6 +167,7 @@ def build_optimizer(model: torch.nn.Module, settings: dict, path: str) -> torch.
 def main() -> None:
     parser = argparse.ArgumentParser(description="Continue a Backprop run with PyTorch DistributedDataParallel (see the README).")
     parser.add_argument("--epochs", type=int, help="train until this many epochs in all (default: the run's own count)")
+    parser.add_argument("--extend", choices=["tail", "stretch"], default="tail", help="how --epochs beyond the run's own extends its schedule (NOTE(extend)); default tail")
     parser.add_argument("--steps", type=int, help="stop after this many optimizer steps (a quick check)")
     parser.add_argument("--batch-size", type=int, help="global batch size (default: the run's; a multiple of the process count)")
     parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto", help="auto: cuda when available")
@@ -170,13 +197,9 @@ def main() -> None:
     if epochs * batches <= position["step"]:
         say(f"the run has done {position['step']} steps ({position['epoch']} epochs) of the {epochs} epochs asked: nothing to train; pass --epochs with more than {position['epoch']}")
         return
-    schedule = run["schedule"]
-    if schedule is not None and epochs != run["epochs"]:
-        # NOTE(stretch): a longer run re-plans the schedule over the new length from the same step.
-        factor = epochs / run["epochs"]
-        before = learning_rate_at(schedule, position["step"])
-        schedule = dict(schedule, options={key: (max(1, round(value * factor)) if key in STEP_OPTIONS else value) for key, value in schedule["options"].items()})
-        say(f"schedule {schedule['type']} re-planned over {epochs} epochs: learning rate {before:.6g} -> {learning_rate_at(schedule, position['step']):.6g} at step {position['step']}")
+    rate = rate_function(run, epochs, args.extend)
+    if epochs > run["epochs"] and run["schedule"] is not None:
+        say(f"schedule {run['schedule']['type']} extended from {run['epochs']} to {epochs} epochs (--extend {args.extend}): learning rate {learning_rate_at(run['schedule'], position['step']):.6g} -> {rate(position['step']):.6g} at step {position['step']}")
 
     torch.manual_seed(run["seed"] * 1000 + rank)  # dropout masks differ between processes, as their samples do
     augment = torch.Generator().manual_seed(run["seed"] * 1000 + 500 + rank)
@@ -202,7 +225,7 @@ def main() -> None:
             metrics.flush()
 
     step = position["step"]
-    lr = learning_rate_at(schedule, step) if schedule is not None else run["optimizer"]["hyperparameters"]["lr"]
+    lr = rate(step)
     if rank == 0:
         loss, accuracy = evaluate(model, test_inputs.to(device), test_labels.to(device))
         last = run["last"]
@@ -223,7 +246,7 @@ def main() -> None:
                 continue  # a run stopped mid-epoch: the batches it had done (in Backprop's own order)
             if args.steps is not None and steps_done >= args.steps:
                 break  # every process stops at the same step: they count alike
-            lr = learning_rate_at(schedule, step) if schedule is not None else lr
+            lr = rate(step)
             for group in optimizer.param_groups:
                 group["lr"] = lr
             x, y = x.to(device), y.to(device)

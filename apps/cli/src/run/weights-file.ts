@@ -1,6 +1,6 @@
 // Weights from PyTorch: a plain safetensors state_dict (names as the exported model.py defines them)
 // loaded into a run's model — `eval`/`predict --weights FILE`, `train --init-from FILE`. Node-only.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { loadSafetensors, type Module, type StateDict } from '@backprop/core';
 import { firstLine, runtimeError, usageError } from '../errors.js';
 
@@ -24,7 +24,8 @@ const WIDEST_DTYPE_BYTES = 8;
 export function loadWeightsFile(path: string, model: Module, flag: string): StateDict {
   let descriptor: number;
   try {
-    descriptor = openSync(path, 'r');
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer; fstat refuses it next.
+    descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw usageError(`${flag} ${path}: no such file; give the model.safetensors train.py wrote (trained/model.safetensors in the export folder)`);
