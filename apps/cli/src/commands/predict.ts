@@ -5,6 +5,7 @@ import { ExitCode, firstLine, runtimeError, usageError } from '../errors.js';
 import { pngToGray } from '../image/png-grayscale.js';
 import { resizeArea } from '../image/resize.js';
 import { readModelFile } from '../run/model-file.js';
+import { loadWeightsFile } from '../run/weights-file.js';
 import { runPaths } from '../run/run-directory.js';
 
 /** One image's answer: the top classes, most probable first. */
@@ -24,6 +25,7 @@ export interface Prediction {
 export async function predictCommand(directory: string, images: string[], flags: Record<string, unknown>): Promise<number> {
   if (!existsSync(directory)) throw usageError(`${directory}: no such run directory; give the directory printed by backprop train`);
   const saved = readModelFile(runPaths(directory).model);
+  if (typeof flags.weights === 'string') loadWeightsFile(flags.weights, saved.model, '--weights');
   const shape = saved.info.sampleShape;
   if (shape.length !== 3 || shape[0] !== 1) {
     throw usageError(`${directory} holds a model for samples of shape [${shape.join(', ')}], not grayscale images; predict needs a model trained on images (e.g. --data mnist)`);
