@@ -1,6 +1,6 @@
 // Test fixtures made on the fly: PNGs from fast-png's encoder or chunk by chunk (crafted headers
 // with valid CRCs), JPEGs from jpeg-js's encoder with an EXIF orientation spliced in.
-import { encode as encodePng, type ImageData } from 'fast-png';
+import { encode as encodePng, type ImageData, type PngEncoderOptions } from 'fast-png';
 import { encode as encodeJpeg } from 'jpeg-js';
 import { deflateSync } from 'node:zlib';
 import { crc32 } from '../src/crc32.js';
@@ -8,8 +8,8 @@ import { crc32 } from '../src/crc32.js';
 export const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /** A PNG made by fast-png's encoder. */
-export function png(image: ImageData): Uint8Array {
-  return encodePng(image);
+export function png(image: ImageData, options?: PngEncoderOptions): Uint8Array {
+  return encodePng(image, options);
 }
 
 /** One PNG chunk with a correct CRC (or `crc` if given). */
