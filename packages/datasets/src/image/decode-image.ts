@@ -28,10 +28,10 @@ export interface DecodeImageOptions {
 export function decodeImage(bytes: Uint8Array, options: DecodeImageOptions = {}): Raster {
   const file = options.file ?? 'image';
   const maxPixels = checkLimit('maxPixels', options.maxPixels, IMAGE_LIMITS.maxPixels);
-  if (bytes.length === 0) throw new ImageError(file, 'the file is empty (0 bytes)', 'give a PNG or JPEG image, or pass skipBad to skip it');
+  if (bytes.length === 0) throw new ImageError(file, 'the file is empty (0 bytes)', 'give a PNG or JPEG image');
   if (PNG_SIGNATURE.every((byte, i) => bytes[i] === byte)) return decodePng(bytes, { file, maxPixels });
   if (bytes[0] === 0xff && bytes[1] === 0xd8) return decodeJpeg(bytes, { file, maxPixels });
-  throw new ImageError(file, `not a PNG or JPEG image (${describeStart(bytes)})`, 'give a PNG or JPEG image (convert other formats first), or pass skipBad to skip it');
+  throw new ImageError(file, `not a PNG or JPEG image (${describeStart(bytes)})`, 'give a PNG or JPEG image (convert other formats first)');
 }
 
 /** The first bytes of a file, for a message: printable ASCII shown as text, the rest in hex. */

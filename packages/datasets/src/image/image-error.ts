@@ -5,8 +5,8 @@
 const MAX_QUOTED = 200;
 
 /**
- * An image that cannot be read: `message` is one line, `file` the file it is about, `problem` the
- * part of the message without the file name (what `skipBad` lists).
+ * An image that cannot be read: `message` is one line `file: problem; fix`; `problem` is what
+ * `skipBad` lists, `fix` what a caller may restate in its own terms (a CLI flag for an option).
  *
  * @example
  * ```ts
@@ -16,6 +16,7 @@ const MAX_QUOTED = 200;
 export class ImageError extends Error {
   readonly file: string;
   readonly problem: string;
+  readonly fix: string;
 
   constructor(file: string, problem: string, fix: string, options?: { cause?: unknown }) {
     const line = `${quote(file)}: ${oneLine(problem)}; ${oneLine(fix)}`;
@@ -23,6 +24,7 @@ export class ImageError extends Error {
     this.name = 'ImageError';
     this.file = file;
     this.problem = oneLine(problem);
+    this.fix = oneLine(fix);
   }
 }
 
@@ -38,4 +40,4 @@ function oneLine(text: string): string {
 }
 
 /** The default fix for a damaged file. */
-export const DAMAGED = 're-save or re-export the image (it is damaged), or pass skipBad to skip it';
+export const DAMAGED = 're-save or re-export the image (it is damaged)';

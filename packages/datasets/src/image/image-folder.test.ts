@@ -102,7 +102,7 @@ describe('loadImageFolder', () => {
       'b/good.png': good,
       'b/bomb.png': pngFromChunks(ihdr(4294967295, 1), idat(1, 1), IEND),
     });
-    expect(await failure(loadImageFolder(root, SIZE))).toMatch(new RegExp(`^${join(root, 'a/cut.png')}: PNG (is truncated|chunk).*; re-save or re-export the image`));
+    expect(await failure(loadImageFolder(root, SIZE))).toMatch(new RegExp(`^${join(root, 'a/cut.png')}: PNG (is truncated|chunk).*; re-save or re-export the image \\(it is damaged\\), or pass skipBad to skip it$`));
     const data = await loadImageFolder(root, { ...SIZE, skipBad: true });
     expect(data.files).toEqual(['a/good.png', 'b/good.png']);
     expect(data.skipped.map((s) => s.file)).toEqual([join(root, 'a/cut.png'), join(root, 'b/bomb.png')]);
@@ -135,8 +135,12 @@ describe('loadImageFolder', () => {
 
   it('refuses a FIFO without blocking, and bounds the image count', async () => {
     const root = folder({ 'a/1.png': solid(1), 'b/1.png': solid(2) });
-    execFileSync('mkfifo', [join(root, 'b/2.png')]);
-    expect(await failure(loadImageFolder(root, SIZE))).toBe(`${join(root, 'b/2.png')}: not a regular file (a directory, FIFO, socket or device); give the path of an image file`);
+    writeFileSync(join(root, 'b/2.png'), solid(3));
+    const fifo = folder({ 'a/1.png': solid(1), 'b/1.png': solid(2) });
+    execFileSync('mkfifo', [join(fifo, 'b/2.png')]);
+    expect(await failure(loadImageFolder(fifo, SIZE))).toBe(
+      `${join(fifo, 'b/2.png')}: not a regular file (a directory, FIFO, socket or device); give the path of an image file, or pass skipBad to skip it`,
+    );
     expect(await failure(loadImageFolder(root, { ...SIZE, maxImages: 2 }))).toMatch(/holds 3 images, over the 2-image limit \(maxImages\)/);
   });
 

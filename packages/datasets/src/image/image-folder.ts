@@ -96,7 +96,8 @@ export async function loadImageFolder(root: string, options: ImageFolderOptions)
       labels[files.length] = label;
       files.push(file);
     } catch (error) {
-      if (!(error instanceof ImageError) || options.skipBad !== true) throw error;
+      if (!(error instanceof ImageError)) throw error;
+      if (options.skipBad !== true) throw new ImageError(error.file, error.problem, `${error.fix}, or pass skipBad to skip it`, { cause: error });
       skipped.push({ file: error.file, problem: error.problem });
     }
     options.onProgress?.(i + 1, total);

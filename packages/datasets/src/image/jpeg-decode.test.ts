@@ -81,7 +81,7 @@ describe('decodeImage: JPEG', () => {
   it('refuses width or height 0', () => {
     const zero = QUADRANTS.slice();
     zero.set([0, 0], sofOffset(zero) + 5);
-    expect(refusal(zero)).toBe('x.jpg: JPEG is 16×0 pixels (frame header): an image needs width and height ≥ 1; re-save or re-export the image (it is damaged), or pass skipBad to skip it');
+    expect(refusal(zero)).toBe('x.jpg: JPEG is 16×0 pixels (frame header): an image needs width and height ≥ 1; re-save or re-export the image (it is damaged)');
   });
 
   it('refuses truncated JPEGs: in the headers and in the image data', () => {
@@ -91,7 +91,7 @@ describe('decodeImage: JPEG', () => {
     for (const cut of [scan + 20, scan + 1000, busy.length - 100]) {
       expect(refusal(new Uint8Array([...busy.subarray(0, cut), 0xff, 0xd9]))).toMatch(/^x\.jpg: JPEG image data is corrupt \(unexpected marker: ffd9\); re-save/);
     }
-    expect(refusal(QUADRANTS.subarray(0, QUADRANTS.length - 2))).toBe('x.jpg: JPEG is truncated (no end-of-image marker FF D9); re-save or re-export the image (it is damaged), or pass skipBad to skip it');
+    expect(refusal(QUADRANTS.subarray(0, QUADRANTS.length - 2))).toBe('x.jpg: JPEG is truncated (no end-of-image marker FF D9); re-save or re-export the image (it is damaged)');
   });
 
   it('refuses corrupt image data and kinds it cannot decode', () => {

@@ -89,7 +89,7 @@ describe('decodeImage: hostile and damaged PNGs (issue 19: 2, 14)', () => {
 
   it('refuses width or height 0', () => {
     expect(refusal(pngFromChunks(ihdr(0, 5), idat(1, 1), IEND))).toBe(
-      'x.png: PNG is 0×5 pixels (IHDR): an image needs width and height ≥ 1; re-save or re-export the image (it is damaged), or pass skipBad to skip it',
+      'x.png: PNG is 0×5 pixels (IHDR): an image needs width and height ≥ 1; re-save or re-export the image (it is damaged)',
     );
     expect(refusal(pngFromChunks(ihdr(5, 0), idat(1, 1), IEND))).toMatch(/PNG is 5×0 pixels/);
   });
@@ -107,7 +107,7 @@ describe('decodeImage: hostile and damaged PNGs (issue 19: 2, 14)', () => {
     const good = png({ width: 2, height: 2, data: new Uint8Array(4), channels: 1, depth: 8 });
     const flipped = good.slice();
     flipped[8 + 8 + 13] ^= 1; // IHDR's CRC
-    expect(refusal(flipped)).toBe('x.png: PNG chunk IHDR at byte 8 has a bad CRC (the bytes were changed); re-save or re-export the image (it is damaged), or pass skipBad to skip it');
+    expect(refusal(flipped)).toBe('x.png: PNG chunk IHDR at byte 8 has a bad CRC (the bytes were changed); re-save or re-export the image (it is damaged)');
     const text = chunk('tEXt', Array.from('Comment\0hi', (c) => c.charCodeAt(0)), 1234);
     expect(refusal(pngFromChunks(ihdr(1, 1), text, idat(1, 1), IEND))).toMatch(/chunk tEXt at byte 33 has a bad CRC/);
   });
@@ -139,7 +139,7 @@ describe('decodeImage: hostile and damaged PNGs (issue 19: 2, 14)', () => {
 
   it('refuses files that are not images, or empty', () => {
     expect(refusal(new TextEncoder().encode('GIF89a....'))).toBe(
-      'x.png: not a PNG or JPEG image (starts with "GIF89a.."); give a PNG or JPEG image (convert other formats first), or pass skipBad to skip it',
+      'x.png: not a PNG or JPEG image (starts with "GIF89a.."); give a PNG or JPEG image (convert other formats first)',
     );
     expect(refusal(new Uint8Array([0, 1, 2, 0xff]))).toMatch(/starts with bytes 00 01 02 ff/);
     expect(refusal(new Uint8Array(0))).toMatch(/the file is empty \(0 bytes\)/);
