@@ -3,7 +3,10 @@
 import { encode as encodePng, type ImageData, type PngEncoderOptions } from 'fast-png';
 import { encode as encodeJpeg } from 'jpeg-js';
 import { deflateSync } from 'node:zlib';
+import { expect } from 'vitest';
 import { crc32 } from '../src/crc32.js';
+import { decodeImage, type DecodeImageOptions } from '../src/image/decode-image.js';
+import { ImageError } from '../src/image/image-error.js';
 
 export const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -101,4 +104,16 @@ export function sofOffset(bytes: Uint8Array): number {
     at += 2 + ((bytes[at + 2]! << 8) | bytes[at + 3]!);
   }
   throw new Error('no frame header');
+}
+
+/** The one-line ImageError message with which decodeImage refuses `bytes` (fails the test if it accepts them). */
+export function refusalOf(bytes: Uint8Array, options: DecodeImageOptions): string {
+  try {
+    decodeImage(bytes, options);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ImageError);
+    expect((error as Error).message).not.toContain('\n');
+    return (error as Error).message;
+  }
+  throw new Error('decodeImage accepted the file');
 }

@@ -1,22 +1,12 @@
 // decodeJpeg/decodeImage on JPEGs from jpeg-js's encoder: colours, EXIF orientations (applied by
 // imageToTensor), and hostile or damaged files refused with one-line messages.
 import { describe, expect, it } from 'vitest';
-import { jpeg, sofOffset, withApp1, withOrientation } from '../../test/image-fixtures.js';
+import { jpeg, refusalOf, sofOffset, withApp1, withOrientation } from '../../test/image-fixtures.js';
 import { decodeImage } from './decode-image.js';
 import { exifOrientation } from './exif-orientation.js';
-import { ImageError } from './image-error.js';
 import { imageToTensor } from './image-tensor.js';
 
-function refusal(bytes: Uint8Array, options: { maxPixels?: number } = {}): string {
-  try {
-    decodeImage(bytes, { file: 'x.jpg', ...options });
-  } catch (error) {
-    expect(error).toBeInstanceOf(ImageError);
-    expect((error as Error).message).not.toContain('\n');
-    return (error as Error).message;
-  }
-  throw new Error('decodeImage accepted the file');
-}
+const refusal = (bytes: Uint8Array, options: { maxPixels?: number } = {}) => refusalOf(bytes, { file: 'x.jpg', ...options });
 
 /** 16×16: four 8×8 quadrants red (top left), green (top right), blue (bottom left), white. */
 const QUADRANTS = jpeg(16, 16, (x, y) => (y < 8 ? (x < 8 ? [255, 0, 0] : [0, 255, 0]) : x < 8 ? [0, 0, 255] : [255, 255, 255]));
