@@ -1,7 +1,7 @@
 // Raster → float32 [C, H, W] in 0..1 at a fixed size: upright (EXIF), grey or RGB, alpha blended
 // onto a background, centre-cropped or padded to the aspect ratio, area-averaged when shrinking and
 // bilinear when enlarging. Imports nothing outside this folder; browser-safe.
-import { uprightIndex, uprightSize, type Raster } from './raster.js';
+import { uprightRow, uprightSize, type Raster } from './raster.js';
 
 /** Options of {@link imageToTensor}. */
 export interface ImageTensorOptions {
@@ -19,38 +19,50 @@ export interface ImageTensorOptions {
   readonly background?: number;
 }
 
-/** One axis of a resize: which source samples output `o` reads, and with what weights (summing to 1). */
+/**
+ * One axis of a resize: output o reads source samples lo[o]..hi[o], weighted first[o] at lo[o],
+ * last[o] at hi[o] and `middle` in between (the weights sum to 1). O(outputs) memory.
+ */
 interface Axis {
-  first(o: number): number;
-  last(o: number): number;
-  weight(o: number, i: number): number;
+  lo: Int32Array;
+  hi: Int32Array;
+  first: Float64Array;
+  last: Float64Array;
+  middle: number;
 }
 
 // NOTE(resize): each axis separately. Shrinking: output o covers source [o·s, (o+1)·s) with s =
 // source/output, and each source pixel weighs the part of it that is covered (area averaging, so a
-// thin stroke keeps its ink). Enlarging: bilinear between the two source pixels around
-// (o + 0.5)·s − 0.5, clamped at the edges (PyTorch's align_corners=False). Weights are computed on
-// the fly so memory never grows with the source size.
+// thin stroke keeps its ink): partial pixels at the ends, 1/s in between. Enlarging: bilinear
+// between the two source pixels around (o + 0.5)·s − 0.5, clamped at the edges (PyTorch's
+// align_corners=False). Tables are per output, so memory never grows with the source size.
 function axis(source: number, output: number): Axis {
   const s = source / output;
-  if (output < source) {
-    return {
-      first: (o) => Math.floor(o * s),
-      last: (o) => Math.min(source, Math.ceil((o + 1) * s)) - 1,
-      weight: (o, i) => (Math.min(i + 1, (o + 1) * s) - Math.max(i, o * s)) / s,
-    };
+  const a: Axis = { lo: new Int32Array(output), hi: new Int32Array(output), first: new Float64Array(output), last: new Float64Array(output), middle: 1 / s };
+  for (let o = 0; o < output; o++) {
+    if (output < source) {
+      const start = o * s;
+      const end = Math.min(source, (o + 1) * s);
+      a.lo[o] = Math.floor(start);
+      a.hi[o] = Math.ceil(end) - 1;
+      a.first[o] = (Math.min(a.lo[o]! + 1, end) - start) / s;
+      a.last[o] = (end - Math.max(a.hi[o]!, start)) / s;
+    } else {
+      const centre = Math.min(source - 1, Math.max(0, (o + 0.5) * s - 0.5));
+      const low = Math.floor(centre);
+      const f = centre - low;
+      a.lo[o] = low;
+      a.hi[o] = f > 0 ? low + 1 : low;
+      a.first[o] = f > 0 ? 1 - f : 1;
+      a.last[o] = f > 0 ? f : 1;
+    }
   }
-  const centre = (o: number) => Math.min(source - 1, Math.max(0, (o + 0.5) * s - 0.5));
-  return {
-    first: (o) => Math.floor(centre(o)),
-    last: (o) => Math.min(source - 1, Math.floor(centre(o)) + 1),
-    weight: (o, i) => {
-      const c = centre(o);
-      const low = Math.floor(c);
-      const f = c - low;
-      return i === low ? (low + 1 < source ? 1 - f : 1) : f;
-    },
-  };
+  return a;
+}
+
+/** The weight of source sample i in output o. */
+function weightOf(a: Axis, o: number, i: number): number {
+  return i === a.lo[o] ? a.first[o]! : i === a.hi[o] ? a.last[o]! : a.middle;
 }
 
 /**
@@ -85,61 +97,56 @@ export function imageToTensor(raster: Raster, options: ImageTensorOptions): Floa
     dy = Math.floor((outH - dh) / 2);
   }
   const out = new Float32Array(channels * outH * outW).fill(background);
-  const read = pixelReader(raster, channels, background);
   const across = axis(sw, dw);
   const down = axis(sh, dh);
   const row = new Float32Array(channels * dw); // one source row, resized across
-  const pixel = new Float32Array(channels);
+  const pixel = new Float32Array(3);
+  const readRow = uprightRow(raster);
   const plane = outH * outW;
   // Output rows whose sources are all behind us are final; `next` is the first that is not.
   let next = 0;
   for (let y = 0; y < sh; y++) {
-    row.fill(0);
+    const { base, step } = readRow(sy + y);
     for (let o = 0; o < dw; o++) {
-      for (let i = across.first(o); i <= across.last(o); i++) {
-        const w = across.weight(o, i);
-        if (w === 0) continue;
-        read(sx + i, sy + y, pixel);
-        for (let c = 0; c < channels; c++) row[c * dw + o]! += w * pixel[c]!;
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (let i = across.lo[o]!; i <= across.hi[o]!; i++) {
+        const w = weightOf(across, o, i);
+        readPixel(raster, base + (sx + i) * step, background, pixel);
+        r += w * pixel[0]!;
+        g += w * pixel[1]!;
+        b += w * pixel[2]!;
       }
+      if (channels === 3) {
+        row[o] = r;
+        row[dw + o] = g;
+        row[2 * dw + o] = b;
+      } else row[o] = 0.299 * r + 0.587 * g + 0.114 * b;
     }
-    while (next < dh && down.last(next) < y) next++;
-    for (let o = next; o < dh && down.first(o) <= y; o++) {
-      const w = down.weight(o, y);
+    while (next < dh && down.hi[next]! < y) next++;
+    for (let o = next; o < dh && down.lo[o]! <= y; o++) {
+      const w = weightOf(down, o, y);
       for (let c = 0; c < channels; c++) {
-        const base = c * plane + (dy + o) * outW + dx;
+        const at = c * plane + (dy + o) * outW + dx;
         // The first source row of an output row replaces the background the array was filled with.
-        if (down.first(o) === y) out.fill(0, base, base + dw);
-        for (let x = 0; x < dw && w !== 0; x++) out[base + x]! += w * row[c * dw + x]!;
+        if (down.lo[o] === y) out.fill(0, at, at + dw);
+        for (let x = 0; x < dw; x++) out[at + x]! += w * row[c * dw + x]!;
       }
     }
   }
   return out;
 }
 
-/** Reads upright pixel (x, y) as `channels` values in 0..1, alpha blended onto `background`. */
-function pixelReader(raster: Raster, channels: number, background: number): (x: number, y: number, out: Float32Array) => void {
-  const index = uprightIndex(raster);
-  const { data, channels: stored } = raster;
+/** The stored pixel at `at` as RGB in 0..1 (grey repeated), alpha blended onto `background`. */
+function readPixel(raster: Raster, at: number, background: number, out: Float32Array): void {
+  const { data, channels: n } = raster;
   const scale = 1 / raster.maxValue;
-  const colour = stored >= 3;
-  const alpha = stored === 2 || stored === 4;
-  return (x, y, out) => {
-    const at = index(x, y) * stored;
-    const a = alpha ? data[at + stored - 1]! * scale : 1;
-    const blend = (value: number) => a * value + (1 - a) * background;
-    if (!colour) {
-      const grey = blend(data[at]! * scale);
-      for (let c = 0; c < channels; c++) out[c] = grey;
-      return;
-    }
-    const r = blend(data[at]! * scale);
-    const g = blend(data[at + 1]! * scale);
-    const b = blend(data[at + 2]! * scale);
-    if (channels === 3) {
-      out[0] = r;
-      out[1] = g;
-      out[2] = b;
-    } else out[0] = 0.299 * r + 0.587 * g + 0.114 * b;
-  };
+  const a = n === 2 || n === 4 ? data[at + n - 1]! * scale : 1;
+  const r = data[at]! * scale;
+  const g = n >= 3 ? data[at + 1]! * scale : r;
+  const b = n >= 3 ? data[at + 2]! * scale : r;
+  out[0] = a * r + (1 - a) * background;
+  out[1] = a * g + (1 - a) * background;
+  out[2] = a * b + (1 - a) * background;
 }

@@ -28,13 +28,17 @@ describe('decodeImage: JPEG', () => {
     expect(quadrants(QUADRANTS)).toEqual([['red', 'green'], ['blue', 'white']]);
   });
 
-  it('honours EXIF orientations 1, 2, 3, 6 and 8 (little- and big-endian EXIF)', () => {
+  it('honours EXIF orientations 1 to 8 (little- and big-endian EXIF)', () => {
     expect(quadrants(withOrientation(QUADRANTS, 1))).toEqual([['red', 'green'], ['blue', 'white']]);
     expect(quadrants(withOrientation(QUADRANTS, 2))).toEqual([['green', 'red'], ['white', 'blue']]);
     expect(quadrants(withOrientation(QUADRANTS, 3))).toEqual([['white', 'blue'], ['green', 'red']]);
     // 6: the stored picture is turned 90° clockwise to be upright (the left column becomes the top row).
     expect(quadrants(withOrientation(QUADRANTS, 6, false))).toEqual([['blue', 'red'], ['white', 'green']]);
     expect(quadrants(withOrientation(QUADRANTS, 8))).toEqual([['green', 'white'], ['red', 'blue']]);
+    // The mirrored ones: 4 flips top and bottom, 5 swaps x and y, 7 swaps them across the other diagonal.
+    expect(quadrants(withOrientation(QUADRANTS, 4))).toEqual([['blue', 'white'], ['red', 'green']]);
+    expect(quadrants(withOrientation(QUADRANTS, 5))).toEqual([['red', 'blue'], ['green', 'white']]);
+    expect(quadrants(withOrientation(QUADRANTS, 7))).toEqual([['white', 'green'], ['blue', 'red']]);
   });
 
   it('swaps width and height for orientation 6 (a 16×8 stored picture is upright 8×16)', () => {

@@ -102,7 +102,8 @@ export function decodeJpeg(bytes: Uint8Array, options: { file: string; maxPixels
       useTArray: true,
       formatAsRGBA: false,
       tolerantDecoding: false,
-      maxResolutionInMP: options.maxPixels / 1e6,
+      // scanJpeg already enforced maxPixels exactly; one pixel of slack keeps float rounding from refusing an image at the limit.
+      maxResolutionInMP: (options.maxPixels + 1) / 1e6,
       maxMemoryUsageInMB: Math.ceil((options.maxPixels * DECODER_BYTES_PER_PIXEL) / 2 ** 20) + DECODER_SLACK_MB,
     });
   } catch (error) {

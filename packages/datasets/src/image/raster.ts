@@ -25,25 +25,26 @@ export function uprightSize(raster: Raster): { width: number; height: number } {
 }
 
 /**
- * The stored pixel index (y · width + x) shown at upright position (x, y), for each orientation
- * (as PIL's `ImageOps.exif_transpose`: 6 turns the stored image 90° clockwise).
+ * Where upright row y starts in `raster.data` (a sample index) and the step from one upright pixel
+ * to the next: rows of the stored image for orientations 1–4, its columns for 5–8 (as PIL's
+ * `ImageOps.exif_transpose`: 6 turns the stored image 90° clockwise).
  *
  * @example
  * ```ts
- * const at = uprightIndex(raster); // raster 3×2 stored, orientation 6 → upright 2×3
- * at(1, 0); // the stored top-left pixel is the upright top-right one: 0
+ * const row = uprightRow(raster); // raster 3×2 grey stored, orientation 6 → upright 2×3
+ * row(0); // { base: 3, step: -3 }: the upright top row is the stored left column, bottom to top
  * ```
  */
-export function uprightIndex(raster: Raster): (x: number, y: number) => number {
-  const { width: w, height: h } = raster;
+export function uprightRow(raster: Raster): (y: number) => { base: number; step: number } {
+  const { width: w, height: h, channels: n } = raster;
   switch (raster.orientation) {
-    case 1: return (x, y) => y * w + x;
-    case 2: return (x, y) => y * w + (w - 1 - x);
-    case 3: return (x, y) => (h - 1 - y) * w + (w - 1 - x);
-    case 4: return (x, y) => (h - 1 - y) * w + x;
-    case 5: return (x, y) => x * w + y;
-    case 6: return (x, y) => (h - 1 - x) * w + y;
-    case 7: return (x, y) => (h - 1 - x) * w + (w - 1 - y);
-    case 8: return (x, y) => x * w + (w - 1 - y);
+    case 1: return (y) => ({ base: y * w * n, step: n });
+    case 2: return (y) => ({ base: (y * w + w - 1) * n, step: -n });
+    case 3: return (y) => ({ base: ((h - 1 - y) * w + w - 1) * n, step: -n });
+    case 4: return (y) => ({ base: (h - 1 - y) * w * n, step: n });
+    case 5: return (y) => ({ base: y * n, step: w * n });
+    case 6: return (y) => ({ base: ((h - 1) * w + y) * n, step: -w * n });
+    case 7: return (y) => ({ base: ((h - 1) * w + w - 1 - y) * n, step: -w * n });
+    case 8: return (y) => ({ base: (w - 1 - y) * n, step: w * n });
   }
 }
