@@ -133,7 +133,7 @@ describe('loadImageFolder', () => {
     expect(await failure(loadImageFolder(join(single, 'nope'), SIZE))).toMatch(/nope: no such folder; give a folder with one subfolder per class/);
   });
 
-  it('refuses a FIFO without blocking, and bounds the image count', async () => {
+  it('refuses a FIFO without blocking, and bounds the image count and the output size', async () => {
     const root = folder({ 'a/1.png': solid(1), 'b/1.png': solid(2) });
     writeFileSync(join(root, 'b/2.png'), solid(3));
     const fifo = folder({ 'a/1.png': solid(1), 'b/1.png': solid(2) });
@@ -141,6 +141,8 @@ describe('loadImageFolder', () => {
     expect(await failure(loadImageFolder(fifo, SIZE))).toBe(
       `${join(fifo, 'b/2.png')}: not a regular file (a directory, FIFO, socket or device); give the path of an image file, or pass skipBad to skip it`,
     );
+    await expect(loadImageFolder(root, { ...SIZE, width: 0 })).rejects.toThrow(/width and height must be integers ≥ 1, got 0×4/);
+    await expect(loadImageFolder(root, { ...SIZE, width: 5000, height: 5000 })).rejects.toThrow(/5000×5000 images are over the 16777216-pixel output size limit/);
     expect(await failure(loadImageFolder(root, { ...SIZE, maxImages: 2 }))).toMatch(/holds 3 images, over the 2-image limit \(maxImages\)/);
   });
 

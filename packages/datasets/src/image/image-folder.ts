@@ -68,9 +68,11 @@ export function loadImageSync(path: string, options: LoadImageOptions): Float32A
  */
 export async function loadImageFolder(root: string, options: ImageFolderOptions): Promise<ImageFolderData> {
   const maxImages = checkLimit('maxImages', options.maxImages, 100_000);
-  checkLimit('width', options.width, 1);
-  checkLimit('height', options.height, 1);
-  if (options.width * options.height > MAX_OUTPUT_PIXELS) {
+  const { width, height } = options;
+  if (!Number.isSafeInteger(width) || !Number.isSafeInteger(height) || width < 1 || height < 1) {
+    throw new RangeError(`loadImageFolder: width and height must be integers ≥ 1, got ${String(width).slice(0, 20)}×${String(height).slice(0, 20)}`);
+  }
+  if (width * height > MAX_OUTPUT_PIXELS) {
     throw new RangeError(`loadImageFolder: ${options.width}×${options.height} images are over the ${MAX_OUTPUT_PIXELS}-pixel output size limit; choose a smaller width and height`);
   }
   const listing = listImageFolder(root);
