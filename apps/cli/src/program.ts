@@ -107,10 +107,11 @@ Examples:
 
   program
     .command('predict')
-    .description('top-3 classes with probabilities for PNG images (any size; grayscale, resized)')
+    .description('top-3 classes with probabilities for PNG or JPEG images (any size; grey or RGB as the model takes, resized)')
     .argument('<dir>', 'run directory')
-    .argument('<images...>', 'PNG files')
+    .argument('<images...>', 'PNG or JPEG files')
     .option('--invert', 'the images are dark on light (MNIST is light on dark)')
+    .option('--max-pixels <n>', 'most pixels an image may declare in its header (default 50000000)')
     .option('--weights <file>', 'use these weights (a safetensors state_dict, e.g. from the export\'s train.py) in the run\'s model')
     .option('--json', 'one JSON object per image')
     .option('--verbose', 'print stack traces of errors')

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { noGrad, Tensor } from '@backprop/core';
 import { IMAGE_LIMITS, ImageError, loadImageSync } from '@backprop/datasets/node';
+import { parseInteger } from '../config/values.js';
 import { ExitCode, firstLine, runtimeError, usageError } from '../errors.js';
 import { readModelFile } from '../run/model-file.js';
 import { loadWeightsFile } from '../run/weights-file.js';
@@ -12,14 +13,6 @@ import { runPaths } from '../run/run-directory.js';
 export interface Prediction {
   image: string;
   top: Array<{ class: number; probability: number }>;
-}
-
-/** `--max-pixels` (when the command defines it) as a positive integer, else the library's default. */
-function maxPixelsFlag(value: unknown): number {
-  if (value === undefined) return IMAGE_LIMITS.maxPixels;
-  const parsed = Number(value);
-  if (!Number.isSafeInteger(parsed) || parsed < 1) throw usageError(`--max-pixels must be a whole number ≥ 1, got "${String(value).slice(0, 40)}" (default ${IMAGE_LIMITS.maxPixels})`);
-  return parsed;
 }
 
 /**
@@ -39,7 +32,7 @@ export async function predictCommand(directory: string, images: string[], flags:
     throw usageError(`${directory} holds a model for samples of shape [${shape.join(', ')}], not grey or RGB images; predict needs a model trained on images (e.g. --data mnist)`);
   }
   const [channels, height, width] = shape as [number, number, number];
-  const maxPixels = maxPixelsFlag(flags.maxPixels);
+  const maxPixels = flags.maxPixels !== undefined ? parseInteger(flags.maxPixels, { flag: '--max-pixels' }, { min: 1, example: '100000000' }) : IMAGE_LIMITS.maxPixels;
   for (const image of images) if (!existsSync(image)) throw usageError(`${image}: no such file; give PNG or JPEG image paths`);
   const invert = flags.invert === true;
   for (const image of images) {
