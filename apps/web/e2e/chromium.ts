@@ -58,8 +58,8 @@ function isFile(path: string): boolean {
 }
 
 /**
- * Flags this closed network and a container need (see shared/toolchain.md): no sandbox (root), no GPU,
- * none of Chromium's own connections, and /tmp instead of a container's small /dev/shm.
+ * Flags this closed network needs (see shared/toolchain.md): no sandbox (root), no GPU, none of
+ * Chromium's own connections. (playwright-core adds --disable-dev-shm-usage for containers itself.)
  */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -69,7 +69,6 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
-  '--disable-dev-shm-usage',
 ];
 
 // NOTE(browser-locale): a headless shell takes navigator.language from the POSIX locale of its process,
