@@ -41,6 +41,7 @@ export { isGradEnabled, noGrad, type BackwardRule, type Creator, type PrimitiveR
 export { gradcheck, type GradcheckMismatch, type GradcheckOptions, type GradcheckResult } from './autograd/gradcheck.js';
 export { assertFinite } from './autograd/assert-finite.js';
 export { Generator, globalGenerator, manualSeed, type GeneratorState } from './random/generator.js';
+export { MAX_TENSOR_RANK, maxTensorElements, setMaxTensorElements } from './kernels/element-limit.js';
 export { kernelBackend, setKernelBackend, type KernelBackend } from './kernels/backend.js';
 // Deprecated first names of kernelBackend/setKernelBackend/KernelBackend (they switch every kernel).
 export { matmulBackend, setMatmulBackend, type MatmulBackend } from './kernels/matmul-backend.js';
