@@ -55,7 +55,8 @@ export { Dropout, type DropoutOptions } from './nn/dropout.js';
 export { BatchNorm, BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions } from './nn/normalization.js';
 export { Flatten, GELU, LeakyReLU, LogSoftmax, ReLU, SiLU, Sigmoid, Softmax, Softplus, Tanh } from './nn/activations.js';
 export { ModuleList, Sequential } from './nn/sequential.js';
-export { buildModel, type BuildModelOptions } from './nn/spec.js';
+export { buildModel, DEFAULT_MAX_PARAMETERS, specParameterCount, type BuildModelOptions } from './nn/spec.js';
+export { MAX_SPEC_DEPTH } from './nn/spec-read.js';
 export type {
   ActivationSpec,
   BatchNormSpec,
