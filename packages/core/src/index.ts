@@ -113,6 +113,7 @@ export { randomSplit } from './data/random-split.js';
 export { randomShift } from './data/augment.js';
 export { synthetic, type ClassificationSet, type LineOptions, type SyntheticOptions } from './data/synthetic-namespace.js';
 export {
+  DEFAULT_MAX_IDX_BYTES,
   IDX_IMAGES_MAGIC,
   IDX_LABELS_MAGIC,
   idxImagesToTensor,
