@@ -38,6 +38,19 @@ export function excerpt(text: string, limit = EXCERPT_LENGTH): string {
 }
 
 /**
+ * `text` cut to {@link EXCERPT_LENGTH} characters, unquoted (`…` and the full length added when
+ * cut): for names read from a file, quoted by the caller.
+ *
+ * @example
+ * ```ts
+ * `tensor '${clip(name)}'`;
+ * ```
+ */
+export function clip(text: string, limit = EXCERPT_LENGTH): string {
+  return text.length <= limit ? text : `${text.slice(0, limit)}… (${text.length.toLocaleString('en-US')} characters)`;
+}
+
+/**
  * A JSON rendering of any value, cut like {@link excerpt}. Never throws (cycles, BigInts and
  * huge values are described, not serialised in full).
  *
@@ -48,6 +61,7 @@ export function excerpt(text: string, limit = EXCERPT_LENGTH): string {
  */
 export function excerptJson(value: unknown, limit = EXCERPT_LENGTH): string {
   if (typeof value === 'string') return excerpt(value, limit);
+  if (typeof value !== 'object' || value === null) return String(value); // numbers keep NaN and Infinity
   let text: string | undefined;
   try {
     text = JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? `${item}n` : item));
