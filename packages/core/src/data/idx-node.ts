@@ -31,7 +31,21 @@ export interface ReadIdxOptions {
  */
 export function readIdxBytes(path: string, options: ReadIdxOptions = {}): Uint8Array {
   const maxBytes = checkByteLimit('readIdxBytes', 'maxBytes', options.maxBytes ?? DEFAULT_MAX_IDX_BYTES);
-  const raw = readRegularFileSync('readIdxBytes', path, maxBytes);
+  return gunzipIdxBytes(readRegularFileSync('readIdxBytes', path, maxBytes), { maxBytes, name: path });
+}
+
+/**
+ * `raw` gunzipped when it starts with the gzip signature 1f 8b (as is otherwise), decompressing
+ * at most `maxBytes` (default 256 MiB) — NOTE(gunzip-bound). `name` is named in errors.
+ *
+ * @example
+ * ```ts
+ * const bytes = gunzipIdxBytes(downloaded, { name: 'train-images-idx3-ubyte.gz' });
+ * ```
+ */
+export function gunzipIdxBytes(raw: Uint8Array, options: ReadIdxOptions & { name?: string } = {}): Uint8Array {
+  const { name: path = 'IDX data' } = options;
+  const maxBytes = checkByteLimit('gunzipIdxBytes', 'maxBytes', options.maxBytes ?? DEFAULT_MAX_IDX_BYTES);
   if (raw.length < 2 || raw[0] !== 0x1f || raw[1] !== 0x8b) return raw;
   try {
     return gunzipSync(raw, { maxOutputLength: Math.max(1, maxBytes) });
