@@ -125,7 +125,7 @@ const EXTREME_BYTES = [
  * over sizes, inserted and repeated bytes, and (text) huge numbers and deep nesting.
  */
 export function mutate(seed: Uint8Array, generator: Generator, text: boolean): Uint8Array {
-  let bytes = Uint8Array.from(seed);
+  let bytes: Uint8Array = Uint8Array.from(seed);
   const edits = generator.int(1, 5);
   for (let edit = 0; edit < edits; edit++) {
     const at = bytes.length === 0 ? 0 : generator.int(0, bytes.length);
