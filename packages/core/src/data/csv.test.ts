@@ -88,6 +88,12 @@ describe('parseCsv on hostile text (issue 19: 20, 24)', () => {
     }
   });
 
+  it('checks a megabyte-long cell in linear time (no regular-expression backtracking blow-up)', () => {
+    const started = performance.now();
+    expect(() => parseCsv(`y,x\n1,${'9'.repeat(1_000_000)}z\n`)).toThrow('is not a number (plain decimals only, e.g. -1.5e3)');
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
   it('quotes at most 80 characters of a cell or a column name', () => {
     const long = 'z'.repeat(8_000_000);
     const message = (() => {

@@ -8,7 +8,9 @@ import { Tensor } from '../tensor/tensor.js';
 // point, optional exponent — and finite as float32. Number() alone would also take '0x10',
 // '0b11', '0o7', 'Infinity' and turn '1e400' (or '1e39', past float32) into Infinity: values
 // no CSV writer means, which would train silently on garbage.
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+// Each digit run has one way to match (no nested or adjacent optional runs): linear time, no
+// backtracking blow-up on a megabyte-long cell.
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const FLOAT32_MAX = 3.4028234663852886e38;
 /** Line ends: \r\n, \n and a lone \r (old Mac files, some exporters). */
 const LINE_END = /\r\n|\r|\n/;
