@@ -1,7 +1,7 @@
 // `backprop eval DIR`: the trained model on its test set — loss, accuracy, per-class accuracy and
 // the confusion matrix. Runs on the main thread (a forward pass only).
 import { confusionMatrix, crossEntropy, DataLoader, formatConfusionMatrix, noGrad, type Tensor } from '@backprop/core';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { LabelledSet } from '../data/labelled-data.js';
 import { loadData } from '../data/load-data.js';
 import { ExitCode, firstLine, runtimeError, usageError } from '../errors.js';
@@ -9,6 +9,7 @@ import { IMAGE_LIMITS } from '@backprop/datasets/node';
 import { LIMITS } from '../config/limits.js';
 import { parseInteger, parseText } from '../config/values.js';
 import { readModelFile } from '../run/model-file.js';
+import { readUserFile } from '../run/user-file.js';
 import { runPaths } from '../run/run-directory.js';
 import { loadWeightsFile } from '../run/weights-file.js';
 import { checkModelFits } from '../model/model-spec.js';
@@ -71,7 +72,8 @@ export async function evalCommand(directory: string, flags: Record<string, unkno
 function runData(configPath: string, fallback: string): string {
   if (!existsSync(configPath)) return fallback;
   try {
-    return String((JSON.parse(readFileSync(configPath, 'utf8')) as { data?: unknown }).data ?? fallback);
+    const text = new TextDecoder().decode(readUserFile(configPath, { what: 'eval', maxBytes: LIMITS.jsonFileBytes, missing: 'pass --data' }));
+    return String((JSON.parse(text) as { data?: unknown }).data ?? fallback).slice(0, 4096);
   } catch (error) {
     throw runtimeError(`${configPath} is damaged (${firstLine(error)}); pass --data to say what to evaluate on`, error);
   }

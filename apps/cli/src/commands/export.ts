@@ -1,10 +1,10 @@
 // `backprop export DIR`: the run as a folder a PyTorch user runs as is (DIR/pytorch or --out):
 // model.py + model.safetensors, train.py + training.json + optimizer.safetensors (from the run's
 // checkpoint), the data as safetensors tensors, and a README with the commands.
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildModel, saveSafetensors, type Tensor } from '@backprop/core';
-import { writeFileAtomic } from '@backprop/core/node';
+import { DEFAULT_MAX_FILE_BYTES, writeFileAtomic } from '@backprop/core/node';
 import { LIMITS } from '../config/limits.js';
 import { dataKind, type TrainConfig } from '../config/train-config.js';
 import { parseInteger, parseText } from '../config/values.js';
@@ -17,6 +17,7 @@ import { TRAIN_SCRIPT } from '../export/train-script.js';
 import { handoffState, type HandoffState } from '../export/training-state.js';
 import { invocation, shellWord } from '../invocation.js';
 import { readModelFile } from '../run/model-file.js';
+import { readUserFile } from '../run/user-file.js';
 import { runPaths } from '../run/run-directory.js';
 import { decodeSession } from '../run/training-checkpoint.js';
 
@@ -53,7 +54,7 @@ export async function exportCommand(directory: string, flags: Record<string, unk
   }
   // NOTE(export-weights): with a checkpoint, its weights go out (a run stopped mid-epoch has newer
   // ones than model.safetensors, and its optimizer moments belong to them); at an epoch's end both agree.
-  const session = existsSync(paths.checkpoint) ? decodeSession(readFileSync(paths.checkpoint), paths.checkpoint) : null;
+  const session = existsSync(paths.checkpoint) ? decodeSession(readUserFile(paths.checkpoint, { what: 'export', maxBytes: DEFAULT_MAX_FILE_BYTES, missing: 'train again' }), paths.checkpoint) : null;
   const config = session?.config ?? null;
   const dataName = flags.data !== undefined ? parseText(flags.data, { flag: '--data' }) : (config?.data ?? saved.info.data);
   const maxClasses = flags.maxClasses !== undefined ? parseInteger(flags.maxClasses, { flag: '--max-classes' }, { min: 2, example: '5000' }) : LIMITS.classes;

@@ -17,4 +17,6 @@ export const LIMITS = {
   sampleElements: 16_777_216,
   /** Bytes of a --config or --model JSON file. */
   jsonFileBytes: 1_048_576,
+  /** Bytes of a CSV file (read as one string: V8's strings end near 512 MiB). */
+  csvBytes: 268_435_456,
 } as const;

@@ -1,10 +1,12 @@
 // `--data DIR`, `--data images,labels` (IDX, gzip'd or not) and `--data file.csv`: the user's own data.
 // A source without its own test part is split 80 / 20 with a fixed seed. Node-only.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCsv, randomSplit, Tensor, TensorDataset } from '@backprop/core';
 import { readMnistFiles } from '@backprop/core/node';
+import { LIMITS } from '../config/limits.js';
 import { runtimeError, usageError, firstLine } from '../errors.js';
+import { readUserFile } from '../run/user-file.js';
 import { checkLabels } from './label-check.js';
 import { asImages, takeRows, type LabelledData, type LabelledSet } from './labelled-data.js';
 
@@ -103,12 +105,7 @@ export function loadIdx(source: string, options: FileSourceOptions): LabelledDat
  */
 export function loadCsv(path: string, options: FileSourceOptions): LabelledData {
   requireFile(path, 'CSV file');
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw runtimeError(`--data ${path}: cannot read it (${firstLine(error)})`, error);
-  }
+  const text = new TextDecoder().decode(readUserFile(path, { what: '--data', maxBytes: LIMITS.csvBytes, missing: 'check the path' }));
   let inputs: Tensor;
   let labels: Tensor;
   try {

@@ -1,7 +1,8 @@
 // model.safetensors of a run: the weights (PyTorch names and layouts), the model spec and what the
 // data looked like (sample shape, classes), so eval/predict/export need nothing else.
 import { buildModel, decodeCheckpoint, encodeCheckpoint, type ModelSpec, type Module, type StateDict } from '@backprop/core';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { DEFAULT_MAX_FILE_BYTES, readRegularFileSync } from '@backprop/core/node';
 import { LIMITS } from '../config/limits.js';
 import { CONTROL_CHARACTERS } from '../data/label-check.js';
 import { firstLine, runtimeError, usageError } from '../errors.js';
@@ -63,7 +64,7 @@ export function readModelFile(path: string): SavedModel {
   const damaged = (detail: string, cause?: unknown) => runtimeError(`${path} is damaged or not a backprop model (${detail}); train again or restore the file`, cause);
   let checkpoint;
   try {
-    checkpoint = decodeCheckpoint(readFileSync(path), { require: ['spec'] });
+    checkpoint = decodeCheckpoint(readRegularFileSync('backprop', path, DEFAULT_MAX_FILE_BYTES), { require: ['spec'] });
   } catch (error) {
     throw damaged(firstLine(error), error);
   }
