@@ -11,6 +11,13 @@ export const DIVERGING: readonly Rgb[] = [
   [8, 119, 189],
 ];
 
+/** Gradients: purple for negative, white at zero, green for positive (distinct from the value colours). */
+export const GRADIENT: readonly Rgb[] = [
+  [118, 42, 131],
+  [245, 245, 245],
+  [27, 120, 55],
+];
+
 /** A blue-to-yellow ramp for loss surfaces (low loss dark blue, high loss yellow). */
 export const SEQUENTIAL: readonly Rgb[] = [
   [13, 8, 135],
