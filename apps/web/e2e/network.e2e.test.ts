@@ -87,6 +87,7 @@ describe('the Playground network view in Chromium', () => {
     await page.mouse.move(0, 0);
     await page.focus('#pg-network canvas.neuron[data-layer="3"][data-index="1"]');
     expect(await page.textContent('.network-info')).toMatch(/^score blue: class score/);
+    expect(await page.textContent("#message"), "message box").toBe("");
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -115,6 +116,7 @@ describe('the Playground network view in Chromium', () => {
     expect(late.loss).toBeLessThan(early.loss / 3);
     expect(late.norm, `median ∂loss/∂w norm: ${early.norm} early, ${late.norm} late`).toBeLessThan(early.norm / 2);
     expect(late.norm).toBeGreaterThan(0);
+    expect(await page.textContent("#message"), "message box").toBe("");
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -127,6 +129,7 @@ describe('the Playground network view in Chromium', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await page.focus('#pg-network canvas.neuron[data-layer="2"][data-index="7"]');
     expect(await page.textContent('.network-info')).toMatch(/^h2\.8: relu/);
+    expect(await page.textContent("#message"), "message box").toBe("");
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -33,7 +33,6 @@ export interface NetworkScene {
 
 /** The network drawing inside `parent`; call {@link NetworkView.render} with each new scene. */
 export class NetworkView {
-  readonly #parent: HTMLElement;
   readonly #stage: HTMLDivElement;
   readonly #svg: SVGSVGElement;
   readonly #info: HTMLParagraphElement;
@@ -46,7 +45,6 @@ export class NetworkView {
   #focus: (() => string) | null = null;
 
   constructor(parent: HTMLElement) {
-    this.#parent = parent;
     this.#stage = document.createElement('div');
     this.#stage.className = 'network';
     this.#svg = document.createElementNS(SVG, 'svg');
@@ -58,13 +56,15 @@ export class NetworkView {
     this.#info.setAttribute('aria-live', 'polite');
     this.#info.textContent = 'Hover or tab to a neuron or a weight to read its value.';
     parent.append(this.#stage, this.#legend, this.#info);
-    new ResizeObserver(() => this.#scene !== null && this.render(this.#scene)).observe(parent);
+    // NOTE(network-width): the width follows the window, not the panel: the panel's width follows
+    // its content, so sizing the drawing from the panel would feed back into itself.
+    window.addEventListener('resize', () => this.#scene !== null && this.render(this.#scene));
   }
 
   /** Draws `scene`, rebuilding the elements only when the shape of the network or the width changed. */
   render(scene: NetworkScene): void {
     this.#scene = scene;
-    const width = Math.max(200, Math.min(560, this.#parent.clientWidth - 2));
+    const width = Math.max(200, Math.min(480, window.innerWidth - 64)); // the page's and the panel's padding
     const layout = this.#layout;
     if (layout === null || layout.width !== width || layout.boxes.map((b) => b.length).join() !== scene.widths.join()) this.#build(networkLayout(scene.widths, width));
     for (let layer = 0; layer < scene.widths.length; layer++) {

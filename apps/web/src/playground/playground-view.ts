@@ -52,11 +52,12 @@ const slow = new SlowStep({
     table: element('pg-slow-table'),
   },
   onStage: (step, stage, after) => {
+    if (lastReport !== null) draw(lastReport, { chart: false }); // ring the chosen point
     element('pg-network-caption').textContent = `one step on point ${step.index + 1}: ${stage.kind}`;
     networkView.render(stepScene(step, stage, after));
   },
   onStepTaken: (report) => {
-    draw(report);
+    draw(report, { chart: false }); // one step on one point is not an epoch
     void refreshNetwork();
   },
 });
@@ -95,7 +96,10 @@ function drawPoints(context: CanvasRenderingContext2D, set: PointSet, outline: s
   }
 }
 
-function draw(report: PlaygroundReport): void {
+let lastReport: PlaygroundReport | null = null;
+
+function draw(report: PlaygroundReport, options: { chart?: boolean } = {}): void {
+  lastReport = report;
   const context = canvas.getContext('2d')!;
   const { width, height } = canvas;
   const n = report.resolution;
@@ -125,7 +129,7 @@ function draw(report: PlaygroundReport): void {
   element('pg-train-accuracy').textContent = `${(100 * report.trainAccuracy).toFixed(1)}%`;
   element('pg-test-accuracy').textContent = `${(100 * report.testAccuracy).toFixed(1)}%`;
   element('pg-test-accuracy').dataset['value'] = String(report.testAccuracy);
-  chart.add(report.epoch, [report.trainLoss, report.testLoss]);
+  if (options.chart !== false) chart.add(report.epoch, [report.trainLoss, report.testLoss]);
 }
 
 /** Asks the worker for the network (and its gradients when the switch is on) and redraws it. */
