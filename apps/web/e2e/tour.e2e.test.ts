@@ -1,0 +1,103 @@
+// End-to-end: the tour in Chromium — linked first from home, and every number it shows obeys its
+// own arithmetic (y = a·x + b, loss = |label − p|, cross-entropy = −log p, nudging ≈ backward, descent).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { PreviewServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPage, WAIT } from './open-page';
+import { APP_ROOT, launchChromium, startPreview } from './server';
+
+const RESULTS = join(APP_ROOT, 'test-results');
+let browser: Browser;
+let server: PreviewServer;
+let base: string;
+
+beforeAll(async () => {
+  mkdirSync(RESULTS, { recursive: true });
+  const preview = await startPreview({ isolated: true });
+  [server, base] = [preview.server, preview.url];
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const value = async (page: Page, id: string, attribute = 'data-value') => Number(await page.getAttribute(`#${id}`, attribute));
+
+async function slide(page: Page, id: string, to: number): Promise<void> {
+  await page.$eval(`#${id}`, (input, v) => {
+    (input as HTMLInputElement).value = String(v);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  }, to);
+}
+
+describe('the tour in Chromium', () => {
+  it('is the first link on the home page', async () => {
+    const { page, errors } = await openPage({ browser, base, path: 'index.html' });
+    expect(await page.getAttribute('.cards a >> nth=0', 'href')).toBe('./tour.html');
+    expect(await page.textContent('.cards a >> nth=0')).toMatch(/Start here: the tour/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("shows the engine's numbers, and they obey the tour's own arithmetic", async () => {
+    const { page, errors } = await openPage({ browser, base, path: 'tour.html' });
+    // 1. y = a·x + b
+    await slide(page, 'tour-a', 2);
+    await slide(page, 'tour-b', -1.5);
+    await page.waitForSelector('#tour-line-eq[data-b="-1.5"]', WAIT);
+    expect(await value(page, 'tour-line-eq', 'data-y')).toBeCloseTo(2 * 1.5 - 1.5, 6);
+    expect(await page.textContent('#tour-line-eq')).toBe('x = 1.5 → y = 2.0·1.5 + (−1.5) = 1.50');
+    // 2–3. a 3 the network is unsure of: p, |label − p|, −log p
+    const check = async () => {
+      const [label, p, simple, crossEntropy] = await Promise.all(['tour-label', 'tour-p', 'tour-simple-loss', 'tour-cross-entropy'].map((id) => value(page, id)));
+      expect(p).toBeGreaterThan(0);
+      expect(p).toBeLessThan(1);
+      expect(simple).toBeCloseTo(Math.abs(label! - p!), 6);
+      expect(crossEntropy).toBeCloseTo(label === 1 ? -Math.log(p!) : -Math.log(1 - p!), 4);
+      return { label: label!, p: p! };
+    };
+    const first = await check();
+    expect(first.label).toBe(1);
+    expect(first.p).toBeLessThan(0.6);
+    await page.click('#tour-next');
+    await page.waitForFunction((before) => document.querySelector('#tour-p')?.getAttribute('data-value') !== before, String(first.p), WAIT);
+    await check();
+    await page.click('#tour-prev');
+    await page.waitForFunction((before) => document.querySelector('#tour-p')?.getAttribute('data-value') === before, String(first.p), WAIT);
+    // 5. nudging and backward agree within 1e-3; the digits network's cost is projected from its size
+    await page.click('#tour-compare');
+    await page.waitForSelector('#tour-compare-table:not([hidden])', WAIT);
+    for (const k of ['a', 'b']) expect(Math.abs((await value(page, `tour-fd-${k}`)) - (await value(page, `tour-bw-${k}`)))).toBeLessThan(1e-3);
+    expect(await value(page, 'tour-bw-a')).not.toBe(0);
+    expect(await page.textContent('#tour-compare-text')).toMatch(/has 12,577 parameters: nudging needs 25,154 forward passes of [\d.]+ (µs|ms) each/);
+    // 6. three descent steps move p toward the label 1
+    for (let step = 1; step <= 3; step++) {
+      await page.click('#tour-descend');
+      await page.waitForFunction((n) => JSON.parse(document.querySelector('#tour-descent-path')?.getAttribute('data-values') ?? '[]').length === n + 1, step, WAIT);
+    }
+    const path = JSON.parse((await page.getAttribute('#tour-descent-path', 'data-values'))!) as number[];
+    expect(path[0]).toBe(first.p);
+    for (let i = 1; i < path.length; i++) expect(path[i]!).toBeGreaterThan(path[i - 1]!);
+    expect(await value(page, 'tour-p')).toBe(path.at(-1));
+    await check();
+    await page.screenshot({ path: join(RESULTS, 'tour.png'), fullPage: true });
+    expect(await page.textContent('#message'), 'message box').toBe('');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('fits a 390 px screen and the sliders take the keyboard', async () => {
+    const { page, errors } = await openPage({ browser, base, path: 'tour.html', width: 390, height: 844 });
+    await page.focus('#tour-a');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForSelector('#tour-line-eq[data-a="1.1"]', WAIT);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(RESULTS, 'tour-390.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
