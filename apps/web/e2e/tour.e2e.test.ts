@@ -84,6 +84,20 @@ describe('the tour in Chromium', () => {
     for (let i = 1; i < path.length; i++) expect(path[i]!).toBeGreaterThan(path[i - 1]!);
     expect(await value(page, 'tour-p')).toBe(path.at(-1));
     await check();
+    // a drawing the reader says is not a 3: label 0, the same arithmetic, and a step lowers p
+    await page.locator('#tour-draw').scrollIntoViewIfNeeded();
+    const pad = (await page.locator('#tour-draw').boundingBox())!;
+    await page.uncheck('#tour-draw-three');
+    await page.mouse.move(pad.x + 60, pad.y + 40);
+    await page.mouse.down();
+    for (let t = 0; t <= 12; t++) await page.mouse.move(pad.x + 60 + 80 * Math.sin(t / 4), pad.y + 40 + 10 * t);
+    await page.mouse.up();
+    await page.waitForSelector('#tour-digit-label:text-matches("^your drawing")', WAIT);
+    const drawn = await check();
+    expect(drawn.label).toBe(0);
+    await page.click('#tour-descend');
+    await page.waitForFunction((before) => Number(document.querySelector('#tour-p')?.getAttribute('data-value')) < before, drawn.p, WAIT);
+    await check();
     await page.screenshot({ path: join(RESULTS, 'tour.png'), fullPage: true });
     expect(await page.textContent('#message'), 'message box').toBe('');
     expect(errors).toEqual([]);

@@ -75,4 +75,15 @@ describe('TourSession', () => {
       p = after.p;
     }
   });
+
+  it('takes a drawn digit with the label the reader gives, and descends on it', () => {
+    const { pixels } = tour.forwardDigit(tour.findUnsure(0, true));
+    const drawn = tour.forwardDrawn(pixels, 0);
+    expect([drawn.index, drawn.digit, drawn.label]).toEqual([-1, null, 0]);
+    expect(drawn.crossEntropy).toBeCloseTo(-Math.log(1 - drawn.p), 4);
+    const after = tour.descend({ pixels, label: 0 }, 0.1);
+    expect(after.before).toBe(drawn.p);
+    expect(after.p).toBeLessThan(drawn.p);
+    expect(() => tour.forwardDrawn(new Float32Array(10), 1)).toThrow('forwardDrawn: a drawing must be 28×28 = 784 pixels, got 10');
+  });
 });

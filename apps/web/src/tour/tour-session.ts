@@ -31,9 +31,11 @@ export function lineThrough(a: number, b: number, xs: Float32Array): Float32Arra
 
 /** One digit through the network: its pixels, its label (1 = a 3), the prediction and both losses. */
 export interface DigitForward {
+  /** Index in the tour's digits, or −1 for a drawn one. */
   index: number;
   pixels: Float32Array;
-  digit: number;
+  /** The digit it shows (null when drawn: the reader says whether it is a 3). */
+  digit: number | null;
   label: number;
   p: number;
   /** The tutorial's loss: how far p is from the label, |label − p|. */
@@ -83,13 +85,21 @@ export class TourSession {
   /** Sections 2 and 3: digit `index` forward through the network, and its two losses. */
   forwardDigit(index: number): DigitForward {
     const i = ((index % this.count) + this.count) % this.count;
-    const pixels = this.#digits.images.slice(i * PIXELS, (i + 1) * PIXELS);
     const digit = this.#digits.digits[i]!;
-    const label = digit === 3 ? 1 : 0;
+    return this.#forward(this.#digits.images.slice(i * PIXELS, (i + 1) * PIXELS), { index: i, digit, label: digit === 3 ? 1 : 0 });
+  }
+
+  /** The same for a drawn digit (784 pixels in 0..1) that the reader says is a 3 (label 1) or not (0). */
+  forwardDrawn(pixels: Float32Array, label: 0 | 1): DigitForward {
+    if (pixels.length !== PIXELS) throw new Error(`forwardDrawn: a drawing must be 28×28 = 784 pixels, got ${pixels.length}`);
+    return this.#forward(pixels.slice(), { index: -1, digit: null, label });
+  }
+
+  #forward(pixels: Float32Array, about: { index: number; digit: number | null; label: number }): DigitForward {
     return noGrad(() => {
       const p = this.#model.forward(new Tensor(pixels, [1, PIXELS]));
-      const crossEntropy = binaryCrossEntropy(p, new Tensor(Float32Array.of(label), [1, 1])).item();
-      return { index: i, pixels, digit, label, p: p.item(), simpleLoss: Math.abs(label - p.item()), crossEntropy };
+      const crossEntropy = binaryCrossEntropy(p, new Tensor(Float32Array.of(about.label), [1, 1])).item();
+      return { ...about, pixels, p: p.item(), simpleLoss: Math.abs(about.label - p.item()), crossEntropy };
     });
   }
 
@@ -107,14 +117,18 @@ export class TourSession {
     return from;
   }
 
-  /** Section 6: one gradient-descent step on digit `index` alone (SGD, rate `learningRate`); returns it after the step. */
-  descend(index: number, learningRate: number): DigitForward & { before: number } {
-    const before = this.forwardDigit(index);
+  /**
+   * Section 6: one gradient-descent step (SGD, rate `learningRate`) on one digit alone — digit
+   * `target` of the tour's set, or a drawing with its label; returns the digit after the step.
+   */
+  descend(target: number | { pixels: Float32Array; label: 0 | 1 }, learningRate: number): DigitForward & { before: number } {
+    const again = () => (typeof target === 'number' ? this.forwardDigit(target) : this.forwardDrawn(target.pixels, target.label));
+    const before = again();
     const optimizer = new SGD(this.#model.parameters(), { lr: learningRate });
     optimizer.zeroGrad();
     binaryCrossEntropy(this.#model.forward(new Tensor(before.pixels, [1, PIXELS])), new Tensor(Float32Array.of(before.label), [1, 1])).backward();
     optimizer.step();
-    return { ...this.forwardDigit(index), before: before.p };
+    return { ...again(), before: before.p };
   }
 
   /**

@@ -2,6 +2,7 @@
 // a digit's pixels, the prediction, the losses, the gradient comparison, descent). No math here.
 import * as Comlink from 'comlink';
 import '../styles.css';
+import { drawingToInput } from '../digits/drawing';
 import { describeError, element, formatNumber, showMessage, startPage } from '../shared/page';
 import { toPixel, type Axis } from '../shared/plot';
 import type { DigitForward } from './tour-session';
@@ -68,7 +69,9 @@ function drawDigit(forward: DigitForward): void {
     context.fillRect((i % 28) * cell, Math.floor(i / 28) * cell, cell, cell);
   }
   show('tour-p', forward.p);
-  element('tour-digit-label').textContent = `digit ${forward.index + 1} of the tour's training set: a ${forward.digit}, so the right answer is ${forward.label} (${forward.label === 1 ? 'yes' : 'no'})`;
+  const answer = `so the right answer is ${forward.label} (${forward.label === 1 ? 'yes' : 'no'})`;
+  element('tour-digit-label').textContent =
+    forward.digit === null ? `your drawing, as 28×28 pixels; you say it is ${forward.label === 1 ? '' : 'not '}a 3, ${answer}` : `digit ${forward.index + 1} of the tour's training set: a ${forward.digit}, ${answer}`;
   show('tour-label', forward.label, String(forward.label));
   show('tour-loss-p', forward.p);
   show('tour-simple-loss', forward.simpleLoss);
@@ -92,6 +95,45 @@ digitCanvas.addEventListener('pointermove', (event) => {
 element('tour-prev').addEventListener('click', () => void showDigit((digit?.index ?? 0) - 1).catch(fail));
 element('tour-next').addEventListener('click', () => void showDigit((digit?.index ?? 0) + 1).catch(fail));
 element('tour-next-three').addEventListener('click', () => void (async () => showDigit(await worker.findUnsure((digit?.index ?? 0) + 1, true)))().catch(fail));
+
+// the reader's own digit: ink → 28×28 like MNIST (cropped, scaled, centred by mass), as on the Digits page
+const pad = element<HTMLCanvasElement>('tour-draw');
+const pen = pad.getContext('2d', { willReadFrequently: true })!;
+Object.assign(pen, { lineWidth: 14, lineCap: 'round', lineJoin: 'round', strokeStyle: '#000' });
+const threeBox = element<HTMLInputElement>('tour-draw-three');
+let drawn: Float32Array | null = null;
+let penDown = false;
+const at = (event: PointerEvent): [number, number] => {
+  const box = pad.getBoundingClientRect();
+  return [((event.clientX - box.left) * pad.width) / box.width, ((event.clientY - box.top) * pad.height) / box.height];
+};
+pad.addEventListener('pointerdown', (event) => {
+  penDown = true;
+  pad.setPointerCapture(event.pointerId);
+  pen.beginPath();
+  pen.moveTo(...at(event));
+});
+pad.addEventListener('pointermove', (event) => {
+  if (!penDown) return;
+  pen.lineTo(...at(event));
+  pen.stroke();
+});
+async function useDrawing(): Promise<void> {
+  const { data, width, height } = pen.getImageData(0, 0, pad.width, pad.height);
+  const input = drawingToInput(Uint8ClampedArray.from({ length: width * height }, (_, i) => data[4 * i + 3]!), width, height);
+  if (input === null) return;
+  drawn = input;
+  drawDigit(await worker.forwardDrawn(input, threeBox.checked ? 1 : 0));
+}
+pad.addEventListener('pointerup', () => {
+  penDown = false;
+  void useDrawing().catch(fail);
+});
+threeBox.addEventListener('change', () => void (drawn !== null && digit?.index === -1 ? useDrawing().catch(fail) : undefined));
+element('tour-draw-clear').addEventListener('click', () => {
+  pen.clearRect(0, 0, pad.width, pad.height);
+  drawn = null;
+});
 
 // --- 5. why gradients ---
 element('tour-compare').addEventListener('click', () =>
@@ -119,12 +161,13 @@ const path: number[] = [];
 element('tour-descend').addEventListener('click', () =>
   void (async () => {
     if (digit === null) return;
-    const after = await worker.descend(digit.index, 0.1);
+    const target = digit.index === -1 && drawn !== null ? { pixels: drawn, label: digit.label as 0 | 1 } : digit.index;
+    const after = await worker.descend(target, 0.1);
     if (path.length === 0 || path.at(-1) !== after.before) path.splice(0, path.length, after.before);
     path.push(after.p);
-    const target = element('tour-descent-path');
-    target.textContent = path.map((p) => formatNumber(p, 3)).join(' → ');
-    target.dataset['values'] = JSON.stringify(path);
+    const shown = element('tour-descent-path');
+    shown.textContent = path.map((p) => formatNumber(p, 3)).join(' → ');
+    shown.dataset['values'] = JSON.stringify(path);
     drawDigit(after);
   })().catch(fail),
 );

@@ -27,7 +27,8 @@ const api = {
   line: (a: number, b: number, xs: Float32Array) => lineThrough(a, b, xs),
   forwardDigit: (index: number) => current().forwardDigit(index),
   findUnsure: (from: number, wantThree: boolean) => current().findUnsure(from, wantThree),
-  descend: (index: number, learningRate: number) => current().descend(index, learningRate),
+  forwardDrawn: (pixels: Float32Array, label: 0 | 1) => current().forwardDrawn(pixels, label),
+  descend: (target: number | { pixels: Float32Array; label: 0 | 1 }, learningRate: number) => current().descend(target, learningRate),
   compareGradients: (a: number, b: number) => current().compareGradients(a, b),
 };
 
