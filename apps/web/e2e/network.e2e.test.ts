@@ -72,7 +72,7 @@ describe('the Playground network view in Chromium', () => {
     ]);
     expect(before.every((t) => t.width === 20)).toBe(true); // a 20×20 map each
     expect(new Set(before.map((t) => t.pixels)).size).toBe(16); // no two neurons alike
-    expect(await page.locator('#pg-network .edge').count()).toBe(2 * 6 + 6 * 6 + 6 * 2);
+    expect(Number(await page.getAttribute('#pg-network canvas.edges', 'data-count'))).toBe(2 * 6 + 6 * 6 + 6 * 2);
     for (let i = 0; i < 5; i++) await step(page);
     const after = await tiles(page);
     after.forEach((tile, i) => {
@@ -101,7 +101,8 @@ describe('the Playground network view in Chromium', () => {
     const early = await gradientsOverNineSteps(page);
     const neuronGradients = await page.$$eval('#pg-network canvas.neuron[data-layer="1"]', (cs) => cs.map((c) => Number((c as HTMLElement).dataset['value'])));
     expect(neuronGradients.some((g) => g !== 0)).toBe(true);
-    const edges = await page.$$eval('#pg-network .edge', (lines) => lines.map((l) => Number((l as SVGElement).dataset['value'])));
+    const edges = JSON.parse((await page.getAttribute('#pg-network canvas.edges', 'data-values'))!) as number[];
+    expect(edges).toHaveLength(60);
     expect(edges.filter((g) => g !== 0).length).toBeGreaterThan(edges.length / 2);
     expect(await page.textContent('.legends')).toMatch(/neuron ∂loss\/∂z.*∂loss\/∂w/);
     // frame rate while the worker trains and the view redraws every epoch

@@ -113,9 +113,13 @@ describe('one step, slowly, in Chromium', () => {
       if (position === 5) {
         // the last layer's backward stage: hovering an edge gives the chain-rule product
         await page.screenshot({ path: join(RESULTS, 'playground-slow-step.png'), fullPage: true });
-        await page.hover('#pg-network .edge[data-layer="3"] >> nth=5');
+        // edge 5 of the last layer joins h2.2 to score blue: point 30% of the way along it
+        const from = (await page.locator('#pg-network canvas.neuron[data-layer="2"][data-index="1"]').boundingBox())!;
+        const to = (await page.locator('#pg-network canvas.neuron[data-layer="3"][data-index="1"]').boundingBox())!;
+        const [x1, y1, x2, y2] = [from.x + from.width - 1, from.y + from.height / 2, to.x + 1, to.y + to.height / 2];
+        await page.mouse.move(x1 + 0.3 * (x2 - x1), y1 + 0.3 * (y2 - y1));
         const info = (await page.textContent('.network-info'))!;
-        const match = /^∂loss\/∂w h2\.(\d) → score (blue|orange) = ∂loss\/∂z\(score \2\) · input\(h2\.\1\) = (\S+) × (\S+) = (\S+)$/.exec(info);
+        const match = /^∂loss\/∂w h2\.(2) → score (blue) = ∂loss\/∂z\(score \2\) · input\(h2\.\1\) = (\S+) × (\S+) = (\S+)$/.exec(info);
         expect(match, info).not.toBeNull();
         const [dz, input, product] = match!.slice(3).map((text) => Number(text.replace('−', '-')));
         expect(Math.abs(dz! * input! - product!)).toBeLessThanOrEqual(1e-3 * Math.max(1e-3, Math.abs(product!)));

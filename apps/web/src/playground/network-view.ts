@@ -1,11 +1,24 @@
 // Draws the MLP: a tile per neuron (a heat map over the plane, or one number's colour), a line per
-// weight (colour = sign, width = |value|), legends, and what is under the pointer or the keyboard
-// focus. Draws what it is given; computes nothing of the network itself (the worker does).
+// weight on one canvas (colour = sign, width = |value|), legends, and what is under the pointer or
+// the keyboard focus. Draws what it is given; computes nothing of the network itself (the worker does).
 import { colorAt, heatmapPixels, type Rgb } from '../shared/heatmap';
 import { formatSignificant } from '../shared/page';
 import { networkLayout, neuronName, type NetworkLayout } from './network-layout';
 
-const SVG = 'http://www.w3.org/2000/svg';
+/** An edge's ends in CSS pixels, its layer (of the neuron it feeds) and its index in that layer's weights. */
+interface EdgeLine {
+  layer: number;
+  k: number;
+  to: number;
+  from: number;
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+}
+
+/** How close (CSS pixels) the pointer must come to an edge to show it. */
+const EDGE_HIT = 4;
 
 /** One colour scale: its palette, the value at each end (symmetric, ±range) and what it measures. */
 export interface Scale {
@@ -34,21 +47,25 @@ export interface NetworkScene {
 /** The network drawing inside `parent`; call {@link NetworkView.render} with each new scene. */
 export class NetworkView {
   readonly #stage: HTMLDivElement;
-  readonly #svg: SVGSVGElement;
+  readonly #edgeCanvas: HTMLCanvasElement;
   readonly #info: HTMLParagraphElement;
   readonly #legend: HTMLDivElement;
   #layout: NetworkLayout | null = null;
   #tiles: HTMLCanvasElement[][] = [];
   #labels: HTMLSpanElement[][] = [];
-  #lines: SVGLineElement[][] = [];
+  #edgeLines: EdgeLine[] = [];
   #scene: NetworkScene | null = null;
   #focus: (() => string) | null = null;
 
   constructor(parent: HTMLElement) {
     this.#stage = document.createElement('div');
     this.#stage.className = 'network';
-    this.#svg = document.createElementNS(SVG, 'svg');
-    this.#stage.append(this.#svg);
+    // NOTE(edge-canvas): one canvas for every edge, not an SVG line each: a 6 × 16 network has 1,344
+    // edges, and restyling that many elements every epoch cost the page most of its frames.
+    this.#edgeCanvas = document.createElement('canvas');
+    this.#edgeCanvas.className = 'edges';
+    this.#stage.append(this.#edgeCanvas);
+    this.#edgeCanvas.addEventListener('pointermove', (event) => this.#hoverEdge(event));
     this.#legend = document.createElement('div');
     this.#legend.className = 'legends';
     this.#info = document.createElement('p');
@@ -70,21 +87,51 @@ export class NetworkView {
     for (let layer = 0; layer < scene.widths.length; layer++) {
       for (let index = 0; index < scene.widths[layer]!; index++) this.#paintTile(scene, layer, index);
     }
-    const edgeRange = scene.edgeScale.range || 1;
-    this.#lines.forEach((lines, layer) => {
-      const values = scene.edges[layer] ?? null;
-      lines.forEach((line, k) => {
-        const value = values?.[k];
-        line.style.display = value === undefined ? 'none' : '';
-        if (value === undefined) return;
-        const [r, g, b] = colorAt(scene.edgeScale.palette, 0.5 + (0.5 * value) / edgeRange);
-        line.setAttribute('stroke', `rgb(${r} ${g} ${b})`);
-        line.setAttribute('stroke-width', (0.6 + 3.4 * Math.min(1, Math.abs(value) / edgeRange)).toFixed(2));
-        line.dataset['value'] = String(value);
-      });
-    });
+    this.#paintEdges(scene);
     this.#legend.replaceChildren(legend(scene.neuronScale), legend(scene.edgeScale));
     if (this.#focus !== null) this.#info.textContent = this.#focus();
+  }
+
+  #paintEdges(scene: NetworkScene): void {
+    const canvas = this.#edgeCanvas;
+    const context = canvas.getContext('2d')!;
+    const ratio = window.devicePixelRatio || 1;
+    context.setTransform(ratio, 0, 0, ratio, 0, 0);
+    context.clearRect(0, 0, canvas.width, canvas.height);
+    context.lineCap = 'round';
+    const range = scene.edgeScale.range || 1;
+    const shown: number[] = [];
+    for (const edge of this.#edgeLines) {
+      const value = scene.edges[edge.layer]?.[edge.k];
+      if (value === undefined) continue;
+      shown.push(value);
+      const [r, g, b] = colorAt(scene.edgeScale.palette, 0.5 + (0.5 * value) / range);
+      context.strokeStyle = `rgb(${r} ${g} ${b})`;
+      context.lineWidth = 0.6 + 3.4 * Math.min(1, Math.abs(value) / range);
+      context.beginPath();
+      context.moveTo(edge.x1, edge.y1);
+      context.lineTo(edge.x2, edge.y2);
+      context.stroke();
+    }
+    canvas.dataset['count'] = String(shown.length);
+    canvas.dataset['values'] = JSON.stringify(shown);
+  }
+
+  /** Shows the edge nearest the pointer, if one is within {@link EDGE_HIT} pixels. */
+  #hoverEdge(event: PointerEvent): void {
+    const box = this.#edgeCanvas.getBoundingClientRect();
+    const [x, y] = [event.clientX - box.left, event.clientY - box.top];
+    let best: EdgeLine | null = null;
+    let bestDistance = EDGE_HIT;
+    for (const edge of this.#edgeLines) {
+      if (this.#scene?.edges[edge.layer]?.[edge.k] === undefined) continue;
+      const distance = distanceToSegment(x, y, edge);
+      if (distance < bestDistance) [best, bestDistance] = [edge, distance];
+    }
+    if (best !== null) {
+      const { layer, to, from } = best;
+      this.#show(() => this.#scene?.describeEdge(layer, to, from) ?? '');
+    }
   }
 
   #paintTile(scene: NetworkScene, layer: number, index: number): void {
@@ -116,28 +163,25 @@ export class NetworkView {
     const { width, height, tile, boxes } = layout;
     this.#stage.style.width = `${width}px`;
     this.#stage.style.height = `${height}px`;
-    this.#svg.setAttribute('width', String(width));
-    this.#svg.setAttribute('height', String(height));
-    this.#stage.querySelectorAll('canvas, span').forEach((node) => node.remove());
-    this.#svg.replaceChildren();
+    const ratio = window.devicePixelRatio || 1;
+    [this.#edgeCanvas.width, this.#edgeCanvas.height] = [Math.round(width * ratio), Math.round(height * ratio)];
+    Object.assign(this.#edgeCanvas.style, { width: `${width}px`, height: `${height}px` });
+    this.#stage.querySelectorAll('canvas.neuron, span').forEach((node) => node.remove());
     const widths = boxes.map((column) => column.length);
-    this.#lines = boxes.map((column, layer) => {
+    this.#edgeLines = boxes.flatMap((column, layer) => {
       if (layer === 0) return [];
       const sources = boxes[layer - 1]!;
       return column.flatMap((to) =>
-        sources.map((from) => {
-          const line = document.createElementNS(SVG, 'line');
-          line.setAttribute('x1', String(from.x + tile));
-          line.setAttribute('y1', String(from.y + tile / 2));
-          line.setAttribute('x2', String(to.x));
-          line.setAttribute('y2', String(to.y + tile / 2));
-          line.classList.add('edge');
-          line.dataset['layer'] = String(layer);
-          const describe = () => this.#scene?.describeEdge(layer, to.index, from.index) ?? '';
-          line.addEventListener('pointerenter', () => this.#show(describe));
-          this.#svg.append(line);
-          return line;
-        }),
+        sources.map((from) => ({
+          layer,
+          k: to.index * sources.length + from.index,
+          to: to.index,
+          from: from.index,
+          x1: from.x + tile,
+          y1: from.y + tile / 2,
+          x2: to.x,
+          y2: to.y + tile / 2,
+        })),
       );
     });
     this.#tiles = [];
@@ -173,6 +217,13 @@ export class NetworkView {
     this.#focus = describe;
     this.#info.textContent = describe();
   }
+}
+
+/** The distance from (x, y) to the segment of `edge`, in pixels. */
+function distanceToSegment(x: number, y: number, edge: EdgeLine): number {
+  const [dx, dy] = [edge.x2 - edge.x1, edge.y2 - edge.y1];
+  const t = Math.max(0, Math.min(1, ((x - edge.x1) * dx + (y - edge.y1) * dy) / (dx * dx + dy * dy)));
+  return Math.hypot(x - (edge.x1 + t * dx), y - (edge.y1 + t * dy));
 }
 
 /** A legend: the scale's title, a bar of its palette, and its two ends and middle. */

@@ -132,8 +132,13 @@ function draw(report: PlaygroundReport, options: { chart?: boolean } = {}): void
   if (options.chart !== false) chart.add(report.epoch, [report.trainLoss, report.testLoss]);
 }
 
+/** While playing, the network view redraws at most this often (NOTE(network-rate)). */
+const NETWORK_INTERVAL_MS = 100;
+let networkDrawnAt = -Infinity;
+
 /** Asks the worker for the network (and its gradients when the switch is on) and redraws it. */
 async function refreshNetwork(): Promise<void> {
+  networkDrawnAt = performance.now();
   const mine = generation;
   const fresh = await worker.network(20);
   const freshGradients = gradientsSwitch.checked ? await worker.gradients() : null;
@@ -193,12 +198,15 @@ async function trainEpochs(epochs: number): Promise<void> {
     if (mine !== generation) return;
     slow.reset();
     draw(report);
-    await refreshNetwork();
+    // NOTE(network-rate): while playing, the network view redraws at most NETWORK_INTERVAL_MS apart:
+    // its ~100 tiles cost the page thread more than an epoch of a small network costs the worker.
+    if (!playing || performance.now() - networkDrawnAt >= NETWORK_INTERVAL_MS) await refreshNetwork();
   } catch (error) {
     fail(error);
   } finally {
     busy = false;
   }
+  if (!playing && element('pg-network').dataset['epoch'] !== element('pg-epoch').textContent) await refreshNetwork(); // paused mid-interval
 }
 
 function playLoop(): void {
@@ -218,6 +226,8 @@ playButton.addEventListener('click', () => {
   playing = !playing;
   playButton.textContent = playing ? 'Pause' : 'Play';
   if (playing) requestAnimationFrame(playLoop);
+  // paused between two epochs: draw the network of the last one (a running epoch does it when done)
+  else if (!busy && element('pg-network').dataset['epoch'] !== element('pg-epoch').textContent) void refreshNetwork().catch(fail);
 });
 stepButton.addEventListener('click', () => void trainEpochs(1));
 resetButton.addEventListener('click', () => void restart());
