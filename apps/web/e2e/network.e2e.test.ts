@@ -1,29 +1,12 @@
 // End-to-end: the Playground's network view in Chromium — a heat map per neuron that changes as the
 // network trains, and the gradients switch showing the engine's gradients shrinking as the loss falls.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPage, WAIT } from './open-page';
-import { APP_ROOT, launchChromium, startPreview } from './server';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openPage, RESULTS, useSite, WAIT } from './open-page';
 
-const RESULTS = join(APP_ROOT, 'test-results');
-let browser: Browser;
-let server: PreviewServer;
-let base: string;
-
-beforeAll(async () => {
-  mkdirSync(RESULTS, { recursive: true });
-  const preview = await startPreview({ isolated: true });
-  [server, base] = [preview.server, preview.url];
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 /** Every neuron tile's pixels, by layer and index. */
 const tiles = (page: Page) =>
@@ -62,7 +45,7 @@ async function gradientsOverNineSteps(page: Page): Promise<{ norm: number; loss:
 
 describe('the Playground network view in Chromium', () => {
   it('draws one heat map per neuron, and the maps change as the network trains', async () => {
-    const { page, errors } = await openPage({ browser, base, path: 'playground.html?dataset=circles&layers=2&neurons=6&seed=1' });
+    const { page, errors } = await openPage({ ...site, path: 'playground.html?dataset=circles&layers=2&neurons=6&seed=1' });
     const before = await tiles(page);
     expect(before.map((t) => `${t.layer}.${t.index}`)).toEqual([
       ...['0.0', '0.1'],
@@ -93,7 +76,7 @@ describe('the Playground network view in Chromium', () => {
   });
 
   it('the gradients switch shows nonzero gradients from the engine that shrink as the loss falls; frame rate while playing', async () => {
-    const { page, errors } = await openPage({ browser, base, path: 'playground.html?dataset=circles&layers=2&neurons=6&seed=1' });
+    const { page, errors } = await openPage({ ...site, path: 'playground.html?dataset=circles&layers=2&neurons=6&seed=1' });
     await page.check('#pg-gradients');
     await page.waitForSelector('#pg-network[data-gradient-norm]', WAIT);
     expect(await page.textContent('#pg-network-caption')).toMatch(/on the last minibatch \(10 points\)/);
@@ -123,7 +106,7 @@ describe('the Playground network view in Chromium', () => {
   });
 
   it('works 390 px wide: the network fits, neurons take the keyboard focus', async () => {
-    const { page, errors } = await openPage({ browser, base, path: 'playground.html?dataset=xor&layers=3&neurons=8&activation=relu&seed=2', width: 390, height: 844 });
+    const { page, errors } = await openPage({ ...site, path: 'playground.html?dataset=xor&layers=3&neurons=8&activation=relu&seed=2', width: 390, height: 844 });
     expect(await page.locator('#pg-network canvas.neuron').count()).toBe(2 + 3 * 8 + 2);
     await page.screenshot({ path: join(RESULTS, 'playground-network-390.png'), fullPage: true });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -1,32 +1,14 @@
 // End-to-end: "one step, slowly" in Chromium shows exactly the numbers @backprop/core computes in
 // Node for the same seed, point and weights — forward, loss, backward, and the SGD step.
 import { crossEntropy, Linear, noGrad, SGD, Tensor } from '@backprop/core';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { EXTENT, PlaygroundSession } from '../src/playground/session';
 import { DEFAULT_SETTINGS, toSearch, type PlaygroundSettings } from '../src/playground/settings';
-import { openPage, WAIT } from './open-page';
-import { APP_ROOT, launchChromium, startPreview } from './server';
+import { openPage, RESULTS, useSite, WAIT } from './open-page';
 
-const RESULTS = join(APP_ROOT, 'test-results');
-let browser: Browser;
-let server: PreviewServer;
-let base: string;
-
-beforeAll(async () => {
-  mkdirSync(RESULTS, { recursive: true });
-  const preview = await startPreview({ isolated: true });
-  [server, base] = [preview.server, preview.url];
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 const SETTINGS: PlaygroundSettings = { ...DEFAULT_SETTINGS, dataset: 'xor', layers: 2, neurons: 4, activation: 'relu', learningRate: 0.1, l2: 0.001, seed: 3 };
 const TRAINED_EPOCHS = 2;
@@ -85,7 +67,7 @@ const stage = (page: Page) => page.getAttribute('#pg-slow-stage', 'data-stage');
 
 describe('one step, slowly, in Chromium', () => {
   it('walks a clicked point through forward, loss, backward and descent with the very numbers core computes in Node', async () => {
-    const { page, errors } = await openPage({ browser, base, path: `playground.html?${toSearch(SETTINGS)}` });
+    const { page, errors } = await openPage({ ...site, path: `playground.html?${toSearch(SETTINGS)}` });
     for (let epoch = 1; epoch <= TRAINED_EPOCHS; epoch++) {
       await page.click('#pg-step');
       await page.waitForSelector(`#pg-network[data-epoch="${epoch}"]`, WAIT);
@@ -143,7 +125,7 @@ describe('one step, slowly, in Chromium', () => {
   });
 
   it('is usable 390 px wide and by keyboard: Next point, then Enter on Next', async () => {
-    const { page, errors } = await openPage({ browser, base, path: `playground.html?${toSearch(SETTINGS)}`, width: 390, height: 844 });
+    const { page, errors } = await openPage({ ...site, path: `playground.html?${toSearch(SETTINGS)}`, width: 390, height: 844 });
     await page.focus('#pg-slow-point');
     await page.keyboard.press('Enter');
     await page.waitForSelector('#pg-slow-stage[data-stage="forward"]', WAIT);

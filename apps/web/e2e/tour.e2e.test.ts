@@ -1,29 +1,11 @@
 // End-to-end: the tour in Chromium — linked first from home, and every number it shows obeys its
 // own arithmetic (y = a·x + b, loss = |label − p|, cross-entropy = −log p, nudging ≈ backward, descent).
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPage, WAIT } from './open-page';
-import { APP_ROOT, launchChromium, startPreview } from './server';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openPage, RESULTS, useSite, WAIT } from './open-page';
 
-const RESULTS = join(APP_ROOT, 'test-results');
-let browser: Browser;
-let server: PreviewServer;
-let base: string;
-
-beforeAll(async () => {
-  mkdirSync(RESULTS, { recursive: true });
-  const preview = await startPreview({ isolated: true });
-  [server, base] = [preview.server, preview.url];
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 const value = async (page: Page, id: string, attribute = 'data-value') => Number(await page.getAttribute(`#${id}`, attribute));
 
@@ -36,7 +18,7 @@ async function slide(page: Page, id: string, to: number): Promise<void> {
 
 describe('the tour in Chromium', () => {
   it('is the first link on the home page', async () => {
-    const { page, errors } = await openPage({ browser, base, path: 'index.html' });
+    const { page, errors } = await openPage({ ...site, path: 'index.html' });
     expect(await page.getAttribute('.cards a >> nth=0', 'href')).toBe('./tour.html');
     expect(await page.textContent('.cards a >> nth=0')).toMatch(/Start here: the tour/);
     expect(errors).toEqual([]);
@@ -44,7 +26,7 @@ describe('the tour in Chromium', () => {
   });
 
   it("shows the engine's numbers, and they obey the tour's own arithmetic", async () => {
-    const { page, errors } = await openPage({ browser, base, path: 'tour.html' });
+    const { page, errors } = await openPage({ ...site, path: 'tour.html' });
     // 1. y = a·x + b
     await slide(page, 'tour-a', 2);
     await slide(page, 'tour-b', -1.5);
@@ -105,7 +87,7 @@ describe('the tour in Chromium', () => {
   });
 
   it('fits a 390 px screen and the sliders take the keyboard', async () => {
-    const { page, errors } = await openPage({ browser, base, path: 'tour.html', width: 390, height: 844 });
+    const { page, errors } = await openPage({ ...site, path: 'tour.html', width: 390, height: 844 });
     await page.focus('#tour-a');
     await page.keyboard.press('ArrowRight');
     await page.waitForSelector('#tour-line-eq[data-a="1.1"]', WAIT);

@@ -1,5 +1,6 @@
 // The Playground page: settings form ↔ URL, play / step / reset, and drawing what the worker
-// reports (boundary heat map with the points, loss chart, numbers). No training on this thread.
+// reports (boundary heat map with the points, loss chart, numbers, the network view and "one step,
+// slowly"). No training and no network math on this thread.
 import * as Comlink from 'comlink';
 import '../styles.css';
 import { colorAt, DIVERGING, heatmapPixels } from '../shared/heatmap';
