@@ -43,6 +43,9 @@ describe('the tour in Chromium', () => {
       return { label: label!, p: p! };
     };
     const first = await check();
+    await page.click('#tour-matrix-box summary');
+    expect(await page.isVisible('#tour-matrix')).toBe(true);
+    expect(await value(page, 'tour-matrix', 'data-sum')).toBeGreaterThan(20); // ink: tens of the 784 pixels
     expect(first.label).toBe(1);
     expect(first.p).toBeLessThan(0.6);
     await page.click('#tour-next');

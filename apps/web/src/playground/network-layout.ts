@@ -23,7 +23,7 @@ const SMALLEST_TILE = 12;
 
 /**
  * Lays out layers of `widths` neurons in `width` pixels: columns evenly spaced, a tile at most a
- * third of a column wide and the gap between two tiles of a column a third of a tile.
+ * third of a column wide and the gap between two tiles of a column 0.6 of a tile (a number fits under each).
  *
  * @example
  * ```ts
@@ -33,7 +33,7 @@ const SMALLEST_TILE = 12;
 export function networkLayout(widths: readonly number[], width: number): NetworkLayout {
   const column = width / widths.length;
   const tile = Math.max(SMALLEST_TILE, Math.min(LARGEST_TILE, Math.floor(column / 3)));
-  const pitch = Math.round(tile * 1.35);
+  const pitch = Math.round(tile * 1.6); // room for a number under each tile
   const tallest = Math.max(...widths);
   const height = tallest * pitch + tile; // room for a label under the lowest tile
   const boxes = widths.map((count, layer) => {

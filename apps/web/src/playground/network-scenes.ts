@@ -42,17 +42,26 @@ export function valuesScene(network: NetworkReport, activation: string): Network
   };
 }
 
-/** ∂loss/∂(each neuron) and ∂loss/∂w on the last minibatch, on one diverging scale each. */
-export function gradientsScene(network: NetworkReport, gradients: GradientReport): NetworkScene {
+/** The largest |∂loss/∂z| of a neuron and |∂loss/∂w| of an edge in a gradient report. */
+export function gradientExtent(gradients: GradientReport): { neuron: number; edge: number } {
+  return { neuron: largest(gradients.neurons), edge: largest(weightsOf(gradients.weights)) };
+}
+
+/**
+ * ∂loss/∂(each neuron) and ∂loss/∂w on the last minibatch, on one diverging scale each, spanning
+ * `ranges` (the page passes the largest values since the run started, so colours fade where and
+ * when learning stops).
+ */
+export function gradientsScene(network: NetworkReport, gradients: GradientReport, ranges = gradientExtent(gradients)): NetworkScene {
   const widths = widthsOf(network.weights);
   const edges = weightsOf(gradients.weights);
   const numbers = gradients.neurons.map((values, layer) => (layer === 0 ? null : values));
   return {
     widths,
     numbers,
-    neuronScale: { palette: GRADIENT, range: largest(numbers) || 1, title: 'neuron ∂loss/∂z' },
+    neuronScale: { palette: GRADIENT, range: ranges.neuron || 1, title: 'neuron ∂loss/∂z' },
     edges,
-    edgeScale: { palette: GRADIENT, range: largest(edges) || 1, title: '∂loss/∂w' },
+    edgeScale: { palette: GRADIENT, range: ranges.edge || 1, title: '∂loss/∂w' },
     describeNeuron(layer, index) {
       const name = neuronName(widths, layer, index);
       if (layer === 0) return `${name}: an input — nothing to learn, no gradient shown`;

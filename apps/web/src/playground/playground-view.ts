@@ -8,7 +8,7 @@ import { LiveChart } from '../shared/loss-chart';
 import { watchFrames } from '../shared/fps-meter';
 import { addMessage, describeError, element, formatNumber, showMessage, startPage } from '../shared/page';
 import { toPixel, type Axis } from '../shared/plot';
-import { gradientsScene, stepScene, valuesScene } from './network-scenes';
+import { gradientExtent, gradientsScene, stepScene, valuesScene } from './network-scenes';
 import { NetworkView } from './network-view';
 import type { PlaygroundWorkerApi } from './playground.worker';
 import { EXTENT, type GradientReport, type NetworkReport, type PlaygroundReport, type PointSet } from './session';
@@ -42,6 +42,8 @@ const gradientsSwitch = element<HTMLInputElement>('pg-gradients');
 /** The latest snapshots of the network, for redrawing without asking the worker again. */
 let network: NetworkReport | null = null;
 let gradients: GradientReport | null = null;
+/** The gradients view's scale: the largest values since the run started, so fading colours show learning stopping. */
+let gradientRange = { neuron: 0, edge: 0 };
 const slow = new SlowStep({
   worker,
   elements: {
@@ -148,6 +150,8 @@ async function refreshNetwork(): Promise<void> {
   const host = element('pg-network');
   host.dataset['epoch'] = element('pg-epoch').textContent ?? '';
   if (freshGradients !== null) {
+    const extent = gradientExtent(freshGradients);
+    gradientRange = { neuron: Math.max(gradientRange.neuron, extent.neuron), edge: Math.max(gradientRange.edge, extent.edge) };
     host.dataset['gradientNorm'] = String(Math.hypot(...freshGradients.weights.flatMap((layer) => [...layer.weight, ...layer.bias])));
     host.dataset['batchLoss'] = String(freshGradients.loss);
   }
@@ -157,9 +161,9 @@ async function refreshNetwork(): Promise<void> {
 /** Draws the values or the gradients view — unless "one step, slowly" holds the view. */
 function renderNetwork(): void {
   if (network === null || slow.index !== null) return;
-  const scene = gradients !== null && gradientsSwitch.checked ? gradientsScene(network, gradients) : valuesScene(network, settings.activation);
+  const scene = gradients !== null && gradientsSwitch.checked ? gradientsScene(network, gradients, gradientRange) : valuesScene(network, settings.activation);
   element('pg-network-caption').textContent = gradientsSwitch.checked
-    ? `∂loss/∂(neuron) and ∂loss/∂w on the last minibatch (${gradients?.batchSize ?? '–'} points), from the engine's backward pass`
+    ? `engine's ∂loss/∂z per neuron, ∂loss/∂w per edge, on the last minibatch (${gradients?.batchSize ?? '–'} points); scale: the largest since the start`
     : "each neuron's output over the plane; weights as lines";
   networkView.render(scene);
 }
@@ -179,6 +183,7 @@ async function restart(): Promise<void> {
     const run = await worker.configure(settings);
     if (mine !== generation) return;
     points = { train: run.train, test: run.test };
+    gradientRange = { neuron: 0, edge: 0 };
     slow.reset();
     chart.clear();
     draw(run.report);

@@ -68,6 +68,7 @@ function drawDigit(forward: DigitForward): void {
     context.fillStyle = `rgb(${shade} ${shade} ${shade})`;
     context.fillRect((i % 28) * cell, Math.floor(i / 28) * cell, cell, cell);
   }
+  drawMatrix(forward.pixels);
   show('tour-p', forward.p);
   const answer = `so the right answer is ${forward.label} (${forward.label === 1 ? 'yes' : 'no'})`;
   element('tour-digit-label').textContent =
@@ -81,6 +82,26 @@ function drawDigit(forward: DigitForward): void {
     `|${forward.label} − ${p4(forward.p)}| = ${p4(forward.simpleLoss)};  cross-entropy = −log ${p4(right)} = ${p4(forward.crossEntropy)}` +
     ` (the probability of the right answer). Had it said 0.01 for the right answer: distance 0.99, cross-entropy −log 0.01 = 4.6.`;
 }
+/** The pixels as the matrix of numbers they are: one decimal per cell, on its own grey. */
+function drawMatrix(pixels: Float32Array): void {
+  const canvas = element<HTMLCanvasElement>('tour-matrix');
+  const context = canvas.getContext('2d')!;
+  const cell = canvas.width / 28;
+  context.font = `${Math.floor(cell * 0.55)}px ui-monospace, monospace`;
+  context.textAlign = 'center';
+  context.textBaseline = 'middle';
+  for (let i = 0; i < 784; i++) {
+    const [x, y] = [(i % 28) * cell, Math.floor(i / 28) * cell];
+    const shade = Math.round(255 * (1 - pixels[i]!));
+    context.fillStyle = `rgb(${shade} ${shade} ${shade})`;
+    context.fillRect(x, y, cell, cell);
+    context.fillStyle = pixels[i]! > 0.5 ? '#fff' : '#5a6577';
+    const tenths = Math.round(pixels[i]! * 10); // one decimal: 0, .1 … .9, 1
+    context.fillText(tenths === 0 ? '0' : tenths === 10 ? '1' : `.${tenths}`, x + cell / 2, y + cell / 2);
+  }
+  canvas.dataset['sum'] = String(pixels.reduce((sum, v) => sum + v, 0));
+}
+
 async function showDigit(index: number): Promise<void> {
   drawDigit(await worker.forwardDigit(index));
 }
