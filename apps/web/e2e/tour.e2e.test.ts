@@ -53,6 +53,11 @@ describe('the tour in Chromium', () => {
     await check();
     await page.click('#tour-prev');
     await page.waitForFunction((before) => document.querySelector('#tour-p')?.getAttribute('data-value') === before, String(first.p), WAIT);
+    // 4. the hiker walks downhill: ten steps lower the loss
+    const startLoss = await value(page, 'tour-walk-loss');
+    await page.click('#tour-walk-ten');
+    await page.waitForSelector('#tour-walk-steps:text-is("10")', WAIT);
+    expect(await value(page, 'tour-walk-loss')).toBeLessThan(startLoss);
     // 5. nudging and backward agree within 1e-3; the digits network's cost is projected from its size
     await page.click('#tour-compare');
     await page.waitForSelector('#tour-compare-table:not([hidden])', WAIT);

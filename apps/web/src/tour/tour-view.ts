@@ -5,6 +5,9 @@ import '../styles.css';
 import { drawingToInput } from '../digits/drawing';
 import { describeError, element, formatNumber, showMessage, startPage } from '../shared/page';
 import { toPixel, type Axis } from '../shared/plot';
+import type { LineSnapshot } from '../line/line-fit';
+import type { LineWorkerApi } from '../line/line.worker';
+import { drawSurface, renderSurface } from '../line/surface-view';
 import type { DigitForward } from './tour-session';
 import type { TourWorkerApi } from './tour.worker';
 
@@ -155,6 +158,22 @@ element('tour-draw-clear').addEventListener('click', () => {
   pen.clearRect(0, 0, pad.width, pad.height);
   drawn = null;
 });
+
+// --- 4. the hiker: the Line page's worker, loss surface and walk ---
+const lineWorker = Comlink.wrap<LineWorkerApi>(new Worker(new URL('../line/line.worker.ts', import.meta.url), { type: 'module' }));
+const hike = await lineWorker.setup();
+const surfaceImage = renderSurface(hike.surface);
+function drawHike(snapshot: LineSnapshot): void {
+  drawSurface({ canvas: element<HTMLCanvasElement>('tour-surface'), image: surfaceImage, window: hike.window, snapshot });
+  show('tour-walk-loss', snapshot.loss);
+  element('tour-walk-steps').textContent = String(snapshot.step);
+}
+/** The Line page's default learning rate: a steady walk into the valley. */
+const HIKE_RATE = 0.1;
+element('tour-walk-step').addEventListener('click', () => void lineWorker.step(HIKE_RATE).then(drawHike, fail));
+element('tour-walk-ten').addEventListener('click', () => void lineWorker.step(HIKE_RATE, 10).then(drawHike, fail));
+element('tour-walk-reset').addEventListener('click', () => void lineWorker.reset().then(drawHike, fail));
+drawHike(hike.snapshot);
 
 // --- 5. why gradients ---
 element('tour-compare').addEventListener('click', () =>
