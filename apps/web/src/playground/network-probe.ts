@@ -34,7 +34,14 @@ export interface BatchTrace {
   weightGradients: LayerWeights[];
 }
 
-/** The Playground's MLP as its linear layers, each with the activation that follows it (none after the last). */
+/**
+ * The Playground's MLP as its linear layers, each with the activation that follows it (none after the last).
+ *
+ * @example
+ * ```ts
+ * linearLayers(buildModel(playgroundSpec({ layers: 1, neurons: 3, activation: 'relu' }))).length; // 2
+ * ```
+ */
 export function linearLayers(model: Module): { linear: Linear; activation: Module | null }[] {
   if (!(model instanceof Sequential)) throw new Error('network probe: the Playground model must be a Sequential');
   const items = model.layers.items;

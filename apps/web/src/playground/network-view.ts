@@ -44,7 +44,15 @@ export interface NetworkScene {
   describeEdge(layer: number, to: number, from: number): string;
 }
 
-/** The network drawing inside `parent`; call {@link NetworkView.render} with each new scene. */
+/**
+ * The network drawing inside `parent`; call {@link NetworkView.render} with each new scene.
+ *
+ * @example
+ * ```ts
+ * const view = new NetworkView(element('pg-network'));
+ * view.render(valuesScene(await worker.network(20), 'tanh'));
+ * ```
+ */
 export class NetworkView {
   readonly #stage: HTMLDivElement;
   readonly #edgeCanvas: HTMLCanvasElement;

@@ -20,7 +20,15 @@ export interface SlowStepOptions {
 
 type Row = [key: string, name: string, value: number, detail?: string];
 
-/** The walk through one step; `pick(index)` starts it on a training point. */
+/**
+ * The walk through one step; `pick(index)` starts it on a training point.
+ *
+ * @example
+ * ```ts
+ * const slow = new SlowStep({ worker, elements, onStage: (step, stage, after) => view.render(stepScene(step, stage, after)), onStepTaken: draw });
+ * await slow.pick(17); // then the Next / Back buttons walk it
+ * ```
+ */
 export class SlowStep {
   readonly #options: SlowStepOptions;
   #step: PointStep | null = null;
