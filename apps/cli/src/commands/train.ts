@@ -12,6 +12,7 @@ import { checkModelFits, resolveModelSpec } from '../model/model-spec.js';
 import { createReporter } from '../report/create-reporter.js';
 import { claimRunDirectory, runPaths, writeRunFile } from '../run/run-directory.js';
 import { decodeSession, type SessionState } from '../run/training-checkpoint.js';
+import { loadWeightsFile } from '../run/weights-file.js';
 import { runTrainingSession } from '../train/training-session.js';
 
 /** The flags of `backprop train` as commander hands them over (strings, booleans). */
@@ -25,7 +26,7 @@ export interface TrainFlags extends Record<string, unknown> {
 }
 
 /** Flags that a resumed run may take; everything else is fixed by the run's config.json. */
-const RESUME_FLAGS = new Set(['resume', 'workers', 'maxClasses', 'json', 'quiet', 'verbose']);
+const RESUME_FLAGS = new Set(['resume', 'workers', 'maxClasses', 'maxPixels', 'json', 'quiet', 'verbose']);
 
 /**
  * Runs `backprop train`; resolves with the exit code (0 done, 130 stopped by Ctrl-C).
@@ -65,12 +66,14 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
     directory = '';
   }
 
-  const data = loadData(config, { maxClasses: run.maxClasses });
+  const data = await loadData(config, { maxClasses: run.maxClasses, maxPixels: run.maxPixels, onProgress: pictureProgress(run) });
   // A resumed run uses the spec saved in its checkpoint (a --model file may have moved since).
   const spec = resumedSpec ?? resolveModelSpec(config, data);
   checkModelFits(spec, data, config.model);
-  if (config.augment === 'shift' && data.sampleShape.length !== 3) {
-    throw usageError(`--augment shift moves images, but the data has samples of shape [${data.sampleShape.join(', ')}]; use --augment none`);
+  // --init-from: a state_dict (e.g. from the PyTorch hand-off's train.py), checked against the spec now.
+  const initialWeights = typeof flags.initFrom === 'string' ? loadWeightsFile(flags.initFrom, buildModel(spec), '--init-from') : null;
+  if (config.augment !== 'none' && data.sampleShape.length !== 3) {
+    throw usageError(`--augment ${config.augment} moves images, but the data has samples of shape [${data.sampleShape.join(', ')}]; use --augment none`);
   }
   if (resumedSpec === null) directory = claimRunDirectory(run.out, `${shortName(config.data)}-${shortName(config.model)}`, run.force);
   const paths = runPaths(directory);
@@ -109,7 +112,8 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
     });
     if (workers.note !== null) reporter.notice(workers.note);
     for (const warning of data.warnings) reporter.notice(`warning: ${warning}`);
-    const result = await runTrainingSession({ config, spec, data, paths, workers: workers.count, reporter, resumeFrom, shouldStop: () => stopRequested });
+    if (initialWeights !== null) reporter.notice(`starting from the weights in ${String(flags.initFrom)}, not random ones`);
+    const result = await runTrainingSession({ config, spec, data, paths, workers: workers.count, reporter, resumeFrom, initialWeights, shouldStop: () => stopRequested });
     if (result.status === 'interrupted') {
       reporter.interrupted({ out: directory, epoch: result.position.epoch + 1, batch: result.position.batch, resumeCommand });
       return ExitCode.interrupted;
@@ -135,9 +139,18 @@ function usefulWorkers(asked: number, config: Pick<TrainConfig, 'batchSize' | 'c
   return { count, note: `using ${count} worker${count === 1 ? '' : 's'}, not ${asked}: ${why}; the result is the same` };
 }
 
+/** A line on stderr while a large picture folder decodes (the reporter starts once the data is known). */
+function pictureProgress(run: RunOptions): ((done: number, total: number) => void) | undefined {
+  if (run.quiet || run.json || !process.stderr.isTTY) return undefined;
+  return (done, total) => {
+    if (total >= 200 && (done % 100 === 0 || done === total)) process.stderr.write(`\rdecoding pictures: ${done} / ${total}${done === total ? '\n' : ''}`);
+  };
+}
+
 function describeModel(config: TrainConfig): string {
   if (config.model === 'mlp') return `mlp (hidden ${config.hidden.join(', ')})`;
   if (config.model === 'cnn') return `cnn (LeNet-style, channels ${config.channels.join(', ')})`;
+  if (config.model === 'photo-cnn') return `photo-cnn (conv + BatchNorm blocks of ${config.channels[0]}, ${config.channels[1]}, ${2 * config.channels[1]!} channels, global average pool)`;
   return config.model;
 }
 
