@@ -2,11 +2,11 @@
 // gradient arrow, and the numbers. Every computation happens in line.worker.ts (comlink).
 import * as Comlink from 'comlink';
 import '../styles.css';
-import { heatmapPixels, SEQUENTIAL } from '../shared/heatmap';
 import { describeError, element, formatNumber, showMessage, startPage } from '../shared/page';
 import { paddedRange, toPixel, type Axis } from '../shared/plot';
 import type { LineSnapshot } from './line-fit';
 import type { LineSetup, LineWorkerApi } from './line.worker';
+import { drawSurface, renderSurface } from './surface-view';
 
 startPage();
 const worker = Comlink.wrap<LineWorkerApi>(new Worker(new URL('./line.worker.ts', import.meta.url), { type: 'module' }));
@@ -21,17 +21,6 @@ let playing = false;
 let busy = false;
 
 const learningRate = () => Number(lrInput.value);
-
-/** The loss surface as an image, once: log-scaled colours so the valley stays visible. */
-function renderSurface(): HTMLCanvasElement {
-  const { values, columns, rows, min, max } = setup.surface;
-  const [low, high] = [Math.log(min + 1e-3), Math.log(max + 1e-3)];
-  const pixels = heatmapPixels({ values, columns, rows, palette: SEQUENTIAL, scale: (v) => (Math.log(v + 1e-3) - low) / (high - low) });
-  const image = document.createElement('canvas');
-  [image.width, image.height] = [columns, rows];
-  image.getContext('2d')!.putImageData(new ImageData(pixels, columns, rows), 0, 0);
-  return image;
-}
 
 function drawData(snapshot: LineSnapshot): void {
   const context = dataCanvas.getContext('2d')!;
@@ -69,53 +58,6 @@ function drawData(snapshot: LineSnapshot): void {
   context.lineWidth = 1;
 }
 
-function drawSurface(snapshot: LineSnapshot): void {
-  const context = surfaceCanvas.getContext('2d')!;
-  const { width, height } = surfaceCanvas;
-  const a: Axis = { data: setup.window.a, pixels: [0, width] };
-  const b: Axis = { data: setup.window.b, pixels: [height, 0] };
-  context.imageSmoothingEnabled = true;
-  context.drawImage(surfaceImage, 0, 0, width, height);
-  context.strokeStyle = '#ffffff';
-  context.lineWidth = 1.5;
-  context.beginPath();
-  snapshot.path.forEach(([pa, pb], i) => (i === 0 ? context.moveTo(toPixel(a, pa), toPixel(b, pb)) : context.lineTo(toPixel(a, pa), toPixel(b, pb))));
-  context.stroke();
-  const [px, py] = [toPixel(a, snapshot.a), toPixel(b, snapshot.b)];
-  // −gradient: the direction the next step goes; its length grows with |∇| (capped)
-  const norm = Math.hypot(snapshot.gradA, snapshot.gradB);
-  if (norm > 1e-9) {
-    const length = Math.min(90, 12 + 12 * norm);
-    const [dx, dy] = [(-snapshot.gradA / norm) * length, (snapshot.gradB / norm) * length];
-    drawArrow(context, px, py, px + dx, py + dy);
-  }
-  context.fillStyle = '#ffffff';
-  context.beginPath();
-  context.arc(px, py, 5, 0, 2 * Math.PI);
-  context.fill();
-  context.fillStyle = '#ffffff';
-  context.font = '12px system-ui';
-  context.fillText(`a →  (${setup.window.a.join(' … ')})`, 8, height - 8);
-  context.fillText(`b ↑  (${setup.window.b.join(' … ')})`, 8, 16);
-}
-
-function drawArrow(context: CanvasRenderingContext2D, x0: number, y0: number, x1: number, y1: number): void {
-  const angle = Math.atan2(y1 - y0, x1 - x0);
-  context.strokeStyle = '#7CFC9A';
-  context.fillStyle = '#7CFC9A';
-  context.lineWidth = 2.5;
-  context.beginPath();
-  context.moveTo(x0, y0);
-  context.lineTo(x1, y1);
-  context.stroke();
-  context.beginPath();
-  context.moveTo(x1, y1);
-  context.lineTo(x1 - 10 * Math.cos(angle - 0.4), y1 - 10 * Math.sin(angle - 0.4));
-  context.lineTo(x1 - 10 * Math.cos(angle + 0.4), y1 - 10 * Math.sin(angle + 0.4));
-  context.fill();
-  context.lineWidth = 1;
-}
-
 function showNumbers(snapshot: LineSnapshot): void {
   const lr = learningRate();
   const set = (id: string, value: number, digits = 4) => (element(id).textContent = formatNumber(value, digits));
@@ -135,7 +77,7 @@ function showNumbers(snapshot: LineSnapshot): void {
 
 function show(snapshot: LineSnapshot): void {
   drawData(snapshot);
-  drawSurface(snapshot);
+  drawSurface({ canvas: surfaceCanvas, image: surfaceImage, window: setup.window, snapshot });
   showNumbers(snapshot);
 }
 
@@ -178,7 +120,7 @@ lrInput.addEventListener('input', () => {
 
 try {
   setup = await worker.setup();
-  surfaceImage = renderSurface();
+  surfaceImage = renderSurface(setup.surface);
   show(setup.snapshot);
   for (const button of [stepButton, playButton, resetButton]) button.disabled = false;
   document.body.dataset['ready'] = 'true';

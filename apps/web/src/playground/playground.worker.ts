@@ -1,7 +1,8 @@
 // The Playground's worker: owns the PlaygroundSession (data, model, SGD) and trains it when the
 // page asks, answering through comlink. The page thread only draws.
 import * as Comlink from 'comlink';
-import { PlaygroundSession, type PlaygroundReport, type PointSet } from './session';
+import type { LayerWeights } from './network-probe';
+import { PlaygroundSession, type GradientReport, type NetworkReport, type PlaygroundReport, type PointSet, type PointStep } from './session';
 import type { PlaygroundSettings } from './settings';
 
 let session: PlaygroundSession | null = null;
@@ -24,6 +25,24 @@ const api = {
   train(epochs: number): PlaygroundReport {
     current().train(epochs);
     return send(current().report());
+  },
+  /** The weights and each neuron's value over a `resolution²` grid (for the network view). */
+  network(resolution: number): NetworkReport {
+    const network = current().network(resolution);
+    return Comlink.transfer(network, network.maps.map((map) => map.buffer));
+  },
+  /** ∂loss/∂(neuron) and ∂loss/∂w on the last minibatch, from the engine's autograd (retainGrad). */
+  gradients(): GradientReport {
+    return current().gradients();
+  },
+  /** Forward, loss and backward on one training point ("one step, slowly"); no weight changes yet. */
+  tracePoint(index: number): PointStep {
+    return current().tracePoint(index);
+  },
+  /** Takes the traced step (SGD on that point's gradients) and reports the new weights and boundary. */
+  stepTraced(): { after: LayerWeights[]; report: PlaygroundReport } {
+    const after = current().stepTraced();
+    return { after, report: send(current().report()) };
   },
 };
 

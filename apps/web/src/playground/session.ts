@@ -13,6 +13,7 @@ import {
   type LayerSpec,
   type Module,
 } from '@backprop/core';
+import { layerWeights, neuronMaps, sumOverBatch, traceBatch, type BatchTrace, type LayerWeights } from './network-probe';
 import type { PlaygroundSettings } from './settings';
 
 /** The points live in [−EXTENT, EXTENT]² (Playground's ±6 view). */
@@ -35,6 +36,35 @@ export interface PlaygroundReport {
   /** P(class 1) on a `resolution × resolution` grid over the view, row 0 at the top (y = +EXTENT). */
   boundary: Float32Array;
   resolution: number;
+}
+
+/** The network drawn beside the boundary: weights, and each neuron's value over a coarse grid. */
+export interface NetworkReport {
+  weights: LayerWeights[];
+  /** Per layer (0 = inputs), neuron-major: neuron j's map is `maps[layer].subarray(j * r², (j + 1) * r²)`, row 0 at the top. */
+  maps: Float32Array[];
+  resolution: number;
+}
+
+/** The gradients view: ∂loss/∂(each neuron) and ∂loss/∂w on the last minibatch trained, at the current weights. */
+export interface GradientReport {
+  loss: number;
+  batchSize: number;
+  /** Per layer, Σ over the minibatch of ∂loss/∂z per neuron (= ∂loss/∂bias); empty for the inputs. */
+  neurons: Float32Array[];
+  /** Per layer, Σ over the minibatch of ∂loss/∂a per neuron (after the activation); empty for the inputs. */
+  activations: Float32Array[];
+  weights: LayerWeights[];
+}
+
+/** One training step on one point, as the engine computed it: the trace, and the weights before. */
+export interface PointStep {
+  index: number;
+  label: number;
+  trace: BatchTrace;
+  before: LayerWeights[];
+  learningRate: number;
+  l2: number;
 }
 
 /**
@@ -75,6 +105,11 @@ export class PlaygroundSession {
   readonly #loader: DataLoader<unknown, [Tensor, Tensor]>;
   readonly #resolution: number;
   readonly #grid: Tensor;
+  readonly #settings: PlaygroundSettings;
+  #lastBatch: [Tensor, Tensor];
+  /** Counts weight changes, so a traced step is applied only to the weights it was traced on. */
+  #version = 0;
+  #traced: { index: number; version: number } | null = null;
   #epoch = 0;
 
   constructor(settings: PlaygroundSettings, options: { resolution?: number } = {}) {
@@ -89,6 +124,9 @@ export class PlaygroundSession {
     const dataset = new TensorDataset(new Tensor(this.trainPoints.inputs, [trainCount, 2]), new Tensor(this.trainPoints.labels, [trainCount]));
     this.#loader = new DataLoader(dataset, { batchSize: settings.batchSize, shuffle: true, seed: settings.seed }) as unknown as DataLoader<unknown, [Tensor, Tensor]>;
     this.#grid = gridPoints(this.#resolution);
+    this.#settings = { ...settings };
+    const first = Math.min(settings.batchSize, trainCount);
+    this.#lastBatch = [new Tensor(this.trainPoints.inputs.slice(0, 2 * first), [first, 2]), new Tensor(this.trainPoints.labels.slice(0, first), [first])];
   }
 
   get epoch(): number {
@@ -100,13 +138,57 @@ export class PlaygroundSession {
     this.model.train();
     for (let e = 0; e < epochs; e++) {
       for (const [inputs, labels] of this.#loader) {
+        this.#lastBatch = [inputs, labels];
         const loss = crossEntropy(this.model.forward(inputs), labels);
         this.#optimizer.zeroGrad();
         loss.backward();
         this.#optimizer.step();
       }
       this.#epoch++;
+      this.#version++;
     }
+  }
+
+  /** The weights and every neuron's value over a `resolution²` grid of the plane. */
+  network(resolution = 20): NetworkReport {
+    this.model.eval();
+    return { weights: layerWeights(this.model), maps: neuronMaps(this.model, gridPoints(resolution)), resolution };
+  }
+
+  /** ∂loss/∂(neuron) and ∂loss/∂w on the last minibatch trained (the first one before training), at the current weights. */
+  gradients(): GradientReport {
+    this.model.train();
+    const trace = traceBatch(this.model, ...this.#lastBatch);
+    return {
+      loss: trace.loss,
+      batchSize: trace.batch,
+      neurons: sumOverBatch(trace.preActivationGradients, trace.widths),
+      activations: sumOverBatch(trace.activationGradients, trace.widths),
+      weights: trace.weightGradients,
+    };
+  }
+
+  /** Forward, loss and backward on training point `index` alone; {@link stepTraced} then takes the SGD step. */
+  tracePoint(index: number): PointStep {
+    const count = this.trainPoints.labels.length;
+    if (!Number.isInteger(index) || index < 0 || index >= count) throw new Error(`tracePoint: point ${index} is not one of the ${count} training points`);
+    this.model.train();
+    const label = this.trainPoints.labels[index]!;
+    const inputs = new Tensor(this.trainPoints.inputs.slice(2 * index, 2 * index + 2), [1, 2]);
+    const trace = traceBatch(this.model, inputs, new Tensor(Float32Array.of(label), [1]));
+    this.#traced = { index, version: this.#version };
+    return { index, label, trace, before: layerWeights(this.model), learningRate: this.#settings.learningRate, l2: this.#settings.l2 };
+  }
+
+  /** The SGD step (with L2) on the gradients of the last {@link tracePoint}; returns the weights after. */
+  stepTraced(): LayerWeights[] {
+    if (this.#traced === null || this.#traced.version !== this.#version) {
+      throw new Error('stepTraced: the weights changed since the point was traced (or none was): pick the point again');
+    }
+    this.#optimizer.step();
+    this.#version++;
+    this.#traced = null;
+    return layerWeights(this.model);
   }
 
   /** Losses and accuracies on both sets and the decision boundary, without gradients. */

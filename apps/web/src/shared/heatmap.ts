@@ -11,6 +11,13 @@ export const DIVERGING: readonly Rgb[] = [
   [8, 119, 189],
 ];
 
+/** Gradients: purple for negative, white at zero, green for positive (distinct from the value colours). */
+export const GRADIENT: readonly Rgb[] = [
+  [118, 42, 131],
+  [245, 245, 245],
+  [27, 120, 55],
+];
+
 /** A blue-to-yellow ramp for loss surfaces (low loss dark blue, high loss yellow). */
 export const SEQUENTIAL: readonly Rgb[] = [
   [13, 8, 135],
@@ -30,12 +37,20 @@ export const SEQUENTIAL: readonly Rgb[] = [
  * ```
  */
 export function colorAt(palette: readonly Rgb[], t: number): Rgb {
+  const out: [number, number, number] = [0, 0, 0];
+  writeColor(palette, t, out, 0);
+  return out;
+}
+
+/** Writes the colour at `t` into `target[offset..offset + 2]` — {@link colorAt} without allocating, for per-pixel loops. */
+function writeColor(palette: readonly Rgb[], t: number, target: { [index: number]: number }, offset: number): void {
   const clamped = Number.isNaN(t) ? 0 : Math.min(1, Math.max(0, t));
   const position = clamped * (palette.length - 1);
   const index = Math.min(palette.length - 2, Math.floor(position));
   const fraction = position - index;
-  const [from, to] = [palette[index]!, palette[index + 1]!];
-  return [0, 1, 2].map((c) => Math.round(from[c]! + (to[c]! - from[c]!) * fraction)) as unknown as Rgb;
+  const from = palette[index]!;
+  const to = palette[index + 1]!;
+  for (let c = 0; c < 3; c++) target[offset + c] = Math.round(from[c]! + (to[c]! - from[c]!) * fraction);
 }
 
 /** Options of {@link heatmapPixels}. */
@@ -67,8 +82,8 @@ export function heatmapPixels(options: HeatmapOptions): Uint8ClampedArray<ArrayB
   }
   const pixels = new Uint8ClampedArray(columns * rows * 4);
   for (let i = 0; i < values.length; i++) {
-    const [r, g, b] = colorAt(palette, scale(values[i]!));
-    pixels.set([r, g, b, alpha], 4 * i);
+    writeColor(palette, scale(values[i]!), pixels, 4 * i);
+    pixels[4 * i + 3] = alpha;
   }
   return pixels;
 }

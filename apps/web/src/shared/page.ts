@@ -60,3 +60,19 @@ export function formatNumber(value: number, digits = 4): string {
   const text = value.toFixed(digits);
   return /^-0(\.0*)?$/.test(text) ? text.slice(1) : text.replace('-', '−');
 }
+
+/**
+ * Formats a number with `digits` significant digits (exponent form below 0.001), a real minus sign,
+ * so values and gradients of any size read alike.
+ *
+ * @example
+ * ```ts
+ * formatSignificant(-0.000012346); // '−1.235e-5'
+ * ```
+ */
+export function formatSignificant(value: number, digits = 4): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (value === 0) return '0';
+  const text = Math.abs(value) < 1e-3 ? value.toExponential(digits - 1) : value.toPrecision(digits);
+  return text.replace('-', '−').replace('e+', 'e');
+}

@@ -7,7 +7,8 @@ import type { GraphTensor, RawTensor } from './graph.js';
 
 /**
  * Back-propagates `seed` (the gradient of the loss with respect to `root`, same shape) through
- * the graph that produced `root`, adding into `.grad` of every leaf that requires grad.
+ * the graph that produced `root`, adding into `.grad` of every leaf that requires grad and of
+ * every non-leaf that called `retainGrad()`.
  * Graphs are kept, so calling it twice accumulates twice (like `retain_graph=True`).
  */
 export function runBackward(root: GraphTensor, seed: Float32Array): void {
@@ -24,10 +25,11 @@ export function runBackward(root: GraphTensor, seed: Float32Array): void {
     if (gradient === undefined) continue;
     gradients.delete(node);
     const creator = node.creator;
-    if (creator === null) {
-      node.accumulateGrad(gradient);
-      continue;
-    }
+    // NOTE(retain-grad): a node is visited once, after every path to it has added its share, so
+    // `gradient` is complete here: a leaf keeps it, and so does a non-leaf that asked to
+    // (PyTorch's retain_grad), accumulating across backward calls like a leaf.
+    if (creator === null || node.retainsGrad) node.accumulateGrad(gradient);
+    if (creator === null) continue;
     const needsGradient = creator.inputs.map((input) => input.requiresGrad);
     const inputGradients = creator.backward({ data: gradient, shape: node.shape }, needsGradient);
     creator.inputs.forEach((input, index) => {

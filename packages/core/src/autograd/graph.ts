@@ -29,7 +29,9 @@ export interface GraphTensor extends RawTensor {
   readonly requiresGrad: boolean;
   /** `null` for a leaf (a tensor made by the user, such as a parameter). */
   readonly creator: Creator | null;
-  /** Called by the engine on leaves: adds `gradient` (same shape) into `.grad`. */
+  /** Whether a non-leaf keeps its gradient in `.grad` after backward (`retainGrad()`, PyTorch's `retains_grad`). */
+  readonly retainsGrad: boolean;
+  /** Called by the engine on leaves and on retaining non-leaves: adds `gradient` (same shape) into `.grad`. */
   accumulateGrad(gradient: Float32Array): void;
 }
 

@@ -43,6 +43,7 @@ export class Tensor implements GraphTensor {
   #data: Float32Array;
   #requiresGrad: boolean;
   #creator: Creator | null = null;
+  #retainsGrad = false;
 
   /** Wraps `data` (not copied) as a tensor of `shape`; use `tensor()` to build one from arrays. */
   constructor(data: Float32Array, shape: readonly number[], requiresGrad = false) {
@@ -147,7 +148,7 @@ export class Tensor implements GraphTensor {
 
   // ---- autograd -----------------------------------------------------------------------------
 
-  /** The accumulated gradient of a leaf after `backward()`; `null` until then or after `zeroGrad`. */
+  /** The accumulated gradient after `backward()` of a leaf, or of a non-leaf after `retainGrad()`; `null` until then or after `zeroGrad`. */
   get grad(): Tensor | null {
     return this.#grad;
   }
@@ -190,6 +191,23 @@ export class Tensor implements GraphTensor {
       seed = given.data;
     }
     runBackward(this, seed);
+  }
+
+  /**
+   * Keeps this non-leaf's gradient in `.grad` after backward, accumulating like a leaf's (PyTorch's
+   * `retain_grad()`; a no-op on a leaf). Without it a non-leaf's `.grad` stays `null`.
+   * @example `const h = x.matmul(w).relu(); h.retainGrad(); loss(h).backward(); h.grad; // ∂loss/∂h`
+   */
+  retainGrad(): void {
+    if (!this.#requiresGrad) {
+      throw new Error('retainGrad: this tensor does not require grad (no input had requiresGrad: true, or it was computed inside noGrad()), so it gets no gradient to retain');
+    }
+    if (this.#creator !== null) this.#retainsGrad = true;
+  }
+
+  /** Whether `retainGrad()` was called on this non-leaf (false on leaves, like PyTorch's `retains_grad`). */
+  get retainsGrad(): boolean {
+    return this.#retainsGrad;
   }
 
   /** Engine hook: adds `gradient` into `.grad` (allocated on first use). */
