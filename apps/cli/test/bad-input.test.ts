@@ -21,7 +21,7 @@ const CASES: Array<[name: string, args: string[], code: number, message: RegExp]
   ['a missing --config file', ['train', '--config', 'nope.json'], 2, /--config nope\.json: no such file/],
   ['a missing data file', ['train', '--data', 'missing.csv'], 2, /--data: CSV file missing\.csv does not exist; check the path/],
   ['a missing IDX directory', ['train', '--data', 'no-such-dir'], 2, /--data: data source no-such-dir does not exist/],
-  ['an unreadable data file', ['train', '--data', 'folder.csv'], 1, /--data folder\.csv: cannot read it \(EISDIR/],
+  ['an unreadable data file', ['train', '--data', 'folder.csv'], 1, /--data: \S*folder\.csv is a directory; only regular files are read/],
   ['a CSV that is not numeric', ['train', '--data', 'words.csv'], 1, /--data: parseCsv: words\.csv/],
   ['a missing model file', ['train', '--data', 'xor', '--model', 'missing.json'], 2, /--model missing\.json: no such file; use mlp, cnn or the path/],
   ['a model file that is not JSON', ['train', '--data', 'xor', '--model', 'broken.json'], 1, /--model broken\.json is not valid JSON \(.*\); fix the file/],

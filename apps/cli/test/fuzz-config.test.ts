@@ -31,7 +31,7 @@ function mutation(text: string): fc.Arbitrary<string> {
       fc.nat({ max: text.length - 1 }).map((at) => text.replace(/\d+(\.\d+)?/g, (match, _f, offset: number) => (offset >= at && offset < at + 6 ? value : match))),
     ),
     fc.integer({ min: 1, max: 5000 }).map((depth) => `${'['.repeat(depth)}${']'.repeat(depth)}`),
-    fc.integer({ min: 1, max: 3000 }).map((depth) => `{"type":"sequential","layers":[${'{"type":"sequential","layers":['.repeat(depth)}${']}'.repeat(depth)}]}`),
+    fc.integer({ min: 1, max: 30000 }).map((depth) => `{"type":"sequential","layers":[${'{"type":"sequential","layers":['.repeat(depth)}${']}'.repeat(depth)}]}`),
     fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty').map((key) => text.replace(/^\{/, `{"${key}": {"type": "relu"}, `)),
   );
 }

@@ -149,14 +149,18 @@ describe('--config files', () => {
     expect(result.stderr).toMatch(/lr in bom\.json must be a number > 0, got -1/); // parsed: the BOM did not stop it
   });
 
-  it('refuses a special file and an oversized file without reading them whole', async () => {
+  it('refuses a special file, a FIFO and an oversized file without reading them whole', async () => {
     writeFileSync(join(cwd, 'huge.json'), `{"epochs": 1, "pad": "${'x'.repeat(1_100_000)}"}`);
     const huge = await runCli(['train', '--config', 'huge.json'], { cwd });
     expect(huge.code).toBe(1);
-    expect(huge.stderr).toMatch(/--config huge\.json: 1100\d+ bytes, over the limit of 1048576 bytes/);
+    expect(huge.stderr).toMatch(/--config: \S*huge\.json is 1,100,\d+ bytes, over the 1,048,576-byte limit/);
     const special = await runCli(['train', '--config', '/dev/zero'], { cwd });
     expect(special.code).toBe(1);
-    expect(special.stderr).toMatch(/--config \/dev\/zero: not a regular file/);
+    expect(special.stderr).toMatch(/--config: \/dev\/zero is a character device; only regular files are read/);
+    execFileSync('mkfifo', [join(cwd, 'fifo.json')]);
+    const fifo = await runCli(['train', '--config', 'fifo.json'], { cwd }); // would wait for a writer forever
+    expect(fifo.code).toBe(1);
+    expect(fifo.stderr).toMatch(/--config: \S*fifo\.json is a FIFO \(named pipe\); only regular files are read/);
   });
 });
 
@@ -183,5 +187,30 @@ describe('worker counts are capped by the work', () => {
     const result = await runCli(['bench', '--workers', '1000', '--batch-size', '64'], { cwd });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--workers 1000: a step of --batch-size 64 has 4 chunks of 16 samples/);
+  });
+});
+
+describe('model size and special model files', () => {
+  it.each([
+    ['--hidden 1000000000', ['--hidden', '1000000000'], /--model mlp has 5,000,000,002 parameters, over the limit of 100,000,000/],
+    ['a spec layer 30 M wide', ['--model', 'wide.json'], /--model wide\.json has 150,000,002 parameters, over the limit of 100,000,000/],
+  ])('train refuses %s before allocating (exit 2)', async (_name, args, message) => {
+    writeFileSync(join(cwd, 'wide.json'), JSON.stringify({ type: 'sequential', layers: [{ type: 'linear', in: 2, out: 30_000_000 }, { type: 'linear', in: 30_000_000, out: 2 }] }));
+    const started = Date.now();
+    const result = await runCli(['train', '--data', 'xor', ...args], { cwd });
+    expect(result.code).toBe(2);
+    expectOneLineError(result);
+    expect(result.stderr).toMatch(message);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it.each(['eval', 'predict', 'export'])('%s refuses a FIFO named model.safetensors instead of waiting for a writer', async (command) => {
+    const run = join(cwd, `fifo-run-${command}`);
+    mkdirSync(run);
+    execFileSync('mkfifo', [join(run, 'model.safetensors')]);
+    const args = command === 'predict' ? ['predict', run, 'a.png'] : [command, run];
+    const result = await runCli(args, { cwd });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/model\.safetensors is a FIFO \(named pipe\); only regular files are read/);
   });
 });

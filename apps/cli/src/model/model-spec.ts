@@ -1,10 +1,10 @@
 // The model `--model` names: the `mlp` and `cnn` presets (sized to the data) or a JSON spec file,
 // and the check that a model fits the data (input shape in, one score per class out).
 import { existsSync } from 'node:fs';
-import { buildModel, noGrad, Tensor, type ModelSpec, type Module } from '@backprop/core';
+import { buildModel, DEFAULT_MAX_PARAMETERS, noGrad, specParameterCount, Tensor, type ModelSpec, type Module } from '@backprop/core';
 import { readJsonFile } from '../config/json-file.js';
 import type { TrainConfig } from '../config/train-config.js';
-import { firstLine, runtimeError, usageError } from '../errors.js';
+import { CliError, firstLine, runtimeError, usageError } from '../errors.js';
 import type { LabelledData } from '../data/labelled-data.js';
 
 /**
@@ -91,13 +91,29 @@ export function photoCnnSpec(sampleShape: readonly number[], channels: readonly 
   };
 }
 
+/**
+ * Throws a usage error when a model has more parameters than core's `buildModel` builds
+ * (DEFAULT_MAX_PARAMETERS, 100 M: 400 MB of weights, ~1.6 GB while training with Adam), before
+ * anything is allocated.
+ */
+function checkModelSize(parameters: number, model: string): void {
+  if (parameters > DEFAULT_MAX_PARAMETERS) {
+    throw usageError(
+      `${model} has ${parameters.toLocaleString('en-US')} parameters, over the limit of ${DEFAULT_MAX_PARAMETERS.toLocaleString('en-US')}; ` +
+        'make it smaller (--hidden, --channels or the spec), or continue in PyTorch (backprop export)',
+    );
+  }
+}
+
 /** Reads and checks a JSON model spec file (usage error when missing, runtime error when it does not build). */
 export function readSpecFile(path: string): ModelSpec {
   if (!existsSync(path)) throw usageError(`--model ${path}: no such file; use mlp, cnn or the path of a JSON model spec`);
   const spec = readJsonFile(path, '--model');
   try {
+    checkModelSize(specParameterCount(spec), `--model ${path}`);
     buildModel(spec);
   } catch (error) {
+    if (error instanceof CliError) throw error;
     throw runtimeError(`--model ${path}: not a valid model spec: ${firstLine(error)}`, error);
   }
   return spec as ModelSpec;
@@ -147,6 +163,7 @@ export function fitProblem(model: Module, data: Pick<LabelledData, 'sampleShape'
  * per class: the check that a dataset fits a model, before any training.
  */
 export function checkModelFits(spec: ModelSpec, data: Pick<LabelledData, 'sampleShape' | 'classes'>, modelName: string): void {
+  checkModelSize(specParameterCount(spec), `--model ${modelName}`);
   const problem = fitProblem(buildModel(spec), data);
   if (problem !== null) throw usageError(`the data does not fit --model ${modelName}: ${problem}`);
 }
