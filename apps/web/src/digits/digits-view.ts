@@ -8,6 +8,7 @@ import { describeError, element, formatNumber, showMessage, startPage } from '..
 import type { DigitsEvent } from './digits-session';
 import type { DigitsWorkerApi } from './digits.worker';
 import { drawingToInput } from './drawing';
+import { checkModelFileSize } from './model-file';
 
 startPage();
 const worker = Comlink.wrap<DigitsWorkerApi>(new Worker(new URL('./digits.worker.ts', import.meta.url), { type: 'module', name: 'backprop-digits' }));
@@ -192,6 +193,7 @@ async function loadFile(file: File): Promise<void> {
   const status = element('dg-model-status');
   status.textContent = `reading ${file.name}…`;
   try {
+    checkModelFileSize(file.size, file.name);
     const loaded = await worker.loadModel(new Uint8Array(await file.arrayBuffer()), file.name);
     hasModel = true;
     loadedName = file.name;

@@ -1,6 +1,6 @@
 import { buildModel, encodeCheckpoint, Generator, saveSafetensors, Tensor, type ModelSpec } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
-import { predictDigit, readModelFile } from './model-file';
+import { checkModelFileSize, MAX_MODEL_FILE_BYTES, predictDigit, readModelFile } from './model-file';
 
 const mlp: ModelSpec = { type: 'sequential', layers: [{ type: 'linear', in: 784, out: 16 }, { type: 'relu' }, { type: 'linear', in: 16, out: 10 }] };
 const cnn: ModelSpec = {
@@ -47,5 +47,12 @@ describe('readModelFile', () => {
     expect(() => readModelFile(file(threeClasses), 'three.safetensors')).toThrow(/three\.safetensors: the model does not map a 28×28 digit to 10 class scores \(\[1, 784\] gives \[1, 3\]; \[1, 1, 28, 28\]: /);
     const bad = encodeCheckpoint({ model: {}, spec: { type: 'sequential', layers: [{ type: 'linear', in: -1, out: 3 }] } });
     expect(() => readModelFile(bad, 'bad.safetensors')).toThrow(/bad\.safetensors: its model spec cannot be built: /);
+  });
+});
+
+describe('checkModelFileSize', () => {
+  it('refuses a file over 64 MiB before it is read, naming the size and the limit', () => {
+    expect(() => checkModelFileSize(MAX_MODEL_FILE_BYTES, 'model.safetensors')).not.toThrow();
+    expect(() => checkModelFileSize(5 * 2 ** 30, 'huge.safetensors')).toThrow('huge.safetensors is 5120.0 MiB, over the 64 MiB a model for 28×28 digits may take here');
   });
 });

@@ -14,6 +14,24 @@ export interface LoadedModel {
   step: number | null;
 }
 
+/** Largest model file read: core's 100 M-parameter limit is far above any digit model, and a file is read whole into memory. */
+export const MAX_MODEL_FILE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Throws before a file is read when it is larger than {@link MAX_MODEL_FILE_BYTES}: the page
+ * would otherwise copy a huge (or hostile) file into memory whole.
+ *
+ * @example
+ * ```ts
+ * checkModelFileSize(file.size, file.name); // then file.arrayBuffer()
+ * ```
+ */
+export function checkModelFileSize(bytes: number, name: string): void {
+  if (bytes > MAX_MODEL_FILE_BYTES) {
+    throw new Error(`${name.slice(0, 80)} is ${(bytes / 2 ** 20).toFixed(1)} MiB, over the ${MAX_MODEL_FILE_BYTES / 2 ** 20} MiB a model for 28×28 digits may take here; choose the model.safetensors of a digits run`);
+  }
+}
+
 const INPUT_SHAPES = [
   [1, 784],
   [1, 1, 28, 28],
