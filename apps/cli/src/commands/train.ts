@@ -83,14 +83,14 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
         return ExitCode.ok;
       }
     }
-    return await train({ config: config!, run: run!, resumeFrom, resumedSpec, directory });
+    return await train({ config: config!, run: run!, resumeFrom, resumedSpec, directory, lock });
   } finally {
     lock?.release();
   }
 }
 
 /** A run with its options resolved: validated against the data, then its directory claimed, then trained. */
-async function train(options: { config: TrainConfig; run: RunOptions; resumeFrom: SessionState | null; resumedSpec: ModelSpec | null; directory: string }): Promise<number> {
+async function train(options: { config: TrainConfig; run: RunOptions; resumeFrom: SessionState | null; resumedSpec: ModelSpec | null; directory: string; lock: RunLock | null }): Promise<number> {
   const { config, run, resumeFrom, resumedSpec } = options;
   const data = loadData(config, { maxClasses: run.maxClasses });
   // A resumed run uses the spec saved in its checkpoint (a --model file may have moved since).
@@ -141,7 +141,8 @@ async function train(options: { config: TrainConfig; run: RunOptions; resumeFrom
       workers: workers.count,
       config,
     });
-    if (claimed?.lock.brokeStale) reporter.notice(`note: removed the lock of pid ${claimed.lock.brokeStale.pid}, which is no longer running`);
+    const stale = (claimed?.lock ?? options.lock)?.brokeStale;
+    if (stale) reporter.notice(`note: removed the lock of pid ${stale.pid}, which is no longer running`);
     if (workers.note !== null) reporter.notice(workers.note);
     for (const warning of data.warnings) reporter.notice(`warning: ${warning}`);
     const result = await runTrainingSession({ config, spec, data, paths, workers: workers.count, reporter, resumeFrom, shouldStop: () => stop !== null });

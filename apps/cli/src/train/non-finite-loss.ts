@@ -9,7 +9,7 @@ import type { TrainingPosition } from '../run/training-checkpoint.js';
 // produced it has already applied NaN gradients), and JSON cannot hold it, so the run stops at
 // once and saves the last good state instead: a snapshot taken before some earlier step and
 // confirmed by that step's finite loss (see training-session.ts). Resuming it repeats the same
-// steps bit for bit and meets the same value, so the message says to start a new run with other
+// steps bit for bit and meets the same value (a bad test sample keeps the epoch's training), so the message says to start a new run with other
 // options rather than to resume.
 
 /** Inputs this far from zero overflow float32 arithmetic soon (a square, an exp): worth naming. */
@@ -54,12 +54,12 @@ export function nonFiniteLossError(loss: NonFiniteLoss, config: Pick<TrainConfig
 }
 
 /**
- * The first input value of `inputs` that is not finite, else the largest beyond ±1e6, as "row R
- * of the training set holds the value V" (`rows[i]`: the set's row of sample i; default i), or null.
+ * The first input value of `inputs` that is not finite, else the largest beyond ±1e6, as "training
+ * sample #R (0-based) holds the value V" (`rows[i]`: the set's sample of row i; default i), or null.
  *
  * @example
  * ```ts
- * findBadValue(inputs, 'training', indices); // 'row 49 of the training set holds the value Infinity'
+ * findBadValue(inputs, 'training', indices); // 'training sample #49 (0-based) holds the value Infinity'
  * ```
  */
 export function findBadValue(inputs: Tensor, part: 'training' | 'test', rows?: ArrayLike<number>): string | null {
@@ -75,5 +75,5 @@ export function findBadValue(inputs: Tensor, part: 'training' | 'test', rows?: A
   }
   if (worst < 0) return null;
   const sample = Math.floor(worst / perSample);
-  return `row ${rows?.[sample] ?? sample} of the ${part} set holds the value ${inputs.data[worst]}`;
+  return `${part} sample #${rows?.[sample] ?? sample} (0-based) holds the value ${Number(inputs.data[worst]!.toPrecision(4))}`;
 }

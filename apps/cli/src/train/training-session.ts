@@ -115,9 +115,9 @@ async function trainLoop(trainer: DataParallelTrainer, options: SessionOptions):
   let lastGood: SessionState = state();
   let pending: SessionState | null = null;
   let snapshotAt = performance.now();
-  const stopOnNonFinite = async (loss: Omit<NonFiniteLoss, 'saved' | 'step'>): Promise<never> => {
-    await saveCheckpoint(lastGood);
-    throw nonFiniteLossError({ ...loss, step: trainer.steps, saved: { position: lastGood.position, step: lastGood.trainer.steps, path: paths.checkpoint } }, config);
+  const stopOnNonFinite = async (loss: Omit<NonFiniteLoss, 'saved' | 'step'>, keep: SessionState = lastGood): Promise<never> => {
+    await saveCheckpoint(keep);
+    throw nonFiniteLossError({ ...loss, step: trainer.steps, saved: { position: keep.position, step: keep.trainer.steps, path: paths.checkpoint } }, config);
   };
 
   const started = performance.now();
@@ -161,7 +161,9 @@ async function trainLoop(trainer: DataParallelTrainer, options: SessionOptions):
     const evaluation = await trainer.evaluate(testLoader);
     if (!Number.isFinite(evaluation.loss)) {
       const [testInputs] = data.test.getBatch(Int32Array.from({ length: data.test.length }, (_, i) => i)) as [Tensor, Tensor];
-      await stopOnNonFinite({ kind: 'test', value: evaluation.loss, epoch: epoch + 1, batch: batches, badValue: findBadValue(testInputs, 'test') });
+      const badValue = findBadValue(testInputs, 'test');
+      // A bad test sample does not make the weights bad: then the epoch's training is kept.
+      await stopOnNonFinite({ kind: 'test', value: evaluation.loss, epoch: epoch + 1, batch: batches, badValue }, badValue === null ? lastGood : state());
     }
     const record: EpochRecord = {
       epoch: epoch + 1,
