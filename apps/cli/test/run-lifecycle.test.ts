@@ -53,6 +53,24 @@ describe('a run owns its directory (issue 19: 9)', () => {
     }
   }, 240_000);
 
+  it('a second run with --force on a directory being trained fails at once naming the first; the first finishes whole', async () => {
+    // The race of two runs started together is rare to meet (2–3 tries in 6 before); --force on a
+    // live run meets it every time: before the lock it removed the first run's files and trained beside it.
+    let second: Promise<CliResult & { pid: number }> | null = null;
+    const first = await runWithin(60, [...SLOW, '--out', 'taken', '--json'], {
+      onStdout: (text) => {
+        if (second === null && text.includes('"event":"epochStart"')) second = runWithin(60, [...SLOW, '--out', 'taken', '--force', '--quiet']);
+      },
+    });
+    const refused = await second!;
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^backprop: error: --out taken is in use by another backprop run/);
+    expect(Number(IN_USE.exec(refused.stderr)![1])).toBe(first.pid);
+    expect(first.code).toBe(0);
+    expect(readdirSync(join(cwd, 'taken')).sort()).toEqual(['checkpoint.safetensors', 'config.json', 'curves.svg', 'metrics.jsonl', 'model.safetensors']);
+    expect(savedPosition('taken')).toMatchObject({ epoch: 2, batch: 0, step: 400 });
+  }, 120_000);
+
   it('--resume takes the lock too; a lock whose process is gone is taken over; a foreign or broken lock is named', async () => {
     let resumeAttempt: Promise<CliResult> | null = null;
     const first = await runWithin(60, [...SLOW, '--out', 'held', '--json'], {

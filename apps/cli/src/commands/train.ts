@@ -1,13 +1,6 @@
 // `backprop train`: options → data → model → run directory (locked) → training session, with Ctrl-C
 // or a closed stdout stopping after the current step (checkpoint written, exit 130 or 141) and
 // --resume continuing exactly.
-
-// NOTE(unstarted-run): options, data, model and a resumed checkpoint are all checked before the
-// run directory is claimed, so a refused run writes nothing. A run that fails after the claim and
-// before its first checkpoint (a step failing in a worker, a full disk) removes what it wrote, and
-// the directory if it made it: a run directory always holds a checkpoint that --resume can use,
-// or nothing of ours. Only a killed process (SIGKILL, a crash) can leave config.json alone, which
-// --resume explains (start it again with --force).
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, extname } from 'node:path';
@@ -24,6 +17,13 @@ import { acquireRunLock, type RunLock } from '../run/run-lock.js';
 import { checkPosition } from '../run/session-validation.js';
 import { decodeSession, type SessionState } from '../run/training-checkpoint.js';
 import { runTrainingSession } from '../train/training-session.js';
+
+// NOTE(unstarted-run): options, data, model and a resumed checkpoint are all checked before the
+// run directory is claimed, so a refused run writes nothing. A run that fails after the claim and
+// before its first checkpoint (a step failing in a worker, a full disk) removes what it wrote, and
+// the directory if it made it: a run directory always holds a checkpoint that --resume can use,
+// or nothing of ours. Only a killed process (SIGKILL, a crash) can leave config.json alone, which
+// --resume explains (start it again with --force).
 
 /** The flags of `backprop train` as commander hands them over (strings, booleans). */
 export interface TrainFlags extends Record<string, unknown> {

@@ -109,9 +109,9 @@ async function trainLoop(trainer: DataParallelTrainer, options: SessionOptions):
     history: history.slice(),
   });
   const saveCheckpoint = (saved: SessionState = state()) => writeFileAtomic(paths.checkpoint, encodeSession(saved, spec, config));
-  // NOTE(non-finite-loss): `pending` is a snapshot taken before a step; that step's finite loss
-  // shows its weights were good, and it becomes `lastGood`. Snapshots cost a copy of the weights
-  // and the optimizer state, so they are taken at most once per SNAPSHOT_SECONDS.
+  // The last good state (NOTE(non-finite-loss)): `pending` is a snapshot taken before a step; that
+  // step's finite loss shows its weights were good, and it becomes `lastGood`. A snapshot copies the
+  // weights and the optimizer state, so one is taken at most once per SNAPSHOT_SECONDS.
   let lastGood: SessionState = state();
   let pending: SessionState | null = null;
   let snapshotAt = performance.now();
