@@ -163,6 +163,7 @@ async function train(options: { config: TrainConfig; run: RunOptions; resumeFrom
     if (claimed !== null) discardUnstartedRun(claimed);
     throw error;
   } finally {
+    reporter.close();
     process.off('SIGINT', onSignal);
     stopListening();
     claimed?.lock.release();

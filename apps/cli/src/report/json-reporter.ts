@@ -35,4 +35,5 @@ export class JsonReporter implements Reporter {
   done(event: TrainDone): void {
     this.#emit('done', event);
   }
+  close(): void {}
 }

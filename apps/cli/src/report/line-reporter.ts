@@ -28,4 +28,5 @@ export class LineReporter implements Reporter {
   done(event: TrainDone): void {
     for (const line of doneLines(event)) this.write(line);
   }
+  close(): void {}
 }

@@ -48,6 +48,10 @@ export class ProgressReporter extends LineReporter {
     super.done(event);
   }
 
+  override close(): void {
+    this.#stopBar();
+  }
+
   #stopBar(): void {
     this.#bar?.stop();
     this.#bar = null;
