@@ -16,6 +16,7 @@ import { claimRunDirectory, discardUnstartedRun, runPaths, writeRunFile } from '
 import { acquireRunLock, type RunLock } from '../run/run-lock.js';
 import { checkPosition } from '../run/session-validation.js';
 import { decodeSession, type SessionState } from '../run/training-checkpoint.js';
+import { loadWeightsFile } from '../run/weights-file.js';
 import { runTrainingSession } from '../train/training-session.js';
 
 // NOTE(unstarted-run): options, data, model and a resumed checkpoint are all checked before the
@@ -83,19 +84,30 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
         return ExitCode.ok;
       }
     }
-    return await train({ config: config!, run: run!, resumeFrom, resumedSpec, directory, lock });
+    return await train({ config: config!, run: run!, resumeFrom, resumedSpec, directory, lock, initFrom: typeof flags.initFrom === 'string' ? flags.initFrom : null });
   } finally {
     lock?.release();
   }
 }
 
 /** A run with its options resolved: validated against the data, then its directory claimed, then trained. */
-async function train(options: { config: TrainConfig; run: RunOptions; resumeFrom: SessionState | null; resumedSpec: ModelSpec | null; directory: string; lock: RunLock | null }): Promise<number> {
+async function train(options: {
+  config: TrainConfig;
+  run: RunOptions;
+  resumeFrom: SessionState | null;
+  resumedSpec: ModelSpec | null;
+  directory: string;
+  lock: RunLock | null;
+  /** --init-from: a weights file to start from. */
+  initFrom: string | null;
+}): Promise<number> {
   const { config, run, resumeFrom, resumedSpec } = options;
   const data = loadData(config, { maxClasses: run.maxClasses });
   // A resumed run uses the spec saved in its checkpoint (a --model file may have moved since).
   const spec = resumedSpec ?? resolveModelSpec(config, data);
   checkModelFits(spec, data, config.model);
+  // --init-from: a state_dict (e.g. from the PyTorch hand-off's train.py), checked against the spec now.
+  const initialWeights = options.initFrom !== null ? loadWeightsFile(options.initFrom, buildModel(spec), '--init-from') : null;
   if (config.augment === 'shift' && data.sampleShape.length !== 3) {
     throw usageError(`--augment shift moves images, but the data has samples of shape [${data.sampleShape.join(', ')}]; use --augment none`);
   }
@@ -145,7 +157,8 @@ async function train(options: { config: TrainConfig; run: RunOptions; resumeFrom
     if (stale) reporter.notice(`note: removed the lock of pid ${stale.pid}, which is no longer running`);
     if (workers.note !== null) reporter.notice(workers.note);
     for (const warning of data.warnings) reporter.notice(`warning: ${warning}`);
-    const result = await runTrainingSession({ config, spec, data, paths, workers: workers.count, reporter, resumeFrom, shouldStop: () => stop !== null });
+    if (initialWeights !== null) reporter.notice(`starting from the weights in ${options.initFrom}, not random ones`);
+    const result = await runTrainingSession({ config, spec, data, paths, workers: workers.count, reporter, resumeFrom, initialWeights, shouldStop: () => stop !== null });
     if (result.status === 'interrupted') {
       const event = { out: directory, epoch: result.position.epoch + 1, batch: result.position.batch, resumeCommand };
       if (stop === 'stdout') {

@@ -3,6 +3,8 @@ import { buildModel, type ModelSpec } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
 import { torchModule } from './torch-code.js';
 
+const input = (sampleShape: number[]) => ({ sampleShape, classes: 10, description: 'test', pixelScale: 1 as const });
+
 const spec: ModelSpec = {
   type: 'sequential',
   layers: [
@@ -17,9 +19,10 @@ const spec: ModelSpec = {
 };
 
 describe('torchModule', () => {
-  const code = torchModule(spec, [1, 14, 14]);
+  const code = torchModule(spec, input([1, 14, 14]));
   // The top-level entries of BackpropModel's list: lines indented by exactly 12 spaces.
-  const entries = code.split('\n').filter((line) => /^ {12}\S/.test(line) && !line.trim().startsWith(')'));
+  const list = code.slice(code.indexOf('        super().__init__(\n'), code.indexOf('\n        )\n'));
+  const entries = list.split('\n').filter((line) => /^ {12}\S/.test(line) && !line.trim().startsWith(')'));
 
   it('writes one torch.nn entry per top-level layer, in order', () => {
     expect(entries.map((line) => line.trim().replace(/\(.*$/, ''))).toEqual([
@@ -29,7 +32,7 @@ describe('torchModule', () => {
     expect(code).toContain('nn.MaxPool2d(kernel_size=2, stride=2, padding=0)'); // stride defaults to the kernel, as in PyTorch
     expect(code).toContain('nn.Linear(16, 10, bias=False)');
     expect(code).toContain('nn.Dropout(p=0.25)');
-    expect(code).toContain('torch.zeros(1, 1, 14, 14)');
+    expect(code).toContain('INPUT_SHAPE = (1, 14, 14,)');
   });
 
   it('puts every Backprop parameter at the index its name says (layers.N.*, nested layers.N.layers.M.*)', () => {
@@ -47,11 +50,15 @@ describe('torchModule', () => {
   it('refuses any value that is not a number or boolean of the expected kind (NOTE(python-literals))', () => {
     const evil = "2); __import__('os').system('id') #";
     const linear = (fields: Record<string, unknown>) => ({ type: 'sequential', layers: [{ type: 'linear', in: 2, out: 2, ...fields }] }) as ModelSpec;
-    expect(() => torchModule(spec, [1, evil as unknown as number])).toThrow(/sample shape must be a non-negative integer, got "2\); __import__/);
-    expect(() => torchModule(linear({ in: evil }), [2])).toThrow(/linear in must be a non-negative integer/);
-    expect(() => torchModule(linear({ bias: 'True' }), [2])).toThrow(/linear bias must be true or false/);
-    expect(() => torchModule({ type: 'sequential', layers: [{ type: 'dropout', p: Number.NaN }] } as ModelSpec, [2])).toThrow(/dropout p must be a finite number/);
-    expect(() => torchModule({ type: 'sequential', layers: [{ type: 'softmax', axis: '-1)' }] } as unknown as ModelSpec, [2])).toThrow(/softmax axis must be an integer/);
-    expect(() => torchModule({ type: 'sequential', layers: [{ type: 'os.system' }] } as unknown as ModelSpec, [2])).toThrow(/a layer type must be a known one/);
+    expect(() => torchModule(spec, input([1, evil as unknown as number]))).toThrow(/sample shape must be a non-negative integer, got "2\); __import__/);
+    expect(() => torchModule(linear({ in: evil }), input([2]))).toThrow(/linear in must be a non-negative integer/);
+    expect(() => torchModule(linear({ bias: 'True' }), input([2]))).toThrow(/linear bias must be true or false/);
+    expect(() => torchModule({ type: 'sequential', layers: [{ type: 'dropout', p: Number.NaN }] } as ModelSpec, input([2]))).toThrow(/dropout p must be a finite number/);
+    expect(() => torchModule({ type: 'sequential', layers: [{ type: 'softmax', axis: '-1)' }] } as unknown as ModelSpec, input([2]))).toThrow(/softmax axis must be an integer/);
+    expect(() => torchModule({ type: 'sequential', layers: [{ type: 'os.system' }] } as unknown as ModelSpec, input([2]))).toThrow(/a layer type must be a known one/);
+    expect(() => torchModule(spec, { ...input([1, 14, 14]), classes: '10' as unknown as number })).toThrow(/classes must be a non-negative integer/);
+    expect(() => torchModule(spec, { ...input([1, 14, 14]), pixelScale: 'os' as unknown as 1 })).toThrow(/pixel scale must be 1 or 255/);
+    // A description is text: an escaped ASCII str literal, it cannot end the string or start a line.
+    expect(torchModule(spec, { ...input([1, 14, 14]), description: '"""\n__import__("os")' })).toContain(String.raw`DATA = "\"\"\"\x0a__import__(\"os\")"`);
   });
 });
