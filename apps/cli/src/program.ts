@@ -13,6 +13,8 @@ const TRAIN_EXAMPLES = `
 Data (--data):
   mnist                       the 10,000 embedded MNIST digits, fixed 8,000 / 2,000 split (default)
   spiral | circles | xor      1,000 2-D points, a seeded 800 / 200 train / test split
+  DIR                         pictures, one subfolder per class (DIR/cat/*.jpg, DIR/not-cat/*.png):
+                              PNG or JPEG, resized to --image-size, a stratified --val-split
   DIR                         IDX files: train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz]
                               (+ t10k-* as the test set, else a seeded 80 / 20 split)
   IMAGES,LABELS               an IDX images file and its labels file
@@ -22,6 +24,7 @@ Examples:
   $ backprop train                                   # MNIST, CNN, every core: ≥ 97.5% in under 2 minutes
   $ backprop train --model mlp --epochs 10 --out runs/mlp
   $ backprop train --data circles --epochs 20 --lr 0.01
+  $ backprop train --data ./pictures --image-size 48   # cat or not cat, on your own photos
   $ backprop train --data ~/fashion-mnist --model net.json --workers 2
   $ backprop train --config experiment.json --json > events.jsonl
   $ backprop train --resume runs/mnist-cnn-1           # after Ctrl-C: continues exactly
@@ -63,15 +66,20 @@ Run 'backprop <command> --help' for a command's options.`,
     .command('train')
     .description('train a model; writes a run directory (config, metrics, model, checkpoint, curves)')
     .option('--data <source>', 'mnist, spiral, circles, xor, an IDX directory, IMAGES,LABELS or a .csv file (default: mnist)')
-    .option('--model <name>', 'mlp, cnn or a JSON model spec file (default: cnn for images, else mlp)')
+    .option('--model <name>', 'mlp, cnn, photo-cnn or a JSON model spec file (default: photo-cnn for picture folders, cnn for digits, else mlp)')
     .option('--hidden <widths>', 'hidden layer widths of the mlp preset, e.g. 256,128')
-    .option('--channels <c1,c2>', 'channels of the two convolutions of the cnn preset (default 4,12)')
+    .option('--channels <c1,c2>', 'channels of the cnn preset\'s two convolutions (default 4,12), or photo-cnn\'s first two blocks (default 16,32)')
     .option('--epochs <n>', 'passes over the training set (default: 8 for MNIST, 40 for 2-D sets, 10 for CSV)')
     .option('--batch-size <n>', 'samples per optimizer step (default 32)')
     .option('--lr <rate>', 'learning rate, the peak for onecycle (default: 0.002 Adam, 0.01 on 2-D sets, 0.05 SGD)')
     .addOption(new Option('--optimizer <name>', 'optimizer (default adam; sgd has momentum 0.9)').choices(OPTIMIZERS).argParser((value: string) => value))
     .addOption(new Option('--schedule <name>', 'learning-rate schedule over the run (default cosine)').choices(SCHEDULES).argParser((value: string) => value))
-    .addOption(new Option('--augment <kind>', 'shift: move each training image by up to 1 pixel (default for images)').choices(AUGMENTATIONS).argParser((value: string) => value))
+    .addOption(new Option('--augment <kind>', 'shift: move each training image by up to 1 pixel (default for digits); flip-shift: mirror half of them and move by up to 2 (default for pictures)').choices(AUGMENTATIONS).argParser((value: string) => value))
+    .option('--image-size <n>', 'pictures: side of the square they are centre-cropped and resized to (default 32)')
+    .option('--grayscale', 'pictures: read one grey channel instead of RGB')
+    .option('--val-split <fraction>', 'pictures: share of each class held out for validation (default 0.2, seeded)')
+    .option('--skip-bad', 'pictures: leave out files that do not decode (listed as warnings) instead of stopping')
+    .option('--max-pixels <n>', 'pictures: most pixels a file may declare in its header (default 50000000)')
     .option('--workers <n>', 'worker threads (default: every core); does not change the result')
     .option('--seed <n>', 'seed of the weights, the shuffles and the augmentation (default 1)')
     .option('--chunk-size <n>', 'samples per chunk of work; part of the result (default: 16 for MNIST, else 32)')

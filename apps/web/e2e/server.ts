@@ -1,10 +1,10 @@
 // Serves the built site (dist/) for the end-to-end tests — with the config's COOP/COEP headers, or
-// without them to see the fallback — and starts Chromium through playwright-core (Debian's
-// /usr/bin/chromium, or CHROMIUM_PATH).
+// without them to see the fallback. Starting Chromium lives in chromium.ts (re-exported for the bench).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
+
+export { launchChromium } from './chromium';
 
 export const APP_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -25,17 +25,4 @@ export async function startPreview(options: { isolated: boolean }): Promise<{ se
   const url = server.resolvedUrls?.local[0];
   if (url === undefined) throw new Error('e2e: vite preview did not report its URL');
   return { server, url };
-}
-
-/** Headless Chromium with the flags this closed network needs (see shared/toolchain.md). */
-export async function launchChromium(): Promise<Browser> {
-  const executablePath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-  if (!existsSync(executablePath)) {
-    throw new Error(`e2e: no Chromium at ${executablePath}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-  }
-  return chromium.launch({
-    executablePath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
 }

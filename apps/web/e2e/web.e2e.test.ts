@@ -6,7 +6,8 @@ import type { Browser, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trainedModelFile } from './fixtures';
-import { APP_ROOT, launchChromium, startPreview } from './server';
+import { launchChromium } from './chromium';
+import { APP_ROOT, startPreview } from './server';
 
 const RESULTS = join(APP_ROOT, 'test-results');
 /** Generous: the machine has 2 cores and may be shared; every wait is for a condition, never a sleep. */
@@ -23,6 +24,7 @@ beforeAll(async () => {
   servers.push(isolated.server, plain.server);
   [isolatedUrl, plainUrl] = [isolated.url, plain.url];
   browser = await launchChromium();
+  console.info(`e2e: Chromium ${browser.version()}`);
 });
 
 afterAll(async () => {

@@ -41,6 +41,7 @@ export { isGradEnabled, noGrad, type BackwardRule, type Creator, type PrimitiveR
 export { gradcheck, type GradcheckMismatch, type GradcheckOptions, type GradcheckResult } from './autograd/gradcheck.js';
 export { assertFinite } from './autograd/assert-finite.js';
 export { Generator, globalGenerator, manualSeed, type GeneratorState } from './random/generator.js';
+export { MAX_TENSOR_RANK, maxTensorElements, setMaxTensorElements } from './kernels/element-limit.js';
 export { kernelBackend, setKernelBackend, type KernelBackend } from './kernels/backend.js';
 // Deprecated first names of kernelBackend/setKernelBackend/KernelBackend (they switch every kernel).
 export { matmulBackend, setMatmulBackend, type MatmulBackend } from './kernels/matmul-backend.js';
@@ -54,7 +55,8 @@ export { Dropout, type DropoutOptions } from './nn/dropout.js';
 export { BatchNorm, BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions } from './nn/normalization.js';
 export { Flatten, GELU, LeakyReLU, LogSoftmax, ReLU, SiLU, Sigmoid, Softmax, Softplus, Tanh } from './nn/activations.js';
 export { ModuleList, Sequential } from './nn/sequential.js';
-export { buildModel, type BuildModelOptions } from './nn/spec.js';
+export { buildModel, DEFAULT_MAX_PARAMETERS, specParameterCount, type BuildModelOptions } from './nn/spec.js';
+export { MAX_SPEC_DEPTH } from './nn/spec-read.js';
 export type {
   ActivationSpec,
   BatchNormSpec,
@@ -111,6 +113,7 @@ export { randomSplit, stratifiedSplit } from './data/random-split.js';
 export { randomHorizontalFlip, randomShift } from './data/augment.js';
 export { synthetic, type ClassificationSet, type LineOptions, type SyntheticOptions } from './data/synthetic-namespace.js';
 export {
+  DEFAULT_MAX_IDX_BYTES,
   IDX_IMAGES_MAGIC,
   IDX_LABELS_MAGIC,
   idxImagesToTensor,

@@ -1,6 +1,8 @@
 // Node-only entry of @backprop/core (`@backprop/core/node`): files on disk. Browser code must not import it.
-export { readIdxBytes, readIdxFile, readMnistFiles } from './data/idx-node.js';
+export { gunzipIdxBytes, readIdxBytes, readIdxFile, readMnistFiles, type ReadIdxOptions } from './data/idx-node.js';
+export type { ReadFileOptions } from './io/read-file-node.js';
 export {
+  DEFAULT_MAX_FILE_BYTES,
   loadCheckpointFile,
   loadSafetensorsFile,
   saveCheckpointFile,

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { LabelledSet } from '../data/labelled-data.js';
 import { loadData } from '../data/load-data.js';
 import { ExitCode, firstLine, runtimeError, usageError } from '../errors.js';
+import { IMAGE_LIMITS } from '@backprop/datasets/node';
 import { LIMITS } from '../config/limits.js';
 import { parseInteger, parseText } from '../config/values.js';
 import { readModelFile } from '../run/model-file.js';
@@ -45,7 +46,7 @@ export async function evalCommand(directory: string, flags: Record<string, unkno
   if (saved.info.classes > maxClasses) {
     throw usageError(`${paths.model} has ${saved.info.classes} classes, over the limit of ${maxClasses} (its confusion matrix would hold ${saved.info.classes}² counts); raise --max-classes if that is intended`);
   }
-  const data = loadData({ data: dataName, limit }, { maxClasses });
+  const data = await loadData({ data: dataName, limit, ...saved.info.pictures }, { maxClasses, maxPixels: IMAGE_LIMITS.maxPixels });
   checkModelFits(saved.spec, data, `in ${paths.model}`);
   const result = evaluate(saved.model, data.test, saved.info.classes, dataName);
   if (flags.json === true) {

@@ -12,7 +12,8 @@ import { runPaths } from '../run/run-directory.js';
 /** One image's answer: the top classes, most probable first. */
 export interface Prediction {
   image: string;
-  top: Array<{ class: number; probability: number }>;
+  /** `name` is the class's folder name when the model was trained on a picture folder. */
+  top: Array<{ class: number; name?: string; probability: number }>;
 }
 
 /**
@@ -50,12 +51,13 @@ export async function predictCommand(directory: string, images: string[], flags:
     }
     if (invert) for (let i = 0; i < pixels.length; i++) pixels[i] = 1 - pixels[i]!;
     const probabilities = noGrad(() => saved.model.forward(new Tensor(pixels, [1, channels, height, width])).softmax(1)).data;
-    const top = Array.from(probabilities, (probability, index) => ({ class: index, probability }))
+    const names = saved.info.classNames;
+    const top = Array.from(probabilities, (probability, index) => (names === undefined ? { class: index, probability } : { class: index, name: names[index]!, probability }))
       .sort((a, b) => b.probability - a.probability)
       .slice(0, 3);
     const prediction: Prediction = { image, top };
     if (flags.json === true) process.stdout.write(`${JSON.stringify(prediction)}\n`);
-    else process.stdout.write(`${image}  ${top.map((t) => `${t.class} (${(100 * t.probability).toFixed(1)}%)`).join('  ')}\n`);
+    else process.stdout.write(`${image}  ${top.map((t) => `${t.name ?? t.class} (${(100 * t.probability).toFixed(1)}%)`).join('  ')}\n`);
   }
   return ExitCode.ok;
 }

@@ -37,7 +37,7 @@ export interface TrainFlags extends Record<string, unknown> {
 }
 
 /** Flags that a resumed run may take; everything else is fixed by the run's config.json. */
-const RESUME_FLAGS = new Set(['resume', 'workers', 'maxClasses', 'json', 'quiet', 'verbose']);
+const RESUME_FLAGS = new Set(['resume', 'workers', 'maxClasses', 'maxPixels', 'json', 'quiet', 'verbose']);
 
 /**
  * Runs `backprop train`; resolves with the exit code (0 done, 130 stopped by Ctrl-C, 141 stopped
@@ -102,14 +102,14 @@ async function train(options: {
   initFrom: string | null;
 }): Promise<number> {
   const { config, run, resumeFrom, resumedSpec } = options;
-  const data = loadData(config, { maxClasses: run.maxClasses });
+  const data = await loadData(config, { maxClasses: run.maxClasses, maxPixels: run.maxPixels, onProgress: pictureProgress(run) });
   // A resumed run uses the spec saved in its checkpoint (a --model file may have moved since).
   const spec = resumedSpec ?? resolveModelSpec(config, data);
   checkModelFits(spec, data, config.model);
   // --init-from: a state_dict (e.g. from the PyTorch hand-off's train.py), checked against the spec now.
   const initialWeights = options.initFrom !== null ? loadWeightsFile(options.initFrom, buildModel(spec), '--init-from') : null;
-  if (config.augment === 'shift' && data.sampleShape.length !== 3) {
-    throw usageError(`--augment shift moves images, but the data has samples of shape [${data.sampleShape.join(', ')}]; use --augment none`);
+  if (config.augment !== 'none' && data.sampleShape.length !== 3) {
+    throw usageError(`--augment ${config.augment} moves images, but the data has samples of shape [${data.sampleShape.join(', ')}]; use --augment none`);
   }
   if (resumeFrom !== null) checkPosition(resumeFrom, { epochs: config.epochs, batchSize: config.batchSize, trainSamples: data.train.length }, runPaths(options.directory).checkpoint);
   // Everything above is checked before anything is written (NOTE(unstarted-run)).
@@ -196,9 +196,18 @@ function usefulWorkers(asked: number, config: Pick<TrainConfig, 'batchSize' | 'c
   return { count, note: `using ${count} worker${count === 1 ? '' : 's'}, not ${asked}: ${why}; the result is the same` };
 }
 
+/** A line on stderr while a large picture folder decodes (the reporter starts once the data is known). */
+function pictureProgress(run: RunOptions): ((done: number, total: number) => void) | undefined {
+  if (run.quiet || run.json || !process.stderr.isTTY) return undefined;
+  return (done, total) => {
+    if (total >= 200 && (done % 100 === 0 || done === total)) process.stderr.write(`\rdecoding pictures: ${done} / ${total}${done === total ? '\n' : ''}`);
+  };
+}
+
 function describeModel(config: TrainConfig): string {
   if (config.model === 'mlp') return `mlp (hidden ${config.hidden.join(', ')})`;
   if (config.model === 'cnn') return `cnn (LeNet-style, channels ${config.channels.join(', ')})`;
+  if (config.model === 'photo-cnn') return `photo-cnn (conv + BatchNorm blocks of ${config.channels[0]}, ${config.channels[1]}, ${2 * config.channels[1]!} channels, global average pool)`;
   return config.model;
 }
 

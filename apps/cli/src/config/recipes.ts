@@ -47,3 +47,16 @@ export const TABLE_RECIPE: Recipe = {
   schedule: 'cosine',
   chunkSize: 32,
 };
+
+/** A folder of pictures (one subfolder per class): the photo CNN with BatchNorm and a global average pool. */
+export const PICTURE_RECIPE: Recipe = {
+  model: 'photo-cnn',
+  hidden: [128],
+  channels: [16, 32],
+  epochs: 30,
+  batchSize: 32,
+  lr: 0.002,
+  optimizer: 'adam',
+  schedule: 'cosine',
+  chunkSize: 16,
+};

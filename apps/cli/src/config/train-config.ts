@@ -4,12 +4,14 @@ import { availableParallelism } from 'node:os';
 import { usageError } from '../errors.js';
 import { readJsonFile } from './json-file.js';
 import { LIMITS } from './limits.js';
-import { MNIST_RECIPE, SYNTHETIC_RECIPE, TABLE_RECIPE } from './recipes.js';
-import { parseChoice, parseInteger, parseIntegerList, parsePositive, parseText, type ValueSource } from './values.js';
+import { IMAGE_LIMITS } from '@backprop/datasets/node';
+import { isImageFolder } from '../data/image-folder-source.js';
+import { MNIST_RECIPE, PICTURE_RECIPE, SYNTHETIC_RECIPE, TABLE_RECIPE, type Recipe } from './recipes.js';
+import { parseChoice, parseInteger, parseIntegerList, parsePositive, parseSwitch, parseText, type ValueSource } from './values.js';
 
 export const OPTIMIZERS = ['sgd', 'adam', 'adamw', 'rmsprop'] as const;
 export const SCHEDULES = ['constant', 'cosine', 'step', 'onecycle'] as const;
-export const AUGMENTATIONS = ['shift', 'none'] as const;
+export const AUGMENTATIONS = ['shift', 'flip-shift', 'none'] as const;
 export const SYNTHETIC_SETS = ['spiral', 'circles', 'xor'] as const;
 
 /** Everything that decides the trained weights (written to config.json; a resumed run reads it back). */
@@ -30,10 +32,18 @@ export interface TrainConfig {
   seed: number;
   /** Samples per chunk of the data-parallel trainer: part of the result (it fixes the summation order). */
   chunkSize: number;
-  /** `shift`: each training image moved by up to one pixel, from a seeded generator. */
+  /** `shift`: each training image moved by up to one pixel; `flip-shift`: mirrored left to right half of the time, then moved by up to two pixels (photos); from a seeded generator. */
   augment: (typeof AUGMENTATIONS)[number];
   /** Use only the first `limit` training and test samples (quick experiments); `null`: all. */
   limit: number | null;
+  /** Picture folders only (absent otherwise): side of the square pictures are resized to. */
+  imageSize?: number;
+  /** Picture folders only: one grey channel instead of RGB. */
+  grayscale?: boolean;
+  /** Picture folders only: share of each class held out for validation. */
+  valSplit?: number;
+  /** Picture folders only: leave out files that do not decode instead of failing. */
+  skipBad?: boolean;
 }
 
 /** Options of a run that do not change its result. */
@@ -41,6 +51,8 @@ export interface RunOptions {
   workers: number;
   /** Most classes the data's labels may ask for (`--max-classes`, default {@link LIMITS}.classes). */
   maxClasses: number;
+  /** Most pixels a picture may declare in its header (`--max-pixels`, default 50 megapixels). */
+  maxPixels: number;
   out: string | null;
   force: boolean;
   json: boolean;
@@ -49,12 +61,13 @@ export interface RunOptions {
 }
 
 /** What `--data` names: a built-in set or a kind of file. */
-export type DataKind = 'mnist' | (typeof SYNTHETIC_SETS)[number] | 'idx' | 'csv';
+export type DataKind = 'mnist' | (typeof SYNTHETIC_SETS)[number] | 'idx' | 'csv' | 'pictures';
 
 /** The kind of data source `--data` names (file sources are checked when loaded). */
 export function dataKind(data: string): DataKind {
   if (data === 'mnist' || (SYNTHETIC_SETS as readonly string[]).includes(data)) return data as DataKind;
-  return data.toLowerCase().endsWith('.csv') ? 'csv' : 'idx';
+  if (data.toLowerCase().endsWith('.csv')) return 'csv';
+  return isImageFolder(data) ? 'pictures' : 'idx';
 }
 
 /** Option keys a config file may hold (camelCase), with their flags. */
@@ -72,9 +85,14 @@ const CONFIG_KEYS: Record<string, string> = {
   chunkSize: '--chunk-size',
   augment: '--augment',
   limit: '--limit',
+  imageSize: '--image-size',
+  grayscale: '--grayscale',
+  valSplit: '--val-split',
+  skipBad: '--skip-bad',
   workers: '--workers',
   out: '--out',
   maxClasses: '--max-classes',
+  maxPixels: '--max-pixels',
 };
 
 /** Raw values as they came: flags (strings) and config file entries (JSON), each with its source. */
@@ -124,7 +142,7 @@ export function resolveTrainConfig(raw: RawOptions): TrainConfig {
   const get = (key: string) => raw[key];
   const data = get('data') ? parseText(get('data')!.value, get('data')!.source) : 'mnist';
   const kind = dataKind(data);
-  const recipe = kind === 'mnist' || kind === 'idx' ? MNIST_RECIPE : kind === 'csv' ? TABLE_RECIPE : SYNTHETIC_RECIPE;
+  const recipe = RECIPES[kind];
   const optimizer = get('optimizer') ? parseChoice(get('optimizer')!.value, get('optimizer')!.source, OPTIMIZERS) : recipe.optimizer;
   const pick = <T>(key: string, parse: (value: unknown, source: ValueSource) => T, fallback: T): T => {
     const entry = get(key);
@@ -138,7 +156,7 @@ export function resolveTrainConfig(raw: RawOptions): TrainConfig {
       const list = parseIntegerList(value, source);
       if (list.length !== 2) throw usageError(`${source.flag} takes two channel counts (first and second convolution), got ${list.length} (e.g. ${source.flag} 6,16 for LeNet-5)`);
       return list;
-    }, MNIST_RECIPE.channels),
+    }, recipe.channels),
     epochs: pick('epochs', (value, source) => parseInteger(value, source, { min: 1, example: '5' }), recipe.epochs),
     batchSize: pick('batchSize', (value, source) => parseInteger(value, source, { min: 1, example: '64' }), recipe.batchSize),
     lr: pick('lr', (value, source) => parsePositive(value, source, '0.001'), optimizer === recipe.optimizer ? recipe.lr : DEFAULT_LEARNING_RATES[optimizer]),
@@ -146,8 +164,40 @@ export function resolveTrainConfig(raw: RawOptions): TrainConfig {
     schedule: pick('schedule', (value, source) => parseChoice(value, source, SCHEDULES), recipe.schedule),
     seed: pick('seed', (value, source) => parseInteger(value, source, { min: 0, example: '1' }), 1),
     chunkSize: pick('chunkSize', (value, source) => parseInteger(value, source, { min: 1, example: '32' }), recipe.chunkSize),
-    augment: pick('augment', (value, source) => parseChoice(value, source, AUGMENTATIONS), kind === 'mnist' || kind === 'idx' ? 'shift' : 'none'),
+    augment: pick('augment', (value, source) => parseChoice(value, source, AUGMENTATIONS), DEFAULT_AUGMENT[kind]),
     limit: pick('limit', (value, source) => parseInteger(value, source, { min: 1, example: '1000' }), null),
+    ...pictureOptions(kind, pick, get),
+  };
+}
+
+const RECIPES: Record<DataKind, Recipe> = {
+  mnist: MNIST_RECIPE, idx: MNIST_RECIPE, csv: TABLE_RECIPE, pictures: PICTURE_RECIPE, spiral: SYNTHETIC_RECIPE, circles: SYNTHETIC_RECIPE, xor: SYNTHETIC_RECIPE,
+};
+const DEFAULT_AUGMENT: Record<DataKind, TrainConfig['augment']> = {
+  mnist: 'shift', idx: 'shift', pictures: 'flip-shift', csv: 'none', spiral: 'none', circles: 'none', xor: 'none',
+};
+
+/** The picture-folder options: set for `--data` a picture folder, refused for any other data. */
+function pictureOptions(
+  kind: DataKind,
+  pick: <T>(key: string, parse: (value: unknown, source: ValueSource) => T, fallback: T) => T,
+  get: (key: string) => RawOptions[string] | undefined,
+): Pick<TrainConfig, 'imageSize' | 'grayscale' | 'valSplit' | 'skipBad'> {
+  const keys = ['imageSize', 'grayscale', 'valSplit', 'skipBad'] as const;
+  if (kind !== 'pictures') {
+    const given = keys.find((key) => get(key) !== undefined && get(key)!.value !== false);
+    if (given !== undefined) throw usageError(`${get(given)!.source.flag} applies to a folder of pictures (one subfolder per class), not to --data of this kind`);
+    return {};
+  }
+  return {
+    imageSize: pick('imageSize', (value, source) => parseInteger(value, source, { min: 16, example: '48' }), 32),
+    grayscale: pick('grayscale', parseSwitch, false),
+    valSplit: pick('valSplit', (value, source) => {
+      const split = parsePositive(value, source, '0.2');
+      if (split >= 1) throw usageError(`${source.flag} must be a fraction in (0, 1), got ${String(value).slice(0, 40)} (e.g. ${source.flag} 0.2)`);
+      return split;
+    }, 0.2),
+    skipBad: pick('skipBad', parseSwitch, false),
   };
 }
 
@@ -166,6 +216,7 @@ export function resolveRunOptions(raw: RawOptions, switches: { force: boolean; j
   const workers = raw.workers ? parseInteger(raw.workers.value, raw.workers.source, { min: 1, example: String(availableParallelism()) }) : availableParallelism();
   const out = raw.out ? parseText(raw.out.value, raw.out.source) : null;
   const maxClasses = raw.maxClasses ? parseInteger(raw.maxClasses.value, raw.maxClasses.source, { min: 2, example: '5000' }) : LIMITS.classes;
+  const maxPixels = raw.maxPixels ? parseInteger(raw.maxPixels.value, raw.maxPixels.source, { min: 1, example: '100000000' }) : IMAGE_LIMITS.maxPixels;
   if (switches.json && switches.quiet) throw usageError('--json and --quiet do not go together: --json prints events for machines, --quiet prints nothing; pick one');
-  return { workers, maxClasses, out, ...switches };
+  return { workers, maxClasses, maxPixels, out, ...switches };
 }

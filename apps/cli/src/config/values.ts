@@ -104,3 +104,16 @@ export function parseIntegerList(value: unknown, source: ValueSource): number[] 
   }
   return numbers;
 }
+
+/**
+ * A switch: `true` from a flag, or a JSON boolean from a config file.
+ *
+ * @example
+ * ```ts
+ * parseSwitch(true, { flag: '--grayscale' }); // true
+ * ```
+ */
+export function parseSwitch(value: unknown, source: ValueSource): boolean {
+  if (typeof value !== 'boolean') throw usageError(`${where(source)} must be true or false, got ${shown(value)}`);
+  return value;
+}

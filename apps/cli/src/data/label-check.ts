@@ -2,6 +2,9 @@
 // (largest label + 1) is bounded, and labels that look like a mistake get a warning or an error.
 import type { Tensor } from '@backprop/core';
 
+/** Control characters (C0, DEL, C1): a class name printed to a terminal must not carry escape sequences. */
+export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+
 /** What {@link checkLabels} found: the class count and any warnings for the user. */
 export interface LabelSummary {
   /** Largest label + 1 over the training and test labels. */

@@ -55,6 +55,42 @@ export function cnnSpec(sampleShape: readonly number[], channels: readonly numbe
   };
 }
 
+/**
+ * A small CNN for photos [C, S, S] (S ≥ 16): three blocks of conv 3×3 (padding 1), BatchNorm and
+ * ReLU with channels c1, c2 and 2·c2, max-pooling 2 after the first two, then a global average pool
+ * (average pooling over the whole remaining plane, PyTorch's AdaptiveAvgPool2d(1) for this fixed
+ * size) and one Linear to the classes. Throws a usage error for non-images.
+ *
+ * @example
+ * ```ts
+ * photoCnnSpec([3, 32, 32], [16, 32], 2); // conv 16, 32, 64 → 64 averaged features → 2 scores
+ * ```
+ */
+export function photoCnnSpec(sampleShape: readonly number[], channels: readonly number[], classes: number): ModelSpec {
+  const [inChannels, height, imageWidth] = sampleShape;
+  if (sampleShape.length !== 3 || height! < 16 || imageWidth! < 16) {
+    throw usageError(`--model photo-cnn needs images [channels, height, width] of at least 16×16, but the data has samples of shape [${sampleShape.join(', ')}]; use --model mlp`);
+  }
+  const [first, second] = channels as [number, number];
+  const block = (input: number, output: number): ModelSpec[] => [
+    { type: 'conv2d', in: input, out: output, kernel: 3, padding: 1, bias: false },
+    { type: 'batchNorm2d', features: output },
+    { type: 'relu' },
+  ];
+  const pooled = [Math.floor(Math.floor(height! / 2) / 2), Math.floor(Math.floor(imageWidth! / 2) / 2)] as [number, number];
+  return {
+    type: 'sequential',
+    layers: [
+      ...block(inChannels!, first), { type: 'maxPool2d', kernel: 2 },
+      ...block(first, second), { type: 'maxPool2d', kernel: 2 },
+      ...block(second, 2 * second),
+      { type: 'avgPool2d', kernel: pooled },
+      { type: 'flatten' },
+      { type: 'linear', in: 2 * second, out: classes },
+    ],
+  };
+}
+
 /** Reads and checks a JSON model spec file (usage error when missing, runtime error when it does not build). */
 export function readSpecFile(path: string): ModelSpec {
   if (!existsSync(path)) throw usageError(`--model ${path}: no such file; use mlp, cnn or the path of a JSON model spec`);
@@ -78,6 +114,7 @@ export function readSpecFile(path: string): ModelSpec {
 export function resolveModelSpec(config: Pick<TrainConfig, 'model' | 'hidden' | 'channels'>, data: Pick<LabelledData, 'sampleShape' | 'classes'>): ModelSpec {
   if (config.model === 'mlp') return mlpSpec(data.sampleShape, config.hidden, data.classes);
   if (config.model === 'cnn') return cnnSpec(data.sampleShape, config.channels, data.classes);
+  if (config.model === 'photo-cnn') return photoCnnSpec(data.sampleShape, config.channels, data.classes);
   return readSpecFile(config.model);
 }
 

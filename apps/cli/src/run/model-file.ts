@@ -3,6 +3,7 @@
 import { buildModel, decodeCheckpoint, encodeCheckpoint, type ModelSpec, type Module, type StateDict } from '@backprop/core';
 import { existsSync, readFileSync } from 'node:fs';
 import { LIMITS } from '../config/limits.js';
+import { CONTROL_CHARACTERS } from '../data/label-check.js';
 import { firstLine, runtimeError, usageError } from '../errors.js';
 import { fitProblem } from '../model/model-spec.js';
 
@@ -16,6 +17,18 @@ export interface DataInfo {
   /** Shape of one input sample, e.g. [1, 28, 28]. */
   sampleShape: number[];
   classes: number;
+  /** Class names in label order, when the data had them (a picture folder's subfolders). */
+  classNames?: string[];
+  /** How a picture folder was read (absent for other data): predict and eval read pictures alike. */
+  pictures?: PictureSettings;
+}
+
+/** How pictures are turned into samples: square side, grey or RGB, the validation split, skipping bad files. */
+export interface PictureSettings {
+  imageSize: number;
+  grayscale: boolean;
+  valSplit: number;
+  skipBad: boolean;
 }
 
 /**
@@ -81,7 +94,7 @@ export function parseDataInfo(text: string | undefined): DataInfo {
   if (text === undefined) throw new Error(`no ${DATA_KEY} metadata`);
   const info = JSON.parse(text) as Partial<Record<keyof DataInfo, unknown>> | null;
   if (typeof info !== 'object' || info === null || Array.isArray(info)) throw new Error(`${DATA_KEY} is not an object`);
-  const { data, sampleShape, classes } = info;
+  const { data, sampleShape, classes } = info as Record<string, unknown>;
   if (typeof data !== 'string') throw new Error(`${DATA_KEY}.data is not a string`);
   const sizes = Array.isArray(sampleShape) ? sampleShape : [];
   if (sizes.length === 0 || sizes.length > MAX_SAMPLE_AXES || !sizes.every((size) => Number.isSafeInteger(size) && (size as number) >= 1)) {
@@ -94,5 +107,33 @@ export function parseDataInfo(text: string | undefined): DataInfo {
   if (typeof classes !== 'number' || !Number.isSafeInteger(classes) || classes < 1) {
     throw new Error(`${DATA_KEY}.classes must be a positive integer, got ${String(JSON.stringify(classes)).slice(0, 80)}`);
   }
-  return { data: data.slice(0, 4096), sampleShape: sizes as number[], classes };
+  return {
+    data: data.slice(0, 4096),
+    sampleShape: sizes as number[],
+    classes,
+    ...(info.classNames === undefined ? {} : { classNames: parseClassNames(info.classNames, classes) }),
+    ...(info.pictures === undefined ? {} : { pictures: parsePictures(info.pictures) }),
+  };
+}
+
+/** Longest class name kept (a folder name; file systems allow 255 bytes). */
+const MAX_CLASS_NAME = 255;
+
+function parseClassNames(value: unknown, classes: number): string[] {
+  const ok = (name: unknown) => typeof name === 'string' && name.length > 0 && name.length <= MAX_CLASS_NAME && !CONTROL_CHARACTERS.test(name);
+  if (!Array.isArray(value) || value.length !== classes || !value.every(ok)) {
+    throw new Error(`${DATA_KEY}.classNames must be ${classes} non-empty names of at most ${MAX_CLASS_NAME} characters, without control characters`);
+  }
+  return value as string[];
+}
+
+function parsePictures(value: unknown): PictureSettings {
+  const settings = value as Partial<Record<keyof PictureSettings, unknown>> | null;
+  const ok =
+    typeof settings === 'object' && settings !== null &&
+    Number.isSafeInteger(settings.imageSize) && (settings.imageSize as number) >= 1 && (settings.imageSize as number) <= 4096 &&
+    typeof settings.grayscale === 'boolean' && typeof settings.skipBad === 'boolean' &&
+    typeof settings.valSplit === 'number' && settings.valSplit > 0 && settings.valSplit < 1;
+  if (!ok) throw new Error(`${DATA_KEY}.pictures must hold imageSize (1 to 4096), grayscale, valSplit in (0, 1) and skipBad`);
+  return { imageSize: settings.imageSize as number, grayscale: settings.grayscale as boolean, valSplit: settings.valSplit as number, skipBad: settings.skipBad as boolean };
 }

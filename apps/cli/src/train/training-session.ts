@@ -1,14 +1,14 @@
 // One `backprop train` session: the data-parallel trainer, the epoch/batch loop with augmentation
 // and the scheduler, evaluation and the run files after each epoch, resume and stop-after-step.
 import { writeFileAtomic } from '@backprop/core/node';
-import { DataLoader, Generator, randomShift, type ModelSpec, type StateDict, type Tensor } from '@backprop/core';
+import { DataLoader, Generator, randomHorizontalFlip, randomShift, type ModelSpec, type StateDict, type Tensor } from '@backprop/core';
 import { DataParallelTrainer } from '@backprop/parallel/node';
 import type { TrainConfig } from '../config/train-config.js';
 import type { LabelledData } from '../data/labelled-data.js';
 import { firstLine, runtimeError, usageError } from '../errors.js';
 import type { Reporter } from '../report/reporter.js';
 import { curvesSvg } from '../run/curves-svg.js';
-import { encodeModelFile } from '../run/model-file.js';
+import { encodeModelFile, type DataInfo } from '../run/model-file.js';
 import { writeRunFile, type RunPaths } from '../run/run-directory.js';
 import { damagedCheckpoint } from '../run/session-validation.js';
 import { encodeSession, type EpochRecord, type SessionState, type TrainingPosition } from '../run/training-checkpoint.js';
@@ -81,7 +81,13 @@ export async function runTrainingSession(options: SessionOptions): Promise<Sessi
 /** The epochs and batches of a session (see NOTE(resume)); the trainer is started and closed by the caller. */
 async function trainLoop(trainer: DataParallelTrainer, options: SessionOptions): Promise<SessionResult> {
   const { config, spec, data, paths, reporter } = options;
-  const dataInfo = { data: config.data, sampleShape: data.sampleShape, classes: data.classes };
+  const dataInfo: DataInfo = {
+    data: config.data,
+    sampleShape: data.sampleShape,
+    classes: data.classes,
+    ...(data.classNames === undefined ? {} : { classNames: data.classNames }),
+    ...(config.imageSize === undefined ? {} : { pictures: { imageSize: config.imageSize, grayscale: config.grayscale ?? false, valSplit: config.valSplit ?? 0.2, skipBad: config.skipBad ?? false } }),
+  };
   const loader = new DataLoader(data.train, { batchSize: config.batchSize, shuffle: true, seed: config.seed });
   const testLoader = new DataLoader(data.test, { batchSize: EVALUATION_BATCH });
   const batches = loader.length;
@@ -142,6 +148,7 @@ async function trainLoop(trainer: DataParallelTrainer, options: SessionOptions):
       }
       let [inputs, labels] = data.train.getBatch(indices) as [Tensor, Tensor];
       if (config.augment === 'shift') inputs = randomShift(inputs, 1, augment);
+      if (config.augment === 'flip-shift') inputs = randomShift(randomHorizontalFlip(inputs, 0.5, augment), 2, augment);
       const loss = await trainer.step(inputs, labels);
       if (!Number.isFinite(loss)) await stopOnNonFinite({ kind: 'train', value: loss, epoch: epoch + 1, batch: batch + 1, badValue: findBadValue(inputs, 'training', indices) });
       if (pending !== null) [lastGood, pending] = [pending, null];

@@ -61,3 +61,51 @@ describe('parseCsv', () => {
     expect(() => parseCsv('1,2', { delimiter: '' })).toThrow('delimiter must be a non-empty string');
   });
 });
+
+describe('parseCsv on hostile text (issue 19: 20, 24)', () => {
+  it("refuses Number()'s quirks: hex, binary, octal, Infinity, NaN", () => {
+    for (const cell of ['0x10', '0b11', '0o7', 'Infinity', '-Infinity', 'NaN', '1_000', '1e', '.']) {
+      expect(() => parseCsv(`1,2\n0,${cell}\n`, { name: 'q.csv' }), cell).toThrow(
+        `parseCsv: q.csv line 2, column 2: ${JSON.stringify(cell)} is not a number (plain decimals only, e.g. -1.5e3)`,
+      );
+    }
+    expect(parseCsv('1,2\n0,+1.5e3\n0,.5\n0,-7.\n').inputs.toArray()).toEqual([[2], [1500], [0.5], [-7]]);
+  });
+
+  it('refuses values that overflow float32 instead of storing Infinity', () => {
+    expect(() => parseCsv('1,2\n0,1e400\n', { name: 'q.csv' })).toThrow('parseCsv: q.csv line 2, column 2: "1e400" is beyond the float32 range (±3.4e38)');
+    expect(() => parseCsv('1,2\n0,-1e39\n')).toThrow('"-1e39" is beyond the float32 range');
+    expect(() => parseCsv('1,2\n0,3e38\n', { scale: 10 })).toThrow('line 2, column 2: 3e+38 × scale 10 overflows float32');
+    expect(parseCsv('1,2\n0,3.4e38\n').inputs.data[1]).toBeCloseTo(3.4e38, -33);
+  });
+
+  it('reads \\r, \\n and \\r\\n line ends alike (a CR-only file has rows)', () => {
+    for (const end of ['\r', '\n', '\r\n']) {
+      const { inputs, labels, featureNames } = parseCsv(['y,x', '1,2', '0,3', ''].join(end));
+      expect(featureNames).toEqual(['x']);
+      expect(inputs.toArray()).toEqual([[2], [3]]);
+      expect(labels.toArray()).toEqual([1, 0]);
+    }
+  });
+
+  it('checks a megabyte-long cell in linear time (no regular-expression backtracking blow-up)', () => {
+    const started = performance.now();
+    expect(() => parseCsv(`y,x\n1,${'9'.repeat(1_000_000)}z\n`)).toThrow('is not a number (plain decimals only, e.g. -1.5e3)');
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it('quotes at most 80 characters of a cell or a column name', () => {
+    const long = 'z'.repeat(8_000_000);
+    const message = (() => {
+      try {
+        parseCsv(`y,x\n0,${long}\n`);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return '';
+    })();
+    expect(message).toBe(`parseCsv: CSV line 2, column 2 ("x"): "${'z'.repeat(80)}"… (8,000,000 characters) is not a number (plain decimals only, e.g. -1.5e3)`);
+    const columns = Array.from({ length: 10_000 }, (_, i) => `c${i}${'w'.repeat(100)}`).join(',');
+    expect(() => parseCsv(`${columns}\n${'1,'.repeat(9_999)}1\n`, { labelColumn: 'label' })).toThrow(/its columns are .{0,1100}$/);
+  });
+});

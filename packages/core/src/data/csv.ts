@@ -1,6 +1,19 @@
 // Numeric CSV → input and label tensors (e.g. MNIST as CSV: a label then 784 pixels per line).
 // Takes text already in memory: must not import `node:` modules (browsers read files themselves).
+import { checkElements } from '../kernels/element-limit.js';
+import { clip, excerpt } from '../tensor/describe.js';
 import { Tensor } from '../tensor/tensor.js';
+
+// NOTE(csv-numbers): a cell is a plain decimal number — optional sign, digits with an optional
+// point, optional exponent — and finite as float32. Number() alone would also take '0x10',
+// '0b11', '0o7', 'Infinity' and turn '1e400' (or '1e39', past float32) into Infinity: values
+// no CSV writer means, which would train silently on garbage.
+// Each digit run has one way to match (no nested or adjacent optional runs): linear time, no
+// backtracking blow-up on a megabyte-long cell.
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+const FLOAT32_MAX = 3.4028234663852886e38;
+/** Line ends: \r\n, \n and a lone \r (old Mac files, some exporters). */
+const LINE_END = /\r\n|\r|\n/;
 
 /** Options of {@link parseCsv}. */
 export interface ParseCsvOptions {
@@ -29,8 +42,10 @@ export interface CsvData {
 /**
  * Parses a numeric CSV table into `inputs` [N, F] and `labels` [N] (float32 — class indices stay
  * exact integers, so `new TensorDataset(inputs, labels)` is ready for classification or regression).
- * Blank lines are skipped, `\r\n` is accepted, cells may be wrapped in double quotes; quoted
- * cells containing the delimiter are not supported. Errors name the line and column.
+ * Blank lines are skipped, lines may end in `\n`, `\r\n` or `\r`, cells may be wrapped in double
+ * quotes; quoted cells containing the delimiter are not supported. Cells must be plain decimal
+ * numbers, finite as float32 (no `0x10`, `Infinity`, `NaN` or `1e400`: NOTE(csv-numbers)).
+ * Errors name the line and column and quote at most 80 characters of a cell.
  *
  * @example
  * ```ts
@@ -42,13 +57,14 @@ export interface CsvData {
 export function parseCsv(text: string, options: ParseCsvOptions = {}): CsvData {
   const { labelColumn = 0, header = 'auto', delimiter = ',', scale = 1, name = 'CSV' } = options;
   if (typeof delimiter !== 'string' || delimiter.length === 0 || delimiter.includes('"') || /[\r\n]/.test(delimiter)) {
-    throw new Error(`parseCsv: delimiter must be a non-empty string without quotes or line breaks, got ${JSON.stringify(delimiter)}`);
+    throw new Error(`parseCsv: delimiter must be a non-empty string without quotes or line breaks, got ${typeof delimiter === 'string' ? excerpt(delimiter) : typeof delimiter}`);
   }
   if (!Number.isFinite(scale)) throw new RangeError(`parseCsv: scale must be a finite number, got ${scale}`);
 
   // NOTE(csv-speed): see scanLine. Cells are scanned in place (no string per cell, so a 60,000-line
   // MNIST CSV never holds 47 million cell strings); only odd cells take the careful path.
-  const lines = text.split('\n'); // a '\r' left at a line end is trimmed like any space
+  if (typeof text !== 'string') throw new TypeError(`parseCsv: expected the file's text as a string, got ${text === null ? 'null' : typeof text}`);
+  const lines = text.split(LINE_END);
   const rowLines: number[] = []; // 0-based indices of the non-blank lines
   lines.forEach((line, i) => {
     if (line.trim() !== '') rowLines.push(i);
@@ -61,13 +77,14 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): CsvData {
   const names = hasHeader ? firstCells : null;
   const width = firstCells.length;
   if (width < 2) {
-    throw new Error(`parseCsv: ${name} line ${firstLine} has ${width} column; need a label column and at least one input column (is the delimiter ${JSON.stringify(delimiter)} right?)`);
+    throw new Error(`parseCsv: ${name} line ${firstLine} has ${width} column; need a label column and at least one input column (is the delimiter ${excerpt(delimiter)} right?)`);
   }
   const label = resolveLabelColumn(labelColumn, names, width, name);
   const dataLines = hasHeader ? rowLines.slice(1) : rowLines;
   if (dataLines.length === 0) throw new Error(`parseCsv: ${name} has a header line but no data rows`);
 
   const features = width - 1;
+  checkElements('parseCsv', [dataLines.length, features], 'inputs shape');
   const inputs = new Float32Array(dataLines.length * features);
   const labels = new Float32Array(dataLines.length);
   const values = new Float64Array(width);
@@ -80,9 +97,14 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): CsvData {
     let feature = row * features;
     for (let column = 0; column < width; column++) {
       let value = values[column]!;
-      if (Number.isNaN(value)) value = parseCell(line.split(delimiter)[column]!, { line: lineIndex + 1, column, names, name });
+      const at = { line: lineIndex + 1, column, names, name };
+      if (Number.isNaN(value)) value = parseCell(line.split(delimiter)[column]!, at);
       if (column === label) labels[row] = value;
-      else inputs[feature++] = value * scale;
+      else {
+        const scaled = value * scale;
+        if (!(Math.abs(scaled) <= FLOAT32_MAX)) throw cellError(at, `${value} × scale ${scale} overflows float32`);
+        inputs[feature++] = scaled;
+      }
     }
   });
 
@@ -129,31 +151,46 @@ function readCell(line: string, start: number, end: number): number {
     if (k === end) return negative ? -value : value;
   }
   const cell = line.slice(start, end);
+  // Anything but a plain finite decimal takes the careful path (NaN), which explains the refusal.
+  if (!DECIMAL.test(cell)) return Number.NaN;
   const value = Number(cell);
-  return value === 0 && cell.trim() === '' ? Number.NaN : value;
+  return Math.abs(value) <= FLOAT32_MAX ? value : Number.NaN;
 }
 
 /** The careful path for a cell: quotes, empty cells, 'NaN', and the error naming line and column. */
-function parseCell(raw: string, at: { line: number; column: number; names: string[] | null; name: string }): number {
+interface CellPlace {
+  line: number;
+  column: number;
+  names: string[] | null;
+  name: string;
+}
+
+function cellError(at: CellPlace, problem: string): Error {
+  const where = `line ${at.line}, column ${at.column + 1}${at.names ? ` (${excerpt(at.names[at.column]!)})` : ''}`;
+  return new Error(`parseCsv: ${at.name} ${where}: ${problem}`);
+}
+
+function parseCell(raw: string, at: CellPlace): number {
   const cell = cleanCell(raw);
+  if (cell === '') throw cellError(at, 'empty cell');
+  if (!DECIMAL.test(cell)) throw cellError(at, `${excerpt(cell)} is not a number (plain decimals only, e.g. -1.5e3)`);
   const value = Number(cell);
-  if (cell === '' || (Number.isNaN(value) && cell !== 'NaN')) {
-    const where = `line ${at.line}, column ${at.column + 1}${at.names ? ` (${JSON.stringify(at.names[at.column])})` : ''}`;
-    throw new Error(`parseCsv: ${at.name} ${where}: ${cell === '' ? 'empty cell' : `${JSON.stringify(cell)} is not a number`}`);
-  }
+  if (!(Math.abs(value) <= FLOAT32_MAX)) throw cellError(at, `${excerpt(cell)} is beyond the float32 range (±3.4e38)`);
   return value;
 }
 
 function isNumber(cell: string): boolean {
-  return cell !== '' && (!Number.isNaN(Number(cell)) || cell === 'NaN');
+  return DECIMAL.test(cell);
 }
 
 function resolveLabelColumn(labelColumn: number | string, names: string[] | null, width: number, name: string): number {
   if (typeof labelColumn === 'string') {
-    if (names === null) throw new Error(`parseCsv: labelColumn ${JSON.stringify(labelColumn)} is a name, but ${name} has no header line (header: false)`);
+    if (names === null) throw new Error(`parseCsv: labelColumn ${excerpt(labelColumn)} is a name, but ${name} has no header line (header: false)`);
     const index = names.indexOf(labelColumn);
     if (index < 0) {
-      throw new Error(`parseCsv: ${name} has no column ${JSON.stringify(labelColumn)}; its columns are ${names.map((n) => JSON.stringify(n)).join(', ')}`);
+      const shown = names.slice(0, 20).map((n) => excerpt(n, 40)).join(', ');
+      const more = names.length > 20 ? `, … (${names.length} in all)` : '';
+      throw new Error(`parseCsv: ${name} has no column ${excerpt(labelColumn)}; its columns are ${clip(shown + more, 1000)}`);
     }
     return index;
   }

@@ -58,3 +58,32 @@ describe('readMnistFiles', () => {
     expect(() => readMnistFiles(images, labels)).toThrow(`mnistFromIdx: ${images} has 2 images but ${labels} has 1 labels`);
   });
 });
+
+describe('bounded reading and decompression (12, 13)', () => {
+  it('caps gzip output at maxBytes: a small bomb is refused without inflating it all', () => {
+    const zeros = new Uint8Array(64 * 1024 * 1024); // 64 MiB of zeros gzip to ~64 KB
+    const bomb = write('bomb-idx3-ubyte.gz', gzipSync(zeros));
+    expect(() => readIdxBytes(bomb, { maxBytes: 1024 * 1024 })).toThrow(
+      `${bomb}: decompresses to more than 1,048,576 bytes, over the limit (maxBytes); raise maxBytes if the file is trusted`,
+    );
+    expect(readIdxBytes(bomb, { maxBytes: zeros.length }).length).toBe(zeros.length);
+  });
+
+  it('refuses a header that declares more than maxBytes, before reading values', () => {
+    // 60000×28×28 declared, 16 bytes present: the declared size is checked first.
+    const header = Uint8Array.of(0, 0, 8, 3, 0, 0, 0xea, 0x60, 0, 0, 0, 28, 0, 0, 0, 28);
+    expect(() => readIdxFile(write('big-idx3-ubyte', header), { maxBytes: 1_000_000 })).toThrow(
+      'big-idx3-ubyte: 60000×28×28 uint8 values = 47,040,016 bytes declared, over the 1,000,000-byte limit (maxBytes); raise maxBytes if the file is trusted',
+    );
+    const huge = Uint8Array.of(0, 0, 0x0e, 2, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff);
+    expect(() => readIdxFile(write('huge-idx2-double', huge))).toThrow(
+      /4294967295×4294967295 float64 values = 147,573,952,520,[\d,]+ bytes declared, over the 268,435,456-byte limit \(maxBytes\)/,
+    );
+  });
+
+  it('refuses a plain file over maxBytes before reading it', () => {
+    const path = write('plain-over-idx3-ubyte', IMAGES);
+    expect(() => readIdxFile(path, { maxBytes: IMAGES.length - 1 })).toThrow(`is ${IMAGES.length} bytes, over the ${IMAGES.length - 1}-byte limit (maxBytes)`);
+    expect(readIdxFile(path, { maxBytes: IMAGES.length }).shape).toEqual([2, 1, 2]);
+  });
+});

@@ -1,5 +1,6 @@
 // The IDX format of MNIST / Fashion-MNIST: parse bytes, turn images and labels into tensors.
 // Works on bytes already in memory: must not import `node:` modules (gzip and files: idx-node.ts).
+import { checkElements } from '../kernels/element-limit.js';
 import { Tensor } from '../tensor/tensor.js';
 import { TensorDataset } from './dataset.js';
 
@@ -16,7 +17,15 @@ export type IdxArray =
 export interface ParseIdxOptions {
   /** The exact magic number required, e.g. 0x00000803 for uint8 images [N, rows, cols]. */
   magic?: number;
+  /** The most bytes the header may declare (default {@link DEFAULT_MAX_IDX_BYTES}, 256 MiB). */
+  maxBytes?: number;
 }
+
+// NOTE(idx-limit): 256 MiB of uint8 values become 2^28 float32 values — exactly the default
+// tensor element limit (maxTensorElements) — so a file within it always fits in one tensor. The
+// full MNIST training images are 47 MB.
+/** Default `maxBytes` of the IDX readers: 268,435,456 bytes (256 MiB). */
+export const DEFAULT_MAX_IDX_BYTES = 2 ** 28;
 
 /** Magic numbers of the MNIST files: uint8 images with 3 dimensions, uint8 labels with 1. */
 export const IDX_IMAGES_MAGIC = 0x00000803;
@@ -78,6 +87,13 @@ export function parseIdx(bytes: Uint8Array, name = 'IDX data', options: ParseIdx
   const shape = Array.from({ length: ndim }, (_, axis) => view.getUint32(4 + 4 * axis));
   const count = shape.reduce((product, length) => product * length, 1);
   const expected = headerBytes + count * type.bytes;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_IDX_BYTES;
+  if (expected > maxBytes) {
+    throw new Error(
+      `${name}: ${shape.join('×') || '1'} ${type.dtype} values = ${expected.toLocaleString('en-US')} bytes declared, ` +
+        `over the ${maxBytes.toLocaleString('en-US')}-byte limit (maxBytes); raise maxBytes if the file is trusted`,
+    );
+  }
   if (bytes.length !== expected) {
     const layout = `${headerBytes}-byte header + ${shape.join('×') || '1'} ${type.dtype} values`;
     const problem = bytes.length < expected ? 'truncated file' : `${bytes.length - expected} unexpected bytes after the data`;
@@ -125,6 +141,7 @@ export function idxImagesToTensor(idx: IdxArray, options: IdxImageOptions = {}):
     throw new Error(`${name}: expected uint8 images of shape [N, rows, cols], got ${idx.dtype} of shape [${idx.shape.join(',')}]`);
   }
   const [count, rows, cols] = idx.shape as [number, number, number];
+  checkElements(name, idx.shape);
   const scale = new Float32Array(256);
   for (let value = 0; value < 256; value++) scale[value] = value / 255;
   const source = idx.data;
@@ -155,6 +172,8 @@ export interface MnistFromIdxOptions {
   labelsName?: string;
   /** See {@link IdxImageOptions.flatten}. Default false: images [N, 1, 28, 28]. */
   flatten?: boolean;
+  /** See {@link ParseIdxOptions.maxBytes}; applies to each file. */
+  maxBytes?: number;
 }
 
 /**
@@ -172,9 +191,9 @@ export function mnistFromIdx(
   labelsBytes: Uint8Array,
   options: MnistFromIdxOptions = {},
 ): TensorDataset<[Tensor, Tensor]> {
-  const { imagesName = 'images', labelsName = 'labels', flatten = false } = options;
-  const images = parseIdx(imagesBytes, imagesName, { magic: IDX_IMAGES_MAGIC });
-  const labels = parseIdx(labelsBytes, labelsName, { magic: IDX_LABELS_MAGIC });
+  const { imagesName = 'images', labelsName = 'labels', flatten = false, maxBytes } = options;
+  const images = parseIdx(imagesBytes, imagesName, { magic: IDX_IMAGES_MAGIC, maxBytes });
+  const labels = parseIdx(labelsBytes, labelsName, { magic: IDX_LABELS_MAGIC, maxBytes });
   if (images.shape[0] !== labels.shape[0]) {
     throw new Error(
       `mnistFromIdx: ${imagesName} has ${images.shape[0]} images but ${labelsName} has ${labels.shape[0]} labels; ` +

@@ -1,6 +1,7 @@
 // A training checkpoint — weights, optimizer state, model spec, step/epoch/RNG — in ONE safetensors file.
 // Browser-safe: builds on io/safetensors; must never import node: modules, nn/ or optim/ at run time.
 import { Generator, type GeneratorState } from '../random/generator.js';
+import { clip, excerpt, excerptJson } from '../tensor/describe.js';
 import { Tensor } from '../tensor/tensor.js';
 import { loadSafetensors, saveSafetensors } from './safetensors.js';
 
@@ -151,12 +152,12 @@ export function decodeCheckpoint(bytes: Uint8Array, options: DecodeCheckpointOpt
   const isBackprop = format !== undefined;
   if (!isBackprop) {
     const stray = Object.keys(stored).find((key) => key.startsWith('backprop.'));
-    if (stray !== undefined) fail(`metadata has '${stray}' but no '${KEYS.format}': a damaged Backprop checkpoint`);
+    if (stray !== undefined) fail(`metadata has '${clip(stray)}' but no '${KEYS.format}': a damaged Backprop checkpoint`);
   } else if (format !== String(CHECKPOINT_FORMAT_VERSION)) {
     const version = Number(format);
     fail(Number.isInteger(version) && version > CHECKPOINT_FORMAT_VERSION
       ? `checkpoint format ${version} is newer than this @backprop/core reads (${CHECKPOINT_FORMAT_VERSION}); upgrade @backprop/core`
-      : `unknown checkpoint format ${JSON.stringify(format)} in '${KEYS.format}' (expected '${CHECKPOINT_FORMAT_VERSION}')`);
+      : `unknown checkpoint format ${excerpt(format)} in '${KEYS.format}' (expected '${CHECKPOINT_FORMAT_VERSION}')`);
   }
 
   const checkpoint: Checkpoint = { model: {} };
@@ -164,7 +165,7 @@ export function decodeCheckpoint(bytes: Uint8Array, options: DecodeCheckpointOpt
   for (const [name, tensor] of Object.entries(contents.tensors)) {
     if (isBackprop && name.startsWith(OPTIMIZER_PREFIX)) {
       const match = STATE_NAME.exec(name);
-      if (match === null) fail(`tensor '${name}' is not of the form optimizer.state.<paramIndex>.<key>`);
+      if (match === null) fail(`tensor '${clip(name)}' is not of the form optimizer.state.<paramIndex>.<key>`);
       optimizerTensors.push([Number(match![1]), match![2]!, tensor]);
     } else {
       setOwn(checkpoint.model, name, tensor);
@@ -207,10 +208,10 @@ function readOptimizer(value: unknown, tensors: [number, string, Tensor][], fail
   const state: Record<number, Record<string, Tensor | number>> = {};
   for (const [index, entries] of Object.entries(scalars)) {
     if (!/^(0|[1-9]\d*)$/.test(index) || typeof entries !== 'object' || entries === null) {
-      return fail(`${where}: scalars['${index}'] must be an object under a parameter index`);
+      return fail(`${where}: scalars['${clip(index)}'] must be an object under a parameter index`);
     }
     for (const [key, scalar] of Object.entries(entries as Record<string, unknown>)) {
-      if (typeof scalar !== 'number') return fail(`${where}: scalars['${index}'].${key} must be a number`);
+      if (typeof scalar !== 'number') return fail(`${where}: scalars['${index}'].${clip(key)} must be a number, got ${excerptJson(scalar)}`);
       setOwn((state[Number(index)] ??= {}), key, scalar);
     }
   }
@@ -227,14 +228,14 @@ function checkTraining(training: TrainingCheckpoint, fail: (message: string) => 
   for (const key of ['step', 'epoch'] as const) {
     const value = training[key];
     if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
-      fail(`training.${key} must be a non-negative integer, got ${String(value)}`);
+      fail(`training.${key} must be a non-negative integer, got ${excerptJson(value)}`);
     }
   }
   if (training.rng !== undefined) {
     try {
       new Generator().setState(training.rng);
     } catch (error) {
-      fail(`training.rng is not a GeneratorState: ${(error as Error).message}`);
+      fail(`training.rng is not a GeneratorState: ${clip((error as Error).message, 200)}`);
     }
   }
   const hyperparameters = training.hyperparameters;
@@ -275,7 +276,7 @@ function fromJson(metadata: Record<string, string>, key: string, fail: (message:
   try {
     return JSON.parse(metadata[key]!);
   } catch (error) {
-    return fail(`metadata '${key}' is not valid JSON (${(error as Error).message})`);
+    return fail(`metadata '${key}' is not valid JSON (${clip((error as Error).message, 200)})`);
   }
 }
 

@@ -1,9 +1,10 @@
 // Node-only: checkpoints and safetensors files on disk, written atomically (temp file, fsync, rename).
-// The one file of @backprop/core that may import node: modules; browser code must never import it.
+// Node-only (a `*-node.ts` file may import node: modules); browser code must never import it.
 import { randomBytes } from 'node:crypto';
-import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { link, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint, type DecodeCheckpointOptions } from './checkpoint.js';
+import { checkByteLimit, readRegularFile, type ReadFileOptions } from './read-file-node.js';
 import { loadSafetensors, saveSafetensors, type SafetensorsContents } from './safetensors.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -13,6 +14,12 @@ import type { Tensor } from '../tensor/tensor.js';
 // each. Without overwrite, the temp file is hard-linked to the target instead, which fails if
 // the target exists: no window in which another writer's file could be replaced. On any
 // failure the temp file is removed and an existing file is left as it was.
+
+// NOTE(max-file-bytes): model and checkpoint files are read whole into memory. 2 GiB holds the
+// checkpoint of a model at buildModel's default limit (100 M float32 parameters = 400 MB, plus
+// Adam's two moments: 1.2 GB) with room to spare, and stays below what one Node buffer can hold.
+/** Default `maxBytes` of {@link loadCheckpointFile} and {@link loadSafetensorsFile}: 2 GiB. */
+export const DEFAULT_MAX_FILE_BYTES = 2 ** 31;
 
 /** An error from the file system, with its POSIX code (`ENOENT`, `EEXIST`, ...). */
 type SystemError = Error & { code?: string };
@@ -63,7 +70,8 @@ export async function saveCheckpointFile(path: string, checkpoint: Checkpoint, o
 
 /**
  * Reads a checkpoint file written by {@link saveCheckpointFile} (or a plain safetensors file:
- * weights only). Errors name the path.
+ * weights only). Errors name the path. Only regular files of at most `maxBytes` (default 2 GiB,
+ * {@link DEFAULT_MAX_FILE_BYTES}) are read (NOTE(regular-files)).
  *
  * @example
  * ```ts
@@ -71,8 +79,8 @@ export async function saveCheckpointFile(path: string, checkpoint: Checkpoint, o
  * model.loadStateDict(saved.model);
  * ```
  */
-export async function loadCheckpointFile(path: string, options: DecodeCheckpointOptions = {}): Promise<Checkpoint> {
-  const bytes = await readBytes('loadCheckpointFile', path);
+export async function loadCheckpointFile(path: string, options: DecodeCheckpointOptions & ReadFileOptions = {}): Promise<Checkpoint> {
+  const bytes = await readBytes('loadCheckpointFile', path, options);
   return withPath('loadCheckpointFile', path, () => decodeCheckpoint(bytes, options));
 }
 
@@ -96,15 +104,16 @@ export async function saveSafetensorsFile(
 }
 
 /**
- * Reads a safetensors file (see `loadSafetensors`). Errors name the path.
+ * Reads a safetensors file (see `loadSafetensors`). Errors name the path. Only regular files of
+ * at most `maxBytes` (default 2 GiB) are read.
  *
  * @example
  * ```ts
  * const { tensors, metadata } = await loadSafetensorsFile('model.safetensors');
  * ```
  */
-export async function loadSafetensorsFile(path: string): Promise<SafetensorsContents> {
-  const bytes = await readBytes('loadSafetensorsFile', path);
+export async function loadSafetensorsFile(path: string, options: ReadFileOptions = {}): Promise<SafetensorsContents> {
+  const bytes = await readBytes('loadSafetensorsFile', path, options);
   return withPath('loadSafetensorsFile', path, () => loadSafetensors(bytes));
 }
 
@@ -190,14 +199,9 @@ async function syncDirectory(directory: string): Promise<void> {
   await handle.close();
 }
 
-async function readBytes(op: string, path: string): Promise<Uint8Array> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    const cause = error as SystemError;
-    if (cause.code === 'ENOENT') throw new Error(`${op}: no file at ${resolve(path)}`, { cause });
-    throw new Error(`${op}: cannot read ${resolve(path)} (${cause.message})`, { cause });
-  }
+async function readBytes(op: string, path: string, options: ReadFileOptions): Promise<Uint8Array> {
+  const maxBytes = checkByteLimit(op, 'maxBytes', options.maxBytes ?? DEFAULT_MAX_FILE_BYTES);
+  return readRegularFile(op, path, maxBytes);
 }
 
 function withPath<T>(op: string, path: string, read: () => T): T {

@@ -213,8 +213,8 @@ describe('loadSafetensors: errors', () => {
       "tensor 'a': dtype \"F8_E4M3\" is not supported (supported: F64, F32, F16, BF16, I64, U64, I32, U32, I16, U16, I8, U8, BOOL)",
     );
     expect(() => loadSafetensors(file(`{"a":{"shape":[1],"data_offsets":[0,4]}}`, [0, 0, 0, 0]))).toThrow('dtype undefined is not supported');
-    expect(() => loadSafetensors(file(`{${entry('a', 'F32', '[-1]', '[0,4]')}}`, [0, 0, 0, 0]))).toThrow("tensor 'a': shape must be an array of non-negative integers, got [-1]");
-    expect(() => loadSafetensors(file(`{${entry('a', 'F32', '[1.5]', '[0,4]')}}`, [0, 0, 0, 0]))).toThrow('shape must be an array of non-negative integers');
+    expect(() => loadSafetensors(file(`{${entry('a', 'F32', '[-1]', '[0,4]')}}`, [0, 0, 0, 0]))).toThrow("tensor 'a': shape must be an array of at most 64 non-negative integers, got [-1]");
+    expect(() => loadSafetensors(file(`{${entry('a', 'F32', '[1.5]', '[0,4]')}}`, [0, 0, 0, 0]))).toThrow('shape must be an array of at most 64 non-negative integers');
     expect(() => loadSafetensors(file(`{${entry('a', 'F32', '[1]', '[4,0]')}}`, [0, 0, 0, 0]))).toThrow("tensor 'a': data_offsets must be [begin, end] with 0 ≤ begin ≤ end, got [4,0]");
     expect(() => loadSafetensors(file(`{${entry('a', 'F32', '[1]', '[0]')}}`, [0, 0, 0, 0]))).toThrow('data_offsets must be [begin, end]');
     expect(() => loadSafetensors(file(`{${entry('a', 'F32', '[2,3]', '[0,20]')}}`, new Array(20).fill(0)))).toThrow(

@@ -1,5 +1,7 @@
 // Safetensors files in memory: float32 tensors to bytes identical to the reference writer, and back.
 // Browser-safe: imports only the Tensor class; must never import node: modules.
+import { checkElements, MAX_TENSOR_RANK } from '../kernels/element-limit.js';
+import { clip, describeType, excerpt, excerptJson } from '../tensor/describe.js';
 import { Tensor } from '../tensor/tensor.js';
 
 // NOTE(safetensors-layout): the reference writer (huggingface/safetensors `tensor.rs`, `prepare`,
@@ -41,7 +43,7 @@ const HOST_IS_LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 // this file type-checks without DOM or Node typings.
 interface TextCodecs {
   TextEncoder: new () => { encode(text: string): Uint8Array };
-  TextDecoder: new (label: string, options: { fatal: boolean }) => { decode(bytes: Uint8Array): string };
+  TextDecoder: new (label: string, options: { fatal: boolean; ignoreBOM?: boolean }) => { decode(bytes: Uint8Array): string };
 }
 const codecs = globalThis as unknown as TextCodecs;
 
@@ -70,7 +72,7 @@ export function saveSafetensors(
       throw new Error("saveSafetensors: '__metadata__' is reserved by the format for metadata; rename the tensor");
     }
     if (!(tensor instanceof Tensor)) {
-      throw new TypeError(`saveSafetensors: tensor '${name}' is not a Tensor (got ${describe(tensor)})`);
+      throw new TypeError(`saveSafetensors: tensor '${name}' is not a Tensor (got ${describeType(tensor)})`);
     }
   }
   entries.sort(([left], [right]) => compareCodePoints(left, right));
@@ -121,7 +123,7 @@ export function saveSafetensors(
  */
 export function loadSafetensors(bytes: Uint8Array): SafetensorsContents {
   if (!(bytes instanceof Uint8Array)) {
-    throw new TypeError(`loadSafetensors: expected the file's bytes as a Uint8Array, got ${describe(bytes)}`);
+    throw new TypeError(`loadSafetensors: expected the file's bytes as a Uint8Array, got ${describeType(bytes)}`);
   }
   const fail = (message: string): never => {
     throw new Error(`loadSafetensors: ${message}`);
@@ -137,18 +139,24 @@ export function loadSafetensors(bytes: Uint8Array): SafetensorsContents {
     fail(`header length ${headerLength} exceeds file size ${bytes.length} (the header ends at byte ${8 + headerLength}; truncated file?)`);
   }
 
+  // NOTE(header-bom): TextDecoder drops a leading UTF-8 byte order mark by default, which let a
+  // header starting EF BB BF pass as '{'. The format's header is JSON text starting with '{', and
+  // the reference reader (Rust, serde_json::from_str) refuses a BOM as invalid JSON: so do we.
+  if (bytes[8] === 0xef && bytes[9] === 0xbb && bytes[10] === 0xbf) {
+    fail("header starts with a UTF-8 byte order mark (EF BB BF); a safetensors header is JSON starting with '{' (the reference reader refuses it too)");
+  }
   let text = '';
   try {
-    text = new codecs.TextDecoder('utf-8', { fatal: true }).decode(bytes.slice(8, 8 + headerLength));
+    text = new codecs.TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(8, 8 + headerLength));
   } catch {
     fail('header is not valid UTF-8 (corrupt or not a safetensors file?)');
   }
-  if (!text.startsWith('{')) fail(`header does not start with '{' (got ${JSON.stringify(text.slice(0, 20))}; not a safetensors file?)`);
+  if (!text.startsWith('{')) fail(`header does not start with '{' (got ${excerpt(text.slice(0, 20))}; not a safetensors file?)`);
   let header: unknown;
   try {
     header = JSON.parse(text);
   } catch (error) {
-    fail(`header is not valid JSON (${(error as Error).message})`);
+    fail(`header is not valid JSON (${clip((error as Error).message, 200)})`);
   }
   if (!isPlainRecord(header)) fail('header is not a JSON object');
   const record = header as Record<string, unknown>;
@@ -156,9 +164,9 @@ export function loadSafetensors(bytes: Uint8Array): SafetensorsContents {
   const metadata: Record<string, string> = {};
   const rawMetadata = record['__metadata__'];
   if (rawMetadata !== undefined) {
-    if (!isPlainRecord(rawMetadata)) fail(`__metadata__ must be an object of strings, got ${describe(rawMetadata)}`);
+    if (!isPlainRecord(rawMetadata)) fail(`__metadata__ must be an object of strings, got ${excerptJson(rawMetadata)}`);
     for (const [key, value] of Object.entries(rawMetadata as Record<string, unknown>)) {
-      if (typeof value !== 'string') fail(`__metadata__ value of '${key}' must be a string, got ${describe(value)}`);
+      if (typeof value !== 'string') fail(`__metadata__ value of '${clip(key)}' must be a string, got ${excerptJson(value)}`);
       defineEntry(metadata, key, value as string);
     }
   }
@@ -172,10 +180,11 @@ export function loadSafetensors(bytes: Uint8Array): SafetensorsContents {
   let previous: TensorInfo | undefined;
   for (const info of infos) {
     if (info.begin < covered) {
-      fail(`tensors '${previous!.name}' [${previous!.begin},${previous!.end}] and '${info.name}' [${info.begin},${info.end}] overlap`);
+      fail(`tensors '${clip(previous!.name)}' [${previous!.begin},${previous!.end}] and '${clip(info.name)}' [${info.begin},${info.end}] overlap`);
     }
     if (info.begin > covered) {
-      fail(`bytes [${covered},${info.begin}) of the data section belong to no tensor (${previous ? `between '${previous.name}' and '${info.name}'` : `before '${info.name}'`})`);
+      const around = previous ? `between '${clip(previous.name)}' and '${clip(info.name)}'` : `before '${clip(info.name)}'`;
+      fail(`bytes [${covered},${info.begin}) of the data section belong to no tensor (${around})`);
     }
     covered = info.end;
     previous = info;
@@ -204,17 +213,17 @@ interface TensorInfo {
 }
 
 function readTensorInfo(name: string, info: unknown, dataLength: number, fail: (message: string) => never): TensorInfo {
-  const where = `tensor '${name}'`;
-  if (!isPlainRecord(info)) return fail(`${where}: expected {"dtype", "shape", "data_offsets"}, got ${describe(info)}`);
+  const where = `tensor '${clip(name)}'`;
+  if (!isPlainRecord(info)) return fail(`${where}: expected {"dtype", "shape", "data_offsets"}, got ${excerptJson(info)}`);
   const { dtype, shape, data_offsets: offsets } = info as Record<string, unknown>;
   if (typeof dtype !== 'string' || !Object.hasOwn(BYTES_PER_ELEMENT, dtype)) {
-    return fail(`${where}: dtype ${JSON.stringify(dtype) ?? 'undefined'} is not supported (supported: ${SUPPORTED})`);
+    return fail(`${where}: dtype ${excerptJson(dtype)} is not supported (supported: ${SUPPORTED})`);
   }
-  if (!Array.isArray(shape) || !shape.every(isIndex)) {
-    return fail(`${where}: shape must be an array of non-negative integers, got ${describe(shape)}`);
+  if (!Array.isArray(shape) || shape.length > MAX_TENSOR_RANK || !shape.every(isIndex)) {
+    return fail(`${where}: shape must be an array of at most ${MAX_TENSOR_RANK} non-negative integers, got ${excerptJson(shape)}`);
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex) || offsets[0] > offsets[1]) {
-    return fail(`${where}: data_offsets must be [begin, end] with 0 ≤ begin ≤ end, got ${describe(offsets)}`);
+    return fail(`${where}: data_offsets must be [begin, end] with 0 ≤ begin ≤ end, got ${excerptJson(offsets)}`);
   }
   const [begin, end] = offsets as [number, number];
   if (end > dataLength) {
@@ -224,6 +233,12 @@ function readTensorInfo(name: string, info: unknown, dataLength: number, fail: (
   const needed = size * BYTES_PER_ELEMENT[dtype as SafetensorsDtype];
   if (needed !== end - begin) {
     return fail(`${where}: shape [${shape.join(',')}] of ${dtype} needs ${needed} bytes, but data_offsets [${begin},${end}] hold ${end - begin}`);
+  }
+  try {
+    // Within the file's bytes, an F64 or I64 tensor still becomes twice as many float32 bytes.
+    checkElements('shape', shape as number[]);
+  } catch (error) {
+    return fail(`${where}: ${(error as Error).message}`);
   }
   return { name, dtype: dtype as SafetensorsDtype, shape: shape as number[], begin, end };
 }
@@ -294,14 +309,14 @@ function halfToNumber(bits: number): number {
 
 function metadataJson(metadata: Readonly<Record<string, string>>): string {
   if (!isPlainRecord(metadata)) {
-    throw new TypeError(`saveSafetensors: metadata must be a plain object of strings, got ${describe(metadata)}`);
+    throw new TypeError(`saveSafetensors: metadata must be a plain object of strings, got ${describeType(metadata)}`);
   }
   const keys = Object.keys(metadata).sort(compareCodePoints);
   for (const key of keys) {
     checkName(key, 'metadata key');
     const value = metadata[key];
     if (typeof value !== 'string' || !isWellFormed(value)) {
-      throw new TypeError(`saveSafetensors: metadata value of '${key}' must be a well-formed string, got ${describe(value)}; use JSON.stringify for other values`);
+      throw new TypeError(`saveSafetensors: metadata value of '${key}' must be a well-formed string, got ${excerptJson(value)}; use JSON.stringify for other values`);
     }
   }
   return `{${keys.map((key) => `${JSON.stringify(key)}:${JSON.stringify(metadata[key])}`).join(',')}}`;
@@ -351,11 +366,4 @@ function isPlainRecord(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const prototype = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
-}
-
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return `[${value.map(describe).join(',')}]`;
-  if (typeof value === 'object') return value.constructor?.name ?? 'object';
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }

@@ -1,5 +1,5 @@
-// buildModel: a JSON model spec → modules, validating every field with its path.
-// Imports the layer modules; nothing imports this but the package index.
+// buildModel: a JSON model spec → modules, sized before anything is allocated; specParameterCount.
+// Imports the layer modules and the spec reader; nothing imports this but the package index.
 import type { Generator } from '../random/generator.js';
 import { GELU, Flatten, LeakyReLU, LogSoftmax, ReLU, SiLU, Sigmoid, Softmax, Softplus, Tanh } from './activations.js';
 import { Conv2d } from './conv2d.js';
@@ -9,158 +9,87 @@ import type { Module } from './module.js';
 import { BatchNorm1d, BatchNorm2d, LayerNorm } from './normalization.js';
 import { AvgPool2d, MaxPool2d } from './pooling.js';
 import { Sequential } from './sequential.js';
+import { readSpec, type ReadLayer } from './spec-read.js';
 import type { ModelSpec } from './spec-types.js';
+
+// NOTE(max-parameters): a spec is data (a file, a flag) and one number in it (`"out": 30000000`)
+// can ask for gigabytes. buildModel counts the parameters from the validated spec before it
+// allocates a single weight. 100 M parameters is 400 MB of float32 weights — ~1.6 GB while
+// training with Adam (weights, gradients, two moments) — and ~1,000× the bundled MNIST models
+// (101,770 for the 784-128-10 MLP), so no model this engine trains in reasonable time is refused.
+/** Default of `BuildModelOptions.maxParameters`. */
+export const DEFAULT_MAX_PARAMETERS = 100_000_000;
 
 /** Options of `buildModel`. */
 export interface BuildModelOptions {
   /** Source of initial weights and dropout masks (default: the global generator). */
   generator?: Generator;
+  /** Refuse a spec with more parameters than this, before allocating (default 100,000,000). */
+  maxParameters?: number;
 }
 
-/** Reads the fields of one spec object, naming the path of any bad one. */
-class FieldReader {
-  readonly #seen = new Set<string>(['type']);
-
-  constructor(
-    readonly fields: Record<string, unknown>,
-    readonly path: string,
-  ) {}
-
-  #at(name: string): string {
-    return this.path === '' ? name : `${this.path}.${name}`;
-  }
-
-  fail(name: string, expected: string): never {
-    throw new Error(`${this.#at(name)}: expected ${expected}, got ${JSON.stringify(this.fields[name]) ?? 'nothing'}`);
-  }
-
-  #read(name: string): unknown {
-    this.#seen.add(name);
-    return this.fields[name];
-  }
-
-  integer(name: string, minimum: number, fallback?: number): number {
-    const value = this.#read(name);
-    if (value === undefined && fallback !== undefined) return fallback;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum) {
-      this.fail(name, minimum === 1 ? 'a positive integer' : `an integer ≥ ${minimum}`);
-    }
-    return value;
-  }
-
-  number(name: string, check: (value: number) => boolean, description: string, fallback?: number): number {
-    const value = this.#read(name);
-    if (value === undefined && fallback !== undefined) return fallback;
-    if (typeof value !== 'number' || !check(value)) this.fail(name, description);
-    return value;
-  }
-
-  boolean(name: string, fallback: boolean): boolean {
-    const value = this.#read(name);
-    if (value === undefined) return fallback;
-    if (typeof value !== 'boolean') this.fail(name, 'true or false');
-    return value;
-  }
-
-  /** A size per spatial axis: a positive (or, with minimum 0, non-negative) integer or a pair of them. */
-  pair(name: string, minimum: number, fallback?: [number, number]): [number, number] | undefined {
-    const value = this.#read(name);
-    if (value === undefined) return fallback;
-    const ok = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= minimum;
-    if (ok(value)) return [value as number, value as number];
-    if (Array.isArray(value) && value.length === 2 && value.every(ok)) return [value[0], value[1]];
-    return this.fail(name, `an integer ≥ ${minimum} or a pair [height, width] of them`);
-  }
-
-  /** A list, whose items the caller validates. */
-  list(name: string): unknown[] {
-    const value = this.#read(name);
-    if (!Array.isArray(value)) this.fail(name, 'a list of layer specs');
-    return value;
-  }
-
-  integerList(name: string): number[] {
-    const value = this.#read(name);
-    if (!Array.isArray(value) || value.length === 0 || !value.every((v) => Number.isInteger(v) && v >= 1)) {
-      this.fail(name, 'a non-empty list of positive integers');
-    }
-    return value as number[];
-  }
-
-  /** Rejects fields no reader asked for: a typo should not pass silently. */
-  finish(): void {
-    const unknown = Object.keys(this.fields).filter((name) => !this.#seen.has(name));
-    if (unknown.length > 0) {
-      throw new Error(`${this.#at(unknown[0]!)}: unknown field for type "${String(this.fields.type)}" (known: ${[...this.#seen].join(', ')})`);
-    }
-  }
-}
-
-const LAYER_TYPES = [
-  'sequential', 'linear', 'conv2d', 'maxPool2d', 'avgPool2d', 'flatten', 'dropout', 'batchNorm1d', 'batchNorm2d',
-  'layerNorm', 'relu', 'leakyRelu', 'sigmoid', 'tanh', 'gelu', 'softplus', 'silu', 'softmax', 'logSoftmax',
-];
-
-function build(spec: unknown, path: string, generator: Generator | undefined): Module {
-  const where = path === '' ? 'model spec' : path;
-  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
-    throw new Error(`${where}: expected an object with a "type", got ${JSON.stringify(spec)}`);
-  }
-  const fields = spec as Record<string, unknown>;
-  const read = new FieldReader(fields, path);
-  if (typeof fields.type !== 'string' || !LAYER_TYPES.includes(fields.type)) {
-    read.fail('type', `one of ${LAYER_TYPES.join(', ')}`);
-  }
-  const module = buildLayer(fields.type as string, read, generator);
-  read.finish();
-  return module;
-}
-
-function buildLayer(type: string, read: FieldReader, generator: Generator | undefined): Module {
-  const probability = (v: number) => v >= 0 && v <= 1;
-  const positive = (v: number) => v > 0 && Number.isFinite(v);
-  switch (type) {
-    case 'sequential': {
-      const prefix = read.path === '' ? 'layers' : `${read.path}.layers`;
-      const modules = read.list('layers').map((layer, i) => build(layer, `${prefix}[${i}]`, generator));
-      return new Sequential(...modules);
-    }
+function parameterCount(layer: ReadLayer): number {
+  switch (layer.type) {
+    case 'sequential':
+      return layer.layers.reduce((total, inner) => total + parameterCount(inner), 0);
     case 'linear':
-      return new Linear(read.integer('in', 1), read.integer('out', 1), { bias: read.boolean('bias', true), generator });
+      return layer.out * layer.in + (layer.bias ? layer.out : 0);
     case 'conv2d':
-      return new Conv2d(read.integer('in', 1), read.integer('out', 1), read.pair('kernel', 1)!, {
-        stride: read.pair('stride', 1, [1, 1])!,
-        padding: read.pair('padding', 0, [0, 0])!,
-        bias: read.boolean('bias', true),
-        generator,
-      });
-    case 'maxPool2d':
-    case 'avgPool2d': {
-      const kernel = read.pair('kernel', 1)!;
-      const options = { stride: read.pair('stride', 1, kernel)!, padding: read.pair('padding', 0, [0, 0])! };
-      return type === 'maxPool2d' ? new MaxPool2d(kernel, options) : new AvgPool2d(kernel, options);
-    }
-    case 'flatten':
-      return new Flatten(read.integer('startAxis', -64, 1), read.integer('endAxis', -64, -1));
-    case 'dropout':
-      return new Dropout(read.number('p', probability, 'a probability in [0, 1]'), { generator });
+      return layer.out * layer.in * layer.kernel[0] * layer.kernel[1] + (layer.bias ? layer.out : 0);
     case 'batchNorm1d':
-    case 'batchNorm2d': {
-      const options = {
-        eps: read.number('eps', positive, 'a positive number', 1e-5),
-        momentum: read.number('momentum', probability, 'a number in [0, 1]', 0.1),
-      };
-      const features = read.integer('features', 1);
-      return type === 'batchNorm1d' ? new BatchNorm1d(features, options) : new BatchNorm2d(features, options);
-    }
+    case 'batchNorm2d':
+      return 2 * layer.features; // weight and bias (the running statistics are buffers of the same size)
     case 'layerNorm':
-      return new LayerNorm(read.integerList('shape'), read.number('eps', positive, 'a positive number', 1e-5));
+      return 2 * layer.shape.reduce((product, length) => product * length, 1);
+    default:
+      return 0;
+  }
+}
+
+/**
+ * The number of parameters (trainable values, as `model.parameters()` would hold) of the model a
+ * spec describes, computed without building it: nothing is allocated. Validates the spec first,
+ * with `buildModel`'s errors.
+ *
+ * @example
+ * ```ts
+ * specParameterCount({ type: 'sequential', layers: [
+ *   { type: 'linear', in: 784, out: 128 }, { type: 'relu' }, { type: 'linear', in: 128, out: 10 },
+ * ] }); // 101770
+ * ```
+ */
+export function specParameterCount(spec: ModelSpec | unknown): number {
+  return parameterCount(readSpec(spec));
+}
+
+function build(layer: ReadLayer, generator: Generator | undefined): Module {
+  switch (layer.type) {
+    case 'sequential':
+      return new Sequential(...layer.layers.map((inner) => build(inner, generator)));
+    case 'linear':
+      return new Linear(layer.in, layer.out, { bias: layer.bias, generator });
+    case 'conv2d':
+      return new Conv2d(layer.in, layer.out, layer.kernel, { stride: layer.stride, padding: layer.padding, bias: layer.bias, generator });
+    case 'maxPool2d':
+      return new MaxPool2d(layer.kernel, { stride: layer.stride, padding: layer.padding });
+    case 'avgPool2d':
+      return new AvgPool2d(layer.kernel, { stride: layer.stride, padding: layer.padding });
+    case 'flatten':
+      return new Flatten(layer.startAxis, layer.endAxis);
+    case 'dropout':
+      return new Dropout(layer.p, { generator });
+    case 'batchNorm1d':
+      return new BatchNorm1d(layer.features, { eps: layer.eps, momentum: layer.momentum });
+    case 'batchNorm2d':
+      return new BatchNorm2d(layer.features, { eps: layer.eps, momentum: layer.momentum });
+    case 'layerNorm':
+      return new LayerNorm(layer.shape, layer.eps);
     case 'leakyRelu':
-      return new LeakyReLU(read.number('slope', Number.isFinite, 'a finite number', 0.01));
+      return new LeakyReLU(layer.slope);
     case 'softmax':
-      return new Softmax(read.integer('axis', -64, -1));
+      return new Softmax(layer.axis);
     case 'logSoftmax':
-      return new LogSoftmax(read.integer('axis', -64, -1));
+      return new LogSoftmax(layer.axis);
     case 'relu':
       return new ReLU();
     case 'sigmoid':
@@ -171,14 +100,16 @@ function buildLayer(type: string, read: FieldReader, generator: Generator | unde
       return new GELU();
     case 'softplus':
       return new Softplus();
-    default:
+    case 'silu':
       return new SiLU();
   }
 }
 
 /**
  * Builds the modules a JSON spec describes; `model.toSpec()` gives the spec back. Every field
- * is checked and an error names its path (`layers[2].out: expected a positive integer, got "ten"`).
+ * is checked and an error names its path (`layers[2].out: expected a positive integer, got "ten"`);
+ * a spec with more than `maxParameters` parameters is refused before anything is allocated
+ * (NOTE(max-parameters)).
  *
  * @example
  * ```ts
@@ -188,5 +119,17 @@ function buildLayer(type: string, read: FieldReader, generator: Generator | unde
  * ```
  */
 export function buildModel(spec: ModelSpec | unknown, options: BuildModelOptions = {}): Module {
-  return build(spec, '', options.generator);
+  const { maxParameters = DEFAULT_MAX_PARAMETERS } = options;
+  if (typeof maxParameters !== 'number' || !(maxParameters >= 0)) {
+    throw new Error(`buildModel: maxParameters must be a non-negative number, got ${String(maxParameters)}`);
+  }
+  const layer = readSpec(spec);
+  const count = parameterCount(layer);
+  if (count > maxParameters) {
+    throw new Error(
+      `buildModel: the spec has ${count.toLocaleString('en-US')} parameters, over the limit of ` +
+        `${maxParameters.toLocaleString('en-US')} (maxParameters); pass { maxParameters } to raise it if the spec is trusted`,
+    );
+  }
+  return build(layer, options.generator);
 }

@@ -1,16 +1,25 @@
 // Free functions for operations of several tensors: concat, stack, where, linear, conv2d and pooling,
 // plus the binary operations with a number first. Imports the Tensor class and primitives.
-import { conv2dGeometry } from '../kernels/conv.js';
+import { conv2dGeometry, type Conv2dGeometry } from '../kernels/conv.js';
+import { checkElements } from '../kernels/element-limit.js';
 import { formatShape, normalizeAxis } from '../kernels/shape.js';
 import { concat as concatPrimitive } from './primitives/layout.js';
 import { avgPool2d as avgPoolPrimitive, conv2d as convPrimitive, maxPool2d as maxPoolPrimitive } from './primitives/convolution.js';
 import { linear as linearPrimitive } from './primitives/linear.js';
 import { binaryCrossEntropy as binaryCrossEntropyPrimitive, softmaxCrossEntropy as crossEntropyPrimitive } from './primitives/cross-entropy.js';
+import { describeType } from './describe.js';
 import { Tensor, type TensorLike } from './tensor.js';
+
+/** Refuses a wrong JS type at the entry of a function: `conv2d: weight must be a Tensor, got string`. */
+function requireTensor(op: string, name: string, value: unknown): void {
+  if (!(value instanceof Tensor)) throw new TypeError(`${op}: ${name} must be a Tensor, got ${describeType(value)}`);
+}
 
 /** Joins tensors along an existing `axis`; all other lengths must agree. @example `concat([a, b], 0)` */
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
+  if (!Array.isArray(tensors as unknown)) throw new TypeError(`concat: expected an array of tensors, got ${describeType(tensors)}`);
   if (tensors.length === 0) throw new Error('concat: needs at least one tensor');
+  tensors.forEach((item, i) => requireTensor('concat', `tensors[${i}]`, item));
   const first = tensors[0]!;
   const resolved = normalizeAxis('concat', axis, first.ndim);
   for (const other of tensors) {
@@ -34,33 +43,34 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
 
 /** `condition ? a : b` elementwise, all three broadcast together. @example `where(x.gt(0), x, 0)` */
 export function where(condition: TensorLike, a: TensorLike, b: TensorLike): Tensor {
-  return Tensor.from(a).where(condition, b);
+  return Tensor.from(a, 'where').where(condition, b);
 }
 
 /** a + b with either side a number. The other binary functions work alike. */
 export function add(a: TensorLike, b: TensorLike): Tensor {
-  return Tensor.from(a).add(b);
+  return Tensor.from(a, 'add').add(b);
 }
 export function sub(a: TensorLike, b: TensorLike): Tensor {
-  return Tensor.from(a).sub(b);
+  return Tensor.from(a, 'sub').sub(b);
 }
 export function mul(a: TensorLike, b: TensorLike): Tensor {
-  return Tensor.from(a).mul(b);
+  return Tensor.from(a, 'mul').mul(b);
 }
 export function div(a: TensorLike, b: TensorLike): Tensor {
-  return Tensor.from(a).div(b);
+  return Tensor.from(a, 'div').div(b);
 }
 export function pow(a: TensorLike, b: TensorLike): Tensor {
-  return Tensor.from(a).pow(b);
+  return Tensor.from(a, 'pow').pow(b);
 }
 export function maximum(a: TensorLike, b: TensorLike): Tensor {
-  return Tensor.from(a).maximum(b);
+  return Tensor.from(a, 'maximum').maximum(b);
 }
 export function minimum(a: TensorLike, b: TensorLike): Tensor {
-  return Tensor.from(a).minimum(b);
+  return Tensor.from(a, 'minimum').minimum(b);
 }
 /** torch.matmul as a function. */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  requireTensor('matmul', 'the first operand', a);
   return a.matmul(b);
 }
 
@@ -82,6 +92,9 @@ function pair(value: Size2d): [number, number] {
  * ```
  */
 export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  requireTensor('linear', 'input', input);
+  requireTensor('linear', 'weight', weight);
+  if (bias !== undefined && bias !== null) requireTensor('linear', 'bias', bias);
   const inFeatures = weight.shape[1];
   if (weight.ndim !== 2 || input.ndim < 1 || input.shape[input.ndim - 1] !== inFeatures) {
     throw new Error(`linear: expected input [..., in] and weight [out, in] with the same in, got ${formatShape(input.shape)} and ${formatShape(weight.shape)}`);
@@ -145,6 +158,8 @@ export interface Conv2dOptions {
  * ```
  */
 export function conv2d(input: Tensor, weight: Tensor, options: Conv2dOptions = {}): Tensor {
+  requireTensor('conv2d', 'input', input);
+  requireTensor('conv2d', 'weight', weight);
   if (input.ndim !== 4 || weight.ndim !== 4 || input.shape[1] !== weight.shape[1]) {
     throw new Error(
       `conv2d: expected input [N,C,H,W] and weight [O,C,kH,kW] with equal C, got ${formatShape(input.shape)} and ${formatShape(weight.shape)}`,
@@ -157,6 +172,7 @@ export function conv2d(input: Tensor, weight: Tensor, options: Conv2dOptions = {
     batch, channels, height, width, kernelHeight: weight.shape[2]!, kernelWidth: weight.shape[3]!,
     strideHeight, strideWidth, padHeight, padWidth,
   });
+  checkConvStorage('conv2d', geometry, weight.shape[0]!);
   const { bias } = options;
   if (bias === undefined || bias === null) return Tensor.fromPrimitive('conv2d', [input, weight], convPrimitive(input, weight, geometry));
   if (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0]) {
@@ -172,12 +188,22 @@ export interface Pool2dOptions {
 }
 
 function poolGeometry(op: string, input: Tensor, kernelSize: Size2d, options: Pool2dOptions) {
+  requireTensor(op, 'input', input);
   if (input.ndim !== 4) throw new Error(`${op}: expected input [N,C,H,W], got ${formatShape(input.shape)}`);
   const [kernelHeight, kernelWidth] = pair(kernelSize);
   const [strideHeight, strideWidth] = pair(options.stride ?? kernelSize);
   const [padHeight, padWidth] = pair(options.padding ?? 0);
   const [batch, channels, height, width] = input.shape as [number, number, number, number];
-  return conv2dGeometry({ batch, channels, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, padHeight, padWidth });
+  const geometry = conv2dGeometry({ batch, channels, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, padHeight, padWidth });
+  checkConvStorage(op, geometry, channels);
+  return geometry;
+}
+
+/** The buffers a convolution or pooling allocates from its geometry: output, one padded image, one image's columns. */
+function checkConvStorage(op: string, g: Conv2dGeometry, outChannels: number): void {
+  checkElements(op, [g.batch, outChannels, g.outHeight, g.outWidth], 'output shape');
+  checkElements(op, [g.channels, g.height + 2 * g.padHeight, g.width + 2 * g.padWidth], 'padded image shape');
+  checkElements(op, [g.channels * g.kernelHeight * g.kernelWidth, g.outHeight * g.outWidth], 'unfolded columns of one image');
 }
 
 /** Max over each kernel window of [N, C, H, W]. @example `maxPool2d(x, 2)` halves H and W */

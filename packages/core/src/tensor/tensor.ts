@@ -15,6 +15,7 @@ import { matmul } from './primitives/matmul.js';
 import { extreme, sum } from './primitives/reduction.js';
 import { clamp, leakyRelu, unary, type UnaryOp } from './primitives/unary.js';
 import { expand, gather, indexSelect, pad, permute, reshape, stridedSlice } from './primitives/layout.js';
+import { describeType } from './describe.js';
 import { formatTensor } from './format.js';
 import { checkGatherIndex, checkIndices, resolveExpand, resolvePadding, resolvePermutation, resolveShape, resolveSlice } from './validate.js';
 
@@ -38,8 +39,7 @@ export type Axes = number | readonly number[] | undefined;
  */
 export class Tensor implements GraphTensor {
   readonly shape: readonly number[];
-  /** The accumulated gradient of a leaf after `backward()`; `null` until then or after `zeroGrad`. */
-  grad: Tensor | null = null;
+  #grad: Tensor | null = null;
   #data: Float32Array;
   #requiresGrad: boolean;
   #creator: Creator | null = null;
@@ -67,9 +67,13 @@ export class Tensor implements GraphTensor {
     return out;
   }
 
-  /** A scalar tensor for a number; the tensor itself otherwise. */
-  static from(value: TensorLike): Tensor {
-    return value instanceof Tensor ? value : new Tensor(Float32Array.of(value), []);
+  /** A scalar tensor for a number; the tensor itself otherwise. Anything else is a TypeError naming `op`. */
+  static from(value: TensorLike, op = 'Tensor.from'): Tensor {
+    if (value instanceof Tensor) return value;
+    if (typeof value !== 'number') {
+      throw new TypeError(`${op}: expected a Tensor or a number, got ${describeType(value)}${Array.isArray(value) ? '; wrap arrays with tensor(...)' : ''}`);
+    }
+    return new Tensor(Float32Array.of(value), []);
   }
 
   // ---- inspection ---------------------------------------------------------------------------
@@ -143,6 +147,22 @@ export class Tensor implements GraphTensor {
 
   // ---- autograd -----------------------------------------------------------------------------
 
+  /** The accumulated gradient of a leaf after `backward()`; `null` until then or after `zeroGrad`. */
+  get grad(): Tensor | null {
+    return this.#grad;
+  }
+
+  // NOTE(grad-shape): checked when assigned rather than when accumulated, so the error points at
+  // the line that set a wrong gradient (and a gradient of another shape never sits on a tensor
+  // where optimizers would read it); the engine's own gradients are checked in accumulateGrad.
+  set grad(value: Tensor | null) {
+    if (value !== null && !(value instanceof Tensor)) throw new TypeError(`grad: expected a Tensor or null, got ${describeType(value)}`);
+    if (value !== null && !shapesEqual(value.shape, this.shape)) {
+      throw new Error(`grad: a gradient of shape ${formatShape(value.shape)} cannot belong to a tensor of shape ${formatShape(this.shape)}`);
+    }
+    this.#grad = value;
+  }
+
   /**
    * Computes the gradient of this tensor with respect to every leaf that requires grad and adds
    * it into their `.grad`. A non-scalar output needs `gradient` (same shape): the vector of a
@@ -163,7 +183,7 @@ export class Tensor implements GraphTensor {
       }
       seed = Float32Array.of(1);
     } else {
-      const given = Tensor.from(gradient);
+      const given = Tensor.from(gradient, 'backward');
       if (!shapesEqual(given.shape, this.shape)) {
         throw new Error(`backward: gradient of shape ${formatShape(given.shape)} does not match output shape ${formatShape(this.shape)}`);
       }
@@ -174,8 +194,11 @@ export class Tensor implements GraphTensor {
 
   /** Engine hook: adds `gradient` into `.grad` (allocated on first use). */
   accumulateGrad(gradient: Float32Array): void {
-    if (this.grad === null) this.grad = new Tensor(gradient.slice(), this.shape);
-    else addInto(this.grad.data, gradient);
+    if (gradient.length !== this.size) {
+      throw new Error(`accumulateGrad: a gradient of ${gradient.length} values cannot belong to a tensor of shape ${formatShape(this.shape)}`);
+    }
+    if (this.#grad === null) this.#grad = new Tensor(gradient.slice(), this.shape);
+    else addInto(this.#grad.data, gradient);
   }
 
   /** The same values, cut from the graph (no gradient flows back through it). Shares data. */
@@ -186,7 +209,7 @@ export class Tensor implements GraphTensor {
   // ---- elementwise, broadcasting ------------------------------------------------------------
 
   #binary(op: BinaryOp, other: TensorLike): Tensor {
-    const b = Tensor.from(other);
+    const b = Tensor.from(other, op);
     return Tensor.fromPrimitive(op, [this, b], binary(op, this, b));
   }
 
@@ -272,12 +295,12 @@ export class Tensor implements GraphTensor {
   }
   /** `condition ? this : other` elementwise (torch.Tensor.where); all three broadcast. */
   where(condition: TensorLike, other: TensorLike): Tensor {
-    const b = Tensor.from(other);
-    return Tensor.fromPrimitive('where', [this, b], where(Tensor.from(condition), this, b));
+    const b = Tensor.from(other, 'where');
+    return Tensor.fromPrimitive('where', [this, b], where(Tensor.from(condition, 'where'), this, b));
   }
 
   #compare(op: ComparisonOp, other: TensorLike): Tensor {
-    const result = compare(op, this, Tensor.from(other));
+    const result = compare(op, this, Tensor.from(other, op));
     return new Tensor(result.data, result.shape);
   }
 
@@ -431,6 +454,7 @@ export class Tensor implements GraphTensor {
 
   /** torch.matmul: dot product (1-D·1-D), matrix products, and batched products with broadcast batch axes. */
   matmul(other: Tensor): Tensor {
+    if (!(other instanceof Tensor)) throw new TypeError(`matmul: expected a Tensor, got ${describeType(other)}`);
     if (this.ndim === 0 || other.ndim === 0) {
       throw new Error(`matmul: both operands need at least one axis, got ${formatShape(this.shape)} @ ${formatShape(other.shape)}`);
     }

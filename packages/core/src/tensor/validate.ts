@@ -5,6 +5,7 @@ import { formatShape, normalizeAxis, sizeOf, stridesOf, type Shape } from '../ke
 
 /** Resolves a reshape target with at most one -1; throws when sizes differ. */
 export function resolveShape(op: string, from: Shape, to: readonly number[]): number[] {
+  if (!Array.isArray(to)) throw new TypeError(`${op}: the new shape must be an array of lengths, e.g. [2, -1], got ${to === null ? 'null' : typeof to}`);
   const inferred = to.filter((length) => length === -1).length;
   const bad = to.some((length) => !Number.isInteger(length) || length < -1);
   const known = sizeOf(to.filter((length) => length !== -1));
@@ -48,6 +49,7 @@ export function resolvePermutation(shape: Shape, order: readonly number[]): numb
 
 /** The broadcast target (-1 keeps a length) and the stride-0 view that reads `shape` as it. */
 export function resolveExpand(shape: Shape, requested: readonly number[]): { target: number[]; view: StridedView } {
+  if (!Array.isArray(requested)) throw new TypeError(`expand: the target must be an array of lengths, got ${requested === null ? 'null' : typeof requested}`);
   const offset = requested.length - shape.length;
   const target = requested.map((length, axis) => (length === -1 && axis >= offset ? shape[axis - offset]! : length));
   if (target.some((length) => !Number.isInteger(length) || length < 0)) {
@@ -66,6 +68,7 @@ export function resolveExpand(shape: Shape, requested: readonly number[]): { tar
 
 /** PyTorch's `F.pad` list — (before, after) pairs from the last axis back — as per-axis counts. */
 export function resolvePadding(shape: Shape, padding: readonly number[]): { before: number[]; after: number[] } {
+  if (!Array.isArray(padding)) throw new TypeError(`pad: padding must be an array of (before, after) pairs, got ${padding === null ? 'null' : typeof padding}`);
   if (padding.length % 2 !== 0 || padding.length > 2 * shape.length || padding.some((p) => !Number.isInteger(p) || p < 0)) {
     throw new Error(`pad: padding [${padding.join(',')}] must be non-negative integer pairs, at most one per axis of ${formatShape(shape)}`);
   }

@@ -3,6 +3,7 @@
 import type { PrimitiveResult, RawTensor } from '../../autograd/graph.js';
 import { mapBinary, type BinaryFunction } from '../../kernels/elementwise.js';
 import { broadcastTo } from '../../kernels/layout.js';
+import { checkElements } from '../../kernels/element-limit.js';
 import { broadcastShapes } from '../../kernels/shape.js';
 
 /** Gradient of the output with respect to one input at one element. */
@@ -46,6 +47,7 @@ export type BinaryOp = keyof typeof binaryRules;
 export function binary(op: BinaryOp, a: RawTensor, b: RawTensor): PrimitiveResult {
   const rule: BinaryRule = binaryRules[op];
   const shape = broadcastShapes(op, a.shape, b.shape);
+  checkElements(op, shape, 'broadcast shape');
   const out = mapBinary(a.data, a.shape, b.data, b.shape, shape, rule.forward);
   return {
     output: { data: out, shape },
@@ -80,6 +82,7 @@ export type ComparisonOp = keyof typeof comparisons;
 /** Elementwise comparison with broadcasting: 1 where it holds, 0 elsewhere. Not differentiable. */
 export function compare(op: ComparisonOp, a: RawTensor, b: RawTensor): RawTensor {
   const shape = broadcastShapes(op, a.shape, b.shape);
+  checkElements(op, shape, 'broadcast shape');
   return { data: mapBinary(a.data, a.shape, b.data, b.shape, shape, comparisons[op]), shape };
 }
 
@@ -89,6 +92,7 @@ export function compare(op: ComparisonOp, a: RawTensor, b: RawTensor): RawTensor
  */
 export function where(condition: RawTensor, a: RawTensor, b: RawTensor): PrimitiveResult {
   const shape = broadcastShapes('where', broadcastShapes('where', condition.shape, a.shape), b.shape);
+  checkElements('where', shape, 'broadcast shape');
   const mask = broadcastTo(condition.data, condition.shape, shape);
   const x = broadcastTo(a.data, a.shape, shape);
   const y = broadcastTo(b.data, b.shape, shape);

@@ -11,6 +11,7 @@ import {
   writeView,
   type StridedView,
 } from '../../kernels/layout.js';
+import { checkElements } from '../../kernels/element-limit.js';
 import { sizeOf, stridesOf, type Shape } from '../../kernels/shape.js';
 
 /** Same data, new shape of the same size (tensors are contiguous, so no copy). */
@@ -42,6 +43,7 @@ export function permute(x: RawTensor, order: readonly number[]): PrimitiveResult
  * shape: summing it back is the engine's un-broadcast.
  */
 export function expand(x: RawTensor, shape: Shape, view: StridedView): PrimitiveResult {
+  checkElements('expand', shape, 'target shape');
   return {
     output: { data: readView(x.data, shape, view), shape },
     backward: (gradOutput) => [gradOutput],
@@ -63,6 +65,7 @@ export function stridedSlice(x: RawTensor, shape: Shape, view: StridedView): Pri
 /** Constant padding: `before[axis]` and `after[axis]` elements of `value` around every axis. */
 export function pad(x: RawTensor, before: readonly number[], after: readonly number[], value: number): PrimitiveResult {
   const shape = x.shape.map((length, axis) => length + before[axis]! + after[axis]!);
+  checkElements('pad', shape, 'output shape');
   const strides = stridesOf(shape);
   const interior: StridedView = {
     offset: before.reduce((offset, count, axis) => offset + count * strides[axis]!, 0),
@@ -80,6 +83,7 @@ export function pad(x: RawTensor, before: readonly number[], after: readonly num
 export function concat(parts: readonly RawTensor[], axis: number): PrimitiveResult {
   const shape = [...parts[0]!.shape];
   shape[axis] = parts.reduce((total, part) => total + part.shape[axis]!, 0);
+  checkElements('concat', shape, 'output shape');
   const out = concatAlong(
     parts.map((part) => part.data),
     parts.map((part) => part.shape),
@@ -103,6 +107,7 @@ export function concat(parts: readonly RawTensor[], axis: number): PrimitiveResu
 export function indexSelect(x: RawTensor, axis: number, indices: ArrayLike<number>): PrimitiveResult {
   const shape = [...x.shape];
   shape[axis] = indices.length;
+  checkElements('indexSelect', shape, 'output shape');
   return {
     output: { data: indexSelectAlong(x.data, x.shape, axis, indices), shape },
     backward: ({ data: g }) => [{ data: indexAddAlong(g, x.shape, axis, indices), shape: x.shape }],

@@ -2,6 +2,7 @@
 // primitive instead of transpose (a copy of W), matmul, broadcast add and the engine's un-broadcast
 // sum of the bias gradient. Imports kernels and graph types only.
 import type { PrimitiveResult, RawTensor } from '../../autograd/graph.js';
+import { checkElements } from '../../kernels/element-limit.js';
 import { matmulInto, matmulTransposeAInto, matmulTransposeBInto } from '../../kernels/matmul-backend.js';
 
 /**
@@ -16,6 +17,7 @@ import { matmulInto, matmulTransposeAInto, matmulTransposeBInto } from '../../ke
 export function linear(input: RawTensor, weight: RawTensor, bias: RawTensor | null): PrimitiveResult {
   const [outFeatures, inFeatures] = weight.shape as [number, number];
   const rows = inFeatures === 0 ? 0 : input.data.length / inFeatures;
+  checkElements('linear', [...input.shape.slice(0, -1), outFeatures], 'output shape');
   const out = new Float32Array(rows * outFeatures);
   matmulTransposeBInto(input.data, weight.data, out, rows, inFeatures, outFeatures, 0, 0, 0);
   if (bias !== null) {

@@ -2,6 +2,7 @@
 // 1-D operands are handled by the composite in ops/. Imports kernels and graph types only.
 import type { PrimitiveResult, RawTensor } from '../../autograd/graph.js';
 import { matmulInto, matmulTransposeAInto, matmulTransposeBInto } from '../../kernels/matmul-backend.js';
+import { checkElements } from '../../kernels/element-limit.js';
 import { broadcastShapes, broadcastStrides, formatShape, sizeOf, type Shape } from '../../kernels/shape.js';
 
 /** Start of each batch's matrix inside an operand of `batchShape`, for every output batch index. */
@@ -31,6 +32,7 @@ export function matmul(a: RawTensor, b: RawTensor): PrimitiveResult {
   const batchA = a.shape.slice(0, -2);
   const batchB = b.shape.slice(0, -2);
   const batch = broadcastShapes('matmul (batch axes)', batchA, batchB);
+  checkElements('matmul', [...batch, m, n], 'output shape');
   const batches = sizeOf(batch);
   const offsetsA = batchOffsets(batchA, batch, m * k);
   const offsetsB = batchOffsets(batchB, batch, k * n);
