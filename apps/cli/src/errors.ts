@@ -10,6 +10,8 @@ export const ExitCode = {
   usage: 2,
   /** Stopped by Ctrl-C (128 + SIGINT), after writing a resumable checkpoint. */
   interrupted: 130,
+  /** Stopped because stdout was closed (128 + SIGPIPE, what a shell shows for `yes | head -1`), after writing a resumable checkpoint. */
+  stdoutClosed: 141,
 } as const;
 
 /**

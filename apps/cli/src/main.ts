@@ -4,6 +4,7 @@
 import { CommanderError } from 'commander';
 import { CliError, ExitCode, firstLine } from './errors.js';
 import { createProgram } from './program.js';
+import { isStdoutClosed, reportStdoutClosed } from './report/stdout-closed.js';
 
 const verbose = process.argv.includes('--verbose');
 
@@ -14,9 +15,13 @@ function fail(message: string, code: number, error?: unknown): void {
 }
 
 async function main(): Promise<void> {
-  // `backprop train --json | head`: the reader left; stop quietly (every file is written atomically).
+  // `backprop eval --json | head`: the reader left; stop quietly (every file is written atomically).
+  // `train` stops after the current step instead, as on Ctrl-C (report/stdout-closed.ts).
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? ExitCode.ok);
+    if (error.code === 'EPIPE' || isStdoutClosed()) {
+      if (!reportStdoutClosed()) process.exit(process.exitCode ?? ExitCode.ok);
+      return;
+    }
     throw error;
   });
   const program = createProgram((code) => (process.exitCode = code));

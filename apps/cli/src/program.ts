@@ -56,7 +56,7 @@ Examples:
   $ backprop bench                                   # samples/s for 1 … N workers, matmul GFLOP/s
   $ backprop export runs/mnist-cnn-1                 # model.py, train.py (torchrun/DDP) and data for PyTorch
 
-Exit codes: 0 ok, 1 runtime error, 2 usage error, 130 stopped by Ctrl-C.
+Exit codes: 0 ok, 1 runtime error, 2 usage error, 130 stopped by Ctrl-C, 141 stopped because stdout was closed.
 Run 'backprop <command> --help' for a command's options.`,
     );
 

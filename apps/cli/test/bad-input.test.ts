@@ -75,7 +75,7 @@ describe('bad input', () => {
     const main = await runCli(['--help'], { cwd });
     expect(main.code).toBe(0);
     for (const command of ['train', 'eval', 'predict', 'bench', 'export']) expect(main.stdout).toContain(command);
-    expect(main.stdout).toContain('Exit codes: 0 ok, 1 runtime error, 2 usage error, 130 stopped by Ctrl-C.');
+    expect(main.stdout).toContain('Exit codes: 0 ok, 1 runtime error, 2 usage error, 130 stopped by Ctrl-C, 141 stopped because stdout was closed.');
     const train = await runCli(['train', '--help'], { cwd });
     for (const flag of ['--model', '--data', '--epochs', '--batch-size', '--lr', '--optimizer', '--schedule', '--workers', '--seed', '--out', '--resume', '--config', '--json', '--quiet']) {
       expect(train.stdout).toContain(flag);

@@ -21,12 +21,13 @@ export function scratchDirectory(): string {
 }
 
 /**
- * Starts `node dist/main.js ...args` in `cwd`; `onStdout` sees output as it arrives (e.g. to send
- * SIGINT at the right moment). Resolves when the process exits.
+ * Starts `node dist/main.js ...args` in `cwd`; `onSpawn` gets the child (its pid), `onStdout` sees
+ * output as it arrives (e.g. to send SIGINT at the right moment). Resolves when the process exits.
  */
-export function runCli(args: string[], options: { cwd: string; onStdout?: (text: string, child: ChildProcess) => void }): Promise<CliResult> {
+export function runCli(args: string[], options: { cwd: string; onStdout?: (text: string, child: ChildProcess) => void; onSpawn?: (child: ChildProcess) => void }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BINARY, ...args], { cwd: options.cwd, env: { ...process.env, FORCE_COLOR: '0' } });
+    options.onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => {

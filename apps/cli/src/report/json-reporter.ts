@@ -1,5 +1,6 @@
 // --json: one JSON object per line on stdout for machines, `{"event": "...", ...}`. Batch progress
 // is sent at most once a second (and at each epoch's end) so logs stay small.
+import { writeStdout } from './stdout-closed.js';
 import type { BatchProgress, EpochEnd, EpochStart, Interrupted, Reporter, TrainDone, TrainStart } from './reporter.js';
 
 /** Emits `{ event, ...fields }` lines: start, epochStart, progress, epoch, notice, interrupted, done. */
@@ -7,7 +8,7 @@ export class JsonReporter implements Reporter {
   #lastProgress = 0;
 
   #emit(event: string, fields: object): void {
-    process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`);
+    writeStdout(`${JSON.stringify({ event, ...fields })}\n`);
   }
 
   start(event: TrainStart): void {
@@ -34,4 +35,5 @@ export class JsonReporter implements Reporter {
   done(event: TrainDone): void {
     this.#emit('done', event);
   }
+  close(): void {}
 }

@@ -1,11 +1,12 @@
 // Plain lines for a pipe or a log file (stdout is not a terminal): no bar, one line per epoch.
+import { writeStdout } from './stdout-closed.js';
 import { doneLines, epochLine, startLines, type BatchProgress, type EpochEnd, type EpochStart, type Interrupted, type Reporter, type TrainDone, type TrainStart } from './reporter.js';
 
 /** Writes whole lines to a stream (stdout by default). */
 export class LineReporter implements Reporter {
   protected readonly write: (line: string) => void;
 
-  constructor(write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)) {
+  constructor(write: (line: string) => void = (line) => writeStdout(`${line}\n`)) {
     this.write = write;
   }
 
@@ -27,4 +28,5 @@ export class LineReporter implements Reporter {
   done(event: TrainDone): void {
     for (const line of doneLines(event)) this.write(line);
   }
+  close(): void {}
 }

@@ -1,6 +1,7 @@
 // On a terminal: a cli-progress bar per epoch (samples, running loss, samples/s, ETA), then the epoch line.
 import { SingleBar } from 'cli-progress';
 import { LineReporter } from './line-reporter.js';
+import { writeStdout } from './stdout-closed.js';
 import { formatCount, type BatchProgress, type EpochEnd, type EpochStart, type Interrupted, type TrainDone } from './reporter.js';
 
 /** The terminal reporter: LineReporter's lines plus a live bar during each epoch. */
@@ -34,7 +35,7 @@ export class ProgressReporter extends LineReporter {
 
   override notice(message: string): void {
     // Printed below the bar; the bar redraws on its next update.
-    process.stdout.write(`\n${message}\n`);
+    writeStdout(`\n${message}\n`);
   }
 
   override interrupted(event: Interrupted): void {
@@ -45,6 +46,10 @@ export class ProgressReporter extends LineReporter {
   override done(event: TrainDone): void {
     this.#stopBar();
     super.done(event);
+  }
+
+  override close(): void {
+    this.#stopBar();
   }
 
   #stopBar(): void {

@@ -74,6 +74,8 @@ export interface Reporter {
   notice(message: string): void;
   interrupted(event: Interrupted): void;
   done(event: TrainDone): void;
+  /** Ends the output however the run ended (an error too): a live progress bar would keep the process alive. */
+  close(): void;
 }
 
 /** `--quiet`: nothing on stdout; how to resume still goes to stderr (the user must learn it). */
@@ -87,6 +89,7 @@ export class QuietReporter implements Reporter {
     process.stderr.write(`stopped; resume with: ${event.resumeCommand}\n`);
   }
   done(): void {}
+  close(): void {}
 }
 
 /** Formats a count with thousands separators: 12345 → "12,345". */

@@ -1,9 +1,10 @@
 // checkpoint.safetensors of a run: weights, optimizer state, step count, augmentation RNG state,
 // scheduler position, epoch history and the exact position in the epoch — what a resume needs.
-import { decodeCheckpoint, encodeCheckpoint, type GeneratorState, type ModelSpec, type OptimizerStateDict, type SchedulerStateDict } from '@backprop/core';
+import { buildModel, decodeCheckpoint, encodeCheckpoint, type GeneratorState, type ModelSpec, type OptimizerStateDict, type SchedulerStateDict } from '@backprop/core';
 import type { TrainerState } from '@backprop/parallel/node';
 import type { TrainConfig } from '../config/train-config.js';
-import { runtimeError, firstLine } from '../errors.js';
+import { firstLine } from '../errors.js';
+import { checkTrainingFields, damagedCheckpoint } from './session-validation.js';
 
 /** Where a run is: the epoch in progress (0-based), the next batch of it, and its partial loss sum. */
 export interface TrainingPosition {
@@ -63,12 +64,12 @@ export function encodeSession(state: SessionState, spec: ModelSpec, config: Trai
 }
 
 /**
- * Reads checkpoint.safetensors back; a damaged or foreign file is a runtime error that says the
- * run cannot be resumed from it.
+ * Reads checkpoint.safetensors back with every training field checked (NOTE(resume-trust)); a
+ * damaged or foreign file is a runtime error that names the field and says the run cannot be
+ * resumed from it.
  */
 export function decodeSession(bytes: Uint8Array, path: string): { state: SessionState; spec: ModelSpec; config: TrainConfig } {
-  const damaged = (detail: string, cause?: unknown) =>
-    runtimeError(`${path} is damaged or not a backprop training checkpoint (${detail}); the run cannot be resumed from it — start a new run`, cause);
+  const damaged = (detail: string, cause?: unknown) => damagedCheckpoint(path, detail, cause);
   let checkpoint;
   try {
     checkpoint = decodeCheckpoint(bytes, { require: ['optimizer', 'training', 'spec'] });
@@ -76,20 +77,31 @@ export function decodeSession(bytes: Uint8Array, path: string): { state: Session
     throw damaged(firstLine(error), error);
   }
   const training = checkpoint.training!;
-  const saved = training.hyperparameters as Record<string, unknown> | undefined;
-  const position = saved?.position as TrainingPosition | undefined;
-  if (saved === undefined || position === undefined || !Number.isInteger(position.epoch) || !Number.isInteger(position.batch) || training.rng === undefined) {
-    throw damaged('no position, RNG state or history in its training metadata');
+  const saved = training.hyperparameters;
+  if (saved === undefined || training.rng === undefined || training.step === undefined) throw damaged('no step, RNG state or position in its training metadata');
+  const config = saved.config as Partial<TrainConfig> | undefined;
+  if (typeof config !== 'object' || config === null || !Number.isSafeInteger(config.epochs) || (config.epochs as number) < 1) {
+    throw damaged('config.epochs must be an integer ≥ 1');
+  }
+  const { position, history } = checkTrainingFields(saved, config.epochs as number, (field, problem) => {
+    throw damaged(`${field} ${problem}`);
+  });
+  const scheduler = saved.scheduler ?? null;
+  if (scheduler !== null && (typeof scheduler !== 'object' || Array.isArray(scheduler))) throw damaged('scheduler must be an object or null');
+  try {
+    buildModel(checkpoint.spec as ModelSpec);
+  } catch (error) {
+    throw damaged(`spec: ${firstLine(error)}`, error);
   }
   return {
     spec: checkpoint.spec as ModelSpec,
-    config: saved.config as TrainConfig,
+    config: config as TrainConfig,
     state: {
-      trainer: { model: checkpoint.model, optimizer: checkpoint.optimizer as unknown as OptimizerStateDict, steps: training.step ?? 0 },
+      trainer: { model: checkpoint.model, optimizer: checkpoint.optimizer as unknown as OptimizerStateDict, steps: training.step },
       position,
       rng: training.rng,
-      scheduler: (saved.scheduler ?? null) as SchedulerStateDict | null,
-      history: (saved.history ?? []) as EpochRecord[],
+      scheduler: scheduler as SchedulerStateDict | null,
+      history,
     },
   };
 }

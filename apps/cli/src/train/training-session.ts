@@ -10,7 +10,9 @@ import type { Reporter } from '../report/reporter.js';
 import { curvesSvg } from '../run/curves-svg.js';
 import { encodeModelFile, type DataInfo } from '../run/model-file.js';
 import { writeRunFile, type RunPaths } from '../run/run-directory.js';
+import { damagedCheckpoint } from '../run/session-validation.js';
 import { encodeSession, type EpochRecord, type SessionState, type TrainingPosition } from '../run/training-checkpoint.js';
+import { findBadValue, nonFiniteLossError, type NonFiniteLoss } from './non-finite-loss.js';
 import { createScheduler } from './schedule.js';
 
 // NOTE(resume): a run is a pure function of its config. Batch b of epoch e is rows
@@ -40,6 +42,9 @@ export interface SessionOptions {
   /** Read between steps: true stops after the current step and writes the checkpoint. */
   shouldStop: () => boolean;
 }
+
+/** Seconds between in-memory snapshots of the state, the last good state a NaN loss falls back to. */
+const SNAPSHOT_SECONDS = 1;
 
 /** How a session ended. */
 export type SessionResult = { status: 'completed'; last: EpochRecord | null; seconds: number } | { status: 'interrupted'; position: TrainingPosition };
@@ -93,9 +98,14 @@ async function trainLoop(trainer: DataParallelTrainer, options: SessionOptions):
   const resume = options.resumeFrom;
   if (resume === null && options.initialWeights) await trainer.loadStateDict(options.initialWeights);
   if (resume !== null) {
-    await trainer.loadTrainingState(resume.trainer);
-    if (scheduler !== null && resume.scheduler !== null) scheduler.loadStateDict(resume.scheduler);
-    augment.setState(resume.rng);
+    try {
+      await trainer.loadTrainingState(resume.trainer);
+      if ((scheduler === null) !== (resume.scheduler === null)) throw new Error(`scheduler: ${resume.scheduler === null ? 'missing' : 'present'} for --schedule ${config.schedule}`);
+      if (scheduler !== null) scheduler.loadStateDict(resume.scheduler!);
+      augment.setState(resume.rng);
+    } catch (error) {
+      throw damagedCheckpoint(paths.checkpoint, firstLine(error), error);
+    }
     position = { ...resume.position };
     history = resume.history.slice();
   }
@@ -105,9 +115,19 @@ async function trainLoop(trainer: DataParallelTrainer, options: SessionOptions):
     position: { ...position },
     rng: augment.getState(),
     scheduler: scheduler?.stateDict() ?? null,
-    history,
+    history: history.slice(),
   });
-  const saveCheckpoint = () => writeFileAtomic(paths.checkpoint, encodeSession(state(), spec, config));
+  const saveCheckpoint = (saved: SessionState = state()) => writeFileAtomic(paths.checkpoint, encodeSession(saved, spec, config));
+  // The last good state (NOTE(non-finite-loss)): `pending` is a snapshot taken before a step; that
+  // step's finite loss shows its weights were good, and it becomes `lastGood`. A snapshot copies the
+  // weights and the optimizer state, so one is taken at most once per SNAPSHOT_SECONDS.
+  let lastGood: SessionState = state();
+  let pending: SessionState | null = null;
+  let snapshotAt = performance.now();
+  const stopOnNonFinite = async (loss: Omit<NonFiniteLoss, 'saved' | 'step'>, keep: SessionState = lastGood): Promise<never> => {
+    await saveCheckpoint(keep);
+    throw nonFiniteLossError({ ...loss, step: trainer.steps, saved: { position: keep.position, step: keep.trainer.steps, path: paths.checkpoint } }, config);
+  };
 
   const started = performance.now();
   const total = data.train.length;
@@ -122,10 +142,16 @@ async function trainLoop(trainer: DataParallelTrainer, options: SessionOptions):
         return { status: 'interrupted', position: { ...position } };
       }
       const indices = order.subarray(batch * config.batchSize, Math.min((batch + 1) * config.batchSize, total));
+      if (performance.now() - snapshotAt >= SNAPSHOT_SECONDS * 1000) {
+        pending = state();
+        snapshotAt = performance.now();
+      }
       let [inputs, labels] = data.train.getBatch(indices) as [Tensor, Tensor];
       if (config.augment === 'shift') inputs = randomShift(inputs, 1, augment);
       if (config.augment === 'flip-shift') inputs = randomShift(randomHorizontalFlip(inputs, 0.5, augment), 2, augment);
       const loss = await trainer.step(inputs, labels);
+      if (!Number.isFinite(loss)) await stopOnNonFinite({ kind: 'train', value: loss, epoch: epoch + 1, batch: batch + 1, badValue: findBadValue(inputs, 'training', indices) });
+      if (pending !== null) [lastGood, pending] = [pending, null];
       scheduler?.step();
       position = { epoch, batch: batch + 1, lossSum: position.lossSum + loss * indices.length, samples: position.samples + indices.length };
       samplesThisProcess += indices.length;
@@ -143,6 +169,12 @@ async function trainLoop(trainer: DataParallelTrainer, options: SessionOptions):
     }
     const samplesPerSecond = samplesThisProcess / Math.max((performance.now() - epochStarted) / 1000, 1e-9);
     const evaluation = await trainer.evaluate(testLoader);
+    if (!Number.isFinite(evaluation.loss)) {
+      const [testInputs] = data.test.getBatch(Int32Array.from({ length: data.test.length }, (_, i) => i)) as [Tensor, Tensor];
+      const badValue = findBadValue(testInputs, 'test');
+      // A bad test sample does not make the weights bad: then the epoch's training is kept.
+      await stopOnNonFinite({ kind: 'test', value: evaluation.loss, epoch: epoch + 1, batch: batches, badValue }, badValue === null ? lastGood : state());
+    }
     const record: EpochRecord = {
       epoch: epoch + 1,
       trainLoss: position.lossSum / position.samples,
@@ -158,7 +190,8 @@ async function trainLoop(trainer: DataParallelTrainer, options: SessionOptions):
     // crash and a resume it never holds an epoch twice or misses one.
     await writeRunFile(paths.metrics, history.map((r) => JSON.stringify(r)).join('\n') + '\n');
     await writeRunFile(paths.curves, curvesSvg(history, `${config.model} on ${config.data}`));
-    await saveCheckpoint();
+    lastGood = state();
+    await saveCheckpoint(lastGood);
     reporter.epochEnd({ ...record, epochs: config.epochs, seconds: (performance.now() - started) / 1000 });
   }
   return { status: 'completed', last: history.at(-1) ?? null, seconds: (performance.now() - started) / 1000 };
