@@ -1,7 +1,7 @@
 // `backprop export DIR`: the run as a folder a PyTorch user runs as is (DIR/pytorch or --out):
 // model.py + model.safetensors, train.py + training.json + optimizer.safetensors (from the run's
 // checkpoint), the data as safetensors tensors, and a README with the commands.
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildModel, saveSafetensors, type Tensor } from '@backprop/core';
 import { DEFAULT_MAX_FILE_BYTES, writeFileAtomic } from '@backprop/core/node';
@@ -16,6 +16,7 @@ import { torchModule } from '../export/torch-code.js';
 import { TRAIN_SCRIPT } from '../export/train-script.js';
 import { handoffState, type HandoffState } from '../export/training-state.js';
 import { invocation, shellWord } from '../invocation.js';
+import { makeDirectory } from '../run/make-directory.js';
 import { readModelFile } from '../run/model-file.js';
 import { readUserFile } from '../run/user-file.js';
 import { runPaths } from '../run/run-directory.js';
@@ -93,7 +94,7 @@ export async function exportCommand(directory: string, flags: Record<string, unk
   });
   const text = (value: string) => new TextEncoder().encode(value);
   try {
-    mkdirSync(join(out, 'data'), { recursive: true });
+    makeDirectory(join(out, 'data')); // NOTE(mkdir-loop): not mkdirSync's recursive mode
     await writeFileAtomic(files.weights, saveSafetensors(session?.state.trainer.model ?? saved.weights, { format: 'pt' }));
     await writeFileAtomic(files.code, text(code));
     await writeFileAtomic(files.train, dataFile(data.train));

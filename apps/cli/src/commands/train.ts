@@ -1,14 +1,17 @@
 // `backprop train`: options → data → model → run directory (locked) → training session, with Ctrl-C
 // or a closed stdout stopping after the current step (checkpoint written, exit 130 or 141) and
 // --resume continuing exactly.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { DEFAULT_MAX_FILE_BYTES } from '@backprop/core/node';
 import { availableParallelism } from 'node:os';
 import { basename, extname } from 'node:path';
 import { buildModel, type ModelSpec } from '@backprop/core';
 import { flagOptions, readConfigFile, resolveRunOptions, resolveTrainConfig, type RunOptions, type TrainConfig } from '../config/train-config.js';
 import { loadData } from '../data/load-data.js';
 import { ExitCode, firstLine, runtimeError, usageError } from '../errors.js';
-import { invocation } from '../invocation.js';
+import { invocation, shellWord } from '../invocation.js';
+import { readUserFile } from '../run/user-file.js';
+import { LIMITS } from '../config/limits.js';
 import { checkModelFits, resolveModelSpec } from '../model/model-spec.js';
 import { createReporter } from '../report/create-reporter.js';
 import { writeStdout, onStdoutClosed } from '../report/stdout-closed.js';
@@ -118,7 +121,7 @@ async function train(options: {
   const paths = runPaths(directory);
   const workers = usefulWorkers(run.workers, config);
   const reporter = createReporter(run);
-  const resumeCommand = `${invocation()} train --resume ${directory}`;
+  const resumeCommand = `${invocation()} train --resume ${shellWord(directory)}`;
   let stop: 'signal' | 'stdout' | null = null;
   const onSignal = () => {
     if (stop === 'signal') {
@@ -220,20 +223,20 @@ function shortName(value: string): string {
 function readResume(directory: string): { config: TrainConfig; state: SessionState; spec: ModelSpec } {
   const paths = runPaths(directory);
   if (existsSync(paths.config) && !existsSync(paths.checkpoint)) {
-    throw usageError(`--resume ${directory}: the run stopped before its first checkpoint (written at the end of each epoch); start it again with --out ${directory} --force`);
+    throw usageError(`--resume ${directory}: the run stopped before its first checkpoint (written at the end of each epoch); start it again with --out ${shellWord(directory)} --force`);
   }
   if (!existsSync(paths.config) || !existsSync(paths.checkpoint)) {
     throw usageError(`--resume ${directory}: not a run directory (it needs config.json and checkpoint.safetensors); give the directory printed by backprop train`);
   }
   let stored: Record<string, unknown>;
   try {
-    stored = JSON.parse(readFileSync(paths.config, 'utf8')) as Record<string, unknown>;
+    stored = JSON.parse(new TextDecoder().decode(readUserFile(paths.config, { what: '--resume', maxBytes: LIMITS.jsonFileBytes, missing: 'start a new run' }))) as Record<string, unknown>;
   } catch (error) {
     throw runtimeError(`${paths.config} is damaged (${firstLine(error)}); the run cannot be resumed`, error);
   }
   const raw = Object.fromEntries(Object.entries(stored).filter(([, value]) => value !== null).map(([key, value]) => [key, { value, source: { flag: `--${key}`, file: paths.config, key } }]));
   const config = resolveTrainConfig(raw);
-  const { state, spec, config: saved } = decodeSession(readFileSync(paths.checkpoint), paths.checkpoint);
+  const { state, spec, config: saved } = decodeSession(readUserFile(paths.checkpoint, { what: '--resume', maxBytes: DEFAULT_MAX_FILE_BYTES, missing: 'start a new run' }), paths.checkpoint);
   if (JSON.stringify(saved) !== JSON.stringify(config)) {
     throw runtimeError(`${paths.config} differs from the config saved in the checkpoint (was it edited?); restore it or start a new run`);
   }

@@ -1,6 +1,7 @@
 // What `backprop train` tells the user, as events; the implementations decide how it looks:
 // a progress bar on a terminal, plain lines in a pipe, JSON lines with --json, nothing with --quiet.
 import type { TrainConfig } from '../config/train-config.js';
+import { shellWord } from '../invocation.js';
 import type { EpochRecord } from '../run/training-checkpoint.js';
 
 export interface TrainStart {
@@ -121,6 +122,6 @@ export function doneLines(event: TrainDone): string[] {
   return [
     `done in ${event.seconds.toFixed(1)} s: test accuracy ${(100 * event.testAccuracy).toFixed(2)}%, test loss ${event.testLoss.toFixed(4)}`,
     `saved ${event.out}/ (model.safetensors, checkpoint.safetensors, metrics.jsonl, curves.svg, config.json)`,
-    `next:  ${event.command} eval ${event.out}${event.images ? `   ·   ${event.command} predict ${event.out} digit.png` : ''}   ·   ${event.command} export ${event.out}`,
+    `next:  ${event.command} eval ${shellWord(event.out)}${event.images ? `   ·   ${event.command} predict ${shellWord(event.out)} digit.png` : ''}   ·   ${event.command} export ${shellWord(event.out)}`,
   ];
 }
