@@ -252,6 +252,46 @@ export class Tensor implements GraphTensor {
   softplus(): Tensor {
     return this.#unary('softplus');
   }
+  sin(): Tensor {
+    return this.#unary('sin');
+  }
+  cos(): Tensor {
+    return this.#unary('cos');
+  }
+  tan(): Tensor {
+    return this.#unary('tan');
+  }
+  /** Rounds down; the gradient is 0 everywhere (PyTorch's), as for ceil, round and sign. */
+  floor(): Tensor {
+    return this.#unary('floor');
+  }
+  ceil(): Tensor {
+    return this.#unary('ceil');
+  }
+  /** Rounds half to even, like torch.round: 0.5 → 0, 1.5 → 2, 2.5 → 2. */
+  round(): Tensor {
+    return this.#unary('round');
+  }
+  /** −1, 0 or 1 (0 for ±0 and NaN, like torch.sign). */
+  sign(): Tensor {
+    return this.#unary('sign');
+  }
+  /** 1/x. */
+  reciprocal(): Tensor {
+    return this.#unary('reciprocal');
+  }
+  /** 1/√x. */
+  rsqrt(): Tensor {
+    return this.#unary('rsqrt');
+  }
+  /** log(1 + x), accurate for small x. */
+  log1p(): Tensor {
+    return this.#unary('log1p');
+  }
+  /** eˣ − 1, accurate for small x. */
+  expm1(): Tensor {
+    return this.#unary('expm1');
+  }
   leakyRelu(negativeSlope = 0.01): Tensor {
     return Tensor.fromPrimitive('leakyRelu', [this], leakyRelu(this, negativeSlope));
   }
