@@ -18,6 +18,7 @@ export {
   type TensorOptions,
 } from './tensor/create.js';
 export {
+  adaptiveAvgPool2d,
   add,
   avgPool2d,
   concat,
@@ -33,7 +34,9 @@ export {
   stack,
   sub,
   where,
+  type AvgPool2dOptions,
   type Conv2dOptions,
+  type MaxPool2dOptions,
   type Pool2dOptions,
   type Size2d,
 } from './tensor/functional.js';

@@ -1,9 +1,11 @@
 // Free functions for operations of several tensors: concat, stack, where, linear, conv2d and pooling,
 // plus the binary operations with a number first. Imports the Tensor class and primitives.
 import { conv2dGeometry } from '../kernels/conv.js';
+import { pool2dGeometry } from '../kernels/pool-geometry.js';
 import { formatShape, normalizeAxis } from '../kernels/shape.js';
 import { concat as concatPrimitive } from './primitives/layout.js';
 import { avgPool2d as avgPoolPrimitive, conv2d as convPrimitive, maxPool2d as maxPoolPrimitive } from './primitives/convolution.js';
+import { adaptiveAvgPool2d as adaptiveAvgPoolPrimitive } from './primitives/adaptive-pool.js';
 import { linear as linearPrimitive } from './primitives/linear.js';
 import { binaryCrossEntropy as binaryCrossEntropyPrimitive, softmaxCrossEntropy as crossEntropyPrimitive } from './primitives/cross-entropy.js';
 import { Tensor, type TensorLike } from './tensor.js';
@@ -168,24 +170,83 @@ export function conv2d(input: Tensor, weight: Tensor, options: Conv2dOptions = {
 /** Options of the pooling functions; `stride` defaults to the kernel size, as in PyTorch. */
 export interface Pool2dOptions {
   stride?: Size2d;
+  /** Implicit padding on both sides, at most half the kernel (PyTorch's rule). Default 0. */
   padding?: Size2d;
+  /** Round the output size up, so a last partial window is pooled too (PyTorch's `ceil_mode`). Default false. */
+  ceilMode?: boolean;
 }
 
-function poolGeometry(op: string, input: Tensor, kernelSize: Size2d, options: Pool2dOptions) {
+/** Options of `maxPool2d`. */
+export interface MaxPool2dOptions extends Pool2dOptions {
+  /** Spacing of a window's elements (PyTorch's `dilation`). Default 1. */
+  dilation?: Size2d;
+}
+
+/** Options of `avgPool2d`. */
+export interface AvgPool2dOptions extends Pool2dOptions {
+  /** Divide by the window size with its padding (true, PyTorch's default) or by the real elements only. */
+  countIncludePad?: boolean;
+}
+
+function poolGeometry(op: string, input: Tensor, kernelSize: Size2d, options: MaxPool2dOptions & AvgPool2dOptions) {
   if (input.ndim !== 4) throw new Error(`${op}: expected input [N,C,H,W], got ${formatShape(input.shape)}`);
   const [kernelHeight, kernelWidth] = pair(kernelSize);
   const [strideHeight, strideWidth] = pair(options.stride ?? kernelSize);
   const [padHeight, padWidth] = pair(options.padding ?? 0);
+  const [dilationHeight, dilationWidth] = pair(options.dilation ?? 1);
   const [batch, channels, height, width] = input.shape as [number, number, number, number];
-  return conv2dGeometry({ batch, channels, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, padHeight, padWidth });
+  try {
+    return pool2dGeometry({
+      batch, channels, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, padHeight, padWidth,
+      dilationHeight, dilationWidth, ceilMode: options.ceilMode ?? false, countIncludePad: options.countIncludePad ?? true,
+    });
+  } catch (error) {
+    throw new Error(`${op}: input ${formatShape(input.shape)}: ${(error as Error).message.replace('pool2dGeometry: ', '')}`);
+  }
 }
 
-/** Max over each kernel window of [N, C, H, W]. @example `maxPool2d(x, 2)` halves H and W */
-export function maxPool2d(input: Tensor, kernelSize: Size2d, options: Pool2dOptions = {}): Tensor {
+/**
+ * Max over each kernel window of [N, C, H, W], PyTorch's `F.max_pool2d` (dilation, ceil mode).
+ *
+ * @example
+ * ```ts
+ * maxPool2d(x, 2); // halves H and W
+ * maxPool2d(x, 3, { stride: 2, ceilMode: true, dilation: 2 });
+ * ```
+ */
+export function maxPool2d(input: Tensor, kernelSize: Size2d, options: MaxPool2dOptions = {}): Tensor {
   return Tensor.fromPrimitive('maxPool2d', [input], maxPoolPrimitive(input, poolGeometry('maxPool2d', input, kernelSize, options)));
 }
 
-/** Mean over each kernel window of [N, C, H, W] (padding counts as zeros). @example `avgPool2d(x, 2)` */
-export function avgPool2d(input: Tensor, kernelSize: Size2d, options: Pool2dOptions = {}): Tensor {
+/**
+ * Mean over each kernel window of [N, C, H, W] (padding counts as zeros), PyTorch's `F.avg_pool2d`.
+ *
+ * @example
+ * ```ts
+ * avgPool2d(x, 3, { stride: 1, padding: 1, countIncludePad: false });
+ * ```
+ */
+export function avgPool2d(input: Tensor, kernelSize: Size2d, options: AvgPool2dOptions = {}): Tensor {
   return Tensor.fromPrimitive('avgPool2d', [input], avgPoolPrimitive(input, poolGeometry('avgPool2d', input, kernelSize, options)));
+}
+
+/**
+ * Average pooling of [N, C, H, W] to a fixed output size, PyTorch's `F.adaptive_avg_pool2d`: output
+ * (i, j) averages rows ⌊i·H/outH⌋ … ⌈(i+1)·H/outH⌉ − 1 and the columns alike. `1` is global average pooling.
+ *
+ * @example
+ * ```ts
+ * adaptiveAvgPool2d(features, 1).flatten(1); // [N, C, 7, 7] → [N, C]
+ * ```
+ */
+export function adaptiveAvgPool2d(input: Tensor, outputSize: Size2d): Tensor {
+  if (input.ndim !== 4) throw new Error(`adaptiveAvgPool2d: expected input [N,C,H,W], got ${formatShape(input.shape)}`);
+  const [outHeight, outWidth] = pair(outputSize);
+  for (const size of [outHeight, outWidth]) {
+    if (!Number.isInteger(size) || size < 1) {
+      throw new Error(`adaptiveAvgPool2d: output size ${formatShape([outHeight, outWidth])} must hold integers ≥ 1 (input ${formatShape(input.shape)})`);
+    }
+  }
+  if (input.size === 0) throw new Error(`adaptiveAvgPool2d: input ${formatShape(input.shape)} is empty`);
+  return Tensor.fromPrimitive('adaptiveAvgPool2d', [input], adaptiveAvgPoolPrimitive(input, outHeight, outWidth));
 }
