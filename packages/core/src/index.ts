@@ -52,7 +52,14 @@ export type { VarianceOptions } from './ops/statistics.js';
 export { Module, type LoadStateDictOptions, type LoadStateDictResult, type StateDict } from './nn/module.js';
 export { Linear, type LinearOptions } from './nn/linear.js';
 export { Conv2d, type Conv2dLayerOptions } from './nn/conv2d.js';
-export { AvgPool2d, MaxPool2d, type Pool2dLayerOptions } from './nn/pooling.js';
+export {
+  AdaptiveAvgPool2d,
+  AvgPool2d,
+  MaxPool2d,
+  type AvgPool2dLayerOptions,
+  type MaxPool2dLayerOptions,
+  type Pool2dLayerOptions,
+} from './nn/pooling.js';
 export { Dropout, type DropoutOptions } from './nn/dropout.js';
 export { BatchNorm, BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions } from './nn/normalization.js';
 export { Flatten, GELU, LeakyReLU, LogSoftmax, ReLU, SiLU, Sigmoid, Softmax, Softplus, Tanh } from './nn/activations.js';
@@ -69,6 +76,7 @@ export type {
   LeakyReluSpec,
   LinearSpec,
   ModelSpec,
+  AdaptivePool2dSpec,
   Pool2dSpec,
   SequentialSpec,
   SoftmaxSpec,

@@ -26,7 +26,7 @@ describe('torchModule', () => {
       'nn.Conv2d', 'nn.ReLU', 'nn.MaxPool2d', 'nn.Flatten', 'Sequential', 'nn.Dropout', 'nn.Linear',
     ]);
     expect(code).toContain('nn.Conv2d(1, 4, kernel_size=3, stride=1, padding=1, bias=True)');
-    expect(code).toContain('nn.MaxPool2d(kernel_size=2, stride=2, padding=0)'); // stride defaults to the kernel, as in PyTorch
+    expect(code).toContain('nn.MaxPool2d(kernel_size=2, stride=2, padding=0, ceil_mode=False, dilation=1)'); // stride defaults to the kernel, as in PyTorch
     expect(code).toContain('nn.Linear(16, 10, bias=False)');
     expect(code).toContain('nn.Dropout(p=0.25)');
     expect(code).toContain('torch.zeros(1, 1, 14, 14)');
@@ -44,6 +44,22 @@ describe('torchModule', () => {
     expect(code).toMatch(/Sequential\(\n {16}nn\.Linear\(196, 16, bias=True\),\n {16}nn\.GELU\(\),\n {12}\)/);
   });
 
+  it('writes the pooling options and adaptive average pooling with PyTorch\'s argument names', () => {
+    const pooled = torchModule({
+      type: 'sequential',
+      layers: [
+        { type: 'maxPool2d', kernel: 3, stride: 2, padding: 1, dilation: [2, 1], ceilMode: true },
+        { type: 'avgPool2d', kernel: 2, ceilMode: true, countIncludePad: false },
+        { type: 'adaptiveAvgPool2d', output: [1, 2] },
+        { type: 'adaptiveAvgPool2d', output: 1 },
+      ],
+    }, [1, 9, 9]);
+    expect(pooled).toContain('nn.MaxPool2d(kernel_size=3, stride=2, padding=1, ceil_mode=True, dilation=(2, 1))');
+    expect(pooled).toContain('nn.AvgPool2d(kernel_size=2, stride=2, padding=0, ceil_mode=True, count_include_pad=False)');
+    expect(pooled).toContain('nn.AdaptiveAvgPool2d((1, 2))');
+    expect(pooled).toContain('nn.AdaptiveAvgPool2d(1)');
+  });
+
   it('refuses any value that is not a number or boolean of the expected kind (NOTE(python-literals))', () => {
     const evil = "2); __import__('os').system('id') #";
     const linear = (fields: Record<string, unknown>) => ({ type: 'sequential', layers: [{ type: 'linear', in: 2, out: 2, ...fields }] }) as ModelSpec;
@@ -52,6 +68,11 @@ describe('torchModule', () => {
     expect(() => torchModule(linear({ bias: 'True' }), [2])).toThrow(/linear bias must be true or false/);
     expect(() => torchModule({ type: 'sequential', layers: [{ type: 'dropout', p: Number.NaN }] } as ModelSpec, [2])).toThrow(/dropout p must be a finite number/);
     expect(() => torchModule({ type: 'sequential', layers: [{ type: 'softmax', axis: '-1)' }] } as unknown as ModelSpec, [2])).toThrow(/softmax axis must be an integer/);
+    const pool = (fields: Record<string, unknown>) => ({ type: 'sequential', layers: [{ type: 'avgPool2d', kernel: 2, ...fields }] }) as ModelSpec;
+    expect(() => torchModule(pool({ ceilMode: 'True)' }), [2])).toThrow(/pool ceilMode must be true or false/);
+    expect(() => torchModule(pool({ countIncludePad: 1 }), [2])).toThrow(/avgPool2d countIncludePad must be true or false/);
+    expect(() => torchModule(pool({ type: 'maxPool2d', dilation: [1, evil] }), [2])).toThrow(/maxPool2d dilation must be a non-negative integer/);
+    expect(() => torchModule(pool({ type: 'adaptiveAvgPool2d', output: evil }), [2])).toThrow(/adaptiveAvgPool2d output must be a non-negative integer/);
     expect(() => torchModule({ type: 'sequential', layers: [{ type: 'os.system' }] } as unknown as ModelSpec, [2])).toThrow(/a layer type must be a known one/);
   });
 });

@@ -57,9 +57,13 @@ function layerCode(layer: LayerSpec, indent: string): string {
       return `nn.Conv2d(${pyInt(layer.in, 'conv2d in')}, ${pyInt(layer.out, 'conv2d out')}, kernel_size=${pyPair(layer.kernel, 1, 'conv2d kernel')}, stride=${pyPair(layer.stride, 1, 'conv2d stride')}, padding=${pyPair(layer.padding, 0, 'conv2d padding')}, bias=${pyBool(layer.bias, 'conv2d bias')})`;
     case 'maxPool2d':
     case 'avgPool2d': {
-      const name = layer.type === 'maxPool2d' ? 'MaxPool2d' : 'AvgPool2d';
-      return `nn.${name}(kernel_size=${pyPair(layer.kernel, 1, 'pool kernel')}, stride=${pyPair(layer.stride, layer.kernel, 'pool stride')}, padding=${pyPair(layer.padding, 0, 'pool padding')})`;
+      const common = `kernel_size=${pyPair(layer.kernel, 1, 'pool kernel')}, stride=${pyPair(layer.stride, layer.kernel, 'pool stride')}, padding=${pyPair(layer.padding, 0, 'pool padding')}, ceil_mode=${pyBool(layer.ceilMode ?? false, 'pool ceilMode')}`;
+      return layer.type === 'maxPool2d'
+        ? `nn.MaxPool2d(${common}, dilation=${pyPair(layer.dilation, 1, 'maxPool2d dilation')})`
+        : `nn.AvgPool2d(${common}, count_include_pad=${pyBool(layer.countIncludePad, 'avgPool2d countIncludePad')})`;
     }
+    case 'adaptiveAvgPool2d':
+      return `nn.AdaptiveAvgPool2d(${pyPair(layer.output, undefined, 'adaptiveAvgPool2d output')})`;
     case 'flatten':
       return `nn.Flatten(start_dim=${pyAxis(layer.startAxis ?? 1, 'flatten startAxis')}, end_dim=${pyAxis(layer.endAxis ?? -1, 'flatten endAxis')})`;
     case 'dropout':

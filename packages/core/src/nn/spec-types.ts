@@ -25,6 +25,17 @@ export interface Pool2dSpec {
   kernel: number | [number, number];
   stride?: number | [number, number];
   padding?: number | [number, number];
+  /** Round the output size up (PyTorch's `ceil_mode`). Default false. */
+  ceilMode?: boolean;
+  /** maxPool2d only: spacing of a window's elements. Default 1. */
+  dilation?: number | [number, number];
+  /** avgPool2d only: divide by the window size with padding (default true) or by its real elements. */
+  countIncludePad?: boolean;
+}
+export interface AdaptivePool2dSpec {
+  type: 'adaptiveAvgPool2d';
+  /** Output size: one number for both axes or [height, width]. */
+  output: number | [number, number];
 }
 export interface FlattenSpec {
   type: 'flatten';
@@ -64,6 +75,7 @@ export type LayerSpec =
   | LinearSpec
   | Conv2dSpec
   | Pool2dSpec
+  | AdaptivePool2dSpec
   | FlattenSpec
   | DropoutSpec
   | BatchNormSpec

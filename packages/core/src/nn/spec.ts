@@ -7,7 +7,7 @@ import { Dropout } from './dropout.js';
 import { Linear } from './linear.js';
 import type { Module } from './module.js';
 import { BatchNorm1d, BatchNorm2d, LayerNorm } from './normalization.js';
-import { AvgPool2d, MaxPool2d } from './pooling.js';
+import { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from './pooling.js';
 import { Sequential } from './sequential.js';
 import type { ModelSpec } from './spec-types.js';
 
@@ -97,7 +97,7 @@ class FieldReader {
 }
 
 const LAYER_TYPES = [
-  'sequential', 'linear', 'conv2d', 'maxPool2d', 'avgPool2d', 'flatten', 'dropout', 'batchNorm1d', 'batchNorm2d',
+  'sequential', 'linear', 'conv2d', 'maxPool2d', 'avgPool2d', 'adaptiveAvgPool2d', 'flatten', 'dropout', 'batchNorm1d', 'batchNorm2d',
   'layerNorm', 'relu', 'leakyRelu', 'sigmoid', 'tanh', 'gelu', 'softplus', 'silu', 'softmax', 'logSoftmax',
 ];
 
@@ -137,9 +137,13 @@ function buildLayer(type: string, read: FieldReader, generator: Generator | unde
     case 'maxPool2d':
     case 'avgPool2d': {
       const kernel = read.pair('kernel', 1)!;
-      const options = { stride: read.pair('stride', 1, kernel)!, padding: read.pair('padding', 0, [0, 0])! };
-      return type === 'maxPool2d' ? new MaxPool2d(kernel, options) : new AvgPool2d(kernel, options);
+      const options = { stride: read.pair('stride', 1, kernel)!, padding: read.pair('padding', 0, [0, 0])!, ceilMode: read.boolean('ceilMode', false) };
+      return type === 'maxPool2d'
+        ? new MaxPool2d(kernel, { ...options, dilation: read.pair('dilation', 1, [1, 1])! })
+        : new AvgPool2d(kernel, { ...options, countIncludePad: read.boolean('countIncludePad', true) });
     }
+    case 'adaptiveAvgPool2d':
+      return new AdaptiveAvgPool2d(read.pair('output', 1) ?? read.fail('output', 'an integer ≥ 1 or a pair [height, width] of them'));
     case 'flatten':
       return new Flatten(read.integer('startAxis', -64, 1), read.integer('endAxis', -64, -1));
     case 'dropout':
