@@ -36,6 +36,7 @@ export {
   where,
   type AvgPool2dOptions,
   type Conv2dOptions,
+  type Conv2dPaddingMode,
   type MaxPool2dOptions,
   type Pool2dOptions,
   type Size2d,
@@ -49,6 +50,7 @@ export { kernelBackend, setKernelBackend, type KernelBackend } from './kernels/b
 export { matmulBackend, setMatmulBackend, type MatmulBackend } from './kernels/matmul-backend.js';
 export { sumChunksInto, type ChunkSumOptions } from './kernels/reduce-chunks.js';
 export type { VarianceOptions } from './ops/statistics.js';
+export type { PadMode, PadOptions } from './ops/padding.js';
 export { Module, type LoadStateDictOptions, type LoadStateDictResult, type StateDict } from './nn/module.js';
 export { Linear, type LinearOptions } from './nn/linear.js';
 export { Conv2d, type Conv2dLayerOptions } from './nn/conv2d.js';

@@ -1,14 +1,16 @@
-// Free functions for operations of several tensors: concat, stack, where, linear, conv2d and pooling,
+// Free functions for operations of several tensors: concat, stack, where, linear, pooling (conv2d: conv2d.ts),
 // plus the binary operations with a number first. Imports the Tensor class and primitives.
-import { conv2dGeometry } from '../kernels/conv.js';
 import { pool2dGeometry } from '../kernels/pool-geometry.js';
 import { formatShape, normalizeAxis } from '../kernels/shape.js';
 import { concat as concatPrimitive } from './primitives/layout.js';
-import { avgPool2d as avgPoolPrimitive, conv2d as convPrimitive, maxPool2d as maxPoolPrimitive } from './primitives/convolution.js';
+import { avgPool2d as avgPoolPrimitive, maxPool2d as maxPoolPrimitive } from './primitives/convolution.js';
 import { adaptiveAvgPool2d as adaptiveAvgPoolPrimitive } from './primitives/adaptive-pool.js';
 import { linear as linearPrimitive } from './primitives/linear.js';
 import { binaryCrossEntropy as binaryCrossEntropyPrimitive, softmaxCrossEntropy as crossEntropyPrimitive } from './primitives/cross-entropy.js';
+import type { Size2d } from './conv2d.js';
 import { Tensor, type TensorLike } from './tensor.js';
+
+export { conv2d, type Conv2dOptions, type Conv2dPaddingMode, type Size2d } from './conv2d.js';
 
 /** Joins tensors along an existing `axis`; all other lengths must agree. @example `concat([a, b], 0)` */
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
@@ -65,9 +67,6 @@ export function minimum(a: TensorLike, b: TensorLike): Tensor {
 export function matmul(a: Tensor, b: Tensor): Tensor {
   return a.matmul(b);
 }
-
-/** A length per spatial axis: one number for both, or [height, width]. */
-export type Size2d = number | readonly [number, number];
 
 function pair(value: Size2d): [number, number] {
   return typeof value === 'number' ? [value, value] : [value[0], value[1]];
@@ -127,44 +126,6 @@ export function binaryCrossEntropyTerms(probabilities: Tensor, targets: Tensor):
     throw new Error(`binaryCrossEntropy: probabilities ${formatShape(probabilities.shape)} and targets ${formatShape(targets.shape)} must have the same shape`);
   }
   return Tensor.fromPrimitive('binaryCrossEntropy', [probabilities, targets], binaryCrossEntropyPrimitive(probabilities, targets));
-}
-
-/** Options of `conv2d`. */
-export interface Conv2dOptions {
-  /** [outChannels] added to every position. */
-  bias?: Tensor | undefined;
-  stride?: Size2d;
-  padding?: Size2d;
-}
-
-/**
- * 2-D convolution (cross-correlation, like PyTorch) of input [N, C, H, W] with weight
- * [O, C, kH, kW]: output [N, O, outH, outW], outH = ⌊(H + 2·padding − kH) / stride⌋ + 1.
- *
- * @example
- * ```ts
- * const y = conv2d(images, weight, { bias, stride: 1, padding: 2 }); // [N,1,28,28] * [6,1,5,5] → [N,6,28,28]
- * ```
- */
-export function conv2d(input: Tensor, weight: Tensor, options: Conv2dOptions = {}): Tensor {
-  if (input.ndim !== 4 || weight.ndim !== 4 || input.shape[1] !== weight.shape[1]) {
-    throw new Error(
-      `conv2d: expected input [N,C,H,W] and weight [O,C,kH,kW] with equal C, got ${formatShape(input.shape)} and ${formatShape(weight.shape)}`,
-    );
-  }
-  const [strideHeight, strideWidth] = pair(options.stride ?? 1);
-  const [padHeight, padWidth] = pair(options.padding ?? 0);
-  const [batch, channels, height, width] = input.shape as [number, number, number, number];
-  const geometry = conv2dGeometry({
-    batch, channels, height, width, kernelHeight: weight.shape[2]!, kernelWidth: weight.shape[3]!,
-    strideHeight, strideWidth, padHeight, padWidth,
-  });
-  const { bias } = options;
-  if (bias === undefined || bias === null) return Tensor.fromPrimitive('conv2d', [input, weight], convPrimitive(input, weight, geometry));
-  if (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0]) {
-    throw new Error(`conv2d: bias must have shape [${weight.shape[0]}] (one per output channel), got ${formatShape(bias.shape)}`);
-  }
-  return Tensor.fromPrimitive('conv2d', [input, weight, bias], convPrimitive(input, weight, geometry, bias));
 }
 
 /** Options of the pooling functions; `stride` defaults to the kernel size, as in PyTorch. */

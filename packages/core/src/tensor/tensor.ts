@@ -7,6 +7,7 @@ import { argReduce } from '../kernels/reduce.js';
 import { formatShape, normalizeAxes, normalizeAxis, shapesEqual, sizeOf, stridesOf } from '../kernels/shape.js';
 import { gelu, silu } from '../ops/activation.js';
 import { flatten, squeeze, transpose, unsqueeze } from '../ops/reshape.js';
+import { padWithMode, type PadOptions } from '../ops/padding.js';
 import { split } from '../ops/split.js';
 import { logSoftmax, softmax } from '../ops/softmax.js';
 import { logsumexp, mean, std, variance, type VarianceOptions } from '../ops/statistics.js';
@@ -446,10 +447,15 @@ export class Tensor implements GraphTensor {
     return split(this, sizes, axis);
   }
   /**
-   * Constant padding in PyTorch's `F.pad` order: pairs (before, after) starting from the last
-   * axis, e.g. `[1, 1, 2, 2]` pads the last axis by 1 and the one before it by 2.
+   * Padding in PyTorch's `F.pad` order: pairs (before, after) starting from the last axis, e.g.
+   * `[1, 1, 2, 2]` pads the last axis by 1 and the one before it by 2. A number is the constant
+   * fill; `{ mode: 'reflect' | 'replicate' | 'circular' }` copies the border instead; negative
+   * amounts crop (PadOptions in ops/padding.ts).
    */
-  pad(padding: readonly number[], value = 0): Tensor {
+  pad(padding: readonly number[], value: number | PadOptions = 0): Tensor {
+    if (typeof value !== 'number' || padding.some((amount) => amount < 0)) {
+      return padWithMode(this, padding, typeof value === 'number' ? { value } : value);
+    }
     const { before, after } = resolvePadding(this.shape, padding);
     return Tensor.fromPrimitive('pad', [this], pad(this, before, after, value));
   }
