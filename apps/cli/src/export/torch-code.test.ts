@@ -25,7 +25,7 @@ describe('torchModule', () => {
     expect(entries.map((line) => line.trim().replace(/\(.*$/, ''))).toEqual([
       'nn.Conv2d', 'nn.ReLU', 'nn.MaxPool2d', 'nn.Flatten', 'Sequential', 'nn.Dropout', 'nn.Linear',
     ]);
-    expect(code).toContain('nn.Conv2d(1, 4, kernel_size=3, stride=1, padding=1, bias=True)');
+    expect(code).toContain("nn.Conv2d(1, 4, kernel_size=3, stride=1, padding=1, dilation=1, groups=1, padding_mode='zeros', bias=True)");
     expect(code).toContain('nn.MaxPool2d(kernel_size=2, stride=2, padding=0, ceil_mode=False, dilation=1)'); // stride defaults to the kernel, as in PyTorch
     expect(code).toContain('nn.Linear(16, 10, bias=False)');
     expect(code).toContain('nn.Dropout(p=0.25)');
@@ -60,6 +60,13 @@ describe('torchModule', () => {
     expect(pooled).toContain('nn.AdaptiveAvgPool2d(1)');
   });
 
+  it('writes conv2d\'s dilation, groups, padding mode and padding \'same\' with PyTorch\'s argument names', () => {
+    const conv = torchModule({ type: 'sequential', layers: [
+      { type: 'conv2d', in: 4, out: 8, kernel: 3, padding: 'same', dilation: [2, 1], groups: 4, paddingMode: 'reflect' },
+    ] }, [4, 9, 9]);
+    expect(conv).toContain("nn.Conv2d(4, 8, kernel_size=3, stride=1, padding='same', dilation=(2, 1), groups=4, padding_mode='reflect', bias=True)");
+  });
+
   it('refuses any value that is not a number or boolean of the expected kind (NOTE(python-literals))', () => {
     const evil = "2); __import__('os').system('id') #";
     const linear = (fields: Record<string, unknown>) => ({ type: 'sequential', layers: [{ type: 'linear', in: 2, out: 2, ...fields }] }) as ModelSpec;
@@ -68,6 +75,10 @@ describe('torchModule', () => {
     expect(() => torchModule(linear({ bias: 'True' }), [2])).toThrow(/linear bias must be true or false/);
     expect(() => torchModule({ type: 'sequential', layers: [{ type: 'dropout', p: Number.NaN }] } as ModelSpec, [2])).toThrow(/dropout p must be a finite number/);
     expect(() => torchModule({ type: 'sequential', layers: [{ type: 'softmax', axis: '-1)' }] } as unknown as ModelSpec, [2])).toThrow(/softmax axis must be an integer/);
+    const conv = (fields: Record<string, unknown>) => ({ type: 'sequential', layers: [{ type: 'conv2d', in: 1, out: 1, kernel: 3, ...fields }] }) as ModelSpec;
+    expect(() => torchModule(conv({ padding: "same'); import os #" }), [1, 3, 3])).toThrow(/conv2d padding must be one of same, valid, got "same'\); import os #"/);
+    expect(() => torchModule(conv({ paddingMode: 'zeros\n' }), [1, 3, 3])).toThrow(/conv2d paddingMode must be one of zeros, reflect, replicate, circular/);
+    expect(() => torchModule(conv({ groups: '1' }), [1, 3, 3])).toThrow(/conv2d groups must be a non-negative integer/);
     const pool = (fields: Record<string, unknown>) => ({ type: 'sequential', layers: [{ type: 'avgPool2d', kernel: 2, ...fields }] }) as ModelSpec;
     expect(() => torchModule(pool({ ceilMode: 'True)' }), [2])).toThrow(/pool ceilMode must be true or false/);
     expect(() => torchModule(pool({ countIncludePad: 1 }), [2])).toThrow(/avgPool2d countIncludePad must be true or false/);

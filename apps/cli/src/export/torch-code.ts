@@ -2,7 +2,8 @@
 // Backprop's (`layers.N.*`, Linear weights [out, in]), so model.safetensors loads with strict=True.
 // NOTE(python-literals): a spec and a sample shape come from a model file, which may be hostile.
 // Every value reaches the Python text through pyInt / pyFloat / pyBool, which accept only numbers
-// and booleans of the expected kind and throw otherwise: nothing from a file becomes code.
+// and booleans of the expected kind and throw otherwise, or pyChoice, which writes a string literal
+// from its own fixed list (never the file's text): nothing from a file becomes code.
 import type { LayerSpec, ModelSpec } from '@backprop/core';
 
 function refuse(what: string, expected: string, value: unknown): never {
@@ -39,6 +40,13 @@ function pyBool(value: unknown, what: string): string {
   return refuse(what, 'true or false', value);
 }
 
+/** A Python string literal chosen from `allowed` (written from this list, not from the value). */
+function pyChoice(value: unknown, allowed: readonly string[], what: string): string {
+  const index = allowed.indexOf(value as string);
+  if (typeof value !== 'string' || index < 0) refuse(what, `one of ${allowed.join(', ')}`, value);
+  return `'${allowed[index]!}'`;
+}
+
 /** A size per spatial axis: an int or a pair `(h, w)`. */
 function pyPair(value: unknown, fallback: unknown, what: string): string {
   const v = value ?? fallback;
@@ -54,7 +62,11 @@ function layerCode(layer: LayerSpec, indent: string): string {
     case 'linear':
       return `nn.Linear(${pyInt(layer.in, 'linear in')}, ${pyInt(layer.out, 'linear out')}, bias=${pyBool(layer.bias, 'linear bias')})`;
     case 'conv2d':
-      return `nn.Conv2d(${pyInt(layer.in, 'conv2d in')}, ${pyInt(layer.out, 'conv2d out')}, kernel_size=${pyPair(layer.kernel, 1, 'conv2d kernel')}, stride=${pyPair(layer.stride, 1, 'conv2d stride')}, padding=${pyPair(layer.padding, 0, 'conv2d padding')}, bias=${pyBool(layer.bias, 'conv2d bias')})`;
+    {
+      const padding = typeof layer.padding === 'string' ? pyChoice(layer.padding, ['same', 'valid'], 'conv2d padding') : pyPair(layer.padding, 0, 'conv2d padding');
+      const options = `dilation=${pyPair(layer.dilation, 1, 'conv2d dilation')}, groups=${pyInt(layer.groups ?? 1, 'conv2d groups')}, padding_mode=${pyChoice(layer.paddingMode ?? 'zeros', ['zeros', 'reflect', 'replicate', 'circular'], 'conv2d paddingMode')}`;
+      return `nn.Conv2d(${pyInt(layer.in, 'conv2d in')}, ${pyInt(layer.out, 'conv2d out')}, kernel_size=${pyPair(layer.kernel, 1, 'conv2d kernel')}, stride=${pyPair(layer.stride, 1, 'conv2d stride')}, padding=${padding}, ${options}, bias=${pyBool(layer.bias, 'conv2d bias')})`;
+    }
     case 'maxPool2d':
     case 'avgPool2d': {
       const common = `kernel_size=${pyPair(layer.kernel, 1, 'pool kernel')}, stride=${pyPair(layer.stride, layer.kernel, 'pool stride')}, padding=${pyPair(layer.padding, 0, 'pool padding')}, ceil_mode=${pyBool(layer.ceilMode ?? false, 'pool ceilMode')}`;

@@ -17,7 +17,11 @@ export interface Conv2dSpec {
   /** Kernel size: one number or [height, width]. */
   kernel: number | [number, number];
   stride?: number | [number, number];
-  padding?: number | [number, number];
+  /** Numbers, or 'same' / 'valid'. */
+  padding?: number | [number, number] | 'same' | 'valid';
+  dilation?: number | [number, number];
+  groups?: number;
+  paddingMode?: 'zeros' | 'reflect' | 'replicate' | 'circular';
   bias?: boolean;
 }
 export interface Pool2dSpec {

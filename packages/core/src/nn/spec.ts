@@ -1,6 +1,7 @@
 // buildModel: a JSON model spec → modules, validating every field with its path.
 // Imports the layer modules; nothing imports this but the package index.
 import type { Generator } from '../random/generator.js';
+import type { Conv2dPaddingMode } from '../tensor/functional.js';
 import { GELU, Flatten, LeakyReLU, LogSoftmax, ReLU, SiLU, Sigmoid, Softmax, Softplus, Tanh } from './activations.js';
 import { Conv2d } from './conv2d.js';
 import { Dropout } from './dropout.js';
@@ -72,6 +73,14 @@ class FieldReader {
     return this.fail(name, `an integer ≥ ${minimum} or a pair [height, width] of them`);
   }
 
+  /** One of the listed strings. */
+  choice<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.#read(name);
+    if (value === undefined) return fallback;
+    if (!allowed.includes(value as T)) this.fail(name, `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
+    return value as T;
+  }
+
   /** A list, whose items the caller validates. */
   list(name: string): unknown[] {
     const value = this.#read(name);
@@ -130,7 +139,10 @@ function buildLayer(type: string, read: FieldReader, generator: Generator | unde
     case 'conv2d':
       return new Conv2d(read.integer('in', 1), read.integer('out', 1), read.pair('kernel', 1)!, {
         stride: read.pair('stride', 1, [1, 1])!,
-        padding: read.pair('padding', 0, [0, 0])!,
+        padding: typeof read.fields.padding === 'string' ? read.choice<'same' | 'valid'>('padding', ['same', 'valid'], 'valid') : read.pair('padding', 0, [0, 0])!,
+        dilation: read.pair('dilation', 1, [1, 1])!,
+        groups: read.integer('groups', 1, 1),
+        paddingMode: read.choice<Conv2dPaddingMode>('paddingMode', ['zeros', 'reflect', 'replicate', 'circular'], 'zeros'),
         bias: read.boolean('bias', true),
         generator,
       });
