@@ -95,6 +95,7 @@ export {
   type BinaryCrossEntropyWithLogitsOptions,
   type ClassLabels,
   type CrossEntropyOptions,
+  type NllLossOptions,
   type LossOptions,
   type LossReduction,
 } from './ops/losses.js';
