@@ -63,7 +63,7 @@ export {
   type Pool2dLayerOptions,
 } from './nn/pooling.js';
 export { Dropout, type DropoutOptions } from './nn/dropout.js';
-export { BatchNorm, BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions } from './nn/normalization.js';
+export { BatchNorm, BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions, type LayerNormOptions } from './nn/normalization.js';
 export { Flatten, GELU, LeakyReLU, LogSoftmax, ReLU, SiLU, Sigmoid, Softmax, Softplus, Tanh } from './nn/activations.js';
 export { ModuleList, Sequential } from './nn/sequential.js';
 export { buildModel, type BuildModelOptions } from './nn/spec.js';

@@ -67,6 +67,17 @@ describe('torchModule', () => {
     expect(conv).toContain("nn.Conv2d(4, 8, kernel_size=3, stride=1, padding='same', dilation=(2, 1), groups=4, padding_mode='reflect', bias=True)");
   });
 
+  it('writes BatchNorm\'s affine, track_running_stats and momentum None, and LayerNorm\'s elementwise_affine', () => {
+    const norms = torchModule({ type: 'sequential', layers: [
+      { type: 'batchNorm2d', features: 3, momentum: null, affine: false },
+      { type: 'batchNorm2d', features: 3, trackRunningStats: false },
+      { type: 'layerNorm', shape: [3, 4, 4], elementwiseAffine: false },
+    ] }, [3, 4, 4]);
+    expect(norms).toContain('nn.BatchNorm2d(3, eps=0.00001, momentum=None, affine=False, track_running_stats=True)');
+    expect(norms).toContain('nn.BatchNorm2d(3, eps=0.00001, momentum=0.1, affine=True, track_running_stats=False)');
+    expect(norms).toContain('nn.LayerNorm([3, 4, 4], eps=0.00001, elementwise_affine=False)');
+  });
+
   it('refuses any value that is not a number or boolean of the expected kind (NOTE(python-literals))', () => {
     const evil = "2); __import__('os').system('id') #";
     const linear = (fields: Record<string, unknown>) => ({ type: 'sequential', layers: [{ type: 'linear', in: 2, out: 2, ...fields }] }) as ModelSpec;
@@ -79,6 +90,8 @@ describe('torchModule', () => {
     expect(() => torchModule(conv({ padding: "same'); import os #" }), [1, 3, 3])).toThrow(/conv2d padding must be one of same, valid, got "same'\); import os #"/);
     expect(() => torchModule(conv({ paddingMode: 'zeros\n' }), [1, 3, 3])).toThrow(/conv2d paddingMode must be one of zeros, reflect, replicate, circular/);
     expect(() => torchModule(conv({ groups: '1' }), [1, 3, 3])).toThrow(/conv2d groups must be a non-negative integer/);
+    expect(() => torchModule({ type: 'sequential', layers: [{ type: 'batchNorm1d', features: 2, affine: 'False' }] } as unknown as ModelSpec, [2])).toThrow(/batchNorm affine must be true or false/);
+    expect(() => torchModule({ type: 'sequential', layers: [{ type: 'batchNorm1d', features: 2, momentum: 'None' }] } as unknown as ModelSpec, [2])).toThrow(/batchNorm momentum must be a finite number/);
     const pool = (fields: Record<string, unknown>) => ({ type: 'sequential', layers: [{ type: 'avgPool2d', kernel: 2, ...fields }] }) as ModelSpec;
     expect(() => torchModule(pool({ ceilMode: 'True)' }), [2])).toThrow(/pool ceilMode must be true or false/);
     expect(() => torchModule(pool({ countIncludePad: 1 }), [2])).toThrow(/avgPool2d countIncludePad must be true or false/);

@@ -82,10 +82,14 @@ function layerCode(layer: LayerSpec, indent: string): string {
       return `nn.Dropout(p=${pyFloat(layer.p, 'dropout p')})`;
     case 'batchNorm1d':
     case 'batchNorm2d':
-      return `nn.${layer.type === 'batchNorm1d' ? 'BatchNorm1d' : 'BatchNorm2d'}(${pyInt(layer.features, 'batchNorm features')}, eps=${pyFloat(layer.eps ?? 1e-5, 'batchNorm eps')}, momentum=${pyFloat(layer.momentum ?? 0.1, 'batchNorm momentum')})`;
+    {
+      const momentum = layer.momentum === null ? 'None' : pyFloat(layer.momentum ?? 0.1, 'batchNorm momentum');
+      const flags = `affine=${pyBool(layer.affine, 'batchNorm affine')}, track_running_stats=${pyBool(layer.trackRunningStats, 'batchNorm trackRunningStats')}`;
+      return `nn.${layer.type === 'batchNorm1d' ? 'BatchNorm1d' : 'BatchNorm2d'}(${pyInt(layer.features, 'batchNorm features')}, eps=${pyFloat(layer.eps ?? 1e-5, 'batchNorm eps')}, momentum=${momentum}, ${flags})`;
+    }
     case 'layerNorm':
       if (!Array.isArray(layer.shape)) refuse('layerNorm shape', 'a list of integers', layer.shape);
-      return `nn.LayerNorm([${layer.shape.map((size) => pyInt(size, 'layerNorm shape')).join(', ')}], eps=${pyFloat(layer.eps ?? 1e-5, 'layerNorm eps')})`;
+      return `nn.LayerNorm([${layer.shape.map((size) => pyInt(size, 'layerNorm shape')).join(', ')}], eps=${pyFloat(layer.eps ?? 1e-5, 'layerNorm eps')}, elementwise_affine=${pyBool(layer.elementwiseAffine, 'layerNorm elementwiseAffine')})`;
     case 'leakyRelu':
       return `nn.LeakyReLU(negative_slope=${pyFloat(layer.slope ?? 0.01, 'leakyRelu slope')})`;
     case 'softmax':

@@ -54,12 +54,16 @@ export interface BatchNormSpec {
   type: 'batchNorm1d' | 'batchNorm2d';
   features: number;
   eps?: number;
-  momentum?: number;
+  /** null: the cumulative average. */
+  momentum?: number | null;
+  affine?: boolean;
+  trackRunningStats?: boolean;
 }
 export interface LayerNormSpec {
   type: 'layerNorm';
   shape: number[];
   eps?: number;
+  elementwiseAffine?: boolean;
 }
 export interface ActivationSpec {
   type: 'relu' | 'sigmoid' | 'tanh' | 'gelu' | 'softplus' | 'silu';

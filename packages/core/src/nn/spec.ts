@@ -73,6 +73,12 @@ class FieldReader {
     return this.fail(name, `an integer ≥ ${minimum} or a pair [height, width] of them`);
   }
 
+  /** A field whose value is null (marks it read). */
+  nullValue(name: string): null {
+    this.#read(name);
+    return null;
+  }
+
   /** One of the listed strings. */
   choice<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
     const value = this.#read(name);
@@ -164,13 +170,18 @@ function buildLayer(type: string, read: FieldReader, generator: Generator | unde
     case 'batchNorm2d': {
       const options = {
         eps: read.number('eps', positive, 'a positive number', 1e-5),
-        momentum: read.number('momentum', probability, 'a number in [0, 1]', 0.1),
+        momentum: read.fields.momentum === null ? read.nullValue('momentum') : read.number('momentum', probability, 'a number in [0, 1] or null', 0.1),
+        affine: read.boolean('affine', true),
+        trackRunningStats: read.boolean('trackRunningStats', true),
       };
       const features = read.integer('features', 1);
       return type === 'batchNorm1d' ? new BatchNorm1d(features, options) : new BatchNorm2d(features, options);
     }
     case 'layerNorm':
-      return new LayerNorm(read.integerList('shape'), read.number('eps', positive, 'a positive number', 1e-5));
+      return new LayerNorm(read.integerList('shape'), {
+        eps: read.number('eps', positive, 'a positive number', 1e-5),
+        elementwiseAffine: read.boolean('elementwiseAffine', true),
+      });
     case 'leakyRelu':
       return new LeakyReLU(read.number('slope', Number.isFinite, 'a finite number', 0.01));
     case 'softmax':
