@@ -51,9 +51,11 @@ export { matmulBackend, setMatmulBackend, type MatmulBackend } from './kernels/m
 export { sumChunksInto, type ChunkSumOptions } from './kernels/reduce-chunks.js';
 export type { VarianceOptions } from './ops/statistics.js';
 export type { PadMode, PadOptions } from './ops/padding.js';
+export type { SortResult, TopkOptions } from './ops/sort.js';
 export { Module, type LoadStateDictOptions, type LoadStateDictResult, type StateDict } from './nn/module.js';
 export { Linear, type LinearOptions } from './nn/linear.js';
 export { Conv2d, type Conv2dLayerOptions } from './nn/conv2d.js';
+export { Embedding, embedding, type EmbeddingIndices, type EmbeddingOptions } from './nn/embedding.js';
 export {
   AdaptiveAvgPool2d,
   AvgPool2d,
@@ -79,6 +81,7 @@ export type {
   LinearSpec,
   ModelSpec,
   AdaptivePool2dSpec,
+  EmbeddingSpec,
   Pool2dSpec,
   SequentialSpec,
   SoftmaxSpec,

@@ -78,6 +78,14 @@ describe('torchModule', () => {
     expect(norms).toContain('nn.LayerNorm([3, 4, 4], eps=0.00001, elementwise_affine=False)');
   });
 
+  it('writes nn.Embedding, and a long sample for a model that starts with one', () => {
+    const embedded = torchModule({ type: 'sequential', layers: [{ type: 'embedding', embeddings: 10, dim: 4, paddingIdx: 0 }, { type: 'flatten' }] }, [3]);
+    expect(embedded).toContain('nn.Embedding(10, 4, padding_idx=0)');
+    expect(embedded).toContain('torch.zeros(1, 3, dtype=torch.long)');
+    expect(torchModule({ type: 'embedding', embeddings: 10, dim: 4 }, [3])).toContain('nn.Embedding(10, 4)');
+    expect(() => torchModule({ type: 'embedding', embeddings: 10, dim: 4, paddingIdx: '0)' } as unknown as ModelSpec, [3])).toThrow(/embedding paddingIdx must be a non-negative integer/);
+  });
+
   it('refuses any value that is not a number or boolean of the expected kind (NOTE(python-literals))', () => {
     const evil = "2); __import__('os').system('id') #";
     const linear = (fields: Record<string, unknown>) => ({ type: 'sequential', layers: [{ type: 'linear', in: 2, out: 2, ...fields }] }) as ModelSpec;

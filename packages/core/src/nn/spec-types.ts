@@ -41,6 +41,14 @@ export interface AdaptivePool2dSpec {
   /** Output size: one number for both axes or [height, width]. */
   output: number | [number, number];
 }
+export interface EmbeddingSpec {
+  type: 'embedding';
+  /** Rows of the table (PyTorch's num_embeddings). */
+  embeddings: number;
+  /** Values per row (embedding_dim). */
+  dim: number;
+  paddingIdx?: number;
+}
 export interface FlattenSpec {
   type: 'flatten';
   startAxis?: number;
@@ -84,6 +92,7 @@ export type LayerSpec =
   | Conv2dSpec
   | Pool2dSpec
   | AdaptivePool2dSpec
+  | EmbeddingSpec
   | FlattenSpec
   | DropoutSpec
   | BatchNormSpec

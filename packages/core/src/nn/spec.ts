@@ -5,6 +5,7 @@ import type { Conv2dPaddingMode } from '../tensor/functional.js';
 import { GELU, Flatten, LeakyReLU, LogSoftmax, ReLU, SiLU, Sigmoid, Softmax, Softplus, Tanh } from './activations.js';
 import { Conv2d } from './conv2d.js';
 import { Dropout } from './dropout.js';
+import { Embedding } from './embedding.js';
 import { Linear } from './linear.js';
 import type { Module } from './module.js';
 import { BatchNorm1d, BatchNorm2d, LayerNorm } from './normalization.js';
@@ -112,7 +113,7 @@ class FieldReader {
 }
 
 const LAYER_TYPES = [
-  'sequential', 'linear', 'conv2d', 'maxPool2d', 'avgPool2d', 'adaptiveAvgPool2d', 'flatten', 'dropout', 'batchNorm1d', 'batchNorm2d',
+  'sequential', 'linear', 'conv2d', 'maxPool2d', 'avgPool2d', 'adaptiveAvgPool2d', 'embedding', 'flatten', 'dropout', 'batchNorm1d', 'batchNorm2d',
   'layerNorm', 'relu', 'leakyRelu', 'sigmoid', 'tanh', 'gelu', 'softplus', 'silu', 'softmax', 'logSoftmax',
 ];
 
@@ -159,6 +160,13 @@ function buildLayer(type: string, read: FieldReader, generator: Generator | unde
       return type === 'maxPool2d'
         ? new MaxPool2d(kernel, { ...options, dilation: read.pair('dilation', 1, [1, 1])! })
         : new AvgPool2d(kernel, { ...options, countIncludePad: read.boolean('countIncludePad', true) });
+    }
+    case 'embedding': {
+      const embeddings = read.integer('embeddings', 1);
+      const dim = read.integer('dim', 1);
+      const paddingIdx = read.fields.paddingIdx === undefined ? undefined : read.integer('paddingIdx', 0);
+      if (paddingIdx !== undefined && paddingIdx >= embeddings) read.fail('paddingIdx', `an integer in [0, ${embeddings - 1}]`);
+      return new Embedding(embeddings, dim, { paddingIdx, generator });
     }
     case 'adaptiveAvgPool2d':
       return new AdaptiveAvgPool2d(read.pair('output', 1) ?? read.fail('output', 'an integer ≥ 1 or a pair [height, width] of them'));

@@ -4,14 +4,17 @@ import { runBackward } from '../autograd/engine.js';
 import { isGradEnabled, type Creator, type GraphTensor, type PrimitiveResult } from '../autograd/graph.js';
 import { addInto } from '../kernels/elementwise.js';
 import { argReduce } from '../kernels/reduce.js';
+import { argsortAlong } from '../kernels/scan.js';
 import { formatShape, normalizeAxes, normalizeAxis, shapesEqual, sizeOf, stridesOf } from '../kernels/shape.js';
 import { gelu, silu } from '../ops/activation.js';
 import { flatten, squeeze, transpose, unsqueeze } from '../ops/reshape.js';
 import { padWithMode, type PadOptions } from '../ops/padding.js';
+import { topk, type SortResult, type TopkOptions } from '../ops/sort.js';
 import { split } from '../ops/split.js';
 import { logSoftmax, softmax } from '../ops/softmax.js';
 import { logsumexp, mean, std, variance, type VarianceOptions } from '../ops/statistics.js';
 import { binary, compare, where, type BinaryOp, type ComparisonOp } from './primitives/binary.js';
+import { cumsum } from './primitives/cumsum.js';
 import { matmul } from './primitives/matmul.js';
 import { extreme, sum } from './primitives/reduction.js';
 import { clamp, leakyRelu, unary, type UnaryOp } from './primitives/unary.js';
@@ -385,6 +388,23 @@ export class Tensor implements GraphTensor {
   }
   argmin(axis?: number, keepdims = false): Tensor {
     return this.#argReduce('argmin', 'min', axis, keepdims);
+  }
+
+  /** Running sum along `axis` (torch.cumsum); the gradient is the reversed running sum. */
+  cumsum(axis: number): Tensor {
+    if (this.ndim === 0) return this.reshape([1]).cumsum(0).reshape([]);
+    return Tensor.fromPrimitive('cumsum', [this], cumsum(this, normalizeAxis('cumsum', axis, this.ndim)));
+  }
+  /** torch.sort: values and indices along `axis`; stable (ties keep their order), NaN counts as largest. Values carry the gradient. */
+  sort(axis = -1, descending = false): SortResult {
+    if (this.ndim === 0) return { values: this.reshape([]), indices: new Tensor(new Float32Array(1), []) };
+    const resolved = normalizeAxis('sort', axis, this.ndim);
+    const indices = new Tensor(argsortAlong(this.data, this.shape, resolved, descending), this.shape);
+    return { values: this.gather(resolved, indices), indices };
+  }
+  /** torch.topk: the k largest (`largest: false`: smallest) along `axis` (default −1), sorted. */
+  topk(k: number, options: TopkOptions = {}): SortResult {
+    return topk(this, k, options);
   }
 
   #argReduce(op: string, kind: 'max' | 'min', axis: number | undefined, keepdims: boolean): Tensor {
