@@ -33,6 +33,24 @@ function checkSweep(op: string, image: Float32Array, pooled: Float32Array, s: Ad
   }
 }
 
+/** Calls `visit` for every output of the sweep with its plane offset, its windows and their size, in output order. */
+function forEachWindow(
+  s: AdaptivePoolSweep,
+  visit: (outIndex: number, planeOffset: number, h: { from: number; to: number }, w: { from: number; to: number }, size: number) => void,
+): void {
+  let outIndex = 0;
+  for (let plane = 0; plane < s.planes; plane++) {
+    const planeOffset = plane * s.height * s.width;
+    for (let oh = 0; oh < s.outHeight; oh++) {
+      const h = adaptiveWindow(oh, s.height, s.outHeight);
+      for (let ow = 0; ow < s.outWidth; ow++) {
+        const w = adaptiveWindow(ow, s.width, s.outWidth);
+        visit(outIndex++, planeOffset, h, w, (h.to - h.from) * (w.to - w.from));
+      }
+    }
+  }
+}
+
 /**
  * Mean of each adaptive window of every plane of `input` into `out`.
  *
@@ -41,22 +59,14 @@ function checkSweep(op: string, image: Float32Array, pooled: Float32Array, s: Ad
  */
 export function adaptiveAvgPool2dForward(input: Float32Array, s: AdaptivePoolSweep, out: Float32Array): void {
   checkSweep('adaptiveAvgPool2dForward', input, out, s);
-  let outIndex = 0;
-  for (let plane = 0; plane < s.planes; plane++) {
-    const planeOffset = plane * s.height * s.width;
-    for (let oh = 0; oh < s.outHeight; oh++) {
-      const h = adaptiveWindow(oh, s.height, s.outHeight);
-      for (let ow = 0; ow < s.outWidth; ow++) {
-        const w = adaptiveWindow(ow, s.width, s.outWidth);
-        let sum = 0;
-        for (let ih = h.from; ih < h.to; ih++) {
-          const rowOffset = planeOffset + ih * s.width;
-          for (let iw = w.from; iw < w.to; iw++) sum += input[rowOffset + iw]!;
-        }
-        out[outIndex++] = sum / ((h.to - h.from) * (w.to - w.from));
-      }
+  forEachWindow(s, (outIndex, planeOffset, h, w, size) => {
+    let sum = 0;
+    for (let ih = h.from; ih < h.to; ih++) {
+      const rowOffset = planeOffset + ih * s.width;
+      for (let iw = w.from; iw < w.to; iw++) sum += input[rowOffset + iw]!;
     }
-  }
+    out[outIndex] = sum / size;
+  });
 }
 
 /**
@@ -68,19 +78,11 @@ export function adaptiveAvgPool2dForward(input: Float32Array, s: AdaptivePoolSwe
  */
 export function adaptiveAvgPool2dBackward(gradOut: Float32Array, s: AdaptivePoolSweep, gradInput: Float32Array): void {
   checkSweep('adaptiveAvgPool2dBackward', gradInput, gradOut, s);
-  let outIndex = 0;
-  for (let plane = 0; plane < s.planes; plane++) {
-    const planeOffset = plane * s.height * s.width;
-    for (let oh = 0; oh < s.outHeight; oh++) {
-      const h = adaptiveWindow(oh, s.height, s.outHeight);
-      for (let ow = 0; ow < s.outWidth; ow++) {
-        const w = adaptiveWindow(ow, s.width, s.outWidth);
-        const share = gradOut[outIndex++]! / ((h.to - h.from) * (w.to - w.from));
-        for (let ih = h.from; ih < h.to; ih++) {
-          const rowOffset = planeOffset + ih * s.width;
-          for (let iw = w.from; iw < w.to; iw++) gradInput[rowOffset + iw]! += share;
-        }
-      }
+  forEachWindow(s, (outIndex, planeOffset, h, w, size) => {
+    const share = gradOut[outIndex]! / size;
+    for (let ih = h.from; ih < h.to; ih++) {
+      const rowOffset = planeOffset + ih * s.width;
+      for (let iw = w.from; iw < w.to; iw++) gradInput[rowOffset + iw]! += share;
     }
-  }
+  });
 }

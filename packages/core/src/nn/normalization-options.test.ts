@@ -2,6 +2,7 @@
 // LayerNorm elementwiseAffine: false, against PyTorch 1.13.1; specs; gradchecks.
 import { describe, expect, it } from 'vitest';
 import { expectClose, input } from '../../test/helpers.js';
+import { outputWeights } from '../../test/torch-inputs.js';
 import { gradcheck } from '../autograd/gradcheck.js';
 import { buildModel, Tensor } from '../index.js';
 import { BatchNorm1d, BatchNorm2d, LayerNorm } from './normalization.js';
@@ -11,11 +12,6 @@ function batch(k: number, shape = [4, 3, 2, 2]): Tensor {
   const size = shape.reduce((s, n) => s * n, 1);
   return new Tensor(Float32Array.from({ length: size }, (_, i) => ((i * 37 + 11 * k) % 101) / 10 - 5 + k), shape, true);
 }
-function outputWeights(shape: readonly number[]): Tensor {
-  const size = shape.reduce((s, n) => s * n, 1);
-  return new Tensor(Float32Array.from({ length: size }, (_, i) => ((i * 13) % 17) / 4 - 2), shape);
-}
-
 // Reference: PyTorch 1.13.1, test/torch-reference/normalization.py.
 // nn.BatchNorm2d(3, affine=False, momentum=None) after training on batches 0, 1, 2, then eval on batch 3:
 const CUMULATIVE = {

@@ -2,17 +2,13 @@
 // against PyTorch 1.13.1 (values and gradients); gradchecks; errors.
 import { describe, expect, it } from 'vitest';
 import { expectClose, input } from '../../test/helpers.js';
+import { outputWeights, sequence } from '../../test/torch-inputs.js';
 import { gradcheck } from '../autograd/gradcheck.js';
 import { Tensor, tensor } from '../index.js';
 import { crossEntropy, nllLoss, type CrossEntropyOptions } from './classification-losses.js';
 
-/** Built by the same formulas as test/torch-reference/cross-entropy.py. */
-function sequence(shape: readonly number[], f: (i: number) => number, requiresGrad = false): Tensor {
-  const size = shape.reduce((s, n) => s * n, 1);
-  return new Tensor(Float32Array.from({ length: size }, (_, i) => f(i)), shape, requiresGrad);
-}
 const scoresOf = (shape: number[]) => sequence(shape, (i) => ((i * 37) % 101) / 20 - 2.5, true);
-const outputWeights = (shape: readonly number[]) => (shape.length === 0 ? undefined : sequence(shape, (i) => ((i * 13) % 17) / 4 - 2));
+const outputWeightsOrNone = (shape: readonly number[]) => (shape.length === 0 ? undefined : outputWeights(shape));
 
 const W3 = tensor([0.5, 2, 1]);
 const LABELS = [0, 2, -100, 1];
@@ -65,7 +61,7 @@ describe('crossEntropy and nllLoss match PyTorch 1.13.1 (weighted mean divides b
       const s = scoresOf(shape);
       const loss = fn(s);
       expectClose(Array.from(loss.data), REFERENCE[name]!.loss, 1e-6);
-      loss.backward(outputWeights(loss.shape));
+      loss.backward(outputWeightsOrNone(loss.shape));
       expectClose(Array.from(s.grad!.data), REFERENCE[name]!.gradient, 1e-6);
     });
   }
@@ -75,7 +71,7 @@ describe('crossEntropy and nllLoss match PyTorch 1.13.1 (weighted mean divides b
       const targets = new Tensor(PROBABILITIES.data.slice(), [4, 3], true);
       const loss = crossEntropy(s, targets, options);
       expectClose(Array.from(loss.data), SOFT_REFERENCE[name]!.loss, 1e-6);
-      loss.backward(outputWeights(loss.shape));
+      loss.backward(outputWeightsOrNone(loss.shape));
       expectClose(Array.from(s.grad!.data), SOFT_REFERENCE[name]!.gradient, 1e-6);
       expectClose(Array.from(targets.grad!.data), SOFT_REFERENCE[name]!.targetGradient, 1e-6);
     });

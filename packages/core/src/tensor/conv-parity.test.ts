@@ -2,18 +2,13 @@
 // padding against PyTorch 1.13.1, values and gradients, on both kernel backends; gradchecks; errors.
 import { afterEach, describe, expect, it } from 'vitest';
 import { expectClose, input } from '../../test/helpers.js';
+import { distinctSequence, kernelWeights, outputWeights, sequence } from '../../test/torch-inputs.js';
 import { gradcheck } from '../autograd/gradcheck.js';
-import { conv2d, kernelBackend, setKernelBackend, Tensor, type Conv2dOptions, type PadMode } from '../index.js';
+import { conv2d, kernelBackend, setKernelBackend, type Conv2dOptions, type PadMode } from '../index.js';
 
-/** Tensors built by the same formulas as test/torch-reference/convolution.py. */
-function sequence(shape: readonly number[], f: (i: number) => number, requiresGrad = false): Tensor {
-  const size = shape.reduce((s, n) => s * n, 1);
-  return new Tensor(Float32Array.from({ length: size }, (_, i) => f(i)), shape, requiresGrad);
-}
-const inputOf = (shape: number[]) => sequence(shape, (i) => ((i * 37) % 101) / 10 - 5, true);
-const weightOf = (shape: number[]) => sequence(shape, (i) => ((i * 29) % 23) / 10 - 1.1, true);
+const inputOf = distinctSequence;
+const weightOf = kernelWeights;
 const biasOf = (length: number) => sequence([length], (i) => i / 4 - 0.5, true);
-const outputWeights = (shape: readonly number[]) => sequence(shape, (i) => ((i * 13) % 17) / 4 - 2);
 
 // Reference: PyTorch 1.13.1, test/torch-reference/convolution.py — F.conv2d(x, w, b, stride, padding,
 // dilation, groups) (padding modes: F.pad(x, ..., mode) first, as nn.Conv2d does), then

@@ -2,16 +2,11 @@
 // with broadcasting; ties, NaN and errors.
 import { describe, expect, it } from 'vitest';
 import { distinctInput, expectClose, input } from '../../test/helpers.js';
+import { distinctSequence, outputWeights, sequence } from '../../test/torch-inputs.js';
 import { gradcheck } from '../autograd/gradcheck.js';
 import { embedding, Embedding, Generator, Tensor, tensor, type SortResult } from '../index.js';
 
-/** Built by the formulas of test/torch-reference/indexing.py. */
-function sequence(shape: readonly number[], f: (i: number) => number, requiresGrad = false): Tensor {
-  const size = shape.reduce((s, n) => s * n, 1);
-  return new Tensor(Float32Array.from({ length: size }, (_, i) => f(i)), shape, requiresGrad);
-}
-const xOf = (shape: number[]) => sequence(shape, (i) => ((i * 37) % 101) / 10 - 5, true);
-const outputWeights = (shape: readonly number[]) => sequence(shape, (i) => ((i * 13) % 17) / 4 - 2);
+const xOf = distinctSequence;
 
 // Reference: PyTorch 1.13.1, test/torch-reference/indexing.py — on x = xOf([2, 3, 4]): torch.cumsum,
 // torch.sort, torch.topk as named, then values.backward(outputWeights(values.shape)); and

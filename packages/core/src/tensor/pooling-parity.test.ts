@@ -2,20 +2,9 @@
 // both kernel backends; gradchecks; and the errors that name the op and the shapes.
 import { afterEach, describe, expect, it } from 'vitest';
 import { distinctInput, expectClose, input } from '../../test/helpers.js';
+import { distinctSequence as seeded, outputWeights as weights } from '../../test/torch-inputs.js';
 import { gradcheck } from '../autograd/gradcheck.js';
 import { adaptiveAvgPool2d, avgPool2d, kernelBackend, maxPool2d, setKernelBackend, Tensor } from '../index.js';
-
-/** x[i] = ((i·37) mod 101)/10 − 5: distinct values (no ties) for up to 101 elements, as pooling.py builds them. */
-function seeded(shape: number[], requiresGrad = true): Tensor {
-  const size = shape.reduce((s, n) => s * n, 1);
-  return new Tensor(Float32Array.from({ length: size }, (_, i) => ((i * 37) % 101) / 10 - 5), shape, requiresGrad);
-}
-
-/** The output weights g[i] = ((i·13) mod 17)/4 − 2 that pooling.py backpropagates. */
-function weights(shape: readonly number[]): Tensor {
-  const size = shape.reduce((s, n) => s * n, 1);
-  return new Tensor(Float32Array.from({ length: size }, (_, i) => ((i * 13) % 17) / 4 - 2), shape);
-}
 
 // Reference: PyTorch 1.13.1, test/torch-reference/pooling.py — for each case, F.max_pool2d /
 // F.avg_pool2d / F.adaptive_avg_pool2d of seeded(inputShape), then y.backward(weights(y.shape)):

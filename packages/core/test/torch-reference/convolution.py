@@ -6,25 +6,7 @@
 import json
 import torch
 import torch.nn.functional as F
-
-
-def seq(shape, f):
-    n = 1
-    for s in shape:
-        n *= s
-    return torch.tensor([f(i) for i in range(n)], dtype=torch.float32).reshape(shape)
-
-
-def x_of(shape):
-    return seq(shape, lambda i: ((i * 37) % 101) / 10 - 5).requires_grad_(True)
-
-
-def w_of(shape):
-    return seq(shape, lambda i: ((i * 29) % 23) / 10 - 1.1).requires_grad_(True)
-
-
-def r(t):
-    return [float('%.7g' % v) for v in t.flatten().tolist()]
+from common import distinct as x_of, kernel_weights as w_of, r, seq
 
 
 def conv(x, w, b, stride=1, padding=0, dilation=1, groups=1, mode='zeros'):

@@ -6,21 +6,11 @@
 import json
 import torch
 import torch.nn.functional as F
-
-
-def seq(shape, f):
-    n = 1
-    for s in shape:
-        n *= s
-    return torch.tensor([f(i) for i in range(n)], dtype=torch.float32).reshape(shape)
+from common import r, seq
 
 
 def scores(shape):
     return seq(shape, lambda i: ((i * 37) % 101) / 20 - 2.5).requires_grad_(True)
-
-
-def r(t):
-    return [float('%.7g' % v) for v in t.flatten().tolist()]
 
 
 W3 = torch.tensor([0.5, 2.0, 1.0])

@@ -4,25 +4,7 @@
 import json
 import torch
 import torch.nn.functional as F
-
-
-def seq(shape, f):
-    n = 1
-    for s in shape:
-        n *= s
-    return torch.tensor([f(i) for i in range(n)], dtype=torch.float32).reshape(shape)
-
-
-def x_of(shape):
-    return seq(shape, lambda i: ((i * 37) % 101) / 10 - 5).requires_grad_(True)
-
-
-def g(shape):
-    return seq(list(shape), lambda i: ((i * 13) % 17) / 4 - 2)
-
-
-def r(t):
-    return [float('%.7g' % v) for v in t.flatten().tolist()]
+from common import distinct as x_of, output_weights as g, r, seq
 
 
 out = {}

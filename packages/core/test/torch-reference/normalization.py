@@ -5,25 +5,11 @@
 # Run: /usr/bin/python3 normalization.py
 import json
 import torch
-
-
-def seq(shape, f):
-    n = 1
-    for s in shape:
-        n *= s
-    return torch.tensor([f(i) for i in range(n)], dtype=torch.float32).reshape(shape)
+from common import output_weights as g, r, seq
 
 
 def batch(k, shape=(4, 3, 2, 2)):
     return seq(list(shape), lambda i: ((i * 37 + 11 * k) % 101) / 10 - 5 + k).requires_grad_(True)
-
-
-def g(shape):
-    return seq(list(shape), lambda i: ((i * 13) % 17) / 4 - 2)
-
-
-def r(t):
-    return [float('%.7g' % v) for v in t.flatten().tolist()]
 
 
 out = {}

@@ -5,24 +5,7 @@
 import json
 import torch
 import torch.nn.functional as F
-
-
-def seeded(shape):
-    n = 1
-    for s in shape:
-        n *= s
-    return torch.tensor([((i * 37) % 101) / 10 - 5 for i in range(n)], dtype=torch.float32).reshape(shape)
-
-
-def weights(shape):
-    n = 1
-    for s in shape:
-        n *= s
-    return torch.tensor([((i * 13) % 17) / 4 - 2 for i in range(n)], dtype=torch.float32).reshape(shape)
-
-
-def r(t):
-    return [float('%.7g' % v) if v not in (float('inf'), float('-inf')) else str(v) for v in t.flatten().tolist()]
+from common import distinct as seeded, output_weights as weights, r
 
 
 CASES = {
