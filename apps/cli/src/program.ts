@@ -51,7 +51,7 @@ Examples:
   $ backprop eval runs/mnist-cnn-1                   # test accuracy, per class, confusion matrix
   $ backprop predict runs/mnist-cnn-1 digit.png      # top-3 classes of an image
   $ backprop bench                                   # samples/s for 1 … N workers, matmul GFLOP/s
-  $ backprop export runs/mnist-cnn-1                 # safetensors + torch.nn code for PyTorch
+  $ backprop export runs/mnist-cnn-1                 # model.py, train.py (torchrun/DDP) and data for PyTorch
 
 Exit codes: 0 ok, 1 runtime error, 2 usage error, 130 stopped by Ctrl-C.
 Run 'backprop <command> --help' for a command's options.`,
@@ -80,6 +80,7 @@ Run 'backprop <command> --help' for a command's options.`,
     .option('--out <dir>', 'run directory (default: runs/<data>-<model>-<n>)')
     .option('--force', 'replace the run in an existing --out directory')
     .option('--resume <dir>', 'continue a stopped run; ends bit-identical to an uninterrupted one')
+    .option('--init-from <file>', 'start from these weights (a safetensors state_dict with the model\'s names, e.g. from PyTorch) instead of random ones')
     .option('--config <file>', 'JSON file of options, e.g. {"epochs": 5, "batchSize": 128}; flags win')
     .option('--json', 'one JSON object per event on stdout')
     .option('--quiet', 'print nothing but errors')
@@ -94,20 +95,24 @@ Run 'backprop <command> --help' for a command's options.`,
     .option('--data <source>', 'evaluate on another data source of the same shape (default: the run\'s)')
     .option('--limit <n>', 'use only the first n test samples')
     .option('--max-classes <n>', 'most classes the model and labels may have (default 1000)')
+    .option('--weights <file>', 'evaluate these weights (a safetensors state_dict, e.g. from the export\'s train.py) in the run\'s model')
     .option('--json', 'print the results as one JSON object')
     .option('--verbose', 'print stack traces of errors')
     .addHelpText('after', `
 Examples:
   $ backprop eval runs/mnist-cnn-1
-  $ backprop eval runs/mnist-cnn-1 --data ~/mnist --json`)
+  $ backprop eval runs/mnist-cnn-1 --data ~/mnist --json
+  $ backprop eval runs/mnist-cnn-1 --weights runs/mnist-cnn-1/pytorch/trained/model.safetensors`)
     .action(async (dir: string, options: Record<string, unknown>) => run(() => evalCommand(dir, options))());
 
   program
     .command('predict')
-    .description('top-3 classes with probabilities for PNG images (any size; grayscale, resized)')
+    .description('top-3 classes with probabilities for PNG or JPEG images (any size; grey or RGB as the model takes, resized)')
     .argument('<dir>', 'run directory')
-    .argument('<images...>', 'PNG files')
+    .argument('<images...>', 'PNG or JPEG files')
     .option('--invert', 'the images are dark on light (MNIST is light on dark)')
+    .option('--max-pixels <n>', 'most pixels an image may declare in its header (default 50000000)')
+    .option('--weights <file>', 'use these weights (a safetensors state_dict, e.g. from the export\'s train.py) in the run\'s model')
     .option('--json', 'one JSON object per image')
     .option('--verbose', 'print stack traces of errors')
     .addHelpText('after', `
@@ -132,16 +137,19 @@ Examples:
 
   program
     .command('export')
-    .description('a PyTorch-ready safetensors file and the equivalent torch.nn module (model.py)')
+    .description('a folder PyTorch runs as is: model.py, weights, train.py (torchrun/DDP) with the optimizer state, the data, a README')
     .argument('<dir>', 'run directory')
-    .option('--out <dir>', 'where to write model.safetensors and model.py (default: <dir>/pytorch)')
+    .option('--out <dir>', 'where to write the folder (default: <dir>/pytorch)')
+    .option('--data <source>', 'where the run\'s data is now, if it moved (default: the run\'s --data)')
+    .option('--max-classes <n>', 'most classes the labels may ask for (default 1000)')
     .option('--force', 'replace files already there')
-    .option('--quiet', 'do not print model.py')
+    .option('--quiet', 'print nothing but errors')
     .option('--verbose', 'print stack traces of errors')
     .addHelpText('after', `
 Examples:
   $ backprop export runs/mnist-cnn-1
-  $ python runs/mnist-cnn-1/pytorch/model.py      # loads the weights and checks a forward pass`)
+  $ cd runs/mnist-cnn-1/pytorch && python3 model.py             # loads the weights, evaluates them
+  $ cd runs/mnist-cnn-1/pytorch && python3 train.py --epochs 16   # continues training (README.md there)`)
     .action(async (dir: string, options: Record<string, unknown>) => run(() => exportCommand(dir, options))());
 
   return program;

@@ -1,14 +1,17 @@
 // `backprop predict` on PNG fixtures made here from real test digits (fast-png's encoder): light on
 // dark at 28×28, and dark on light at 84×84 RGBA with --invert. The answer must be the digit's
-// label and match the model's own forward pass on the digit.
+// label and match the model's own forward pass on the digit. Hostile PNGs (issue 19: 2, 14) are
+// built chunk by chunk with valid CRCs and must be refused with one line and bounded memory.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildModel, decodeCheckpoint, noGrad, Tensor } from '@backprop/core';
 import { mnistSplit } from '@backprop/datasets';
 import { loadMnistSync } from '@backprop/datasets/node';
+import { spawnSync } from 'node:child_process';
+import { crc32, deflateSync } from 'node:zlib';
 import { encode } from 'fast-png';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli, scratchDirectory } from './run-cli.js';
+import { BINARY, runCli, scratchDirectory } from './run-cli.js';
 
 const cwd = scratchDirectory();
 const run = join(cwd, 'mnist-mlp');
@@ -30,6 +33,30 @@ function darkOnLightRgba(bytes: Uint8Array, factor: number): Uint8Array {
     }
   }
   return out;
+}
+
+/** A PNG chunk: length, type, data, CRC-32 of type and data. */
+function pngChunk(type: string, data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(12 + data.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, data.length);
+  out.set(new TextEncoder().encode(type), 4);
+  out.set(data, 8);
+  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
+  return out;
+}
+
+/** IHDR data: 8-bit, colour type `colorType` (0 grey, 3 palette). */
+function ihdrData(width: number, height: number, colorType = 0): Uint8Array {
+  const data = new Uint8Array(13);
+  new DataView(data.buffer).setUint32(0, width);
+  new DataView(data.buffer).setUint32(4, height);
+  data.set([8, colorType, 0, 0, 0], 8);
+  return data;
+}
+
+function pngFromChunks(...chunks: Uint8Array[]): Uint8Array {
+  return Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...chunks.flatMap((c) => Array.from(c))]);
 }
 
 describe('backprop predict', () => {
@@ -81,13 +108,52 @@ describe('backprop predict', () => {
     expect(top.class !== digits[1]!.label || top.probability < digits[1]!.probability - 0.05).toBe(true);
   });
 
-  it('refuses a file that is not a PNG (exit 1) and a missing one (exit 2)', async () => {
+  it('refuses a file that is not an image (exit 1) and a missing one (exit 2)', async () => {
     writeFileSync(join(cwd, 'fake.png'), 'GIF89a');
     const fake = await runCli(['predict', run, 'fake.png'], { cwd });
     expect(fake.code).toBe(1);
-    expect(fake.stderr).toMatch(/^backprop: error: fake\.png: cannot decode it as a PNG image .*; convert it to PNG\n$/);
+    expect(fake.stderr).toBe('backprop: error: fake.png: not a PNG or JPEG image (starts with "GIF89a"); give a PNG or JPEG image (convert other formats first)\n');
     const missing = await runCli(['predict', run, 'nope.png'], { cwd });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/nope\.png: no such file/);
+  });
+
+  // Issue 19, defect 2: this 68-byte file never finished decoding while memory grew past 2.3 GB.
+  it('refuses a 68-byte PNG claiming 4294967295×1 from its header: exit 1, one line, bounded memory', async () => {
+    writeFileSync(join(cwd, 'bomb.png'), pngFromChunks(pngChunk('IHDR', ihdrData(4294967295, 1)), pngChunk('IDAT', deflateSync(new Uint8Array(2))), pngChunk('IEND', new Uint8Array(0))));
+    // The child reports its peak resident memory on exit; a hang is killed after 30 s and fails.
+    const report = 'data:text/javascript,process.on("exit",()=>process.stderr.write("maxRSS "+process.resourceUsage().maxRSS+" kB\\n"))';
+    const bomb = spawnSync(process.execPath, ['--import', report, BINARY, 'predict', run, 'bomb.png'], { cwd, encoding: 'utf8', timeout: 30_000, env: { ...process.env, FORCE_COLOR: '0' } });
+    expect(bomb.signal).toBe(null);
+    expect(bomb.status).toBe(1);
+    const [message, rss] = bomb.stderr.split(/(?<=\n)(?=maxRSS)/);
+    expect(message).toBe(
+      'backprop: error: bomb.png: PNG declares 4294967295×1 = 4,294,967,295 pixels, over the 50,000,000-pixel limit (maxPixels); shrink the image, or raise --max-pixels if the file is trusted\n',
+    );
+    expect(Number(/^maxRSS (\d+) kB/.exec(rss ?? '')?.[1])).toBeLessThan(300_000); // the CLI with its model loaded, nothing more
+    expect(bomb.stdout).toBe('');
+  });
+
+  // Issue 19, defect 14: width or height 0 exited 0 printing NaN%; a bad CRC and a palette image
+  // without a palette were accepted.
+  it('refuses width 0, a bad CRC and a palette image without PLTE (exit 1, no NaN)', async () => {
+    const rows = pngChunk('IDAT', deflateSync(new Uint8Array(2)));
+    const end = pngChunk('IEND', new Uint8Array(0));
+    writeFileSync(join(cwd, 'zero.png'), pngFromChunks(pngChunk('IHDR', ihdrData(0, 1)), rows, end));
+    writeFileSync(join(cwd, 'no-palette.png'), pngFromChunks(pngChunk('IHDR', ihdrData(1, 1, 3)), rows, end));
+    const good = encode({ width: 28, height: 28, data: digits[0]!.bytes, channels: 1, depth: 8 });
+    good[good.length - 20] ^= 0xff; // inside the image data: its chunk's CRC no longer matches
+    writeFileSync(join(cwd, 'bad-crc.png'), good);
+    const expected: Record<string, RegExp> = {
+      'zero.png': /PNG is 0×1 pixels \(IHDR\): an image needs width and height ≥ 1; re-save or re-export the image \(it is damaged\)\n$/,
+      'no-palette.png': /PNG is a palette image without a palette \(no PLTE chunk before IDAT\)/,
+      'bad-crc.png': /PNG chunk IDAT at byte 33 has a bad CRC \(the bytes were changed\)/,
+    };
+    for (const [file, message] of Object.entries(expected)) {
+      const result = await runCli(['predict', run, file], { cwd });
+      expect(result.code, file).toBe(1);
+      expect(result.stderr, file).toMatch(new RegExp(`^backprop: error: ${file.replace('.', '\\.')}: ${message.source}`));
+      expect(result.stdout, file).not.toContain('NaN');
+    }
   });
 });

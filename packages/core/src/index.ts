@@ -124,8 +124,8 @@ export {
 } from './optim/schedulers.js';
 export { defaultCollate, Subset, TensorDataset, type Collated, type Dataset } from './data/dataset.js';
 export { DataLoader, type DataLoaderOptions, type DataLoaderState } from './data/data-loader.js';
-export { randomSplit } from './data/random-split.js';
-export { randomShift } from './data/augment.js';
+export { randomSplit, stratifiedSplit } from './data/random-split.js';
+export { randomHorizontalFlip, randomShift } from './data/augment.js';
 export { synthetic, type ClassificationSet, type LineOptions, type SyntheticOptions } from './data/synthetic-namespace.js';
 export {
   IDX_IMAGES_MAGIC,

@@ -1,5 +1,5 @@
-// @backprop/datasets/node: loads the shipped MNIST file from disk. Node-only (node:fs, node:zlib);
-// browsers use decodeMnistGzip from the main entry. Must not import @backprop/core.
+// @backprop/datasets/node: loads the shipped MNIST file from disk, and pictures (PNG/JPEG files and
+// image folders). Node-only (node:fs, node:zlib); browsers use the main entry. Must not import @backprop/core.
 
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -89,3 +89,19 @@ function readError(caller: string, path: string | URL, error: unknown): Error {
 function gunzipError(caller: string, path: string | URL, error: unknown): Error {
   return new Error(`${caller}: ${String(path)} is not valid gzip data: ${(error as Error).message}`, { cause: error });
 }
+
+// Pictures: PNG and JPEG decoding, resizing, image folders (fast-png, jpeg-js, fflate).
+export { decodeImage, type DecodeImageOptions } from './image/decode-image.js';
+export { ImageError } from './image/image-error.js';
+export { imageToTensor, type ImageTensorOptions } from './image/image-tensor.js';
+export { IMAGE_LIMITS, type ImageLimits } from './image/limits.js';
+export { compareCodePoints, IMAGE_EXTENSIONS, listImageFolder, type FolderEntry, type FolderListing } from './image/folder-walk.js';
+export {
+  loadImageFolder,
+  loadImageSync,
+  type ImageFolderData,
+  type ImageFolderOptions,
+  type LoadImageOptions,
+} from './image/image-folder.js';
+export { readImageFileSync } from './image/read-image-file.js';
+export type { Orientation, Raster } from './image/raster.js';

@@ -28,7 +28,8 @@ interface Slot {
 }
 
 /**
- * A fixed pool of `threads` Web Workers, started at once, one task per worker at a time.
+ * A pool of up to `threads` Web Workers, started as tasks need them (a step of one chunk starts
+ * one; NOTE(worker-cap) in limits.ts), one task per worker at a time.
  *
  * NOTE(worker-error): a Web Worker has no 'exit' event; what it has is 'error' (an uncaught error
  * in the worker, or a module that fails to load) and 'messageerror'. Either rejects the task the
@@ -50,6 +51,7 @@ export class WebWorkerTransport implements WorkerTransport {
   readonly concurrency: number;
   readonly #slots: Slot[] = [];
   readonly #idle: Slot[] = [];
+  readonly #createWorker: WorkerFactory;
   /** Runs waiting for an idle worker, first come first served. */
   readonly #waiting: Array<{ resolve: (slot: Slot) => void; reject: (error: Error) => void }> = [];
   #failure: Error | null = null;
@@ -59,24 +61,10 @@ export class WebWorkerTransport implements WorkerTransport {
     if (!Number.isInteger(threads) || threads < 1) throw new Error(`WebWorkerTransport: threads must be an integer ≥ 1, got ${String(threads)}`);
     if (typeof createWorker !== 'function') throw new Error('WebWorkerTransport: createWorker must be a function () => Worker');
     this.concurrency = threads;
-    try {
-      for (let i = 0; i < threads; i++) {
-        const worker = createWorker();
-        const slot: Slot = { worker, remote: Comlink.wrap<ReplicaWorkerApi>(worker), abort: null };
-        const onFailure = (event: unknown) => this.#onWorkerFailure(slot, i, event);
-        worker.addEventListener('error', onFailure);
-        worker.addEventListener('messageerror', onFailure);
-        this.#slots.push(slot);
-        this.#idle.push(slot);
-      }
-    } catch (error) {
-      // Nobody could close a transport that failed to construct: stop the workers already started.
-      for (const slot of this.#slots) slot.worker.terminate();
-      throw error;
-    }
+    this.#createWorker = createWorker;
   }
 
-  /** Workers started (0 after `close`). */
+  /** Workers started so far (0 after `close`). */
   get threadCount(): number {
     return this.#closed ? 0 : this.#slots.length;
   }
@@ -115,7 +103,26 @@ export class WebWorkerTransport implements WorkerTransport {
     if (this.#failure !== null) return Promise.reject(this.#failure);
     const slot = this.#idle.pop();
     if (slot !== undefined) return Promise.resolve(slot);
+    if (this.#slots.length < this.concurrency) {
+      try {
+        return Promise.resolve(this.#startWorker());
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+    }
     return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
+  }
+
+  /** Starts one more worker (NOTE(worker-error) for its events). */
+  #startWorker(): Slot {
+    const index = this.#slots.length;
+    const worker = this.#createWorker();
+    const slot: Slot = { worker, remote: Comlink.wrap<ReplicaWorkerApi>(worker), abort: null };
+    const onFailure = (event: unknown) => this.#onWorkerFailure(slot, index, event);
+    worker.addEventListener('error', onFailure);
+    worker.addEventListener('messageerror', onFailure);
+    this.#slots.push(slot);
+    return slot;
   }
 
   #release(slot: Slot): void {

@@ -67,7 +67,7 @@ describe('BrowserDataParallelTrainer over comlink endpoints', () => {
 
   it('gives bit-identical parameters for 1 and 3 workers', async () => {
     const run = async (workers: number) => {
-      const trainer = new BrowserDataParallelTrainer({ ...options, workers, createWorker: () => fakeWorker() });
+      const trainer = new BrowserDataParallelTrainer({ ...options, workers, maxWorkers: 3, createWorker: () => fakeWorker() });
       for (let step = 0; step < 3; step++) await trainer.step(...Object.values(batch(60 + step, 19, [12], 5)) as [never, never]);
       const evaluation = await trainer.evaluate(batch(99, 11, [12], 5).inputs, batch(99, 11, [12], 5).targets);
       const weights = trainer.model.parameters().map((p) => Array.from(p.data));
@@ -139,6 +139,59 @@ describe('BrowserDataParallelTrainer over comlink endpoints', () => {
   });
 });
 
+describe('BrowserDataParallelTrainer limits (issue 19: 5, 8, 21)', () => {
+  const silent = (port: Port) => Comlink.expose({ runTask: () => new Promise<never>(() => undefined) }, port);
+
+  it('caps workers by navigator.hardwareConcurrency and starts only the workers a step has chunks for', async () => {
+    const scope = globalThis as { navigator?: unknown };
+    const saved = Object.getOwnPropertyDescriptor(scope, 'navigator');
+    Object.defineProperty(scope, 'navigator', { value: { hardwareConcurrency: 2 }, configurable: true });
+    try {
+      let created = 0;
+      const trainer = new BrowserDataParallelTrainer({ ...options, workers: 1000, createWorker: () => (created++, fakeWorker()) });
+      expect([trainer.requestedWorkers, trainer.maxWorkers, trainer.workers]).toEqual([1000, 2, 2]);
+      const oneChunk = batch(1, 4, [12], 5); // chunkSize 4
+      await trainer.step(oneChunk.inputs, oneChunk.targets);
+      expect(created).toBe(1);
+      const threeChunks = batch(2, 12, [12], 5);
+      await trainer.step(threeChunks.inputs, threeChunks.targets);
+      expect(created).toBe(2);
+      await trainer.close();
+    } finally {
+      if (saved === undefined) delete scope.navigator;
+      else Object.defineProperty(scope, 'navigator', saved);
+    }
+  });
+
+  it('refuses a bad batch before the workers and carries on', async () => {
+    const trainer = new BrowserDataParallelTrainer({ ...options, workers: 2, createWorker: () => fakeWorker() });
+    const { inputs, targets } = batch(3, 8, [12], 5);
+    await expect(trainer.step(inputs, targets.mul(0).add(5))).rejects.toThrow(/^DataParallelTrainer\.step: targets\[0\] = 5 is not a class index: the model has 5 classes \(0–4\); nothing was run and the trainer is unchanged$/);
+    await expect(trainer.step(inputs, targets)).resolves.toBeGreaterThan(0);
+    expect(trainer.steps).toBe(1);
+    await trainer.close();
+  });
+
+  it('a step that outlives its timeout terminates the workers and rejects, naming the step and the timeout', async () => {
+    const workers: FakeWorker[] = [];
+    const trainer = new BrowserDataParallelTrainer({ ...options, workers: 2, createWorker: () => workers[workers.push(fakeWorker(silent)) - 1]! });
+    const { inputs, targets } = batch(4, 8, [12], 5);
+    await expect(trainer.step(inputs, targets, { timeoutMilliseconds: 100 })).rejects.toThrow(/^DataParallelTrainer: step 1 did not finish within 100 ms \(timeoutMilliseconds\); its worker threads were terminated/);
+    expect(workers.map((w) => w.terminated)).toEqual([true, true]);
+  });
+
+  it('close({ timeoutMilliseconds }) terminates workers that never answer; the pending step rejects', async () => {
+    const workers: FakeWorker[] = [];
+    const trainer = new BrowserDataParallelTrainer({ ...options, workers: 2, createWorker: () => workers[workers.push(fakeWorker(silent)) - 1]! });
+    const { inputs, targets } = batch(5, 8, [12], 5);
+    const step = trainer.step(inputs, targets);
+    const rejected = expect(step).rejects.toThrow(/^DataParallelTrainer: step 1 did not finish: close\(\) terminated its worker threads after waiting 100 ms/);
+    await trainer.close({ timeoutMilliseconds: 100 });
+    await rejected;
+    expect(workers.map((w) => w.terminated)).toEqual([true, true]);
+  });
+});
+
 describe('WebWorkerTransport', () => {
   const task = (firstChunk: number): WorkerTask => ({ firstChunk, endChunk: firstChunk + 1, kind: 'train' }) as WorkerTask;
 
@@ -159,9 +212,11 @@ describe('WebWorkerTransport', () => {
 
   it('fails queued and later runs once a worker has failed, even while idle', async () => {
     const workers: FakeWorker[] = [];
-    const transport = new WebWorkerTransport(1, () => workers[workers.push(fakeWorker()) - 1]!);
+    const answering = (port: Port) => Comlink.expose({ runTask: () => done } satisfies ReplicaWorkerApi, port);
+    const transport = new WebWorkerTransport(1, () => workers[workers.push(fakeWorker(answering)) - 1]!);
+    await expect(transport.run(task(0))).resolves.toEqual(done); // starts worker 0
     workers[0]!.fail('');
-    await expect(transport.run(task(0))).rejects.toThrow(/Web Worker 0 failed \(no message: often a worker module that failed to load\)/);
+    await expect(transport.run(task(1))).rejects.toThrow(/Web Worker 0 failed \(no message: often a worker module that failed to load\)/);
     await transport.close();
   });
 
@@ -173,24 +228,31 @@ describe('WebWorkerTransport', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     workers[0]!.fail('Uncaught TypeError: x is undefined');
     const reasons = (await Promise.allSettled(runs)).map((outcome) => String((outcome as PromiseRejectedResult).reason));
-    // idle workers are taken last-first: the first run went to worker 1, the second to worker 0
+    // workers start as runs need them: the first run started worker 0, the second worker 1
     expect(reasons).toEqual([
-      'Error: Web Worker 0 failed: Uncaught TypeError: x is undefined (the pool stopped) while running chunks 0–0 of the step',
-      'Error: Web Worker 0 failed: Uncaught TypeError: x is undefined while running chunks 5–5 of the step',
+      'Error: Web Worker 0 failed: Uncaught TypeError: x is undefined while running chunks 0–0 of the step',
+      'Error: Web Worker 0 failed: Uncaught TypeError: x is undefined (the pool stopped) while running chunks 5–5 of the step',
     ]);
     await transport.close();
   });
 
-  it('checks its arguments, and stops the workers it started when a later one fails to start', () => {
+  it('checks its arguments, starts workers only as runs need them, and rejects the run whose worker fails to start', async () => {
     const started: Array<ReturnType<typeof fakeWorker>> = [];
     let calls = 0;
+    const silent = (port: Port) => Comlink.expose({ runTask: () => new Promise<never>(() => undefined) }, port);
     const flaky = () => {
       if (++calls === 3) throw new Error('Worker constructor: out of memory');
-      const worker = fakeWorker();
+      const worker = fakeWorker(silent);
       started.push(worker);
       return worker;
     };
-    expect(() => new WebWorkerTransport(4, flaky)).toThrow(/out of memory/);
+    const transport = new WebWorkerTransport(4, flaky);
+    expect([calls, transport.threadCount]).toEqual([0, 0]);
+    const runs = [0, 1, 2].map((chunk) => transport.run(task(chunk)));
+    await expect(runs[2]).rejects.toThrow(/out of memory/);
+    expect(transport.threadCount).toBe(2);
+    await transport.close();
+    await Promise.allSettled(runs);
     expect(started.map((worker) => worker.terminated)).toEqual([true, true]);
     expect(() => new WebWorkerTransport(0, () => fakeWorker())).toThrow(/threads must be an integer ≥ 1, got 0/);
     expect(() => new WebWorkerTransport(1, undefined as never)).toThrow(/createWorker must be a function/);

@@ -2,13 +2,14 @@
 // Must not import node:* modules; Node's trainer is in ./node.ts.
 import type { DataParallelOptions } from './options.js';
 import { WebWorkerTransport, type WorkerFactory } from './browser-transport.js';
+import { hardwareConcurrency } from './limits.js';
 import { ParallelTrainer } from './trainer.js';
 
 /** Options of `BrowserDataParallelTrainer`. */
 export interface BrowserDataParallelTrainerOptions extends DataParallelOptions {
   /** Starts one replica worker (a module that calls `exposeReplica()`); written by the app so its bundler sees the worker. */
   createWorker: WorkerFactory;
-  /** Web Workers (default `navigator.hardwareConcurrency`, or 1 where it is unknown). */
+  /** Web Workers (default `navigator.hardwareConcurrency`, or 1 where it is unknown), capped by `maxWorkers` (default: the same cores). */
   workers?: number;
 }
 
@@ -31,11 +32,6 @@ export function sharedMemoryUnavailable(): string | null {
   return null;
 }
 
-/** `navigator.hardwareConcurrency` where there is one (browsers, Node ≥ 21), else 1. */
-function defaultWorkers(): number {
-  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
-  return typeof cores === 'number' && cores >= 1 ? cores : 1;
-}
 
 /**
  * Synchronous data-parallel training in the browser: `ParallelTrainer` over a pool of Web Workers
@@ -56,7 +52,7 @@ function defaultWorkers(): number {
  */
 export class BrowserDataParallelTrainer extends ParallelTrainer {
   constructor(options: BrowserDataParallelTrainerOptions) {
-    const { createWorker, workers = defaultWorkers(), ...shared } = options;
+    const { createWorker, workers = hardwareConcurrency() ?? 1, ...shared } = options;
     if (typeof createWorker !== 'function') throw new Error('BrowserDataParallelTrainer: createWorker must be a function () => Worker');
     super({ ...shared, workers, transport: (threads) => new WebWorkerTransport(threads, createWorker) });
   }
@@ -64,7 +60,8 @@ export class BrowserDataParallelTrainer extends ParallelTrainer {
 
 export { WebWorkerTransport, type ReplicaWorkerApi, type WorkerFactory, type WorkerLike } from './browser-transport.js';
 export { exposeReplica } from './browser-worker.js';
-export { ParallelTrainer, type Evaluation, type StepTiming, type TrainerState } from './trainer.js';
+export { ParallelTrainer } from './trainer.js';
+export type { CloseOptions, Evaluation, StepOptions, StepTiming, TrainerState } from './trainer-options.js';
 export type { MemoryMode } from './transport.js';
 export type { ModelFactory, ModelFactoryOptions, ModelSource } from './model-source.js';
 export type { BatchEnd, BatchSource, EpochEnd, FitOptions, FitSummary } from './fit.js';

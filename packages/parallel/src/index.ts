@@ -1,6 +1,16 @@
 // Public API of @backprop/parallel shared by Node and the browser: no node:* imports here (Node's
 // trainer is in `@backprop/parallel/node`). Explicit named exports only.
-export { defaultMemoryMode, ParallelTrainer, type Evaluation, type ParallelTrainerOptions, type StepTiming, type TrainerState } from './trainer.js';
+export { ParallelTrainer } from './trainer.js';
+export {
+  DEFAULT_CLOSE_TIMEOUT_MILLISECONDS,
+  defaultMemoryMode,
+  type CloseOptions,
+  type Evaluation,
+  type ParallelTrainerOptions,
+  type StepOptions,
+  type StepTiming,
+  type TrainerState,
+} from './trainer-options.js';
 export type { DataParallelOptions, OptimizerChoice } from './options.js';
 export type { BatchEnd, BatchSource, EpochEnd, FitOptions, FitSummary } from './fit.js';
 export type { LossName, MemoryMode, TaskBuffer, TransportFactory, WorkerTask, WorkerTaskResult, WorkerTransport } from './transport.js';

@@ -3,11 +3,12 @@
 import { availableParallelism } from 'node:os';
 import type { DataParallelOptions } from './options.js';
 import { PiscinaTransport, piscinaTransport, type PiscinaTransportOptions } from './piscina-transport.js';
-import { ParallelTrainer, type Evaluation } from './trainer.js';
+import { ParallelTrainer } from './trainer.js';
+import type { CloseOptions, Evaluation, StepOptions } from './trainer-options.js';
 
 /** Options of the Node `DataParallelTrainer`. */
 export interface DataParallelTrainerOptions extends DataParallelOptions {
-  /** Worker threads (default `os.availableParallelism()`). */
+  /** Worker threads (default `os.availableParallelism()`), capped by `maxWorkers` (default: the same). */
   workers?: number;
 }
 
@@ -28,12 +29,13 @@ export interface DataParallelTrainerOptions extends DataParallelOptions {
  */
 export class DataParallelTrainer extends ParallelTrainer {
   constructor(options: DataParallelTrainerOptions) {
-    super({ ...options, workers: options.workers ?? availableParallelism(), transport: piscinaTransport });
+    const cores = availableParallelism();
+    super({ ...options, workers: options.workers ?? cores, cores, transport: piscinaTransport });
   }
 }
 
-export { PiscinaTransport, piscinaTransport, type Evaluation, type PiscinaTransportOptions };
-export type { StepTiming, TrainerState } from './trainer.js';
+export { PiscinaTransport, piscinaTransport, type CloseOptions, type Evaluation, type PiscinaTransportOptions, type StepOptions };
+export type { StepTiming, TrainerState } from './trainer-options.js';
 export type { BatchEnd, BatchSource, EpochEnd, FitOptions, FitSummary } from './fit.js';
 export type { DataParallelOptions, OptimizerChoice } from './options.js';
 export type { MemoryMode } from './transport.js';

@@ -4,6 +4,7 @@ import { buildModel, Generator, type Module, type Optimizer, Tensor } from '@bac
 import { createOptimizer, type OptimizerChoice } from './optimizer-choice.js';
 import { toWireModel, type ModelSource, type WireModel } from './model-source.js';
 import { statisticsLayout } from './running-statistics.js';
+import { checkTimeout, workerLimit, type WorkerLimit } from './limits.js';
 import type { LossName, MemoryMode } from './transport.js';
 
 export type { OptimizerChoice } from './optimizer-choice.js';
@@ -28,6 +29,20 @@ export interface DataParallelOptions {
   memory?: MemoryMode;
   /** Samples per chunk, the unit of work and of reduction (default 64, see the README). Results depend on it, not on `workers`. */
   chunkSize?: number;
+  /**
+   * The most worker threads to start (default: the cores — `os.availableParallelism()` in Node,
+   * `navigator.hardwareConcurrency` in a browser; no cap where neither is known). `workers` above it
+   * is capped (the result is the same, NOTE(worker-cap) in limits.ts); raise it to run more threads
+   * than cores on purpose.
+   */
+  maxWorkers?: number;
+  /**
+   * How long one step (or one batch of `evaluate`) may take before its threads are terminated and
+   * it rejects, naming the step and the timeout (default `Infinity`: no timeout). The trainer is
+   * stopped after that, like after any failure in a worker. `step(x, y, { timeoutMilliseconds })`
+   * overrides it for one step. The first step also starts the threads and builds their replicas.
+   */
+  stepTimeoutMilliseconds?: number;
 }
 
 /** What the validated options become on the main thread. */
@@ -41,16 +56,19 @@ export interface Validated {
   loss: LossName;
   seed: number;
   chunkSize: number;
-  workers: number;
+  workers: WorkerLimit;
+  stepTimeoutMilliseconds: number;
 }
 
 const fail = (message: string): never => {
   throw new Error(`DataParallelTrainer: ${message}`);
 };
 
-export function validateOptions(options: DataParallelOptions, workers: number): Validated {
+/** Checks every option; `cores` caps `workers` unless `maxWorkers` is given (null: unknown, no cap). */
+export function validateOptions(options: DataParallelOptions, workers: number, cores: number | null): Validated {
   if (typeof options !== 'object' || options === null) fail('options must be an object { model, loss, optimizer, workers, seed }');
-  if (!Number.isInteger(workers) || workers < 1) fail(`workers must be an integer ≥ 1, got ${String(workers)}`);
+  const limit = workerLimit(workers, options.maxWorkers, cores);
+  const stepTimeoutMilliseconds = checkTimeout('DataParallelTrainer', 'stepTimeoutMilliseconds', options.stepTimeoutMilliseconds, Number.POSITIVE_INFINITY);
   const { loss, seed = 0, chunkSize = 64 } = options;
   if (loss !== 'crossEntropy' && loss !== 'mse') fail(`loss must be 'crossEntropy' or 'mse', got ${JSON.stringify(loss)}`);
   if (!Number.isSafeInteger(seed)) fail(`seed must be a safe integer, got ${String(seed)}`);
@@ -74,7 +92,7 @@ export function validateOptions(options: DataParallelOptions, workers: number): 
   const optimizerFactory = (parameters: Iterable<Tensor>) => createOptimizer(choice, parameters);
   // Try the type and hyperparameters on a stand-in, so mistakes surface here for a module model too (built later).
   optimizerFactory([new Tensor(new Float32Array(1), [1])]);
-  return { model, wire, optimizerFactory, optimizerType: choice.type, loss, seed, chunkSize, workers };
+  return { model, wire, optimizerFactory, optimizerType: choice.type, loss, seed, chunkSize, workers: limit, stepTimeoutMilliseconds };
 }
 
 /** Refuses models the trainer cannot train; returns the model. */

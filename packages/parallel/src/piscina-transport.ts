@@ -28,7 +28,8 @@ interface Slot {
 }
 
 /**
- * A fixed pool of `threads` piscina workers (they start at once and stay until `close`). Each
+ * A pool of up to `threads` piscina workers, started as tasks need them (a step of one chunk
+ * starts one; NOTE(worker-cap) in limits.ts) and kept until `close`. Each
  * thread serves one loop (step-loop.ts): while steps follow one another, each task goes to a loop
  * through a MessagePort and a doorbell in shared memory, which costs less than a piscina task per
  * step (NOTE(step-loop)); a loop left idle for `idleMilliseconds` ends, and the next task starts a
@@ -47,7 +48,8 @@ export class PiscinaTransport implements WorkerTransport {
   readonly #pool: Piscina<LoopStart, void>;
   readonly #entry: string;
   readonly #idleMilliseconds: number;
-  readonly #slots: Slot[];
+  /** One per loop, added as more tasks run at once, up to `concurrency`. */
+  readonly #slots: Slot[] = [];
   /** `run` calls waiting for a slot (only when more tasks than threads run at once); handed a slot, or null on close. */
   readonly #queue: Array<(slot: Slot | null) => void> = [];
   readonly #watched = new WeakSet<Worker>();
@@ -56,6 +58,7 @@ export class PiscinaTransport implements WorkerTransport {
   #loopStarts = 0;
 
   constructor(threads: number, options: PiscinaTransportOptions = {}) {
+    if (!Number.isSafeInteger(threads) || threads < 1) throw new Error(`PiscinaTransport: threads must be an integer ≥ 1, got ${String(threads)}`);
     this.concurrency = threads;
     // Loaded from source (vitest, tsx) this file ends in .ts; see NOTE(tsx-worker) in step-loop-source.mjs.
     const fromSource = import.meta.url.endsWith('.ts');
@@ -64,7 +67,9 @@ export class PiscinaTransport implements WorkerTransport {
     this.#idleMilliseconds = options.idleMilliseconds ?? 200;
     this.#pool = new Piscina<LoopStart, void>({
       filename: here(fromSource ? './step-loop-source.mjs' : './step-loop.js'),
-      minThreads: threads,
+      // Piscina starts a thread whenever a task finds none free, up to maxThreads: every task of a
+      // step gets a thread of its own at once, as the barrier needs (NOTE(barrier)).
+      minThreads: 0,
       maxThreads: threads,
       idleTimeout: Number.POSITIVE_INFINITY,
       concurrentTasksPerWorker: 1,
@@ -72,7 +77,6 @@ export class PiscinaTransport implements WorkerTransport {
     this.#pool.on('error', (error: Error) => this.#fail(error));
     this.#pool.on('workerCreate', () => this.#watchThreads());
     this.#watchThreads();
-    this.#slots = Array.from({ length: threads }, () => ({ control: new Int32Array(new SharedArrayBuffer(LOOP_CONTROL_BYTES)), port: null, pending: null }));
   }
 
   /** Threads currently alive (0 after `close`). */
@@ -92,7 +96,7 @@ export class PiscinaTransport implements WorkerTransport {
 
   async run(task: WorkerTask): Promise<WorkerTaskResult> {
     this.#refuseIfStopped();
-    const slot = this.#slots.find((candidate) => candidate.pending === null) ?? (await new Promise<Slot | null>((resume) => this.#queue.push(resume)));
+    const slot = this.#slots.find((candidate) => candidate.pending === null) ?? this.#newSlot() ?? (await new Promise<Slot | null>((resume) => this.#queue.push(resume)));
     this.#refuseIfStopped();
     if (slot === null) throw new Error('PiscinaTransport: the pool is closed');
     return new Promise<WorkerTaskResult>((resolve, reject) => {
@@ -125,6 +129,14 @@ export class PiscinaTransport implements WorkerTransport {
       for (const resume of this.#queue.splice(0)) resume(null);
     });
     return this.#closing;
+  }
+
+  /** A new slot while there are fewer than `concurrency`, else null. */
+  #newSlot(): Slot | null {
+    if (this.#slots.length >= this.concurrency) return null;
+    const slot: Slot = { control: new Int32Array(new SharedArrayBuffer(LOOP_CONTROL_BYTES)), port: null, pending: null };
+    this.#slots.push(slot);
+    return slot;
   }
 
   #refuseIfStopped(): void {

@@ -7,69 +7,26 @@ import { Generator, Tensor, type Module, type Optimizer, type OptimizerStateDict
 import { assignChunks, chunkCount, type ChunkRange } from './chunks.js';
 import { runFit, type BatchSource, type FitOptions, type FitSummary } from './fit.js';
 import { installModel, updateOnMainThread, type BuiltModel } from './built-model.js';
-import { checkMinibatch } from './minibatch.js';
+import { ModelInputCheck } from './minibatch.js';
+import { checkTimeout, hardwareConcurrency, withTimeout } from './limits.js';
 import { signalFailure, type ShardedUpdate } from './sharded-update.js';
 import { GrowingBuffer } from './task-buffers.js';
 import { buildFromWire, type WireModel } from './model-source.js';
 import { replayChunkStatistics, saveBuffers } from './running-statistics.js';
-import { checkModel, validateOptions, type DataParallelOptions, type Validated } from './options.js';
+import { checkModel, validateOptions, type Validated } from './options.js';
 import type { LossName, MemoryMode, TransportFactory, WorkerTask, WorkerTaskResult, WorkerTransport } from './transport.js';
-
-/** Options of `ParallelTrainer`: the shared options plus how many workers and how to start them. */
-export interface ParallelTrainerOptions extends DataParallelOptions {
-  workers: number;
-  transport: TransportFactory;
-}
-
-/**
- * Where the time of the last `step` went: `milliseconds` from call to resolution, and for each
- * worker the time it spent on its chunks (forward and backward). Everything else — staging the
- * batch, messages, waiting for the slowest worker, the reduction and the optimizer step — is
- * orchestration overhead (`overheadMilliseconds`); `updateMilliseconds` is the reduction and
- * optimizer part of it.
- */
-export interface StepTiming {
-  milliseconds: number;
-  workerMilliseconds: number[];
-  /** `milliseconds` minus the busiest worker's forward and backward time. */
-  overheadMilliseconds: number;
-  /** Reducing the gradient and stepping the optimizer: the slowest worker's shard (memory `shared`), or the main thread (`copy`). */
-  updateMilliseconds: number;
-}
-
-/** Mean loss over a set, and for `crossEntropy` the share of samples whose top class is the target. */
-export interface Evaluation {
-  loss: number;
-  accuracy: number | null;
-}
-
-/**
- * Everything a resumed run needs from the trainer: the weights, the optimizer's state and the
- * number of steps taken (Dropout masks derive from the step number).
- *
- * @example
- * ```ts
- * const state: TrainerState = trainer.trainingState(); // { model, optimizer, steps }
- * await freshTrainer.loadTrainingState(state);         // continues bit for bit
- * ```
- */
-export interface TrainerState {
-  model: StateDict;
-  optimizer: OptimizerStateDict;
-  steps: number;
-}
+import {
+  DEFAULT_CLOSE_TIMEOUT_MILLISECONDS,
+  defaultMemoryMode,
+  type CloseOptions,
+  type Evaluation,
+  type ParallelTrainerOptions,
+  type StepOptions,
+  type StepTiming,
+  type TrainerState,
+} from './trainer-options.js';
 
 let sessions = 0;
-
-/**
- * `shared` where threads can share memory: SharedArrayBuffer exists and, in a browser page, the page
- * is cross-origin isolated (COOP same-origin + COEP require-corp); `copy` otherwise.
- */
-export function defaultMemoryMode(): MemoryMode {
-  if (typeof SharedArrayBuffer === 'undefined') return 'copy';
-  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
-  return isolated === false ? 'copy' : 'shared';
-}
 
 /**
  * Synchronous data-parallel training over a `WorkerTransport` — use `DataParallelTrainer` from
@@ -84,7 +41,17 @@ export function defaultMemoryMode(): MemoryMode {
  * ```
  */
 export class ParallelTrainer {
+  /**
+   * The most worker threads a step uses: `workers` capped by `maxWorkers` (the cores by default).
+   * A step of B samples uses `workersFor(B)` of them; threads start only when a step needs them.
+   */
   readonly workers: number;
+  /** The `workers` option as given (it may exceed `workers`, which is capped). */
+  readonly requestedWorkers: number;
+  /** The cap on `workers`: the `maxWorkers` option, else the cores; null when neither is known. */
+  readonly maxWorkers: number | null;
+  /** The default timeout of each step and evaluation batch, in ms (`Infinity`: none). */
+  readonly stepTimeoutMilliseconds: number;
   readonly chunkSize: number;
   readonly seed: number;
   readonly loss: LossName;
@@ -112,11 +79,17 @@ export class ParallelTrainer {
   #queue: Promise<unknown> = Promise.resolve();
   #closing: Promise<void> | null = null;
   #failure: Error | null = null;
+  /** Set when `close` gave up waiting and terminated the threads: how long it had waited. */
+  #closedAfter: number | null = null;
+  #inputCheck: ModelInputCheck | null = null;
 
   constructor(options: ParallelTrainerOptions) {
-    const valid = validateOptions(options, options.workers);
+    const valid = validateOptions(options, options?.workers, options?.cores === undefined ? hardwareConcurrency() : options.cores);
     if (typeof options.transport !== 'function') throw new Error('DataParallelTrainer: transport must be a function (threads) => WorkerTransport');
-    this.workers = valid.workers;
+    this.workers = valid.workers.workers;
+    this.requestedWorkers = valid.workers.requested;
+    this.maxWorkers = valid.workers.maxWorkers;
+    this.stepTimeoutMilliseconds = valid.stepTimeoutMilliseconds;
     this.chunkSize = valid.chunkSize;
     this.seed = valid.seed;
     this.loss = valid.loss;
@@ -171,6 +144,25 @@ export class ParallelTrainer {
     return this.#steps;
   }
 
+  /**
+   * The worker threads a step of `batchSize` samples runs on: `workers`, or fewer when the step has
+   * fewer chunks (`ceil(batchSize / chunkSize)`; with BatchNorm a last chunk of one sample joins the
+   * one before it).
+   *
+   * @example
+   * ```ts
+   * // asked for 1000 workers on 2 cores, chunkSize 64
+   * trainer.requestedWorkers; // 1000
+   * trainer.workers;          // 2
+   * trainer.workersFor(64);   // 1: one chunk per step
+   * ```
+   */
+  workersFor(batchSize: number): number {
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new Error(`DataParallelTrainer.workersFor: batchSize must be an integer ≥ 1, got ${String(batchSize)}`);
+    const mergesSingleTail = this.#built !== null && this.#built.statistics.layers.length > 0;
+    return assignChunks(chunkCount(batchSize, this.chunkSize, mergesSingleTail), this.workers).length;
+  }
+
   /** Where the time of the last completed `step` went (null before the first); see `StepTiming`. */
   get lastStep(): StepTiming | null {
     return this.#lastStep;
@@ -180,12 +172,24 @@ export class ParallelTrainer {
    * One synchronous training step on a minibatch: inputs [B, ...], targets [B] (class indices, for
    * crossEntropy) or [B, ...] (mse). Resolves with the mean loss over the B samples.
    *
+   * A batch the model cannot take (wrong sample shape, a label that is not a class index, a
+   * non-finite value) rejects before any worker sees it and leaves the trainer as it was
+   * (NOTE(input-check) in minibatch.ts). A failure in a worker, or a step that outlives its timeout
+   * (its threads are then terminated), stops the trainer: see the README's Faults.
+   *
    * @example
    * ```ts
    * const loss = await trainer.step(images, labels); // images [64, 784], labels [64]
+   * await trainer.step(images, labels, { timeoutMilliseconds: 30_000 }); // rejects, naming the step, after 30 s
    * ```
    */
-  step(inputs: Tensor, targets: Tensor): Promise<number> {
+  step(inputs: Tensor, targets: Tensor, options: StepOptions = {}): Promise<number> {
+    let timeout: number;
+    try {
+      timeout = checkTimeout('DataParallelTrainer.step', 'timeoutMilliseconds', options?.timeoutMilliseconds, this.stepTimeoutMilliseconds);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     return this.#serialize(async (built) => {
       const started = performance.now();
       const step = this.#steps + 1;
@@ -194,7 +198,7 @@ export class ParallelTrainer {
       built.model.parameters().forEach((parameter, index) => (parameter.grad = built.gradientTensors[index]!));
       const plan: UpdateContext[] = built.optimizer.prepareStep().map(({ step: count, fresh }) => ({ step: count, fresh }));
       const inWorkers = this.#shardsInWorkers(numChunks);
-      const answers = await this.#dispatch(built, 'train', step, numChunks, inputs, targets, inWorkers ? { divisor, plan } : null);
+      const answers = await this.#dispatch(built, { kind: 'train', step, numChunks, inputs, targets, timeout }, inWorkers ? { divisor, plan } : null);
       this.#steps = step;
       const gradients = new Float32Array(this.#gradients.buffer, 0, numChunks * built.stride);
       let updateMilliseconds = Math.max(...answers.map((answer) => answer.updateMilliseconds ?? 0));
@@ -249,7 +253,7 @@ export class ParallelTrainer {
       let [loss, correct, samples, divisor] = [0, 0, 0, 0];
       for (const [inputs, batchTargets] of batches) {
         const { numChunks, batchSize } = this.#stage(built, 'evaluate', inputs, batchTargets);
-        await this.#dispatch(built, 'evaluate', this.#steps, numChunks, inputs, batchTargets);
+        await this.#dispatch(built, { kind: 'evaluate', step: this.#steps, numChunks, inputs, targets: batchTargets, timeout: this.stepTimeoutMilliseconds });
         const sums = sumLosses(new Float64Array(this.#results.buffer), numChunks);
         loss += sums.loss;
         correct += sums.correct;
@@ -312,12 +316,30 @@ export class ParallelTrainer {
     });
   }
 
-  /** Stops every worker thread; idempotent. Later calls to `step`/`evaluate` reject. */
-  close(): Promise<void> {
-    this.#closing ??= this.#queue.then(
-      () => this.#transport?.close(),
-      () => this.#transport?.close(),
-    );
+  /**
+   * Stops every worker thread once the calls made before it have finished; idempotent (the first
+   * call's options count). Later calls to `step`/`evaluate` reject. Calls still running after
+   * `timeoutMilliseconds` (default 60 s) — a stuck worker — have their threads terminated and
+   * reject, naming the step and the timeout.
+   *
+   * @example
+   * ```ts
+   * await trainer.close();                              // waits up to 60 s for a running step
+   * await trainer.close({ timeoutMilliseconds: 1000 }); // or terminates it after 1 s
+   * ```
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    let timeout: number;
+    try {
+      timeout = checkTimeout('DataParallelTrainer.close', 'timeoutMilliseconds', options?.timeoutMilliseconds, DEFAULT_CLOSE_TIMEOUT_MILLISECONDS);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    this.#closing ??= (async () => {
+      const drained = await withTimeout(this.#queue.then(() => true), timeout, false);
+      if (!drained) this.#closedAfter = timeout;
+      await this.#transport?.close();
+    })();
     return this.#closing;
   }
 
@@ -360,9 +382,10 @@ export class ParallelTrainer {
     return this.#built;
   }
 
-  /** Checks a minibatch and copies it into the shared input buffers (once per step). */
+  /** Checks a minibatch against the model and copies it into the shared input buffers (once per step). */
   #stage(built: BuiltModel, op: string, inputs: Tensor, targets: Tensor): { numChunks: number; batchSize: number } {
-    const batchSize = checkMinibatch(op, this.loss, inputs, targets);
+    this.#inputCheck ??= new ModelInputCheck(built.model, this.loss);
+    const batchSize = this.#inputCheck.check(op, inputs, targets);
     new Float32Array(this.#inputs.ensure(inputs.size * 4), 0, inputs.size).set(inputs.data);
     new Float32Array(this.#targets.ensure(targets.size * 4), 0, targets.size).set(targets.data);
     const numChunks = chunkCount(batchSize, this.chunkSize, built.statistics.layers.length > 0);
@@ -383,19 +406,12 @@ export class ParallelTrainer {
   }
 
   /**
-   * One message per worker; waits for all of them, then reports the first failure with the step
-   * number. With `update` (training) in memory `shared`, the tasks also reduce and update the
-   * parameters, shard by shard.
+   * One message per worker; waits for all of them (at most `timeout` ms), then reports the first
+   * failure with the step number. With `update` (training) in memory `shared`, the tasks also
+   * reduce and update the parameters, shard by shard.
    */
-  async #dispatch(
-    built: BuiltModel,
-    kind: WorkerTask['kind'],
-    step: number,
-    numChunks: number,
-    inputs: Tensor,
-    targets: Tensor,
-    update: { divisor: number; plan: UpdateContext[] } | null = null,
-  ): Promise<WorkerTaskResult[]> {
+  async #dispatch(built: BuiltModel, work: Dispatch, update: { divisor: number; plan: UpdateContext[] } | null = null): Promise<WorkerTaskResult[]> {
+    const { kind, step, numChunks, inputs, targets } = work;
     this.#transport ??= this.#startTransport(this.workers);
     const transport = this.#transport;
     const copying = this.memory === 'copy';
@@ -447,22 +463,26 @@ export class ParallelTrainer {
           throw error;
         }),
     );
-    const settled = await Promise.allSettled(runs);
+    const settled = await withTimeout(Promise.allSettled(runs), work.timeout, null);
+    const what = kind === 'train' ? `step ${step}` : `evaluate (after step ${step})`;
+    const stop = async (problem: string, cause?: unknown): Promise<never> => {
+      // NOTE(stopped): the workers may have updated some shards of the weights and optimizer state
+      // and not others, so no later step or snapshot would be consistent.
+      const after = kind === 'train' ? 'its workers may have updated some shards of the weights and not others' : 'its worker threads are gone';
+      this.#failure = new Error(`DataParallelTrainer: ${what} ${problem}; the trainer is stopped (${after}): start a new one from the last checkpoint`, { cause });
+      if (control !== null) signalFailure(control);
+      await transport.close().catch(() => undefined);
+      throw this.#failure;
+    };
+    if (settled === null) return stop(`did not finish within ${work.timeout} ms (timeoutMilliseconds); its worker threads were terminated`);
     const failed = settled.find((outcome) => outcome.status === 'rejected');
     if (failed !== undefined) {
       const reason = (failed as PromiseRejectedResult).reason as unknown;
-      const message = reason instanceof Error ? reason.message : String(reason);
-      const what = kind === 'train' ? `step ${step}` : `evaluate (after step ${step})`;
-      this.#failure = new Error(`DataParallelTrainer: ${what} failed in a worker: ${message}`, { cause: reason });
-      await transport.close().catch(() => undefined);
-      throw this.#failure;
+      if (this.#closedAfter !== null) return stop(`did not finish: close() terminated its worker threads after waiting ${this.#closedAfter} ms (its timeoutMilliseconds)`, reason);
+      return stop(`failed in a worker: ${reason instanceof Error ? reason.message : String(reason)}`, reason);
     }
     const answers = settled.map((outcome) => (outcome as PromiseFulfilledResult<WorkerTaskResult>).value);
-    if (answers.some((answer) => answer.aborted === true)) {
-      this.#failure = new Error(`DataParallelTrainer: step ${step} failed: a worker left its shard of the update without any task failing`);
-      await transport.close().catch(() => undefined);
-      throw this.#failure;
-    }
+    if (answers.some((answer) => answer.aborted === true)) return stop('failed: a worker left its shard of the update without any task failing');
     if (copying) this.#collectCopies(built, ranges, answers);
     return answers;
   }
@@ -483,6 +503,17 @@ export class ParallelTrainer {
   #divisor(batchSize: number, targets: Tensor): number {
     return this.loss === 'crossEntropy' ? batchSize : targets.size;
   }
+}
+
+/** One dispatch of a step or an evaluation batch. */
+interface Dispatch {
+  kind: WorkerTask['kind'];
+  step: number;
+  numChunks: number;
+  inputs: Tensor;
+  targets: Tensor;
+  /** Milliseconds before the threads are terminated and the dispatch rejects (`Infinity`: none). */
+  timeout: number;
 }
 
 function sumLosses(results: Float64Array, numChunks: number): { loss: number; correct: number } {

@@ -55,7 +55,7 @@ describe('BatchNorm under DataParallelTrainer (statistics per chunk)', () => {
     ['CNN + BatchNorm2d', cnnWithBatchNorm, [1, 8, 8], 3],
   ] as const) {
     it(`${name}: equals chunk-by-chunk training in one process (loss, weights, running statistics, evaluation), W = 3`, async () => {
-      const parallel = new DataParallelTrainer({ model: spec, loss: 'crossEntropy', optimizer: { type: 'adam', lr: 1e-2 }, workers: 3, seed: 3, chunkSize: CHUNK });
+      const parallel = new DataParallelTrainer({ model: spec, loss: 'crossEntropy', optimizer: { type: 'adam', lr: 1e-2 }, workers: 3, maxWorkers: 3, seed: 3, chunkSize: CHUNK });
       const reference = new MicroBatchTrainer(spec);
       try {
         for (const [index, size] of [7, 22, 9].entries()) {
@@ -83,7 +83,7 @@ describe('BatchNorm under DataParallelTrainer (statistics per chunk)', () => {
   it('is bit-identical for W = 1, 2, 3, running statistics included', async () => {
     const runs: Buffer[] = [];
     for (const workers of [1, 2, 3]) {
-      const trainer = new DataParallelTrainer({ model: mlpWithBatchNorm, loss: 'crossEntropy', optimizer: { type: 'sgd', lr: 0.1, momentum: 0.9 }, workers, seed: 4, chunkSize: CHUNK });
+      const trainer = new DataParallelTrainer({ model: mlpWithBatchNorm, loss: 'crossEntropy', optimizer: { type: 'sgd', lr: 0.1, momentum: 0.9 }, workers, maxWorkers: 3, seed: 4, chunkSize: CHUNK });
       try {
         const { inputs, targets } = batch(60, 23, [12], 5);
         for (let step = 0; step < 5; step++) await trainer.step(inputs, targets);

@@ -13,7 +13,7 @@ const spec: ModelSpec = {
 };
 
 async function train(workers: number): Promise<{ parameters: Float32Array; losses: number[]; before: number; after: number }> {
-  const trainer = new DataParallelTrainer({ model: spec, loss: 'crossEntropy', optimizer: { type: 'adam', lr: 1e-2 }, workers, seed: 11, chunkSize: 8 });
+  const trainer = new DataParallelTrainer({ model: spec, loss: 'crossEntropy', optimizer: { type: 'adam', lr: 1e-2 }, workers, maxWorkers: 4, seed: 11, chunkSize: 8 }); // maxWorkers: W = 3, 4 even on fewer cores
   try {
     const { inputs, targets } = batch(500, 37, [12], 4); // 37 = 4 full chunks + one of 5
     const before = (await trainer.evaluate(inputs, targets)).loss;
@@ -56,13 +56,13 @@ describe('DataParallelTrainer determinism', () => {
     const { inputs, targets } = batch(600, 21, [12], 4);
     const straight = new DataParallelTrainer({ ...options, workers: 2 });
     const first = new DataParallelTrainer({ ...options, workers: 1 });
-    const resumed = new DataParallelTrainer({ ...options, workers: 3, seed: 99 }); // weights and moments are overwritten; the Dropout seed is not
+    const resumed = new DataParallelTrainer({ ...options, workers: 3, maxWorkers: 3, seed: 99 }); // weights and moments are overwritten; the Dropout seed is not
     try {
       for (let step = 0; step < 6; step++) await straight.step(inputs, targets);
       for (let step = 0; step < 3; step++) await first.step(inputs, targets);
       const state = first.trainingState();
       expect(state.steps).toBe(3);
-      const reseeded = new DataParallelTrainer({ ...options, workers: 3 });
+      const reseeded = new DataParallelTrainer({ ...options, workers: 3, maxWorkers: 3 });
       try {
         await reseeded.loadTrainingState(state);
         for (let step = 0; step < 3; step++) await reseeded.step(inputs, targets);
@@ -89,7 +89,7 @@ describe('DataParallelTrainer determinism', () => {
   it("memory 'copy' (no SharedArrayBuffer: copies in and out of each message) gives the same bits as 'shared'", async () => {
     const options = { model: spec, loss: 'crossEntropy', optimizer: { type: 'adam', lr: 1e-2 }, seed: 8, chunkSize: 8 } as const;
     const shared = new DataParallelTrainer({ ...options, workers: 2 });
-    const copying = new DataParallelTrainer({ ...options, workers: 3, memory: 'copy' });
+    const copying = new DataParallelTrainer({ ...options, workers: 3, maxWorkers: 3, memory: 'copy' });
     try {
       expect([shared.memory, copying.memory]).toEqual(['shared', 'copy']);
       for (const size of [1, 7, 37, 64]) {
@@ -107,7 +107,7 @@ describe('DataParallelTrainer determinism', () => {
 
   it('a transport that runs fewer tasks at once than a step has (1 thread for 3 workers) does not hang: the main thread updates, same bits', async () => {
     const { inputs, targets } = batch(700, 37, [12], 4);
-    const options = { model: spec, loss: 'crossEntropy', optimizer: { type: 'adam', lr: 1e-2 }, workers: 3, seed: 4, chunkSize: 8 } as const;
+    const options = { model: spec, loss: 'crossEntropy', optimizer: { type: 'adam', lr: 1e-2 }, workers: 3, maxWorkers: 3, seed: 4, chunkSize: 8 } as const;
     const narrow = new ParallelTrainer({ ...options, transport: () => new PiscinaTransport(1) });
     const wide = new DataParallelTrainer(options);
     try {

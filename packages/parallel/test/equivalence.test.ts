@@ -26,7 +26,7 @@ async function expectEquivalent(options: {
   model?: ModelSource;
 }): Promise<void> {
   const { spec, optimizer, workers, batches, loss = 'crossEntropy', model = spec } = options;
-  const parallel = new DataParallelTrainer({ model, loss, optimizer, workers, seed: 7, chunkSize: 4 });
+  const parallel = new DataParallelTrainer({ model, loss, optimizer, workers, maxWorkers: workers, seed: 7, chunkSize: 4 }); // W threads even on fewer cores
   await parallel.ready();
   trainers.push(parallel);
   const plain = new PlainTrainer(spec, 7, optimizer, loss);

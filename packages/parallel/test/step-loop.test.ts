@@ -90,7 +90,7 @@ describe('PiscinaTransport step loops', () => {
       await pause(10); // the exit is noticed in the next turns of the event loop
       const started = Date.now();
       await expect(trainer.step(inputs, targets), `gap ${gap}`).rejects.toThrow(
-        /^DataParallelTrainer: step 2 failed in a worker: PiscinaTransport: a worker thread exited \(code 1\); close this trainer and start a new one$/,
+        /^DataParallelTrainer: step 2 failed in a worker: PiscinaTransport: a worker thread exited \(code 1\); close this trainer and start a new one; the trainer is stopped \(/,
       );
       expect(Date.now() - started).toBeLessThan(5_000);
       await trainer.close();
@@ -101,7 +101,7 @@ describe('PiscinaTransport step loops', () => {
   it('a worker entry that fails or exits while loading rejects the first step, naming the cause', async () => {
     const { inputs, targets } = batch(7, 11, [12], 5);
     const broken = new ParallelTrainer({ ...options, transport: (threads) => new PiscinaTransport(threads, { filename: fixture('broken-entry.mjs') }) });
-    await expect(broken.step(inputs, targets)).rejects.toThrow(/^DataParallelTrainer: step 1 failed in a worker: broken-entry: this worker module fails while loading$/);
+    await expect(broken.step(inputs, targets)).rejects.toThrow(/^DataParallelTrainer: step 1 failed in a worker: broken-entry: this worker module fails while loading; the trainer is stopped \(/);
     await broken.close();
     const exiting = new ParallelTrainer({ ...options, transport: (threads) => new PiscinaTransport(threads, { filename: fixture('exit-on-load-entry.mjs') }) });
     await expect(exiting.step(inputs, targets)).rejects.toThrow(/^DataParallelTrainer: step 1 failed in a worker: a worker thread exited \(code 7\) while running the chunks it claimed of the step/);

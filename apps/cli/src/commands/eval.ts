@@ -9,6 +9,7 @@ import { LIMITS } from '../config/limits.js';
 import { parseInteger, parseText } from '../config/values.js';
 import { readModelFile } from '../run/model-file.js';
 import { runPaths } from '../run/run-directory.js';
+import { loadWeightsFile } from '../run/weights-file.js';
 import { checkModelFits } from '../model/model-spec.js';
 
 /** The results of `backprop eval`. */
@@ -35,6 +36,8 @@ export async function evalCommand(directory: string, flags: Record<string, unkno
   if (!existsSync(directory)) throw usageError(`${directory}: no such run directory; give the directory printed by backprop train`);
   const paths = runPaths(directory);
   const saved = readModelFile(paths.model);
+  const weights = flags.weights !== undefined ? parseText(flags.weights, { flag: '--weights' }) : null;
+  if (weights !== null) loadWeightsFile(weights, saved.model, '--weights'); // the run's spec, PyTorch's values
   const dataName = flags.data !== undefined ? parseText(flags.data, { flag: '--data' }) : runData(paths.config, saved.info.data);
   const limit = flags.limit !== undefined ? parseInteger(flags.limit, { flag: '--limit' }, { min: 1, example: '500' }) : null;
   const maxClasses = flags.maxClasses !== undefined ? parseInteger(flags.maxClasses, { flag: '--max-classes' }, { min: 2, example: '5000' }) : LIMITS.classes;
@@ -50,7 +53,7 @@ export async function evalCommand(directory: string, flags: Record<string, unkno
     return ExitCode.ok;
   }
   const lines = [
-    `${directory}: ${result.samples} test samples of ${data.description}`,
+    `${directory}${weights === null ? '' : ` with --weights ${weights}`}: ${result.samples} test samples of ${data.description}`,
     `test loss ${result.loss.toFixed(4)}   accuracy ${(100 * result.accuracy).toFixed(2)}%`,
     '',
     'per class:',

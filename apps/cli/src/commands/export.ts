@@ -1,14 +1,36 @@
-// `backprop export DIR`: model.safetensors (weights only, PyTorch names and layouts, format "pt")
-// and model.py (the torch.nn twin) written to DIR/pytorch (or --out), for the hand-off to PyTorch.
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+// `backprop export DIR`: the run as a folder a PyTorch user runs as is (DIR/pytorch or --out):
+// model.py + model.safetensors, train.py + training.json + optimizer.safetensors (from the run's
+// checkpoint), the data as safetensors tensors, and a README with the commands.
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { saveSafetensors } from '@backprop/core';
+import { buildModel, saveSafetensors, type Tensor } from '@backprop/core';
 import { writeFileAtomic } from '@backprop/core/node';
-import { ExitCode, firstLine, runtimeError, usageError } from '../errors.js';
+import { LIMITS } from '../config/limits.js';
+import { dataKind, type TrainConfig } from '../config/train-config.js';
+import { parseInteger, parseText } from '../config/values.js';
+import type { LabelledSet } from '../data/labelled-data.js';
+import { loadData } from '../data/load-data.js';
+import { CliError, ExitCode, firstLine, runtimeError, usageError } from '../errors.js';
+import { handoffReadme } from '../export/handoff-readme.js';
 import { torchModule } from '../export/torch-code.js';
-import { shellWord } from '../invocation.js';
+import { TRAIN_SCRIPT } from '../export/train-script.js';
+import { handoffState, type HandoffState } from '../export/training-state.js';
+import { invocation, shellWord } from '../invocation.js';
 import { readModelFile } from '../run/model-file.js';
 import { runPaths } from '../run/run-directory.js';
+import { decodeSession } from '../run/training-checkpoint.js';
+
+/** The files of the hand-off folder, relative to it. */
+export const HANDOFF_FILES = {
+  weights: 'model.safetensors',
+  code: 'model.py',
+  script: 'train.py',
+  settings: 'training.json',
+  optimizer: 'optimizer.safetensors',
+  train: join('data', 'train.safetensors'),
+  test: join('data', 'test.safetensors'),
+  readme: 'README.md',
+} as const;
 
 /**
  * Runs `backprop export`; resolves with the exit code.
@@ -20,31 +42,98 @@ import { runPaths } from '../run/run-directory.js';
  */
 export async function exportCommand(directory: string, flags: Record<string, unknown>): Promise<number> {
   if (!existsSync(directory)) throw usageError(`${directory}: no such run directory; give the directory printed by backprop train`);
-  const saved = readModelFile(runPaths(directory).model);
+  const paths = runPaths(directory);
+  const saved = readModelFile(paths.model);
   const out = typeof flags.out === 'string' ? flags.out : join(directory, 'pytorch');
-  if (existsSync(out) && !statSync(out).isDirectory()) throw usageError(`--out ${out} is a file, not a directory; give a directory for model.safetensors and model.py`);
-  const files = { weights: join(out, 'model.safetensors'), code: join(out, 'model.py') };
+  if (existsSync(out) && !statSync(out).isDirectory()) throw usageError(`--out ${out} is a file, not a directory; give a directory for the PyTorch folder`);
+  const files = Object.fromEntries(Object.entries(HANDOFF_FILES).map(([key, name]) => [key, join(out, name)])) as Record<keyof typeof HANDOFF_FILES, string>;
   if (flags.force !== true) {
     const existing = Object.values(files).find((file) => existsSync(file));
     if (existing !== undefined) throw usageError(`${existing} already exists; add --force to replace it or choose another --out`);
   }
-  let code: string;
+  // NOTE(export-weights): with a checkpoint, its weights go out (a run stopped mid-epoch has newer
+  // ones than model.safetensors, and its optimizer moments belong to them); at an epoch's end both agree.
+  const session = existsSync(paths.checkpoint) ? decodeSession(readFileSync(paths.checkpoint), paths.checkpoint) : null;
+  const config = session?.config ?? null;
+  const dataName = flags.data !== undefined ? parseText(flags.data, { flag: '--data' }) : (config?.data ?? saved.info.data);
+  const maxClasses = flags.maxClasses !== undefined ? parseInteger(flags.maxClasses, { flag: '--max-classes' }, { min: 2, example: '5000' }) : LIMITS.classes;
+  let data;
   try {
-    code = torchModule(saved.spec, saved.info.sampleShape);
+    data = loadData({ data: dataName, limit: config?.limit ?? null }, { maxClasses });
   } catch (error) {
-    throw runtimeError(`${runPaths(directory).model} cannot be exported (${firstLine(error)}); train again or restore the file`, error);
+    if (!(error instanceof CliError)) throw error;
+    throw new CliError(`${error.message} (export writes the run's data too: --data names it where it is now)`, error.exitCode, { cause: error });
   }
+  if (data.sampleShape.join() !== saved.info.sampleShape.join() || data.classes > saved.info.classes) {
+    throw usageError(`--data ${dataName} has samples [${data.sampleShape.join(', ')}] and ${data.classes} classes, but ${paths.model} takes [${saved.info.sampleShape.join(', ')}] and ${saved.info.classes}; give the run's own data`);
+  }
+  const pixelScale = dataKind(dataName) === 'mnist' || dataKind(dataName) === 'idx' || data.description.includes('÷ 255') ? 255 : 1;
+  let code: string;
+  let state: HandoffState | null = null;
   try {
-    mkdirSync(out, { recursive: true });
-    await writeFileAtomic(files.weights, saveSafetensors(saved.weights, { format: 'pt' }));
-    await writeFileAtomic(files.code, new TextEncoder().encode(code));
+    code = torchModule(saved.spec, { sampleShape: saved.info.sampleShape, classes: saved.info.classes, description: data.description, pixelScale });
+    if (session !== null) {
+      // model.py is written from model.safetensors' spec; the checkpoint's weights must fit it, name for name.
+      if (JSON.stringify(session.spec) !== JSON.stringify(saved.spec)) throw new Error(`${paths.checkpoint} holds another model spec than ${paths.model}`);
+      buildModel(saved.spec).loadStateDict(session.state.trainer.model);
+      state = handoffState({ state: session.state, spec: session.spec, config: session.config, trainSamples: data.train.length });
+    }
+  } catch (error) {
+    throw runtimeError(`${directory} cannot be exported (${firstLine(error)}); train again or restore the file`, error);
+  }
+  const readme = handoffReadme({
+    description: data.description,
+    trainSamples: data.train.length,
+    testSamples: data.test.length,
+    epochs: config?.epochs ?? 0,
+    epochsDone: session?.state.position.epoch ?? 0,
+    lastTestLoss: session?.state.history.at(-1)?.testLoss ?? null,
+    training: state !== null,
+  });
+  const text = (value: string) => new TextEncoder().encode(value);
+  try {
+    mkdirSync(join(out, 'data'), { recursive: true });
+    await writeFileAtomic(files.weights, saveSafetensors(session?.state.trainer.model ?? saved.weights, { format: 'pt' }));
+    await writeFileAtomic(files.code, text(code));
+    await writeFileAtomic(files.train, dataFile(data.train));
+    await writeFileAtomic(files.test, dataFile(data.test));
+    if (state !== null) {
+      await writeFileAtomic(files.optimizer, saveSafetensors(state.tensors, { format: 'pt' }));
+      await writeFileAtomic(files.settings, text(`${JSON.stringify(state.settings, null, 2)}\n`));
+      await writeFileAtomic(files.script, text(TRAIN_SCRIPT));
+    }
+    await writeFileAtomic(files.readme, text(readme));
   } catch (error) {
     throw runtimeError(`cannot write the export to ${out} (${firstLine(error)}); check --out and its permissions`, error);
   }
-  if (flags.quiet !== true) {
-    process.stdout.write(`${code}\n`);
-    process.stdout.write(`wrote ${files.weights} and ${files.code}\n`);
-    process.stdout.write(`check it in Python: python3 ${shellWord(files.code)}  (loads the weights and runs one forward pass; pip install torch safetensors)\n`);
-  }
+  if (flags.quiet !== true) process.stdout.write(summary({ out, directory, config, training: state !== null, trainSamples: data.train.length, testSamples: data.test.length }));
   return ExitCode.ok;
+}
+
+/** A labelled set as safetensors: `inputs` [N, ...sample] and `labels` [N] (class indices as float32). */
+function dataFile(set: LabelledSet): Uint8Array {
+  const [inputs, labels] = set.getBatch(Int32Array.from({ length: set.length }, (_, i) => i)) as [Tensor, Tensor];
+  return saveSafetensors({ inputs, labels }, { format: 'pt' });
+}
+
+/** What was written and the commands to paste, each working from where export was run. */
+function summary(options: { out: string; directory: string; config: TrainConfig | null; training: boolean; trainSamples: number; testSamples: number }): string {
+  const folder = shellWord(options.out);
+  const epochs = (options.config?.epochs ?? 0) * 2;
+  const back = shellWord(join(options.out, 'trained', 'model.safetensors'));
+  const lines = [
+    `wrote ${options.out}: model.py, model.safetensors${options.training ? ', train.py, training.json, optimizer.safetensors' : ''}, data/ (${options.trainSamples} train, ${options.testSamples} test samples), README.md`,
+    `check it:           cd ${folder} && python3 model.py   # needs only PyTorch`,
+  ];
+  if (options.training) {
+    lines.push(
+      `continue training:  cd ${folder} && python3 train.py --epochs ${epochs}`,
+      `on 2 processes:     cd ${folder} && torchrun --redirects 1 --tee 1 --standalone --nproc_per_node 2 train.py --epochs ${epochs}`,
+      `                    # --redirects 1 --tee 1: Python 3.11 + PyTorch 1.13's torchrun crashes without them; harmless elsewhere`,
+      `back into Backprop: ${invocation()} eval ${shellWord(options.directory)} --weights ${back}`,
+    );
+  } else {
+    lines.push(`no ${join(options.directory, 'checkpoint.safetensors')}: no optimizer state, so no train.py`);
+  }
+  return `${lines.join('\n')}\n`;
 }

@@ -1,10 +1,12 @@
-// `backprop predict DIR IMAGE…`: PNG → grayscale → 28×28 (or the model's size) → top-3 classes.
-import { existsSync, readFileSync } from 'node:fs';
+// `backprop predict DIR IMAGE…`: PNG or JPEG → grey or RGB as the model's sampleShape says → its
+// size (padded to the aspect ratio) → top-3 classes. Decoding and its limits: @backprop/datasets/node.
+import { existsSync } from 'node:fs';
 import { noGrad, Tensor } from '@backprop/core';
+import { IMAGE_LIMITS, ImageError, loadImageSync } from '@backprop/datasets/node';
+import { parseInteger } from '../config/values.js';
 import { ExitCode, firstLine, runtimeError, usageError } from '../errors.js';
-import { pngToGray } from '../image/png-grayscale.js';
-import { resizeArea } from '../image/resize.js';
 import { readModelFile } from '../run/model-file.js';
+import { loadWeightsFile } from '../run/weights-file.js';
 import { runPaths } from '../run/run-directory.js';
 
 /** One image's answer: the top classes, most probable first. */
@@ -24,21 +26,30 @@ export interface Prediction {
 export async function predictCommand(directory: string, images: string[], flags: Record<string, unknown>): Promise<number> {
   if (!existsSync(directory)) throw usageError(`${directory}: no such run directory; give the directory printed by backprop train`);
   const saved = readModelFile(runPaths(directory).model);
+  if (typeof flags.weights === 'string') loadWeightsFile(flags.weights, saved.model, '--weights');
   const shape = saved.info.sampleShape;
-  if (shape.length !== 3 || shape[0] !== 1) {
-    throw usageError(`${directory} holds a model for samples of shape [${shape.join(', ')}], not grayscale images; predict needs a model trained on images (e.g. --data mnist)`);
+  if (shape.length !== 3 || (shape[0] !== 1 && shape[0] !== 3)) {
+    throw usageError(`${directory} holds a model for samples of shape [${shape.join(', ')}], not grey or RGB images; predict needs a model trained on images (e.g. --data mnist)`);
   }
-  const [, height, width] = shape as [number, number, number];
-  for (const image of images) if (!existsSync(image)) throw usageError(`${image}: no such file; give PNG image paths`);
+  const [channels, height, width] = shape as [number, number, number];
+  const maxPixels = flags.maxPixels !== undefined ? parseInteger(flags.maxPixels, { flag: '--max-pixels' }, { min: 1, example: '100000000' }) : IMAGE_LIMITS.maxPixels;
+  for (const image of images) if (!existsSync(image)) throw usageError(`${image}: no such file; give PNG or JPEG image paths`);
+  const invert = flags.invert === true;
   for (const image of images) {
-    let gray;
+    let pixels: Float32Array;
     try {
-      gray = pngToGray(readFileSync(image), { darkOnLight: flags.invert === true });
+      // NOTE(predict-fit): padded, not cropped, so a drawing on a wide canvas keeps all its ink; the
+      // padding and transparent pixels take the paper's colour (white when --invert), which the
+      // inversion below turns into MNIST's black background.
+      pixels = loadImageSync(image, { width, height, color: channels === 3 ? 'rgb' : 'grey', fit: 'pad', background: invert ? 1 : 0, maxPixels });
     } catch (error) {
-      throw runtimeError(`${image}: cannot decode it as a PNG image (${firstLine(error)}); convert it to PNG`, error);
+      if (error instanceof ImageError) {
+        throw runtimeError(error.message.replace('raise maxPixels', 'raise --max-pixels'), error);
+      }
+      throw runtimeError(`${image}: cannot read it as an image (${firstLine(error)})`, error);
     }
-    const input = resizeArea(gray, width, height);
-    const probabilities = noGrad(() => saved.model.forward(new Tensor(input.pixels, [1, 1, height, width])).softmax(1)).data;
+    if (invert) for (let i = 0; i < pixels.length; i++) pixels[i] = 1 - pixels[i]!;
+    const probabilities = noGrad(() => saved.model.forward(new Tensor(pixels, [1, channels, height, width])).softmax(1)).data;
     const top = Array.from(probabilities, (probability, index) => ({ class: index, probability }))
       .sort((a, b) => b.probability - a.probability)
       .slice(0, 3);

@@ -12,6 +12,7 @@ import { checkModelFits, resolveModelSpec } from '../model/model-spec.js';
 import { createReporter } from '../report/create-reporter.js';
 import { claimRunDirectory, runPaths, writeRunFile } from '../run/run-directory.js';
 import { decodeSession, type SessionState } from '../run/training-checkpoint.js';
+import { loadWeightsFile } from '../run/weights-file.js';
 import { runTrainingSession } from '../train/training-session.js';
 
 /** The flags of `backprop train` as commander hands them over (strings, booleans). */
@@ -69,6 +70,8 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
   // A resumed run uses the spec saved in its checkpoint (a --model file may have moved since).
   const spec = resumedSpec ?? resolveModelSpec(config, data);
   checkModelFits(spec, data, config.model);
+  // --init-from: a state_dict (e.g. from the PyTorch hand-off's train.py), checked against the spec now.
+  const initialWeights = typeof flags.initFrom === 'string' ? loadWeightsFile(flags.initFrom, buildModel(spec), '--init-from') : null;
   if (config.augment === 'shift' && data.sampleShape.length !== 3) {
     throw usageError(`--augment shift moves images, but the data has samples of shape [${data.sampleShape.join(', ')}]; use --augment none`);
   }
@@ -109,7 +112,8 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
     });
     if (workers.note !== null) reporter.notice(workers.note);
     for (const warning of data.warnings) reporter.notice(`warning: ${warning}`);
-    const result = await runTrainingSession({ config, spec, data, paths, workers: workers.count, reporter, resumeFrom, shouldStop: () => stopRequested });
+    if (initialWeights !== null) reporter.notice(`starting from the weights in ${String(flags.initFrom)}, not random ones`);
+    const result = await runTrainingSession({ config, spec, data, paths, workers: workers.count, reporter, resumeFrom, initialWeights, shouldStop: () => stopRequested });
     if (result.status === 'interrupted') {
       reporter.interrupted({ out: directory, epoch: result.position.epoch + 1, batch: result.position.batch, resumeCommand });
       return ExitCode.interrupted;

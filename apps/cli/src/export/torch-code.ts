@@ -1,56 +1,12 @@
 // A model spec as PyTorch code: the `torch.nn` module whose state_dict names and shapes equal
 // Backprop's (`layers.N.*`, Linear weights [out, in]), so model.safetensors loads with strict=True.
-// NOTE(python-literals): a spec and a sample shape come from a model file, which may be hostile.
-// Every value reaches the Python text through pyInt / pyFloat / pyBool, which accept only numbers
-// and booleans of the expected kind and throw otherwise, or pyChoice, which writes a string literal
-// from its own fixed list (never the file's text): nothing from a file becomes code.
+// Every value from the model file reaches the text through python-literals.ts (NOTE(python-literals)).
 import type { LayerSpec, ModelSpec } from '@backprop/core';
+import { pyAxis, pyBool, pyChoice, pyFloat, pyInt, pyPair, pyString } from './python-literals.js';
+import { SAFETENSORS_PYTHON } from './safetensors-python.js';
 
 function refuse(what: string, expected: string, value: unknown): never {
   throw new Error(`torchModule: ${what} must be ${expected}, got ${String(JSON.stringify(value)).slice(0, 80)}`);
-}
-
-/** A Python int literal of a non-negative safe integer; anything else throws. */
-function pyInt(value: unknown, what: string): string {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    refuse(what, 'a non-negative integer', value);
-  }
-  return String(value);
-}
-
-/** A Python float literal of a finite number (JavaScript's shortest form, e.g. 1e-5, is valid Python). */
-function pyFloat(value: unknown, what: string): string {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    refuse(what, 'a finite number', value);
-  }
-  return String(value);
-}
-
-/** A Python integer axis (may be negative). */
-function pyAxis(value: unknown, what: string): string {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-    refuse(what, 'an integer', value);
-  }
-  return String(value);
-}
-
-function pyBool(value: unknown, what: string): string {
-  if (value === undefined || value === true) return 'True';
-  if (value === false) return 'False';
-  return refuse(what, 'true or false', value);
-}
-
-/** A Python string literal chosen from `allowed` (written from this list, not from the value). */
-function pyChoice(value: unknown, allowed: readonly string[], what: string): string {
-  const index = allowed.indexOf(value as string);
-  if (typeof value !== 'string' || index < 0) refuse(what, `one of ${allowed.join(', ')}`, value);
-  return `'${allowed[index]!}'`;
-}
-
-/** A size per spatial axis: an int or a pair `(h, w)`. */
-function pyPair(value: unknown, fallback: unknown, what: string): string {
-  const v = value ?? fallback;
-  return Array.isArray(v) && v.length === 2 ? `(${pyInt(v[0], what)}, ${pyInt(v[1], what)})` : pyInt(v, what);
 }
 
 /** One layer spec as a `torch.nn` constructor call; nested sequentials become `Sequential(...)` (see torchModule). */
@@ -117,29 +73,75 @@ function layerCode(layer: LayerSpec, indent: string): string {
   }
 }
 
+/** What model.py says about the model's input besides the spec. */
+export interface TorchModuleOptions {
+  /** Shape of one input sample, e.g. [1, 28, 28]. */
+  sampleShape: readonly number[];
+  /** Classes the model scores. */
+  classes: number;
+  /** What the data is (a human description, written as a Python string). */
+  description: string;
+  /** What the raw values were divided by to give the model's inputs: 255 for pixel bytes, else 1. */
+  pixelScale: 1 | 255;
+}
+
 /**
- * A runnable Python file defining `BackpropModel` (the spec as `torch.nn`), with a `__main__` that
- * loads `model.safetensors` beside it (strict) and runs one forward pass on zeros.
+ * A runnable Python file (needs only `torch`) defining `BackpropModel` (the spec as `torch.nn`),
+ * `preprocess` (raw values → the model's input), `load` (weights beside it, strict), a safetensors
+ * reader and writer that work without the `safetensors` package, and a `__main__` that loads the
+ * weights and evaluates them on data/test.safetensors when present.
  *
  * @example
  * ```ts
- * writeFileSync('model.py', torchModule(spec, [1, 28, 28]));
+ * writeFileSync('model.py', torchModule(spec, { sampleShape: [1, 28, 28], classes: 10, description: 'MNIST', pixelScale: 255 }));
  * ```
  */
-export function torchModule(spec: ModelSpec, sampleShape: readonly number[]): string {
+export function torchModule(spec: ModelSpec, options: TorchModuleOptions): string {
   const root: LayerSpec[] = spec.type === 'sequential' ? spec.layers : [spec];
   if (!Array.isArray(root)) refuse('the model\'s layers', 'a list', root);
   const body = root.map((layer) => `            ${layerCode(layer, '            ')},`).join('\n');
+  const { sampleShape } = options;
   if (!Array.isArray(sampleShape) || sampleShape.length === 0) refuse('the sample shape', 'a non-empty list of sizes', sampleShape);
   const shape = sampleShape.map((size) => pyInt(size, 'sample shape')).join(', ');
   // nn.Embedding reads integer indices: a model that starts with one gets a long sample.
   const sampleType = root[0]?.type === 'embedding' ? ', dtype=torch.long' : '';
-  return `# Generated by \`backprop export\`: the PyTorch twin of a Backprop model.
-# Backprop's Sequential keeps its layers in a child named \`layers\`, so parameter names are
-# layers.N.weight / layers.N.bias, and nn.Linear weights are [out, in] in both: the state dict of
-# this module and model.safetensors match name for name and shape for shape.
+  const scale = options.pixelScale === 255 ? '255.0' : options.pixelScale === 1 ? '1.0' : refuse('the pixel scale', '1 or 255', options.pixelScale);
+  return `"""The PyTorch twin of a Backprop model, generated by \`backprop export\`. Needs only torch.
+
+Backprop's Sequential keeps its layers in a child named \`layers\`, so parameter names are
+layers.N.weight / layers.N.bias, and nn.Linear weights are [out, in] in both: the state dict of
+this module and model.safetensors match name for name and shape for shape (strict=True).
+
+From this folder:
+    python3 model.py                 # loads the weights; evaluates them on data/test.safetensors
+    python3 -c "from model import load; print(load())"
+"""
+import json
+import os
+import struct
+import sys
+
 import torch
 from torch import nn
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+#: The shape of one input sample; a batch is [N, *INPUT_SHAPE].
+INPUT_SHAPE = (${shape},)
+#: The model outputs one score (logit) per class: [N, CLASSES].
+CLASSES = ${pyInt(options.classes, 'classes')}
+#: The data the run was trained on.
+DATA = ${pyString(options.description.slice(0, 4096), 'the data description')}
+#: Raw values (e.g. pixel bytes 0..255) are divided by this to give the model's inputs.
+PIXEL_SCALE = ${scale}
+
+
+def preprocess(raw: torch.Tensor) -> torch.Tensor:
+    """Raw samples as Backprop fed them to the model: float32, divided by PIXEL_SCALE, shaped
+    [N, *INPUT_SHAPE]. For MNIST-style images that means 0..1 values, a light digit on a dark
+    background, 28x28 (Backprop's --invert flips dark-on-light drawings the same way: 255 - value)."""
+    x = raw.to(torch.float32) / PIXEL_SCALE
+    return x.reshape(-1, *INPUT_SHAPE)
 
 
 class Sequential(nn.Module):
@@ -154,28 +156,56 @@ class Sequential(nn.Module):
 
 
 class BackpropModel(Sequential):
-    """Input: a batch of shape [N, ${shape}]; output: one score (logit) per class."""
+    """Input: a batch of shape [N, ${shape}] (see preprocess); output: one logit per class."""
 
     def __init__(self):
         super().__init__(
 ${body}
         )
 
+${SAFETENSORS_PYTHON}
 
-def load(path: str = "model.safetensors") -> BackpropModel:
-    """The model with the exported weights (strict: every name and shape must match)."""
-    from safetensors.torch import load_file
-
+def load(path: str = os.path.join(HERE, "model.safetensors"), device: str = "cpu") -> BackpropModel:
+    """The model with the exported weights (strict: every name and shape must match), in eval mode."""
     model = BackpropModel()
-    model.load_state_dict(load_file(path), strict=True)
-    return model
+    model.load_state_dict(read_safetensors(path), strict=True)
+    return model.to(device).eval()
+
+
+def evaluate(model: nn.Module, inputs: torch.Tensor, labels: torch.Tensor, batch_size: int = 500):
+    """(mean cross-entropy loss, accuracy) of \`model\` on a labelled set, in eval mode, as Backprop's eval."""
+    was_training = model.training
+    model.eval()
+    device = next(model.parameters()).device
+    loss_sum, correct = 0.0, 0
+    with torch.no_grad():
+        for start in range(0, len(labels), batch_size):
+            x = inputs[start : start + batch_size].to(device)
+            y = labels[start : start + batch_size].to(device)
+            logits = model(x)
+            loss_sum += nn.functional.cross_entropy(logits, y, reduction="sum").item()
+            correct += (logits.argmax(1) == y).sum().item()
+    model.train(was_training)
+    return loss_sum / len(labels), correct / len(labels)
+
+
+def read_data(path: str):
+    """(inputs float32 [N, *INPUT_SHAPE], labels int64 [N]) of a data/*.safetensors file."""
+    tensors = read_safetensors(path)
+    inputs, labels = tensors["inputs"], tensors["labels"].to(torch.int64)
+    if tuple(inputs.shape[1:]) != INPUT_SHAPE or inputs.shape[0] != labels.shape[0]:
+        raise ValueError(f"{path}: inputs {list(inputs.shape)} and labels {list(labels.shape)} do not fit samples of shape {list(INPUT_SHAPE)}")
+    return inputs, labels
 
 
 if __name__ == "__main__":
-    import os
-
-    model = load(os.path.join(os.path.dirname(os.path.abspath(__file__)), "model.safetensors")).eval()
+    model = load()
     with torch.no_grad():
-        print(model(torch.zeros(1, ${shape}${sampleType})).shape)
+        print(f"BackpropModel: {sum(p.numel() for p in model.parameters())} parameters, output {list(model(torch.zeros(1, *INPUT_SHAPE${sampleType})).shape)} for one sample")
+    test = os.path.join(HERE, "data", "test.safetensors")
+    if os.path.exists(test):
+        inputs, labels = read_data(test)
+        loss, accuracy = evaluate(model, inputs, labels)
+        print(f"{len(labels)} test samples of {DATA}: test loss {loss:.4f}   accuracy {100 * accuracy:.2f}%")
 `;
 }

@@ -1,7 +1,7 @@
 // One `backprop train` session: the data-parallel trainer, the epoch/batch loop with augmentation
 // and the scheduler, evaluation and the run files after each epoch, resume and stop-after-step.
 import { writeFileAtomic } from '@backprop/core/node';
-import { DataLoader, Generator, randomShift, type ModelSpec, type Tensor } from '@backprop/core';
+import { DataLoader, Generator, randomShift, type ModelSpec, type StateDict, type Tensor } from '@backprop/core';
 import { DataParallelTrainer } from '@backprop/parallel/node';
 import type { TrainConfig } from '../config/train-config.js';
 import type { LabelledData } from '../data/labelled-data.js';
@@ -35,6 +35,8 @@ export interface SessionOptions {
   reporter: Reporter;
   /** The state of a stopped run to continue, or null for a fresh run. */
   resumeFrom: SessionState | null;
+  /** Weights a fresh run starts from instead of random ones (`--init-from`), already checked against the spec. */
+  initialWeights?: StateDict | null;
   /** Read between steps: true stops after the current step and writes the checkpoint. */
   shouldStop: () => boolean;
 }
@@ -83,6 +85,7 @@ async function trainLoop(trainer: DataParallelTrainer, options: SessionOptions):
   let position: TrainingPosition = { epoch: 0, batch: 0, lossSum: 0, samples: 0 };
   let history: EpochRecord[] = [];
   const resume = options.resumeFrom;
+  if (resume === null && options.initialWeights) await trainer.loadStateDict(options.initialWeights);
   if (resume !== null) {
     await trainer.loadTrainingState(resume.trainer);
     if (scheduler !== null && resume.scheduler !== null) scheduler.loadStateDict(resume.scheduler);

@@ -1,4 +1,4 @@
-// Data augmentation for image batches: random whole-pixel shifts. Draws from an explicit seeded
+// Data augmentation for image batches: random whole-pixel shifts and horizontal flips. Draws from an explicit seeded
 // generator (its state can go into a checkpoint), so augmented runs reproduce and resume exactly.
 import { formatShape } from '../kernels/shape.js';
 import { globalGenerator, type Generator } from '../random/generator.js';
@@ -32,6 +32,28 @@ export function randomShift(images: Tensor, maxShift: number, generator: Generat
         for (let x = Math.max(0, dx); x < Math.min(width, width + dx); x++) out[to + x] = source[from + x]!;
       }
     }
+  }
+  return new Tensor(out, images.shape);
+}
+
+/**
+ * Mirrors each image of `images` [N, C, H, W] left to right with probability `p` (default 0.5),
+ * one uniform draw per image — torchvision's `RandomHorizontalFlip`. For photos, not digits.
+ *
+ * @example
+ * ```ts
+ * const flipped = randomHorizontalFlip(images, 0.5, new Generator(5)); // images [64, 3, 32, 32]
+ * ```
+ */
+export function randomHorizontalFlip(images: Tensor, p = 0.5, generator: Generator = globalGenerator()): Tensor {
+  if (images.ndim !== 4) throw new Error(`randomHorizontalFlip: expected images [N, C, H, W], got ${formatShape(images.shape)}`);
+  if (!(p >= 0 && p <= 1)) throw new Error(`randomHorizontalFlip: p must be a probability in [0, 1], got ${String(p)}`);
+  const [count, channels, height, width] = images.shape as [number, number, number, number];
+  const out = Float32Array.from(images.data);
+  const imageSize = channels * height * width;
+  for (let n = 0; n < count; n++) {
+    if (generator.uniform(0, 1) >= p) continue;
+    for (let row = n * imageSize; row < (n + 1) * imageSize; row += width) out.subarray(row, row + width).reverse();
   }
   return new Tensor(out, images.shape);
 }

@@ -1,9 +1,9 @@
-// randomSplit: disjoint, complete, seeded; counts and fractions; errors that say how to fix the lengths.
+// randomSplit and stratifiedSplit: disjoint, complete, seeded; counts and fractions; class proportions kept; errors that say the fix.
 import { describe, expect, it } from 'vitest';
 import { Generator } from '../random/generator.js';
 import { arange } from '../tensor/create.js';
 import { TensorDataset, type Subset } from './dataset.js';
-import { randomSplit, splitCounts } from './random-split.js';
+import { randomSplit, splitCounts, stratifiedSplit } from './random-split.js';
 
 const data = new TensorDataset(arange(100));
 const members = (subset: Subset<unknown>) => Array.from(subset.indices);
@@ -52,5 +52,31 @@ describe('randomSplit', () => {
     expect(() => randomSplit(data, [0.5, 0.4])).toThrow('sum to 0.9');
     expect(() => randomSplit(data, [-10, 110])).toThrow('must be non-negative finite numbers');
     expect(() => randomSplit(data, [])).toThrow('lengths is empty');
+  });
+});
+
+describe('stratifiedSplit', () => {
+  // 100 samples: 70 of class 0, 25 of class 1, 5 of class 2.
+  const labels = Int32Array.from({ length: 100 }, (_, i) => (i < 70 ? 0 : i < 95 ? 1 : 2));
+
+  it('splits every class by the fractions (remainder to the first split), disjoint and complete', () => {
+    const [train, validation] = stratifiedSplit(data, labels, [0.8, 0.2], 3);
+    const count = (subset: Subset<unknown>, label: number) => members(subset).filter((i) => labels[i] === label).length;
+    expect([0, 1, 2].map((label) => count(train!, label))).toEqual([56, 20, 4]);
+    expect([0, 1, 2].map((label) => count(validation!, label))).toEqual([14, 5, 1]);
+    const all = [...members(train!), ...members(validation!)].sort((a, b) => a - b);
+    expect(all).toEqual(Array.from({ length: 100 }, (_, i) => i));
+  });
+
+  it('is deterministic per seed, shuffled, and differs between seeds', () => {
+    const first = stratifiedSplit(data, labels, [0.8, 0.2], 3).map(members);
+    expect(stratifiedSplit(data, labels, [0.8, 0.2], 3).map(members)).toEqual(first);
+    expect(stratifiedSplit(data, labels, [0.8, 0.2], 4).map(members)).not.toEqual(first);
+    expect(first[0]).not.toEqual([...first[0]!].sort((a, b) => a - b)); // not grouped by class
+  });
+
+  it('names bad input', () => {
+    expect(() => stratifiedSplit(data, labels.subarray(0, 10), [0.8, 0.2], 0)).toThrow('stratifiedSplit: 10 labels for a dataset of 100 samples');
+    expect(() => stratifiedSplit(data, labels, [0.8, 0.3], 0)).toThrow('stratifiedSplit: fractions [0.8, 0.3] must sum to 1');
   });
 });

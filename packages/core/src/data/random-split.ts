@@ -1,4 +1,4 @@
-// randomSplit: a seeded partition of a dataset into disjoint Subsets (torch.utils.data.random_split).
+// randomSplit and stratifiedSplit: seeded partitions of a dataset into disjoint Subsets (torch.utils.data.random_split; per class).
 // Imports data/dataset and random/generator only: no `node:` modules (browsers).
 import { globalGenerator, Generator } from '../random/generator.js';
 import { Subset, type Dataset } from './dataset.js';
@@ -55,4 +55,51 @@ export function splitCounts(lengths: readonly number[], total: number): number[]
     `randomSplit: lengths ${shown} sum to ${sum}, but the dataset has ${total} samples; ` +
       `give integer counts that sum to ${total} or fractions that sum to 1`,
   );
+}
+
+/**
+ * Like {@link randomSplit} with fractions, but per class: each class's samples are shuffled and
+ * split by `fractions` on their own (PyTorch's rule for the remainder, per class), so every split
+ * keeps the class proportions — scikit-learn's `train_test_split(stratify=labels)`. Each split's
+ * samples come in a seeded random order. `labels[i]` is sample i's class (any integers).
+ *
+ * @example
+ * ```ts
+ * const [train, validation] = stratifiedSplit(pictures, labels, [0.8, 0.2], 0); // 80 / 20 of every class
+ * ```
+ */
+export function stratifiedSplit<T>(
+  dataset: Dataset<T>,
+  labels: ArrayLike<number>,
+  fractions: readonly number[],
+  seedOrGenerator: number | Generator = globalGenerator(),
+): Subset<T>[] {
+  if (labels.length !== dataset.length) {
+    throw new Error(`stratifiedSplit: ${labels.length} labels for a dataset of ${dataset.length} samples; give one label per sample`);
+  }
+  if (fractions.some((fraction) => fraction > 1) || Math.abs(fractions.reduce((a, b) => a + b, 0) - 1) > 1e-6) {
+    throw new Error(`stratifiedSplit: fractions [${fractions.join(', ')}] must sum to 1, e.g. [0.8, 0.2]`);
+  }
+  const generator = typeof seedOrGenerator === 'number' ? new Generator(seedOrGenerator) : seedOrGenerator;
+  const byClass = new Map<number, number[]>();
+  for (let i = 0; i < labels.length; i++) {
+    const members = byClass.get(labels[i]!);
+    if (members === undefined) byClass.set(labels[i]!, [i]);
+    else members.push(i);
+  }
+  const parts: number[][] = fractions.map(() => []);
+  for (const label of [...byClass.keys()].sort((a, b) => a - b)) {
+    const members = Int32Array.from(byClass.get(label)!);
+    generator.shuffle(members);
+    let start = 0;
+    splitCounts(fractions, members.length).forEach((count, part) => {
+      parts[part]!.push(...members.subarray(start, start + count));
+      start += count;
+    });
+  }
+  return parts.map((indices) => {
+    const order = Int32Array.from(indices);
+    generator.shuffle(order);
+    return new Subset(dataset, order);
+  });
 }

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// `pnpm test:torch`: the PyTorch hand-off against real PyTorch (torch-test/); apart from `pnpm test`,
+// which needs no Python. Child processes: torchrun with 2 workers, the built CLI.
+export default defineConfig({
+  test: {
+    include: ['torch-test/**/*.test.ts'],
+    testTimeout: 300_000,
+    hookTimeout: 180_000,
+    fileParallelism: false,
+  },
+});
