@@ -31,6 +31,9 @@ export interface Conv2dOptions {
   paddingMode?: Conv2dPaddingMode;
 }
 
+/** Names the call in an error message; formatted only when one is thrown. */
+type Where = { toString(): string };
+
 const PADDING_MODES: readonly Conv2dPaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
 
 function pair(value: Size2d): [number, number] {
@@ -60,7 +63,7 @@ function dilateKernel(weight: Tensor, dilationHeight: number, dilationWidth: num
 }
 
 /** [top, bottom, left, right] padding from the option, PyTorch's 'same' split included. */
-function resolvePadding(padding: Conv2dOptions['padding'], kernel: [number, number], dilation: [number, number], stride: [number, number], where: string): [number, number, number, number] {
+function resolvePadding(padding: Conv2dOptions['padding'], kernel: [number, number], dilation: [number, number], stride: [number, number], where: Where): [number, number, number, number] {
   if (padding === 'valid') return [0, 0, 0, 0];
   if (padding === 'same') {
     if (stride[0] !== 1 || stride[1] !== 1) throw new Error(`${where}: padding 'same' needs stride 1, got stride ${stride[0]}×${stride[1]} (as in PyTorch)`);
@@ -74,7 +77,7 @@ function resolvePadding(padding: Conv2dOptions['padding'], kernel: [number, numb
   return [height, height, width, width];
 }
 
-function checkInteger(where: string, name: string, value: number, minimum: number): void {
+function checkInteger(where: Where, name: string, value: number, minimum: number): void {
   if (!Number.isInteger(value) || value < minimum) throw new Error(`${where}: ${name} must be an integer ≥ ${minimum}, got ${String(value).slice(0, 80)}`);
 }
 
@@ -89,8 +92,8 @@ function checkInteger(where: string, name: string, value: number, minimum: numbe
  * ```
  */
 export function conv2d(input: Tensor, weight: Tensor, options: Conv2dOptions = {}): Tensor {
-  const shapes = `input ${formatShape(input.shape)}, weight ${formatShape(weight.shape)}`;
-  const where = `conv2d (${shapes})`;
+  // Built only for an error message: formatting shapes on every call would cost the training loop.
+  const where = { toString: () => `conv2d (input ${formatShape(input.shape)}, weight ${formatShape(weight.shape)})` };
   const groups = options.groups ?? 1;
   checkInteger(where, 'groups', groups, 1);
   if (input.ndim !== 4 || weight.ndim !== 4 || input.shape[1] !== weight.shape[1]! * groups || weight.shape[0]! % groups !== 0) {
@@ -136,7 +139,7 @@ export function conv2d(input: Tensor, weight: Tensor, options: Conv2dOptions = {
 }
 
 /** The fused primitive: one plain convolution with symmetric zero padding. */
-function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, stride: [number, number], padding: [number, number], where: string): Tensor {
+function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, stride: [number, number], padding: [number, number], where: Where): Tensor {
   const [batch, channels, height, width] = input.shape as [number, number, number, number];
   let geometry;
   try {
