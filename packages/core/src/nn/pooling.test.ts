@@ -36,6 +36,9 @@ describe('pooling modules', () => {
     expect(one({ type: 'maxPool2d', kernel: 2, countIncludePad: false })).toThrow(/^layers\[0\]\.countIncludePad: unknown field for type "maxPool2d"/);
     expect(one({ type: 'avgPool2d', kernel: 2, dilation: 2 })).toThrow(/^layers\[0\]\.dilation: unknown field for type "avgPool2d"/);
     expect(one({ type: 'adaptiveAvgPool2d' })).toThrow('layers[0].output: expected an integer ≥ 1 or a pair [height, width] of them, got nothing');
+    // A missing kernel was a TypeError ("Cannot read properties of undefined") before the reader required it.
+    expect(one({ type: 'maxPool2d' })).toThrow('layers[0].kernel: expected an integer ≥ 1 or a pair [height, width] of them, got nothing');
+    expect(() => buildModel({ type: 'conv2d', in: 1, out: 1 })).toThrow('kernel: expected an integer ≥ 1 or a pair [height, width] of them, got nothing');
     expect(() => new AdaptiveAvgPool2d(0)).toThrow('AdaptiveAvgPool2d: outputSize must hold integers ≥ 1, got 0');
   });
 });

@@ -64,10 +64,10 @@ class FieldReader {
     return value;
   }
 
-  /** A size per spatial axis: a positive (or, with minimum 0, non-negative) integer or a pair of them. */
-  pair(name: string, minimum: number, fallback?: [number, number]): [number, number] | undefined {
+  /** A size per spatial axis: a positive (or, with minimum 0, non-negative) integer or a pair of them; required without a fallback. */
+  pair(name: string, minimum: number, fallback?: [number, number]): [number, number] {
     const value = this.#read(name);
-    if (value === undefined) return fallback;
+    if (value === undefined && fallback !== undefined) return fallback;
     const ok = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= minimum;
     if (ok(value)) return [value as number, value as number];
     if (Array.isArray(value) && value.length === 2 && value.every(ok)) return [value[0], value[1]];
@@ -144,10 +144,10 @@ function buildLayer(type: string, read: FieldReader, generator: Generator | unde
     case 'linear':
       return new Linear(read.integer('in', 1), read.integer('out', 1), { bias: read.boolean('bias', true), generator });
     case 'conv2d':
-      return new Conv2d(read.integer('in', 1), read.integer('out', 1), read.pair('kernel', 1)!, {
-        stride: read.pair('stride', 1, [1, 1])!,
-        padding: typeof read.fields.padding === 'string' ? read.choice<'same' | 'valid'>('padding', ['same', 'valid'], 'valid') : read.pair('padding', 0, [0, 0])!,
-        dilation: read.pair('dilation', 1, [1, 1])!,
+      return new Conv2d(read.integer('in', 1), read.integer('out', 1), read.pair('kernel', 1), {
+        stride: read.pair('stride', 1, [1, 1]),
+        padding: typeof read.fields.padding === 'string' ? read.choice<'same' | 'valid'>('padding', ['same', 'valid'], 'valid') : read.pair('padding', 0, [0, 0]),
+        dilation: read.pair('dilation', 1, [1, 1]),
         groups: read.integer('groups', 1, 1),
         paddingMode: read.choice<Conv2dPaddingMode>('paddingMode', ['zeros', 'reflect', 'replicate', 'circular'], 'zeros'),
         bias: read.boolean('bias', true),
@@ -155,10 +155,10 @@ function buildLayer(type: string, read: FieldReader, generator: Generator | unde
       });
     case 'maxPool2d':
     case 'avgPool2d': {
-      const kernel = read.pair('kernel', 1)!;
-      const options = { stride: read.pair('stride', 1, kernel)!, padding: read.pair('padding', 0, [0, 0])!, ceilMode: read.boolean('ceilMode', false) };
+      const kernel = read.pair('kernel', 1);
+      const options = { stride: read.pair('stride', 1, kernel), padding: read.pair('padding', 0, [0, 0]), ceilMode: read.boolean('ceilMode', false) };
       return type === 'maxPool2d'
-        ? new MaxPool2d(kernel, { ...options, dilation: read.pair('dilation', 1, [1, 1])! })
+        ? new MaxPool2d(kernel, { ...options, dilation: read.pair('dilation', 1, [1, 1]) })
         : new AvgPool2d(kernel, { ...options, countIncludePad: read.boolean('countIncludePad', true) });
     }
     case 'embedding': {
@@ -169,7 +169,7 @@ function buildLayer(type: string, read: FieldReader, generator: Generator | unde
       return new Embedding(embeddings, dim, { paddingIdx, generator });
     }
     case 'adaptiveAvgPool2d':
-      return new AdaptiveAvgPool2d(read.pair('output', 1) ?? read.fail('output', 'an integer ≥ 1 or a pair [height, width] of them'));
+      return new AdaptiveAvgPool2d(read.pair('output', 1));
     case 'flatten':
       return new Flatten(read.integer('startAxis', -64, 1), read.integer('endAxis', -64, -1));
     case 'dropout':
