@@ -18,6 +18,7 @@ export {
   type TensorOptions,
 } from './tensor/create.js';
 export {
+  adaptiveAvgPool2d,
   add,
   avgPool2d,
   concat,
@@ -33,7 +34,10 @@ export {
   stack,
   sub,
   where,
+  type AvgPool2dOptions,
   type Conv2dOptions,
+  type Conv2dPaddingMode,
+  type MaxPool2dOptions,
   type Pool2dOptions,
   type Size2d,
 } from './tensor/functional.js';
@@ -47,12 +51,22 @@ export { kernelBackend, setKernelBackend, type KernelBackend } from './kernels/b
 export { matmulBackend, setMatmulBackend, type MatmulBackend } from './kernels/matmul-backend.js';
 export { sumChunksInto, type ChunkSumOptions } from './kernels/reduce-chunks.js';
 export type { VarianceOptions } from './ops/statistics.js';
+export type { PadMode, PadOptions } from './ops/padding.js';
+export type { SortResult, TopkOptions } from './ops/sort.js';
 export { Module, type LoadStateDictOptions, type LoadStateDictResult, type StateDict } from './nn/module.js';
 export { Linear, type LinearOptions } from './nn/linear.js';
 export { Conv2d, type Conv2dLayerOptions } from './nn/conv2d.js';
-export { AvgPool2d, MaxPool2d, type Pool2dLayerOptions } from './nn/pooling.js';
+export { Embedding, embedding, type EmbeddingIndices, type EmbeddingOptions } from './nn/embedding.js';
+export {
+  AdaptiveAvgPool2d,
+  AvgPool2d,
+  MaxPool2d,
+  type AvgPool2dLayerOptions,
+  type MaxPool2dLayerOptions,
+  type Pool2dLayerOptions,
+} from './nn/pooling.js';
 export { Dropout, type DropoutOptions } from './nn/dropout.js';
-export { BatchNorm, BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions } from './nn/normalization.js';
+export { BatchNorm, BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions, type LayerNormOptions } from './nn/normalization.js';
 export { Flatten, GELU, LeakyReLU, LogSoftmax, ReLU, SiLU, Sigmoid, Softmax, Softplus, Tanh } from './nn/activations.js';
 export { ModuleList, Sequential } from './nn/sequential.js';
 export { buildModel, DEFAULT_MAX_PARAMETERS, specParameterCount, type BuildModelOptions } from './nn/spec.js';
@@ -68,6 +82,8 @@ export type {
   LeakyReluSpec,
   LinearSpec,
   ModelSpec,
+  AdaptivePool2dSpec,
+  EmbeddingSpec,
   Pool2dSpec,
   SequentialSpec,
   SoftmaxSpec,
@@ -84,6 +100,7 @@ export {
   type BinaryCrossEntropyWithLogitsOptions,
   type ClassLabels,
   type CrossEntropyOptions,
+  type NllLossOptions,
   type LossOptions,
   type LossReduction,
 } from './ops/losses.js';

@@ -43,7 +43,18 @@ describe('running statistics under data parallelism', () => {
     });
     replayChunkStatistics(statisticsLayout(replayed), slots, chunks.length, stride, 3);
     expect(replayed.stateDict()).toEqual(sequential.stateDict());
-    expect(replayed.numBatchesTracked.item()).toBe(3);
+    expect(replayed.numBatchesTracked!.item()).toBe(3);
+  });
+
+  it('leaves out BatchNorm layers without running statistics (trackRunningStats: false)', () => {
+    const tracked = new BatchNorm1d(2);
+    const model = new Sequential(new BatchNorm1d(3, { trackRunningStats: false }), new Linear(3, 2), tracked);
+    const layout = statisticsLayout(model);
+    expect(layout.layers.length).toBe(1);
+    expect(layout.layers[0]).toBe(tracked);
+    expect(layout.size).toBe(2 * 2 + 1);
+    model.forward(tensor([[1, 2, 3], [4, 5, 7]]));
+    expect(() => writeChunkStatistics(layout, new Float32Array(layout.size))).not.toThrow();
   });
 
   it('moves buffers through a flat array both ways', () => {

@@ -19,7 +19,7 @@ function modulesOf(module: Module): Module[] {
 }
 
 /**
- * The model's BatchNorm layers and their statistics layout. Throws if a module other than a
+ * The model's BatchNorm layers that keep running statistics, and their layout. Throws if a module other than a
  * BatchNorm holds buffers: the trainer would not know how to combine them across chunks.
  */
 export function statisticsLayout(model: Module): StatisticsLayout {
@@ -28,6 +28,7 @@ export function statisticsLayout(model: Module): StatisticsLayout {
   let size = 0;
   for (const module of modulesOf(model)) {
     if (module instanceof BatchNorm) {
+      if (module.runningMean === null) continue; // trackRunningStats: false — nothing to carry across chunks
       layers.push(module);
       offsets.push(size);
       size += 2 * module.numFeatures + 1;

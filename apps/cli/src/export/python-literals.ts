@@ -2,7 +2,8 @@
 // expected kind of value and throws otherwise. Imports nothing.
 // NOTE(python-literals): a spec, a sample shape or a description come from a model file, which may
 // be hostile. Every value reaches generated Python text through these helpers, which accept only
-// numbers, booleans and strings of the expected kind (strings fully escaped to ASCII): nothing from a
+// numbers, booleans and strings of the expected kind (strings fully escaped to ASCII, or — pyChoice —
+// written from the helper's own list of allowed words, never from the value): nothing from a
 // file becomes code. Everything else a generated script needs is read at run time from JSON files
 // (data, never code).
 
@@ -98,4 +99,19 @@ export function pyString(value: unknown, what: string): string {
     else out += `\\U${code.toString(16).padStart(8, '0')}`;
   }
   return `${out}"`;
+}
+
+/**
+ * A Python str literal of one of the `allowed` words (e.g. a padding mode), written from this list,
+ * not from the value; anything else throws.
+ *
+ * @example
+ * ```ts
+ * pyChoice('reflect', ['zeros', 'reflect'], 'conv2d paddingMode'); // "'reflect'"
+ * ```
+ */
+export function pyChoice(value: unknown, allowed: readonly string[], what: string): string {
+  const index = typeof value === 'string' ? allowed.indexOf(value) : -1;
+  if (index < 0) refuse(what, `one of ${allowed.join(', ')}`, value);
+  return `'${allowed[index]!}'`;
 }

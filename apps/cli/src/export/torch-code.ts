@@ -2,7 +2,7 @@
 // Backprop's (`layers.N.*`, Linear weights [out, in]), so model.safetensors loads with strict=True.
 // Every value from the model file reaches the text through python-literals.ts (NOTE(python-literals)).
 import type { LayerSpec, ModelSpec } from '@backprop/core';
-import { pyAxis, pyBool, pyFloat, pyInt, pyPair, pyString } from './python-literals.js';
+import { pyAxis, pyBool, pyChoice, pyFloat, pyInt, pyPair, pyString } from './python-literals.js';
 import { SAFETENSORS_PYTHON } from './safetensors-python.js';
 
 function refuse(what: string, expected: string, value: unknown): never {
@@ -18,22 +18,38 @@ function layerCode(layer: LayerSpec, indent: string): string {
     case 'linear':
       return `nn.Linear(${pyInt(layer.in, 'linear in')}, ${pyInt(layer.out, 'linear out')}, bias=${pyBool(layer.bias, 'linear bias')})`;
     case 'conv2d':
-      return `nn.Conv2d(${pyInt(layer.in, 'conv2d in')}, ${pyInt(layer.out, 'conv2d out')}, kernel_size=${pyPair(layer.kernel, 1, 'conv2d kernel')}, stride=${pyPair(layer.stride, 1, 'conv2d stride')}, padding=${pyPair(layer.padding, 0, 'conv2d padding')}, bias=${pyBool(layer.bias, 'conv2d bias')})`;
+    {
+      const padding = typeof layer.padding === 'string' ? pyChoice(layer.padding, ['same', 'valid'], 'conv2d padding') : pyPair(layer.padding, 0, 'conv2d padding');
+      const options = `dilation=${pyPair(layer.dilation, 1, 'conv2d dilation')}, groups=${pyInt(layer.groups ?? 1, 'conv2d groups')}, padding_mode=${pyChoice(layer.paddingMode ?? 'zeros', ['zeros', 'reflect', 'replicate', 'circular'], 'conv2d paddingMode')}`;
+      return `nn.Conv2d(${pyInt(layer.in, 'conv2d in')}, ${pyInt(layer.out, 'conv2d out')}, kernel_size=${pyPair(layer.kernel, 1, 'conv2d kernel')}, stride=${pyPair(layer.stride, 1, 'conv2d stride')}, padding=${padding}, ${options}, bias=${pyBool(layer.bias, 'conv2d bias')})`;
+    }
     case 'maxPool2d':
     case 'avgPool2d': {
-      const name = layer.type === 'maxPool2d' ? 'MaxPool2d' : 'AvgPool2d';
-      return `nn.${name}(kernel_size=${pyPair(layer.kernel, 1, 'pool kernel')}, stride=${pyPair(layer.stride, layer.kernel, 'pool stride')}, padding=${pyPair(layer.padding, 0, 'pool padding')})`;
+      const common = `kernel_size=${pyPair(layer.kernel, 1, 'pool kernel')}, stride=${pyPair(layer.stride, layer.kernel, 'pool stride')}, padding=${pyPair(layer.padding, 0, 'pool padding')}, ceil_mode=${pyBool(layer.ceilMode ?? false, 'pool ceilMode')}`;
+      return layer.type === 'maxPool2d'
+        ? `nn.MaxPool2d(${common}, dilation=${pyPair(layer.dilation, 1, 'maxPool2d dilation')})`
+        : `nn.AvgPool2d(${common}, count_include_pad=${pyBool(layer.countIncludePad, 'avgPool2d countIncludePad')})`;
     }
+    case 'embedding': {
+      const padding = layer.paddingIdx === undefined ? '' : `, padding_idx=${pyInt(layer.paddingIdx, 'embedding paddingIdx')}`;
+      return `nn.Embedding(${pyInt(layer.embeddings, 'embedding embeddings')}, ${pyInt(layer.dim, 'embedding dim')}${padding})`;
+    }
+    case 'adaptiveAvgPool2d':
+      return `nn.AdaptiveAvgPool2d(${pyPair(layer.output, undefined, 'adaptiveAvgPool2d output')})`;
     case 'flatten':
       return `nn.Flatten(start_dim=${pyAxis(layer.startAxis ?? 1, 'flatten startAxis')}, end_dim=${pyAxis(layer.endAxis ?? -1, 'flatten endAxis')})`;
     case 'dropout':
       return `nn.Dropout(p=${pyFloat(layer.p, 'dropout p')})`;
     case 'batchNorm1d':
     case 'batchNorm2d':
-      return `nn.${layer.type === 'batchNorm1d' ? 'BatchNorm1d' : 'BatchNorm2d'}(${pyInt(layer.features, 'batchNorm features')}, eps=${pyFloat(layer.eps ?? 1e-5, 'batchNorm eps')}, momentum=${pyFloat(layer.momentum ?? 0.1, 'batchNorm momentum')})`;
+    {
+      const momentum = layer.momentum === null ? 'None' : pyFloat(layer.momentum ?? 0.1, 'batchNorm momentum');
+      const flags = `affine=${pyBool(layer.affine, 'batchNorm affine')}, track_running_stats=${pyBool(layer.trackRunningStats, 'batchNorm trackRunningStats')}`;
+      return `nn.${layer.type === 'batchNorm1d' ? 'BatchNorm1d' : 'BatchNorm2d'}(${pyInt(layer.features, 'batchNorm features')}, eps=${pyFloat(layer.eps ?? 1e-5, 'batchNorm eps')}, momentum=${momentum}, ${flags})`;
+    }
     case 'layerNorm':
       if (!Array.isArray(layer.shape)) refuse('layerNorm shape', 'a list of integers', layer.shape);
-      return `nn.LayerNorm([${layer.shape.map((size) => pyInt(size, 'layerNorm shape')).join(', ')}], eps=${pyFloat(layer.eps ?? 1e-5, 'layerNorm eps')})`;
+      return `nn.LayerNorm([${layer.shape.map((size) => pyInt(size, 'layerNorm shape')).join(', ')}], eps=${pyFloat(layer.eps ?? 1e-5, 'layerNorm eps')}, elementwise_affine=${pyBool(layer.elementwiseAffine, 'layerNorm elementwiseAffine')})`;
     case 'leakyRelu':
       return `nn.LeakyReLU(negative_slope=${pyFloat(layer.slope ?? 0.01, 'leakyRelu slope')})`;
     case 'softmax':
@@ -87,6 +103,8 @@ export function torchModule(spec: ModelSpec, options: TorchModuleOptions): strin
   const { sampleShape } = options;
   if (!Array.isArray(sampleShape) || sampleShape.length === 0) refuse('the sample shape', 'a non-empty list of sizes', sampleShape);
   const shape = sampleShape.map((size) => pyInt(size, 'sample shape')).join(', ');
+  // nn.Embedding reads integer indices: a model that starts with one gets a long sample.
+  const sampleType = root[0]?.type === 'embedding' ? ', dtype=torch.long' : '';
   const scale = options.pixelScale === 255 ? '255.0' : options.pixelScale === 1 ? '1.0' : refuse('the pixel scale', '1 or 255', options.pixelScale);
   return `"""The PyTorch twin of a Backprop model, generated by \`backprop export\`. Needs only torch.
 
@@ -183,7 +201,7 @@ def read_data(path: str):
 if __name__ == "__main__":
     model = load()
     with torch.no_grad():
-        print(f"BackpropModel: {sum(p.numel() for p in model.parameters())} parameters, output {list(model(torch.zeros(1, *INPUT_SHAPE)).shape)} for one sample")
+        print(f"BackpropModel: {sum(p.numel() for p in model.parameters())} parameters, output {list(model(torch.zeros(1, *INPUT_SHAPE${sampleType})).shape)} for one sample")
     test = os.path.join(HERE, "data", "test.safetensors")
     if os.path.exists(test):
         inputs, labels = read_data(test)

@@ -62,6 +62,9 @@ export function tfjsModel(spec: ModelSpec, seed: number): TfjsModel {
       case 'conv2d': {
         const kernel = single(spec.kernel, 'conv2d kernel');
         if (single(spec.stride ?? 1, 'conv2d stride') !== 1) throw new Error('tfjsModel: conv2d stride must be 1');
+        if (typeof spec.padding === 'string' || (spec.groups ?? 1) !== 1 || spec.dilation !== undefined || (spec.paddingMode ?? 'zeros') !== 'zeros') {
+          throw new Error('tfjsModel: conv2d needs numeric padding with zeros, groups 1 and no dilation in the bench\'s TF.js builder');
+        }
         const padding = single(spec.padding ?? 0, 'conv2d padding');
         const filter = weight([kernel, kernel, spec.in, spec.out], spec.in * kernel * kernel);
         const b = bias(spec.out);

@@ -1,6 +1,7 @@
 // The one limit on a tensor's element count, checked on a shape before its storage is allocated.
 // Pure functions on shapes and one module-level setting; imports only kernels/shape.
 
+import type { Conv2dGeometry } from './conv.js';
 import { formatShape, type Shape } from './shape.js';
 
 // NOTE(element-limit): every storage allocated from a shape (factories, and ops whose output
@@ -85,3 +86,18 @@ export function checkElements(op: string, shape: Shape, what = 'shape'): number 
   return count;
 }
 
+
+/**
+ * Checks the buffers a convolution or pooling allocates from its geometry against the element
+ * limit: the output, one padded image, and one image's unfolded columns.
+ *
+ * @example
+ * ```ts
+ * checkConvStorage('conv2d', geometry, outChannels); // before the primitive allocates
+ * ```
+ */
+export function checkConvStorage(op: string, g: Conv2dGeometry, outChannels: number): void {
+  checkElements(op, [g.batch, outChannels, g.outHeight, g.outWidth], 'output shape');
+  checkElements(op, [g.channels, g.height + 2 * g.padHeight, g.width + 2 * g.padWidth], 'padded image shape');
+  checkElements(op, [g.channels * g.kernelHeight * g.kernelWidth, g.outHeight * g.outWidth], 'unfolded columns of one image');
+}

@@ -1,13 +1,20 @@
 // Raw Float32Array kernels for 2-D max and average pooling (NCHW, row-major, contiguous), forward and
-// backward; max pooling's forward runs on WebAssembly where this thread has it. Imports only kernels/.
+// backward, with dilation (max), ceil mode and either divisor (average), PyTorch's window rules;
+// max pooling's forward runs on WebAssembly where this thread has it and the sweep fits it. Imports only kernels/.
 
 import { wasmKernels } from './backend.js';
-import type { Conv2dGeometry } from './conv.js';
+import type { PoolSweep } from './pool-geometry.js';
 import { maxPool2dForwardWasm } from './wasm/pool.js';
 
-// NOTE(pool-padding): as in PyTorch, padding may be at most half the kernel. That keeps at least
-// one real input in every window, so max pooling always has an index to record and padding (read
-// as −Infinity) can never win.
+// NOTE(pool-padding): as in PyTorch, padding may be at most half the kernel. Without dilation that
+// keeps at least one real input in every window, so max pooling has an index to record and padding
+// (read as −Infinity) never wins. A dilated window can fall entirely on padding: PyTorch then
+// outputs −Infinity, and so do we, with no index (−1) and no gradient.
+
+/** The first index ≥ 0 on the grid start, start + step, … (start itself when it is not negative). */
+function firstInside(start: number, step: number): number {
+  return start >= 0 ? start : start + Math.ceil(-start / step) * step;
+}
 
 /**
  * Max pooling of `input` [N, C, H, W] into `out` [N, C, outH, outW]. For each output,
@@ -23,7 +30,7 @@ import { maxPool2dForwardWasm } from './wasm/pool.js';
  */
 export function maxPool2dForward(
   input: Float32Array,
-  g: Conv2dGeometry,
+  g: PoolSweep,
   out: Float32Array,
   argmaxIndex: Int32Array,
 ): void {
@@ -37,6 +44,8 @@ export function maxPool2dForward(
   if (rt !== null && maxPool2dForwardWasm(rt, input, g, out, argmaxIndex)) return;
   const { height, width, kernelHeight, kernelWidth } = g;
   const { strideHeight, strideWidth, padHeight, padWidth, outHeight, outWidth } = g;
+  const dilationHeight = g.dilationHeight ?? 1;
+  const dilationWidth = g.dilationWidth ?? 1;
   const planes = g.batch * g.channels;
 
   let outIndex = 0;
@@ -44,18 +53,24 @@ export function maxPool2dForward(
     const planeOffset = plane * height * width;
     for (let oh = 0; oh < outHeight; oh++) {
       const hStart = oh * strideHeight - padHeight;
-      const hFrom = Math.max(hStart, 0);
-      const hTo = Math.min(hStart + kernelHeight, height);
+      const hFrom = firstInside(hStart, dilationHeight);
+      const hTo = Math.min(hStart + (kernelHeight - 1) * dilationHeight + 1, height);
       for (let ow = 0; ow < outWidth; ow++) {
         const wStart = ow * strideWidth - padWidth;
-        const wFrom = Math.max(wStart, 0);
-        const wTo = Math.min(wStart + kernelWidth, width);
+        const wFrom = firstInside(wStart, dilationWidth);
+        const wTo = Math.min(wStart + (kernelWidth - 1) * dilationWidth + 1, width);
+        if (hFrom >= hTo || wFrom >= wTo) {
+          // Only padding in this (dilated) window: NOTE(pool-padding).
+          out[outIndex] = -Infinity;
+          argmaxIndex[outIndex++] = -1;
+          continue;
+        }
 
         // Start from the first real element, so an all −Infinity window still records an index.
         let bestIndex = planeOffset + hFrom * width + wFrom;
         let best = input[bestIndex]!;
-        for (let ih = hFrom; ih < hTo; ih++) {
-          for (let iw = wFrom; iw < wTo; iw++) {
+        for (let ih = hFrom; ih < hTo; ih += dilationHeight) {
+          for (let iw = wFrom; iw < wTo; iw += dilationWidth) {
             const index = planeOffset + ih * width + iw;
             const value = input[index]!;
             // Strictly greater keeps the first of equal values; once best is NaN nothing replaces it.
@@ -75,7 +90,7 @@ export function maxPool2dForward(
 
 /**
  * Backward of {@link maxPool2dForward}: `gradInput[argmaxIndex[i]] += gradOut[i]` for every output
- * `i`. Accumulates; zero `gradInput` first for a fresh gradient.
+ * `i` that has an index (not −1). Accumulates; zero `gradInput` first for a fresh gradient.
  *
  * @example
  * maxPool2dBackward(gradOut, argmax, gradInput); // argmax as filled by maxPool2dForward
@@ -88,81 +103,83 @@ export function maxPool2dBackward(gradOut: Float32Array, argmaxIndex: Int32Array
     );
   }
   for (let i = 0; i < gradOut.length; i++) {
-    gradInput[argmaxIndex[i]!]! += gradOut[i]!;
+    const index = argmaxIndex[i]!;
+    if (index >= 0) gradInput[index]! += gradOut[i]!; // −1: a window of padding only
   }
 }
 
 /**
- * Average pooling of `input` [N, C, H, W] into `out` [N, C, outH, outW]. Padding counts as zero
- * and every window divides by kH·kW (PyTorch's default `count_include_pad=True`).
+ * PyTorch's average window along one axis: the window [start, start + kernel) clipped to the input
+ * and its padding gives the divisor with padding; clipped to the input it gives the real elements.
+ */
+function averageWindow(index: number, stride: number, pad: number, kernel: number, size: number): { from: number; to: number; withPad: number } {
+  const start = index * stride - pad;
+  const end = Math.min(start + kernel, size + pad);
+  return { from: Math.max(start, 0), to: Math.min(end, size), withPad: end - start };
+}
+
+/** Calls `visit` for every output of an average-pooling sweep with its real window and divisor, in output order. */
+function forEachAverageWindow(
+  g: PoolSweep,
+  visit: (outIndex: number, planeOffset: number, h: { from: number; to: number }, w: { from: number; to: number }, divisor: number) => void,
+): void {
+  const countIncludePad = g.countIncludePad ?? true;
+  const planes = g.batch * g.channels;
+  let outIndex = 0;
+  for (let plane = 0; plane < planes; plane++) {
+    const planeOffset = plane * g.height * g.width;
+    for (let oh = 0; oh < g.outHeight; oh++) {
+      const h = averageWindow(oh, g.strideHeight, g.padHeight, g.kernelHeight, g.height);
+      for (let ow = 0; ow < g.outWidth; ow++) {
+        const w = averageWindow(ow, g.strideWidth, g.padWidth, g.kernelWidth, g.width);
+        const divisor = countIncludePad ? h.withPad * w.withPad : (h.to - h.from) * (w.to - w.from);
+        visit(outIndex++, planeOffset, h, w, divisor);
+      }
+    }
+  }
+}
+
+/**
+ * Average pooling of `input` [N, C, H, W] into `out` [N, C, outH, outW]. Padding counts as zero;
+ * a window divides by its size with padding (`countIncludePad`, the default, PyTorch's
+ * `count_include_pad=True`; a ceil-mode window past the padding counts only up to it) or by its
+ * real elements. A window with no real element gives 0.
  *
  * @example
  * avgPool2dForward(input, g, out); // out.length === N·C·outH·outW
  */
-export function avgPool2dForward(input: Float32Array, g: Conv2dGeometry, out: Float32Array): void {
+export function avgPool2dForward(input: Float32Array, g: PoolSweep, out: Float32Array): void {
   checkPoolBuffers('avgPool2dForward', input, 'input', out, 'out', g);
-  const { height, width, kernelHeight, kernelWidth } = g;
-  const { strideHeight, strideWidth, padHeight, padWidth, outHeight, outWidth } = g;
-  const planes = g.batch * g.channels;
-  const windowSize = kernelHeight * kernelWidth;
-
-  let outIndex = 0;
-  for (let plane = 0; plane < planes; plane++) {
-    const planeOffset = plane * height * width;
-    for (let oh = 0; oh < outHeight; oh++) {
-      const hStart = oh * strideHeight - padHeight;
-      const hFrom = Math.max(hStart, 0);
-      const hTo = Math.min(hStart + kernelHeight, height);
-      for (let ow = 0; ow < outWidth; ow++) {
-        const wStart = ow * strideWidth - padWidth;
-        const wFrom = Math.max(wStart, 0);
-        const wTo = Math.min(wStart + kernelWidth, width);
-
-        let sum = 0;
-        for (let ih = hFrom; ih < hTo; ih++) {
-          const rowOffset = planeOffset + ih * width;
-          for (let iw = wFrom; iw < wTo; iw++) sum += input[rowOffset + iw]!;
-        }
-        out[outIndex++] = sum / windowSize;
-      }
+  const width = g.width;
+  forEachAverageWindow(g, (outIndex, planeOffset, h, w, divisor) => {
+    let sum = 0;
+    for (let ih = h.from; ih < h.to; ih++) {
+      const rowOffset = planeOffset + ih * width;
+      for (let iw = w.from; iw < w.to; iw++) sum += input[rowOffset + iw]!;
     }
-  }
+    out[outIndex] = divisor > 0 ? sum / divisor : 0;
+  });
 }
 
 /**
- * Backward of {@link avgPool2dForward}: each `gradOut` entry, divided by kH·kW, is added to every
- * real input of its window (padding's share is dropped). Accumulates; zero `gradInput` first.
+ * Backward of {@link avgPool2dForward}: each `gradOut` entry, divided by its window's divisor, is
+ * added to every real input of its window (padding's share is dropped). Accumulates; zero
+ * `gradInput` first.
  *
  * @example
  * avgPool2dBackward(gradOut, g, gradInput);
  */
-export function avgPool2dBackward(gradOut: Float32Array, g: Conv2dGeometry, gradInput: Float32Array): void {
+export function avgPool2dBackward(gradOut: Float32Array, g: PoolSweep, gradInput: Float32Array): void {
   checkPoolBuffers('avgPool2dBackward', gradInput, 'gradInput', gradOut, 'gradOut', g);
-  const { height, width, kernelHeight, kernelWidth } = g;
-  const { strideHeight, strideWidth, padHeight, padWidth, outHeight, outWidth } = g;
-  const planes = g.batch * g.channels;
-  const windowSize = kernelHeight * kernelWidth;
-
-  let outIndex = 0;
-  for (let plane = 0; plane < planes; plane++) {
-    const planeOffset = plane * height * width;
-    for (let oh = 0; oh < outHeight; oh++) {
-      const hStart = oh * strideHeight - padHeight;
-      const hFrom = Math.max(hStart, 0);
-      const hTo = Math.min(hStart + kernelHeight, height);
-      for (let ow = 0; ow < outWidth; ow++) {
-        const wStart = ow * strideWidth - padWidth;
-        const wFrom = Math.max(wStart, 0);
-        const wTo = Math.min(wStart + kernelWidth, width);
-
-        const share = gradOut[outIndex++]! / windowSize;
-        for (let ih = hFrom; ih < hTo; ih++) {
-          const rowOffset = planeOffset + ih * width;
-          for (let iw = wFrom; iw < wTo; iw++) gradInput[rowOffset + iw]! += share;
-        }
-      }
+  const width = g.width;
+  forEachAverageWindow(g, (outIndex, planeOffset, h, w, divisor) => {
+    if (divisor === 0) return;
+    const share = gradOut[outIndex]! / divisor;
+    for (let ih = h.from; ih < h.to; ih++) {
+      const rowOffset = planeOffset + ih * width;
+      for (let iw = w.from; iw < w.to; iw++) gradInput[rowOffset + iw]! += share;
     }
-  }
+  });
 }
 
 function checkPoolBuffers(
@@ -171,7 +188,7 @@ function checkPoolBuffers(
   imageName: string,
   pooled: Float32Array,
   pooledName: string,
-  g: Conv2dGeometry,
+  g: PoolSweep,
 ): void {
   if (2 * g.padHeight > g.kernelHeight || 2 * g.padWidth > g.kernelWidth) {
     throw new Error(

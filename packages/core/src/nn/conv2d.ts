@@ -2,7 +2,7 @@
 // Imports the Tensor layer, nn/module and nn/init.
 import type { Generator } from '../random/generator.js';
 import { zeros } from '../tensor/create.js';
-import { conv2d, type Size2d } from '../tensor/functional.js';
+import { conv2d, type Conv2dPaddingMode, type Size2d } from '../tensor/functional.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { kaimingUniform, uniform } from './init.js';
 import { checkPositiveInteger, Module } from './module.js';
@@ -11,7 +11,14 @@ import type { Conv2dSpec } from './spec-types.js';
 /** Options of `Conv2d`. */
 export interface Conv2dLayerOptions {
   stride?: Size2d;
-  padding?: Size2d;
+  /** Numbers, 'valid' (none) or 'same' (stride 1 only). Default 0. */
+  padding?: Size2d | 'same' | 'valid';
+  /** Spacing of the kernel's taps. Default 1. */
+  dilation?: Size2d;
+  /** Channel groups; in and out must be divisible by it (`groups = in` is depthwise). Default 1. */
+  groups?: number;
+  /** PyTorch's `padding_mode`. Default 'zeros'. */
+  paddingMode?: Conv2dPaddingMode;
   bias?: boolean;
   generator?: Generator;
 }
@@ -22,8 +29,8 @@ export function toPair(size: Size2d): [number, number] {
 }
 
 /**
- * 2-D convolution: [N, in, H, W] → [N, out, H', W']. Weight [out, in, kH, kW] and bias start as
- * U(−1/√fanIn, 1/√fanIn) with fanIn = in·kH·kW, as in PyTorch.
+ * 2-D convolution: [N, in, H, W] → [N, out, H', W']. Weight [out, in/groups, kH, kW] and bias start as
+ * U(−1/√fanIn, 1/√fanIn) with fanIn = in/groups·kH·kW, as in PyTorch.
  *
  * @example
  * ```ts
@@ -36,7 +43,10 @@ export class Conv2d extends Module {
   readonly bias: Tensor | null;
   readonly kernelSize: [number, number];
   readonly stride: [number, number];
-  readonly padding: [number, number];
+  readonly padding: [number, number] | 'same' | 'valid';
+  readonly dilation: [number, number];
+  readonly groups: number;
+  readonly paddingMode: Conv2dPaddingMode;
 
   constructor(
     readonly inChannels: number,
@@ -51,16 +61,27 @@ export class Conv2d extends Module {
     this.kernelSize = toPair(kernelSize);
     this.kernelSize.forEach((length) => checkPositiveInteger('Conv2d', 'kernelSize', length));
     this.stride = toPair(options.stride ?? 1);
-    this.padding = toPair(options.padding ?? 0);
-    const shape = [outChannels, inChannels, ...this.kernelSize];
+    const padding = options.padding ?? 0;
+    this.padding = padding === 'same' || padding === 'valid' ? padding : toPair(padding);
+    this.dilation = toPair(options.dilation ?? 1);
+    this.groups = options.groups ?? 1;
+    this.paddingMode = options.paddingMode ?? 'zeros';
+    checkPositiveInteger('Conv2d', 'groups', this.groups);
+    if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0) {
+      throw new Error(`Conv2d: inChannels (${inChannels}) and outChannels (${outChannels}) must be divisible by groups (${this.groups})`);
+    }
+    const shape = [outChannels, inChannels / this.groups, ...this.kernelSize];
     this.weight = this.registerParameter('weight', kaimingUniform(zeros(shape), { a: Math.sqrt(5), generator }));
-    const fanIn = inChannels * this.kernelSize[0] * this.kernelSize[1];
+    const fanIn = (inChannels / this.groups) * this.kernelSize[0] * this.kernelSize[1];
     const bound = 1 / Math.sqrt(fanIn);
     this.bias = bias ? this.registerParameter('bias', uniform(zeros([outChannels]), -bound, bound, generator)) : null;
   }
 
   forward(input: Tensor): Tensor {
-    return conv2d(input, this.weight, { bias: this.bias ?? undefined, stride: this.stride, padding: this.padding });
+    return conv2d(input, this.weight, {
+      bias: this.bias ?? undefined, stride: this.stride, padding: this.padding,
+      dilation: this.dilation, groups: this.groups, paddingMode: this.paddingMode,
+    });
   }
 
   toSpec(): Conv2dSpec {
@@ -71,6 +92,10 @@ export class Conv2d extends Module {
       kernel: this.kernelSize,
       stride: this.stride,
       padding: this.padding,
+      // Options at their default stay out, so older specs are unchanged.
+      ...(this.dilation[0] !== 1 || this.dilation[1] !== 1 ? { dilation: this.dilation } : {}),
+      ...(this.groups !== 1 ? { groups: this.groups } : {}),
+      ...(this.paddingMode !== 'zeros' ? { paddingMode: this.paddingMode } : {}),
       ...(this.bias === null ? { bias: false } : {}),
     };
   }

@@ -27,9 +27,9 @@ describe('BatchNorm', () => {
     expect(Array.from(y.mean(0).data, (v) => Math.abs(v) < 1e-6)).toEqual([true, true]);
     expect(Array.from(y.var(0, { correction: 0 }).data, (v) => Math.abs(v - 1) < 1e-3)).toEqual([true, true]);
     // running = 0.5·initial + 0.5·batch; the variance is the unbiased one: [4, 100].
-    expect(norm.runningMean.toArray()).toEqual([1.5, 10]);
-    expect(norm.runningVar.toArray()).toEqual([2.5, 50.5]);
-    expect(norm.numBatchesTracked.item()).toBe(1);
+    expect(norm.runningMean!.toArray()).toEqual([1.5, 10]);
+    expect(norm.runningVar!.toArray()).toEqual([2.5, 50.5]);
+    expect(norm.numBatchesTracked!.item()).toBe(1);
     norm.eval();
     const evaluated = norm.forward(tensor([[1.5, 10]]));
     expect(evaluated.toArray()).toEqual([[0, 0]]);
@@ -37,10 +37,10 @@ describe('BatchNorm', () => {
 
   it('has correct gradients in training mode, for 1-D and 2-D inputs', () => {
     const norm1 = new BatchNorm1d(3);
-    norm1.weight.data.set([0.5, -1.5, 2]);
-    norm1.bias.data.set([0.1, 0.2, -0.3]);
+    norm1.weight!.data.set([0.5, -1.5, 2]);
+    norm1.bias!.data.set([0.1, 0.2, -0.3]);
     // gradcheck perturbs the module's own weight and bias in place, so forward sees them.
-    gradcheck((x) => norm1.forward(x).mul(tensor([1, 2, 3])), [input([4, 3], { seed: 1 }), norm1.weight, norm1.bias]);
+    gradcheck((x) => norm1.forward(x).mul(tensor([1, 2, 3])), [input([4, 3], { seed: 1 }), norm1.weight!, norm1.bias!]);
     const norm2 = new BatchNorm2d(2);
     gradcheck((x) => norm2.forward(x).mul(tensor([[[[1]], [[2]]]])), [input([2, 2, 3, 2], { seed: 4 })]);
   });

@@ -9,15 +9,28 @@ import type { BatchNormSpec, LayerNormSpec } from './spec-types.js';
 /** Options of the BatchNorm modules (PyTorch defaults). */
 export interface BatchNormOptions {
   eps?: number;
-  /** Weight of the newest batch in the running averages. Default 0.1. */
-  momentum?: number;
+  /** Weight of the newest batch in the running averages; null for their cumulative average (1/batches tracked). Default 0.1. */
+  momentum?: number | null;
+  /** Learnable per-channel `weight` and `bias`. Default true. */
+  affine?: boolean;
+  /** Keep running statistics (buffers); without them evaluation uses the batch's statistics too. Default true. */
+  trackRunningStats?: boolean;
+}
+
+/** Options of `LayerNorm`. */
+export interface LayerNormOptions {
+  eps?: number;
+  /** Learnable elementwise `weight` and `bias` (PyTorch's `elementwise_affine`). Default true. */
+  elementwiseAffine?: boolean;
 }
 
 /**
  * Normalises each channel (axis 1) over the batch and every other axis. Training uses the
  * batch's mean and biased variance and updates `running_mean` and `running_var` (unbiased);
- * evaluation uses the running values. Learnable `weight` (γ, ones) and `bias` (β, zeros).
- * The base of `BatchNorm1d` and `BatchNorm2d`.
+ * evaluation uses the running values. Learnable `weight` (γ, ones) and `bias` (β, zeros) unless
+ * `affine: false`; without running statistics (`trackRunningStats: false`, PyTorch's
+ * `track_running_stats`) there are no buffers and evaluation normalises with the batch's own
+ * statistics, as in PyTorch. The base of `BatchNorm1d` and `BatchNorm2d`.
  *
  * @example
  * ```ts
@@ -25,13 +38,15 @@ export interface BatchNormOptions {
  * ```
  */
 export abstract class BatchNorm extends Module {
-  readonly weight: Tensor;
-  readonly bias: Tensor;
-  readonly runningMean: Tensor;
-  readonly runningVar: Tensor;
-  readonly numBatchesTracked: Tensor;
+  /** null with `affine: false`. */
+  readonly weight: Tensor | null;
+  readonly bias: Tensor | null;
+  /** The running statistics: null with `trackRunningStats: false`. */
+  readonly runningMean: Tensor | null;
+  readonly runningVar: Tensor | null;
+  readonly numBatchesTracked: Tensor | null;
   readonly eps: number;
-  readonly momentum: number;
+  readonly momentum: number | null;
   /**
    * The statistics of the last batch seen in training: per-channel mean and biased variance, and
    * the number of values per channel they were taken over (null before the first training forward).
@@ -46,13 +61,14 @@ export abstract class BatchNorm extends Module {
   ) {
     super();
     this.eps = options.eps ?? 1e-5;
-    this.momentum = options.momentum ?? 0.1;
-    this.weight = this.registerParameter('weight', ones([numFeatures]));
-    this.bias = this.registerParameter('bias', zeros([numFeatures]));
-    this.runningMean = this.registerBuffer('running_mean', zeros([numFeatures]));
-    this.runningVar = this.registerBuffer('running_var', ones([numFeatures]));
+    this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
+    const { affine = true, trackRunningStats = true } = options;
+    this.weight = affine ? this.registerParameter('weight', ones([numFeatures])) : null;
+    this.bias = affine ? this.registerParameter('bias', zeros([numFeatures])) : null;
+    this.runningMean = trackRunningStats ? this.registerBuffer('running_mean', zeros([numFeatures])) : null;
+    this.runningVar = trackRunningStats ? this.registerBuffer('running_var', ones([numFeatures])) : null;
     // Kept for PyTorch: its BatchNorm state dict has this key (int64 there, float32 here).
-    this.numBatchesTracked = this.registerBuffer('num_batches_tracked', zeros([]));
+    this.numBatchesTracked = trackRunningStats ? this.registerBuffer('num_batches_tracked', zeros([])) : null;
   }
 
   forward(input: Tensor): Tensor {
@@ -65,25 +81,29 @@ export abstract class BatchNorm extends Module {
     const channelShape = input.shape.map((length, axis) => (axis === 1 ? length : 1));
     let mean: Tensor;
     let variance: Tensor;
-    if (this.training) {
+    if (this.training || this.runningMean === null || this.runningVar === null) {
       mean = input.mean(axes, true);
       variance = input.var(axes, { correction: 0, keepdims: true });
       const count = input.size / this.numFeatures;
-      if (count < 2) throw new Error(`${this.type}: training needs more than one value per channel, got input ${formatShape(input.shape)}`);
-      this.lastBatchStatistics = { mean: mean.data, variance: variance.data, count };
-      this.updateRunningStatistics(mean.data, variance.data, count);
+      if (count < 2) throw new Error(`${this.type}: batch statistics need more than one value per channel, got input ${formatShape(input.shape)}`);
+      if (this.training && this.runningMean !== null) {
+        this.lastBatchStatistics = { mean: mean.data, variance: variance.data, count };
+        this.updateRunningStatistics(mean.data, variance.data, count);
+      }
     } else {
       mean = this.runningMean.reshape(channelShape);
       variance = this.runningVar.reshape(channelShape);
     }
     const normalized = input.sub(mean).div(variance.add(this.eps).sqrt());
+    if (this.weight === null || this.bias === null) return normalized;
     return normalized.mul(this.weight.reshape(channelShape)).add(this.bias.reshape(channelShape));
   }
 
   /**
    * Folds one batch's statistics into the running ones, as a training forward does:
-   * `running_mean ← (1 − momentum)·running_mean + momentum·mean`, the same for `running_var` with
-   * the unbiased variance (`variance · count / (count − 1)`), and `num_batches_tracked += 1`.
+   * `num_batches_tracked += 1`, then `running_mean ← (1 − m)·running_mean + m·mean` with m the
+   * momentum (or 1/num_batches_tracked when it is null: the cumulative average), the same for
+   * `running_var` with the unbiased variance (`variance · count / (count − 1)`).
    * Public so that a data-parallel trainer can replay its chunks' statistics in chunk order.
    *
    * @example
@@ -98,8 +118,11 @@ export abstract class BatchNorm extends Module {
       throw new Error(`${this.type}.updateRunningStatistics: expected ${this.numFeatures} values each, got mean ${mean.length} and variance ${variance.length}`);
     }
     if (!(count >= 2)) throw new Error(`${this.type}.updateRunningStatistics: count must be ≥ 2 values per channel, got ${count}`);
-    this.numBatchesTracked.data[0]!++;
-    const m = this.momentum;
+    if (this.runningMean === null || this.runningVar === null || this.numBatchesTracked === null) {
+      throw new Error(`${this.type}.updateRunningStatistics: this layer keeps no running statistics (trackRunningStats: false)`);
+    }
+    const tracked = ++this.numBatchesTracked.data[0]!;
+    const m = this.momentum ?? 1 / tracked;
     const unbiased = count / (count - 1);
     for (let c = 0; c < this.numFeatures; c++) {
       this.runningMean.data[c] = (1 - m) * this.runningMean.data[c]! + m * mean[c]!;
@@ -108,7 +131,12 @@ export abstract class BatchNorm extends Module {
   }
 
   toSpec(): BatchNormSpec {
-    return { type: this.type, features: this.numFeatures, eps: this.eps, momentum: this.momentum };
+    return {
+      type: this.type, features: this.numFeatures, eps: this.eps, momentum: this.momentum,
+      // Options at their default stay out, so older specs are unchanged.
+      ...(this.weight === null ? { affine: false } : {}),
+      ...(this.runningMean === null ? { trackRunningStats: false } : {}),
+    };
   }
 }
 
@@ -126,21 +154,26 @@ export class BatchNorm2d extends BatchNorm {
 
 /**
  * Normalises over the last `normalizedShape.length` axes of each sample, then scales and shifts
- * elementwise (`weight` ones, `bias` zeros, both of `normalizedShape`).
+ * elementwise (`weight` ones, `bias` zeros, both of `normalizedShape`; none with
+ * `elementwiseAffine: false`). The second argument is `eps` or the options.
  *
- * @example `new LayerNorm([64]).forward(randn([8, 10, 64]))`
+ * @example `new LayerNorm([64]).forward(randn([8, 10, 64]))`, `new LayerNorm([64], { elementwiseAffine: false })`
  */
 export class LayerNorm extends Module {
-  readonly weight: Tensor;
-  readonly bias: Tensor;
+  /** null with `elementwiseAffine: false`. */
+  readonly weight: Tensor | null;
+  readonly bias: Tensor | null;
+  readonly eps: number;
 
   constructor(
     readonly normalizedShape: readonly number[],
-    readonly eps = 1e-5,
+    options: number | LayerNormOptions = 1e-5,
   ) {
     super();
-    this.weight = this.registerParameter('weight', ones(normalizedShape));
-    this.bias = this.registerParameter('bias', zeros(normalizedShape));
+    const { eps = 1e-5, elementwiseAffine = true } = typeof options === 'number' ? { eps: options } : options;
+    this.eps = eps;
+    this.weight = elementwiseAffine ? this.registerParameter('weight', ones(normalizedShape)) : null;
+    this.bias = elementwiseAffine ? this.registerParameter('bias', zeros(normalizedShape)) : null;
   }
 
   forward(input: Tensor): Tensor {
@@ -152,10 +185,11 @@ export class LayerNorm extends Module {
     const axes = this.normalizedShape.map((_, i) => input.ndim - rank + i);
     const mean = input.mean(axes, true);
     const variance = input.var(axes, { correction: 0, keepdims: true });
-    return input.sub(mean).div(variance.add(this.eps).sqrt()).mul(this.weight).add(this.bias);
+    const normalized = input.sub(mean).div(variance.add(this.eps).sqrt());
+    return this.weight === null || this.bias === null ? normalized : normalized.mul(this.weight).add(this.bias);
   }
 
   toSpec(): LayerNormSpec {
-    return { type: 'layerNorm', shape: [...this.normalizedShape], eps: this.eps };
+    return { type: 'layerNorm', shape: [...this.normalizedShape], eps: this.eps, ...(this.weight === null ? { elementwiseAffine: false } : {}) };
   }
 }

@@ -2,6 +2,7 @@
 // field; allocates no tensors (so a spec can be sized before it is built). Imports no modules.
 import { MAX_TENSOR_RANK } from '../kernels/element-limit.js';
 import { excerptJson } from '../tensor/describe.js';
+import type { Conv2dPaddingMode } from '../tensor/conv2d.js';
 
 /** How deeply `sequential` specs may nest; deeper is taken as hostile, not a model. */
 export const MAX_SPEC_DEPTH = 64;
@@ -10,12 +11,18 @@ export const MAX_SPEC_DEPTH = 64;
 export type ReadLayer =
   | { type: 'sequential'; layers: ReadLayer[] }
   | { type: 'linear'; in: number; out: number; bias: boolean }
-  | { type: 'conv2d'; in: number; out: number; kernel: [number, number]; stride: [number, number]; padding: [number, number]; bias: boolean }
-  | { type: 'maxPool2d' | 'avgPool2d'; kernel: [number, number]; stride: [number, number]; padding: [number, number] }
+  | {
+      type: 'conv2d'; in: number; out: number; kernel: [number, number]; stride: [number, number];
+      padding: [number, number] | 'same' | 'valid'; dilation: [number, number]; groups: number; paddingMode: Conv2dPaddingMode; bias: boolean;
+    }
+  | { type: 'maxPool2d'; kernel: [number, number]; stride: [number, number]; padding: [number, number]; ceilMode: boolean; dilation: [number, number] }
+  | { type: 'avgPool2d'; kernel: [number, number]; stride: [number, number]; padding: [number, number]; ceilMode: boolean; countIncludePad: boolean }
+  | { type: 'adaptiveAvgPool2d'; output: [number, number] }
+  | { type: 'embedding'; embeddings: number; dim: number; paddingIdx: number | undefined }
   | { type: 'flatten'; startAxis: number; endAxis: number }
   | { type: 'dropout'; p: number }
-  | { type: 'batchNorm1d' | 'batchNorm2d'; features: number; eps: number; momentum: number }
-  | { type: 'layerNorm'; shape: number[]; eps: number }
+  | { type: 'batchNorm1d' | 'batchNorm2d'; features: number; eps: number; momentum: number | null; affine: boolean; trackRunningStats: boolean }
+  | { type: 'layerNorm'; shape: number[]; eps: number; elementwiseAffine: boolean }
   | { type: 'leakyRelu'; slope: number }
   | { type: 'softmax' | 'logSoftmax'; axis: number }
   | { type: 'relu' | 'sigmoid' | 'tanh' | 'gelu' | 'softplus' | 'silu' };
@@ -77,6 +84,20 @@ class FieldReader {
     return this.fail(name, `an integer ≥ ${minimum} or a pair [height, width] of them`);
   }
 
+  /** Marks a field read whose value is null (e.g. BatchNorm's `momentum: null`). */
+  nullValue(name: string): null {
+    this.#read(name);
+    return null;
+  }
+
+  /** One of the listed strings. */
+  choice<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.#read(name);
+    if (value === undefined) return fallback;
+    if (!allowed.includes(value as T)) this.fail(name, `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
+    return value as T;
+  }
+
   /** A list, whose items the caller validates. */
   list(name: string): unknown[] {
     const value = this.#read(name);
@@ -104,7 +125,7 @@ class FieldReader {
 }
 
 const LAYER_TYPES = [
-  'sequential', 'linear', 'conv2d', 'maxPool2d', 'avgPool2d', 'flatten', 'dropout', 'batchNorm1d', 'batchNorm2d',
+  'sequential', 'linear', 'conv2d', 'maxPool2d', 'avgPool2d', 'adaptiveAvgPool2d', 'embedding', 'flatten', 'dropout', 'batchNorm1d', 'batchNorm2d',
   'layerNorm', 'relu', 'leakyRelu', 'sigmoid', 'tanh', 'gelu', 'softplus', 'silu', 'softmax', 'logSoftmax',
 ];
 
@@ -152,13 +173,30 @@ function readLayer(type: string, read: FieldReader, depth: number): ReadLayer {
         out: read.integer('out', 1),
         kernel: read.pair('kernel', 1),
         stride: read.pair('stride', 1, [1, 1]),
-        padding: read.pair('padding', 0, [0, 0]),
+        padding: typeof read.fields.padding === 'string' ? read.choice<'same' | 'valid'>('padding', ['same', 'valid'], 'valid') : read.pair('padding', 0, [0, 0]),
+        dilation: read.pair('dilation', 1, [1, 1]),
+        groups: read.integer('groups', 1, 1),
+        paddingMode: read.choice<Conv2dPaddingMode>('paddingMode', ['zeros', 'reflect', 'replicate', 'circular'], 'zeros'),
         bias: read.boolean('bias', true),
       };
-    case 'maxPool2d':
+    case 'maxPool2d': {
+      const kernel = read.pair('kernel', 1);
+      const common = { kernel, stride: read.pair('stride', 1, kernel), padding: read.pair('padding', 0, [0, 0]), ceilMode: read.boolean('ceilMode', false) };
+      return { type, ...common, dilation: read.pair('dilation', 1, [1, 1]) };
+    }
     case 'avgPool2d': {
       const kernel = read.pair('kernel', 1);
-      return { type, kernel, stride: read.pair('stride', 1, kernel), padding: read.pair('padding', 0, [0, 0]) };
+      const common = { kernel, stride: read.pair('stride', 1, kernel), padding: read.pair('padding', 0, [0, 0]), ceilMode: read.boolean('ceilMode', false) };
+      return { type, ...common, countIncludePad: read.boolean('countIncludePad', true) };
+    }
+    case 'adaptiveAvgPool2d':
+      return { type, output: read.pair('output', 1) };
+    case 'embedding': {
+      const embeddings = read.integer('embeddings', 1);
+      const dim = read.integer('dim', 1);
+      const paddingIdx = read.fields.paddingIdx === undefined ? undefined : read.integer('paddingIdx', 0);
+      if (paddingIdx !== undefined && paddingIdx >= embeddings) read.fail('paddingIdx', `an integer in [0, ${embeddings - 1}]`);
+      return { type, embeddings, dim, paddingIdx };
     }
     case 'flatten':
       return { type, startAxis: read.integer('startAxis', -64, 1), endAxis: read.integer('endAxis', -64, -1) };
@@ -167,11 +205,18 @@ function readLayer(type: string, read: FieldReader, depth: number): ReadLayer {
     case 'batchNorm1d':
     case 'batchNorm2d': {
       const eps = read.number('eps', positive, 'a positive number', 1e-5);
-      const momentum = read.number('momentum', probability, 'a number in [0, 1]', 0.1);
-      return { type, eps, momentum, features: read.integer('features', 1) };
+      const momentum = read.fields.momentum === null ? read.nullValue('momentum') : read.number('momentum', probability, 'a number in [0, 1] or null', 0.1);
+      const affine = read.boolean('affine', true);
+      const trackRunningStats = read.boolean('trackRunningStats', true);
+      return { type, eps, momentum, affine, trackRunningStats, features: read.integer('features', 1) };
     }
     case 'layerNorm':
-      return { type, shape: read.integerList('shape'), eps: read.number('eps', positive, 'a positive number', 1e-5) };
+      return {
+        type,
+        shape: read.integerList('shape'),
+        eps: read.number('eps', positive, 'a positive number', 1e-5),
+        elementwiseAffine: read.boolean('elementwiseAffine', true),
+      };
     case 'leakyRelu':
       return { type, slope: read.number('slope', Number.isFinite, 'a finite number', 0.01) };
     case 'softmax':

@@ -4,10 +4,11 @@ import type { Generator } from '../random/generator.js';
 import { GELU, Flatten, LeakyReLU, LogSoftmax, ReLU, SiLU, Sigmoid, Softmax, Softplus, Tanh } from './activations.js';
 import { Conv2d } from './conv2d.js';
 import { Dropout } from './dropout.js';
+import { Embedding } from './embedding.js';
 import { Linear } from './linear.js';
 import type { Module } from './module.js';
 import { BatchNorm1d, BatchNorm2d, LayerNorm } from './normalization.js';
-import { AvgPool2d, MaxPool2d } from './pooling.js';
+import { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from './pooling.js';
 import { Sequential } from './sequential.js';
 import { readSpec, type ReadLayer } from './spec-read.js';
 import type { ModelSpec } from './spec-types.js';
@@ -35,12 +36,14 @@ function parameterCount(layer: ReadLayer): number {
     case 'linear':
       return layer.out * layer.in + (layer.bias ? layer.out : 0);
     case 'conv2d':
-      return layer.out * layer.in * layer.kernel[0] * layer.kernel[1] + (layer.bias ? layer.out : 0);
+      return (layer.out * layer.in * layer.kernel[0] * layer.kernel[1]) / layer.groups + (layer.bias ? layer.out : 0);
+    case 'embedding':
+      return layer.embeddings * layer.dim;
     case 'batchNorm1d':
     case 'batchNorm2d':
-      return 2 * layer.features; // weight and bias (the running statistics are buffers of the same size)
+      return layer.affine ? 2 * layer.features : 0; // weight and bias (the running statistics are buffers of the same size)
     case 'layerNorm':
-      return 2 * layer.shape.reduce((product, length) => product * length, 1);
+      return layer.elementwiseAffine ? 2 * layer.shape.reduce((product, length) => product * length, 1) : 0;
     default:
       return 0;
   }
@@ -69,21 +72,28 @@ function build(layer: ReadLayer, generator: Generator | undefined): Module {
     case 'linear':
       return new Linear(layer.in, layer.out, { bias: layer.bias, generator });
     case 'conv2d':
-      return new Conv2d(layer.in, layer.out, layer.kernel, { stride: layer.stride, padding: layer.padding, bias: layer.bias, generator });
+      return new Conv2d(layer.in, layer.out, layer.kernel, {
+        stride: layer.stride, padding: layer.padding, dilation: layer.dilation, groups: layer.groups, paddingMode: layer.paddingMode, bias: layer.bias, generator,
+      });
     case 'maxPool2d':
-      return new MaxPool2d(layer.kernel, { stride: layer.stride, padding: layer.padding });
+      return new MaxPool2d(layer.kernel, { stride: layer.stride, padding: layer.padding, ceilMode: layer.ceilMode, dilation: layer.dilation });
     case 'avgPool2d':
-      return new AvgPool2d(layer.kernel, { stride: layer.stride, padding: layer.padding });
+      return new AvgPool2d(layer.kernel, { stride: layer.stride, padding: layer.padding, ceilMode: layer.ceilMode, countIncludePad: layer.countIncludePad });
+    case 'adaptiveAvgPool2d':
+      return new AdaptiveAvgPool2d(layer.output);
+    case 'embedding':
+      return new Embedding(layer.embeddings, layer.dim, { paddingIdx: layer.paddingIdx, generator });
     case 'flatten':
       return new Flatten(layer.startAxis, layer.endAxis);
     case 'dropout':
       return new Dropout(layer.p, { generator });
     case 'batchNorm1d':
-      return new BatchNorm1d(layer.features, { eps: layer.eps, momentum: layer.momentum });
-    case 'batchNorm2d':
-      return new BatchNorm2d(layer.features, { eps: layer.eps, momentum: layer.momentum });
+    case 'batchNorm2d': {
+      const options = { eps: layer.eps, momentum: layer.momentum, affine: layer.affine, trackRunningStats: layer.trackRunningStats };
+      return layer.type === 'batchNorm1d' ? new BatchNorm1d(layer.features, options) : new BatchNorm2d(layer.features, options);
+    }
     case 'layerNorm':
-      return new LayerNorm(layer.shape, layer.eps);
+      return new LayerNorm(layer.shape, { eps: layer.eps, elementwiseAffine: layer.elementwiseAffine });
     case 'leakyRelu':
       return new LeakyReLU(layer.slope);
     case 'softmax':

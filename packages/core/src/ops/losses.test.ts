@@ -258,8 +258,9 @@ describe('crossEntropy and nllLoss', () => {
     );
     expect(() => crossEntropy(logits, Int32Array.of(0, -1, 2, 3))).toThrow('crossEntropy: label -1 at position 1');
     expect(() => crossEntropy(logits, tensor([0, 1.5, 2, 3]))).toThrow('crossEntropy: label 1.5 at position 1');
-    expect(() => crossEntropy(logits, zeros([4, 10]))).toThrow(
-      'crossEntropy: labels [4,10] have the shape of the logits; pass class indices of shape [4] (for one-hot rows, labels.argmax(1))',
+    // crossEntropy reads a tensor of the logits' shape as probability targets (classification-losses.test.ts); nllLoss refuses it.
+    expect(() => nllLoss(logits, zeros([4, 10]))).toThrow(
+      'nllLoss: labels [4,10] have the shape of the logProbabilities; pass class indices of shape [4] (for one-hot rows, labels.argmax(1); crossEntropy takes probability targets)',
     );
     expect(() => crossEntropy(zeros([2, 3, 4]), zeros([2, 5]))).toThrow(
       "crossEntropy: logits [2,3,4] and labels [2,5] do not match: labels must have shape [2,4] (the logits' shape without the class axis 1)",

@@ -1,17 +1,12 @@
-// Loss functions (PyTorch's torch.nn.functional semantics), composed from Tensor methods: no gradient code.
-// Imports the Tensor class at run time only to wrap class labels; tensor.ts must never import this file.
-import { broadcastShapes, formatShape, shapesEqual, sizeOf } from '../kernels/shape.js';
-import { binaryCrossEntropyTerms, softmaxCrossEntropy } from '../tensor/functional.js';
-import { Tensor } from '../tensor/tensor.js';
+// Loss functions (PyTorch's torch.nn.functional semantics), composed from Tensor methods: no gradient
+// code; the class-index losses live in classification-losses.ts. tensor.ts must never import this file.
+import { broadcastShapes, formatShape, shapesEqual } from '../kernels/shape.js';
+import { binaryCrossEntropyTerms } from '../tensor/functional.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { reduce, type LossOptions } from './loss-reduction.js';
 
-/** How the per-element losses are combined: their mean (default), their sum, or none (same shape). */
-export type LossReduction = 'mean' | 'sum' | 'none';
-
-/** Options of every loss. */
-export interface LossOptions {
-  /** Default `'mean'`. */
-  reduction?: LossReduction;
-}
+export type { LossOptions, LossReduction } from './loss-reduction.js';
+export { crossEntropy, nllLoss, type ClassLabels, type CrossEntropyOptions, type NllLossOptions } from './classification-losses.js';
 
 /** Options of `binaryCrossEntropy`. */
 export interface BinaryCrossEntropyOptions extends LossOptions {
@@ -24,19 +19,6 @@ export interface BinaryCrossEntropyWithLogitsOptions extends BinaryCrossEntropyO
   /** Weight of the positive term per class (broadcast along the last axis): > 1 raises recall. */
   posWeight?: Tensor | number;
 }
-
-/** Options of `crossEntropy`. */
-export interface CrossEntropyOptions extends LossOptions {
-  /** ε in [0, 1]: the target becomes (1 − ε)·one-hot + ε/C (Szegedy et al., 2016). Default 0. */
-  labelSmoothing?: number;
-}
-
-/**
- * Class indices, one per sample (and per position for `[N, C, d1, …]` inputs): an integer-valued
- * float32 Tensor (shape `[N]` or `[N, d1, …]`), an `Int32Array`, a `Uint8Array` or a plain array
- * (flat, row-major).
- */
-export type ClassLabels = Tensor | Int32Array | Uint8Array | readonly number[];
 
 /**
  * Mean squared error: mean((input − target)²).
@@ -128,71 +110,7 @@ export function binaryCrossEntropyWithLogits(
   return reduce(op, loss, options.reduction);
 }
 
-/**
- * Cross-entropy of raw class scores against class indices: −log softmax(logits)[label], averaged
- * over the batch (and spatial positions). Shapes: logits `[N, C]` with labels `[N]`, logits
- * `[N, C, d1, …]` with labels `[N, d1, …]` (classes on axis 1, as in PyTorch), or one sample
- * `[C]` with one label. With `labelSmoothing` ε the loss is (1 − ε)·nll + ε·mean_c(−log p_c).
- *
- * @example
- * ```ts
- * const logits = tensor([[2, 0, 0], [0, 0, 3]]);
- * crossEntropy(logits, [0, 2]).item();                           // mean(−logSoftmax picked) ≈ 0.1672
- * crossEntropy(logits, new Int32Array([0, 2]), { labelSmoothing: 0.1 });
- * crossEntropy(logits, tensor([0, 2]), { reduction: 'none' });   // shape [2]
- * ```
- */
-export function crossEntropy(logits: Tensor, labels: ClassLabels, options: CrossEntropyOptions = {}): Tensor {
-  const op = 'crossEntropy';
-  const { labelSmoothing = 0 } = options;
-  if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
-    throw new Error(`${op}: labelSmoothing must lie in [0, 1], got ${labelSmoothing}`);
-  }
-  const { scores, index, lossShape } = classIndex(op, 'logits', logits, labels);
-  if (scores.ndim === 2) {
-    // [N, C] (and [C]): the fused primitive — the same values and gradient in one op (NOTE(fused-cross-entropy)).
-    return reduce(op, softmaxCrossEntropy(scores, index.data, labelSmoothing).reshape(lossShape), options.reduction);
-  }
-  const logProbabilities = scores.logSoftmax(1);
-  let loss = logProbabilities.gather(1, index).neg();
-  if (labelSmoothing > 0) {
-    const uniform = logProbabilities.mean(1, true).neg();
-    loss = loss.mul(1 - labelSmoothing).add(uniform.mul(labelSmoothing));
-  }
-  return reduce(op, loss.reshape(lossShape), options.reduction);
-}
-
-/**
- * Negative log-likelihood of log-probabilities (e.g. the output of `logSoftmax(1)`) against class
- * indices: −logProbabilities[label]. Same shapes as `crossEntropy`, which equals
- * `nllLoss(logits.logSoftmax(1), labels)`.
- *
- * @example
- * ```ts
- * const logProbabilities = tensor([[-0.1, -2.4], [-1.6, -0.2]]);
- * nllLoss(logProbabilities, [0, 1]).item();                        // (0.1 + 0.2) / 2 = 0.15
- * nllLoss(logProbabilities, [0, 1], { reduction: 'sum' }).item();  // 0.3
- * ```
- */
-export function nllLoss(logProbabilities: Tensor, labels: ClassLabels, options: LossOptions = {}): Tensor {
-  const { scores, index, lossShape } = classIndex('nllLoss', 'logProbabilities', logProbabilities, labels);
-  return reduce('nllLoss', scores.gather(1, index).neg().reshape(lossShape), options.reduction);
-}
-
 // ---- helpers --------------------------------------------------------------------------------
-
-function reduce(op: string, loss: Tensor, reduction: LossReduction = 'mean'): Tensor {
-  switch (reduction) {
-    case 'mean':
-      return loss.mean();
-    case 'sum':
-      return loss.sum();
-    case 'none':
-      return loss;
-    default:
-      throw new Error(`${op}: reduction must be 'mean', 'sum' or 'none', got '${String(reduction)}'`);
-  }
-}
 
 function checkSameShape(op: string, input: Tensor, target: Tensor): void {
   if (!shapesEqual(input.shape, target.shape)) {
@@ -208,56 +126,4 @@ function checkBroadcastsTo(op: string, name: string, weight: Tensor, input: Tens
     throw new Error(`${op}: ${name} ${formatShape(weight.shape)} must broadcast to the input's shape ${formatShape(input.shape)}`);
   }
   return weight;
-}
-
-/**
- * Checks `labels` against the class scores and returns the scores as `[N, C, …]`, the labels as
- * a gather index of shape `[N, 1, …]`, and the shape of the unreduced loss.
- */
-function classIndex(
-  op: string,
-  inputName: string,
-  input: Tensor,
-  labels: ClassLabels,
-): { scores: Tensor; index: Tensor; lossShape: number[] } {
-  if (input.ndim === 0) {
-    throw new Error(`${op}: ${inputName} must have a class axis: [C], [N, C] or [N, C, d1, …], got a scalar`);
-  }
-  const unbatched = input.ndim === 1;
-  const scores = unbatched ? input.unsqueeze(0) : input;
-  const [batch, classes] = scores.shape as [number, number];
-  const spatial = scores.shape.slice(2);
-  const lossShape = unbatched ? [] : [batch, ...spatial];
-  const isTensor = labels instanceof Tensor;
-  const given = isTensor ? labels.shape : [labels.length];
-  const described = `${inputName} ${formatShape(input.shape)} and labels ${formatShape(given)}`;
-  if (isTensor && !unbatched && shapesEqual(labels.shape, input.shape)) {
-    throw new Error(
-      `${op}: labels ${formatShape(given)} have the shape of the ${inputName}; pass class indices of shape ${formatShape(lossShape)} (for one-hot rows, labels.argmax(1))`,
-    );
-  }
-  const count = isTensor ? labels.size : labels.length;
-  const shapeFits = isTensor ? (unbatched ? labels.size === 1 : shapesEqual(labels.shape, lossShape)) : count === sizeOf(lossShape);
-  if (!shapeFits) {
-    if (!unbatched && given[0] !== batch && (isTensor || spatial.length === 0)) {
-      throw new Error(`${op}: ${described} disagree on the batch size (${batch} ≠ ${given[0]})`);
-    }
-    throw new Error(
-      `${op}: ${described} do not match: labels must have shape ${formatShape(lossShape)} (the ${inputName}' shape without the class axis 1)` +
-        (!isTensor ? `, ${sizeOf(lossShape)} values flat` : count === sizeOf(lossShape) ? `; use labels.reshape(${formatShape(lossShape)})` : ''),
-    );
-  }
-  const values = isTensor ? labels.data : labels;
-  const index = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    const label = values[i]!;
-    if (!Number.isInteger(label) || label < 0 || label >= classes) {
-      throw new Error(
-        `${op}: label ${label} at position ${i} is not a class index for ${classes} classes (expected an integer in [0, ${classes - 1}]); ` +
-          `check that the model's output size matches the number of classes in the data`,
-      );
-    }
-    index[i] = label;
-  }
-  return { scores, index: new Tensor(index, [batch, 1, ...spatial]), lossShape };
 }

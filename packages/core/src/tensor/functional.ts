@@ -1,19 +1,18 @@
-// Free functions for operations of several tensors: concat, stack, where, linear, conv2d and pooling,
+// Free functions for operations of several tensors: concat, stack, where, linear, pooling (conv2d: conv2d.ts),
 // plus the binary operations with a number first. Imports the Tensor class and primitives.
-import { conv2dGeometry, type Conv2dGeometry } from '../kernels/conv.js';
-import { checkElements } from '../kernels/element-limit.js';
+import { checkConvStorage } from '../kernels/element-limit.js';
+import { pool2dGeometry } from '../kernels/pool-geometry.js';
 import { formatShape, normalizeAxis } from '../kernels/shape.js';
 import { concat as concatPrimitive } from './primitives/layout.js';
-import { avgPool2d as avgPoolPrimitive, conv2d as convPrimitive, maxPool2d as maxPoolPrimitive } from './primitives/convolution.js';
+import { avgPool2d as avgPoolPrimitive, maxPool2d as maxPoolPrimitive } from './primitives/convolution.js';
+import { adaptiveAvgPool2d as adaptiveAvgPoolPrimitive } from './primitives/adaptive-pool.js';
 import { linear as linearPrimitive } from './primitives/linear.js';
 import { binaryCrossEntropy as binaryCrossEntropyPrimitive, softmaxCrossEntropy as crossEntropyPrimitive } from './primitives/cross-entropy.js';
+import { requireTensor, type Size2d } from './conv2d.js';
 import { describeType } from './describe.js';
 import { Tensor, type TensorLike } from './tensor.js';
 
-/** Refuses a wrong JS type at the entry of a function: `conv2d: weight must be a Tensor, got string`. */
-function requireTensor(op: string, name: string, value: unknown): void {
-  if (!(value instanceof Tensor)) throw new TypeError(`${op}: ${name} must be a Tensor, got ${describeType(value)}`);
-}
+export { conv2d, type Conv2dOptions, type Conv2dPaddingMode, type Size2d } from './conv2d.js';
 
 /** Joins tensors along an existing `axis`; all other lengths must agree. @example `concat([a, b], 0)` */
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
@@ -73,9 +72,6 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   requireTensor('matmul', 'the first operand', a);
   return a.matmul(b);
 }
-
-/** A length per spatial axis: one number for both, or [height, width]. */
-export type Size2d = number | readonly [number, number];
 
 function pair(value: Size2d): [number, number] {
   return typeof value === 'number' ? [value, value] : [value[0], value[1]];
@@ -140,78 +136,90 @@ export function binaryCrossEntropyTerms(probabilities: Tensor, targets: Tensor):
   return Tensor.fromPrimitive('binaryCrossEntropy', [probabilities, targets], binaryCrossEntropyPrimitive(probabilities, targets));
 }
 
-/** Options of `conv2d`. */
-export interface Conv2dOptions {
-  /** [outChannels] added to every position. */
-  bias?: Tensor | undefined;
-  stride?: Size2d;
-  padding?: Size2d;
-}
-
-/**
- * 2-D convolution (cross-correlation, like PyTorch) of input [N, C, H, W] with weight
- * [O, C, kH, kW]: output [N, O, outH, outW], outH = ⌊(H + 2·padding − kH) / stride⌋ + 1.
- *
- * @example
- * ```ts
- * const y = conv2d(images, weight, { bias, stride: 1, padding: 2 }); // [N,1,28,28] * [6,1,5,5] → [N,6,28,28]
- * ```
- */
-export function conv2d(input: Tensor, weight: Tensor, options: Conv2dOptions = {}): Tensor {
-  requireTensor('conv2d', 'input', input);
-  requireTensor('conv2d', 'weight', weight);
-  if (input.ndim !== 4 || weight.ndim !== 4 || input.shape[1] !== weight.shape[1]) {
-    throw new Error(
-      `conv2d: expected input [N,C,H,W] and weight [O,C,kH,kW] with equal C, got ${formatShape(input.shape)} and ${formatShape(weight.shape)}`,
-    );
-  }
-  const [strideHeight, strideWidth] = pair(options.stride ?? 1);
-  const [padHeight, padWidth] = pair(options.padding ?? 0);
-  const [batch, channels, height, width] = input.shape as [number, number, number, number];
-  const geometry = conv2dGeometry({
-    batch, channels, height, width, kernelHeight: weight.shape[2]!, kernelWidth: weight.shape[3]!,
-    strideHeight, strideWidth, padHeight, padWidth,
-  });
-  checkConvStorage('conv2d', geometry, weight.shape[0]!);
-  const { bias } = options;
-  if (bias === undefined || bias === null) return Tensor.fromPrimitive('conv2d', [input, weight], convPrimitive(input, weight, geometry));
-  if (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0]) {
-    throw new Error(`conv2d: bias must have shape [${weight.shape[0]}] (one per output channel), got ${formatShape(bias.shape)}`);
-  }
-  return Tensor.fromPrimitive('conv2d', [input, weight, bias], convPrimitive(input, weight, geometry, bias));
-}
-
 /** Options of the pooling functions; `stride` defaults to the kernel size, as in PyTorch. */
 export interface Pool2dOptions {
   stride?: Size2d;
+  /** Implicit padding on both sides, at most half the kernel (PyTorch's rule). Default 0. */
   padding?: Size2d;
+  /** Round the output size up, so a last partial window is pooled too (PyTorch's `ceil_mode`). Default false. */
+  ceilMode?: boolean;
 }
 
-function poolGeometry(op: string, input: Tensor, kernelSize: Size2d, options: Pool2dOptions) {
+/** Options of `maxPool2d`. */
+export interface MaxPool2dOptions extends Pool2dOptions {
+  /** Spacing of a window's elements (PyTorch's `dilation`). Default 1. */
+  dilation?: Size2d;
+}
+
+/** Options of `avgPool2d`. */
+export interface AvgPool2dOptions extends Pool2dOptions {
+  /** Divide by the window size with its padding (true, PyTorch's default) or by the real elements only. */
+  countIncludePad?: boolean;
+}
+
+function poolGeometry(op: string, input: Tensor, kernelSize: Size2d, options: MaxPool2dOptions & AvgPool2dOptions) {
   requireTensor(op, 'input', input);
   if (input.ndim !== 4) throw new Error(`${op}: expected input [N,C,H,W], got ${formatShape(input.shape)}`);
   const [kernelHeight, kernelWidth] = pair(kernelSize);
   const [strideHeight, strideWidth] = pair(options.stride ?? kernelSize);
   const [padHeight, padWidth] = pair(options.padding ?? 0);
+  const [dilationHeight, dilationWidth] = pair(options.dilation ?? 1);
   const [batch, channels, height, width] = input.shape as [number, number, number, number];
-  const geometry = conv2dGeometry({ batch, channels, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, padHeight, padWidth });
+  let geometry;
+  try {
+    geometry = pool2dGeometry({
+      batch, channels, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, padHeight, padWidth,
+      dilationHeight, dilationWidth, ceilMode: options.ceilMode ?? false, countIncludePad: options.countIncludePad ?? true,
+    });
+  } catch (error) {
+    throw new Error(`${op}: input ${formatShape(input.shape)}: ${(error as Error).message.replace('pool2dGeometry: ', '')}`);
+  }
   checkConvStorage(op, geometry, channels);
   return geometry;
 }
 
-/** The buffers a convolution or pooling allocates from its geometry: output, one padded image, one image's columns. */
-function checkConvStorage(op: string, g: Conv2dGeometry, outChannels: number): void {
-  checkElements(op, [g.batch, outChannels, g.outHeight, g.outWidth], 'output shape');
-  checkElements(op, [g.channels, g.height + 2 * g.padHeight, g.width + 2 * g.padWidth], 'padded image shape');
-  checkElements(op, [g.channels * g.kernelHeight * g.kernelWidth, g.outHeight * g.outWidth], 'unfolded columns of one image');
-}
-
-/** Max over each kernel window of [N, C, H, W]. @example `maxPool2d(x, 2)` halves H and W */
-export function maxPool2d(input: Tensor, kernelSize: Size2d, options: Pool2dOptions = {}): Tensor {
+/**
+ * Max over each kernel window of [N, C, H, W], PyTorch's `F.max_pool2d` (dilation, ceil mode).
+ *
+ * @example
+ * ```ts
+ * maxPool2d(x, 2); // halves H and W
+ * maxPool2d(x, 3, { stride: 2, ceilMode: true, dilation: 2 });
+ * ```
+ */
+export function maxPool2d(input: Tensor, kernelSize: Size2d, options: MaxPool2dOptions = {}): Tensor {
   return Tensor.fromPrimitive('maxPool2d', [input], maxPoolPrimitive(input, poolGeometry('maxPool2d', input, kernelSize, options)));
 }
 
-/** Mean over each kernel window of [N, C, H, W] (padding counts as zeros). @example `avgPool2d(x, 2)` */
-export function avgPool2d(input: Tensor, kernelSize: Size2d, options: Pool2dOptions = {}): Tensor {
+/**
+ * Mean over each kernel window of [N, C, H, W] (padding counts as zeros), PyTorch's `F.avg_pool2d`.
+ *
+ * @example
+ * ```ts
+ * avgPool2d(x, 3, { stride: 1, padding: 1, countIncludePad: false });
+ * ```
+ */
+export function avgPool2d(input: Tensor, kernelSize: Size2d, options: AvgPool2dOptions = {}): Tensor {
   return Tensor.fromPrimitive('avgPool2d', [input], avgPoolPrimitive(input, poolGeometry('avgPool2d', input, kernelSize, options)));
+}
+
+/**
+ * Average pooling of [N, C, H, W] to a fixed output size, PyTorch's `F.adaptive_avg_pool2d`: output
+ * (i, j) averages rows ⌊i·H/outH⌋ … ⌈(i+1)·H/outH⌉ − 1 and the columns alike. `1` is global average pooling.
+ *
+ * @example
+ * ```ts
+ * adaptiveAvgPool2d(features, 1).flatten(1); // [N, C, 7, 7] → [N, C]
+ * ```
+ */
+export function adaptiveAvgPool2d(input: Tensor, outputSize: Size2d): Tensor {
+  if (input.ndim !== 4) throw new Error(`adaptiveAvgPool2d: expected input [N,C,H,W], got ${formatShape(input.shape)}`);
+  const [outHeight, outWidth] = pair(outputSize);
+  for (const size of [outHeight, outWidth]) {
+    if (!Number.isInteger(size) || size < 1) {
+      throw new Error(`adaptiveAvgPool2d: output size ${formatShape([outHeight, outWidth])} must hold integers ≥ 1 (input ${formatShape(input.shape)})`);
+    }
+  }
+  if (input.size === 0) throw new Error(`adaptiveAvgPool2d: input ${formatShape(input.shape)} is empty`);
+  return Tensor.fromPrimitive('adaptiveAvgPool2d', [input], adaptiveAvgPoolPrimitive(input, outHeight, outWidth));
 }

@@ -4,13 +4,17 @@ import { runBackward } from '../autograd/engine.js';
 import { isGradEnabled, type Creator, type GraphTensor, type PrimitiveResult } from '../autograd/graph.js';
 import { addInto } from '../kernels/elementwise.js';
 import { argReduce } from '../kernels/reduce.js';
+import { argsortAlong } from '../kernels/scan.js';
 import { formatShape, normalizeAxes, normalizeAxis, shapesEqual, sizeOf, stridesOf } from '../kernels/shape.js';
 import { gelu, silu } from '../ops/activation.js';
 import { flatten, squeeze, transpose, unsqueeze } from '../ops/reshape.js';
+import { padWithMode, type PadOptions } from '../ops/padding.js';
+import { topk, type SortResult, type TopkOptions } from '../ops/sort.js';
 import { split } from '../ops/split.js';
 import { logSoftmax, softmax } from '../ops/softmax.js';
 import { logsumexp, mean, std, variance, type VarianceOptions } from '../ops/statistics.js';
 import { binary, compare, where, type BinaryOp, type ComparisonOp } from './primitives/binary.js';
+import { cumsum } from './primitives/cumsum.js';
 import { matmul } from './primitives/matmul.js';
 import { extreme, sum } from './primitives/reduction.js';
 import { clamp, leakyRelu, unary, type UnaryOp } from './primitives/unary.js';
@@ -293,6 +297,46 @@ export class Tensor implements GraphTensor {
   softplus(): Tensor {
     return this.#unary('softplus');
   }
+  sin(): Tensor {
+    return this.#unary('sin');
+  }
+  cos(): Tensor {
+    return this.#unary('cos');
+  }
+  tan(): Tensor {
+    return this.#unary('tan');
+  }
+  /** Rounds down; the gradient is 0 everywhere (PyTorch's), as for ceil, round and sign. */
+  floor(): Tensor {
+    return this.#unary('floor');
+  }
+  ceil(): Tensor {
+    return this.#unary('ceil');
+  }
+  /** Rounds half to even, like torch.round: 0.5 → 0, 1.5 → 2, 2.5 → 2. */
+  round(): Tensor {
+    return this.#unary('round');
+  }
+  /** −1, 0 or 1 (0 for ±0 and NaN, like torch.sign). */
+  sign(): Tensor {
+    return this.#unary('sign');
+  }
+  /** 1/x. */
+  reciprocal(): Tensor {
+    return this.#unary('reciprocal');
+  }
+  /** 1/√x. */
+  rsqrt(): Tensor {
+    return this.#unary('rsqrt');
+  }
+  /** log(1 + x), accurate for small x. */
+  log1p(): Tensor {
+    return this.#unary('log1p');
+  }
+  /** eˣ − 1, accurate for small x. */
+  expm1(): Tensor {
+    return this.#unary('expm1');
+  }
   leakyRelu(negativeSlope = 0.01): Tensor {
     return Tensor.fromPrimitive('leakyRelu', [this], leakyRelu(this, negativeSlope));
   }
@@ -387,6 +431,23 @@ export class Tensor implements GraphTensor {
     return this.#argReduce('argmin', 'min', axis, keepdims);
   }
 
+  /** Running sum along `axis` (torch.cumsum); the gradient is the reversed running sum. */
+  cumsum(axis: number): Tensor {
+    if (this.ndim === 0) return this.reshape([1]).cumsum(0).reshape([]);
+    return Tensor.fromPrimitive('cumsum', [this], cumsum(this, normalizeAxis('cumsum', axis, this.ndim)));
+  }
+  /** torch.sort: values and indices along `axis`; stable (ties keep their order), NaN counts as largest. Values carry the gradient. */
+  sort(axis = -1, descending = false): SortResult {
+    if (this.ndim === 0) return { values: this.reshape([]), indices: new Tensor(new Float32Array(1), []) };
+    const resolved = normalizeAxis('sort', axis, this.ndim);
+    const indices = new Tensor(argsortAlong(this.data, this.shape, resolved, descending), this.shape);
+    return { values: this.gather(resolved, indices), indices };
+  }
+  /** torch.topk: the k largest (`largest: false`: smallest) along `axis` (default −1), sorted. */
+  topk(k: number, options: TopkOptions = {}): SortResult {
+    return topk(this, k, options);
+  }
+
   #argReduce(op: string, kind: 'max' | 'min', axis: number | undefined, keepdims: boolean): Tensor {
     if (this.size === 0) throw new Error(`${op}: cannot take ${op} of an empty tensor`);
     if (axis === undefined) {
@@ -447,10 +508,15 @@ export class Tensor implements GraphTensor {
     return split(this, sizes, axis);
   }
   /**
-   * Constant padding in PyTorch's `F.pad` order: pairs (before, after) starting from the last
-   * axis, e.g. `[1, 1, 2, 2]` pads the last axis by 1 and the one before it by 2.
+   * Padding in PyTorch's `F.pad` order: pairs (before, after) starting from the last axis, e.g.
+   * `[1, 1, 2, 2]` pads the last axis by 1 and the one before it by 2. A number is the constant
+   * fill; `{ mode: 'reflect' | 'replicate' | 'circular' }` copies the border instead; negative
+   * amounts crop (PadOptions in ops/padding.ts).
    */
-  pad(padding: readonly number[], value = 0): Tensor {
+  pad(padding: readonly number[], value: number | PadOptions = 0): Tensor {
+    if (typeof value !== 'number' || padding.some((amount) => amount < 0)) {
+      return padWithMode(this, padding, typeof value === 'number' ? { value } : value);
+    }
     const { before, after } = resolvePadding(this.shape, padding);
     return Tensor.fromPrimitive('pad', [this], pad(this, before, after, value));
   }

@@ -8,6 +8,7 @@ import { matmulInto, matmulTransposeAInto, matmulTransposeBInto } from '../../ke
 import { wasmKernels } from '../../kernels/backend.js';
 import { conv2dBackwardWasm, conv2dForwardWasm } from '../../kernels/wasm/conv.js';
 import { avgPool2dBackward, avgPool2dForward, maxPool2dBackward, maxPool2dForward } from '../../kernels/pool.js';
+import type { PoolSweep } from '../../kernels/pool-geometry.js';
 
 /** Output shape [N, channels, outH, outW] of a window sweep. */
 function outputShape(g: Conv2dGeometry, channels: number): number[] {
@@ -202,8 +203,8 @@ function channelSums(gradient: Float32Array, batch: number, channels: number, po
   return Float32Array.from(sums);
 }
 
-/** Max pooling; the gradient goes to the element that won each window (first on ties). */
-export function maxPool2d(x: RawTensor, g: Conv2dGeometry): PrimitiveResult {
+/** Max pooling (dilated windows too); the gradient goes to the element that won each window (first on ties). */
+export function maxPool2d(x: RawTensor, g: PoolSweep): PrimitiveResult {
   const shape = outputShape(g, g.channels);
   const out = new Float32Array(g.batch * g.channels * g.outHeight * g.outWidth);
   const winners = new Int32Array(out.length);
@@ -218,8 +219,8 @@ export function maxPool2d(x: RawTensor, g: Conv2dGeometry): PrimitiveResult {
   };
 }
 
-/** Average pooling; padding counts in the divisor (PyTorch's count_include_pad=True). */
-export function avgPool2d(x: RawTensor, g: Conv2dGeometry): PrimitiveResult {
+/** Average pooling; padding counts in the divisor unless `g.countIncludePad` is false (PyTorch's rules). */
+export function avgPool2d(x: RawTensor, g: PoolSweep): PrimitiveResult {
   const shape = outputShape(g, g.channels);
   const out = new Float32Array(g.batch * g.channels * g.outHeight * g.outWidth);
   avgPool2dForward(x.data, g, out);

@@ -1,5 +1,6 @@
-// Elementwise unary primitives (neg exp log sqrt abs relu sigmoid tanh softplus erf, and the
-// parameterised leakyRelu and clamp) with their derivatives. Imports kernels and graph types.
+// Elementwise unary primitives (neg exp log sqrt abs relu sigmoid tanh softplus erf, sin cos tan,
+// floor ceil round sign, reciprocal rsqrt log1p expm1, and the parameterised leakyRelu and clamp)
+// with their derivatives. Imports kernels and graph types.
 import type { PrimitiveResult, RawTensor } from '../../autograd/graph.js';
 import { mapUnary, type UnaryFunction } from '../../kernels/elementwise.js';
 import { reluBackward, reluForward } from '../../kernels/relu.js';
@@ -8,6 +9,24 @@ interface UnaryRule {
   readonly forward: UnaryFunction;
   /** d out / d x at one element, given the input and the output there. */
   readonly derivative: (x: number, out: number) => number;
+}
+
+/**
+ * NOTE(zero-gradient): PyTorch's backward of floor, ceil, round and sign is `zeros_like(grad)`,
+ * not `grad · 0`: the gradient is 0 even where the incoming one is NaN or ±∞. Rules whose
+ * derivative is this function get that treatment.
+ */
+const zeroGradient = (): number => 0;
+
+/** Rounds half to even, as torch.round (and IEEE 754's default): 2.5 → 2, 3.5 → 4, −0.5 → −0. */
+function roundHalfToEven(x: number): number {
+  const r = Math.round(x); // halves go up here
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** torch.sign: −1, 0 or 1; sign(−0) = 0 and sign(NaN) = 0, as PyTorch 1.13 gives. */
+function sign(x: number): number {
+  return x > 0 ? 1 : x < 0 ? -1 : 0;
 }
 
 /** Numerically stable logistic function: never evaluates exp of a large positive number. */
@@ -65,6 +84,21 @@ const unaryRules = {
   tanh: { forward: Math.tanh, derivative: (_x, out) => 1 - out * out },
   softplus: { forward: softplus, derivative: (x) => sigmoid(x) },
   erf: { forward: erf, derivative: (x) => TWO_OVER_SQRT_PI * Math.exp(-x * x) },
+  sin: { forward: Math.sin, derivative: (x) => Math.cos(x) },
+  cos: { forward: Math.cos, derivative: (x) => -Math.sin(x) },
+  // tan' = 1 + tan², from the output (PyTorch's formula).
+  tan: { forward: Math.tan, derivative: (_x, out) => 1 + out * out },
+  // Piecewise constant: zero gradient everywhere, NOTE(zero-gradient).
+  floor: { forward: Math.floor, derivative: zeroGradient },
+  ceil: { forward: Math.ceil, derivative: zeroGradient },
+  round: { forward: roundHalfToEven, derivative: zeroGradient },
+  sign: { forward: sign, derivative: zeroGradient },
+  // (1/x)' = −1/x², from the output: −∞ at ±0, as in PyTorch.
+  reciprocal: { forward: (x) => 1 / x, derivative: (_x, out) => -out * out },
+  // (x^−½)' = −½·x^−3/2 = −½·out³.
+  rsqrt: { forward: (x) => 1 / Math.sqrt(x), derivative: (_x, out) => -0.5 * out * out * out },
+  log1p: { forward: Math.log1p, derivative: (x) => 1 / (1 + x) },
+  expm1: { forward: Math.expm1, derivative: (_x, out) => out + 1 },
 } satisfies Record<string, UnaryRule>;
 
 export type UnaryOp = keyof typeof unaryRules;
@@ -75,6 +109,7 @@ function applyUnary(rule: UnaryRule, x: RawTensor): PrimitiveResult {
     output: { data: out, shape: x.shape },
     backward: ({ data: g }) => {
       const gradient = new Float32Array(g.length);
+      if (rule.derivative === zeroGradient) return [{ data: gradient, shape: x.shape }];
       for (let i = 0; i < g.length; i++) gradient[i] = g[i]! * rule.derivative(x.data[i]!, out[i]!);
       return [{ data: gradient, shape: x.shape }];
     },
