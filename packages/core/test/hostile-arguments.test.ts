@@ -88,7 +88,8 @@ describe('the tensor element limit (11)', () => {
     setMaxTensorElements(1000);
     expect(() => zeros([1, 1]).indexSelect(0, new Int32Array(1001))).toThrow('indexSelect: output shape [1001,1] has 1,001 elements, over the limit of 1,000');
     expect(() => concat([zeros([600]), zeros([401])])).toThrow('concat: output shape [1001]');
-    expect(() => maxPool2d(zeros([1, 1, 2, 2]), 1, { padding: 15 })).toThrow('maxPool2d: output shape [1,1,32,32] has 1,024 elements');
+    // padding may be at most half the kernel (PyTorch's rule): kernel 2, padding 1, stride 1 grows 31×31 to 32×32
+    expect(() => maxPool2d(zeros([1, 1, 31, 31]), 2, { padding: 1, stride: 1 })).toThrow('maxPool2d: output shape [1,1,32,32] has 1,024 elements');
     expect(() => conv2d(zeros([1, 1, 20, 20]), zeros([1, 1, 1, 1]), { padding: 6 })).toThrow('conv2d: output shape [1,1,32,32] has 1,024 elements');
     expect(concat([zeros([600]), zeros([400])]).size).toBe(1000);
   });
