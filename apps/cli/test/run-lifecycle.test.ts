@@ -148,7 +148,7 @@ describe('a run that fails before its first checkpoint leaves nothing behind (is
     writeFileSync(join(cwd, 'batch-norm.json'), JSON.stringify(spec));
     const failed = await runWithin(60, [...args, '--out', 'unstarted/run']);
     expect(failed.code).toBe(1);
-    expect(failed.stderr).toMatch(/^backprop: error: training failed: DataParallelTrainer: step 2 failed in a worker: batchNorm1d: training needs more than one value per channel, got input \[1,8\]/); // parallel adds its own advice after it
+    expect(failed.stderr).toMatch(/^backprop: error: training failed: DataParallelTrainer: step 2 failed in a worker: batchNorm1d: batch statistics need more than one value per channel, got input \[1,8\]/); // parallel adds its own advice after it
     expect(existsSync(join(cwd, 'unstarted', 'run'))).toBe(false);
     expect(readdirSync(join(cwd, 'unstarted'))).toEqual([]); // the parent it made for --out stays, empty
 

@@ -103,7 +103,7 @@ describe('BatchNorm under DataParallelTrainer (statistics per chunk)', () => {
       await expect(trainer.step(five.inputs, five.targets)).resolves.toBeTypeOf('number');
       expect(trainer.stateDict()['layers.1.num_batches_tracked']!.item()).toBe(1);
       const one = batch(71, 1, [12], 5);
-      await expect(trainer.step(one.inputs, one.targets)).rejects.toThrow(/step 2 failed in a worker: batchNorm1d: training needs more than one value per channel/);
+      await expect(trainer.step(one.inputs, one.targets)).rejects.toThrow(/step 2 failed in a worker: batchNorm1d: batch statistics need more than one value per channel/);
     } finally {
       await trainer.close();
     }
