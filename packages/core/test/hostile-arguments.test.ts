@@ -2,7 +2,9 @@
 // nesting, shapes over the element limit or not integers, wrong JS types, wrongly shaped grads.
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  adaptiveAvgPool2d,
   arange,
+  buildModel,
   concat,
   conv2d,
   eye,
@@ -165,5 +167,18 @@ describe('gradient shapes (18)', () => {
   it('the engine refuses a gradient whose length does not fit the tensor', () => {
     const x = new Tensor(new Float32Array(3), [3], true);
     expect(() => x.accumulateGrad(new Float32Array(1))).toThrow('accumulateGrad: a gradient of 1 values cannot belong to a tensor of shape [3]');
+  });
+});
+
+describe('hostile specs found in review', () => {
+  it('counts BatchNorm running statistics against maxParameters (affine: false has no parameters but 2 × features buffer values)', () => {
+    expect(() => buildModel({ type: 'batchNorm1d', features: 60_000_000, affine: false })).toThrow(
+      'buildModel: the spec has 120,000,000 parameters and buffer values, over the limit of 100,000,000',
+    );
+  });
+
+  it('adaptiveAvgPool2d checks its output against the element limit before allocating', () => {
+    expect(() => adaptiveAvgPool2d(zeros([1, 1, 2, 2]), [30_000, 30_000])).toThrow('adaptiveAvgPool2d: output shape [1,1,30000,30000] has 900,000,000 elements');
+    expect(() => adaptiveAvgPool2d('x' as unknown as Tensor, 1)).toThrow(TypeError);
   });
 });

@@ -49,12 +49,12 @@ describe('buildModel limits (4)', () => {
     const wide = { type: 'sequential', layers: [{ type: 'linear', in: 30_000_000, out: 30_000_000 }] };
     const started = performance.now();
     expect(() => buildModel(wide)).toThrow(
-      'buildModel: the spec has 900,000,030,000,000 parameters, over the limit of 100,000,000 (maxParameters); pass { maxParameters } to raise it if the spec is trusted',
+      'buildModel: the spec has 900,000,030,000,000 parameters and buffer values, over the limit of 100,000,000 (maxParameters); pass { maxParameters } to raise it if the spec is trusted',
     );
     expect(performance.now() - started).toBeLessThan(1000);
     expect(() => buildModel({ type: 'layerNorm', shape: [100_000, 1_000] })).toThrow('the spec has 200,000,000 parameters');
-    expect(() => buildModel({ type: 'batchNorm1d', features: 60_000_000 })).toThrow('the spec has 120,000,000 parameters');
-    expect(() => buildModel(mlp, { maxParameters: 101_769 })).toThrow('the spec has 101,770 parameters, over the limit of 101,769');
+    expect(() => buildModel({ type: 'batchNorm1d', features: 60_000_000 })).toThrow('the spec has 240,000,000 parameters and buffer values');
+    expect(() => buildModel(mlp, { maxParameters: 101_769 })).toThrow('the spec has 101,770 parameters and buffer values, over the limit of 101,769');
     expect(buildModel(mlp, { maxParameters: 101_770 }).parameters()).toHaveLength(4);
     expect(() => buildModel(mlp, { maxParameters: -1 })).toThrow('buildModel: maxParameters must be a non-negative number, got -1');
   });

@@ -41,12 +41,19 @@ function parameterCount(layer: ReadLayer): number {
       return layer.embeddings * layer.dim;
     case 'batchNorm1d':
     case 'batchNorm2d':
-      return layer.affine ? 2 * layer.features : 0; // weight and bias (the running statistics are buffers of the same size)
+      return layer.affine ? 2 * layer.features : 0; // weight and bias (the running statistics: bufferCount)
     case 'layerNorm':
       return layer.elementwiseAffine ? 2 * layer.shape.reduce((product, length) => product * length, 1) : 0;
     default:
       return 0;
   }
+}
+
+/** Values of a spec's buffers (BatchNorm's running mean and variance), allocated like parameters. */
+function bufferCount(layer: ReadLayer): number {
+  if (layer.type === 'sequential') return layer.layers.reduce((total, inner) => total + bufferCount(inner), 0);
+  if ((layer.type === 'batchNorm1d' || layer.type === 'batchNorm2d') && layer.trackRunningStats) return 2 * layer.features;
+  return 0;
 }
 
 /**
@@ -134,10 +141,11 @@ export function buildModel(spec: ModelSpec | unknown, options: BuildModelOptions
     throw new Error(`buildModel: maxParameters must be a non-negative number, got ${String(maxParameters)}`);
   }
   const layer = readSpec(spec);
-  const count = parameterCount(layer);
+  // Buffers count too: BatchNorm with affine: false has no parameters but two running statistics.
+  const count = parameterCount(layer) + bufferCount(layer);
   if (count > maxParameters) {
     throw new Error(
-      `buildModel: the spec has ${count.toLocaleString('en-US')} parameters, over the limit of ` +
+      `buildModel: the spec has ${count.toLocaleString('en-US')} parameters and buffer values, over the limit of ` +
         `${maxParameters.toLocaleString('en-US')} (maxParameters); pass { maxParameters } to raise it if the spec is trusted`,
     );
   }

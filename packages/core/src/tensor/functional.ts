@@ -1,6 +1,6 @@
 // Free functions for operations of several tensors: concat, stack, where, linear, pooling (conv2d: conv2d.ts),
 // plus the binary operations with a number first. Imports the Tensor class and primitives.
-import { checkConvStorage } from '../kernels/element-limit.js';
+import { checkConvStorage, checkElements } from '../kernels/element-limit.js';
 import { pool2dGeometry } from '../kernels/pool-geometry.js';
 import { formatShape, normalizeAxis } from '../kernels/shape.js';
 import { concat as concatPrimitive } from './primitives/layout.js';
@@ -213,6 +213,7 @@ export function avgPool2d(input: Tensor, kernelSize: Size2d, options: AvgPool2dO
  * ```
  */
 export function adaptiveAvgPool2d(input: Tensor, outputSize: Size2d): Tensor {
+  requireTensor('adaptiveAvgPool2d', 'input', input);
   if (input.ndim !== 4) throw new Error(`adaptiveAvgPool2d: expected input [N,C,H,W], got ${formatShape(input.shape)}`);
   const [outHeight, outWidth] = pair(outputSize);
   for (const size of [outHeight, outWidth]) {
@@ -221,5 +222,6 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: Size2d): Tensor {
     }
   }
   if (input.size === 0) throw new Error(`adaptiveAvgPool2d: input ${formatShape(input.shape)} is empty`);
+  checkElements('adaptiveAvgPool2d', [input.shape[0]!, input.shape[1]!, outHeight, outWidth], 'output shape');
   return Tensor.fromPrimitive('adaptiveAvgPool2d', [input], adaptiveAvgPoolPrimitive(input, outHeight, outWidth));
 }
