@@ -9,7 +9,9 @@ import { isStdoutClosed, reportStdoutClosed } from './report/stdout-closed.js';
 const verbose = process.argv.includes('--verbose');
 
 function fail(message: string, code: number, error?: unknown): void {
-  process.stderr.write(`backprop: error: ${firstLine(message)}\n`);
+  // NOTE(terminal-escapes): a message may quote a file's contents or a path from one; control
+  // characters are shown as \xNN so that nothing in a file can drive the terminal.
+  process.stderr.write(`backprop: error: ${firstLine(message).replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}\n`);
   if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   process.exitCode = code;
 }

@@ -150,6 +150,7 @@ Examples:
     .option('--out <dir>', 'where to write the folder (default: <dir>/pytorch)')
     .option('--data <source>', 'where the run\'s data is now, if it moved (default: the run\'s --data)')
     .option('--max-classes <n>', 'most classes the labels may ask for (default 1000)')
+    .option('--max-pixels <n>', 'pictures: most pixels a file may declare in its header (default 50000000)')
     .option('--force', 'replace files already there')
     .option('--quiet', 'print nothing but errors')
     .option('--verbose', 'print stack traces of errors')

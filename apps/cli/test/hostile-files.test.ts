@@ -214,3 +214,21 @@ describe('model size and special model files', () => {
     expect(result.stderr).toMatch(/model\.safetensors is a FIFO \(named pipe\); only regular files are read/);
   });
 });
+
+describe('terminal escapes', () => {
+  it('a run whose config.json names data with escape sequences: eval refuses it and no raw control character reaches the terminal', async () => {
+    const run = modelRun('escape-run', MLP, { data: 'xor', sampleShape: [2], classes: 2 });
+    writeFileSync(join(cwd, run, 'config.json'), JSON.stringify({ data: '\u001b]0;owned\u0007\u001b[31mred.csv' }));
+    const result = await runCli(['eval', run], { cwd });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/config\.json is damaged \(its data holds control characters\)/);
+    expect(result.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+  });
+
+  it('an error quoting a path with control characters shows them as \\xNN', async () => {
+    const result = await runCli(['train', '--data', '\u001b[31mmissing.csv'], { cwd });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('\\x1b[31mmissing.csv');
+    expect(result.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+  });
+});

@@ -7,6 +7,7 @@ import { loadData } from '../data/load-data.js';
 import { ExitCode, firstLine, runtimeError, usageError } from '../errors.js';
 import { IMAGE_LIMITS } from '@backprop/datasets/node';
 import { LIMITS } from '../config/limits.js';
+import { CONTROL_CHARACTERS } from '../data/label-check.js';
 import { parseInteger, parseText } from '../config/values.js';
 import { readModelFile } from '../run/model-file.js';
 import { readUserFile } from '../run/user-file.js';
@@ -47,7 +48,8 @@ export async function evalCommand(directory: string, flags: Record<string, unkno
   if (saved.info.classes > maxClasses) {
     throw usageError(`${paths.model} has ${saved.info.classes} classes, over the limit of ${maxClasses} (its confusion matrix would hold ${saved.info.classes}² counts); raise --max-classes if that is intended`);
   }
-  const data = await loadData({ data: dataName, limit, ...saved.info.pictures }, { maxClasses, maxPixels: IMAGE_LIMITS.maxPixels });
+  const maxPixels = flags.maxPixels !== undefined ? parseInteger(flags.maxPixels, { flag: '--max-pixels' }, { min: 1, example: '100000000' }) : IMAGE_LIMITS.maxPixels;
+  const data = await loadData({ data: dataName, limit, ...saved.info.pictures }, { maxClasses, maxPixels });
   checkModelFits(saved.spec, data, `in ${paths.model}`);
   const result = evaluate(saved.model, data.test, saved.info.classes, dataName);
   if (flags.json === true) {
@@ -73,7 +75,9 @@ function runData(configPath: string, fallback: string): string {
   if (!existsSync(configPath)) return fallback;
   try {
     const text = new TextDecoder().decode(readUserFile(configPath, { what: 'eval', maxBytes: LIMITS.jsonFileBytes, missing: 'pass --data' }));
-    return String((JSON.parse(text) as { data?: unknown }).data ?? fallback).slice(0, 4096);
+    const data = String((JSON.parse(text) as { data?: unknown }).data ?? fallback).slice(0, 4096);
+    if (CONTROL_CHARACTERS.test(data)) throw new Error('its data holds control characters');
+    return data;
   } catch (error) {
     throw runtimeError(`${configPath} is damaged (${firstLine(error)}); pass --data to say what to evaluate on`, error);
   }

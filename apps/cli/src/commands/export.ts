@@ -61,7 +61,8 @@ export async function exportCommand(directory: string, flags: Record<string, unk
   const maxClasses = flags.maxClasses !== undefined ? parseInteger(flags.maxClasses, { flag: '--max-classes' }, { min: 2, example: '5000' }) : LIMITS.classes;
   let data;
   try {
-    data = await loadData({ data: dataName, limit: config?.limit ?? null, ...saved.info.pictures }, { maxClasses });
+    const maxPixels = flags.maxPixels !== undefined ? parseInteger(flags.maxPixels, { flag: '--max-pixels' }, { min: 1, example: '100000000' }) : undefined;
+    data = await loadData({ data: dataName, limit: config?.limit ?? null, ...saved.info.pictures }, { maxClasses, ...(maxPixels === undefined ? {} : { maxPixels }) });
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
     throw new CliError(`${error.message} (export writes the run's data too: --data names it where it is now)`, error.exitCode, { cause: error });

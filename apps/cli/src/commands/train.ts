@@ -63,7 +63,7 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
     const given = Object.keys(flags).filter((key) => flags[key] !== undefined && flags[key] !== false && !RESUME_FLAGS.has(key));
     if (given.length > 0) {
       const flag = `--${given[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-      throw usageError(`--resume continues a run with its own config.json; drop ${flag} (only --workers, --max-classes, --json, --quiet, --verbose may change), or start a new run`);
+      throw usageError(`--resume continues a run with its own config.json; drop ${flag} (only --workers, --max-classes, --max-pixels, --json, --quiet, --verbose may change), or start a new run`);
     }
     directory = flags.resume;
     if (!existsSync(directory)) throw usageError(`--resume ${directory}: no such directory; give the run directory printed by backprop train`);

@@ -3,7 +3,7 @@
 
 /**
  * Defaults of the limits. `classes` can be raised with `--max-classes` (train, eval); the model's
- * parameter limit is core's `buildModel` default, raised with `--max-parameters`.
+ * parameter limit is core's `buildModel` default (100 M), which the CLI does not raise.
  *
  * @example
  * ```ts

@@ -73,7 +73,12 @@ export async function loadImageFolderSource(root: string, options: ImageFolderSo
     });
   } catch (error) {
     if (error instanceof ImageError) {
-      const fix = error.message.replace('raise maxPixels', 'raise --max-pixels').replace('skipBad', '--skip-bad');
+      // The library names its own options; say what a CLI user can do instead.
+      const fix = error.message
+        .replace('raise maxPixels', 'raise --max-pixels')
+        .replace(', or raise maxFileBytes if the file is trusted', '')
+        .replace('raise maxImages if the memory is there', 'train on a part of the folder')
+        .replace('skipBad', '--skip-bad');
       throw runtimeError(`--data: ${fix}`, error);
     }
     throw error;

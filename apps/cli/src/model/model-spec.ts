@@ -164,6 +164,12 @@ export function fitProblem(model: Module, data: Pick<LabelledData, 'sampleShape'
  */
 export function checkModelFits(spec: ModelSpec, data: Pick<LabelledData, 'sampleShape' | 'classes'>, modelName: string): void {
   checkModelSize(specParameterCount(spec), `--model ${modelName}`);
-  const problem = fitProblem(buildModel(spec), data);
+  let model: Module;
+  try {
+    model = buildModel(spec);
+  } catch (error) {
+    throw usageError(`--model ${modelName}: ${firstLine(error)}`);
+  }
+  const problem = fitProblem(model, data);
   if (problem !== null) throw usageError(`the data does not fit --model ${modelName}: ${problem}`);
 }

@@ -96,7 +96,7 @@ export function parseDataInfo(text: string | undefined): DataInfo {
   const info = JSON.parse(text) as Partial<Record<keyof DataInfo, unknown>> | null;
   if (typeof info !== 'object' || info === null || Array.isArray(info)) throw new Error(`${DATA_KEY} is not an object`);
   const { data, sampleShape, classes } = info as Record<string, unknown>;
-  if (typeof data !== 'string') throw new Error(`${DATA_KEY}.data is not a string`);
+  if (typeof data !== 'string' || CONTROL_CHARACTERS.test(data)) throw new Error(`${DATA_KEY}.data is not a string without control characters`);
   const sizes = Array.isArray(sampleShape) ? sampleShape : [];
   if (sizes.length === 0 || sizes.length > MAX_SAMPLE_AXES || !sizes.every((size) => Number.isSafeInteger(size) && (size as number) >= 1)) {
     throw new Error(`${DATA_KEY}.sampleShape must be 1 to ${MAX_SAMPLE_AXES} positive integers, got ${String(JSON.stringify(sampleShape)).slice(0, 80)}`);
