@@ -108,8 +108,12 @@ export function listImageFolder(root: string): FolderListing {
 function walkClass(root: string, name: string, refused: ImageError[]): string[] {
   const folders: Array<{ path: string; files: string[] }> = [];
   const pending = [{ path: name, depth: 0 }];
+  let visited = 0;
   while (pending.length > 0) {
     const { path, depth } = pending.pop()!;
+    if (++visited > IMAGE_LIMITS.maxFolders) {
+      throw new ImageError(join(root, name), `holds more than ${IMAGE_LIMITS.maxFolders} folders (symbolic links that fan out?)`, 'flatten the class folder');
+    }
     const files: string[] = [];
     for (const entry of readFolder(join(root, path))) {
       const relative = join(path, entry.name);

@@ -161,3 +161,18 @@ describe('loadImageSync', () => {
     expect(() => loadImageSync(join(root, 'big.png'), { ...SIZE, maxFileBytes: 10 })).toThrow(/big\.png: \d+ bytes, over the 10-byte limit for an image file \(maxFileBytes\); shrink the image, or raise maxFileBytes/);
   });
 });
+
+describe('a class folder whose symbolic links fan out', () => {
+  it('stops after maxFolders folders instead of walking 3^13 paths', () => {
+    const root = mkdtempSync(join(tmpdir(), 'fan-out-'));
+    for (const name of ['cat', 'dog']) mkdirSync(join(root, name));
+    // d0 … d13, each holding three links to the next: ~1.6 M paths within the depth limit.
+    for (let level = 13; level >= 0; level--) mkdirSync(join(root, 'cat', `d${level}`));
+    for (let level = 0; level < 13; level++) {
+      for (const link of ['a', 'b', 'c']) symlinkSync(join(root, 'cat', `d${level + 1}`), join(root, 'cat', `d${level}`, link));
+    }
+    const started = Date.now();
+    expect(() => listImageFolder(root)).toThrow(/cat: holds more than 10000 folders \(symbolic links that fan out\?\)/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});

@@ -9,6 +9,8 @@ export const IMAGE_LIMITS = {
   maxFileBytes: 64 * 1024 * 1024,
   /** Deepest nesting of folders inside a class folder that an image folder walk follows. */
   maxFolderDepth: 16,
+  /** Most folders one class folder's walk visits (symbolic links can fan out exponentially within the depth). */
+  maxFolders: 10_000,
 } as const;
 
 /** Options shared by every image reader: the limits, each defaulting to {@link IMAGE_LIMITS}. */
