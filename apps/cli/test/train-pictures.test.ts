@@ -39,6 +39,11 @@ describe('train on a folder of pictures', () => {
     const evaluated = await runCli(['eval', 'cats', '--json'], { cwd });
     expect(evaluated.code).toBe(0);
     expect(JSON.parse(evaluated.stdout)).toMatchObject({ samples: 24 });
+
+    // The PyTorch hand-off of a picture run: 8-bit pixels are divided by 255, as the decoder did.
+    const exported = await runCli(['export', 'cats', '--quiet'], { cwd });
+    expect(exported.code).toBe(0);
+    expect(readFileSync(join(cwd, 'cats', 'pytorch', 'model.py'), 'utf8')).toMatch(/^PIXEL_SCALE = 255\.0$/m);
   });
 
   it('grey pictures of another size, and the validation split', async () => {

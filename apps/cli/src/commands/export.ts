@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { buildModel, saveSafetensors, type Tensor } from '@backprop/core';
 import { DEFAULT_MAX_FILE_BYTES, writeFileAtomic } from '@backprop/core/node';
 import { LIMITS } from '../config/limits.js';
-import { dataKind, type TrainConfig } from '../config/train-config.js';
+import type { TrainConfig } from '../config/train-config.js';
 import { parseInteger, parseText } from '../config/values.js';
 import type { LabelledSet } from '../data/labelled-data.js';
 import { loadData } from '../data/load-data.js';
@@ -70,11 +70,10 @@ export async function exportCommand(directory: string, flags: Record<string, unk
   if (data.sampleShape.join() !== saved.info.sampleShape.join() || data.classes > saved.info.classes) {
     throw usageError(`--data ${dataName} has samples [${data.sampleShape.join(', ')}] and ${data.classes} classes, but ${paths.model} takes [${saved.info.sampleShape.join(', ')}] and ${saved.info.classes}; give the run's own data`);
   }
-  const pixelScale = dataKind(dataName) === 'mnist' || dataKind(dataName) === 'idx' || data.description.includes('÷ 255') ? 255 : 1;
   let code: string;
   let state: HandoffState | null = null;
   try {
-    code = torchModule(saved.spec, { sampleShape: saved.info.sampleShape, classes: saved.info.classes, description: data.description, pixelScale });
+    code = torchModule(saved.spec, { sampleShape: saved.info.sampleShape, classes: saved.info.classes, description: data.description, pixelScale: data.pixelScale });
     if (session !== null) {
       // model.py is written from model.safetensors' spec; the checkpoint's weights must fit it, name for name.
       if (JSON.stringify(session.spec) !== JSON.stringify(saved.spec)) throw new Error(`${paths.checkpoint} holds another model spec than ${paths.model}`);

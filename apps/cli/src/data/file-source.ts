@@ -28,7 +28,7 @@ export interface FileSourceOptions {
   maxClasses: number;
 }
 
-function finish(description: string, [train, test]: [LabelledSet, LabelledSet], source: string, options: FileSourceOptions): LabelledData {
+function finish(description: string, [train, test]: [LabelledSet, LabelledSet], source: string, options: FileSourceOptions, pixelScale: 1 | 255): LabelledData {
   const sampleShape = train.tensors[0].shape.slice(1);
   const testShape = test.tensors[0].shape.slice(1);
   if (sampleShape.join() !== testShape.join()) {
@@ -40,7 +40,7 @@ function finish(description: string, [train, test]: [LabelledSet, LabelledSet], 
   } catch (error) {
     throw runtimeError(firstLine(error), error);
   }
-  return { description, train, test, sampleShape, classes: labels.classes, warnings: labels.warnings };
+  return { description, train, test, sampleShape, classes: labels.classes, pixelScale, warnings: labels.warnings };
 }
 
 function readPair(images: string, labels: string): LabelledSet {
@@ -73,7 +73,7 @@ export function loadIdx(source: string, options: FileSourceOptions): LabelledDat
     if (extra !== undefined || !images || !labels) throw usageError(`--data ${source}: give an IDX pair as IMAGES,LABELS (two paths, one comma)`);
     requireFile(images, 'images file');
     requireFile(labels, 'labels file');
-    return finish(`IDX ${images} + ${labels}, seeded 80 / 20 split`, holdOut(readPair(images, labels)), source, options);
+    return finish(`IDX ${images} + ${labels}, seeded 80 / 20 split`, holdOut(readPair(images, labels)), source, options, 255);
   }
   requireFile(source, 'data source');
   if (!statSync(source).isDirectory()) {
@@ -88,9 +88,9 @@ export function loadIdx(source: string, options: FileSourceOptions): LabelledDat
   const train = readPair(join(source, trainImages), join(source, trainLabels));
   const [testImages, testLabels] = [find(IDX_NAMES.testImages), find(IDX_NAMES.testLabels)];
   if (testImages !== undefined && testLabels !== undefined) {
-    return finish(`IDX directory ${source} (train-* / t10k-*)`, [train, readPair(join(source, testImages), join(source, testLabels))], source, options);
+    return finish(`IDX directory ${source} (train-* / t10k-*)`, [train, readPair(join(source, testImages), join(source, testLabels))], source, options, 255);
   }
-  return finish(`IDX directory ${source} (train-*), seeded 80 / 20 split`, holdOut(train), source, options);
+  return finish(`IDX directory ${source} (train-*), seeded 80 / 20 split`, holdOut(train), source, options, 255);
 }
 
 /**
@@ -118,5 +118,5 @@ export function loadCsv(path: string, options: FileSourceOptions): LabelledData 
   const isBytes = inputs.data.some((value) => value > 1) && inputs.data.every((value) => Number.isInteger(value) && value >= 0 && value <= 255);
   if (isBytes) inputs = new Tensor(inputs.data.map((value) => value / 255), inputs.shape);
   const all = new TensorDataset(asImages(inputs), labels);
-  return finish(`CSV ${path}${isBytes ? ' (values ÷ 255)' : ''}, seeded 80 / 20 split`, holdOut(all), path, options);
+  return finish(`CSV ${path}${isBytes ? ' (values ÷ 255)' : ''}, seeded 80 / 20 split`, holdOut(all), path, options, isBytes ? 255 : 1);
 }

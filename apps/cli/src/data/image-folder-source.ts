@@ -105,6 +105,7 @@ export async function loadImageFolderSource(root: string, options: ImageFolderSo
     sampleShape: [channels, height, width],
     classes: checked.classes,
     classNames: folder.classes,
+    pixelScale: 255,
     warnings: [...skipped, ...checked.warnings],
   };
 }

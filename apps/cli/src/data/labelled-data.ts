@@ -15,6 +15,8 @@ export interface LabelledData {
   sampleShape: number[];
   /** Number of classes (labels are 0 … classes − 1). */
   classes: number;
+  /** What raw pixel values were divided by to give the inputs: 255 for 8-bit images (MNIST, IDX, pictures, CSV bytes), else 1. */
+  pixelScale: 1 | 255;
   /** Class names in label order, when the source has them (an image folder's subfolders). */
   classNames?: string[];
   /** Suspicious labels found while loading (one line each), for the user to see before training. */

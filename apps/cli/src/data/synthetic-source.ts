@@ -30,6 +30,7 @@ export function loadSynthetic(name: keyof typeof NOISE): LabelledData {
     test: takeRows(all, test!.indices),
     sampleShape: [2],
     classes: 2,
+    pixelScale: 1,
     warnings: [],
   };
 }
