@@ -6,12 +6,11 @@ import type { Browser, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trainedModelFile } from './fixtures';
+import { openPage, WAIT } from './open-page';
 import { launchChromium } from './chromium';
 import { APP_ROOT, startPreview } from './server';
 
 const RESULTS = join(APP_ROOT, 'test-results');
-/** Generous: the machine has 2 cores and may be shared; every wait is for a condition, never a sleep. */
-const WAIT = { timeout: 60_000 };
 
 let browser: Browser;
 const servers: PreviewServer[] = [];
@@ -32,21 +31,9 @@ afterAll(async () => {
   await Promise.all(servers.map((server) => server.close()));
 });
 
-/** Opens a page and records its console errors and uncaught exceptions. */
-async function open(path: string, base = isolatedUrl): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  await page.goto(new URL(path, base).href);
-  // ready, or an error shown in the page: then fail at once with its text
-  await page.waitForFunction(() => document.body.dataset['ready'] === 'true' || document.querySelector('#message[data-kind="error"]:not([hidden])') !== null, undefined, WAIT);
-  // (a page may show a message, e.g. about its URL, and still start: give it a moment)
-  const ready = await page.waitForSelector('body[data-ready="true"]', { timeout: 5_000 }).then(() => true, () => false);
-  if (!ready) throw new Error(`${path} did not start: ${await page.textContent('#message')}`);
-  return { page, errors };
+/** Opens a page and records its console errors and uncaught exceptions (openPage, at 1280×900). */
+function open(path: string, base = isolatedUrl): Promise<{ page: Page; errors: string[] }> {
+  return openPage({ browser, base, path });
 }
 
 /** Draws a "1" on the Digits canvas with the mouse: one vertical stroke. */
