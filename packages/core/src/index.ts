@@ -108,6 +108,7 @@ export { Optimizer, type BaseHyperparameters, type OptimizerStateDict, type Para
 export { SGD, type SGDOptions } from './optim/sgd.js';
 export { Adam, AdamW, type AdamOptions } from './optim/adam.js';
 export { RMSprop, type RMSpropOptions } from './optim/rmsprop.js';
+export { buildOptimizer, OPTIMIZER_TYPES, type OptimizerSpec } from './optim/optimizer-spec.js';
 export { clipGradNorm } from './optim/clip-grad-norm.js';
 export {
   CosineAnnealingLR,
