@@ -11,8 +11,9 @@ export {
   type StepTiming,
   type TrainerState,
 } from './trainer-options.js';
-export type { DataParallelOptions, OptimizerChoice } from './options.js';
-export type { BatchEnd, BatchSource, EpochEnd, FitOptions, FitSummary } from './fit.js';
+export type { DataParallelOptions } from './options.js';
+export { fit, type BatchAt, type BatchEnd, type BatchSource, type EpochEnd, type EpochStart, type FitOptions, type FitPosition, type FitSummary, type FitTrainer, type StepScheduler } from './fit.js';
+export { SingleThreadTrainer, type SingleThreadTrainerOptions } from './single-thread-trainer.js';
 export type { LossName, MemoryMode, TaskBuffer, TransportFactory, WorkerTask, WorkerTaskResult, WorkerTransport } from './transport.js';
 export { runTask, type RunTaskOptions } from './replica.js';
 export type { BarrierWait } from './sharded-update.js';

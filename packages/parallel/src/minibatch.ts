@@ -53,8 +53,8 @@ export class ModelInputCheck {
    * after the barrier may have updated some shards of the weights and not others; a batch refused
    * here has changed nothing, so the trainer takes the next one. Checked: the sample shape against
    * the model (one forward pass per new sample shape), crossEntropy targets as integer class
-   * indices below the model's class count, mse targets shaped like the model's output, and every
-   * input and mse target finite (one pass over the values with four independent sums of v·0,
+   * indices below the model's class count, mseLoss targets shaped like the model's output, and every
+   * input and mseLoss target finite (one pass over the values with four independent sums of v·0,
    * which is NaN exactly when some v is NaN or ±Infinity: a few times slower than the memcpy that
    * stages the batch, a small share of a step).
    *
@@ -82,7 +82,7 @@ export class ModelInputCheck {
     } else {
       const target = targets.shape.slice(1);
       if (target.length !== output.length || target.some((size, axis) => size !== output[axis])) {
-        refuse(`mse targets [${targets.shape.join(', ')}] do not match the model's output [${[batchSize, ...output].join(', ')}]`);
+        refuse(`mseLoss targets [${targets.shape.join(', ')}] do not match the model's output [${[batchSize, ...output].join(', ')}]`);
       }
       const bad = firstNonFinite(targets.data);
       if (bad !== -1) refuse(`targets hold ${targets.data[bad]} at sample ${Math.floor(bad / (targets.size / batchSize))} (value ${bad} of ${targets.size}); every target must be finite`);

@@ -1,13 +1,10 @@
 // Options of the data-parallel trainer and their validation: every mistake is reported on the main
 // thread, before any worker starts. Must not import node:* modules.
-import { buildModel, Generator, type Module, type Optimizer, Tensor } from '@backprop/core';
-import { createOptimizer, type OptimizerChoice } from './optimizer-choice.js';
+import { buildModel, buildOptimizer, Generator, type Module, type Optimizer, type OptimizerSpec, Tensor } from '@backprop/core';
 import { toWireModel, type ModelSource, type WireModel } from './model-source.js';
 import { statisticsLayout } from './running-statistics.js';
 import { checkTimeout, workerLimit, type WorkerLimit } from './limits.js';
 import type { LossName, MemoryMode } from './transport.js';
-
-export type { OptimizerChoice } from './optimizer-choice.js';
 
 /** Options shared by every `DataParallelTrainer`. */
 export interface DataParallelOptions {
@@ -16,9 +13,10 @@ export interface DataParallelOptions {
    * absolute URL of an ES module exporting a `createModel({ generator })` factory (see `ModelSource`).
    */
   model: ModelSource;
-  /** `crossEntropy` (targets: class indices, shape [B]) or `mse` (targets shaped like the output). */
+  /** Core's loss function by name: `crossEntropy` (targets: class indices, shape [B]) or `mseLoss` (targets shaped like the output). */
   loss: LossName;
-  optimizer: OptimizerChoice;
+  /** Core's optimizer spec, e.g. `{ type: 'adam', lr: 1e-3 }` (see `buildOptimizer` in `@backprop/core`). */
+  optimizer: OptimizerSpec;
   /** Seeds the initial weights and the Dropout masks (default 0). */
   seed?: number;
   /**
@@ -52,7 +50,7 @@ export interface Validated {
   wire: WireModel;
   optimizerFactory: (parameters: Iterable<Tensor>) => Optimizer;
   /** The optimizer's type (workers build the same kind). */
-  optimizerType: OptimizerChoice['type'];
+  optimizerType: OptimizerSpec['type'];
   loss: LossName;
   seed: number;
   chunkSize: number;
@@ -70,7 +68,7 @@ export function validateOptions(options: DataParallelOptions, workers: number, c
   const limit = workerLimit(workers, options.maxWorkers, cores);
   const stepTimeoutMilliseconds = checkTimeout('DataParallelTrainer', 'stepTimeoutMilliseconds', options.stepTimeoutMilliseconds, Number.POSITIVE_INFINITY);
   const { loss, seed = 0, chunkSize = 64 } = options;
-  if (loss !== 'crossEntropy' && loss !== 'mse') fail(`loss must be 'crossEntropy' or 'mse', got ${JSON.stringify(loss)}`);
+  checkLoss(loss, fail);
   if (!Number.isSafeInteger(seed)) fail(`seed must be a safe integer, got ${String(seed)}`);
   if (!Number.isInteger(chunkSize) || chunkSize < 1) fail(`chunkSize must be an integer ≥ 1, got ${String(chunkSize)}`);
   let wire: WireModel;
@@ -88,11 +86,30 @@ export function validateOptions(options: DataParallelOptions, workers: number, c
     }
   }
   if (model !== null) checkModel(model);
-  const choice = options.optimizer ?? ({} as OptimizerChoice);
-  const optimizerFactory = (parameters: Iterable<Tensor>) => createOptimizer(choice, parameters);
+  const choice = options.optimizer ?? ({} as OptimizerSpec);
+  const optimizerFactory = (parameters: Iterable<Tensor>) => buildOptimizer(choice, parameters);
   // Try the type and hyperparameters on a stand-in, so mistakes surface here for a module model too (built later).
-  optimizerFactory([new Tensor(new Float32Array(1), [1])]);
+  try {
+    optimizerFactory([new Tensor(new Float32Array(1), [1])]);
+  } catch (error) {
+    fail((error as Error).message.replace(/^buildOptimizer: /, ''));
+  }
   return { model, wire, optimizerFactory, optimizerType: choice.type, loss, seed, chunkSize, workers: limit, stepTimeoutMilliseconds };
+}
+
+/**
+ * `loss` if it names a loss the trainers support (core's function name), else `fail`s with the
+ * names that work.
+ *
+ * @example
+ * ```ts
+ * checkLoss('mseLoss', fail); // 'mseLoss'; checkLoss('mse', fail) → "loss must be 'crossEntropy' or 'mseLoss', got \"mse\" (…)"
+ * ```
+ */
+export function checkLoss(loss: unknown, fail: (message: string) => never): LossName {
+  if (loss === 'crossEntropy' || loss === 'mseLoss') return loss;
+  const hint = loss === 'mse' ? " (core's mseLoss: the loss is named like core's function)" : '';
+  return fail(`loss must be 'crossEntropy' or 'mseLoss', got ${String(JSON.stringify(loss)).slice(0, 80)}${hint}`);
 }
 
 /** Refuses models the trainer cannot train; returns the model. */

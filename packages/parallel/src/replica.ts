@@ -2,11 +2,10 @@
 // buffer (or, in `copy` memory, to a buffer of its own refreshed from each message), then forward +
 // backward per chunk into the chunk's gradient slot. Runs in any worker (piscina thread, Web
 // Worker): must not import node:* modules.
-import { crossEntropy, Dropout, Generator, mseLoss, noGrad, Tensor, type Module, type Optimizer } from '@backprop/core';
+import { buildOptimizer, crossEntropy, Dropout, Generator, mseLoss, noGrad, Tensor, type Module, type Optimizer } from '@backprop/core';
 import { chunkBounds, chunkCount, chunkSeed } from './chunks.js';
 import { bindParameters, chunkStride, type ParameterLayout } from './flat-parameters.js';
 import { buildFromWire } from './model-source.js';
-import { createOptimizer } from './optimizer-choice.js';
 import { stateViews } from './optimizer-state.js';
 import { loadBuffers, statisticsLayout, writeChunkStatistics, type StatisticsLayout } from './running-statistics.js';
 import { arriveAndWait, reduceChunks, shardBounds, signalFailure, updateRange, type BarrierWait, type ShardedUpdate } from './sharded-update.js';
@@ -141,7 +140,7 @@ export async function runTask(task: WorkerTask, options: RunTaskOptions = {}): P
 async function updateShard(task: WorkerTask, update: ShardedUpdate, replica: Replica, barrier: BarrierWait): Promise<Pick<WorkerTaskResult, 'updateMilliseconds' | 'aborted'>> {
   if (!(await arriveAndWait(update.control, update.shards, barrier))) return { updateMilliseconds: 0, aborted: true };
   const started = performance.now();
-  const optimizer = (replica.optimizer ??= createOptimizer({ type: update.optimizerType, ...update.hyperparameters }, replica.parameters));
+  const optimizer = (replica.optimizer ??= buildOptimizer({ type: update.optimizerType, ...update.hyperparameters }, replica.parameters));
   optimizer.setHyperparameters(update.hyperparameters);
   const { start, end } = shardBounds(replica.layout.size, update.shards, update.shard);
   const reduced = new Float32Array(update.reduced);

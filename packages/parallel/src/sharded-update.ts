@@ -3,9 +3,8 @@
 // parameter values [start, end) of shard s and steps the optimizer on that range — so no thread
 // does the whole reduction and update alone, and the main thread only waits. In memory `copy` the
 // main thread runs the same two functions over all values. Shared by all threads: no node:* imports.
-import { sumChunksInto, type BaseHyperparameters, type Optimizer, type UpdateContext } from '@backprop/core';
+import { sumChunksInto, type BaseHyperparameters, type Optimizer, type OptimizerSpec, type UpdateContext } from '@backprop/core';
 import { ALIGNMENT, type ParameterLayout } from './flat-parameters.js';
-import type { OptimizerChoice } from './optimizer-choice.js';
 
 /** What a training task needs to reduce and update its shard (memory `shared`; see `WorkerTask.update`). */
 export interface ShardedUpdate {
@@ -16,10 +15,10 @@ export interface ShardedUpdate {
   control: SharedArrayBuffer;
   /** float32 × parameter count: the reduced (mean) gradient, which the main model's `grad`s view. */
   reduced: SharedArrayBuffer;
-  /** The loss's mean divides the summed gradient by this (B, or every target element for mse). */
+  /** The loss's mean divides the summed gradient by this (B, or every target element for mseLoss). */
   divisor: number;
   /** The optimizer's type, and its hyperparameters at this step (a scheduler may have changed lr). */
-  optimizerType: OptimizerChoice['type'];
+  optimizerType: OptimizerSpec['type'];
   hyperparameters: BaseHyperparameters;
   /** Per parameter, in order: its update count and freshness, from the main optimizer's `prepareStep`. */
   plan: UpdateContext[];

@@ -5,7 +5,7 @@
 // thread does both). Must not import node:* modules (the browser trainer shares it).
 import { Generator, Tensor, type Module, type Optimizer, type OptimizerStateDict, type StateDict, type UpdateContext } from '@backprop/core';
 import { assignChunks, chunkCount, type ChunkRange } from './chunks.js';
-import { runFit, type BatchSource, type FitOptions, type FitSummary } from './fit.js';
+import { fit as fitLoop, type BatchSource, type FitOptions, type FitSummary } from './fit.js';
 import { installModel, updateOnMainThread, type BuiltModel } from './built-model.js';
 import { ModelInputCheck } from './minibatch.js';
 import { checkTimeout, hardwareConcurrency, withTimeout } from './limits.js';
@@ -36,7 +36,7 @@ let sessions = 0;
  * @example
  * ```ts
  * // a custom transport, e.g. piscina with a worker entry of your own
- * const trainer = new ParallelTrainer({ model: spec, loss: 'mse', optimizer: { type: 'sgd', lr: 0.1 }, workers: 2,
+ * const trainer = new ParallelTrainer({ model: spec, loss: 'mseLoss', optimizer: { type: 'sgd', lr: 0.1 }, workers: 2,
  *   transport: (threads) => new PiscinaTransport(threads, { filename: '/path/to/worker.js' }) });
  * ```
  */
@@ -170,7 +170,7 @@ export class ParallelTrainer {
 
   /**
    * One synchronous training step on a minibatch: inputs [B, ...], targets [B] (class indices, for
-   * crossEntropy) or [B, ...] (mse). Resolves with the mean loss over the B samples.
+   * crossEntropy) or [B, ...] (mseLoss). Resolves with the mean loss over the B samples.
    *
    * A batch the model cannot take (wrong sample shape, a label that is not a class index, a
    * non-finite value) rejects before any worker sees it and leaves the trainer as it was
@@ -217,10 +217,10 @@ export class ParallelTrainer {
   }
 
   /**
-   * Trains for `epochs` passes over `loader` (batches `[inputs, targets]`, e.g. a core `DataLoader`
-   * over a `TensorDataset`), one `step` per batch — the same parameters, bit for bit, as calling
-   * `step` on each batch by hand. An aborted `signal` stops after the current step and `fit`
-   * resolves with `stopped: 'aborted'` (see NOTE(fit-abort) in fit.ts); a failed step rejects.
+   * `fit(this, loader, options)`: trains up to epoch `epochs` over `loader` (batches `[inputs,
+   * targets]`, e.g. a core `DataLoader` over a `TensorDataset`), one `step` per batch — the same
+   * parameters, bit for bit, as calling `step` on each batch by hand. See `fit` in fit.ts for the
+   * start position, transform, scheduler, validation, events and abort.
    *
    * @example
    * ```ts
@@ -228,8 +228,8 @@ export class ParallelTrainer {
    * const { meanLoss } = await trainer.fit(loader, { epochs: 5, onEpochEnd: ({ epoch, meanLoss }) => console.log(epoch, meanLoss) });
    * ```
    */
-  fit(loader: BatchSource, options: FitOptions): Promise<FitSummary> {
-    return runFit((inputs, targets) => this.step(inputs, targets), () => this.#steps, loader, options);
+  fit(loader: BatchSource, options: FitOptions<Evaluation>): Promise<FitSummary> {
+    return fitLoop(this, loader, options);
   }
 
   /**
@@ -499,7 +499,7 @@ export class ParallelTrainer {
     });
   }
 
-  /** The loss's mean divides by B (crossEntropy) or by every target element (mse, as `mseLoss` does). */
+  /** The loss's mean divides by B (crossEntropy) or by every target element (mseLoss, as its mean does). */
   #divisor(batchSize: number, targets: Tensor): number {
     return this.loss === 'crossEntropy' ? batchSize : targets.size;
   }

@@ -3,8 +3,12 @@
 import type { WireModel } from './model-source.js';
 import type { ShardedUpdate } from './sharded-update.js';
 
-/** The losses a trainer can use: workers sum each chunk's loss; the step divides by B (crossEntropy) or by every target element (mse). */
-export type LossName = 'crossEntropy' | 'mse';
+/**
+ * The losses a trainer can use, by the name of core's loss function (`crossEntropy`, `mseLoss`;
+ * PyTorch's `cross_entropy`, `mse_loss`): workers sum each chunk's loss; the step divides by B
+ * (crossEntropy) or by every target element (mseLoss).
+ */
+export type LossName = 'crossEntropy' | 'mseLoss';
 
 /**
  * Where the big arrays live: `shared` — SharedArrayBuffers every thread views (Node, and browser

@@ -59,13 +59,13 @@ describe('bad batches', () => {
     }
   }, 30_000);
 
-  it('mse: targets shaped unlike the output, or not finite, are refused; the trainer continues', async () => {
-    const trainer = new DataParallelTrainer({ ...options, loss: 'mse' });
+  it('mseLoss: targets shaped unlike the output, or not finite, are refused; the trainer continues', async () => {
+    const trainer = new DataParallelTrainer({ ...options, loss: 'mseLoss' });
     try {
       const { inputs } = batch(4, 6, [12], 5);
       const outputs = batch(5, 6, [5], 5).inputs; // [6, 5], like the model's output
       await expect(trainer.step(inputs, batch(5, 6, [4], 5).inputs)).rejects.toThrow(
-        /^DataParallelTrainer\.step: mse targets \[6, 4\] do not match the model's output \[6, 5\]; nothing was run/,
+        /^DataParallelTrainer\.step: mseLoss targets \[6, 4\] do not match the model's output \[6, 5\]; nothing was run/,
       );
       await expect(trainer.step(inputs, withValue(outputs, 12, Number.POSITIVE_INFINITY))).rejects.toThrow(
         /^DataParallelTrainer\.step: targets hold Infinity at sample 2 \(value 12 of 30\); every target must be finite/,

@@ -6,7 +6,7 @@ import type { ModelSpec, Tensor } from '@backprop/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataParallelTrainer } from '../src/node.js';
 import type { ModelSource } from '../src/model-source.js';
-import type { OptimizerChoice } from '../src/options.js';
+import type { OptimizerSpec } from '@backprop/core';
 import { batch, cnn, mlp, PlainTrainer, relativeError } from './helpers.js';
 
 const TOLERANCE = 1e-5;
@@ -18,10 +18,10 @@ afterAll(async () => {
 /** Steps both trainers on each batch in turn (so optimizer state carries over) and compares every step. */
 async function expectEquivalent(options: {
   spec: ModelSpec;
-  optimizer: OptimizerChoice;
+  optimizer: OptimizerSpec;
   workers: number;
   batches: Array<{ inputs: Tensor; targets: Tensor }>;
-  loss?: 'crossEntropy' | 'mse';
+  loss?: 'crossEntropy' | 'mseLoss';
   /** What the parallel trainer gets instead of `spec` (a module URL building the same model). */
   model?: ModelSource;
 }): Promise<void> {
@@ -55,7 +55,7 @@ async function expectEquivalent(options: {
 const SIZES = [1, 7, 64, 257];
 const mlpBatches = SIZES.map((size, i) => batch(100 + i, size, [12], 5));
 const cnnBatches = SIZES.map((size, i) => batch(200 + i, size, [1, 8, 8], 3));
-const optimizers: Array<[string, OptimizerChoice]> = [
+const optimizers: Array<[string, OptimizerSpec]> = [
   ['SGD with momentum', { type: 'sgd', lr: 0.1, momentum: 0.9 }],
   ['Adam', { type: 'adam', lr: 1e-2 }],
 ];
@@ -72,12 +72,12 @@ describe('DataParallelTrainer equivalence with a plain core step', () => {
     }
   }
 
-  it('MLP, mse (mean over every element, like mseLoss), SGD, W=2, B = 7, 64', async () => {
+  it('MLP, mseLoss (mean over every element, like mseLoss), SGD, W=2, B = 7, 64', async () => {
     const batches = [7, 64].map((size, i) => {
       const { inputs } = batch(300 + i, size, [12], 5);
       return { inputs, targets: batch(400 + i, size, [5], 5).inputs };
     });
-    await expectEquivalent({ spec: mlp(), optimizer: { type: 'sgd', lr: 0.05, momentum: 0.5 }, workers: 2, batches, loss: 'mse' });
+    await expectEquivalent({ spec: mlp(), optimizer: { type: 'sgd', lr: 0.05, momentum: 0.5 }, workers: 2, batches, loss: 'mseLoss' });
   });
 
   it('a model given as a module URL (factory export) trains like the same model from its spec, W=2', async () => {
@@ -89,7 +89,7 @@ describe('DataParallelTrainer equivalence with a plain core step', () => {
     for (const [optimizer, changes] of [
       [{ type: 'sgd', lr: 0.1 }, [{ lr: 0.05 }, { momentum: 0.9 }, { lr: 0.02 }]],
       [{ type: 'adam', lr: 1e-2 }, [{ lr: 5e-3 }, { amsgrad: true }, { lr: 1e-3 }]],
-    ] as Array<[OptimizerChoice, Array<Record<string, unknown>>]>) {
+    ] as Array<[OptimizerSpec, Array<Record<string, unknown>>]>) {
       const parallel = new DataParallelTrainer({ model: mlp(), loss: 'crossEntropy', optimizer, workers: 2, seed: 7, chunkSize: 4 });
       trainers.push(parallel);
       const plain = new PlainTrainer(mlp(), 7, optimizer);

@@ -124,8 +124,8 @@ describe('DataParallelTrainer faults', () => {
     expect(() => new DataParallelTrainer({ ...options, model: badSpec, workers: 1 })).toThrow(
       /the model spec cannot be built: layers\[0\]\.out: expected a positive integer, got "ten"/,
     );
-    expect(() => new DataParallelTrainer({ ...options, loss: 'hinge' as never, workers: 1 })).toThrow(/loss must be 'crossEntropy' or 'mse'/);
-    expect(() => new DataParallelTrainer({ ...options, optimizer: { type: 'lbfgs' } as never, workers: 1 })).toThrow(/optimizer.type must be/);
+    expect(() => new DataParallelTrainer({ ...options, loss: 'hinge' as never, workers: 1 })).toThrow(/loss must be 'crossEntropy' or 'mseLoss', got "hinge"$/);
+    expect(() => new DataParallelTrainer({ ...options, optimizer: { type: 'lbfgs' } as never, workers: 1 })).toThrow(/^DataParallelTrainer: optimizer type must be 'sgd', 'adam', 'adamw' or 'rmsprop' \(SGD, Adam, AdamW, RMSprop\), got "lbfgs"$/);
     expect(() => new DataParallelTrainer({ ...options, optimizer: { type: 'sgd', lr: -1 }, workers: 1 })).toThrow(/SGD: invalid learning rate: -1/);
     expect(() => new DataParallelTrainer({ ...options, chunkSize: 0, workers: 1 })).toThrow(/chunkSize must be an integer ≥ 1/);
     const noParameters: ModelSpec = { type: 'sequential', layers: [{ type: 'relu' }] };

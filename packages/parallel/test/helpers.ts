@@ -1,7 +1,7 @@
 // Shared fixtures of the parallel test suites: model specs, seeded batches, and the plain
 // single-process @backprop/core step the parallel step must match.
 import { Adam, buildModel, crossEntropy, Generator, mseLoss, randint, randn, SGD, type ModelSpec, type Module, type Tensor } from '@backprop/core';
-import type { OptimizerChoice } from '../src/options.js';
+import type { OptimizerSpec } from '@backprop/core';
 
 export const mlp = (inputs = 12, classes = 5): ModelSpec => ({
   type: 'sequential',
@@ -33,8 +33,8 @@ export class PlainTrainer {
   constructor(
     spec: ModelSpec,
     seed: number,
-    optimizer: OptimizerChoice,
-    readonly loss: 'crossEntropy' | 'mse' = 'crossEntropy',
+    optimizer: OptimizerSpec,
+    readonly loss: 'crossEntropy' | 'mseLoss' = 'crossEntropy',
   ) {
     this.model = buildModel(spec, { generator: new Generator(seed) });
     const { type, ...options } = optimizer;
