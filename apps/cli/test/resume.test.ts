@@ -11,6 +11,19 @@ const RUN = ['train', '--data', 'spiral', '--epochs', '4', '--batch-size', '4', 
 
 describe('Ctrl-C and --resume', () => {
   const cwd = scratchDirectory();
+  /** Runs the CLI and sends SIGINT `signals` times after the first epoch's line: the stop lands during epoch 2. */
+  const runInterrupted = (args: string[], signals = 1) => {
+    let sent = false;
+    return runCli(args, {
+      cwd,
+      onStdout: (text, child) => {
+        if (!sent && text.includes('"event":"epoch"')) {
+          sent = true;
+          for (let i = 0; i < signals; i++) child.kill('SIGINT');
+        }
+      },
+    });
+  };
 
   // The uninterrupted run both resume tests compare against.
   beforeAll(async () => {
@@ -20,17 +33,7 @@ describe('Ctrl-C and --resume', () => {
 
   it('SIGINT → exit 130 and a checkpoint; --resume (with other workers) → the same model bytes as a straight run', async () => {
 
-    let sent = false;
-    const stopped = await runCli([...RUN, '--workers', '1', '--out', 'stopped'], {
-      cwd,
-      onStdout: (text, child) => {
-        // After the first epoch's line: the signal arrives during epoch 2.
-        if (!sent && text.includes('"event":"epoch"')) {
-          sent = true;
-          child.kill('SIGINT');
-        }
-      },
-    });
+    const stopped = await runInterrupted([...RUN, '--workers', '1', '--out', 'stopped']);
     expect(stopped.code).toBe(130);
     const interrupted = events(stopped.stdout).find((e) => e.event === 'interrupted')!;
     expect(interrupted.out).toBe('stopped');
@@ -64,18 +67,23 @@ describe('Ctrl-C and --resume', () => {
     expect(again.stdout).toContain('already finished all 4 epochs');
   });
 
+  it('with --augment shift (the transform draws from a generator the checkpoint keeps): stopped mid-epoch, resumed → the same model bytes', async () => {
+    const AUGMENTED = ['train', '--data', 'mnist', '--model', 'mlp', '--hidden', '16', '--limit', '2000', '--epochs', '2', '--batch-size', '8', '--augment', 'shift', '--json'];
+    const straight = await runCli([...AUGMENTED, '--workers', '1', '--out', 'shift-straight'], { cwd });
+    expect(straight.code).toBe(0);
+    const stopped = await runInterrupted([...AUGMENTED, '--workers', '1', '--out', 'shift-stopped']);
+    expect(stopped.code).toBe(130);
+    const checkpoint = decodeCheckpoint(readFileSync(join(cwd, 'shift-stopped', 'checkpoint.safetensors')), { require: ['optimizer', 'training'] });
+    const position = (checkpoint.training!.hyperparameters as { position: { epoch: number; batch: number } }).position;
+    expect(position.epoch).toBe(1);
+    expect(position.batch).toBeGreaterThan(0); // in the middle of the second epoch
+    const resumed = await runCli(['train', '--resume', 'shift-stopped', '--workers', '2', '--quiet'], { cwd });
+    expect(resumed.code).toBe(0);
+    expect(readFileSync(join(cwd, 'shift-stopped', 'model.safetensors')).equals(readFileSync(join(cwd, 'shift-straight', 'model.safetensors')))).toBe(true);
+  });
+
   it('a second SIGINT exits at once (130) and leaves whole files: the run can still be resumed', async () => {
-    let sent = false;
-    const stopped = await runCli([...RUN, '--workers', '1', '--out', 'twice'], {
-      cwd,
-      onStdout: (text, child) => {
-        if (!sent && text.includes('"event":"epoch"')) {
-          sent = true;
-          child.kill('SIGINT');
-          child.kill('SIGINT');
-        }
-      },
-    });
+    const stopped = await runInterrupted([...RUN, '--workers', '1', '--out', 'twice'], 2);
     expect(stopped.code).toBe(130);
     expect(events(stopped.stdout).some((e) => e.event === 'done')).toBe(false);
     const checkpoint = decodeCheckpoint(readFileSync(join(cwd, 'twice', 'checkpoint.safetensors')), { require: ['optimizer', 'training'] });

@@ -123,6 +123,8 @@ async function train(options: {
   const reporter = createReporter(run);
   const resumeCommand = `${invocation()} train --resume ${shellWord(directory)}`;
   let stop: 'signal' | 'stdout' | null = null;
+  // Aborted by Ctrl-C or a closed stdout: fit stops after the current step.
+  const stopping = new AbortController();
   const onSignal = () => {
     if (stop === 'signal') {
       // NOTE(second-signal): every file is written atomically (temp file + rename), so leaving now tears none.
@@ -136,10 +138,12 @@ async function train(options: {
       process.exit(ExitCode.interrupted);
     }
     stop = 'signal';
+    stopping.abort();
     reporter.notice('stopping after the current step (Ctrl-C again to quit at once)…');
   };
   const stopListening = onStdoutClosed(() => {
     stop ??= 'stdout';
+    stopping.abort();
     process.stderr.write('stdout was closed (the reader of the output left); stopping after the current step…\n');
   });
   process.on('SIGINT', onSignal);
@@ -161,7 +165,7 @@ async function train(options: {
     if (workers.note !== null) reporter.notice(workers.note);
     for (const warning of data.warnings) reporter.notice(`warning: ${warning}`);
     if (initialWeights !== null) reporter.notice(`starting from the weights in ${options.initFrom}, not random ones`);
-    const result = await runTrainingSession({ config, spec, data, paths, workers: workers.count, reporter, resumeFrom, initialWeights, shouldStop: () => stop !== null });
+    const result = await runTrainingSession({ config, spec, data, paths, workers: workers.count, reporter, resumeFrom, initialWeights, signal: stopping.signal });
     if (result.status === 'interrupted') {
       const event = { out: directory, epoch: result.position.epoch + 1, batch: result.position.batch, resumeCommand };
       if (stop === 'stdout') {

@@ -1,19 +1,17 @@
 // checkpoint.safetensors of a run: weights, optimizer state, step count, augmentation RNG state,
 // scheduler position, epoch history and the exact position in the epoch — what a resume needs.
 import { buildModel, decodeCheckpoint, encodeCheckpoint, type GeneratorState, type ModelSpec, type OptimizerStateDict, type SchedulerStateDict } from '@backprop/core';
-import type { TrainerState } from '@backprop/parallel/node';
+import type { FitPosition, TrainerState } from '@backprop/parallel/node';
 import type { TrainConfig } from '../config/train-config.js';
 import { firstLine } from '../errors.js';
 import { checkTrainingFields, damagedCheckpoint } from './session-validation.js';
 
-/** Where a run is: the epoch in progress (0-based), the next batch of it, and its partial loss sum. */
-export interface TrainingPosition {
-  epoch: number;
-  batch: number;
-  /** Σ batch mean loss × batch size over the epoch's batches done so far (the epoch's train loss needs it). */
-  lossSum: number;
-  samples: number;
-}
+/**
+ * Where a run is: the epoch in progress (0-based), the next batch of it, and its partial loss sum
+ * (Σ batch mean loss × batch size, and the samples, over the epoch's batches done so far) — fit's
+ * position, which a resumed run gives back to `fit` as its start.
+ */
+export type TrainingPosition = FitPosition;
 
 /** One line of metrics.jsonl: an epoch's results. */
 export interface EpochRecord {

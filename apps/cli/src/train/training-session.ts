@@ -1,5 +1,5 @@
-// One `backprop train` session: the data-parallel trainer, the epoch/batch loop with augmentation
-// and the scheduler, evaluation and the run files after each epoch, resume and stop-after-step.
+// One `backprop train` session: the data-parallel trainer driven by parallel's `fit` with the
+// augmentation and the scheduler, the run files after each epoch, resume and stop-after-step.
 import { writeFileAtomic } from '@backprop/core/node';
 import { DataLoader, Generator, randomHorizontalFlip, randomShift, type ModelSpec, type StateDict, type Tensor } from '@backprop/core';
 import { DataParallelTrainer } from '@backprop/parallel/node';
@@ -17,15 +17,25 @@ import { createScheduler } from './schedule.js';
 
 // NOTE(resume): a run is a pure function of its config. Batch b of epoch e is rows
 // loader.order(e)[b·B … (b+1)·B) — the DataLoader's permutation depends on (seed, e) only — so a
-// resumed run rebuilds the loader and skips the batches done. Everything else that moves lives in
-// the checkpoint: weights + optimizer moments + step count (trainer.trainingState(); Dropout masks
-// derive from the step), the scheduler's position, the augmentation generator's state and the
-// epoch's partial loss sum. Results do not depend on the number of workers (chunks are fixed by
+// resumed run rebuilds the loader and fit skips the batches done (NOTE(fit-resume) in
+// @backprop/parallel). Everything else that moves lives in the checkpoint: weights + optimizer
+// moments + step count (trainer.trainingState(); Dropout masks derive from the step), the
+// scheduler's position, the augmentation generator's state and the epoch's partial loss sum. Results do not depend on the number of workers (chunks are fixed by
 // chunkSize), so a run may be resumed with another --workers and still end bit-identical.
 
 /** Offset between the weight seed and the augmentation generator's seed, so their streams differ. */
 const AUGMENT_SEED_OFFSET = 0x5eed;
 const EVALUATION_BATCH = 500;
+
+/**
+ * `--augment` as fit's batch transform: random shifts (and flips), drawn from `generator`, whose
+ * state the checkpoint keeps (NOTE(resume)); undefined for `none`.
+ */
+function augmentation(kind: TrainConfig['augment'], generator: Generator): ((batch: readonly [Tensor, Tensor]) => readonly [Tensor, Tensor]) | undefined {
+  if (kind === 'shift') return ([inputs, labels]) => [randomShift(inputs, 1, generator), labels];
+  if (kind === 'flip-shift') return ([inputs, labels]) => [randomShift(randomHorizontalFlip(inputs, 0.5, generator), 2, generator), labels];
+  return undefined;
+}
 
 /** Everything a session needs. */
 export interface SessionOptions {
@@ -39,8 +49,8 @@ export interface SessionOptions {
   resumeFrom: SessionState | null;
   /** Weights a fresh run starts from instead of random ones (`--init-from`), already checked against the spec. */
   initialWeights?: StateDict | null;
-  /** Read between steps: true stops after the current step and writes the checkpoint. */
-  shouldStop: () => boolean;
+  /** Read before each step: aborted, training stops after the current step and writes the checkpoint. */
+  signal: AbortSignal;
 }
 
 /** Seconds between in-memory snapshots of the state, the last good state a NaN loss falls back to. */
@@ -78,7 +88,7 @@ export async function runTrainingSession(options: SessionOptions): Promise<Sessi
   }
 }
 
-/** The epochs and batches of a session (see NOTE(resume)); the trainer is started and closed by the caller. */
+/** The epochs and batches of a session, through `fit` (see NOTE(resume)); the trainer is started and closed by the caller. */
 async function trainLoop(trainer: DataParallelTrainer, options: SessionOptions): Promise<SessionResult> {
   const { config, spec, data, paths, reporter } = options;
   const dataInfo: DataInfo = {
@@ -118,9 +128,10 @@ async function trainLoop(trainer: DataParallelTrainer, options: SessionOptions):
     history: history.slice(),
   });
   const saveCheckpoint = (saved: SessionState = state()) => writeFileAtomic(paths.checkpoint, encodeSession(saved, spec, config));
-  // The last good state (NOTE(non-finite-loss)): `pending` is a snapshot taken before a step; that
-  // step's finite loss shows its weights were good, and it becomes `lastGood`. A snapshot copies the
-  // weights and the optimizer state, so one is taken at most once per SNAPSHOT_SECONDS.
+  // The last good state (NOTE(non-finite-loss)): `pending` is a snapshot taken after a step, i.e.
+  // before the next one; the next step's finite loss shows its weights were good, and it becomes
+  // `lastGood`. A snapshot copies the weights and the optimizer state, so one is taken at most once
+  // per SNAPSHOT_SECONDS.
   let lastGood: SessionState = state();
   let pending: SessionState | null = null;
   let snapshotAt = performance.now();
@@ -131,68 +142,75 @@ async function trainLoop(trainer: DataParallelTrainer, options: SessionOptions):
 
   const started = performance.now();
   const total = data.train.length;
-  for (let epoch = position.epoch; epoch < config.epochs; epoch++) {
-    const order = loader.order(epoch);
-    const epochStarted = performance.now();
-    let samplesThisProcess = 0;
-    reporter.epochStart({ epoch: epoch + 1, epochs: config.epochs, doneSamples: position.samples, epochSamples: total });
-    for (let batch = position.batch; batch < batches; batch++) {
-      if (options.shouldStop()) {
-        await saveCheckpoint();
-        return { status: 'interrupted', position: { ...position } };
-      }
-      const indices = order.subarray(batch * config.batchSize, Math.min((batch + 1) * config.batchSize, total));
-      if (performance.now() - snapshotAt >= SNAPSHOT_SECONDS * 1000) {
-        pending = state();
-        snapshotAt = performance.now();
-      }
-      let [inputs, labels] = data.train.getBatch(indices) as [Tensor, Tensor];
-      if (config.augment === 'shift') inputs = randomShift(inputs, 1, augment);
-      if (config.augment === 'flip-shift') inputs = randomShift(randomHorizontalFlip(inputs, 0.5, augment), 2, augment);
-      const loss = await trainer.step(inputs, labels);
-      if (!Number.isFinite(loss)) await stopOnNonFinite({ kind: 'train', value: loss, epoch: epoch + 1, batch: batch + 1, badValue: findBadValue(inputs, 'training', indices) });
+  // This process's training time and samples in the current epoch (a resumed epoch counts from the resume).
+  let [epochStarted, trainedUntil, samplesThisProcess] = [started, started, 0];
+  const summary = await trainer.fit(loader, {
+    epochs: config.epochs,
+    start: position,
+    signal: options.signal,
+    scheduler: scheduler ?? undefined,
+    transform: augmentation(config.augment, augment),
+    validation: testLoader,
+    onEpochStart: ({ epoch }) => {
+      [epochStarted, trainedUntil, samplesThisProcess] = [performance.now(), performance.now(), 0];
+      reporter.epochStart({ epoch: epoch + 1, epochs: config.epochs, doneSamples: position.samples, epochSamples: total });
+    },
+    onBatchEnd: (event) => {
       if (pending !== null) [lastGood, pending] = [pending, null];
-      scheduler?.step();
-      position = { epoch, batch: batch + 1, lossSum: position.lossSum + loss * indices.length, samples: position.samples + indices.length };
-      samplesThisProcess += indices.length;
-      const seconds = (performance.now() - epochStarted) / 1000;
+      position = event.position;
+      samplesThisProcess += event.inputs.shape[0]!;
+      trainedUntil = performance.now();
       reporter.batch({
-        epoch: epoch + 1,
+        epoch: event.epoch + 1,
         epochs: config.epochs,
-        batch: batch + 1,
+        batch: event.batch + 1,
         batches,
         doneSamples: position.samples,
         epochSamples: total,
         loss: position.lossSum / position.samples,
-        samplesPerSecond: samplesThisProcess / Math.max(seconds, 1e-9),
+        samplesPerSecond: samplesThisProcess / Math.max((trainedUntil - epochStarted) / 1000, 1e-9),
       });
-    }
-    const samplesPerSecond = samplesThisProcess / Math.max((performance.now() - epochStarted) / 1000, 1e-9);
-    const evaluation = await trainer.evaluate(testLoader);
-    if (!Number.isFinite(evaluation.loss)) {
-      const [testInputs] = data.test.getBatch(Int32Array.from({ length: data.test.length }, (_, i) => i)) as [Tensor, Tensor];
-      const badValue = findBadValue(testInputs, 'test');
-      // A bad test sample does not make the weights bad: then the epoch's training is kept.
-      await stopOnNonFinite({ kind: 'test', value: evaluation.loss, epoch: epoch + 1, batch: batches, badValue }, badValue === null ? lastGood : state());
-    }
-    const record: EpochRecord = {
-      epoch: epoch + 1,
-      trainLoss: position.lossSum / position.samples,
-      testLoss: evaluation.loss,
-      testAccuracy: evaluation.accuracy ?? 0,
-      samplesPerSecond,
-      lr: learningRate(),
-    };
-    history.push(record);
-    position = { epoch: epoch + 1, batch: 0, lossSum: 0, samples: 0 };
-    await writeFileAtomic(paths.model, encodeModelFile(trainer.stateDict(), spec, dataInfo));
-    // NOTE(metrics-file): rewritten whole from the history kept in the checkpoint, so after a
-    // crash and a resume it never holds an epoch twice or misses one.
-    await writeRunFile(paths.metrics, history.map((r) => JSON.stringify(r)).join('\n') + '\n');
-    await writeRunFile(paths.curves, curvesSvg(history, `${config.model} on ${config.data}`));
-    lastGood = state();
-    await saveCheckpoint(lastGood);
-    reporter.epochEnd({ ...record, epochs: config.epochs, seconds: (performance.now() - started) / 1000 });
+      if (performance.now() - snapshotAt >= SNAPSHOT_SECONDS * 1000) {
+        pending = state();
+        snapshotAt = performance.now();
+      }
+    },
+    onEpochEnd: async ({ epoch, meanLoss, evaluation, position: next }) => {
+      pending = null; // a snapshot from within the epoch would drop the epoch's record
+      if (!Number.isFinite(evaluation!.loss)) {
+        const [testInputs] = data.test.getBatch(Int32Array.from({ length: data.test.length }, (_, i) => i)) as [Tensor, Tensor];
+        const badValue = findBadValue(testInputs, 'test');
+        // A bad test sample does not make the weights bad: then the epoch's training is kept.
+        await stopOnNonFinite({ kind: 'test', value: evaluation!.loss, epoch: epoch + 1, batch: batches, badValue }, badValue === null ? lastGood : state());
+      }
+      const record: EpochRecord = {
+        epoch: epoch + 1,
+        trainLoss: meanLoss,
+        testLoss: evaluation!.loss,
+        testAccuracy: evaluation!.accuracy ?? 0,
+        samplesPerSecond: samplesThisProcess / Math.max((trainedUntil - epochStarted) / 1000, 1e-9),
+        lr: learningRate(),
+      };
+      history.push(record);
+      position = next;
+      await writeFileAtomic(paths.model, encodeModelFile(trainer.stateDict(), spec, dataInfo));
+      // NOTE(metrics-file): rewritten whole from the history kept in the checkpoint, so after a
+      // crash and a resume it never holds an epoch twice or misses one.
+      await writeRunFile(paths.metrics, history.map((r) => JSON.stringify(r)).join('\n') + '\n');
+      await writeRunFile(paths.curves, curvesSvg(history, `${config.model} on ${config.data}`));
+      lastGood = state();
+      await saveCheckpoint(lastGood);
+      reporter.epochEnd({ ...record, epochs: config.epochs, seconds: (performance.now() - started) / 1000 });
+    },
+  });
+  if (summary.stopped === 'aborted') {
+    await saveCheckpoint();
+    return { status: 'interrupted', position: { ...position } };
+  }
+  if (summary.stopped === 'non-finite-loss') {
+    const bad = summary.nonFiniteLoss!;
+    const indices = loader.order(bad.epoch).subarray(bad.batch * config.batchSize, Math.min((bad.batch + 1) * config.batchSize, total));
+    await stopOnNonFinite({ kind: 'train', value: bad.loss, epoch: bad.epoch + 1, batch: bad.batch + 1, badValue: findBadValue(bad.inputs, 'training', indices) });
   }
   return { status: 'completed', last: history.at(-1) ?? null, seconds: (performance.now() - started) / 1000 };
 }
