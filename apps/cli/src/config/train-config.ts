@@ -1,6 +1,7 @@
 // `backprop train` options: the config that decides the result (saved as config.json) and the
 // run options that do not (workers, output). Merges a --config file with flags; validates both.
 import { availableParallelism } from 'node:os';
+import { OPTIMIZER_TYPES } from '@backprop/core';
 import { usageError } from '../errors.js';
 import { readJsonFile } from './json-file.js';
 import { LIMITS } from './limits.js';
@@ -9,7 +10,8 @@ import { isImageFolder } from '../data/image-folder-source.js';
 import { MNIST_RECIPE, PICTURE_RECIPE, SYNTHETIC_RECIPE, TABLE_RECIPE, type Recipe } from './recipes.js';
 import { parseChoice, parseInteger, parseIntegerList, parsePositive, parseSwitch, parseText, type ValueSource } from './values.js';
 
-export const OPTIMIZERS = ['sgd', 'adam', 'adamw', 'rmsprop'] as const;
+/** The optimizers `--optimizer` names: core's optimizer spec types (`buildOptimizer`). */
+export const OPTIMIZERS = OPTIMIZER_TYPES;
 export const SCHEDULES = ['constant', 'cosine', 'step', 'onecycle'] as const;
 export const AUGMENTATIONS = ['shift', 'flip-shift', 'none'] as const;
 export const SYNTHETIC_SETS = ['spiral', 'circles', 'xor'] as const;
