@@ -3,11 +3,11 @@
 // — against the same model in Node (plain core; DataParallelTrainer with 1 and 2 threads), and the
 // frame rate the page kept meanwhile. Needs the built site: `pnpm --filter @backprop/web build` first.
 import { cpus } from 'node:os';
-import { Adam, buildModel, crossEntropy, DataLoader, Generator, TensorDataset, type Tensor } from '@backprop/core';
+import { DataLoader, TensorDataset, type Tensor } from '@backprop/core';
 import { mnistSplit } from '@backprop/datasets';
 import { loadMnist } from '@backprop/datasets/node';
-import { DataParallelTrainer } from '@backprop/parallel/node';
-import { DIGITS_SPEC, mnistTensors } from '../src/digits/digits-session';
+import { DataParallelTrainer, fit, type FitTrainer } from '@backprop/parallel/node';
+import { DIGITS_SPEC, mnistTensors, singleThreadTrainer } from '../src/digits/digits-session';
 import { launchChromium, startPreview } from '../e2e/server';
 
 const BATCH = Number(process.env['BATCH'] ?? 256);
@@ -48,19 +48,18 @@ async function inBrowser(url: string, workers: number): Promise<{ samplesPerSeco
   }
 }
 
-/** The same epochs in Node: `step(inputs, targets)` per batch, timed like the page (steps only, the first left out). */
-async function inNode(step: (inputs: Tensor, targets: Tensor) => Promise<number> | number, images: Tensor, labels: Tensor): Promise<number> {
-  const loader = new DataLoader(new TensorDataset(images, labels), { batchSize: BATCH, shuffle: true, seed: 1 });
-  let [steps, samples, milliseconds] = [0, 0, 0];
-  for (let epoch = 0; epoch < EPOCHS; epoch++) {
-    for (const [inputs, targets] of loader as Iterable<[Tensor, Tensor]>) {
-      const started = performance.now();
-      await step(inputs, targets);
-      if (++steps === 1) continue; // warm-up: thread start, replica build (see NOTE(warm-up) in digits-session.ts)
-      milliseconds += performance.now() - started;
+/** The same epochs in Node through `fit`, timed like the page (steps only, the first left out). */
+async function inNode(trainer: FitTrainer, images: Tensor, labels: Tensor): Promise<number> {
+  const loader = new DataLoader(new TensorDataset(images, labels), { batchSize: BATCH, shuffle: true, seed: 1 }) as unknown as Iterable<[Tensor, Tensor]>;
+  let [samples, milliseconds] = [0, 0];
+  await fit(trainer, loader, {
+    epochs: EPOCHS,
+    onBatchEnd: ({ step, inputs, milliseconds: stepMilliseconds }) => {
+      if (step === 1) return; // warm-up: thread start, replica build (see NOTE(warm-up) in digits-session.ts)
+      milliseconds += stepMilliseconds;
       samples += inputs.shape[0]!;
-    }
-  }
+    },
+  });
   return (1000 * samples) / milliseconds;
 }
 
@@ -68,25 +67,13 @@ async function nodeRows(): Promise<Row[]> {
   const { images, labels } = mnistTensors(mnistSplit(await loadMnist()).train, SAMPLES);
   const rows: Row[] = [];
   const plain: number[] = [];
-  for (let r = 0; r < REPEATS; r++) {
-    const model = buildModel(DIGITS_SPEC, { generator: new Generator(1) });
-    const optimizer = new Adam(model.parameters(), { lr: LEARNING_RATE });
-    plain.push(
-      await inNode((x, y) => {
-        const loss = crossEntropy(model.forward(x), y);
-        optimizer.zeroGrad();
-        loss.backward();
-        optimizer.step();
-        return loss.item();
-      }, images, labels),
-    );
-  }
+  for (let r = 0; r < REPEATS; r++) plain.push(await inNode(singleThreadTrainer({ spec: DIGITS_SPEC, workers: 0, learningRate: LEARNING_RATE, seed: 1 }), images, labels));
   rows.push({ where: `Node ${process.version}`, how: 'plain core, 1 thread', samplesPerSecond: median(plain), fps: null });
   for (const workers of [1, 2]) {
     const figures: number[] = [];
     for (let r = 0; r < REPEATS; r++) {
       const trainer = new DataParallelTrainer({ model: DIGITS_SPEC, loss: 'crossEntropy', optimizer: { type: 'adam', lr: LEARNING_RATE }, seed: 1, workers });
-      figures.push(await inNode((x, y) => trainer.step(x, y), images, labels));
+      figures.push(await inNode(trainer, images, labels));
       await trainer.close();
     }
     rows.push({ where: `Node ${process.version}`, how: `DataParallelTrainer, ${workers} worker${workers > 1 ? 's' : ''}`, samplesPerSecond: median(figures), fps: null });

@@ -18,9 +18,9 @@ const TRAINED_EPOCHS = 2;
  * epochs, each Linear layer and relu applied by hand with retainGrad, cross-entropy, backward, and
  * core's SGD step. Keys as the page writes them (`z.1.3` = layer 1, neuron 3).
  */
-function stepInNode(index: number): Map<string, number> {
+async function stepInNode(index: number): Promise<Map<string, number>> {
   const session = new PlaygroundSession(SETTINGS);
-  session.train(TRAINED_EPOCHS);
+  await session.train(TRAINED_EPOCHS);
   session.model.zeroGrad(); // training leaves the last minibatch's gradients behind
   const linears = session.model.parameters().length / 2;
   const layers = Array.from({ length: linears }, (_, k) => (session.model as unknown as { layers: { items: unknown[] } }).layers.items[2 * k] as Linear);
@@ -79,7 +79,7 @@ describe('one step, slowly, in Chromium', () => {
     await page.mouse.click(box.x + ((x + EXTENT) / (2 * EXTENT)) * box.width, box.y + ((EXTENT - y) / (2 * EXTENT)) * box.height);
     await page.waitForSelector('#pg-slow-stage[data-stage="forward"]', WAIT);
     expect(await page.textContent('#pg-slow-stage')).toMatch(/^Point 18 \(label (blue|orange)\) · 1\/8 · Forward: hidden layer 1$/);
-    const expected = stepInNode(17);
+    const expected = await stepInNode(17);
     const shown = new Map<string, number>();
     const stages: string[] = [];
     const boundaryBefore = await page.$eval('#pg-boundary', (c) => (c as HTMLCanvasElement).toDataURL());

@@ -2,8 +2,7 @@ import { buildModel, encodeCheckpoint, Generator } from '@backprop/core';
 import { mnistSplit } from '@backprop/datasets';
 import { loadMnist } from '@backprop/datasets/node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DIGITS_SPEC, DigitsSession, mnistTensors, type DigitsEvent } from './digits-session';
-import { PlainTrainer } from './plain-trainer';
+import { DIGITS_SPEC, DigitsSession, mnistTensors, singleThreadTrainer, type DigitsEvent } from './digits-session';
 
 let split: ReturnType<typeof mnistSplit>;
 beforeAll(async () => {
@@ -14,7 +13,7 @@ const options = { workers: 1, batchSize: 64, epochs: 2, samplesPerEpoch: 640, le
 
 describe('DigitsSession (single-thread trainer, real MNIST)', () => {
   it('reports the untrained accuracy, every batch with its throughput, and a rising test accuracy per epoch', async () => {
-    const session = new DigitsSession(split, (o) => new PlainTrainer(o));
+    const session = new DigitsSession(split, singleThreadTrainer);
     expect(session.predict(new Float32Array(784))).toBeNull();
     const events: DigitsEvent[] = [];
     const result = await session.train(options, (event) => events.push(event));
@@ -31,7 +30,7 @@ describe('DigitsSession (single-thread trainer, real MNIST)', () => {
   });
 
   it('stops after the current step when asked, and refuses a second run at once', async () => {
-    const session = new DigitsSession(split, (o) => new PlainTrainer(o));
+    const session = new DigitsSession(split, singleThreadTrainer);
     let batches = 0;
     const run = session.train({ ...options, epochs: 5 }, (event) => {
       if (event.type === 'batch' && ++batches === 3) session.stop();
@@ -41,7 +40,7 @@ describe('DigitsSession (single-thread trainer, real MNIST)', () => {
   });
 
   it('loads a model file and scores it on the test digits', () => {
-    const session = new DigitsSession(split, (o) => new PlainTrainer(o));
+    const session = new DigitsSession(split, singleThreadTrainer);
     const model = buildModel(DIGITS_SPEC, { generator: new Generator(0) });
     const loaded = session.loadModel(encodeCheckpoint({ model: model.stateDict(), spec: DIGITS_SPEC }), 'model.safetensors');
     expect(loaded).toMatchObject({ parameters: 101_770, inputShape: [1, 784], step: null });

@@ -1,10 +1,10 @@
 // The Digits page's training session, run in the digits worker: MNIST as tensors, training with a
 // chosen number of workers (or one thread), throughput and test accuracy as events, predictions
 // for the drawing, and models loaded from model.safetensors. No DOM.
-import { DataLoader, noGrad, Tensor, TensorDataset, type ModelSpec, type Module } from '@backprop/core';
+import { accuracy, DataLoader, noGrad, Tensor, TensorDataset, type ModelSpec, type Module } from '@backprop/core';
 import type { MnistData } from '@backprop/datasets';
+import { fit, SingleThreadTrainer, type Evaluation, type FitTrainer, type SingleThreadTrainerOptions } from '@backprop/parallel';
 import { predictDigit, readModelFile } from './model-file';
-import { scoreClassifier, type DigitsTrainer } from './plain-trainer';
 
 /** The page's model: the MLP 784-128-10 of the benchmarks. */
 export const DIGITS_SPEC: ModelSpec = {
@@ -28,8 +28,35 @@ export type DigitsEvent =
   | { type: 'batch'; epoch: number; batch: number; step: number; loss: number; samplesPerSecond: number }
   | { type: 'epoch'; epoch: number; accuracy: number; loss: number };
 
+/** What the Digits page needs of a trainer: `fit` drives it; `BrowserDataParallelTrainer` and `SingleThreadTrainer` are one. */
+export type DigitsTrainer = FitTrainer<Evaluation> & { readonly model: Module; close(): Promise<void> };
+
+/** What a trainer for a run is made from. */
+export interface TrainerRequest {
+  spec: ModelSpec;
+  workers: number;
+  learningRate: number;
+  seed: number;
+}
+
 /** Starts a trainer (parallel or single-thread) for a run. */
-export type TrainerFactory = (options: { spec: ModelSpec; workers: number; learningRate: number; seed: number }) => DigitsTrainer;
+export type TrainerFactory = (request: TrainerRequest) => DigitsTrainer;
+
+/**
+ * The page's trainer options (cross-entropy, Adam at the chosen rate, the seed), shared by the
+ * single-thread and the data-parallel trainer.
+ *
+ * @example
+ * ```ts
+ * new BrowserDataParallelTrainer({ ...digitsTrainerOptions(request), workers: 2, createWorker });
+ * ```
+ */
+export function digitsTrainerOptions(request: TrainerRequest): SingleThreadTrainerOptions & { model: ModelSpec } {
+  return { model: request.spec, loss: 'crossEntropy', optimizer: { type: 'adam', lr: request.learningRate }, seed: request.seed };
+}
+
+/** 0 workers: plain core on the digits worker's own thread. */
+export const singleThreadTrainer: TrainerFactory = (request) => new SingleThreadTrainer(digitsTrainerOptions(request));
 
 /**
  * MNIST digits as [N, 784] floats in [0, 1] and [N] labels (the first `limit` of them).
@@ -64,7 +91,7 @@ function yieldToEvents(): Promise<void> {
  *
  * @example
  * ```ts
- * const session = new DigitsSession(mnistSplit(await decodeMnistGzip(bytes)), (o) => new PlainTrainer(o));
+ * const session = new DigitsSession(mnistSplit(await decodeMnistGzip(bytes)), singleThreadTrainer);
  * await session.train({ workers: 1, batchSize: 128, epochs: 1, samplesPerEpoch: 1024, learningRate: 1e-3, seed: 1 }, console.log);
  * session.predict(pixels); // 10 probabilities
  * ```
@@ -99,32 +126,27 @@ export class DigitsSession {
     const loader = new DataLoader(new TensorDataset(images, labels), { batchSize: options.batchSize, shuffle: true, seed: options.seed });
     const trainer = this.#createTrainer({ spec: DIGITS_SPEC, workers: options.workers, learningRate: options.learningRate, seed: options.seed });
     this.#model = { model: trainer.model, inputShape: [1, 784] };
-    let [steps, samples, milliseconds] = [0, 0, 0];
+    const test = [[this.#test.images, this.#test.labels] as const];
+    let [samples, milliseconds] = [0, 0];
     try {
-      const report = async (epoch: number) => {
-        const { loss, accuracy } = await trainer.evaluate(this.#test.images, this.#test.labels);
-        onEvent({ type: 'epoch', epoch, loss, accuracy: accuracy ?? Number.NaN });
-      };
-      await report(0);
-      for (let epoch = 1; epoch <= options.epochs && !stop.signal.aborted; epoch++) {
-        let batch = 0;
-        for (const [inputs, targets] of loader as Iterable<[Tensor, Tensor]>) {
-          if (stop.signal.aborted) break;
-          const started = performance.now();
-          const loss = await trainer.step(inputs, targets);
-          const elapsed = performance.now() - started;
-          steps++;
+      const untrained = await trainer.evaluate(test);
+      onEvent({ type: 'epoch', epoch: 0, loss: untrained.loss, accuracy: untrained.accuracy ?? Number.NaN });
+      const summary = await fit(trainer, loader, {
+        epochs: options.epochs,
+        signal: stop.signal,
+        validation: test,
+        onBatchEnd: async ({ epoch, batch, step, loss, inputs, milliseconds: stepMilliseconds }) => {
           // NOTE(warm-up): the first step also starts the workers and builds their replicas; the
           // throughput leaves it out as soon as there is a second step to measure.
-          if (steps === 2) [samples, milliseconds] = [0, 0];
+          if (step === 2) [samples, milliseconds] = [0, 0];
           samples += inputs.shape[0]!;
-          milliseconds += elapsed;
-          onEvent({ type: 'batch', epoch, batch: batch++, step: steps, loss, samplesPerSecond: (1000 * samples) / milliseconds });
-          await yieldToEvents();
-        }
-        if (!stop.signal.aborted) await report(epoch);
-      }
-      return { stopped: stop.signal.aborted, steps };
+          milliseconds += stepMilliseconds;
+          onEvent({ type: 'batch', epoch: epoch + 1, batch, step, loss, samplesPerSecond: (1000 * samples) / milliseconds });
+          await yieldToEvents(); // a prediction request or a stop runs between two steps
+        },
+        onEpochEnd: ({ epoch, evaluation }) => onEvent({ type: 'epoch', epoch: epoch + 1, loss: evaluation!.loss, accuracy: evaluation!.accuracy ?? Number.NaN }),
+      });
+      return { stopped: summary.stopped !== null, steps: trainer.steps };
     } finally {
       this.#stop = null;
       await trainer.close();
@@ -147,8 +169,8 @@ export class DigitsSession {
     const loaded = readModelFile(bytes, name);
     const inputs = this.#test.images.reshape([this.testCount, ...loaded.inputShape.slice(1)]);
     loaded.model.eval();
-    const { accuracy } = noGrad(() => scoreClassifier(loaded.model.forward(inputs), this.#test.labels));
+    const score = accuracy(noGrad(() => loaded.model.forward(inputs)), this.#test.labels);
     this.#model = { model: loaded.model, inputShape: loaded.inputShape };
-    return { parameters: loaded.parameters, inputShape: loaded.inputShape, accuracy, step: loaded.step };
+    return { parameters: loaded.parameters, inputShape: loaded.inputShape, accuracy: score, step: loaded.step };
   }
 }

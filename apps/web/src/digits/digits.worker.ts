@@ -7,8 +7,7 @@ import mnistUrl from '@backprop/datasets/data/mnist-10k.bin.gz?url';
 import { BrowserDataParallelTrainer, sharedMemoryUnavailable } from '@backprop/parallel/browser';
 import * as Comlink from 'comlink';
 import { decodeMnistAsset } from './mnist-asset';
-import { DigitsSession, type DigitsEvent, type DigitsTrainingOptions, type TrainerFactory } from './digits-session';
-import { PlainTrainer } from './plain-trainer';
+import { digitsTrainerOptions, DigitsSession, singleThreadTrainer, type DigitsEvent, type DigitsTrainingOptions, type TrainerFactory } from './digits-session';
 
 /** What the page needs to know once the digits are in. */
 export interface DigitsSetup {
@@ -22,15 +21,12 @@ export interface DigitsSetup {
 }
 
 /** 0 workers: plain core in this worker; otherwise the data-parallel trainer (memory chosen by the page's isolation). */
-const createTrainer: TrainerFactory = ({ spec, workers, learningRate, seed }) =>
-  workers === 0
-    ? new PlainTrainer({ spec, learningRate, seed })
+const createTrainer: TrainerFactory = (request) =>
+  request.workers === 0
+    ? singleThreadTrainer(request)
     : new BrowserDataParallelTrainer({
-        model: spec,
-        loss: 'crossEntropy',
-        optimizer: { type: 'adam', lr: learningRate },
-        seed,
-        workers,
+        ...digitsTrainerOptions(request),
+        workers: request.workers,
         createWorker: () => new Worker(new URL('./replica.worker.ts', import.meta.url), { type: 'module', name: 'backprop-replica' }),
       });
 

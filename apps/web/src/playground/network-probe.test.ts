@@ -73,27 +73,32 @@ describe('traceBatch', () => {
 });
 
 describe('PlaygroundSession: network, gradients, one step on one point', () => {
-  it('gradients on the last minibatch are nonzero and shrink as training lowers the loss', () => {
+  it('gradients on the last minibatch are nonzero and shrink as training lowers the loss', async () => {
     // A minibatch of 10 gives noisy gradients (they grow first, leaving the flat start): compare the
     // median over five epochs while the loss is high with the median once it is low.
     const session = new PlaygroundSession({ ...DEFAULT_SETTINGS, dataset: 'circles' });
     const norm = () => Math.hypot(...session.gradients().weights.flatMap((layer) => [...layer.weight, ...layer.bias]));
-    const medianOver = (epochs: number) => {
-      const norms = Array.from({ length: epochs }, () => (session.train(1), norm())).sort((a, b) => a - b);
+    const medianOver = async (epochs: number) => {
+      const norms: number[] = [];
+      for (let epoch = 0; epoch < epochs; epoch++) {
+        await session.train(1);
+        norms.push(norm());
+      }
+      norms.sort((a, b) => a - b);
       return { norm: norms[epochs >> 1]!, loss: session.report().trainLoss };
     };
-    session.train(15);
-    const early = medianOver(5);
-    session.train(80);
-    const late = medianOver(5);
+    await session.train(15);
+    const early = await medianOver(5);
+    await session.train(80);
+    const late = await medianOver(5);
     expect(late.loss).toBeLessThan(early.loss / 4);
     expect(late.norm).toBeLessThan(early.norm / 2);
     expect(late.norm).toBeGreaterThan(0);
   });
 
-  it('steps one point: after = before − lr·∂loss/∂w (+ L2), and refuses weights that changed since the trace', () => {
+  it('steps one point: after = before − lr·∂loss/∂w (+ L2), and refuses weights that changed since the trace', async () => {
     const session = new PlaygroundSession({ ...DEFAULT_SETTINGS, l2: 0.01, learningRate: 0.3 });
-    session.train(1);
+    await session.train(1);
     const step = session.tracePoint(7);
     expect(step.label).toBe(session.trainPoints.labels[7]);
     expect([...step.trace.activations[0]!]).toEqual([...session.trainPoints.inputs.subarray(14, 16)]);
@@ -106,7 +111,7 @@ describe('PlaygroundSession: network, gradients, one step on one point', () => {
     }
     expect(() => session.stepTraced()).toThrow(/stepTraced: the weights changed since the point was traced \(or none was\)/);
     session.tracePoint(0);
-    session.train(1);
+    await session.train(1);
     expect(() => session.stepTraced()).toThrow(/pick the point again/);
     expect(() => session.tracePoint(250)).toThrow('tracePoint: point 250 is not one of the 250 training points');
     expect(session.network(5).maps.map((m) => m.length)).toEqual([50, 150, 150, 50]);

@@ -22,8 +22,8 @@ const api = {
     return { train: session.trainPoints, test: session.testPoints, report: send(session.report()) };
   },
   /** Trains `epochs` more epochs and reports. */
-  train(epochs: number): PlaygroundReport {
-    current().train(epochs);
+  async train(epochs: number): Promise<PlaygroundReport> {
+    await current().train(epochs);
     return send(current().report());
   },
   /** The weights and each neuron's value over a `resolution²` grid (for the network view). */

@@ -20,12 +20,12 @@ describe('PlaygroundSession', () => {
     expect(session.trainPoints.inputs).toHaveLength(300);
   });
 
-  it('learns circles to ≥ 90% test accuracy within 100 epochs with the default settings', () => {
+  it('learns circles to ≥ 90% test accuracy within 100 epochs with the default settings', async () => {
     const session = new PlaygroundSession({ ...DEFAULT_SETTINGS, dataset: 'circles' });
     const before = session.report();
     let report = before;
     while (report.testAccuracy < 0.9 && session.epoch < 100) {
-      session.train(5);
+      await session.train(5);
       report = session.report();
     }
     expect(report.testAccuracy).toBeGreaterThanOrEqual(0.9);
@@ -33,20 +33,20 @@ describe('PlaygroundSession', () => {
     expect(report.epoch).toBe(session.epoch);
   });
 
-  it('replays a run exactly from the same settings (the URL is enough)', () => {
+  it('replays a run exactly from the same settings (the URL is enough)', async () => {
     const settings = { ...DEFAULT_SETTINGS, dataset: 'xor' as const, noise: 10, seed: 5 };
     const [first, second] = [new PlaygroundSession(settings), new PlaygroundSession(settings)];
-    first.train(3);
-    second.train(3);
+    await first.train(3);
+    await second.train(3);
     expect(second.report()).toEqual(first.report());
     const other = new PlaygroundSession({ ...settings, seed: 6 });
-    other.train(3);
+    await other.train(3);
     expect(other.report().boundary).not.toEqual(first.report().boundary);
   });
 
-  it('reports P(class 1) on the grid, row 0 at the top', () => {
+  it('reports P(class 1) on the grid, row 0 at the top', async () => {
     const session = new PlaygroundSession({ ...DEFAULT_SETTINGS, dataset: 'gaussians' }, { resolution: 10 });
-    session.train(20);
+    await session.train(20);
     const { boundary, resolution } = session.report();
     expect(resolution).toBe(10);
     // gaussians: class 1 around (2, 2) — top right; class 0 around (−2, −2) — bottom left

@@ -1,18 +1,8 @@
-// One Playground run: the 2-D points, the MLP, SGD with L2, minibatches, and what the page draws
-// (losses, accuracies, the decision boundary on a grid). Runs in the playground worker; no DOM.
-import {
-  buildModel,
-  crossEntropy,
-  DataLoader,
-  Generator,
-  noGrad,
-  SGD,
-  synthetic,
-  Tensor,
-  TensorDataset,
-  type LayerSpec,
-  type Module,
-} from '@backprop/core';
+// One Playground run: the 2-D points, the MLP, SGD with L2, minibatches trained by parallel's `fit`
+// on one thread, and what the page draws (losses, accuracies, the decision boundary on a grid).
+// Runs in the playground worker; no DOM.
+import { crossEntropy, DataLoader, noGrad, synthetic, Tensor, TensorDataset, type LayerSpec, type Module } from '@backprop/core';
+import { fit, SingleThreadTrainer } from '@backprop/parallel';
 import { layerWeights, neuronMaps, sumOverBatch, traceBatch, type BatchTrace, type LayerWeights } from './network-probe';
 import type { PlaygroundSettings } from './settings';
 
@@ -93,7 +83,7 @@ export function playgroundSpec(settings: Pick<PlaygroundSettings, 'layers' | 'ne
  * @example
  * ```ts
  * const session = new PlaygroundSession({ ...DEFAULT_SETTINGS, dataset: 'xor' });
- * session.train(10);
+ * await session.train(10);
  * session.report().testAccuracy; // → close to 1 on xor
  * ```
  */
@@ -101,7 +91,8 @@ export class PlaygroundSession {
   readonly trainPoints: PointSet;
   readonly testPoints: PointSet;
   readonly model: Module;
-  readonly #optimizer: SGD;
+  /** Plain core on this thread: the network is small and each step a few microseconds, so threads would not pay. */
+  readonly #trainer: SingleThreadTrainer;
   readonly #loader: DataLoader<unknown, [Tensor, Tensor]>;
   readonly #resolution: number;
   readonly #grid: Tensor;
@@ -119,8 +110,13 @@ export class PlaygroundSession {
     const trainCount = Math.round((SAMPLES * settings.trainRatio) / 100);
     this.trainPoints = { inputs: inputs.data.slice(0, 2 * trainCount), labels: labels.data.slice(0, trainCount) };
     this.testPoints = { inputs: inputs.data.slice(2 * trainCount), labels: labels.data.slice(trainCount) };
-    this.model = buildModel(playgroundSpec(settings), { generator: new Generator(settings.seed) });
-    this.#optimizer = new SGD(this.model.parameters(), { lr: settings.learningRate, weightDecay: settings.l2 });
+    this.#trainer = new SingleThreadTrainer({
+      model: playgroundSpec(settings),
+      loss: 'crossEntropy',
+      optimizer: { type: 'sgd', lr: settings.learningRate, weightDecay: settings.l2 },
+      seed: settings.seed,
+    });
+    this.model = this.#trainer.model;
     const dataset = new TensorDataset(new Tensor(this.trainPoints.inputs, [trainCount, 2]), new Tensor(this.trainPoints.labels, [trainCount]));
     this.#loader = new DataLoader(dataset, { batchSize: settings.batchSize, shuffle: true, seed: settings.seed }) as unknown as DataLoader<unknown, [Tensor, Tensor]>;
     this.#grid = gridPoints(this.#resolution);
@@ -133,20 +129,22 @@ export class PlaygroundSession {
     return this.#epoch;
   }
 
-  /** Trains `epochs` passes over the training points (forward, loss, backward, SGD step per minibatch). */
-  train(epochs = 1): void {
-    this.model.train();
-    for (let e = 0; e < epochs; e++) {
-      for (const [inputs, labels] of this.#loader) {
-        this.#lastBatch = [inputs, labels];
-        const loss = crossEntropy(this.model.forward(inputs), labels);
-        this.#optimizer.zeroGrad();
-        loss.backward();
-        this.#optimizer.step();
-      }
-      this.#epoch++;
-      this.#version++;
-    }
+  /**
+   * Trains `epochs` more passes over the training points (forward, loss, backward, SGD step per
+   * minibatch). Its steps resolve at once, so no message to the worker runs in the middle of it.
+   */
+  async train(epochs = 1): Promise<void> {
+    await fit(this.#trainer, this.#loader, {
+      epochs: this.#epoch + epochs,
+      start: { epoch: this.#epoch },
+      onBatchEnd: ({ inputs, targets }) => {
+        this.#lastBatch = [inputs, targets];
+      },
+      onEpochEnd: () => {
+        this.#epoch++;
+        this.#version++;
+      },
+    });
   }
 
   /** The weights and every neuron's value over a `resolution²` grid of the plane. */
@@ -185,7 +183,7 @@ export class PlaygroundSession {
     if (this.#traced === null || this.#traced.version !== this.#version) {
       throw new Error('stepTraced: the weights changed since the point was traced (or none was): pick the point again');
     }
-    this.#optimizer.step();
+    this.#trainer.optimizer.step();
     this.#version++;
     this.#traced = null;
     return layerWeights(this.model);

@@ -15,7 +15,7 @@ beforeAll(async () => {
   const held = mnistTensors(split.test, 500);
   digits = { images: train.images.data, digits: train.labels.data };
   test = { images: held.images.data, digits: held.labels.data };
-  tour = new TourSession(digits);
+  tour = await TourSession.create(digits);
 }, 60_000);
 
 describe('TourSession', () => {

@@ -1,6 +1,7 @@
 // The tour's engine side: the line y = a·x + b, a small "is it a 3?" network trained on the embedded
 // digits, its loss, finite differences against backward, and gradient descent on one digit. No DOM.
 import { Adam, binaryCrossEntropy, buildModel, DataLoader, Generator, noGrad, SGD, synthetic, Tensor, TensorDataset, type LayerSpec, type Module } from '@backprop/core';
+import { fit, type FitTrainer } from '@backprop/parallel';
 
 /** The digits the tour uses: pixel rows of 784 values in 0..1 and their digit labels. */
 export interface TourDigits {
@@ -66,7 +67,7 @@ export interface GradientComparison {
  *
  * @example
  * ```ts
- * const tour = new TourSession(digits);
+ * const tour = await TourSession.create(digits);
  * tour.forwardDigit(0).p; // P(it is a 3)
  * ```
  */
@@ -75,11 +76,16 @@ export class TourSession {
   #model: Module;
   readonly count: number;
 
-  constructor(digits: TourDigits, options: { seed?: number; trainingSteps?: number } = {}) {
-    const { seed = 1, trainingSteps = 120 } = options;
+  private constructor(digits: TourDigits, model: Module) {
     this.#digits = digits;
     this.count = digits.digits.length;
-    this.#model = this.#train(seed, trainingSteps);
+    this.#model = model;
+  }
+
+  /** Trains the network (`trainingSteps`, default 120, seeded by `seed`, default 1) and makes the session. */
+  static async create(digits: TourDigits, options: { seed?: number; trainingSteps?: number } = {}): Promise<TourSession> {
+    const { seed = 1, trainingSteps = 120 } = options;
+    return new TourSession(digits, await trainIsThree(digits, seed, trainingSteps));
   }
 
   /** Sections 2 and 3: digit `index` forward through the network, and its two losses. */
@@ -174,24 +180,40 @@ export class TourSession {
       digits: { parameters, forwardMs: forward.ms, projectedFiniteDifferenceMs: 2 * parameters * forward.ms, backwardMs: digitBackward.ms },
     };
   }
+}
 
-  #train(seed: number, steps: number): Module {
-    const model = buildModel(IS_THREE_SPEC, { generator: new Generator(seed) });
-    const count = this.count;
-    const labels = Float32Array.from(this.#digits.digits, (d) => (d === 3 ? 1 : 0));
-    const dataset = new TensorDataset(new Tensor(this.#digits.images, [count, PIXELS]), new Tensor(labels, [count, 1]));
-    const optimizer = new Adam(model.parameters(), { lr: 3e-3 });
-    let step = 0;
-    while (step < steps) {
-      for (const [inputs, targets] of new DataLoader(dataset, { batchSize: 64, shuffle: true, seed: seed + step }) as unknown as Iterable<[Tensor, Tensor]>) {
-        optimizer.zeroGrad();
-        binaryCrossEntropy(model.forward(inputs), targets).backward();
-        optimizer.step();
-        if (++step >= steps) break;
-      }
-    }
-    return model;
-  }
+/**
+ * The "is it a 3?" network trained for `steps` Adam steps of 64 digits (shuffled per epoch, seeded),
+ * through parallel's `fit`.
+ */
+async function trainIsThree(digits: TourDigits, seed: number, steps: number): Promise<Module> {
+  const model = buildModel(IS_THREE_SPEC, { generator: new Generator(seed) });
+  if (steps === 0) return model;
+  const count = digits.digits.length;
+  const labels = Float32Array.from(digits.digits, (d) => (d === 3 ? 1 : 0));
+  const dataset = new TensorDataset(new Tensor(digits.images, [count, PIXELS]), new Tensor(labels, [count, 1]));
+  const loader = new DataLoader(dataset, { batchSize: 64, shuffle: true, seed }) as unknown as DataLoader<unknown, [Tensor, Tensor]>;
+  const optimizer = new Adam(model.parameters(), { lr: 3e-3 });
+  // The network ends in a sigmoid and learns with binary cross-entropy, a loss the trainers do not
+  // name: fit drives this four-line FitTrainer instead.
+  let taken = 0;
+  const trainer: FitTrainer<null> = {
+    get steps() {
+      return taken;
+    },
+    step(inputs, targets) {
+      optimizer.zeroGrad();
+      const loss = binaryCrossEntropy(model.forward(inputs), targets);
+      loss.backward();
+      optimizer.step();
+      taken++;
+      return loss.item();
+    },
+    evaluate: () => null,
+  };
+  const enough = new AbortController();
+  await fit(trainer, loader, { epochs: Math.ceil(steps / loader.length), signal: enough.signal, onBatchEnd: ({ step }) => (step >= steps ? enough.abort() : undefined) });
+  return model;
 }
 
 /** Runs `fn` `repeats` times; its last value and the mean milliseconds per run. */

@@ -21,7 +21,7 @@ const api = {
   async load(): Promise<number> {
     const data = await decodeMnistAsset(new Uint8Array(await (await fetch(mnistUrl)).arrayBuffer()));
     const { images, labels } = mnistTensors(mnistSplit(data).train, TRAINING_DIGITS);
-    session = new TourSession({ images: images.data, digits: labels.data });
+    session = await TourSession.create({ images: images.data, digits: labels.data });
     return session.count;
   },
   line: (a: number, b: number, xs: Float32Array) => lineThrough(a, b, xs),
