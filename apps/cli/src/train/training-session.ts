@@ -53,8 +53,8 @@ export interface SessionOptions {
   signal: AbortSignal;
 }
 
-/** Seconds between in-memory snapshots of the state, the last good state a NaN loss falls back to. */
-const SNAPSHOT_SECONDS = 1;
+/** Steps between in-memory snapshots of the state, the last good state a NaN loss falls back to. */
+const SNAPSHOT_STEPS = 32;
 
 /** How a session ended. */
 export type SessionResult = { status: 'completed'; last: EpochRecord | null; seconds: number } | { status: 'interrupted'; position: TrainingPosition };
@@ -130,11 +130,11 @@ async function trainLoop(trainer: DataParallelTrainer, options: SessionOptions):
   const saveCheckpoint = (saved: SessionState = state()) => writeFileAtomic(paths.checkpoint, encodeSession(saved, spec, config));
   // The last good state (NOTE(non-finite-loss)): `pending` is a snapshot taken after a step, i.e.
   // before the next one; the next step's finite loss shows its weights were good, and it becomes
-  // `lastGood`. A snapshot copies the weights and the optimizer state, so one is taken at most once
-  // per SNAPSHOT_SECONDS.
+  // `lastGood`. A snapshot copies the weights and the optimizer state (a fraction of one step's
+  // work), so one is taken every SNAPSHOT_STEPS steps — counted in steps, not seconds, so that a
+  // resumed run saves the same state and says the same words (a clock made it depend on the load).
   let lastGood: SessionState = state();
   let pending: SessionState | null = null;
-  let snapshotAt = performance.now();
   const stopOnNonFinite = async (loss: Omit<NonFiniteLoss, 'saved' | 'step'>, keep: SessionState = lastGood): Promise<never> => {
     await saveCheckpoint(keep);
     throw nonFiniteLossError({ ...loss, step: trainer.steps, saved: { position: keep.position, step: keep.trainer.steps, path: paths.checkpoint } }, config);
@@ -170,10 +170,7 @@ async function trainLoop(trainer: DataParallelTrainer, options: SessionOptions):
         loss: position.lossSum / position.samples,
         samplesPerSecond: samplesThisProcess / Math.max((trainedUntil - epochStarted) / 1000, 1e-9),
       });
-      if (performance.now() - snapshotAt >= SNAPSHOT_SECONDS * 1000) {
-        pending = state();
-        snapshotAt = performance.now();
-      }
+      if (event.step % SNAPSHOT_STEPS === 0) pending = state();
     },
     onEpochEnd: async ({ epoch, meanLoss, evaluation, position: next }) => {
       pending = null; // a snapshot from within the epoch would drop the epoch's record
