@@ -1,7 +1,7 @@
 // Module: the base of every layer — named parameters, buffers and children in a fixed order,
 // train/eval mode, state dicts. Imports the Tensor class and kernels/shape only.
 import { formatShape, shapesEqual } from '../kernels/shape.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import type { LayerSpec } from './spec-types.js';
 
 /** Throws `Linear: outFeatures must be a positive integer, got 0` unless `value` is one. */
