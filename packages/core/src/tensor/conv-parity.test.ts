@@ -186,8 +186,9 @@ describe('conv2d and pad errors name the op, the shapes and the fix', () => {
       'conv2d: expected input [N,C,H,W] and weight [O,C/groups,kH,kW] with O and C divisible by groups (2), got [1,4,5,5] and [3,2,3,3]',
     );
     expect(() => conv2d(x, weightOf([2, 4, 3, 3]), { padding: 'same', stride: 2 })).toThrow(
-      "conv2d (input [1,4,5,5], weight [2,4,3,3]): padding 'same' needs stride 1, got stride 2×2 (as in PyTorch)",
+      "conv2d (input [1,4,5,5], weight [2,4,3,3]): padding 'same' is not supported for strided convolutions (stride 2×2), as in PyTorch; use stride 1, or give the padding as numbers",
     );
+    expect(() => conv2d(x, weightOf([2, 4, 3, 3]), { padding: 'same', stride: [1, 3] })).toThrow('(stride 1×3)');
     expect(() => conv2d(x, weightOf([2, 4, 3, 3]), { dilation: 3 })).toThrow(
       'conv2d (input [1,4,5,5], weight [2,4,3,3]): kernel 7×7 does not fit input 5×5 with padding 0×0 (output would be -1×-1); use a smaller kernel or more padding',
     );

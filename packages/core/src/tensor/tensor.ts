@@ -17,7 +17,7 @@ import { binary, compare, where, type BinaryOp, type ComparisonOp } from './prim
 import { cumsum } from './primitives/cumsum.js';
 import { matmul } from './primitives/matmul.js';
 import { extreme, sum } from './primitives/reduction.js';
-import { clamp, leakyRelu, unary, type UnaryOp } from './primitives/unary.js';
+import { clamp, leakyRelu, relu, unary, type UnaryOp } from './primitives/unary.js';
 import { expand, gather, indexSelect, pad, permute, reshape, stridedSlice } from './primitives/layout.js';
 import { describeType } from './describe.js';
 import { formatTensor } from './format.js';
@@ -285,7 +285,7 @@ export class Tensor implements GraphTensor {
     return this.#unary('erf');
   }
   relu(): Tensor {
-    return this.#unary('relu');
+    return Tensor.fromPrimitive('relu', [this], relu(this));
   }
   sigmoid(): Tensor {
     return this.#unary('sigmoid');
