@@ -48,9 +48,9 @@ export { Generator, globalGenerator, manualSeed, type GeneratorState } from './r
 export { MAX_TENSOR_RANK, maxTensorElements, setMaxTensorElements } from './kernels/element-limit.js';
 export { kernelBackend, setKernelBackend, type KernelBackend } from './kernels/backend.js';
 export { sumChunksInto, type ChunkSumOptions } from './kernels/reduce-chunks.js';
-export type { VarianceOptions } from './ops/statistics.js';
-export type { PadMode, PadOptions } from './ops/padding.js';
-export type { SortResult, TopkOptions } from './ops/sort.js';
+export type { VarianceOptions } from './tensor/composites/statistics.js';
+export type { PadMode, PadOptions } from './tensor/composites/padding.js';
+export type { SortResult, TopkOptions } from './tensor/composites/sort.js';
 export { Module, type LoadStateDictOptions, type LoadStateDictResult, type StateDict } from './nn/module.js';
 export { Linear, type LinearOptions } from './nn/linear.js';
 export { Conv2d, type Conv2dLayerOptions } from './nn/conv2d.js';

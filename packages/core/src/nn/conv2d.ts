@@ -86,7 +86,7 @@ export class Conv2d extends Module {
     });
   }
 
-  toSpec(): Conv2dSpec {
+  override toSpec(): Conv2dSpec {
     return {
       type: 'conv2d',
       in: this.inChannels,

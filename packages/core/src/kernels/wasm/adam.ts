@@ -1,6 +1,6 @@
 // Adam's update on the WebAssembly module of adam-module.ts: copy the arrays in, one f64x2 pass,
-// copy the updated ones out. The TypeScript loop it replaces, and the choice between the two, are
-// in optim/adam.ts. Imports kernels/wasm/ only.
+// copy the updated ones out. Its TypeScript twin, and the choice between the two, are in
+// kernels/adam.ts. Imports kernels/wasm/ only.
 import { alignmentOf, HEAP_LIMIT_BYTES, HeapPlan, reserveHeap, roundUp, type WasmRuntime } from './runtime.js';
 
 const LANES = 2;
@@ -46,7 +46,7 @@ export function wasmAdamPays(count: number): boolean {
 }
 
 /**
- * `adamUpdate` of optim/adam.ts on the WebAssembly kernel: the same bits (NOTE(adam-lanes) in
+ * `adamKernelJs` of kernels/adam.ts on the WebAssembly kernel: the same bits (NOTE(adam-lanes) in
  * adam-module.ts). Requires arrays of equal length that fit (`wasmAdamPays`). Returns false, touching
  * nothing, when the memory cannot grow (the caller runs the TypeScript loop).
  *
