@@ -48,7 +48,8 @@ describe('the tolerance rule', () => {
 });
 
 describe('reference values against real PyTorch', () => {
-  const printed = execFileSync('/usr/bin/python3', [`${folder}run_all.py`], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 200_000 });
+  // stderr is kept (not shown) unless the run fails: PyTorch's UserWarnings are noise here.
+  const printed = execFileSync('/usr/bin/python3', [`${folder}run_all.py`], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 200_000, stdio: ['ignore', 'pipe', 'pipe'] });
   const live = JSON.parse(printed, reviveNumber) as Record<string, Record<string, unknown>>;
 
   it('runs every reference script', () => {
