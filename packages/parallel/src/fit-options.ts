@@ -139,11 +139,20 @@ const fail = (message: string): never => {
 
 /** Checks `fit`'s arguments; returns the start position with its defaults. */
 export function checkFitArguments(trainer: FitTrainer, source: BatchSource, options: FitOptions): FitPosition {
-  if (typeof trainer !== 'object' || trainer === null || typeof trainer.step !== 'function' || typeof trainer.evaluate !== 'function') {
-    fail('trainer must have step(inputs, targets) and evaluate(source), e.g. a DataParallelTrainer or a SingleThreadTrainer');
+  if (
+    typeof trainer !== 'object' ||
+    trainer === null ||
+    typeof trainer.step !== 'function' ||
+    typeof trainer.evaluate !== 'function'
+  ) {
+    fail(
+      'trainer must have step(inputs, targets) and evaluate(source), e.g. a DataParallelTrainer or a SingleThreadTrainer',
+    );
   }
   if (source === null || typeof (source as Partial<BatchSource>)[Symbol.iterator] !== 'function') {
-    fail('loader must be iterable over [inputs, targets] batches, e.g. new DataLoader(new TensorDataset(x, y), { batchSize: 64 })');
+    fail(
+      'loader must be iterable over [inputs, targets] batches, e.g. new DataLoader(new TensorDataset(x, y), { batchSize: 64 })',
+    );
   }
   if (typeof options !== 'object' || options === null) fail('options must be an object, e.g. { epochs: 10 }');
   const { epochs, validation, scheduler, start = {} } = options;
@@ -151,10 +160,16 @@ export function checkFitArguments(trainer: FitTrainer, source: BatchSource, opti
   for (const name of ['transform', 'onEpochStart', 'onBatchEnd', 'onEpochEnd'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') fail(`${name} must be a function`);
   }
-  if (scheduler !== undefined && (typeof scheduler !== 'object' || scheduler === null || typeof scheduler.step !== 'function')) {
+  if (
+    scheduler !== undefined &&
+    (typeof scheduler !== 'object' || scheduler === null || typeof scheduler.step !== 'function')
+  ) {
     fail('scheduler must have a step() method, e.g. a core LearningRateScheduler');
   }
-  if (validation !== undefined && (validation === null || typeof (validation as Partial<BatchSource>)[Symbol.iterator] !== 'function')) {
+  if (
+    validation !== undefined &&
+    (validation === null || typeof (validation as Partial<BatchSource>)[Symbol.iterator] !== 'function')
+  ) {
     fail('validation must be iterable over [inputs, targets] batches, e.g. a DataLoader over the test set');
   }
   const { signal } = options;
@@ -162,15 +177,23 @@ export function checkFitArguments(trainer: FitTrainer, source: BatchSource, opti
     fail('signal must be an AbortSignal, e.g. new AbortController().signal');
   }
   if (typeof start !== 'object' || start === null) fail('start must be an object { epoch, batch, lossSum, samples }');
-  const position: FitPosition = { epoch: start.epoch ?? 0, batch: start.batch ?? 0, lossSum: start.lossSum ?? 0, samples: start.samples ?? 0 };
+  const position: FitPosition = {
+    epoch: start.epoch ?? 0,
+    batch: start.batch ?? 0,
+    lossSum: start.lossSum ?? 0,
+    samples: start.samples ?? 0,
+  };
   const whole = (name: keyof FitPosition) => {
-    if (!Number.isSafeInteger(position[name]) || position[name] < 0) fail(`start.${name} must be an integer ≥ 0, got ${String(position[name])}`);
+    if (!Number.isSafeInteger(position[name]) || position[name] < 0)
+      fail(`start.${name} must be an integer ≥ 0, got ${String(position[name])}`);
   };
   whole('epoch');
   whole('batch');
   whole('samples');
-  if (!Number.isFinite(position.lossSum)) fail(`start.lossSum must be a finite number, got ${String(position.lossSum)}`);
+  if (!Number.isFinite(position.lossSum))
+    fail(`start.lossSum must be a finite number, got ${String(position.lossSum)}`);
   if (position.epoch >= epochs) fail(`start.epoch ${position.epoch} is not before epochs ${epochs}: nothing to train`);
-  if (position.batch === 0 && position.samples !== 0) fail(`start.samples must be 0 at batch 0, got ${position.samples}`);
+  if (position.batch === 0 && position.samples !== 0)
+    fail(`start.samples must be 0 at batch 0, got ${position.samples}`);
   return position;
 }

@@ -1,9 +1,27 @@
 // The one training loop of Backprop: epochs of batches from a source, one trainer step each, with a
 // start position, a batch transform, a scheduler, evaluation, events and an AbortSignal checked
 // between steps. Knows nothing of workers. Must not import node:* modules.
-import { checkFitArguments, type BatchEnd, type BatchSource, type FitOptions, type FitSummary, type FitTrainer } from './fit-options.js';
+import {
+  checkFitArguments,
+  type BatchEnd,
+  type BatchSource,
+  type FitOptions,
+  type FitSummary,
+  type FitTrainer,
+} from './fit-options.js';
 
-export type { BatchAt, BatchEnd, BatchSource, EpochEnd, EpochStart, FitOptions, FitPosition, FitSummary, FitTrainer, StepScheduler } from './fit-options.js';
+export type {
+  BatchAt,
+  BatchEnd,
+  BatchSource,
+  EpochEnd,
+  EpochStart,
+  FitOptions,
+  FitPosition,
+  FitSummary,
+  FitTrainer,
+  StepScheduler,
+} from './fit-options.js';
 
 /**
  * Trains `trainer` over `source` from `options.start` (default: the beginning) up to epoch
@@ -54,9 +72,22 @@ export async function fit<E>(trainer: FitTrainer<E>, source: BatchSource, option
       const loss = await trainer.step(inputs, targets);
       const milliseconds = performance.now() - started;
       const size = inputs.shape[0]!;
-      position = { epoch, batch: position.batch + 1, lossSum: position.lossSum + loss * size, samples: position.samples + size };
+      position = {
+        epoch,
+        batch: position.batch + 1,
+        lossSum: position.lossSum + loss * size,
+        samples: position.samples + size,
+      };
       summary.steps++;
-      const event: BatchEnd = { ...at, step: trainer.steps, loss, inputs, targets, position: { ...position }, milliseconds };
+      const event: BatchEnd = {
+        ...at,
+        step: trainer.steps,
+        loss,
+        inputs,
+        targets,
+        position: { ...position },
+        milliseconds,
+      };
       if (stopOnNonFiniteLoss && !Number.isFinite(loss)) {
         summary.nonFiniteLoss = event;
         return end('non-finite-loss');
@@ -64,7 +95,10 @@ export async function fit<E>(trainer: FitTrainer<E>, source: BatchSource, option
       scheduler?.step();
       await onBatchEnd?.(event);
     }
-    if (index < position.batch) throw new Error(`fit: start.batch ${position.batch} is past the end of epoch ${epoch}, which has ${index} batches`);
+    if (index < position.batch)
+      throw new Error(
+        `fit: start.batch ${position.batch} is past the end of epoch ${epoch}, which has ${index} batches`,
+      );
     if (position.samples === 0) throw new Error(`fit: the loader yielded no batches in epoch ${epoch}`);
     const meanLoss = position.lossSum / position.samples;
     const evaluation = validation === undefined ? null : await trainer.evaluate(validation);
@@ -86,4 +120,3 @@ function setEpoch(source: BatchSource, epoch: number): void {
   const loader = source as { epoch?: unknown };
   if (typeof loader.epoch === 'number') loader.epoch = epoch;
 }
-

@@ -6,20 +6,37 @@ import { batch, mlp, PlainTrainer } from '../test/helpers.js';
 import { SingleThreadTrainer } from './single-thread-trainer.js';
 
 const data = batch(31, 40, [12], 5);
-const flat = (model: { parameters(): Tensor[] }) => Buffer.from(Float32Array.from(model.parameters().flatMap((p) => [...p.data])).buffer);
-const loader = () => new DataLoader(new TensorDataset(data.inputs, data.targets), { batchSize: 16, shuffle: true, seed: 1 }) as unknown as Iterable<[Tensor, Tensor]>;
+const flat = (model: { parameters(): Tensor[] }) =>
+  Buffer.from(Float32Array.from(model.parameters().flatMap((p) => [...p.data])).buffer);
+const loader = () =>
+  new DataLoader(new TensorDataset(data.inputs, data.targets), {
+    batchSize: 16,
+    shuffle: true,
+    seed: 1,
+  }) as unknown as Iterable<[Tensor, Tensor]>;
 
 describe('SingleThreadTrainer', () => {
   it('steps exactly as plain core does (forward, loss, backward, optimizer step), bit for bit', async () => {
-    const trainer = new SingleThreadTrainer({ model: mlp(), loss: 'crossEntropy', optimizer: { type: 'sgd', lr: 0.1, momentum: 0.9 }, seed: 4 });
+    const trainer = new SingleThreadTrainer({
+      model: mlp(),
+      loss: 'crossEntropy',
+      optimizer: { type: 'sgd', lr: 0.1, momentum: 0.9 },
+      seed: 4,
+    });
     const plain = new PlainTrainer(mlp(), 4, { type: 'sgd', lr: 0.1, momentum: 0.9 });
-    for (const [inputs, targets] of loader()) expect(await trainer.step(inputs, targets)).toBe(plain.step(inputs, targets).loss);
+    for (const [inputs, targets] of loader())
+      expect(await trainer.step(inputs, targets)).toBe(plain.step(inputs, targets).loss);
     expect(trainer.steps).toBe(3);
     expect(flat(trainer.model).equals(flat(plain.model))).toBe(true);
   });
 
   it('evaluates the mean over every sample in evaluation mode, without changing the weights', async () => {
-    const trainer = new SingleThreadTrainer({ model: mlp(), loss: 'crossEntropy', optimizer: { type: 'adam' }, seed: 4 });
+    const trainer = new SingleThreadTrainer({
+      model: mlp(),
+      loss: 'crossEntropy',
+      optimizer: { type: 'adam' },
+      seed: 4,
+    });
     const before = flat(trainer.model);
     const whole = await trainer.evaluate(data.inputs, data.targets);
     const output = noGrad(() => trainer.model.forward(data.inputs));
@@ -39,7 +56,10 @@ describe('SingleThreadTrainer', () => {
     const targets = batch(32, 40, [2], 2).inputs;
     const { loss, accuracy } = await regression.evaluate(data.inputs, targets);
     expect(accuracy).toBeNull();
-    expect(loss).toBeCloseTo(noGrad(() => mseLoss(regression.model.forward(data.inputs), targets).item()), 6);
+    expect(loss).toBeCloseTo(
+      noGrad(() => mseLoss(regression.model.forward(data.inputs), targets).item()),
+      6,
+    );
   });
 
   it('continues bit for bit from trainingState() in a new trainer', async () => {
@@ -48,14 +68,20 @@ describe('SingleThreadTrainer', () => {
     await whole.fit(loader(), { epochs: 4 });
     const first = new SingleThreadTrainer(options);
     const stop = new AbortController();
-    const stopped = await first.fit(loader(), { epochs: 4, signal: stop.signal, onBatchEnd: ({ step }) => (step === 5 ? stop.abort() : undefined) });
+    const stopped = await first.fit(loader(), {
+      epochs: 4,
+      signal: stop.signal,
+      onBatchEnd: ({ step }) => (step === 5 ? stop.abort() : undefined),
+    });
     const resumed = new SingleThreadTrainer(options);
     await resumed.loadTrainingState(first.trainingState());
     expect(resumed.steps).toBe(5);
     await resumed.fit(loader(), { epochs: 4, start: stopped.position });
     expect(resumed.steps).toBe(12);
     expect(flat(resumed.model).equals(flat(whole.model))).toBe(true);
-    await expect(resumed.loadTrainingState({ ...first.trainingState(), steps: -1 })).rejects.toThrow(/steps must be an integer ≥ 0, got -1/);
+    await expect(resumed.loadTrainingState({ ...first.trainingState(), steps: -1 })).rejects.toThrow(
+      /steps must be an integer ≥ 0, got -1/,
+    );
   });
 
   it('names bad options and the loss names that work', () => {
@@ -63,8 +89,14 @@ describe('SingleThreadTrainer', () => {
     expect(() => new SingleThreadTrainer({ ...options, loss: 'mse' as never })).toThrow(
       `SingleThreadTrainer: loss must be 'crossEntropy' or 'mseLoss', got "mse" (core's mseLoss: the loss is named like core's function)`,
     );
-    expect(() => new SingleThreadTrainer({ ...options, optimizer: { type: 'lbfgs' } as never })).toThrow(/^buildOptimizer: optimizer type must be 'sgd', 'adam', 'adamw' or 'rmsprop'/);
-    expect(() => new SingleThreadTrainer({ ...options, seed: 0.5 })).toThrow('SingleThreadTrainer: seed must be a safe integer, got 0.5');
-    expect(() => new SingleThreadTrainer({ ...options, model: { type: 'sequential', layers: [{ type: 'relu' }] } })).toThrow('SingleThreadTrainer: the model has no parameters to train');
+    expect(() => new SingleThreadTrainer({ ...options, optimizer: { type: 'lbfgs' } as never })).toThrow(
+      /^buildOptimizer: optimizer type must be 'sgd', 'adam', 'adamw' or 'rmsprop'/,
+    );
+    expect(() => new SingleThreadTrainer({ ...options, seed: 0.5 })).toThrow(
+      'SingleThreadTrainer: seed must be a safe integer, got 0.5',
+    );
+    expect(
+      () => new SingleThreadTrainer({ ...options, model: { type: 'sequential', layers: [{ type: 'relu' }] } }),
+    ).toThrow('SingleThreadTrainer: the model has no parameters to train');
   });
 });

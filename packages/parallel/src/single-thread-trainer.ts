@@ -2,9 +2,9 @@
 // trainer's options, step/evaluate/state API, so that `fit` drives both and a page without workers
 // has no loop of its own. Must not import node:* modules or anything about threads.
 import {
-  accuracy,
   buildModel,
   buildOptimizer,
+  correctCount,
   crossEntropy,
   Generator,
   Module,
@@ -58,11 +58,13 @@ export class SingleThreadTrainer {
   #steps = 0;
 
   constructor(options: SingleThreadTrainerOptions) {
-    if (typeof options !== 'object' || options === null) fail('options must be an object { model, loss, optimizer, seed }');
+    if (typeof options !== 'object' || options === null)
+      fail('options must be an object { model, loss, optimizer, seed }');
     const { seed = 0 } = options;
     if (!Number.isSafeInteger(seed)) fail(`seed must be a safe integer, got ${String(seed)}`);
     this.loss = checkLoss(options.loss, fail);
-    this.model = options.model instanceof Module ? options.model : buildModel(options.model, { generator: new Generator(seed) });
+    this.model =
+      options.model instanceof Module ? options.model : buildModel(options.model, { generator: new Generator(seed) });
     if (this.model.parameters().length === 0) fail('the model has no parameters to train');
     this.optimizer = buildOptimizer(options.optimizer, this.model.parameters());
   }
@@ -119,14 +121,16 @@ export class SingleThreadTrainer {
           const batchSize = inputs.shape[0] ?? 0;
           const output = this.model.forward(inputs);
           loss += this.#lossOf(output, batchTargets, 'sum').item();
-          // accuracy() is the share of rows whose argmax is the target: × rows, the count.
-          if (this.loss === 'crossEntropy') correct += Math.round(accuracy(output, batchTargets) * batchSize);
+          if (this.loss === 'crossEntropy') correct += correctCount(output, batchTargets);
           samples += batchSize;
           divisor += this.loss === 'crossEntropy' ? batchSize : batchTargets.size;
         }
       });
       if (samples === 0) fail('evaluate: the loader yielded no batches');
-      return Promise.resolve({ loss: loss / divisor, accuracy: this.loss === 'crossEntropy' ? correct / samples : null });
+      return Promise.resolve({
+        loss: loss / divisor,
+        accuracy: this.loss === 'crossEntropy' ? correct / samples : null,
+      });
     } catch (error) {
       return Promise.reject(error as Error);
     } finally {
@@ -136,7 +140,9 @@ export class SingleThreadTrainer {
 
   /** A snapshot (copies) of the model's weights by dotted name, PyTorch's layout. */
   stateDict(): StateDict {
-    return Object.fromEntries(Object.entries(this.model.stateDict()).map(([name, t]) => [name, new Tensor(t.data.slice(), t.shape)]));
+    return Object.fromEntries(
+      Object.entries(this.model.stateDict()).map(([name, t]) => [name, new Tensor(t.data.slice(), t.shape)]),
+    );
   }
 
   /** Copies of the weights, the optimizer's state and the step count, as `ParallelTrainer.trainingState` gives. */
@@ -147,7 +153,10 @@ export class SingleThreadTrainer {
   /** Restores a `trainingState()`; a mismatch throws and leaves the trainer as it was. */
   loadTrainingState(state: TrainerState): Promise<void> {
     const { model, optimizer, steps } = state ?? ({} as Partial<TrainerState>);
-    if (!Number.isSafeInteger(steps) || (steps as number) < 0) return Promise.reject(new Error(`SingleThreadTrainer.loadTrainingState: steps must be an integer ≥ 0, got ${String(steps)}`));
+    if (!Number.isSafeInteger(steps) || (steps as number) < 0)
+      return Promise.reject(
+        new Error(`SingleThreadTrainer.loadTrainingState: steps must be an integer ≥ 0, got ${String(steps)}`),
+      );
     const before = this.stateDict();
     try {
       this.model.loadStateDict(model as StateDict);
@@ -166,7 +175,8 @@ export class SingleThreadTrainer {
   }
 
   #lossOf(output: Tensor, targets: Tensor, reduction: 'mean' | 'sum'): Tensor {
-    return this.loss === 'crossEntropy' ? crossEntropy(output, targets, { reduction }) : mseLoss(output, targets, { reduction });
+    return this.loss === 'crossEntropy'
+      ? crossEntropy(output, targets, { reduction })
+      : mseLoss(output, targets, { reduction });
   }
 }
-

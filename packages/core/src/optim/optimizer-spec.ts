@@ -36,12 +36,17 @@ export const OPTIMIZER_TYPES: ReadonlyArray<OptimizerSpec['type']> = ['sgd', 'ad
  * ```
  */
 export function buildOptimizer(spec: OptimizerSpec, parameters: Iterable<Tensor>): Optimizer {
-  if (typeof spec !== 'object' || spec === null) throw new Error(`buildOptimizer: expected { type, ...hyperparameters }, e.g. { type: 'adam', lr: 1e-3 }, got ${String(spec)}`);
+  if (typeof spec !== 'object' || spec === null)
+    throw new Error(
+      `buildOptimizer: expected { type, ...hyperparameters }, e.g. { type: 'adam', lr: 1e-3 }, got ${String(spec)}`,
+    );
   const { type, ...hyperparameters } = spec;
   if (type === 'sgd') return new SGD(parameters, hyperparameters as Partial<SGDOptions>);
   if (type === 'adam') return new Adam(parameters, hyperparameters as Partial<AdamOptions>);
   if (type === 'adamw') return new AdamW(parameters, hyperparameters as Partial<AdamOptions>);
   if (type === 'rmsprop') return new RMSprop(parameters, hyperparameters as Partial<RMSpropOptions>);
   const shown = JSON.stringify(type) ?? String(type);
-  throw new Error(`buildOptimizer: optimizer type must be 'sgd', 'adam', 'adamw' or 'rmsprop' (SGD, Adam, AdamW, RMSprop), got ${shown.length > 80 ? `${shown.slice(0, 77)}...` : shown}`);
+  throw new Error(
+    `buildOptimizer: optimizer type must be 'sgd', 'adam', 'adamw' or 'rmsprop' (SGD, Adam, AdamW, RMSprop), got ${shown.length > 80 ? `${shown.slice(0, 77)}...` : shown}`,
+  );
 }
