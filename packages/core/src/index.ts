@@ -105,9 +105,9 @@ export {
   type LossReduction,
 } from './ops/losses.js';
 export { Optimizer, type BaseHyperparameters, type OptimizerStateDict, type ParameterState, type PlannedUpdate, type StateStorage, type UpdateContext } from './optim/optimizer.js';
-export { SGD, type SGDOptions } from './optim/sgd.js';
-export { Adam, AdamW, type AdamOptions } from './optim/adam.js';
-export { RMSprop, type RMSpropOptions } from './optim/rmsprop.js';
+export { SGD, sgdUpdate, type SGDOptions, type SGDRange } from './optim/sgd.js';
+export { Adam, AdamW, adamUpdate, adamwUpdate, type AdamOptions, type AdamRange } from './optim/adam.js';
+export { RMSprop, rmspropUpdate, type RMSpropOptions, type RMSpropRange } from './optim/rmsprop.js';
 export { clipGradNorm } from './optim/clip-grad-norm.js';
 export {
   CosineAnnealingLR,

@@ -54,23 +54,9 @@ abstract class AdamFamily extends Optimizer<AdamOptions> {
   }
 
   updateValues(values: Float32Array, gradient: Float32Array, buffers: Float32Array[], { step }: UpdateContext): void {
-    const { lr, betas, eps, weightDecay, amsgrad } = this.hyperparameters;
-    const [beta1, beta2] = betas;
     const [expAvg, expAvgSq, maxExpAvgSq] = buffers as [Float32Array, Float32Array, Float32Array | undefined];
-    const decoupled = this.#decoupled;
-    const arrays = { values, gradient, expAvg, expAvgSq, maxExpAvgSq: amsgrad ? maxExpAvgSq! : null };
-    const scalars = {
-      beta1,
-      beta2,
-      stepSize: lr / (1 - beta1 ** step),
-      correction2Sqrt: Math.sqrt(1 - beta2 ** step),
-      eps,
-      decay: decoupled ? 1 - lr * weightDecay : 1,
-      weightDecay: decoupled ? 0 : weightDecay,
-    };
-    // The same bits either way (NOTE(adam-lanes) in kernels/wasm/adam-module.ts).
-    const rt = wasmKernels();
-    if (rt === null || !wasmAdamPays(values.length) || !adamUpdateWasm(rt, arrays, scalars)) adamUpdate(arrays, scalars);
+    const range = { values, gradient, expAvg, expAvgSq, maxExpAvgSq: maxExpAvgSq ?? null, step };
+    (this.#decoupled ? adamwUpdate : adamUpdate)(range, this.hyperparameters);
   }
 }
 
@@ -133,6 +119,61 @@ export class AdamW extends AdamFamily {
   }
 }
 
+/** What one Adam or AdamW update reads and writes: a range of one parameter and of its state. */
+export interface AdamRange extends AdamArrays {
+  /** The parameter's update count including this one (1 on its first update): the bias corrections use it. */
+  step: number;
+}
+
+/**
+ * Adam's update of a range of one parameter, in place — the pure function behind `Adam.step()`
+ * (PyTorch's functional `adam`): any split of a parameter into ranges gives the bits of one whole
+ * update. `maxExpAvgSq` is used (and required) when `options.amsgrad` is true.
+ *
+ * @example
+ * ```ts
+ * // the first update of values [0, 100) of a parameter, state zeroed
+ * adamUpdate({ values: w.subarray(0, 100), gradient: g.subarray(0, 100), expAvg, expAvgSq, maxExpAvgSq: null, step: 1 },
+ *   { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false });
+ * ```
+ */
+export function adamUpdate(range: AdamRange, options: AdamOptions): void {
+  adamFamilyUpdate(range, options, false);
+}
+
+/**
+ * AdamW's update (decoupled weight decay) of a range of one parameter, in place — the pure function
+ * behind `AdamW.step()`; as `adamUpdate` otherwise.
+ *
+ * @example
+ * ```ts
+ * adamwUpdate({ values, gradient, expAvg, expAvgSq, maxExpAvgSq: null, step: 3 }, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false });
+ * ```
+ */
+export function adamwUpdate(range: AdamRange, options: AdamOptions): void {
+  adamFamilyUpdate(range, options, true);
+}
+
+function adamFamilyUpdate(range: AdamRange, options: AdamOptions, decoupled: boolean): void {
+  const { lr, betas, eps, weightDecay, amsgrad } = options;
+  const [beta1, beta2] = betas;
+  const { values, gradient, expAvg, expAvgSq, maxExpAvgSq, step } = range;
+  if (amsgrad && maxExpAvgSq === null) throw new Error('adamUpdate: amsgrad needs a maxExpAvgSq buffer');
+  const arrays = { values, gradient, expAvg, expAvgSq, maxExpAvgSq: amsgrad ? maxExpAvgSq : null };
+  const scalars = {
+    beta1,
+    beta2,
+    stepSize: lr / (1 - beta1 ** step),
+    correction2Sqrt: Math.sqrt(1 - beta2 ** step),
+    eps,
+    decay: decoupled ? 1 - lr * weightDecay : 1,
+    weightDecay: decoupled ? 0 : weightDecay,
+  };
+  // The same bits either way (NOTE(adam-lanes) in kernels/wasm/adam-module.ts).
+  const rt = wasmKernels();
+  if (rt === null || !wasmAdamPays(values.length) || !adamUpdateWasm(rt, arrays, scalars)) adamUpdateLoop(arrays, scalars);
+}
+
 /**
  * The Adam update of one parameter (or of a range of one), in place: the TypeScript kernel, and the
  * reference the WebAssembly one (kernels/wasm/adam.ts) matches bit for bit.
@@ -142,7 +183,7 @@ export class AdamW extends AdamFamily {
  * (2.3 ms per step of a 784-128-10 MLP) against ~10 ns here; the optimizer runs on the main thread
  * of the data-parallel trainer between steps, where every millisecond is serial.
  */
-function adamUpdate({ values, gradient, expAvg, expAvgSq, maxExpAvgSq }: AdamArrays, scalars: AdamScalars): void {
+function adamUpdateLoop({ values, gradient, expAvg, expAvgSq, maxExpAvgSq }: AdamArrays, scalars: AdamScalars): void {
   const { beta1, beta2, stepSize, correction2Sqrt, eps, decay, weightDecay } = scalars;
   const n = values.length;
   if (maxExpAvgSq === null) {
