@@ -7,7 +7,7 @@ import { batch, mlp, PlainTrainer, relativeError } from '../test/helpers.js';
 import { BrowserDataParallelTrainer, sharedMemoryUnavailable } from './browser.js';
 import { WebWorkerTransport, type ReplicaWorkerApi, type WorkerLike } from './browser-transport.js';
 import { exposeReplica } from './browser-worker.js';
-import type { WorkerTask, WorkerTaskResult } from './transport.js';
+import type { Done, WorkerTask } from './protocol.js';
 
 /** The far end of a fake worker's channel, where the "worker module" listens. */
 type Port = Comlink.Endpoint;
@@ -193,9 +193,9 @@ describe('BrowserDataParallelTrainer limits (issue 19: 5, 8, 21)', () => {
 });
 
 describe('WebWorkerTransport', () => {
-  const task = (firstChunk: number): WorkerTask => ({ firstChunk, endChunk: firstChunk + 1, kind: 'train' }) as WorkerTask;
+  const task = (firstChunk: number): WorkerTask => ({ firstChunk, endChunk: firstChunk + 1, kind: 'train', setup: null, copied: {} }) as WorkerTask;
 
-  const done = { chunks: 1, milliseconds: 0 } as WorkerTaskResult;
+  const done = { chunks: 1, milliseconds: 0 } as Done;
 
   it('queues tasks beyond the number of workers and runs each once', async () => {
     const ran: number[] = [];

@@ -62,7 +62,7 @@ export { WebWorkerTransport, type ReplicaWorkerApi, type WorkerFactory, type Wor
 export { exposeReplica } from './browser-worker.js';
 export { ParallelTrainer } from './trainer.js';
 export type { CloseOptions, Evaluation, StepOptions, StepTiming, TrainerState } from './trainer-options.js';
-export type { MemoryMode } from './transport.js';
+export type { MemoryMode } from './protocol.js';
 export type { ModelFactory, ModelFactoryOptions, ModelSource } from './model-source.js';
 export type { BatchEnd, BatchSource, EpochEnd, FitOptions, FitSummary } from './fit.js';
 export type { DataParallelOptions, OptimizerChoice } from './options.js';

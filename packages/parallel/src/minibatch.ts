@@ -2,7 +2,7 @@
 // counts, then against the model — sample shape, class indices or target shape, finite values.
 // Must not import node:* modules.
 import { noGrad, Tensor, type Module } from '@backprop/core';
-import type { LossName } from './transport.js';
+import type { LossName } from './protocol.js';
 
 /**
  * The batch size of (inputs, targets), or an error naming the call (`op`) and what is wrong.

@@ -1,6 +1,6 @@
 // The optimizer a trainer is given by name — `{ type: 'adam', lr: 1e-3 }` — and the core optimizer
-// it builds: on the main thread, and in every worker for its shard of the update (sharded-update.ts).
-// Must not import node:* modules.
+// the main thread builds from it, which checks the hyperparameters and keeps them (the workers apply
+// the same kind's pure update function, optimizer-shard.ts). Must not import node:* modules.
 import { Adam, AdamW, RMSprop, SGD, type AdamOptions, type Optimizer, type RMSpropOptions, type SGDOptions, type Tensor } from '@backprop/core';
 
 /** The optimizer, by type, with its hyperparameters (those of `SGD` / `Adam` / `RMSprop` in `@backprop/core`). */

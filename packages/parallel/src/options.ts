@@ -2,10 +2,11 @@
 // thread, before any worker starts. Must not import node:* modules.
 import { buildModel, Generator, type Module, type Optimizer, Tensor } from '@backprop/core';
 import { createOptimizer, type OptimizerChoice } from './optimizer-choice.js';
+import type { OptimizerKind } from './optimizer-shard.js';
 import { toWireModel, type ModelSource, type WireModel } from './model-source.js';
 import { statisticsLayout } from './running-statistics.js';
 import { checkTimeout, workerLimit, type WorkerLimit } from './limits.js';
-import type { LossName, MemoryMode } from './transport.js';
+import type { LossName, MemoryMode } from './protocol.js';
 
 export type { OptimizerChoice } from './optimizer-choice.js';
 
@@ -51,8 +52,8 @@ export interface Validated {
   model: Module | null;
   wire: WireModel;
   optimizerFactory: (parameters: Iterable<Tensor>) => Optimizer;
-  /** The optimizer's type (workers build the same kind). */
-  optimizerType: OptimizerChoice['type'];
+  /** The optimizer's kind (workers apply its pure update function). */
+  optimizerType: OptimizerKind;
   loss: LossName;
   seed: number;
   chunkSize: number;

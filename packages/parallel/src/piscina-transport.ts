@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { LOOP_BELL, LOOP_CONTROL_BYTES, LOOP_STATE, LoopState, type LoopAnswer, type LoopStart } from './step-loop.js';
-import { describeTaskChunks, type TransportFactory, type WorkerTask, type WorkerTaskResult, type WorkerTransport } from './transport.js';
+import { describeTaskChunks, type Done, type WorkerTask } from './protocol.js';
+import { forWorker, type AppliedSetup, type TransportFactory, type WorkerTransport } from './transport.js';
 
 /** Options of `PiscinaTransport`. */
 export interface PiscinaTransportOptions {
@@ -24,7 +25,9 @@ interface Slot {
   /** The running loop's port, or null when no loop runs (never started, ended idle, or died). */
   port: MessagePort | null;
   /** The task this slot runs, until its answer (or its loop's death) settles it. */
-  pending: { task: WorkerTask; resolve: (result: WorkerTaskResult) => void; reject: (error: Error) => void } | null;
+  pending: { task: WorkerTask; resolve: (result: Done) => void; reject: (error: Error) => void } | null;
+  /** The Setup the loop's thread has (`forWorker`); a new loop may run on another thread, so it starts from none. */
+  applied: AppliedSetup;
 }
 
 /**
@@ -94,18 +97,20 @@ export class PiscinaTransport implements WorkerTransport {
     return this.#loopStarts;
   }
 
-  async run(task: WorkerTask): Promise<WorkerTaskResult> {
+  async run(task: WorkerTask): Promise<Done> {
     this.#refuseIfStopped();
     const slot = this.#slots.find((candidate) => candidate.pending === null) ?? this.#newSlot() ?? (await new Promise<Slot | null>((resume) => this.#queue.push(resume)));
     this.#refuseIfStopped();
     if (slot === null) throw new Error('PiscinaTransport: the pool is closed');
-    return new Promise<WorkerTaskResult>((resolve, reject) => {
+    return new Promise<Done>((resolve, reject) => {
       const port = slot.port;
       if (port !== null) {
         // Post first, claim second: a task that cannot be copied throws here and leaves the loop
         // unclaimed; a task posted to a loop that has just ended is never read (its port closes).
         try {
-          port.postMessage(task);
+          const { message, applied } = forWorker(task, slot.applied);
+          port.postMessage(message);
+          slot.applied = applied;
         } catch (error) {
           this.#release(slot);
           reject(error as Error);
@@ -134,7 +139,7 @@ export class PiscinaTransport implements WorkerTransport {
   /** A new slot while there are fewer than `concurrency`, else null. */
   #newSlot(): Slot | null {
     if (this.#slots.length >= this.concurrency) return null;
-    const slot: Slot = { control: new Int32Array(new SharedArrayBuffer(LOOP_CONTROL_BYTES)), port: null, pending: null };
+    const slot: Slot = { control: new Int32Array(new SharedArrayBuffer(LOOP_CONTROL_BYTES)), port: null, pending: null, applied: null };
     this.#slots.push(slot);
     return slot;
   }
@@ -155,7 +160,10 @@ export class PiscinaTransport implements WorkerTransport {
     port1.on('message', (answer: LoopAnswer) => {
       if (current()) this.#settle(slot, answer);
     });
-    const start: LoopStart = { entry: this.#entry, port: port2, control: slot.control.buffer as SharedArrayBuffer, first: task, idleMilliseconds: this.#idleMilliseconds };
+    // The first task carries the Setup whatever the slot's last loop had: this loop may run on another thread.
+    const first = forWorker(task, null);
+    slot.applied = first.applied;
+    const start: LoopStart = { entry: this.#entry, port: port2, control: slot.control.buffer as SharedArrayBuffer, first: first.message, idleMilliseconds: this.#idleMilliseconds };
     // `as never`: piscina types `transferList` through a conditional type that a MessagePort does not satisfy.
     const ended = this.#pool.run(start, { transferList: [port2] as never });
     ended.then(

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PiscinaTransport } from '../src/node.js';
 import { ParallelTrainer } from '../src/trainer.js';
-import type { WorkerTask } from '../src/transport.js';
+import type { WorkerTask } from '../src/protocol.js';
 import { batch, mlp } from './helpers.js';
 
 const options = { model: mlp(), loss: 'crossEntropy', optimizer: { type: 'adam', lr: 1e-2 }, workers: 2, seed: 3, chunkSize: 4 } as const;
@@ -68,7 +68,7 @@ describe('PiscinaTransport step loops', () => {
 
   it('a task that cannot be copied to a thread rejects alone; the loops go on', async () => {
     const transport = new PiscinaTransport(1, { filename: fixture('echo-entry.mjs') });
-    const task = (step: number, extra: object = {}) => ({ step, ...extra }) as unknown as WorkerTask;
+    const task = (step: number, extra: object = {}) => ({ step, setup: null, ...extra }) as unknown as WorkerTask;
     try {
       await expect(transport.run(task(1, { bad: () => 1 }))).rejects.toThrow(/could not be cloned/); // starting a loop
       expect(await transport.run(task(2))).toMatchObject({ chunks: 2 });
