@@ -8,6 +8,8 @@ import { BrowserDataParallelTrainer, sharedMemoryUnavailable } from './browser.j
 import { WebWorkerTransport, type ReplicaWorkerApi, type WorkerLike } from './browser-transport.js';
 import { exposeReplica } from './browser-worker.js';
 import type { Done, WorkerTask } from './protocol.js';
+import { runTask } from './replica.js';
+import { buildModel, confusionMatrix, Generator, noGrad } from '@backprop/core';
 
 /** The far end of a fake worker's channel, where the "worker module" listens. */
 type Port = Comlink.Endpoint;
@@ -189,6 +191,61 @@ describe('BrowserDataParallelTrainer limits (issue 19: 5, 8, 21)', () => {
     await trainer.close({ timeoutMilliseconds: 100 });
     await rejected;
     expect(workers.map((w) => w.terminated)).toEqual([true, true]);
+  });
+});
+
+describe('the protocol (protocol.ts) as workers receive it', () => {
+  /** Workers that record every message they get, then run it. */
+  function recording(seen: WorkerTask[]): () => FakeWorker {
+    return () => fakeWorker((port) => Comlink.expose({ runTask: (task: WorkerTask) => (seen.push(task), runTask(task)) } satisfies ReplicaWorkerApi, port));
+  }
+
+  it('a Setup reaches each worker once; every later message is a Step of a few numbers', async () => {
+    const seen: WorkerTask[] = [];
+    const trainer = new BrowserDataParallelTrainer({ ...options, workers: 2, memory: 'shared', createWorker: recording(seen) });
+    const { inputs, targets } = batch(70, 13, [12], 5); // 4 chunks of 4: a task per worker
+    for (let step = 0; step < 4; step++) await trainer.step(inputs, targets);
+    await trainer.close();
+    expect(seen).toHaveLength(8);
+    expect(seen.filter((task) => task.setup !== null)).toHaveLength(2);
+    expect(seen.slice(0, 2).every((task) => task.setup?.version === 1)).toBe(true);
+    const stepKeys = ['session', 'kind', 'step', 'inputShape', 'targetShape', 'chunkCount', 'firstChunk', 'endChunk', 'shard', 'divisor', 'hyperparameters', 'setup', 'copied'];
+    for (const task of seen.slice(2)) {
+      expect(Object.keys(task).sort()).toEqual([...stepKeys].sort());
+      expect(task.setup).toBeNull();
+      expect(task.copied).toBeNull();
+    }
+    expect(seen.map((task) => task.step)).toEqual([1, 1, 2, 2, 3, 3, 4, 4]);
+  });
+
+  it('loading a training state sends a new Setup version (the step origins changed), once per worker', async () => {
+    const seen: WorkerTask[] = [];
+    const trainer = new BrowserDataParallelTrainer({ ...options, workers: 2, memory: 'shared', createWorker: recording(seen) });
+    const { inputs, targets } = batch(71, 13, [12], 5);
+    await trainer.step(inputs, targets);
+    await trainer.loadTrainingState(trainer.trainingState());
+    await trainer.step(inputs, targets);
+    await trainer.step(inputs, targets);
+    await trainer.close();
+    expect(seen.map((task) => task.setup?.version ?? null)).toEqual([1, 1, 2, 2, null, null]);
+  });
+
+  it('evaluate gives per-class counts and correct predictions, as core’s confusionMatrix of the same model; null for mse', async () => {
+    const trainer = new BrowserDataParallelTrainer({ ...options, workers: 2, createWorker: () => fakeWorker() });
+    const { inputs, targets } = batch(72, 23, [12], 5);
+    await trainer.step(inputs, targets);
+    const evaluation = await trainer.evaluate(inputs, targets);
+    const model = buildModel(mlp(), { generator: new Generator(0) });
+    model.loadStateDict(trainer.stateDict());
+    model.eval();
+    const matrix = confusionMatrix(noGrad(() => model.forward(inputs)), targets, 5);
+    expect(evaluation.perClass).toEqual({ correct: matrix.map((row, label) => row[label]!), count: matrix.map((row) => row.reduce((a, b) => a + b, 0)) });
+    expect(evaluation.accuracy).toBe(evaluation.perClass!.correct.reduce((a, b) => a + b, 0) / 23);
+    await trainer.close();
+    const regression = new BrowserDataParallelTrainer({ ...options, loss: 'mse', workers: 2, createWorker: () => fakeWorker() });
+    const { inputs: x } = batch(73, 9, [12], 5);
+    expect(await regression.evaluate(x, x.slice(1, 0, 5))).toMatchObject({ accuracy: null, perClass: null });
+    await regression.close();
   });
 });
 
