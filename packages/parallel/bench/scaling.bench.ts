@@ -22,6 +22,9 @@ interface Workload {
   sample: number[];
   /** Steps per runner per round (fewer for the slow ones); the first of each block is not timed. */
   block: (batch: number) => number;
+  /** Fixed batch sizes and chunkSize (the recipe's own), instead of BATCHES and CHUNK. */
+  batches?: number[];
+  chunkSize?: number;
 }
 
 const workloads: Workload[] = [
@@ -45,12 +48,30 @@ const workloads: Workload[] = [
     sample: [1, 28, 28],
     block: (batch) => Math.max(3, Math.round(1024 / batch)),
   },
+  {
+    // `pnpm train`'s default recipe (apps/cli/src/config/recipes.ts MNIST_RECIPE): the CLI's CNN with
+    // channels 4 and 12, batch 32 in chunks of 16, Adam.
+    name: 'recipe',
+    spec: {
+      type: 'sequential',
+      layers: [
+        { type: 'conv2d', in: 1, out: 4, kernel: 5, padding: 2 }, { type: 'relu' }, { type: 'maxPool2d', kernel: 2 },
+        { type: 'conv2d', in: 4, out: 12, kernel: 5 }, { type: 'relu' }, { type: 'maxPool2d', kernel: 2 },
+        { type: 'flatten' }, { type: 'linear', in: 300, out: 120 }, { type: 'relu' },
+        { type: 'linear', in: 120, out: 84 }, { type: 'relu' }, { type: 'linear', in: 84, out: 10 },
+      ],
+    },
+    sample: [1, 28, 28],
+    block: () => 16,
+    batches: [32],
+    chunkSize: 16,
+  },
 ];
 
 const cores = availableParallelism();
 const batchSizes = (process.env.BATCHES ?? '64,256,1024').split(',').map(Number);
 const chosen = (process.env.MODELS ?? 'mlp,cnn').split(',');
-const chunkSize = Number(process.env.CHUNK ?? 64);
+const defaultChunkSize = Number(process.env.CHUNK ?? 64);
 /**
  * NOTE(warm-up): every runner first steps at least WARM_UP_STEPS times and WARM_UP_MS of wall time.
  * A worker's JIT warms up on the chunks it runs, so at W = 2 each warms up half as fast: the CNN at
@@ -98,7 +119,7 @@ function plainRunner(spec: ModelSpec, inputs: Tensor, targets: Tensor): Runner {
   };
 }
 
-function parallelRunner(spec: ModelSpec, workers: number, inputs: Tensor, targets: Tensor): Runner {
+function parallelRunner(spec: ModelSpec, workers: number, inputs: Tensor, targets: Tensor, chunkSize: number): Runner {
   const transport = (threads: number) => new PiscinaTransport(threads, { filename: builtWorker });
   const trainer = new ParallelTrainer({ model: spec, loss: 'crossEntropy', optimizer: { type: 'adam', lr: 1e-3 }, workers, seed: 0, chunkSize, transport });
   return {
@@ -184,20 +205,30 @@ function roundRatios(single: number[], runner: number[]): string {
 }
 
 console.log(`# @backprop/parallel scaling — ${cpus()[0]?.model ?? 'cpu'}, ${cores} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 16)} UTC`);
-console.log(`Adam, the trainers' chunkSize ${chunkSize}, runners take turns in ${ROUNDS} rounds of short warm blocks (NOTE(interleaved)), medians over the timed steps. Overhead: step time minus the busiest worker's forward + backward time`);
+console.log(`Adam, the trainers' chunkSize ${defaultChunkSize} (the recipe: its own 16), runners take turns in ${ROUNDS} rounds of short warm blocks (NOTE(interleaved)), medians over the timed steps. Overhead: step time minus the busiest worker's forward + backward time`);
 console.log('(staging the batch, messages, waiting for the slowest worker, gradient reduction, optimizer step); "of which update": the reduction and optimizer');
 console.log('step, sliced across the workers (the slowest shard). "vs W=1": samples/s relative to the trainer with one worker; "rounds": the median and range of that ratio');
 console.log('over the rounds, each from its own block medians. "steal": the share of the time the vCPUs wanted to run that the hypervisor gave to other guests during the runner\'s blocks (NOTE(steal)).\n');
 console.log('| model | batch | runner | ms/step | samples/s | vs W=1 | rounds | overhead ms | overhead share | of which update ms | steal |');
 console.log('| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+/** The issue's speed targets, as medians of paired per-round ratios: [label, model, batch, numerator runner, denominator runner, target]. */
+const TARGETS: Array<[string, string, number, number, number, number]> = [
+  ['CNN 256: W=2 vs W=1', 'cnn', 256, 2, 1, 1.75],
+  ['CNN 256: W=2 vs plain core', 'cnn', 256, 2, 0, 1.75],
+  ['MLP 256: W=2 vs plain core', 'mlp', 256, 2, 0, 1.5],
+  ['pnpm train recipe: W=2 vs W=1', 'recipe', 32, 2, 1, 1.6],
+];
+const measured = new Map<string, number[][]>();
 for (const workload of workloads.filter((w) => chosen.includes(w.name))) {
-  for (const batch of batchSizes) {
+  const chunkSize = workload.chunkSize ?? defaultChunkSize;
+  for (const batch of workload.batches ?? batchSizes) {
     const { inputs, targets } = data(workload.sample, batch);
     const rate = (ms: number) => Math.round((batch * 1000) / ms).toLocaleString('en-US');
     const runners = [plainRunner(workload.spec, inputs, targets)];
-    for (let workers = 1; workers <= cores; workers++) runners.push(parallelRunner(workload.spec, workers, inputs, targets));
+    for (let workers = 1; workers <= cores; workers++) runners.push(parallelRunner(workload.spec, workers, inputs, targets, chunkSize));
     try {
       const results = await measure(runners, workload.block(batch));
+      measured.set(`${workload.name} ${batch}`, results.map((result) => result.rounds));
       const single = results[1]!;
       results.forEach(({ ms, overhead, update, rounds, steal }, index) => {
         const parallel = index > 0;
@@ -209,5 +240,19 @@ for (const workload of workloads.filter((w) => chosen.includes(w.name))) {
     } finally {
       await Promise.all(runners.map((runner) => runner.close()));
     }
+  }
+}
+
+/** Paired per-round ratio runner a over runner b (samples/s: b's ms over a's), median and range. */
+const targetRows = TARGETS.filter(([, model, batch]) => measured.has(`${model} ${batch}`) && measured.get(`${model} ${batch}`)!.length > 2);
+if (targetRows.length > 0) {
+  console.log(`\n## The issue's speed targets (median of ${ROUNDS} paired rounds; see the steal column above)\n`);
+  console.log('| target | measured | range | goal | met |');
+  console.log('| --- | ---: | ---: | ---: | :---: |');
+  for (const [label, model, batch, a, b, goal] of targetRows) {
+    const rounds = measured.get(`${model} ${batch}`)!;
+    const ratios = rounds[a]!.map((ms, round) => rounds[b]![round]! / ms);
+    const middle = median(ratios);
+    console.log(`| ${label} | ${middle.toFixed(2)}× | ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}× | ${goal}× | ${middle >= goal ? 'yes' : 'no'} |`);
   }
 }
