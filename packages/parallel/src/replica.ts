@@ -6,7 +6,8 @@ import { confusionMatrix, crossEntropy, Dropout, Generator, mseLoss, noGrad, Ten
 import { chunkBounds, chunkSeed } from './chunks.js';
 import { bindParameters, chunkStride, type ParameterLayout } from './flat-parameters.js';
 import { buildFromWire } from './model-source.js';
-import type { CopiedArrays, Done, LossName, Setup, TaskBuffer, WorkerTask } from './protocol.js';
+import { replicaValues, taskArrays, type TaskArrays } from './memory.js';
+import type { Done, LossName, Setup, WorkerTask } from './protocol.js';
 import { loadBuffers, statisticsLayout, writeChunkStatistics, type StatisticsLayout } from './running-statistics.js';
 import { arriveAndWait, finishShard, shardBounds, signalFailure, type BarrierWait } from './sharded-update.js';
 
@@ -44,8 +45,7 @@ async function replicaFor(task: WorkerTask): Promise<Replica> {
 async function buildReplica(setup: Setup): Promise<Replica> {
   // The initial values are overwritten by the shared ones; a fixed generator keeps the global one untouched.
   const model = await buildFromWire(setup.model, new Generator(0));
-  const size = setup.parameters.byteLength / 4;
-  const values = setup.memory === 'shared' ? new Float32Array(setup.parameters) : new Float32Array(size);
+  const values = replicaValues(setup);
   const layout = bindParameters(model, values, { copyValues: false });
   const statistics = statisticsLayout(model);
   const dropouts = modulesOf(model).filter((m) => m instanceof Dropout);
@@ -86,7 +86,7 @@ export async function runTask(task: WorkerTask, options: RunTaskOptions = {}): P
     const replica = await replicaFor(task);
     const setup = replica.setup;
     control = task.shard === null ? null : setup.control;
-    const arrays = arraysOf(task, replica);
+    const arrays = taskArrays(task, setup, replica.values, replica.stride);
     const done = runChunks(task, replica, arrays);
     done.milliseconds = performance.now() - started;
     if (task.shard === null || control === null) return done;
@@ -123,19 +123,6 @@ export async function runTask(task: WorkerTask, options: RunTaskOptions = {}): P
   }
 }
 
-/** The arrays a task reads and writes: views of the Setup's shared buffers, or (memory `copy`) the message's copies and a local gradient buffer. */
-function arraysOf(task: WorkerTask, replica: Replica): { inputs: Float32Array; targets: Float32Array; buffers: Float32Array; gradients: Float32Array; local: boolean } {
-  const copied: CopiedArrays | null = task.copied;
-  if (copied === null) {
-    const setup = replica.setup;
-    const view = (buffer: TaskBuffer) => new Float32Array(buffer);
-    return { inputs: view(setup.inputs), targets: view(setup.targets), buffers: view(setup.buffers), gradients: view(setup.gradients), local: false };
-  }
-  replica.values.set(copied.parameters);
-  const chunks = task.kind === 'train' ? task.endChunk - task.firstChunk : 0;
-  return { inputs: copied.inputs, targets: copied.targets, buffers: copied.buffers, gradients: new Float32Array(chunks * replica.stride), local: true };
-}
-
 /** The summed loss of one chunk. */
 function chunkLoss(loss: LossName, output: Tensor, target: Tensor): Tensor {
   return loss === 'crossEntropy' ? crossEntropy(output, target, { reduction: 'sum' }) : mseLoss(output, target, { reduction: 'sum' });
@@ -157,7 +144,7 @@ function rows(data: Float32Array, shape: readonly number[], start: number, end: 
  * same bits whichever worker ran which chunk.
  */
 function chunkSource(task: WorkerTask, claim: SharedArrayBuffer | null): () => number {
-  if (task.copied !== null || claim === null) {
+  if (claim === null) {
     let chunk = task.firstChunk;
     return () => (chunk < task.endChunk ? chunk++ : -1);
   }
@@ -170,18 +157,18 @@ function chunkSource(task: WorkerTask, claim: SharedArrayBuffer | null): () => n
 
 /**
  * Forward (+ backward) of each chunk the task gets. Gradients go to the chunk's slot (in memory
- * `copy`, of a local buffer that starts at `firstChunk`, returned in `Done.gradients`).
+ * `copy`, of the task's own buffer from `firstChunk` on, returned in `Done.gradients`: memory.ts).
  */
-function runChunks(task: WorkerTask, replica: Replica, arrays: ReturnType<typeof arraysOf>): Done {
+function runChunks(task: WorkerTask, replica: Replica, arrays: TaskArrays): Done {
   const { model, parameters, layout, stride, setup } = replica;
   const batchSize = task.inputShape[0]!;
-  const base = arrays.local ? task.firstChunk : 0;
+  const base = arrays.firstSlot;
   // Private running statistics, refreshed from the trainer's: evaluation reads them; a training
   // forward moves them too, which finishShard undoes before it replays the chunks in order.
   loadBuffers(model, arrays.buffers);
   model.train(task.kind === 'train');
   const next = chunkSource(task, setup.claim);
-  const done: Done = { chunks: 0, losses: [], perClass: null, milliseconds: 0, updateMilliseconds: 0, aborted: false, gradients: arrays.local ? arrays.gradients : null };
+  const done: Done = { chunks: 0, losses: [], perClass: null, milliseconds: 0, updateMilliseconds: 0, aborted: false, gradients: arrays.returned };
   for (let chunk = next(); chunk !== -1; chunk = next(), done.chunks++) {
     const { start, end } = chunkBounds(chunk, task.chunkCount, batchSize, setup.chunkSize);
     const input = rows(arrays.inputs, task.inputShape, start, end);

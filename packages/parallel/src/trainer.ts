@@ -84,14 +84,10 @@ export class ParallelTrainer {
     this.#wire = valid.wire;
     this.#optimizerFactory = valid.optimizerFactory;
     this.#optimizerType = valid.optimizerType;
-    const memory = options.memory ?? defaultMemoryMode();
-    if (memory !== 'shared' && memory !== 'copy') throw new Error(`DataParallelTrainer: memory must be 'shared' or 'copy', got ${JSON.stringify(memory)}`);
-    if (memory === 'shared' && typeof SharedArrayBuffer === 'undefined') {
-      throw new Error("DataParallelTrainer: memory 'shared' needs SharedArrayBuffer; serve the page cross-origin isolated (COOP same-origin, COEP require-corp) or use memory 'copy'");
-    }
-    this.memory = memory;
+    const memory = memoryAdapter(options.memory ?? defaultMemoryMode());
+    this.memory = memory.mode;
     const coordinates = { session: `trainer-${++sessions}`, wire: this.#wire, loss: this.loss, seed: this.seed, chunkSize: this.chunkSize, workers: this.workers };
-    this.#coordinator = new Coordinator({ ...coordinates, startTransport: options.transport }, memoryAdapter(memory));
+    this.#coordinator = new Coordinator({ ...coordinates, startTransport: options.transport }, memory);
     if (valid.model !== null) this.#built = this.#install(valid.model);
   }
 
