@@ -9,6 +9,7 @@ import { withTimeout } from './limits.js';
 import { GrowingBuffer, type MemoryAdapter } from './memory.js';
 import type { WireModel } from './model-source.js';
 import type { Done, LossName, Setup, Step, WorkerTask } from './protocol.js';
+import { forgetReplica, runTask } from './replica.js';
 import { signalFailure } from './sharded-update.js';
 import type { TransportFactory, WorkerTransport } from './transport.js';
 
@@ -20,6 +21,8 @@ export interface CoordinatorOptions {
   seed: number;
   chunkSize: number;
   workers: number;
+  /** The main thread runs the last share of a step of two or more, beside `workers − 1` threads (NOTE(main-share)). */
+  shareMainThread: boolean;
   startTransport: TransportFactory;
 }
 
@@ -96,10 +99,17 @@ export class Coordinator {
    */
   async dispatch(built: BuiltModel, work: Dispatch): Promise<{ answers: Done[]; updatedInWorkers: boolean }> {
     const { memory } = this;
-    this.#transport ??= this.options.startTransport(this.options.workers);
+    const { workers, shareMainThread } = this.options;
+    this.#transport ??= this.options.startTransport(shareMainThread ? Math.max(1, workers - 1) : workers);
     const transport = this.#transport;
-    const ranges = assignChunks(work.chunkCount, this.options.workers);
-    const control = work.kind === 'train' && memory.control !== null && ranges.length <= (transport.concurrency ?? 1) ? memory.control : null;
+    const ranges = assignChunks(work.chunkCount, workers);
+    // NOTE(main-share): with shared memory the main thread can run one share itself instead of
+    // waking one more thread and waiting for its answer; it waits at the barrier asynchronously, so
+    // the step's timeout and a worker's failure still end the step. Off by default (option
+    // shareMainThread): in a page it would block the page's thread for a share of every step.
+    const local = shareMainThread && ranges.length >= 2 && memory.claim !== null;
+    const inThreads = ranges.length - (local ? 1 : 0);
+    const control = work.kind === 'train' && memory.control !== null && inThreads <= (transport.concurrency ?? 1) ? memory.control : null;
     if (memory.claim !== null) Atomics.store(new Int32Array(memory.claim), 0, 0);
     if (control !== null) new Int32Array(control).fill(0);
     const setup = (this.#setup ??= this.#newSetup(built));
@@ -113,9 +123,10 @@ export class Coordinator {
     const base = { session: this.options.session, kind, step, chunkCount, inputShape, targetShape, divisor, hyperparameters, setup, copied };
     const runs = ranges.map((range, index) => {
       const task: WorkerTask = { ...base, firstChunk: range.first, endChunk: range.end, shard: control === null ? null : { index, count: ranges.length } };
+      const run = local && index === ranges.length - 1 ? () => runTask(task, { barrier: 'async' }) : () => transport.run(task);
       // Through then(): a transport that throws instead of rejecting must not strand the tasks already sent.
       return Promise.resolve()
-        .then(() => transport.run(task))
+        .then(run)
         .catch((error: unknown) => {
           // Tasks waiting at the barrier for this one would wait forever (NOTE(barrier) in sharded-update.ts).
           if (control !== null) signalFailure(control);
@@ -148,6 +159,7 @@ export class Coordinator {
 
   /** Stops the threads (after `close` has waited for the calls before it). */
   async close(): Promise<void> {
+    forgetReplica(this.options.session);
     await this.#transport?.close();
   }
 

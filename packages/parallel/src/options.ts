@@ -44,6 +44,13 @@ export interface DataParallelOptions {
    * overrides it for one step. The first step also starts the threads and builds their replicas.
    */
   stepTimeoutMilliseconds?: number;
+  /**
+   * Let the main thread run one of a step's shares itself, beside `workers − 1` threads, instead of
+   * waking one more thread (default false; memory `shared` only; the bits are the same). It blocks
+   * the calling thread for that share of every step: for Node processes and coordinating workers,
+   * not for a page's own thread. NOTE(main-share) in coordinator.ts.
+   */
+  shareMainThread?: boolean;
 }
 
 /** What the validated options become on the main thread. */
@@ -59,6 +66,7 @@ export interface Validated {
   chunkSize: number;
   workers: WorkerLimit;
   stepTimeoutMilliseconds: number;
+  shareMainThread: boolean;
 }
 
 const fail = (message: string): never => {
@@ -70,7 +78,8 @@ export function validateOptions(options: DataParallelOptions, workers: number, c
   if (typeof options !== 'object' || options === null) fail('options must be an object { model, loss, optimizer, workers, seed }');
   const limit = workerLimit(workers, options.maxWorkers, cores);
   const stepTimeoutMilliseconds = checkTimeout('DataParallelTrainer', 'stepTimeoutMilliseconds', options.stepTimeoutMilliseconds, Number.POSITIVE_INFINITY);
-  const { loss, seed = 0, chunkSize = 64 } = options;
+  const { loss, seed = 0, chunkSize = 64, shareMainThread = false } = options;
+  if (typeof shareMainThread !== 'boolean') fail(`shareMainThread must be true or false, got ${String(shareMainThread).slice(0, 80)}`);
   if (loss !== 'crossEntropy' && loss !== 'mse') fail(`loss must be 'crossEntropy' or 'mse', got ${JSON.stringify(loss)}`);
   if (!Number.isSafeInteger(seed)) fail(`seed must be a safe integer, got ${String(seed)}`);
   if (!Number.isInteger(chunkSize) || chunkSize < 1) fail(`chunkSize must be an integer ≥ 1, got ${String(chunkSize)}`);
@@ -93,7 +102,7 @@ export function validateOptions(options: DataParallelOptions, workers: number, c
   const optimizerFactory = (parameters: Iterable<Tensor>) => createOptimizer(choice, parameters);
   // Try the type and hyperparameters on a stand-in, so mistakes surface here for a module model too (built later).
   optimizerFactory([new Tensor(new Float32Array(1), [1])]);
-  return { model, wire, optimizerFactory, optimizerType: choice.type, loss, seed, chunkSize, workers: limit, stepTimeoutMilliseconds };
+  return { model, wire, optimizerFactory, optimizerType: choice.type, loss, seed, chunkSize, workers: limit, stepTimeoutMilliseconds, shareMainThread };
 }
 
 /** Refuses models the trainer cannot train; returns the model. */

@@ -42,6 +42,11 @@ async function replicaFor(task: WorkerTask): Promise<Replica> {
   return ready;
 }
 
+/** Drops this thread's replica of `session` (the main thread's own share, when its trainer closes). */
+export function forgetReplica(session: string): void {
+  replicas.delete(session);
+}
+
 async function buildReplica(setup: Setup): Promise<Replica> {
   // The initial values are overwritten by the shared ones; a fixed generator keeps the global one untouched.
   const model = await buildFromWire(setup.model, new Generator(0));

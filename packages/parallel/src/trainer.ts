@@ -86,7 +86,7 @@ export class ParallelTrainer {
     this.#optimizerType = valid.optimizerType;
     const memory = memoryAdapter(options.memory ?? defaultMemoryMode());
     this.memory = memory.mode;
-    const coordinates = { session: `trainer-${++sessions}`, wire: this.#wire, loss: this.loss, seed: this.seed, chunkSize: this.chunkSize, workers: this.workers };
+    const coordinates = { session: `trainer-${++sessions}`, wire: this.#wire, loss: this.loss, seed: this.seed, chunkSize: this.chunkSize, workers: this.workers, shareMainThread: valid.shareMainThread };
     this.#coordinator = new Coordinator({ ...coordinates, startTransport: options.transport }, memory);
     if (valid.model !== null) this.#built = this.#install(valid.model);
   }

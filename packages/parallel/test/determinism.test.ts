@@ -12,8 +12,8 @@ const spec: ModelSpec = {
   layers: [{ type: 'linear', in: 12, out: 24 }, { type: 'relu' }, { type: 'dropout', p: 0.3 }, { type: 'linear', in: 24, out: 4 }],
 };
 
-async function train(workers: number): Promise<{ parameters: Float32Array; losses: number[]; before: number; after: number }> {
-  const trainer = new DataParallelTrainer({ model: spec, loss: 'crossEntropy', optimizer: { type: 'adam', lr: 1e-2 }, workers, maxWorkers: 4, seed: 11, chunkSize: 8 }); // maxWorkers: W = 3, 4 even on fewer cores
+async function train(workers: number, shareMainThread = false): Promise<{ parameters: Float32Array; losses: number[]; before: number; after: number }> {
+  const trainer = new DataParallelTrainer({ model: spec, loss: 'crossEntropy', optimizer: { type: 'adam', lr: 1e-2 }, workers, maxWorkers: 4, seed: 11, chunkSize: 8, shareMainThread }); // maxWorkers: W = 3, 4 even on fewer cores
   try {
     const { inputs, targets } = batch(500, 37, [12], 4); // 37 = 4 full chunks + one of 5
     const before = (await trainer.evaluate(inputs, targets)).loss;
@@ -37,6 +37,19 @@ describe('DataParallelTrainer determinism', () => {
       expect(other.losses).toEqual(one!.losses);
       expect(Buffer.from(other.parameters.buffer).equals(Buffer.from(one!.parameters.buffer))).toBe(true);
     }
+  });
+
+  it('shareMainThread (the main thread runs one share, NOTE(main-share)) gives the same bits for W = 2, 3', async () => {
+    const reference = await train(1);
+    for (const workers of [2, 3]) {
+      const shared = await train(workers, true);
+      expect(shared.losses).toEqual(reference.losses);
+      expect(shared.after).toBe(reference.after);
+      expect(Buffer.from(shared.parameters.buffer).equals(Buffer.from(reference.parameters.buffer))).toBe(true);
+    }
+    expect(() => new DataParallelTrainer({ model: spec, loss: 'crossEntropy', optimizer: { type: 'sgd' }, shareMainThread: 'yes' as never })).toThrow(
+      'DataParallelTrainer: shareMainThread must be true or false, got yes',
+    );
   });
 
   it('draws different Dropout masks at different steps (the seed mixes in the step)', async () => {

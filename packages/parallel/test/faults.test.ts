@@ -47,6 +47,19 @@ describe('DataParallelTrainer faults', () => {
     expect(trainer.steps).toBe(1);
   });
 
+  it('with shareMainThread, a thread that exits mid-step still rejects within 5 s; the main thread leaves the barrier', async () => {
+    const { factory, started } = spyTransport('exit-worker.mjs');
+    const trainer = new ParallelTrainer({ ...options, workers: 2, chunkSize: 4, shareMainThread: true, transport: factory });
+    const { inputs, targets } = batch(1, 10, [12], 5);
+    await trainer.step(inputs, targets);
+    expect(started[0]!.threadCount).toBe(1); // the main thread is the second worker
+    const start = Date.now();
+    await expect(trainer.step(inputs, targets)).rejects.toThrow(/^DataParallelTrainer: step 2 failed in a worker: a worker thread exited \(code 3\) while running the chunks it claimed of the step/);
+    expect(Date.now() - start).toBeLessThan(5_000);
+    await trainer.close();
+    expect(started[0]!.threadCount).toBe(0);
+  });
+
   it('rejects within 5 s, naming the step, when a worker thread is terminated mid-step', async () => {
     let terminatedAt = 0;
     const { factory: hanging } = spyTransport('hang-worker.mjs');
