@@ -219,13 +219,15 @@ export class ParallelTrainer {
   }
 
   /**
-   * Mean loss (and accuracy, for crossEntropy) of the model on a set — one batch, or every batch of
-   * a loader (then the loss is the mean over all its samples, as if evaluated in one batch) —
-   * computed by the workers in evaluation mode without gradients. Does not change the parameters.
+   * Mean loss (and for crossEntropy the accuracy, overall and per class) of the model on a set — one
+   * batch, or every batch of a loader (then the loss is the mean over all its samples, as if evaluated
+   * in one batch) — computed by the workers in evaluation mode without gradients. Does not change the
+   * parameters.
    *
    * @example
    * ```ts
-   * const { loss, accuracy } = await trainer.evaluate(testLoader); // or evaluate(testImages, testLabels)
+   * const { loss, accuracy, perClass } = await trainer.evaluate(testLoader); // or evaluate(testImages, testLabels)
+   * perClass?.correct[3] / perClass?.count[3]; // the accuracy on the samples of class 3
    * ```
    */
   evaluate(loader: BatchSource): Promise<Evaluation>;
