@@ -8,7 +8,7 @@
 // The worker threads run the built dist/worker.js (what users run: no TypeScript loader in them);
 // the bench script builds it first.
 import { readFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Adam, buildModel, crossEntropy, Generator, randint, randn, type ModelSpec, type Tensor } from '@backprop/core';
 import { PiscinaTransport } from '../src/node.js';
@@ -205,6 +205,9 @@ function roundRatios(single: number[], runner: number[]): string {
 }
 
 console.log(`# @backprop/parallel scaling — ${cpus()[0]?.model ?? 'cpu'}, ${cores} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 16)} UTC`);
+// Steal counts only the hypervisor's other guests; other processes on this machine show in the load average.
+const load = () => loadavg().map((value) => value.toFixed(1)).join(', ');
+console.log(`load average at the start: ${load()} (1, 5, 15 min; above ${cores} the runners share the cores with other processes)`);
 console.log(`Adam, the trainers' chunkSize ${defaultChunkSize} (the recipe: its own 16), runners take turns in ${ROUNDS} rounds of short warm blocks (NOTE(interleaved)), medians over the timed steps. Overhead: step time minus the busiest worker's forward + backward time`);
 console.log('(staging the batch, messages, waiting for the slowest worker, gradient reduction, optimizer step); "of which update": the reduction and optimizer');
 console.log('step, sliced across the workers (the slowest shard). "vs W=1": samples/s relative to the trainer with one worker; "rounds": the median and range of that ratio');
@@ -263,3 +266,4 @@ if (targetRows.length > 0) {
     console.log(`| ${label} | ${middle.toFixed(2)}× | ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}× | ${goal}× | ${middle >= goal ? 'yes' : 'no'} |`);
   }
 }
+console.log(`\nload average at the end: ${load()}`);
