@@ -53,12 +53,8 @@ async function buildReplica(setup: Setup): Promise<Replica> {
   const values = replicaValues(setup);
   const layout = bindParameters(model, values, { copyValues: false });
   const statistics = statisticsLayout(model);
-  const dropouts = modulesOf(model).filter((m) => m instanceof Dropout);
+  const dropouts = model.modules().filter((m) => m instanceof Dropout);
   return { setup, model, parameters: model.parameters(), layout, values, statistics, stride: chunkStride(layout, statistics.size), dropouts };
-}
-
-function modulesOf(module: Module): Module[] {
-  return [module, ...module.children().flatMap(modulesOf)];
 }
 
 /** Options of `runTask`. */
