@@ -31,7 +31,10 @@ interface Workload {
 const workloads: Workload[] = [
   {
     name: 'mlp',
-    spec: { type: 'sequential', layers: [{ type: 'linear', in: 784, out: 128 }, { type: 'relu' }, { type: 'linear', in: 128, out: 10 }] },
+    spec: {
+      type: 'sequential',
+      layers: [{ type: 'linear', in: 784, out: 128 }, { type: 'relu' }, { type: 'linear', in: 128, out: 10 }],
+    },
     sample: [784],
     block: (batch) => Math.max(4, Math.round(2048 / batch)),
   },
@@ -40,10 +43,18 @@ const workloads: Workload[] = [
     spec: {
       type: 'sequential',
       layers: [
-        { type: 'conv2d', in: 1, out: 6, kernel: 5, padding: 2 }, { type: 'relu' }, { type: 'maxPool2d', kernel: 2 },
-        { type: 'conv2d', in: 6, out: 16, kernel: 5 }, { type: 'relu' }, { type: 'maxPool2d', kernel: 2 },
-        { type: 'flatten' }, { type: 'linear', in: 400, out: 120 }, { type: 'relu' },
-        { type: 'linear', in: 120, out: 84 }, { type: 'relu' }, { type: 'linear', in: 84, out: 10 },
+        { type: 'conv2d', in: 1, out: 6, kernel: 5, padding: 2 },
+        { type: 'relu' },
+        { type: 'maxPool2d', kernel: 2 },
+        { type: 'conv2d', in: 6, out: 16, kernel: 5 },
+        { type: 'relu' },
+        { type: 'maxPool2d', kernel: 2 },
+        { type: 'flatten' },
+        { type: 'linear', in: 400, out: 120 },
+        { type: 'relu' },
+        { type: 'linear', in: 120, out: 84 },
+        { type: 'relu' },
+        { type: 'linear', in: 84, out: 10 },
       ],
     },
     sample: [1, 28, 28],
@@ -56,10 +67,18 @@ const workloads: Workload[] = [
     spec: {
       type: 'sequential',
       layers: [
-        { type: 'conv2d', in: 1, out: 4, kernel: 5, padding: 2 }, { type: 'relu' }, { type: 'maxPool2d', kernel: 2 },
-        { type: 'conv2d', in: 4, out: 12, kernel: 5 }, { type: 'relu' }, { type: 'maxPool2d', kernel: 2 },
-        { type: 'flatten' }, { type: 'linear', in: 300, out: 120 }, { type: 'relu' },
-        { type: 'linear', in: 120, out: 84 }, { type: 'relu' }, { type: 'linear', in: 84, out: 10 },
+        { type: 'conv2d', in: 1, out: 4, kernel: 5, padding: 2 },
+        { type: 'relu' },
+        { type: 'maxPool2d', kernel: 2 },
+        { type: 'conv2d', in: 4, out: 12, kernel: 5 },
+        { type: 'relu' },
+        { type: 'maxPool2d', kernel: 2 },
+        { type: 'flatten' },
+        { type: 'linear', in: 300, out: 120 },
+        { type: 'relu' },
+        { type: 'linear', in: 120, out: 84 },
+        { type: 'relu' },
+        { type: 'linear', in: 84, out: 10 },
       ],
     },
     sample: [1, 28, 28],
@@ -83,7 +102,8 @@ const WARM_UP_STEPS = 8;
 const WARM_UP_MS = 1000;
 /** Rounds of blocks per runner (see NOTE(interleaved)). */
 const ROUNDS = Number(process.env.ROUNDS ?? 6);
-if (!Number.isInteger(ROUNDS) || ROUNDS < 2) throw new Error(`ROUNDS must be an integer ≥ 2 (rounds of blocks per runner); got ${process.env.ROUNDS}`);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 2)
+  throw new Error(`ROUNDS must be an integer ≥ 2 (rounds of blocks per runner); got ${process.env.ROUNDS}`);
 
 function data(sample: number[], batch: number): { inputs: Tensor; targets: Tensor } {
   const generator = new Generator(batch);
@@ -114,9 +134,25 @@ function plainRunner(spec: ModelSpec, inputs: Tensor, targets: Tensor): Runner {
   };
 }
 
-function parallelRunner(spec: ModelSpec, workers: number, inputs: Tensor, targets: Tensor, chunkSize: number, shareMainThread = false): Runner {
+function parallelRunner(
+  spec: ModelSpec,
+  workers: number,
+  inputs: Tensor,
+  targets: Tensor,
+  chunkSize: number,
+  shareMainThread = false,
+): Runner {
   const transport = (threads: number) => new PiscinaTransport(threads, { filename: builtWorker });
-  const trainer = new ParallelTrainer({ model: spec, loss: 'crossEntropy', optimizer: { type: 'adam', lr: 1e-3 }, workers, seed: 0, chunkSize, transport, shareMainThread });
+  const trainer = new ParallelTrainer({
+    model: spec,
+    loss: 'crossEntropy',
+    optimizer: { type: 'adam', lr: 1e-3 },
+    workers,
+    seed: 0,
+    chunkSize,
+    transport,
+    shareMainThread,
+  });
   return {
     name: `parallel W=${workers}${shareMainThread ? ', main shares' : ''}`,
     step: async () => {
@@ -138,7 +174,10 @@ function parallelRunner(spec: ModelSpec, workers: number, inputs: Tensor, target
  * seconds (docs/performance.md), so blocks of seconds compare runners at different speeds. Each round also
  * gives its own ratio of block medians, paired in time; the table shows their median and range.
  */
-async function measure(runners: Runner[], block: number): Promise<Array<{ ms: number; overhead: number; update: number; rounds: number[]; steal: number | null }>> {
+async function measure(
+  runners: Runner[],
+  block: number,
+): Promise<Array<{ ms: number; overhead: number; update: number; rounds: number[]; steal: number | null }>> {
   const times = runners.map(() => [] as number[]);
   const overheads = runners.map(() => [] as number[]);
   const updates = runners.map(() => [] as number[]);
@@ -170,7 +209,13 @@ async function measure(runners: Runner[], block: number): Promise<Array<{ ms: nu
   }
   return runners.map((_, index) => {
     const { steal, busy } = clocks[index]!;
-    return { ms: median(times[index]!), overhead: median(overheads[index]!), update: median(updates[index]!), rounds: rounds[index]!, steal: busy > 0 ? steal / busy : null };
+    return {
+      ms: median(times[index]!),
+      overhead: median(overheads[index]!),
+      update: median(updates[index]!),
+      rounds: rounds[index]!,
+      steal: busy > 0 ? steal / busy : null,
+    };
   });
 }
 
@@ -185,7 +230,12 @@ async function measure(runners: Runner[], block: number): Promise<Array<{ ms: nu
  */
 function cpuClock(): { steal: number; busy: number } | null {
   try {
-    const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+    const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+      .split('\n', 1)[0]!
+      .trim()
+      .split(/\s+/)
+      .slice(1, 9)
+      .map(Number);
     return { steal: steal!, busy: user! + nice! + system! + irq! + softirq! + steal! };
   } catch {
     return null;
@@ -198,15 +248,32 @@ function roundRatios(single: number[], runner: number[]): string {
   return `${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})×`;
 }
 
-console.log(`# @backprop/parallel scaling — ${cpus()[0]?.model ?? 'cpu'}, ${cores} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 16)} UTC`);
+console.log(
+  `# @backprop/parallel scaling — ${cpus()[0]?.model ?? 'cpu'}, ${cores} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 16)} UTC`,
+);
 // Steal counts only the hypervisor's other guests; other processes on this machine show in the load average.
-const load = () => loadavg().map((value) => value.toFixed(1)).join(', ');
-console.log(`load average at the start: ${load()} (1, 5, 15 min; above ${cores} the runners share the cores with other processes)`);
-console.log(`Adam, the trainers' chunkSize ${defaultChunkSize} (the recipe: its own 16), runners take turns in ${ROUNDS} rounds of short warm blocks (NOTE(interleaved)), medians over the timed steps. Overhead: step time minus the busiest worker's forward + backward time`);
-console.log('(staging the batch, messages, waiting for the slowest worker, gradient reduction, optimizer step); "of which update": the reduction and optimizer');
-console.log('step, sliced across the workers (the slowest shard). "vs W=1": samples/s relative to the trainer with one worker; "rounds": the median and range of that ratio');
-console.log('over the rounds, each from its own block medians. "steal": the share of the time the vCPUs wanted to run that the hypervisor gave to other guests during the runner\'s blocks (NOTE(steal)).\n');
-console.log('| model | batch | runner | ms/step | samples/s | vs W=1 | rounds | overhead ms | overhead share | of which update ms | steal |');
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(1))
+    .join(', ');
+console.log(
+  `load average at the start: ${load()} (1, 5, 15 min; above ${cores} the runners share the cores with other processes)`,
+);
+console.log(
+  `Adam, the trainers' chunkSize ${defaultChunkSize} (the recipe: its own 16), runners take turns in ${ROUNDS} rounds of short warm blocks (NOTE(interleaved)), medians over the timed steps. Overhead: step time minus the busiest worker's forward + backward time`,
+);
+console.log(
+  '(staging the batch, messages, waiting for the slowest worker, gradient reduction, optimizer step); "of which update": the reduction and optimizer',
+);
+console.log(
+  'step, sliced across the workers (the slowest shard). "vs W=1": samples/s relative to the trainer with one worker; "rounds": the median and range of that ratio',
+);
+console.log(
+  'over the rounds, each from its own block medians. "steal": the share of the time the vCPUs wanted to run that the hypervisor gave to other guests during the runner\'s blocks (NOTE(steal)).\n',
+);
+console.log(
+  '| model | batch | runner | ms/step | samples/s | vs W=1 | rounds | overhead ms | overhead share | of which update ms | steal |',
+);
 console.log('| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 /** The issue's speed targets, as medians of paired per-round ratios: [label, model, batch, numerator runner, denominator runner, target]. */
 const TARGETS: Array<[string, string, number, number, number, number]> = [
@@ -226,19 +293,29 @@ for (const workload of workloads.filter((w) => chosen.includes(w.name))) {
     const { inputs, targets } = data(workload.sample, batch);
     const rate = (ms: number) => Math.round((batch * 1000) / ms).toLocaleString('en-US');
     const runners = [plainRunner(workload.spec, inputs, targets)];
-    for (let workers = 1; workers <= cores; workers++) runners.push(parallelRunner(workload.spec, workers, inputs, targets, chunkSize));
+    for (let workers = 1; workers <= cores; workers++)
+      runners.push(parallelRunner(workload.spec, workers, inputs, targets, chunkSize));
     // The last runner: all cores with the main thread running one share (option shareMainThread).
     if (cores >= 2) runners.push(parallelRunner(workload.spec, cores, inputs, targets, chunkSize, true));
     try {
       const results = await measure(runners, workload.block(batch));
-      measured.set(`${workload.name} ${batch}`, results.map((result) => result.rounds));
+      measured.set(
+        `${workload.name} ${batch}`,
+        results.map((result) => result.rounds),
+      );
       const single = results[1]!;
       results.forEach(({ ms, overhead, update, rounds, steal }, index) => {
         const parallel = index > 0;
-        const ratio = parallel ? `${(single.ms / ms).toFixed(2)}× | ${index === 1 ? '' : roundRatios(single.rounds, rounds)}` : ' | ';
-        const cost = parallel ? `${overhead.toFixed(2)} | ${((100 * overhead) / ms).toFixed(1)}% | ${update.toFixed(2)}` : ' |  | ';
+        const ratio = parallel
+          ? `${(single.ms / ms).toFixed(2)}× | ${index === 1 ? '' : roundRatios(single.rounds, rounds)}`
+          : ' | ';
+        const cost = parallel
+          ? `${overhead.toFixed(2)} | ${((100 * overhead) / ms).toFixed(1)}% | ${update.toFixed(2)}`
+          : ' |  | ';
         const stolen = steal === null ? 'n/a' : `${(100 * steal).toFixed(1)}%`;
-        console.log(`| ${workload.name} | ${batch} | ${runners[index]!.name} | ${ms.toFixed(1)} | ${rate(ms)} | ${ratio} | ${cost} | ${stolen} |`);
+        console.log(
+          `| ${workload.name} | ${batch} | ${runners[index]!.name} | ${ms.toFixed(1)} | ${rate(ms)} | ${ratio} | ${cost} | ${stolen} |`,
+        );
       });
     } finally {
       await Promise.all(runners.map((runner) => runner.close()));
@@ -257,7 +334,9 @@ if (targetRows.length > 0) {
     const rounds = measured.get(`${model} ${batch}`)!;
     const ratios = rounds[a]!.map((ms, round) => rounds[b]![round]! / ms);
     const middle = median(ratios);
-    console.log(`| ${label} | ${middle.toFixed(2)}× | ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}× | ${goal}× | ${middle >= goal ? 'yes' : 'no'} |`);
+    console.log(
+      `| ${label} | ${middle.toFixed(2)}× | ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}× | ${goal}× | ${middle >= goal ? 'yes' : 'no'} |`,
+    );
   }
 }
 console.log(`\nload average at the end: ${load()}`);

@@ -61,8 +61,10 @@ export class WebWorkerTransport implements WorkerTransport {
   #closed = false;
 
   constructor(threads: number, createWorker: WorkerFactory) {
-    if (!Number.isInteger(threads) || threads < 1) throw new Error(`WebWorkerTransport: threads must be an integer ≥ 1, got ${String(threads)}`);
-    if (typeof createWorker !== 'function') throw new Error('WebWorkerTransport: createWorker must be a function () => Worker');
+    if (!Number.isInteger(threads) || threads < 1)
+      throw new Error(`WebWorkerTransport: threads must be an integer ≥ 1, got ${String(threads)}`);
+    if (typeof createWorker !== 'function')
+      throw new Error('WebWorkerTransport: createWorker must be a function () => Worker');
     this.concurrency = threads;
     this.#createWorker = createWorker;
   }
@@ -138,15 +140,23 @@ export class WebWorkerTransport implements WorkerTransport {
   }
 
   #onWorkerFailure(slot: Slot, index: number, event: unknown): void {
-    const { type, message, preventDefault } = (event ?? {}) as { type?: string; message?: unknown; preventDefault?: () => void };
+    const { type, message, preventDefault } = (event ?? {}) as {
+      type?: string;
+      message?: unknown;
+      preventDefault?: () => void;
+    };
     preventDefault?.call(event);
     const what = type === 'messageerror' ? 'could not read a message' : 'failed';
-    const detail = typeof message === 'string' && message !== '' ? `: ${message}` : ' (no message: often a worker module that failed to load)';
+    const detail =
+      typeof message === 'string' && message !== ''
+        ? `: ${message}`
+        : ' (no message: often a worker module that failed to load)';
     const error = new Error(`Web Worker ${index} ${what}${detail}`);
     this.#failure ??= error;
     slot.abort?.(error);
     // The step has failed: the other workers' answers would be thrown away, so do not wait for them.
-    for (const other of this.#slots) if (other !== slot) other.abort?.(new Error(`${error.message} (the pool stopped)`, { cause: error }));
+    for (const other of this.#slots)
+      if (other !== slot) other.abort?.(new Error(`${error.message} (the pool stopped)`, { cause: error }));
     for (const waiter of this.#waiting.splice(0)) waiter.reject(error);
   }
 }

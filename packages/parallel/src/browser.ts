@@ -32,7 +32,6 @@ export function sharedMemoryUnavailable(): string | null {
   return null;
 }
 
-
 /**
  * Synchronous data-parallel training in the browser: `ParallelTrainer` over a pool of Web Workers
  * that share the parameters through a SharedArrayBuffer — or, in a page that is not cross-origin
@@ -53,7 +52,8 @@ export function sharedMemoryUnavailable(): string | null {
 export class BrowserDataParallelTrainer extends ParallelTrainer {
   constructor(options: BrowserDataParallelTrainerOptions) {
     const { createWorker, workers = hardwareConcurrency() ?? 1, ...shared } = options;
-    if (typeof createWorker !== 'function') throw new Error('BrowserDataParallelTrainer: createWorker must be a function () => Worker');
+    if (typeof createWorker !== 'function')
+      throw new Error('BrowserDataParallelTrainer: createWorker must be a function () => Worker');
     super({ ...shared, workers, transport: (threads) => new WebWorkerTransport(threads, createWorker) });
   }
 }

@@ -37,21 +37,45 @@ export interface BuiltModel {
  * built.model.parameters()[0].data.buffer === built.parameters; // true: a view of the shared buffer
  * ```
  */
-export function installModel(model: Module, memory: MemoryAdapter, optimizer: { kind: OptimizerKind; create: (parameters: Iterable<Tensor>) => Optimizer }): BuiltModel {
+export function installModel(
+  model: Module,
+  memory: MemoryAdapter,
+  optimizer: { kind: OptimizerKind; create: (parameters: Iterable<Tensor>) => Optimizer },
+): BuiltModel {
   const size = parameterLayout(model).size;
   const parameters = memory.allocate(size * 4);
   const layout = bindParameters(model, new Float32Array(parameters), { copyValues: true });
   const reduced = memory.allocate(size * 4);
-  tensorsOver(new Float32Array(reduced), layout).forEach((gradient, index) => (model.parameters()[index]!.grad = gradient));
+  tensorsOver(new Float32Array(reduced), layout).forEach(
+    (gradient, index) => (model.parameters()[index]!.grad = gradient),
+  );
   const statistics = statisticsLayout(model);
   const buffers = memory.allocate(bufferSize(model) * 4);
   saveBuffers(model, new Float32Array(buffers));
   const state = new ShardedOptimizerState(optimizer.kind, optimizer.create(model.parameters()), layout, memory);
-  return { model, layout, parameters, statistics, stride: chunkStride(layout, statistics.size), buffers, reduced, optimizer: state };
+  return {
+    model,
+    layout,
+    parameters,
+    statistics,
+    stride: chunkStride(layout, statistics.size),
+    buffers,
+    reduced,
+    optimizer: state,
+  };
 }
 
 /** The end of a training step over every value, on this thread: the same bits as the workers' shards. */
-export function finishOnMainThread(built: BuiltModel, step: { gradients: Float32Array; chunkCount: number; divisor: number; step: number; hyperparameters: BaseHyperparameters }): void {
+export function finishOnMainThread(
+  built: BuiltModel,
+  step: {
+    gradients: Float32Array;
+    chunkCount: number;
+    divisor: number;
+    step: number;
+    hyperparameters: BaseHyperparameters;
+  },
+): void {
   const { layout, optimizer } = built;
   const update = {
     kind: optimizer.kind,
@@ -63,6 +87,15 @@ export function finishOnMainThread(built: BuiltModel, step: { gradients: Float32
     origins: optimizer.origins,
     step: step.step,
   };
-  const end = { gradients: step.gradients, chunkCount: step.chunkCount, stride: built.stride, divisor: step.divisor, update, model: built.model, statistics: built.statistics, buffers: new Float32Array(built.buffers) };
+  const end = {
+    gradients: step.gradients,
+    chunkCount: step.chunkCount,
+    stride: built.stride,
+    divisor: step.divisor,
+    update,
+    model: built.model,
+    statistics: built.statistics,
+    buffers: new Float32Array(built.buffers),
+  };
   finishShard(end, { start: 0, end: layout.size, first: true });
 }

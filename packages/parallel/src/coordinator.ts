@@ -65,7 +65,11 @@ export class Coordinator {
     readonly options: CoordinatorOptions,
     readonly memory: MemoryAdapter,
   ) {
-    [this.#gradients, this.#inputs, this.#targets] = [0, 1, 2].map(() => new GrowingBuffer(memory)) as [GrowingBuffer, GrowingBuffer, GrowingBuffer];
+    [this.#gradients, this.#inputs, this.#targets] = [0, 1, 2].map(() => new GrowingBuffer(memory)) as [
+      GrowingBuffer,
+      GrowingBuffer,
+      GrowingBuffer,
+    ];
   }
 
   /** The weights' optimizer state or the buffers' identity changed: the next dispatch sends a new Setup. */
@@ -109,7 +113,10 @@ export class Coordinator {
     // shareMainThread): in a page it would block the page's thread for a share of every step.
     const local = shareMainThread && ranges.length >= 2 && memory.claim !== null;
     const inThreads = ranges.length - (local ? 1 : 0);
-    const control = work.kind === 'train' && memory.control !== null && inThreads <= (transport.concurrency ?? 1) ? memory.control : null;
+    const control =
+      work.kind === 'train' && memory.control !== null && inThreads <= (transport.concurrency ?? 1)
+        ? memory.control
+        : null;
     if (memory.claim !== null) Atomics.store(new Int32Array(memory.claim), 0, 0);
     if (control !== null) new Int32Array(control).fill(0);
     const setup = (this.#setup ??= this.#newSetup(built));
@@ -120,10 +127,27 @@ export class Coordinator {
       targets: new Float32Array(this.#targets.buffer),
     });
     const { kind, step, chunkCount, inputShape, targetShape, divisor, hyperparameters } = work;
-    const base = { session: this.options.session, kind, step, chunkCount, inputShape, targetShape, divisor, hyperparameters, setup, copied };
+    const base = {
+      session: this.options.session,
+      kind,
+      step,
+      chunkCount,
+      inputShape,
+      targetShape,
+      divisor,
+      hyperparameters,
+      setup,
+      copied,
+    };
     const runs = ranges.map((range, index) => {
-      const task: WorkerTask = { ...base, firstChunk: range.first, endChunk: range.end, shard: control === null ? null : { index, count: ranges.length } };
-      const run = local && index === ranges.length - 1 ? () => runTask(task, { barrier: 'async' }) : () => transport.run(task);
+      const task: WorkerTask = {
+        ...base,
+        firstChunk: range.first,
+        endChunk: range.end,
+        shard: control === null ? null : { index, count: ranges.length },
+      };
+      const run =
+        local && index === ranges.length - 1 ? () => runTask(task, { barrier: 'async' }) : () => transport.run(task);
       // Through then(): a transport that throws instead of rejecting must not strand the tasks already sent.
       return Promise.resolve()
         .then(run)
@@ -138,22 +162,37 @@ export class Coordinator {
     const stop = async (problem: string, cause?: unknown): Promise<never> => {
       // NOTE(stopped): the workers may have updated some shards of the weights and optimizer state
       // and not others, so no later step or snapshot would be consistent.
-      const after = kind === 'train' ? 'its workers may have updated some shards of the weights and not others' : 'its worker threads are gone';
-      this.failure = new Error(`DataParallelTrainer: ${what} ${problem}; the trainer is stopped (${after}): start a new one from the last checkpoint`, { cause });
+      const after =
+        kind === 'train'
+          ? 'its workers may have updated some shards of the weights and not others'
+          : 'its worker threads are gone';
+      this.failure = new Error(
+        `DataParallelTrainer: ${what} ${problem}; the trainer is stopped (${after}): start a new one from the last checkpoint`,
+        { cause },
+      );
       if (control !== null) signalFailure(control);
       await transport.close().catch(() => undefined);
       throw this.failure;
     };
-    if (settled === null) return stop(`did not finish within ${work.timeout} ms (timeoutMilliseconds); its worker threads were terminated`);
+    if (settled === null)
+      return stop(`did not finish within ${work.timeout} ms (timeoutMilliseconds); its worker threads were terminated`);
     const failed = settled.find((outcome) => outcome.status === 'rejected');
     if (failed !== undefined) {
       const reason = (failed as PromiseRejectedResult).reason as unknown;
-      if (this.closedAfter !== null) return stop(`did not finish: close() terminated its worker threads after waiting ${this.closedAfter} ms (its timeoutMilliseconds)`, reason);
+      if (this.closedAfter !== null)
+        return stop(
+          `did not finish: close() terminated its worker threads after waiting ${this.closedAfter} ms (its timeoutMilliseconds)`,
+          reason,
+        );
       return stop(`failed in a worker: ${reason instanceof Error ? reason.message : String(reason)}`, reason);
     }
     const answers = settled.map((outcome) => (outcome as PromiseFulfilledResult<Done>).value);
-    if (answers.some((answer) => answer.aborted)) return stop('failed: a worker left its shard of the update without any task failing');
-    if (kind === 'train') answers.forEach((answer, index) => memory.collect(answer, ranges[index]!.first, built.stride, this.gradients(built, chunkCount)));
+    if (answers.some((answer) => answer.aborted))
+      return stop('failed: a worker left its shard of the update without any task failing');
+    if (kind === 'train')
+      answers.forEach((answer, index) =>
+        memory.collect(answer, ranges[index]!.first, built.stride, this.gradients(built, chunkCount)),
+      );
     return { answers, updatedInWorkers: control !== null };
   }
 

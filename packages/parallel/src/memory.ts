@@ -27,9 +27,12 @@ export interface MemoryAdapter {
 
 /** The adapter for `mode`; throws for another value, or for 'shared' where there is no SharedArrayBuffer. */
 export function memoryAdapter(mode: MemoryMode): MemoryAdapter {
-  if (mode !== 'shared' && mode !== 'copy') throw new Error(`DataParallelTrainer: memory must be 'shared' or 'copy', got ${JSON.stringify(mode)}`);
+  if (mode !== 'shared' && mode !== 'copy')
+    throw new Error(`DataParallelTrainer: memory must be 'shared' or 'copy', got ${JSON.stringify(mode)}`);
   if (mode === 'shared' && typeof SharedArrayBuffer === 'undefined') {
-    throw new Error("DataParallelTrainer: memory 'shared' needs SharedArrayBuffer; serve the page cross-origin isolated (COOP same-origin, COEP require-corp) or use memory 'copy'");
+    throw new Error(
+      "DataParallelTrainer: memory 'shared' needs SharedArrayBuffer; serve the page cross-origin isolated (COOP same-origin, COEP require-corp) or use memory 'copy'",
+    );
   }
   if (mode === 'shared') {
     return {
@@ -49,7 +52,8 @@ export function memoryAdapter(mode: MemoryMode): MemoryAdapter {
     // Structured clone copies each array into the message.
     copies: (arrays) => arrays,
     collect: (done, firstChunk, stride, gradients) => {
-      if (done.gradients === null) throw new Error('DataParallelTrainer: a worker answered without its chunk gradients (memory copy)');
+      if (done.gradients === null)
+        throw new Error('DataParallelTrainer: a worker answered without its chunk gradients (memory copy)');
       gradients.set(done.gradients, firstChunk * stride);
     },
   };
@@ -71,7 +75,9 @@ export interface TaskArrays {
 
 /** Worker side: the flat values a replica's parameters view — the Setup's shared buffer, or (copy) a buffer of its own. */
 export function replicaValues(setup: Setup): Float32Array {
-  return setup.memory === 'shared' ? new Float32Array(setup.parameters) : new Float32Array(setup.parameters.byteLength / 4);
+  return setup.memory === 'shared'
+    ? new Float32Array(setup.parameters)
+    : new Float32Array(setup.parameters.byteLength / 4);
 }
 
 /**
@@ -82,12 +88,26 @@ export function taskArrays(task: WorkerTask, setup: Setup, values: Float32Array,
   const { copied } = task;
   if (copied === null) {
     const view = (buffer: TaskBuffer) => new Float32Array(buffer);
-    return { inputs: view(setup.inputs), targets: view(setup.targets), buffers: view(setup.buffers), gradients: view(setup.gradients), firstSlot: 0, returned: null };
+    return {
+      inputs: view(setup.inputs),
+      targets: view(setup.targets),
+      buffers: view(setup.buffers),
+      gradients: view(setup.gradients),
+      firstSlot: 0,
+      returned: null,
+    };
   }
   values.set(copied.parameters);
   const chunks = task.kind === 'train' ? task.endChunk - task.firstChunk : 0;
   const gradients = new Float32Array(chunks * stride);
-  return { inputs: copied.inputs, targets: copied.targets, buffers: copied.buffers, gradients, firstSlot: task.firstChunk, returned: gradients };
+  return {
+    inputs: copied.inputs,
+    targets: copied.targets,
+    buffers: copied.buffers,
+    gradients,
+    firstSlot: task.firstChunk,
+    returned: gradients,
+  };
 }
 
 /** A buffer that grows (doubling), never shrinks, to what a step needs. */

@@ -33,17 +33,33 @@ function compare(kind: OptimizerKind, make: (parameters: Tensor[]) => Optimizer)
     optimizer.step();
     for (const shard of [0, 1, 2]) {
       const { start, end } = shardBounds(13, 3, shard);
-      updateRange({ kind, hyperparameters: optimizer.hyperparameters, layout, values: flat, reduced, state, origins: [0, 0], step }, start, end);
+      updateRange(
+        {
+          kind,
+          hyperparameters: optimizer.hyperparameters,
+          layout,
+          values: flat,
+          reduced,
+          state,
+          origins: [0, 0],
+          step,
+        },
+        start,
+        end,
+      );
     }
   }
   expect(Array.from(flat)).toEqual([...reference[0]!.data, ...reference[1]!.data]);
   for (const key of optimizer.bufferKeys) {
-    expect(Array.from(state.get(key)!.subarray(10)), key).toEqual(Array.from((optimizer.stateDict().state[1]![key] as Tensor).data));
+    expect(Array.from(state.get(key)!.subarray(10)), key).toEqual(
+      Array.from((optimizer.stateDict().state[1]![key] as Tensor).data),
+    );
   }
 }
 
 describe('updateRange', () => {
-  it('Adam with AMSGrad, shard by shard, equals optimizer.step() on the whole', () => compare('adam', (parameters) => new Adam(parameters, { lr: 0.1, amsgrad: true })));
+  it('Adam with AMSGrad, shard by shard, equals optimizer.step() on the whole', () =>
+    compare('adam', (parameters) => new Adam(parameters, { lr: 0.1, amsgrad: true })));
 
   it('SGD with momentum (its first step starts the buffer from the gradient) equals optimizer.step()', () =>
     compare('sgd', (parameters) => new SGD(parameters, { lr: 0.1, momentum: 0.9, dampening: 0.2 })));
@@ -54,7 +70,20 @@ describe('updateRange', () => {
     const run = (origins: number[], step: number) => {
       const flat = new Float32Array(13).fill(1);
       const state = new Map(['expAvg', 'expAvgSq'].map((key) => [key, new Float32Array(13)]));
-      updateRange({ kind: 'adam', hyperparameters, layout, values: flat, reduced: new Float32Array(13).fill(0.5), state, origins, step }, 0, 13);
+      updateRange(
+        {
+          kind: 'adam',
+          hyperparameters,
+          layout,
+          values: flat,
+          reduced: new Float32Array(13).fill(0.5),
+          state,
+          origins,
+          step,
+        },
+        0,
+        13,
+      );
       return flat;
     };
     const fresh = run([0, 0], 1);
@@ -66,8 +95,21 @@ describe('updateRange', () => {
   it('refuses a Setup without the state its optimizer needs, naming it', () => {
     const zeros = new Float32Array(13);
     const hyperparameters = new Adam([new Tensor(new Float32Array(1), [1], true)]).hyperparameters;
-    expect(() => updateRange({ kind: 'adam', hyperparameters, layout, values: zeros, reduced: zeros, state: new Map(), origins: [0, 0], step: 1 }, 0, 13)).toThrow(
-      "optimizer shard: the state 'expAvg' is missing from the Setup",
-    );
+    expect(() =>
+      updateRange(
+        {
+          kind: 'adam',
+          hyperparameters,
+          layout,
+          values: zeros,
+          reduced: zeros,
+          state: new Map(),
+          origins: [0, 0],
+          step: 1,
+        },
+        0,
+        13,
+      ),
+    ).toThrow("optimizer shard: the state 'expAvg' is missing from the Setup");
   });
 });

@@ -24,26 +24,51 @@ interface RangeArrays {
 }
 
 /** Per kind: whether its state counts updates (`step` in its state dict), and its update of one range. */
-const KINDS: Record<OptimizerKind, { counts: boolean; update: (arrays: RangeArrays, hyperparameters: BaseHyperparameters, count: number) => void }> = {
+const KINDS: Record<
+  OptimizerKind,
+  { counts: boolean; update: (arrays: RangeArrays, hyperparameters: BaseHyperparameters, count: number) => void }
+> = {
   sgd: {
     counts: false,
     update: ({ values, gradient, state }, hyperparameters, count) =>
-      sgdUpdate({ values, gradient, momentumBuffer: state.get('momentumBuffer') ?? null, fresh: count === 1 }, hyperparameters as SGDOptions),
+      sgdUpdate(
+        { values, gradient, momentumBuffer: state.get('momentumBuffer') ?? null, fresh: count === 1 },
+        hyperparameters as SGDOptions,
+      ),
   },
-  adam: { counts: true, update: (arrays, hyperparameters, count) => adamUpdate(adamRange(arrays, count), hyperparameters as AdamOptions) },
-  adamw: { counts: true, update: (arrays, hyperparameters, count) => adamwUpdate(adamRange(arrays, count), hyperparameters as AdamOptions) },
+  adam: {
+    counts: true,
+    update: (arrays, hyperparameters, count) => adamUpdate(adamRange(arrays, count), hyperparameters as AdamOptions),
+  },
+  adamw: {
+    counts: true,
+    update: (arrays, hyperparameters, count) => adamwUpdate(adamRange(arrays, count), hyperparameters as AdamOptions),
+  },
   rmsprop: {
     counts: true,
     update: ({ values, gradient, state }, hyperparameters) =>
       rmspropUpdate(
-        { values, gradient, squareAvg: stateOf(state, 'squareAvg'), momentumBuffer: state.get('momentumBuffer') ?? null, gradAvg: state.get('gradAvg') ?? null },
+        {
+          values,
+          gradient,
+          squareAvg: stateOf(state, 'squareAvg'),
+          momentumBuffer: state.get('momentumBuffer') ?? null,
+          gradAvg: state.get('gradAvg') ?? null,
+        },
         hyperparameters as RMSpropOptions,
       ),
   },
 };
 
 function adamRange({ values, gradient, state }: RangeArrays, step: number) {
-  return { values, gradient, expAvg: stateOf(state, 'expAvg'), expAvgSq: stateOf(state, 'expAvgSq'), maxExpAvgSq: state.get('maxExpAvgSq') ?? null, step };
+  return {
+    values,
+    gradient,
+    expAvg: stateOf(state, 'expAvg'),
+    expAvgSq: stateOf(state, 'expAvgSq'),
+    maxExpAvgSq: state.get('maxExpAvgSq') ?? null,
+    step,
+  };
 }
 
 function stateOf(state: ReadonlyMap<string, Float32Array>, key: string): Float32Array {
@@ -95,6 +120,10 @@ export function updateRange(update: RangeUpdate, start: number, end: number): vo
     const to = Math.min(end, slot.offset + slot.size);
     if (from >= to) return;
     const sliced = new Map([...state].map(([key, buffer]) => [key, buffer.subarray(from, to)]));
-    rule.update({ values: values.subarray(from, to), gradient: reduced.subarray(from, to), state: sliced }, hyperparameters, step - origins[index]!);
+    rule.update(
+      { values: values.subarray(from, to), gradient: reduced.subarray(from, to), state: sliced },
+      hyperparameters,
+      step - origins[index]!,
+    );
   });
 }

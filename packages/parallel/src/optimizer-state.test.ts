@@ -17,7 +17,12 @@ const parameters = () => [new Tensor(new Float32Array(6), [2, 3], true), new Ten
 
 describe('ShardedOptimizerState', () => {
   it('reads a state dict in core’s layout: counts from the origins, tensors copied out of the flat buffers', () => {
-    const state = new ShardedOptimizerState('adam', new Adam(parameters(), { lr: 0.1 }), layout, memoryAdapter('shared'));
+    const state = new ShardedOptimizerState(
+      'adam',
+      new Adam(parameters(), { lr: 0.1 }),
+      layout,
+      memoryAdapter('shared'),
+    );
     const setup = state.setup();
     expect(setup.state.map(([key]) => key)).toEqual(['expAvg', 'expAvgSq']);
     expect(state.stateDict(0).state).toEqual({}); // no update yet: no state, as in core
@@ -33,7 +38,13 @@ describe('ShardedOptimizerState', () => {
     const buffers = new Map(state.setup().state.map(([key, buffer]) => [key, new Float32Array(buffer)]));
     buffers.get('expAvg')!.fill(5); // stale values from before the load
     const saved: OptimizerStateDict = {
-      state: { 0: { step: 3, expAvg: new Tensor(new Float32Array(6).fill(1), [2, 3]), expAvgSq: new Tensor(new Float32Array(6).fill(2), [2, 3]) } },
+      state: {
+        0: {
+          step: 3,
+          expAvg: new Tensor(new Float32Array(6).fill(1), [2, 3]),
+          expAvgSq: new Tensor(new Float32Array(6).fill(2), [2, 3]),
+        },
+      },
       paramGroups: [{ ...new Adam(parameters()).hyperparameters, params: [0, 1] }],
     };
     state.load(saved, 10);
@@ -52,8 +63,15 @@ describe('ShardedOptimizerState', () => {
     expect(state.origins).toEqual([5, 5]); // step 6 is the momentum buffers' first update
     state.setup();
     expect(state.changedBefore(6)).toBe(false);
-    const momentum = (value: number, shape: number[]) => new Tensor(new Float32Array(shape.reduce((a, b) => a * b)).fill(value), shape);
-    state.load({ state: { 0: { momentumBuffer: momentum(1, [2, 3]) }, 1: { momentumBuffer: momentum(2, [3]) } }, paramGroups: [{ ...optimizer.hyperparameters, params: [0, 1] }] }, 8);
+    const momentum = (value: number, shape: number[]) =>
+      new Tensor(new Float32Array(shape.reduce((a, b) => a * b)).fill(value), shape);
+    state.load(
+      {
+        state: { 0: { momentumBuffer: momentum(1, [2, 3]) }, 1: { momentumBuffer: momentum(2, [3]) } },
+        paramGroups: [{ ...optimizer.hyperparameters, params: [0, 1] }],
+      },
+      8,
+    );
     expect(state.origins).toEqual([7, 7]);
   });
 

@@ -40,7 +40,11 @@ export class ShardedOptimizerState {
   /** What a Setup carries of the optimizer (the buffers of its current state names, created zeroed on first use). */
   setup(): OptimizerSetup {
     this.#keys = this.optimizer.bufferKeys.join();
-    return { kind: this.kind, state: this.optimizer.bufferKeys.map((key) => [key, this.#buffer(key)]), origins: [...this.#origins] };
+    return {
+      kind: this.kind,
+      state: this.optimizer.bufferKeys.map((key) => [key, this.#buffer(key)]),
+      origins: [...this.#origins],
+    };
   }
 
   /**

@@ -75,12 +75,20 @@ const fail = (message: string): never => {
 
 /** Checks every option; `cores` caps `workers` unless `maxWorkers` is given (null: unknown, no cap). */
 export function validateOptions(options: DataParallelOptions, workers: number, cores: number | null): Validated {
-  if (typeof options !== 'object' || options === null) fail('options must be an object { model, loss, optimizer, workers, seed }');
+  if (typeof options !== 'object' || options === null)
+    fail('options must be an object { model, loss, optimizer, workers, seed }');
   const limit = workerLimit(workers, options.maxWorkers, cores);
-  const stepTimeoutMilliseconds = checkTimeout('DataParallelTrainer', 'stepTimeoutMilliseconds', options.stepTimeoutMilliseconds, Number.POSITIVE_INFINITY);
+  const stepTimeoutMilliseconds = checkTimeout(
+    'DataParallelTrainer',
+    'stepTimeoutMilliseconds',
+    options.stepTimeoutMilliseconds,
+    Number.POSITIVE_INFINITY,
+  );
   const { loss, seed = 0, chunkSize = 64, shareMainThread = false } = options;
-  if (typeof shareMainThread !== 'boolean') fail(`shareMainThread must be true or false, got ${String(shareMainThread).slice(0, 80)}`);
-  if (loss !== 'crossEntropy' && loss !== 'mse') fail(`loss must be 'crossEntropy' or 'mse', got ${JSON.stringify(loss)}`);
+  if (typeof shareMainThread !== 'boolean')
+    fail(`shareMainThread must be true or false, got ${String(shareMainThread).slice(0, 80)}`);
+  if (loss !== 'crossEntropy' && loss !== 'mse')
+    fail(`loss must be 'crossEntropy' or 'mse', got ${JSON.stringify(loss)}`);
   if (!Number.isSafeInteger(seed)) fail(`seed must be a safe integer, got ${String(seed)}`);
   if (!Number.isInteger(chunkSize) || chunkSize < 1) fail(`chunkSize must be an integer ≥ 1, got ${String(chunkSize)}`);
   let wire: WireModel;
@@ -102,7 +110,18 @@ export function validateOptions(options: DataParallelOptions, workers: number, c
   const optimizerFactory = (parameters: Iterable<Tensor>) => createOptimizer(choice, parameters);
   // Try the type and hyperparameters on a stand-in, so mistakes surface here for a module model too (built later).
   optimizerFactory([new Tensor(new Float32Array(1), [1])]);
-  return { model, wire, optimizerFactory, optimizerType: choice.type, loss, seed, chunkSize, workers: limit, stepTimeoutMilliseconds, shareMainThread };
+  return {
+    model,
+    wire,
+    optimizerFactory,
+    optimizerType: choice.type,
+    loss,
+    seed,
+    chunkSize,
+    workers: limit,
+    stepTimeoutMilliseconds,
+    shareMainThread,
+  };
 }
 
 /** Refuses models the trainer cannot train; returns the model. */

@@ -61,7 +61,8 @@ export class PiscinaTransport implements WorkerTransport {
   #loopStarts = 0;
 
   constructor(threads: number, options: PiscinaTransportOptions = {}) {
-    if (!Number.isSafeInteger(threads) || threads < 1) throw new Error(`PiscinaTransport: threads must be an integer ≥ 1, got ${String(threads)}`);
+    if (!Number.isSafeInteger(threads) || threads < 1)
+      throw new Error(`PiscinaTransport: threads must be an integer ≥ 1, got ${String(threads)}`);
     this.concurrency = threads;
     // Loaded from source (vitest, tsx) this file ends in .ts; see NOTE(tsx-worker) in step-loop-source.mjs.
     const fromSource = import.meta.url.endsWith('.ts');
@@ -102,7 +103,10 @@ export class PiscinaTransport implements WorkerTransport {
 
   async run(task: WorkerTask): Promise<Done> {
     this.#refuseIfStopped();
-    const slot = this.#slots.find((candidate) => candidate.pending === null) ?? this.#newSlot() ?? (await new Promise<Slot | null>((resume) => this.#queue.push(resume)));
+    const slot =
+      this.#slots.find((candidate) => candidate.pending === null) ??
+      this.#newSlot() ??
+      (await new Promise<Slot | null>((resume) => this.#queue.push(resume)));
     this.#refuseIfStopped();
     if (slot === null) throw new Error('PiscinaTransport: the pool is closed');
     return new Promise<Done>((resolve, reject) => {
@@ -121,7 +125,10 @@ export class PiscinaTransport implements WorkerTransport {
         }
       }
       slot.pending = { task, resolve, reject };
-      if (port !== null && Atomics.compareExchange(slot.control, LOOP_STATE, LoopState.IDLE, LoopState.BUSY) === LoopState.IDLE) {
+      if (
+        port !== null &&
+        Atomics.compareExchange(slot.control, LOOP_STATE, LoopState.IDLE, LoopState.BUSY) === LoopState.IDLE
+      ) {
         port.ref();
         Atomics.add(slot.control, LOOP_BELL, 1);
         Atomics.notify(slot.control, LOOP_BELL);
@@ -142,7 +149,12 @@ export class PiscinaTransport implements WorkerTransport {
   /** A new slot while there are fewer than `concurrency`, else null. */
   #newSlot(): Slot | null {
     if (this.#slots.length >= this.concurrency) return null;
-    const slot: Slot = { control: new Int32Array(new SharedArrayBuffer(LOOP_CONTROL_BYTES)), port: null, pending: null, applied: null };
+    const slot: Slot = {
+      control: new Int32Array(new SharedArrayBuffer(LOOP_CONTROL_BYTES)),
+      port: null,
+      pending: null,
+      applied: null,
+    };
     this.#slots.push(slot);
     return slot;
   }
@@ -166,7 +178,13 @@ export class PiscinaTransport implements WorkerTransport {
     // The first task carries the Setup whatever the slot's last loop had: this loop may run on another thread.
     const first = forWorker(task, null);
     slot.applied = first.applied;
-    const start: LoopStart = { entry: this.#entry, port: port2, control: slot.control.buffer as SharedArrayBuffer, first: first.message, idleMilliseconds: this.#idleMilliseconds };
+    const start: LoopStart = {
+      entry: this.#entry,
+      port: port2,
+      control: slot.control.buffer as SharedArrayBuffer,
+      first: first.message,
+      idleMilliseconds: this.#idleMilliseconds,
+    };
     // `as never`: piscina types `transferList` through a conditional type that a MessagePort does not satisfy.
     const ended = this.#pool.run(start, { transferList: [port2] as never });
     ended.then(
@@ -224,7 +242,9 @@ export class PiscinaTransport implements WorkerTransport {
       if (this.#watched.has(thread)) continue;
       this.#watched.add(thread);
       // After the current turn, so that a task lost with the thread is first rejected with its chunks.
-      thread.once('exit', (code: number) => setImmediate(() => this.#fail(new Error(`worker exited with code: ${code}`))));
+      thread.once('exit', (code: number) =>
+        setImmediate(() => this.#fail(new Error(`worker exited with code: ${code}`))),
+      );
     }
   }
 
@@ -232,7 +252,9 @@ export class PiscinaTransport implements WorkerTransport {
     if (this.#closing !== null) return;
     const code = exitCodeOf(error);
     const what = code === null ? `failed (${error.message})` : `exited (code ${code})`;
-    this.#failure ??= new Error(`PiscinaTransport: a worker thread ${what}; close this trainer and start a new one`, { cause: error });
+    this.#failure ??= new Error(`PiscinaTransport: a worker thread ${what}; close this trainer and start a new one`, {
+      cause: error,
+    });
   }
 }
 

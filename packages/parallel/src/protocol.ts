@@ -122,7 +122,11 @@ export interface Done {
 }
 
 /** What a task covers, for error messages: `chunks 2–3 of the step`, or its claimed share. */
-export function describeTaskChunks(task: Pick<WorkerTask, 'kind' | 'firstChunk' | 'endChunk' | 'chunkCount' | 'copied'>): string {
+export function describeTaskChunks(
+  task: Pick<WorkerTask, 'kind' | 'firstChunk' | 'endChunk' | 'chunkCount' | 'copied'>,
+): string {
   const what = task.kind === 'train' ? 'the step' : 'an evaluation';
-  return task.copied !== null ? `chunks ${task.firstChunk}–${task.endChunk - 1} of ${what}` : `the chunks it claimed of ${what} (${task.chunkCount} in all)`;
+  return task.copied !== null
+    ? `chunks ${task.firstChunk}–${task.endChunk - 1} of ${what}`
+    : `the chunks it claimed of ${what} (${task.chunkCount} in all)`;
 }

@@ -2,7 +2,16 @@
 // per Step forward + backward of the chunks the worker claims into their gradient slots, and — when
 // it owns a shard — the reduction, the optimizer step and the running statistics of that shard.
 // Runs in any worker (piscina thread, Web Worker) and nowhere else: must not import node:* modules.
-import { confusionMatrix, crossEntropy, Dropout, Generator, mseLoss, noGrad, Tensor, type Module } from '@backprop/core';
+import {
+  confusionMatrix,
+  crossEntropy,
+  Dropout,
+  Generator,
+  mseLoss,
+  noGrad,
+  Tensor,
+  type Module,
+} from '@backprop/core';
 import { chunkBounds, chunkSeed } from './chunks.js';
 import { bindParameters, chunkStride, type ParameterLayout } from './flat-parameters.js';
 import { buildFromWire } from './model-source.js';
@@ -54,7 +63,16 @@ async function buildReplica(setup: Setup): Promise<Replica> {
   const layout = bindParameters(model, values, { copyValues: false });
   const statistics = statisticsLayout(model);
   const dropouts = model.modules().filter((m) => m instanceof Dropout);
-  return { setup, model, parameters: model.parameters(), layout, values, statistics, stride: chunkStride(layout, statistics.size), dropouts };
+  return {
+    setup,
+    model,
+    parameters: model.parameters(),
+    layout,
+    values,
+    statistics,
+    stride: chunkStride(layout, statistics.size),
+    dropouts,
+  };
 }
 
 /** Options of `runTask`. */
@@ -91,7 +109,8 @@ export async function runTask(task: WorkerTask, options: RunTaskOptions = {}): P
     const done = runChunks(task, replica, arrays);
     done.milliseconds = performance.now() - started;
     if (task.shard === null || control === null) return done;
-    if (!(await arriveAndWait(control, task.shard.count, options.barrier ?? 'async'))) return { ...done, aborted: true };
+    if (!(await arriveAndWait(control, task.shard.count, options.barrier ?? 'async')))
+      return { ...done, aborted: true };
     const updateStarted = performance.now();
     const { start, end } = shardBounds(replica.layout.size, task.shard.count, task.shard.index);
     finishShard(
@@ -126,7 +145,9 @@ export async function runTask(task: WorkerTask, options: RunTaskOptions = {}): P
 
 /** The summed loss of one chunk. */
 function chunkLoss(loss: LossName, output: Tensor, target: Tensor): Tensor {
-  return loss === 'crossEntropy' ? crossEntropy(output, target, { reduction: 'sum' }) : mseLoss(output, target, { reduction: 'sum' });
+  return loss === 'crossEntropy'
+    ? crossEntropy(output, target, { reduction: 'sum' })
+    : mseLoss(output, target, { reduction: 'sum' });
 }
 
 /** Rows [start, end) of a float32 batch of shape `shape`, as a tensor (a view). */
@@ -169,7 +190,15 @@ function runChunks(task: WorkerTask, replica: Replica, arrays: TaskArrays): Done
   loadBuffers(model, arrays.buffers);
   model.train(task.kind === 'train');
   const next = chunkSource(task, setup.claim);
-  const done: Done = { chunks: 0, losses: [], perClass: null, milliseconds: 0, updateMilliseconds: 0, aborted: false, gradients: arrays.returned };
+  const done: Done = {
+    chunks: 0,
+    losses: [],
+    perClass: null,
+    milliseconds: 0,
+    updateMilliseconds: 0,
+    aborted: false,
+    gradients: arrays.returned,
+  };
   for (let chunk = next(); chunk !== -1; chunk = next(), done.chunks++) {
     const { start, end } = chunkBounds(chunk, task.chunkCount, batchSize, setup.chunkSize);
     const input = rows(arrays.inputs, task.inputShape, start, end);
@@ -204,7 +233,10 @@ function runChunks(task: WorkerTask, replica: Replica, arrays: TaskArrays): Done
 function countClasses(done: Done, output: Tensor, target: Tensor): void {
   const classes = output.shape[1]!;
   const matrix = confusionMatrix(output, target, classes);
-  const totals = (done.perClass ??= { correct: new Array<number>(classes).fill(0), count: new Array<number>(classes).fill(0) });
+  const totals = (done.perClass ??= {
+    correct: new Array<number>(classes).fill(0),
+    count: new Array<number>(classes).fill(0),
+  });
   matrix.forEach((row, label) => {
     totals.correct[label]! += row[label]!;
     totals.count[label]! += row.reduce((a, b) => a + b, 0);

@@ -29,8 +29,12 @@ export function statisticsLayout(model: Module): StatisticsLayout {
       layers.push(module);
       offsets.push(size);
       size += 2 * module.numFeatures + 1;
-    } else if (module.namedBuffers().length > module.children().reduce((total, child) => total + child.namedBuffers().length, 0)) {
-      throw new Error(`${module.constructor.name} holds buffers, and only BatchNorm's running statistics have a data-parallel rule; keep state in parameters or buffers of BatchNorm layers`);
+    } else if (
+      module.namedBuffers().length > module.children().reduce((total, child) => total + child.namedBuffers().length, 0)
+    ) {
+      throw new Error(
+        `${module.constructor.name} holds buffers, and only BatchNorm's running statistics have a data-parallel rule; keep state in parameters or buffers of BatchNorm layers`,
+      );
     }
   }
   return { layers, offsets, size };
@@ -52,7 +56,13 @@ export function writeChunkStatistics(layout: StatisticsLayout, area: Float32Arra
  * Replays the chunks' statistics into `layout`'s layers' running statistics, chunk by
  * chunk in order (chunk c's area starts at `c · stride + start` of `slots`).
  */
-export function replayChunkStatistics(layout: StatisticsLayout, slots: Float32Array, numChunks: number, stride: number, start: number): void {
+export function replayChunkStatistics(
+  layout: StatisticsLayout,
+  slots: Float32Array,
+  numChunks: number,
+  stride: number,
+  start: number,
+): void {
   for (let chunk = 0; chunk < numChunks; chunk++) {
     const base = chunk * stride + start;
     layout.layers.forEach((layer, index) => {

@@ -12,7 +12,13 @@ function seeded(length: number, seed: number): Float32Array {
 
 describe('sharded update', () => {
   it('shards are contiguous, near-equal and cover every value once', () => {
-    for (const [size, shards] of [[16, 2], [16, 3], [4, 4], [101_772, 2], [101_772, 3]] as const) {
+    for (const [size, shards] of [
+      [16, 2],
+      [16, 3],
+      [4, 4],
+      [101_772, 2],
+      [101_772, 3],
+    ] as const) {
       const bounds = Array.from({ length: shards }, (_, shard) => shardBounds(size, shards, shard));
       expect(bounds[0]!.start).toBe(0);
       expect(bounds.at(-1)!.end).toBe(size);
@@ -54,7 +60,8 @@ describe('sharded update', () => {
     const backend = kernelBackend();
     try {
       const reference = reduce('js', 1);
-      for (const shards of [1, 3]) expect(reduce('wasm', shards).findIndex((bits, i) => bits !== reference[i])).toBe(-1);
+      for (const shards of [1, 3])
+        expect(reduce('wasm', shards).findIndex((bits, i) => bits !== reference[i])).toBe(-1);
     } finally {
       setKernelBackend(backend);
     }
@@ -80,7 +87,9 @@ describe('sharded update', () => {
 
   /** A second thread that arrives at the barrier, or fails the step, `delay` ms after it starts. */
   function laterInThread(control: SharedArrayBuffer, delay: number, action: 'arrive' | 'fail'): Worker {
-    return new Worker(new URL('../test/fixtures/barrier-peer.mjs', import.meta.url), { workerData: { control, shards: 2, delay, action } });
+    return new Worker(new URL('../test/fixtures/barrier-peer.mjs', import.meta.url), {
+      workerData: { control, shards: 2, delay, action },
+    });
   }
 
   it("a 'blocking' barrier blocks its thread until the other task arrives, or fails", async () => {

@@ -46,7 +46,11 @@ export type BarrierWait = 'blocking' | 'async';
  * main thread calls `signalFailure` as soon as any task rejects; the one-second timeout only
  * re-checks the flag, it is not what ends a wait.
  */
-export async function arriveAndWait(control: SharedArrayBuffer, shards: number, wait: BarrierWait = 'async'): Promise<boolean> {
+export async function arriveAndWait(
+  control: SharedArrayBuffer,
+  shards: number,
+  wait: BarrierWait = 'async',
+): Promise<boolean> {
   const words = new Int32Array(control);
   if (Atomics.add(words, ARRIVED, 1) + 1 === shards) {
     Atomics.notify(words, ARRIVED);
@@ -62,7 +66,12 @@ export async function arriveAndWait(control: SharedArrayBuffer, shards: number, 
 }
 
 /** `Atomics.waitAsync` (ES2024, not in this package's lib) where the runtime has it. */
-type WaitAsync = (words: Int32Array, index: number, value: number, timeout: number) => { async: boolean; value: Promise<string> | string };
+type WaitAsync = (
+  words: Int32Array,
+  index: number,
+  value: number,
+  timeout: number,
+) => { async: boolean; value: Promise<string> | string };
 
 /** Until words[index] ≠ value, a notify, or the timeout: asynchronously where possible. */
 async function waitWhileEqual(words: Int32Array, index: number, value: number, timeout: number): Promise<void> {

@@ -44,7 +44,8 @@ function workOf(entry: string): Promise<Work> {
   let work = entries.get(entry);
   if (work === undefined) {
     work = import(pathToFileURL(entry).href).then((module: { default?: unknown }) => {
-      if (typeof module.default !== 'function') throw new Error(`the worker entry ${entry} has no default export that runs a task`);
+      if (typeof module.default !== 'function')
+        throw new Error(`the worker entry ${entry} has no default export that runs a task`);
       return module.default as Work;
     });
     entries.set(entry, work);

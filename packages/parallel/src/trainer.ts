@@ -72,8 +72,13 @@ export class ParallelTrainer {
   #buffersStale = false;
 
   constructor(options: ParallelTrainerOptions) {
-    const valid = validateOptions(options, options?.workers, options?.cores === undefined ? hardwareConcurrency() : options.cores);
-    if (typeof options.transport !== 'function') throw new Error('DataParallelTrainer: transport must be a function (threads) => WorkerTransport');
+    const valid = validateOptions(
+      options,
+      options?.workers,
+      options?.cores === undefined ? hardwareConcurrency() : options.cores,
+    );
+    if (typeof options.transport !== 'function')
+      throw new Error('DataParallelTrainer: transport must be a function (threads) => WorkerTransport');
     this.workers = valid.workers.workers;
     this.requestedWorkers = valid.workers.requested;
     this.maxWorkers = valid.workers.maxWorkers;
@@ -86,7 +91,15 @@ export class ParallelTrainer {
     this.#optimizerType = valid.optimizerType;
     const memory = memoryAdapter(options.memory ?? defaultMemoryMode());
     this.memory = memory.mode;
-    const coordinates = { session: `trainer-${++sessions}`, wire: this.#wire, loss: this.loss, seed: this.seed, chunkSize: this.chunkSize, workers: this.workers, shareMainThread: valid.shareMainThread };
+    const coordinates = {
+      session: `trainer-${++sessions}`,
+      wire: this.#wire,
+      loss: this.loss,
+      seed: this.seed,
+      chunkSize: this.chunkSize,
+      workers: this.workers,
+      shareMainThread: valid.shareMainThread,
+    };
     this.#coordinator = new Coordinator({ ...coordinates, startTransport: options.transport }, memory);
     if (valid.model !== null) this.#built = this.#install(valid.model);
   }
@@ -145,7 +158,8 @@ export class ParallelTrainer {
    * ```
    */
   workersFor(batchSize: number): number {
-    if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new Error(`DataParallelTrainer.workersFor: batchSize must be an integer ≥ 1, got ${String(batchSize)}`);
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1)
+      throw new Error(`DataParallelTrainer.workersFor: batchSize must be an integer ≥ 1, got ${String(batchSize)}`);
     const mergesSingleTail = this.#built !== null && this.#built.statistics.layers.length > 0;
     return assignChunks(chunkCount(batchSize, this.chunkSize, mergesSingleTail), this.workers).length;
   }
@@ -173,7 +187,12 @@ export class ParallelTrainer {
   step(inputs: Tensor, targets: Tensor, options: StepOptions = {}): Promise<number> {
     let timeout: number;
     try {
-      timeout = checkTimeout('DataParallelTrainer.step', 'timeoutMilliseconds', options?.timeoutMilliseconds, this.stepTimeoutMilliseconds);
+      timeout = checkTimeout(
+        'DataParallelTrainer.step',
+        'timeoutMilliseconds',
+        options?.timeoutMilliseconds,
+        this.stepTimeoutMilliseconds,
+      );
     } catch (error) {
       return Promise.reject(error as Error);
     }
@@ -184,20 +203,40 @@ export class ParallelTrainer {
       const divisor = this.#divisor(batchSize, targets);
       const hyperparameters = built.optimizer.optimizer.hyperparameters;
       if (built.optimizer.changedBefore(this.#steps)) this.#coordinator.invalidateSetup();
-      const dispatch = { kind: 'train' as const, step, chunkCount: chunks, inputShape: [...inputs.shape], targetShape: [...targets.shape], divisor, hyperparameters, timeout };
+      const dispatch = {
+        kind: 'train' as const,
+        step,
+        chunkCount: chunks,
+        inputShape: [...inputs.shape],
+        targetShape: [...targets.shape],
+        divisor,
+        hyperparameters,
+        timeout,
+      };
       const { answers, updatedInWorkers } = await this.#coordinator.dispatch(built, dispatch);
       this.#steps = step;
       let updateMilliseconds = Math.max(...answers.map((answer) => answer.updateMilliseconds));
       if (!updatedInWorkers) {
         const updateStarted = performance.now();
-        finishOnMainThread(built, { gradients: this.#coordinator.gradients(built, chunks), chunkCount: chunks, divisor, step, hyperparameters });
+        finishOnMainThread(built, {
+          gradients: this.#coordinator.gradients(built, chunks),
+          chunkCount: chunks,
+          divisor,
+          step,
+          hyperparameters,
+        });
         updateMilliseconds = performance.now() - updateStarted;
       } else {
         this.#buffersStale = built.statistics.layers.length > 0;
       }
       const milliseconds = performance.now() - started;
       const workerMilliseconds = answers.map((answer) => answer.milliseconds);
-      this.#lastStep = { milliseconds, workerMilliseconds, overheadMilliseconds: milliseconds - Math.max(...workerMilliseconds), updateMilliseconds };
+      this.#lastStep = {
+        milliseconds,
+        workerMilliseconds,
+        overheadMilliseconds: milliseconds - Math.max(...workerMilliseconds),
+        updateMilliseconds,
+      };
       return sumLosses(answers, chunks) / divisor;
     });
   }
@@ -215,7 +254,12 @@ export class ParallelTrainer {
    * ```
    */
   fit(loader: BatchSource, options: FitOptions): Promise<FitSummary> {
-    return runFit((inputs, targets) => this.step(inputs, targets), () => this.#steps, loader, options);
+    return runFit(
+      (inputs, targets) => this.step(inputs, targets),
+      () => this.#steps,
+      loader,
+      options,
+    );
   }
 
   /**
@@ -236,15 +280,28 @@ export class ParallelTrainer {
     return this.#serialize(async (built) => {
       const batches: BatchSource = source instanceof Tensor ? [[source, targets as Tensor]] : source;
       if (batches === null || typeof (batches as Partial<BatchSource>)[Symbol.iterator] !== 'function') {
-        throw new Error('DataParallelTrainer.evaluate: expected (inputs, targets) Tensors or an iterable of [inputs, targets] batches (a DataLoader)');
+        throw new Error(
+          'DataParallelTrainer.evaluate: expected (inputs, targets) Tensors or an iterable of [inputs, targets] batches (a DataLoader)',
+        );
       }
       let [loss, samples, divisor] = [0, 0, 0];
       let perClass: Evaluation['perClass'] = null;
       for (const [inputs, batchTargets] of batches) {
         const { chunks, batchSize } = this.#stage(built, 'evaluate', inputs, batchTargets);
         const hyperparameters = built.optimizer.optimizer.hyperparameters;
-        const dispatch = { kind: 'evaluate' as const, step: this.#steps, chunkCount: chunks, inputShape: [...inputs.shape], targetShape: [...batchTargets.shape], divisor: 1, hyperparameters };
-        const { answers } = await this.#coordinator.dispatch(built, { ...dispatch, timeout: this.stepTimeoutMilliseconds });
+        const dispatch = {
+          kind: 'evaluate' as const,
+          step: this.#steps,
+          chunkCount: chunks,
+          inputShape: [...inputs.shape],
+          targetShape: [...batchTargets.shape],
+          divisor: 1,
+          hyperparameters,
+        };
+        const { answers } = await this.#coordinator.dispatch(built, {
+          ...dispatch,
+          timeout: this.stepTimeoutMilliseconds,
+        });
         loss += sumLosses(answers, chunks);
         for (const answer of answers) perClass = addCounts(perClass, answer.perClass);
         samples += batchSize;
@@ -296,7 +353,9 @@ export class ParallelTrainer {
         throw new Error(`DataParallelTrainer.loadTrainingState: steps must be an integer ≥ 0, got ${String(steps)}`);
       }
       if (typeof model !== 'object' || model === null || typeof optimizer !== 'object' || optimizer === null) {
-        throw new Error('DataParallelTrainer.loadTrainingState: expected { model, optimizer, steps } as returned by trainingState()');
+        throw new Error(
+          'DataParallelTrainer.loadTrainingState: expected { model, optimizer, steps } as returned by trainingState()',
+        );
       }
       const before = this.stateDict();
       built.model.loadStateDict(model);
@@ -328,12 +387,21 @@ export class ParallelTrainer {
   close(options: CloseOptions = {}): Promise<void> {
     let timeout: number;
     try {
-      timeout = checkTimeout('DataParallelTrainer.close', 'timeoutMilliseconds', options?.timeoutMilliseconds, DEFAULT_CLOSE_TIMEOUT_MILLISECONDS);
+      timeout = checkTimeout(
+        'DataParallelTrainer.close',
+        'timeoutMilliseconds',
+        options?.timeoutMilliseconds,
+        DEFAULT_CLOSE_TIMEOUT_MILLISECONDS,
+      );
     } catch (error) {
       return Promise.reject(error as Error);
     }
     this.#closing ??= (async () => {
-      const drained = await withTimeout(this.#queue.then(() => true), timeout, false);
+      const drained = await withTimeout(
+        this.#queue.then(() => true),
+        timeout,
+        false,
+      );
       if (!drained) this.#coordinator.closedAfter = timeout;
       await this.#coordinator.close();
     })();
@@ -345,7 +413,8 @@ export class ParallelTrainer {
     const closedAtCall = this.#closing !== null;
     const run = this.#queue.then(async () => {
       const failure = this.#coordinator.failure;
-      if (failure !== null) throw new Error(`DataParallelTrainer: the trainer stopped after a failure (${failure.message})`);
+      if (failure !== null)
+        throw new Error(`DataParallelTrainer: the trainer stopped after a failure (${failure.message})`);
       if (closedAtCall) throw new Error('DataParallelTrainer: the trainer is closed');
       return work(await this.#build());
     });
@@ -371,13 +440,16 @@ export class ParallelTrainer {
   #requireIntact(what: string): BuiltModel {
     const failure = this.#coordinator.failure;
     if (failure !== null) {
-      throw new Error(`DataParallelTrainer.${what}: the weights may be partly updated by the failed step (${failure.message}); resume from the last checkpoint`);
+      throw new Error(
+        `DataParallelTrainer.${what}: the weights may be partly updated by the failed step (${failure.message}); resume from the last checkpoint`,
+      );
     }
     return this.#require(what);
   }
 
   #require(what: string): BuiltModel {
-    if (this.#built === null) throw new Error(`DataParallelTrainer.${what}: the model module is not loaded yet; await trainer.ready() first`);
+    if (this.#built === null)
+      throw new Error(`DataParallelTrainer.${what}: the model module is not loaded yet; await trainer.ready() first`);
     return this.#built;
   }
 

@@ -2,7 +2,14 @@
 // Imports the Optimizer base, the Tensor type and Adam's kernel entry (kernels/adam.ts); no graph.
 import { adamKernel, type AdamArrays } from '../kernels/adam.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { checkFlag, checkHyperparameter, Optimizer, withDefaults, type BaseHyperparameters, type UpdateContext } from './optimizer.js';
+import {
+  checkFlag,
+  checkHyperparameter,
+  Optimizer,
+  withDefaults,
+  type BaseHyperparameters,
+  type UpdateContext,
+} from './optimizer.js';
 
 /** Hyperparameters of `Adam` and `AdamW` (PyTorch's, camelCased). */
 export interface AdamOptions extends BaseHyperparameters {
@@ -38,7 +45,9 @@ abstract class AdamFamily extends Optimizer<AdamOptions> {
     checkHyperparameter(name, 'learning rate', options.lr, (lr) => lr >= 0, '≥ 0');
     checkHyperparameter(name, 'epsilon value', options.eps, (eps) => eps >= 0, '≥ 0');
     if (!Array.isArray(options.betas) || options.betas.length !== 2) {
-      throw new Error(`${name}: betas must be a pair [beta1, beta2], e.g. [0.9, 0.999]; got ${JSON.stringify(options.betas)}`);
+      throw new Error(
+        `${name}: betas must be a pair [beta1, beta2], e.g. [0.9, 0.999]; got ${JSON.stringify(options.betas)}`,
+      );
     }
     options.betas.forEach((beta, index) => {
       checkHyperparameter(name, `beta parameter at index ${index}`, beta, (b) => b >= 0 && b < 1, '0 ≤ beta < 1');

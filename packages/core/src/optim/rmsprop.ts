@@ -42,7 +42,11 @@ export interface RMSpropOptions extends BaseHyperparameters {
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
   constructor(params: Iterable<Tensor>, options: Partial<RMSpropOptions> = {}) {
-    super(params, withDefaults({ lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false }, options), 'RMSprop');
+    super(
+      params,
+      withDefaults({ lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false }, options),
+      'RMSprop',
+    );
   }
 
   protected validate(options: RMSpropOptions): void {

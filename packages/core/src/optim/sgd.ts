@@ -1,7 +1,14 @@
 // SGD: stochastic gradient descent with optional (Nesterov) momentum and weight decay — torch.optim.SGD.
 // Imports the Optimizer base and the Tensor type; plain loops, no graph.
 import type { Tensor } from '../tensor/tensor.js';
-import { checkFlag, checkHyperparameter, Optimizer, withDefaults, type BaseHyperparameters, type UpdateContext } from './optimizer.js';
+import {
+  checkFlag,
+  checkHyperparameter,
+  Optimizer,
+  withDefaults,
+  type BaseHyperparameters,
+  type UpdateContext,
+} from './optimizer.js';
 
 /** Hyperparameters of `SGD` (PyTorch's, camelCased). */
 export interface SGDOptions extends BaseHyperparameters {
@@ -40,7 +47,11 @@ export interface SGDOptions extends BaseHyperparameters {
  */
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: Iterable<Tensor>, options: Partial<SGDOptions> = {}) {
-    super(params, withDefaults({ lr: 1e-3, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 }, options), 'SGD');
+    super(
+      params,
+      withDefaults({ lr: 1e-3, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 }, options),
+      'SGD',
+    );
   }
 
   protected validate(options: SGDOptions): void {
