@@ -34,10 +34,29 @@ export class DataParallelTrainer extends ParallelTrainer {
   }
 }
 
-export { PiscinaTransport, piscinaTransport, type CloseOptions, type Evaluation, type PiscinaTransportOptions, type StepOptions };
+export {
+  PiscinaTransport,
+  piscinaTransport,
+  type CloseOptions,
+  type Evaluation,
+  type PiscinaTransportOptions,
+  type StepOptions,
+};
 export type { StepTiming, TrainerState } from './trainer-options.js';
-export { fit, type BatchAt, type BatchEnd, type BatchSource, type EpochEnd, type EpochStart, type FitOptions, type FitPosition, type FitSummary, type FitTrainer, type StepScheduler } from './fit.js';
+export {
+  fit,
+  type BatchAt,
+  type BatchEnd,
+  type BatchSource,
+  type EpochEnd,
+  type EpochStart,
+  type FitOptions,
+  type FitPosition,
+  type FitSummary,
+  type FitTrainer,
+  type StepScheduler,
+} from './fit.js';
 export { SingleThreadTrainer, type SingleThreadTrainerOptions } from './single-thread-trainer.js';
 export type { DataParallelOptions } from './options.js';
-export type { MemoryMode } from './transport.js';
+export type { MemoryMode } from './protocol.js';
 export type { ModelFactory, ModelFactoryOptions, ModelSource } from './model-source.js';

@@ -46,6 +46,9 @@ describe('SingleThreadTrainer', () => {
       return scores.indexOf(Math.max(...scores)) === data.targets.data[row];
     }).filter(Boolean).length;
     expect(whole.accuracy).toBe(correct / 40);
+    const labels = Array.from(data.targets.data);
+    expect(whole.perClass!.count).toEqual([0, 1, 2, 3, 4].map((c) => labels.filter((label) => label === c).length));
+    expect(whole.perClass!.correct.reduce((x, y) => x + y, 0)).toBe(correct);
     const batched = await trainer.evaluate(loader());
     expect(batched.accuracy).toBe(whole.accuracy);
     expect(Math.abs(batched.loss - whole.loss) / whole.loss).toBeLessThan(1e-6);
@@ -54,8 +57,9 @@ describe('SingleThreadTrainer', () => {
 
     const regression = new SingleThreadTrainer({ model: mlp(12, 2), loss: 'mseLoss', optimizer: { type: 'sgd' } });
     const targets = batch(32, 40, [2], 2).inputs;
-    const { loss, accuracy } = await regression.evaluate(data.inputs, targets);
+    const { loss, accuracy, perClass } = await regression.evaluate(data.inputs, targets);
     expect(accuracy).toBeNull();
+    expect(perClass).toBeNull();
     expect(loss).toBeCloseTo(
       noGrad(() => mseLoss(regression.model.forward(data.inputs), targets).item()),
       6,

@@ -4,7 +4,7 @@
 import {
   buildModel,
   buildOptimizer,
-  correctCount,
+  confusionMatrix,
   crossEntropy,
   Generator,
   Module,
@@ -19,7 +19,7 @@ import {
 import { fit, type BatchSource, type FitOptions, type FitSummary } from './fit.js';
 import { checkLoss } from './options.js';
 import type { Evaluation, TrainerState } from './trainer-options.js';
-import type { LossName } from './transport.js';
+import type { LossName } from './protocol.js';
 
 /** Options of {@link SingleThreadTrainer}: those of the parallel trainers without the threads. */
 export interface SingleThreadTrainerOptions {
@@ -115,22 +115,22 @@ export class SingleThreadTrainer {
         fail('evaluate: expected (inputs, targets) Tensors or an iterable of [inputs, targets] batches (a DataLoader)');
       }
       this.model.eval();
-      let [loss, correct, samples, divisor] = [0, 0, 0, 0];
+      let [loss, samples, divisor] = [0, 0, 0];
+      let perClass: Evaluation['perClass'] = null;
       noGrad(() => {
         for (const [inputs, batchTargets] of batches) {
           const batchSize = inputs.shape[0] ?? 0;
           const output = this.model.forward(inputs);
           loss += this.#lossOf(output, batchTargets, 'sum').item();
-          if (this.loss === 'crossEntropy') correct += correctCount(output, batchTargets);
+          if (this.loss === 'crossEntropy') perClass = countClasses(perClass, output, batchTargets);
           samples += batchSize;
           divisor += this.loss === 'crossEntropy' ? batchSize : batchTargets.size;
         }
       });
       if (samples === 0) fail('evaluate: the loader yielded no batches');
-      return Promise.resolve({
-        loss: loss / divisor,
-        accuracy: this.loss === 'crossEntropy' ? correct / samples : null,
-      });
+      const counts = perClass as Evaluation['perClass'];
+      const correct = counts === null ? 0 : counts.correct.reduce((a, b) => a + b, 0);
+      return Promise.resolve({ loss: loss / divisor, accuracy: counts === null ? null : correct / samples, perClass: counts });
     } catch (error) {
       return Promise.reject(error as Error);
     } finally {
@@ -179,4 +179,15 @@ export class SingleThreadTrainer {
       ? crossEntropy(output, targets, { reduction })
       : mseLoss(output, targets, { reduction });
   }
+}
+
+/** `totals` plus one batch's per-class counts (samples per target class, and those predicted right), from core's confusion matrix. */
+function countClasses(totals: Evaluation['perClass'], output: Tensor, targets: Tensor): NonNullable<Evaluation['perClass']> {
+  const classes = output.shape[1]!;
+  const sums = totals ?? { correct: new Array<number>(classes).fill(0), count: new Array<number>(classes).fill(0) };
+  confusionMatrix(output, targets, classes).forEach((row, label) => {
+    sums.correct[label]! += row[label]!;
+    sums.count[label]! += row.reduce((a, b) => a + b, 0);
+  });
+  return sums;
 }
