@@ -130,7 +130,11 @@ export class SingleThreadTrainer {
       if (samples === 0) fail('evaluate: the loader yielded no batches');
       const counts = perClass as Evaluation['perClass'];
       const correct = counts === null ? 0 : counts.correct.reduce((a, b) => a + b, 0);
-      return Promise.resolve({ loss: loss / divisor, accuracy: counts === null ? null : correct / samples, perClass: counts });
+      return Promise.resolve({
+        loss: loss / divisor,
+        accuracy: counts === null ? null : correct / samples,
+        perClass: counts,
+      });
     } catch (error) {
       return Promise.reject(error as Error);
     } finally {
@@ -182,7 +186,11 @@ export class SingleThreadTrainer {
 }
 
 /** `totals` plus one batch's per-class counts (samples per target class, and those predicted right), from core's confusion matrix. */
-function countClasses(totals: Evaluation['perClass'], output: Tensor, targets: Tensor): NonNullable<Evaluation['perClass']> {
+function countClasses(
+  totals: Evaluation['perClass'],
+  output: Tensor,
+  targets: Tensor,
+): NonNullable<Evaluation['perClass']> {
   const classes = output.shape[1]!;
   const sums = totals ?? { correct: new Array<number>(classes).fill(0), count: new Array<number>(classes).fill(0) };
   confusionMatrix(output, targets, classes).forEach((row, label) => {
