@@ -71,6 +71,7 @@ export { Flatten, GELU, LeakyReLU, LogSoftmax, ReLU, SiLU, Sigmoid, Softmax, Sof
 export { ModuleList, Sequential } from './nn/sequential.js';
 export { buildModel, DEFAULT_MAX_PARAMETERS, specParameterCount, type BuildModelOptions } from './nn/spec.js';
 export { MAX_SPEC_DEPTH } from './nn/spec-read.js';
+export { photoCnnSpec } from './nn/photo-cnn-spec.js';
 export type {
   ActivationSpec,
   BatchNormSpec,
@@ -155,3 +156,15 @@ export {
   type OptimizerCheckpoint,
   type TrainingCheckpoint,
 } from './io/checkpoint.js';
+export {
+  encodeModelFile,
+  loadModel,
+  MODEL_DATA_KEY,
+  MODEL_FILE_LIMITS,
+  modelFitProblem,
+  parseModelDataInfo,
+  type LoadedModel,
+  type LoadModelOptions,
+  type ModelDataInfo,
+  type PictureSettings,
+} from './io/model-file.js';
