@@ -161,10 +161,12 @@ export {
   loadModel,
   MODEL_DATA_KEY,
   MODEL_FILE_LIMITS,
+  ModelFileError,
   modelFitProblem,
   parseModelDataInfo,
   type LoadedModel,
   type LoadModelOptions,
   type ModelDataInfo,
+  type ModelFilePart,
   type PictureSettings,
 } from './io/model-file.js';

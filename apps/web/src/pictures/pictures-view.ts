@@ -258,10 +258,10 @@ element<HTMLInputElement>('pc-load').addEventListener('change', (event) => {
   input.value = '';
   if (file === undefined) return;
   void guarded(`Loading ${file.name}`, async () => {
-    checkModelFileSize(file.size, file.name);
+    checkModelFileSize(file.size, file.name, { model: 'a picture model', fix: 'choose the model.safetensors of a picture run' });
     const loaded = await worker.loadModel(new Uint8Array(await file.arrayBuffer()), file.name);
     const statusLine = element('pc-model-status');
-    statusLine.textContent = `Loaded ${file.name}: classes ${loaded.classNames.join(', ')}; pictures [${loaded.sampleShape.join(', ')}]; ${loaded.steps} steps. Drop a picture to try it.`;
+    statusLine.textContent = `Loaded ${file.name}: classes ${loaded.classNames.join(', ')}; pictures [${loaded.sampleShape.join(', ')}]${loaded.steps > 0 ? `; trained ${loaded.steps} steps` : ''}. Drop a picture to try it.`;
     statusLine.dataset['classes'] = JSON.stringify(loaded.classNames);
     showMessage('');
     await modelChanged();

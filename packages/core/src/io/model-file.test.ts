@@ -5,20 +5,20 @@ import { photoCnnSpec } from '../nn/photo-cnn-spec.js';
 import { noGrad } from '../autograd/graph.js';
 import { Tensor } from '../tensor/tensor.js';
 import { encodeCheckpoint } from './checkpoint.js';
-import { encodeModelFile, loadModel, MODEL_DATA_KEY, parseModelDataInfo } from './model-file.js';
+import { encodeModelFile, loadModel, MODEL_DATA_KEY, ModelFileError, parseModelDataInfo } from './model-file.js';
 import type { ModelSpec } from '../nn/spec-types.js';
 
 const MLP: ModelSpec = { type: 'sequential', layers: [{ type: 'linear', in: 2, out: 4 }, { type: 'relu' }, { type: 'linear', in: 4, out: 3 }] };
 
 describe('photoCnnSpec', () => {
   it('builds the photo CNN for [3, 32, 32]: 64 averaged features into the classes', () => {
-    const spec = photoCnnSpec([3, 32, 32], [16, 32], 2) as { layers: Array<Record<string, unknown>> };
+    const spec = photoCnnSpec([3, 32, 32], [16, 32], 2) as unknown as { layers: Array<Record<string, unknown>> };
     expect(spec.layers.map((layer) => layer['type'])).toEqual([
       'conv2d', 'batchNorm2d', 'relu', 'maxPool2d', 'conv2d', 'batchNorm2d', 'relu', 'maxPool2d', 'conv2d', 'batchNorm2d', 'relu', 'avgPool2d', 'flatten', 'linear',
     ]);
     expect(spec.layers.at(-3)).toEqual({ type: 'avgPool2d', kernel: [8, 8] });
     expect(spec.layers.at(-1)).toEqual({ type: 'linear', in: 64, out: 2 });
-    const model = buildModel(spec as ModelSpec, { generator: new Generator(1) });
+    const model = buildModel(spec as unknown as ModelSpec, { generator: new Generator(1) });
     model.eval();
     expect(noGrad(() => model.forward(new Tensor(new Float32Array(2 * 3 * 32 * 32), [2, 3, 32, 32]))).shape).toEqual([2, 2]);
   });
@@ -45,11 +45,23 @@ describe('model files', () => {
 
   it.each([
     ['no data metadata', () => encodeCheckpoint({ model: buildModel(MLP).stateDict(), spec: MLP }), /no backprop_cli\.data metadata/],
-    ['no spec', () => encodeCheckpoint({ model: buildModel(MLP).stateDict() }), /has no spec/],
+    ['no spec', () => encodeCheckpoint({ model: buildModel(MLP).stateDict() }), /no model spec \('backprop\.spec' in its metadata\)/],
     ['classes the model does not output', () => encodeModelFile({ weights: buildModel(MLP).stateDict(), spec: MLP, info: { data: 'xor', sampleShape: [2], classes: 2 } }), /metadata does not match its model: it outputs \[3\] per sample, but the data has 2 classes/],
     ['a sample shape the model cannot take', () => encodeModelFile({ weights: buildModel(MLP).stateDict(), spec: MLP, info: { data: 'xor', sampleShape: [5], classes: 3 } }), /samples of shape \[5\] fail in the model/],
-  ])('refuses %s', (_name, bytes, message) => {
+    ['weights that do not fit', () => encodeModelFile({ weights: buildModel(photoCnnSpec([3, 16, 16], [4, 8], 2)).stateDict(), spec: MLP, info: { data: 'x', sampleShape: [2], classes: 3 } }), /unexpected|missing/],
+    ['bytes that are not safetensors', () => new TextEncoder().encode('hello, not a model'), /./],
+  ])('refuses %s, naming the part', (_name, bytes, message) => {
     expect(() => loadModel(bytes())).toThrow(message);
+    const part = (() => { try { loadModel(bytes()); } catch (error) { return (error as ModelFileError).part; } return null; })();
+    expect(part).toBe({ 'no data metadata': 'data', 'no spec': 'spec', 'classes the model does not output': 'data', 'a sample shape the model cannot take': 'data', 'weights that do not fit': 'weights', 'bytes that are not safetensors': 'file' }[_name]);
+  });
+
+  it("dataInfo: 'optional' loads a checkpoint saved with a spec only, info null", () => {
+    const model = buildModel(MLP, { generator: new Generator(5) });
+    const loaded = loadModel(encodeCheckpoint({ model: model.stateDict(), spec: MLP, training: { step: 7 } }), { dataInfo: 'optional' });
+    expect(loaded.info).toBeNull();
+    expect(loaded.step).toBe(7);
+    expect(loaded.model.namedParameters().map(([name]) => name)).toEqual(['layers.0.weight', 'layers.0.bias', 'layers.2.weight', 'layers.2.bias']);
   });
 
   it.each([

@@ -3,6 +3,7 @@
 // the pages read. Browser-safe: must not import node:* (the CLI reads the bytes, then calls here).
 import { noGrad } from '../autograd/graph.js';
 import type { Module, StateDict } from '../nn/module.js';
+import { Generator } from '../random/generator.js';
 import { buildModel } from '../nn/spec.js';
 import type { ModelSpec } from '../nn/spec-types.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -47,13 +48,13 @@ export interface ModelDataInfo {
   pictures?: PictureSettings;
 }
 
-/** A model read back from a model file. */
-export interface LoadedModel {
+/** A model read back from a model file; `I` is `ModelDataInfo | null` when the description may be absent. */
+export interface LoadedModel<I extends ModelDataInfo | null = ModelDataInfo> {
   /** The module in evaluation mode, with the file's weights. */
   model: Module;
   spec: ModelSpec;
   weights: StateDict;
-  info: ModelDataInfo;
+  info: I;
   /** Training step stored in the file, or null. */
   step: number | null;
 }
@@ -62,6 +63,32 @@ export interface LoadedModel {
 export interface LoadModelOptions {
   /** Most values one sample may have (default {@link MODEL_FILE_LIMITS}.sampleElements). */
   maxSampleElements?: number;
+  /**
+   * `'required'` (default): a file without the data description is refused. `'optional'`: such a
+   * file (a checkpoint saved with `encodeCheckpoint({ model, spec })`) loads with `info: null`.
+   */
+  dataInfo?: 'required' | 'optional';
+}
+
+/** Which part of a model file is wrong: its bytes, its spec, its weights or its data description. */
+export type ModelFilePart = 'file' | 'spec' | 'weights' | 'data';
+
+/**
+ * Why {@link loadModel} refused a file; `part` tells callers which part, to word the fix their way.
+ *
+ * @example
+ * ```ts
+ * try { loadModel(bytes); } catch (error) { if (error instanceof ModelFileError && error.part === 'file') … }
+ * ```
+ */
+export class ModelFileError extends Error {
+  readonly part: ModelFilePart;
+
+  constructor(part: ModelFilePart, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ModelFileError';
+    this.part = part;
+  }
 }
 
 /**
@@ -85,7 +112,7 @@ export function encodeModelFile(file: { weights: StateDict; spec: ModelSpec; inf
 /**
  * Reads a model file and rebuilds its model: spec, weights (strictly: none missing, extra or
  * mis-shaped) and the data description, checked field by field and against the model (its sample
- * shape goes in, one score per class comes out). Throws an Error whose message names the problem.
+ * shape goes in, one score per class comes out). Throws a {@link ModelFileError} naming the problem and the part.
  *
  * @example
  * ```ts
@@ -93,15 +120,42 @@ export function encodeModelFile(file: { weights: StateDict; spec: ModelSpec; inf
  * const probabilities = model.forward(x).softmax(1);
  * ```
  */
-export function loadModel(bytes: Uint8Array, options: LoadModelOptions = {}): LoadedModel {
-  const checkpoint = decodeCheckpoint(bytes, { require: ['spec'] });
-  const info = parseModelDataInfo(checkpoint.metadata?.[MODEL_DATA_KEY], options);
-  const model = buildModel(checkpoint.spec);
-  model.loadStateDict(checkpoint.model);
+export function loadModel(bytes: Uint8Array, options?: LoadModelOptions & { dataInfo?: 'required' }): LoadedModel;
+export function loadModel(bytes: Uint8Array, options: LoadModelOptions & { dataInfo: 'optional' }): LoadedModel<ModelDataInfo | null>;
+export function loadModel(bytes: Uint8Array, options: LoadModelOptions = {}): LoadedModel<ModelDataInfo | null> {
+  const line = (error: unknown) => String((error as Error)?.message ?? error).split('\n', 1)[0]!.slice(0, 500);
+  let checkpoint;
+  try {
+    checkpoint = decodeCheckpoint(bytes);
+  } catch (error) {
+    throw new ModelFileError('file', line(error), { cause: error });
+  }
+  if (checkpoint.spec === undefined) throw new ModelFileError('spec', "no model spec ('backprop.spec' in its metadata), so its layers are unknown");
+  const text = checkpoint.metadata?.[MODEL_DATA_KEY];
+  let info: ModelDataInfo | null = null;
+  if (text !== undefined || options.dataInfo !== 'optional') {
+    try {
+      info = parseModelDataInfo(text, options);
+    } catch (error) {
+      throw new ModelFileError('data', line(error), { cause: error });
+    }
+  }
+  let model: Module;
+  try {
+    // A generator of its own: the weights are replaced at once, and the global stream stays untouched.
+    model = buildModel(checkpoint.spec, { generator: new Generator(0) });
+  } catch (error) {
+    throw new ModelFileError('spec', line(error), { cause: error });
+  }
+  try {
+    model.loadStateDict(checkpoint.model); // strict: throws on missing, unexpected or wrongly shaped weights
+  } catch (error) {
+    throw new ModelFileError('weights', line(error), { cause: error });
+  }
   model.eval();
   // The metadata must describe this very model: its sample shape goes in, its class count comes out.
-  const problem = modelFitProblem(model, info);
-  if (problem !== null) throw new Error(`its metadata does not match its model: ${problem}`);
+  const problem = info === null ? null : modelFitProblem(model, info);
+  if (problem !== null) throw new ModelFileError('data', `its metadata does not match its model: ${problem}`);
   return { model, spec: checkpoint.spec as ModelSpec, weights: checkpoint.model, info, step: checkpoint.training?.step ?? null };
 }
 
