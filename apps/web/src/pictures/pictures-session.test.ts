@@ -3,6 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { ImageError } from '@backprop/datasets/images';
 import { DataParallelTrainer } from '@backprop/parallel/node';
+import { mnistSplit } from '@backprop/datasets';
+import { loadMnist } from '@backprop/datasets/node';
+import { DIGITS_PER_CLASS, threeOrNot } from './builtin-digits';
 import { fixturePicture, hugePngHeader, nodeRasterize, truncatedPng } from '../../e2e/picture-fixtures';
 import { decodePicture } from './picture-decode';
 import { PICTURE_LIMITS } from './picture-limits';
@@ -108,6 +111,15 @@ describe('PicturesSession', () => {
     session.add(1, sample);
     expect(() => session.add(0, sample)).toThrow('the page holds at most 3 pictures (maxPictures); raise it with ?maxPictures= in the address');
   });
+
+  it('the built-in digits: 60 threes and 60 other digits, as colour pictures: grey repeated in R, G and B', async () => {
+    const { threes, others } = threeOrNot(mnistSplit(await loadMnist()).train, { size: PICTURE_SIZE, perClass: DIGITS_PER_CLASS });
+    expect([threes.length, others.length]).toEqual([60, 60]);
+    // MNIST's light ink on black, enlarged 28 → 32 bilinearly: the corner is black, grey repeated in R, G and B
+    expect([threes[0]![0], threes[0]![1024], threes[0]![2048]]).toEqual([0, 0, 0]);
+    expect(Math.max(...threes[0]!.subarray(0, 1024))).toBeGreaterThan(0.9);
+    expect(Array.from(threes[0]!.subarray(0, 1024))).toEqual(Array.from(threes[0]!.subarray(2048, 3072)));
+  }, 30_000);
 
   it('cleans class names: control characters out, trimmed, never empty', () => {
     const session = new PicturesSession({ createTrainer, maxPictures: 10 });

@@ -26,6 +26,11 @@ export const PHOTO_CNN_CHANNELS: [number, number] = [16, 32];
 export const VALIDATION_SHARE = 0.2;
 /** Fewest pictures a class needs: one in five is kept aside, so five leave one to validate on. */
 export const MIN_PER_CLASS = 5;
+/**
+ * Samples per chunk of the data-parallel trainer: the page's default batch of 16 is two chunks, so
+ * two workers share every step (results depend on it, not on the number of workers).
+ */
+export const CHUNK_SIZE = 8;
 /** The validation split's seed, as the CLI's: it never moves with the training seed. */
 const SPLIT_SEED = 0;
 const AUGMENT_SEED_OFFSET = 0x5eed;
@@ -158,7 +163,7 @@ export class PicturesSession {
     const spec = photoCnnSpec([3, PICTURE_SIZE, PICTURE_SIZE], PHOTO_CNN_CHANNELS, this.#classes.length);
     const classNames = this.#classes.map((c) => c.name);
     const model = new PictureModel({ spec, classNames, sampleShape: [3, PICTURE_SIZE, PICTURE_SIZE], data: this.#data }, null);
-    const trainer = this.#createTrainer({ spec, workers: options.workers, learningRate: options.learningRate, seed: options.seed, chunkSize: 16 });
+    const trainer = this.#createTrainer({ spec, workers: options.workers, learningRate: options.learningRate, seed: options.seed, chunkSize: CHUNK_SIZE });
     try {
       const loader = new DataLoader(train, { batchSize: options.batchSize, shuffle: true, seed: options.seed });
       const batches = loader.length;
