@@ -4,6 +4,7 @@
 import * as Comlink from 'comlink';
 import '../styles.css';
 import { checkModelFileSize } from '../digits/model-file';
+import { acceptDrops } from '../shared/drop-zone';
 import { LiveChart } from '../shared/loss-chart';
 import { describeError, element, formatNumber, showMessage, startPage } from '../shared/page';
 import type { AddResult, PicturesWorkerApi } from './pictures.worker';
@@ -215,18 +216,7 @@ element<HTMLInputElement>('pc-try-file').addEventListener('change', (event) => {
   input.value = '';
   if (file !== undefined) void guarded(`Trying ${file.name}`, () => tryPicture(() => worker.tryFile(file)));
 });
-const tryDrop = element('pc-try-drop');
-tryDrop.addEventListener('dragover', (event) => {
-  event.preventDefault();
-  tryDrop.classList.add('over');
-});
-tryDrop.addEventListener('dragleave', () => tryDrop.classList.remove('over'));
-tryDrop.addEventListener('drop', (event) => {
-  event.preventDefault();
-  tryDrop.classList.remove('over');
-  const file = event.dataTransfer?.files[0];
-  if (file !== undefined) void guarded(`Trying ${file.name}`, () => tryPicture(() => worker.tryFile(file)));
-});
+acceptDrops(element('pc-try-drop'), ([file]) => void guarded(`Trying ${file!.name}`, () => tryPicture(() => worker.tryFile(file!))));
 buttons.tryDigit.addEventListener('click', () => void guarded('Trying a digit', () => tryPicture(() => worker.tryDigit())));
 labelSelect.addEventListener('change', () => void showLoss().catch((error: unknown) => showMessage(describeError(error))));
 buttons.learn.addEventListener('click', () =>

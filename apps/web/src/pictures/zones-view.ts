@@ -1,6 +1,7 @@
 // The class zones of the "Your pictures" page: one panel per class with its editable name, a drop
 // zone and file picker, the count, thumbnails of what the network sees, and each refused file's
 // message. Every name and message reaches the DOM as text (textContent, value), never as markup.
+import { acceptDrops } from '../shared/drop-zone';
 import { drawSample } from './sample-canvas';
 
 /** Thumbnails shown per class. */
@@ -47,17 +48,7 @@ export function buildZones(parent: HTMLElement, classes: Array<{ name: string; c
       picker.value = '';
     });
     const drop = make('div', { className: 'drop-zone' }, 'Drop pictures here, or ', picker);
-    drop.addEventListener('dragover', (event) => {
-      event.preventDefault();
-      drop.classList.add('over');
-    });
-    drop.addEventListener('dragleave', () => drop.classList.remove('over'));
-    drop.addEventListener('drop', (event) => {
-      event.preventDefault();
-      drop.classList.remove('over');
-      const files = Array.from(event.dataTransfer?.files ?? []);
-      if (files.length > 0) actions.addFiles(index, files);
-    });
+    acceptDrops(drop, (files) => actions.addFiles(index, files));
     const clear = make('button', { textContent: 'Clear', type: 'button' });
     clear.addEventListener('click', () => actions.clear(index));
     const count = make('span', { className: 'muted zone-count' });
