@@ -10,8 +10,8 @@ import { DIGITS_PER_CLASS, digitPicture, threeOrNot } from './builtin-digits';
 import { browserRasterize, decodePicture } from './picture-decode';
 import { readPictureLimits, type PictureLimits } from './picture-limits';
 import { PictureModel } from './picture-model';
-import { PICTURE_SIZE, PicturesSession, type FitTrainerFactory, type PicturesEvent, type PicturesTrainingOptions } from './pictures-session';
 import { folderClasses, type FolderFile } from './picture-folder';
+import { PICTURE_SIZE, PicturesSession, type FitTrainerFactory, type PicturesEvent, type PicturesTrainingOptions } from './pictures-session';
 
 const createTrainer: FitTrainerFactory = ({ spec, workers, learningRate, seed, chunkSize }) =>
   new BrowserDataParallelTrainer({
@@ -52,6 +52,13 @@ let nextDigit = 0;
 function model(): PictureModel {
   if (session.model === null) throw new Error('Train a model (or load one) first');
   return session.model;
+}
+
+/** The picture being tried, as `current` takes it (its size, grey or RGB). */
+function tried(current: PictureModel): Promise<Float32Array> {
+  if (trying === null) throw new Error('Drop a picture to try first');
+  const [channels, size] = current.info.sampleShape;
+  return trying(size, channels === 1 ? 'grey' : 'rgb');
 }
 
 function loadDigits(): Promise<{ train: MnistData; test: MnistData }> {
@@ -159,13 +166,11 @@ const api = {
   },
   async lossFor(label: number) {
     const current = model();
-    const [channels, size] = current.info.sampleShape;
-    return current.lossFor(await trying!(size, channels === 1 ? 'grey' : 'rgb'), label);
+    return current.lossFor(await tried(current), label);
   },
   async learn(label: number, learningRate: number) {
     const current = model();
-    const [channels, size] = current.info.sampleShape;
-    const sample = await trying!(size, channels === 1 ? 'grey' : 'rgb');
+    const sample = await tried(current);
     return { ...current.learnFrom(sample, label, learningRate), probabilities: current.predict(sample) };
   },
   saveModel(): Uint8Array {
