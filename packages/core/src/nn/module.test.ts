@@ -1,6 +1,7 @@
 // Modules: names and order of parameters, state dicts, modes, specs.
 import { describe, expect, it } from 'vitest';
-import { Generator, ones, randn, tensor } from '../index.js';
+import { Generator, ones, randn, tensor, type Tensor } from '../index.js';
+import { Module } from './module.js';
 import { BatchNorm1d } from './normalization.js';
 import { Conv2d } from './conv2d.js';
 import { Dropout } from './dropout.js';
@@ -106,6 +107,19 @@ describe('layers', () => {
 });
 
 describe('buildModel and toSpec', () => {
+  it("a module of one's own has no spec by default: toSpec names its class and how to give it one", () => {
+    class Affine extends Module {
+      readonly scale = this.registerParameter('scale', ones([3]));
+      forward(x: Tensor): Tensor {
+        return x.mul(this.scale);
+      }
+    }
+    expect(() => new Affine().toSpec()).toThrow(
+      "Affine has no model spec: buildModel rebuilds only built-in layers. Override toSpec() in Affine to return a LayerSpec that rebuilds it (e.g. a 'sequential' of built-in layers), or pass code instead of a spec where one is asked for (@backprop/parallel's model module)",
+    );
+    expect(() => new Sequential(new Linear(2, 2), new Affine()).toSpec()).toThrow('Affine has no model spec');
+  });
+
   const spec = {
     type: 'sequential',
     layers: [

@@ -34,9 +34,9 @@ export interface LoadStateDictResult {
  * class Affine extends Module {
  *   readonly scale = this.registerParameter('scale', ones([3]));
  *   forward(x: Tensor) { return x.mul(this.scale); }
- *   toSpec(): LayerSpec { throw new Error('Affine has no spec'); }
  * }
  * new Affine().namedParameters(); // [['scale', Tensor]]
+ * new Affine().toSpec(); // throws: Affine has no model spec …
  * ```
  */
 export abstract class Module {
@@ -49,8 +49,16 @@ export abstract class Module {
   /** The computation: input(s) → output. */
   abstract forward(input: Tensor): Tensor;
 
-  /** The JSON spec that rebuilds this module with `buildModel`. */
-  abstract toSpec(): LayerSpec;
+  /**
+   * The JSON spec that rebuilds this module with `buildModel`. Every built-in layer has one; by
+   * default a module of your own has none, and this throws an error naming its class and the fix.
+   */
+  toSpec(): LayerSpec {
+    const name = this.constructor.name || 'this module';
+    throw new Error(
+      `${name} has no model spec: buildModel rebuilds only built-in layers. Override toSpec() in ${name} to return a LayerSpec that rebuilds it (e.g. a 'sequential' of built-in layers), or pass code instead of a spec where one is asked for (@backprop/parallel's model module)`,
+    );
+  }
 
   /** Registers a trainable tensor under `name` (it is marked `requiresGrad`) and returns it. */
   protected registerParameter(name: string, value: Tensor): Tensor {
