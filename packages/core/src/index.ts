@@ -142,7 +142,7 @@ export {
   type ParseIdxOptions,
 } from './data/idx.js';
 export { parseCsv, type CsvData, type ParseCsvOptions } from './data/csv.js';
-export { accuracy, confusionMatrix, formatConfusionMatrix, type ClassValues, type FormatConfusionMatrixOptions } from './metrics/classification.js';
+export { accuracy, confusionMatrix, correctCount, formatConfusionMatrix, type ClassValues, type FormatConfusionMatrixOptions } from './metrics/classification.js';
 export { loadSafetensors, saveSafetensors, type SafetensorsContents, type SafetensorsDtype } from './io/safetensors.js';
 export {
   CHECKPOINT_FORMAT_VERSION,

@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { median } from '@backprop/bench-utils';
 import { Adam, buildModel, crossEntropy, Generator, randint, randn, type ModelSpec, type Tensor } from '@backprop/core';
 import { PiscinaTransport } from '../src/node.js';
 import { ParallelTrainer } from '../src/trainer.js';
@@ -62,12 +63,6 @@ const WARM_UP_MS = 1000;
 /** Rounds of blocks per runner (see NOTE(interleaved)). */
 const ROUNDS = Number(process.env.ROUNDS ?? 6);
 if (!Number.isInteger(ROUNDS) || ROUNDS < 2) throw new Error(`ROUNDS must be an integer ≥ 2 (rounds of blocks per runner); got ${process.env.ROUNDS}`);
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 
 function data(sample: number[], batch: number): { inputs: Tensor; targets: Tensor } {
   const generator = new Generator(batch);

@@ -15,6 +15,7 @@ export function reluForward(x: Float32Array): Float32Array {
   const out = new Float32Array(x.length);
   for (let i = 0; i < x.length; i++) {
     const value = x[i]!;
+    // biome-ignore lint/suspicious/noSelfCompare: the NaN test of the hot loop (NaN passes through, as in PyTorch)
     out[i] = value > 0 || value !== value ? value : 0;
   }
   return out;

@@ -30,6 +30,17 @@ describe('Module', () => {
     expect(model.parameters().every((p) => p.requiresGrad)).toBe(true);
   });
 
+  it('modules() lists the module and every descendant, depth-first in registration order', () => {
+    const inner = new Sequential(new Linear(2, 2), new Dropout(0.5));
+    const model = new Sequential(new Linear(4, 2), inner, new ReLU());
+    const modules = model.modules();
+    // Sequential keeps its layers in a ModuleList (hence the names layers.0.weight, …).
+    expect(modules.map((m) => m.constructor.name)).toEqual(['Sequential', 'ModuleList', 'Linear', 'Sequential', 'ModuleList', 'Linear', 'Dropout', 'ReLU']);
+    expect(modules[0]).toBe(model);
+    expect(modules[3]).toBe(inner);
+    expect(new ReLU().modules()).toHaveLength(1);
+  });
+
   it('train()/eval() reach every descendant; zeroGrad clears every gradient', () => {
     const model = mlp();
     model.eval();

@@ -1,7 +1,7 @@
 // Module: the base of every layer — named parameters, buffers and children in a fixed order,
 // train/eval mode, state dicts. Imports the Tensor class and kernels/shape only.
 import { formatShape, shapesEqual } from '../kernels/shape.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import type { LayerSpec } from './spec-types.js';
 
 /** Throws `Linear: outFeatures must be a positive integer, got 0` unless `value` is one. */
@@ -97,8 +97,21 @@ export abstract class Module {
     return [...this.#children];
   }
 
+  /** Direct child modules, in registration order. */
   children(): Module[] {
     return [...this.#children.values()];
+  }
+
+  /**
+   * This module and every descendant, depth-first in registration order (PyTorch's `modules()`):
+   * the way to find every layer of a kind, e.g. each Dropout or BatchNorm of a model.
+   *
+   * @example
+   * const model = new Sequential(new Linear(4, 3), new Dropout(0.5), new Linear(3, 2));
+   * model.modules().filter((m) => m instanceof Dropout).length; // 1
+   */
+  modules(): Module[] {
+    return [this, ...this.children().flatMap((child) => child.modules())];
   }
 
   /** Every parameter with its dotted name: own ones first, then each child's, recursively. */

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { distinctInput, expectClose, input } from '../../test/helpers.js';
 import { distinctSequence as seeded, outputWeights as weights } from '../../test/torch-inputs.js';
 import { gradcheck } from '../autograd/gradcheck.js';
-import { adaptiveAvgPool2d, avgPool2d, kernelBackend, maxPool2d, setKernelBackend, Tensor } from '../index.js';
+import { adaptiveAvgPool2d, avgPool2d, kernelBackend, maxPool2d, setKernelBackend, type Tensor } from '../index.js';
 import { torchReference } from '../../test/torch-reference-values.js';
 
 // Reference: PyTorch 1.13.1, test/torch-reference/pooling.py — for each case, F.max_pool2d /
