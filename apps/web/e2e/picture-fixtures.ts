@@ -15,7 +15,12 @@ export interface FixtureFile {
   bytes: Uint8Array;
 }
 
-const SIZES: Array<[number, number]> = [[48, 36], [30, 40], [40, 40], [64, 40]];
+const SIZES: Array<[number, number]> = [
+  [48, 36],
+  [30, 40],
+  [40, 40],
+  [64, 40],
+];
 
 /**
  * Picture `index` of a class ("disc" or "bar"), seeded: even indices PNG, odd JPEG, sizes cycling
@@ -41,7 +46,9 @@ export function fixturePicture(kind: 'disc' | 'bar', index: number, seed: number
     }
   }
   const png = index % 2 === 0;
-  const bytes = png ? encodePng({ width, height, data, channels: 4 }) : new Uint8Array(encodeJpeg({ width, height, data }, 92).data);
+  const bytes = png
+    ? encodePng({ width, height, data, channels: 4 })
+    : new Uint8Array(encodeJpeg({ width, height, data }, 92).data);
   return { name: `${kind}-${index}.${png ? 'png' : 'jpg'}`, mimeType: png ? 'image/png' : 'image/jpeg', bytes };
 }
 
@@ -67,8 +74,14 @@ export const nodeRasterize: Rasterize = (bytes) => {
   const rgba = new Uint8Array(raster.width * raster.height * 4);
   for (let i = 0; i < raster.width * raster.height; i++) {
     const at = i * raster.channels;
-    const [r, g, b] = raster.channels >= 3 ? [raster.data[at]!, raster.data[at + 1]!, raster.data[at + 2]!] : [raster.data[at]!, raster.data[at]!, raster.data[at]!];
-    rgba.set([r, g, b, raster.channels === 2 || raster.channels === 4 ? raster.data[at + raster.channels - 1]! : 255], i * 4);
+    const [r, g, b] =
+      raster.channels >= 3
+        ? [raster.data[at]!, raster.data[at + 1]!, raster.data[at + 2]!]
+        : [raster.data[at]!, raster.data[at]!, raster.data[at]!];
+    rgba.set(
+      [r, g, b, raster.channels === 2 || raster.channels === 4 ? raster.data[at + raster.channels - 1]! : 255],
+      i * 4,
+    );
   }
   return Promise.resolve({ width: raster.width, height: raster.height, data: rgba });
 };

@@ -31,7 +31,10 @@ const asInput = (file: FixtureFile) => ({ name: file.name, mimeType: file.mimeTy
 
 /** `backprop predict RUN PICTURE --json` with the built CLI: the class probabilities in class order. */
 function cliPredict(run: string, picture: string): number[] {
-  const line = execFileSync(process.execPath, [CLI, 'predict', run, picture, '--json'], { cwd: scratch, encoding: 'utf8' });
+  const line = execFileSync(process.execPath, [CLI, 'predict', run, picture, '--json'], {
+    cwd: scratch,
+    encoding: 'utf8',
+  });
   const { top } = JSON.parse(line) as { top: Array<{ class: number; probability: number }> };
   return top.sort((a, b) => a.class - b.class).map((entry) => entry.probability);
 }
@@ -43,24 +46,47 @@ describe('Your pictures in Chromium', () => {
     expect(await page.inputValue('.zone[data-index="1"] .zone-name')).toBe('not cat');
 
     // Class 0: 12 discs dropped with a truncated PNG, a 100000×100000 header and text whose name is markup.
-    const markup: FixtureFile = { name: '<img src=x onerror="document.body.dataset.owned=1">.png', mimeType: 'image/png', bytes: new TextEncoder().encode('not a picture') };
-    await drop(page, '.zone[data-index="0"] .drop-zone', [...Array.from({ length: 12 }, (_, i) => fixturePicture('disc', i, 1)), truncatedPng(), hugePngHeader(), markup]);
+    const markup: FixtureFile = {
+      name: '<img src=x onerror="document.body.dataset.owned=1">.png',
+      mimeType: 'image/png',
+      bytes: new TextEncoder().encode('not a picture'),
+    };
+    await drop(page, '.zone[data-index="0"] .drop-zone', [
+      ...Array.from({ length: 12 }, (_, i) => fixturePicture('disc', i, 1)),
+      truncatedPng(),
+      hugePngHeader(),
+      markup,
+    ]);
     await page.waitForSelector('.zone[data-index="0"][data-count="12"]', WAIT);
-    const zoneErrors = await page.$$eval('.zone[data-index="0"] .zone-errors li', (items) => items.map((item) => item.textContent));
+    const zoneErrors = await page.$$eval('.zone[data-index="0"] .zone-errors li', (items) =>
+      items.map((item) => item.textContent),
+    );
     expect(zoneErrors).toHaveLength(3);
     expect(zoneErrors[0]).toMatch(/^broken\.png: PNG /);
-    expect(zoneErrors[1]).toBe('bomb.png: PNG declares 100000×100000 = 10,000,000,000 pixels, over the 24,000,000-pixel limit (maxPixels); shrink the image, or raise ?maxPixels= in the address if the file is trusted');
-    expect(zoneErrors[2]).toMatch(/^<img src=x onerror="document\.body\.dataset\.owned=1">\.png: not a PNG or JPEG image/);
+    expect(zoneErrors[1]).toBe(
+      'bomb.png: PNG declares 100000×100000 = 10,000,000,000 pixels, over the 24,000,000-pixel limit (maxPixels); shrink the image, or raise ?maxPixels= in the address if the file is trusted',
+    );
+    expect(zoneErrors[2]).toMatch(
+      /^<img src=x onerror="document\.body\.dataset\.owned=1">\.png: not a PNG or JPEG image/,
+    );
     expect(await page.textContent('#message')).toMatch(/^3 files were not added:\nbroken\.png: /);
     expect(await page.$$('main img')).toHaveLength(0); // the name stayed text
     // Class 1: 12 bars through the zone's file picker.
-    await page.setInputFiles('.zone[data-index="1"] input[type="file"]', Array.from({ length: 12 }, (_, i) => asInput(fixturePicture('bar', i, 1))));
+    await page.setInputFiles(
+      '.zone[data-index="1"] input[type="file"]',
+      Array.from({ length: 12 }, (_, i) => asInput(fixturePicture('bar', i, 1))),
+    );
     await page.waitForSelector('.zone[data-index="1"][data-count="12"]', WAIT);
     expect(await page.$$('.zone[data-index="1"] canvas.sample')).toHaveLength(12);
     // A class name is text too, in the zone and in the epochs table.
     await page.fill('.zone[data-index="0"] .zone-name', '<b>disc</b>');
     await page.press('.zone[data-index="0"] .zone-name', 'Enter');
-    await page.waitForFunction(() => document.querySelector('#pc-zones')?.getAttribute('data-names') === JSON.stringify(['<b>disc</b>', 'not cat']), undefined, WAIT);
+    await page.waitForFunction(
+      () =>
+        document.querySelector('#pc-zones')?.getAttribute('data-names') === JSON.stringify(['<b>disc</b>', 'not cat']),
+      undefined,
+      WAIT,
+    );
     await page.screenshot({ path: join(RESULTS, 'pictures-dropped.png'), fullPage: true });
 
     // Train: 2 workers, 8 epochs of batch 8 (20 pictures train, 4 validate).
@@ -71,7 +97,14 @@ describe('Your pictures in Chromium', () => {
     await page.waitForSelector('body[data-trained="1"]', { timeout: 240_000 });
     expect(await page.getAttribute('#pc-epochs-table', 'data-epochs')).toBe('8');
     expect(Number(await page.getAttribute('#pc-epochs-table', 'data-accuracy'))).toBeGreaterThanOrEqual(0.75);
-    expect(await page.$$eval('#pc-epochs-table th', (cells) => cells.map((cell) => cell.textContent))).toEqual(['epoch', 'train loss', 'val. loss', 'val. accuracy', '<b>disc</b>', 'not cat']);
+    expect(await page.$$eval('#pc-epochs-table th', (cells) => cells.map((cell) => cell.textContent))).toEqual([
+      'epoch',
+      'train loss',
+      'val. loss',
+      'val. accuracy',
+      '<b>disc</b>',
+      'not cat',
+    ]);
     expect(await page.$$('main b')).toHaveLength(0);
 
     // A held-out square PNG (so the CLI's padding and the page's crop see the same pixels).
@@ -80,16 +113,24 @@ describe('Your pictures in Chromium', () => {
     await page.waitForSelector('#pc-prediction[data-best]', WAIT);
     expect(await page.getAttribute('#pc-prediction', 'data-best')).toBe('0');
     expect(await page.textContent('#pc-prediction')).toMatch(/^<b>disc<\/b>: (0\.[5-9]\d|1\.00) → <b>disc<\/b>$/);
-    const pageProbabilities = JSON.parse((await page.getAttribute('#pc-prediction', 'data-probabilities'))!) as number[];
+    const pageProbabilities = JSON.parse(
+      (await page.getAttribute('#pc-prediction', 'data-probabilities'))!,
+    ) as number[];
     // Say it is "not cat": the loss as the tutorial writes it and the cross-entropy.
     await page.selectOption('#pc-label', '1');
-    await page.waitForFunction(() => document.querySelector('#pc-loss-ce')?.getAttribute('data-value') !== '', undefined, WAIT);
+    await page.waitForFunction(
+      () => document.querySelector('#pc-loss-ce')?.getAttribute('data-value') !== '',
+      undefined,
+      WAIT,
+    );
     const p1 = pageProbabilities[1]!;
     expect(await page.textContent('#pc-loss-tutorial')).toBe(`1 − ${p1.toFixed(2)} = ${(1 - p1).toFixed(2)}`);
     expect(Number(await page.getAttribute('#pc-loss-ce', 'data-value'))).toBeCloseTo(-Math.log(p1), 3);
     await page.click('#pc-learn');
     await page.waitForSelector('#pc-learned[data-after]', WAIT);
-    expect(Number(await page.getAttribute('#pc-learned', 'data-after'))).toBeGreaterThan(Number(await page.getAttribute('#pc-learned', 'data-before')));
+    expect(Number(await page.getAttribute('#pc-learned', 'data-after'))).toBeGreaterThan(
+      Number(await page.getAttribute('#pc-learned', 'data-before')),
+    );
     await page.screenshot({ path: join(RESULTS, 'pictures-trained.png'), fullPage: true });
     const afterStep = JSON.parse((await page.getAttribute('#pc-prediction', 'data-probabilities'))!) as number[];
 
@@ -108,20 +149,51 @@ describe('Your pictures in Chromium', () => {
 
   it('a model trained by the CLI loads in the page and predicts as `backprop predict` does', async () => {
     const folder = join(scratch, 'cli-pictures');
-    for (const [kind, name] of [['disc', 'orange'], ['bar', 'blue']] as const) {
+    for (const [kind, name] of [
+      ['disc', 'orange'],
+      ['bar', 'blue'],
+    ] as const) {
       mkdirSync(join(folder, name), { recursive: true });
       for (let i = 0; i < 6; i++) {
         const file = fixturePicture(kind, i, 3);
         writeFileSync(join(folder, name, file.name), file.bytes);
       }
     }
-    execFileSync(process.execPath, [CLI, 'train', '--data', folder, '--image-size', '16', '--epochs', '2', '--workers', '1', '--out', join(scratch, 'cli-run'), '--quiet'], { cwd: scratch });
+    execFileSync(
+      process.execPath,
+      [
+        CLI,
+        'train',
+        '--data',
+        folder,
+        '--image-size',
+        '16',
+        '--epochs',
+        '2',
+        '--workers',
+        '1',
+        '--out',
+        join(scratch, 'cli-run'),
+        '--quiet',
+      ],
+      { cwd: scratch },
+    );
     const picture = fixturePicture('bar', 2, 9); // 40×40 PNG
     writeFileSync(join(scratch, 'bar.png'), picture.bytes);
     const fromCli = cliPredict(join(scratch, 'cli-run'), 'bar.png');
 
-    const { page, errors } = await openPage({ browser: site.browser, base: site.base, path: 'pictures.html', width: 390, height: 844 });
-    await page.setInputFiles('#pc-load', { name: 'model.safetensors', mimeType: 'application/octet-stream', buffer: readFileSync(join(scratch, 'cli-run', 'model.safetensors')) });
+    const { page, errors } = await openPage({
+      browser: site.browser,
+      base: site.base,
+      path: 'pictures.html',
+      width: 390,
+      height: 844,
+    });
+    await page.setInputFiles('#pc-load', {
+      name: 'model.safetensors',
+      mimeType: 'application/octet-stream',
+      buffer: readFileSync(join(scratch, 'cli-run', 'model.safetensors')),
+    });
     await page.waitForSelector('#pc-model-status[data-classes]', WAIT);
     expect(await page.getAttribute('#pc-model-status', 'data-classes')).toBe(JSON.stringify(['blue', 'orange']));
     await page.setInputFiles('#pc-try-file', asInput(picture));

@@ -14,9 +14,21 @@ export const DIGITS_PER_CLASS = 60;
  * digitPicture(split.test, 0, { size: 32, color: 'rgb' }); // Float32Array(3·32·32)
  * ```
  */
-export function digitPicture(data: MnistData, index: number, options: { size: number; color: 'rgb' | 'grey' }): Float32Array {
+export function digitPicture(
+  data: MnistData,
+  index: number,
+  options: { size: number; color: 'rgb' | 'grey' },
+): Float32Array {
   const pixels = data.rows * data.cols;
-  const raster: Raster = { width: data.cols, height: data.rows, channels: 1, data: data.images.subarray(index * pixels, (index + 1) * pixels), maxValue: 255, orientation: 1, format: 'png' };
+  const raster: Raster = {
+    width: data.cols,
+    height: data.rows,
+    channels: 1,
+    data: data.images.subarray(index * pixels, (index + 1) * pixels),
+    maxValue: 255,
+    orientation: 1,
+    format: 'png',
+  };
   return imageToTensor(raster, { width: options.size, height: options.size, color: options.color });
 }
 
@@ -29,7 +41,10 @@ export function digitPicture(data: MnistData, index: number, options: { size: nu
  * const { threes, others } = threeOrNot(mnistSplit(data).train, { size: 32, perClass: 60 });
  * ```
  */
-export function threeOrNot(data: MnistData, options: { size: number; perClass: number }): { threes: Float32Array[]; others: Float32Array[] } {
+export function threeOrNot(
+  data: MnistData,
+  options: { size: number; perClass: number },
+): { threes: Float32Array[]; others: Float32Array[] } {
   const threes: Float32Array[] = [];
   const others: Float32Array[] = [];
   for (let i = 0; i < data.count && (threes.length < options.perClass || others.length < options.perClass); i++) {

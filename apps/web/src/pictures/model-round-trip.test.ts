@@ -17,8 +17,13 @@ const scratch = mkdtempSync(join(tmpdir(), 'backprop-round-trip-'));
 
 /** `backprop predict RUN PICTURE --json`: the probabilities in class order, and the class names. */
 function cliPredict(run: string, picture: string): { probabilities: number[]; names: string[] } {
-  const line = execFileSync(process.execPath, [CLI, 'predict', run, picture, '--json'], { cwd: scratch, encoding: 'utf8' });
-  const top = (JSON.parse(line) as { top: Array<{ class: number; name: string; probability: number }> }).top.sort((a, b) => a.class - b.class);
+  const line = execFileSync(process.execPath, [CLI, 'predict', run, picture, '--json'], {
+    cwd: scratch,
+    encoding: 'utf8',
+  });
+  const top = (JSON.parse(line) as { top: Array<{ class: number; name: string; probability: number }> }).top.sort(
+    (a, b) => a.class - b.class,
+  );
   return { probabilities: top.map((entry) => entry.probability), names: top.map((entry) => entry.name) };
 }
 
@@ -27,14 +32,25 @@ async function squarePicture(kind: 'disc' | 'bar', size: number): Promise<{ path
   const file = fixturePicture(kind, 2, 5); // 40×40
   const path = join(scratch, `${kind}-${size}.png`);
   writeFileSync(path, file.bytes);
-  return { path, sample: await decodePicture(new Blob([file.bytes as Uint8Array<ArrayBuffer>]), file.name, { size, color: 'rgb', maxPixels: 1e6, maxFileBytes: 1e6 }, nodeRasterize) };
+  return {
+    path,
+    sample: await decodePicture(
+      new Blob([file.bytes as Uint8Array<ArrayBuffer>]),
+      file.name,
+      { size, color: 'rgb', maxPixels: 1e6, maxFileBytes: 1e6 },
+      nodeRasterize,
+    ),
+  };
 }
 
 describe('model files between the page and the CLI', () => {
   it('the page writes, `backprop predict` reads: same class names, same probabilities', async () => {
     const spec = photoCnnSpec([3, 32, 32], [16, 32], 2);
     const weights = buildModel(spec, { generator: new Generator(11) }).stateDict();
-    const model = new PictureModel({ spec, classNames: ['<b>cat</b>', 'not cat'], sampleShape: [3, 32, 32], data: 'pictures dropped on the page' }, weights);
+    const model = new PictureModel(
+      { spec, classNames: ['<b>cat</b>', 'not cat'], sampleShape: [3, 32, 32], data: 'pictures dropped on the page' },
+      weights,
+    );
     const picture = await squarePicture('disc', 32);
     model.learnFrom(picture.sample, 1, 0.05); // weights that differ from any seed
     const run = join(scratch, 'page-run');
@@ -48,12 +64,36 @@ describe('model files between the page and the CLI', () => {
 
   it('`backprop train --data FOLDER` writes, the page reads: same classes, same probabilities', async () => {
     const folder = join(scratch, 'pictures');
-    for (const [kind, name] of [['disc', 'orange'], ['bar', 'blue']] as const) {
+    for (const [kind, name] of [
+      ['disc', 'orange'],
+      ['bar', 'blue'],
+    ] as const) {
       mkdirSync(join(folder, name), { recursive: true });
       for (let i = 0; i < 5; i++) writeFileSync(join(folder, name, `${i}.png`), fixturePicture(kind, i * 2, 6).bytes);
     }
-    execFileSync(process.execPath, [CLI, 'train', '--data', folder, '--image-size', '24', '--epochs', '1', '--workers', '1', '--out', join(scratch, 'cli-run'), '--quiet'], { cwd: scratch });
-    const model = PictureModel.fromFile(readFileSync(join(scratch, 'cli-run', 'model.safetensors')), 'model.safetensors');
+    execFileSync(
+      process.execPath,
+      [
+        CLI,
+        'train',
+        '--data',
+        folder,
+        '--image-size',
+        '24',
+        '--epochs',
+        '1',
+        '--workers',
+        '1',
+        '--out',
+        join(scratch, 'cli-run'),
+        '--quiet',
+      ],
+      { cwd: scratch },
+    );
+    const model = PictureModel.fromFile(
+      readFileSync(join(scratch, 'cli-run', 'model.safetensors')),
+      'model.safetensors',
+    );
     expect(model.info.classNames).toEqual(['blue', 'orange']);
     expect(model.info.sampleShape).toEqual([3, 24, 24]);
     const picture = await squarePicture('bar', 24);

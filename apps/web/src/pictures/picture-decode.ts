@@ -26,7 +26,11 @@ export type Rasterize = (bytes: Uint8Array) => Promise<RgbaPixels>;
  * alpha not premultiplied, as the datasets' decoders read files) drawn on an OffscreenCanvas.
  */
 export const browserRasterize: Rasterize = async (bytes) => {
-  const bitmap = await createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>]), { imageOrientation: 'from-image', premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
+  const bitmap = await createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>]), {
+    imageOrientation: 'from-image',
+    premultiplyAlpha: 'none',
+    colorSpaceConversion: 'none',
+  });
   try {
     const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
     const context = canvas.getContext('2d', { willReadFrequently: true });
@@ -50,10 +54,19 @@ export const browserRasterize: Rasterize = async (bytes) => {
  * const sample = await decodePicture(file, file.name, { size: 32, color: 'rgb', maxPixels: 24e6, maxFileBytes: 32 * 2 ** 20 }, browserRasterize); // Float32Array(3·32·32)
  * ```
  */
-export async function decodePicture(file: Blob, name: string, options: PictureDecodeOptions, rasterize: Rasterize): Promise<Float32Array> {
+export async function decodePicture(
+  file: Blob,
+  name: string,
+  options: PictureDecodeOptions,
+  rasterize: Rasterize,
+): Promise<Float32Array> {
   if (file.size > options.maxFileBytes) {
     const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
-    throw new ImageError(name, `the file is ${mib(file.size)} MiB, over the ${mib(options.maxFileBytes)} MiB limit for one picture`, 'shrink it, or raise the limit with ?maxFileMiB= in the address');
+    throw new ImageError(
+      name,
+      `the file is ${mib(file.size)} MiB, over the ${mib(options.maxFileBytes)} MiB limit for one picture`,
+      'shrink it, or raise the limit with ?maxFileMiB= in the address',
+    );
   }
   const bytes = new Uint8Array(await file.arrayBuffer());
   let header;
@@ -62,7 +75,11 @@ export async function decodePicture(file: Blob, name: string, options: PictureDe
   } catch (error) {
     // The library names its option; say what a page user can do instead.
     if (error instanceof ImageError && error.fix.includes('raise maxPixels')) {
-      throw new ImageError(name, error.problem, error.fix.replace('raise maxPixels', 'raise ?maxPixels= in the address'));
+      throw new ImageError(
+        name,
+        error.problem,
+        error.fix.replace('raise maxPixels', 'raise ?maxPixels= in the address'),
+      );
     }
     throw error;
   }
@@ -70,13 +87,20 @@ export async function decodePicture(file: Blob, name: string, options: PictureDe
   try {
     pixels = await rasterize(bytes);
   } catch (error) {
-    throw new ImageError(name, `the browser could not decode this ${header.format.toUpperCase()} (${String((error as Error)?.message ?? error).slice(0, 80)})`, 're-save or re-export the image (it is damaged)');
+    throw new ImageError(
+      name,
+      `the browser could not decode this ${header.format.toUpperCase()} (${String((error as Error)?.message ?? error).slice(0, 80)})`,
+      're-save or re-export the image (it is damaged)',
+    );
   }
   const raster: Raster = {
     width: pixels.width,
     height: pixels.height,
     channels: 4,
-    data: pixels.data instanceof Uint8Array ? pixels.data : new Uint8Array(pixels.data.buffer, pixels.data.byteOffset, pixels.data.byteLength),
+    data:
+      pixels.data instanceof Uint8Array
+        ? pixels.data
+        : new Uint8Array(pixels.data.buffer, pixels.data.byteOffset, pixels.data.byteLength),
     maxValue: 255,
     orientation: 1, // createImageBitmap has turned it upright already
     format: header.format,

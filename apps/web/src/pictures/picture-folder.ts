@@ -18,14 +18,19 @@ export interface FolderFile {
  * folderClasses([{ path: 'pictures/not cat/1.png', file }, { path: 'pictures/cat/0.jpg', file }], 20).classes; // ['cat', 'not cat']
  * ```
  */
-export function folderClasses(files: FolderFile[], maxClasses: number): { classes: string[]; byClass: Array<Array<{ file: Blob; name: string }>>; errors: string[] } {
+export function folderClasses(
+  files: FolderFile[],
+  maxClasses: number,
+): { classes: string[]; byClass: Array<Array<{ file: Blob; name: string }>>; errors: string[] } {
   const groups = new Map<string, Array<{ file: Blob; name: string }>>();
   const errors: string[] = [];
   for (const { path, file } of files) {
     const parts = path.split('/');
     if (parts.some((part) => part.startsWith('.'))) continue;
     if (parts.length < 3) {
-      errors.push(`${path.slice(0, 200)}: a file at the top level of the folder, which holds one subfolder per class; move it into a class folder`);
+      errors.push(
+        `${path.slice(0, 200)}: a file at the top level of the folder, which holds one subfolder per class; move it into a class folder`,
+      );
       continue;
     }
     const list = groups.get(parts[1]!) ?? [];
@@ -37,10 +42,14 @@ export function folderClasses(files: FolderFile[], maxClasses: number): { classe
   const classes = [...groups.keys()].sort(compareCodePoints);
   const root = files[0]?.path.split('/')[0]?.slice(0, 80) ?? 'the folder';
   if (classes.length < 2) {
-    throw new Error(`${root} has ${classes.length === 0 ? 'no class folder' : `one class folder (${classes[0]!.slice(0, 80)})`}; a classifier needs at least two: one subfolder per class, e.g. cat/ and not cat/`);
+    throw new Error(
+      `${root} has ${classes.length === 0 ? 'no class folder' : `one class folder (${classes[0]!.slice(0, 80)})`}; a classifier needs at least two: one subfolder per class, e.g. cat/ and not cat/`,
+    );
   }
   if (classes.length > maxClasses) {
-    throw new Error(`${root} has ${classes.length} class folders, over the limit of ${maxClasses} (maxClasses); raise it with ?maxClasses= in the address`);
+    throw new Error(
+      `${root} has ${classes.length} class folders, over the limit of ${maxClasses} (maxClasses); raise it with ?maxClasses= in the address`,
+    );
   }
   for (const list of groups.values()) list.sort((a, b) => compareCodePoints(a.name, b.name));
   return { classes, byClass: classes.map((name) => groups.get(name)!), errors };

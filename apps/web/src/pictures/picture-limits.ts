@@ -36,12 +36,17 @@ export function readPictureLimits(search: string): { limits: PictureLimits; prob
   const query = new URLSearchParams(search);
   const limits: PictureLimits = { ...PICTURE_LIMITS };
   const problems: string[] = [];
-  for (const [name, { key, scale, max }] of Object.entries(PARAMETERS) as Array<[keyof PictureLimits, (typeof PARAMETERS)[keyof PictureLimits]]>) {
+  for (const [name, { key, scale, max }] of Object.entries(PARAMETERS) as Array<
+    [keyof PictureLimits, (typeof PARAMETERS)[keyof PictureLimits]]
+  >) {
     const text = query.get(key);
     if (text === null) continue;
     const value = Number(text);
     if (/^\d+$/.test(text) && value >= 1 && value <= max) limits[name] = value * scale;
-    else problems.push(`${key}=${text.slice(0, 40)} is not an integer from 1 to ${max}; using ${PICTURE_LIMITS[name] / scale}`);
+    else
+      problems.push(
+        `${key}=${text.slice(0, 40)} is not an integer from 1 to ${max}; using ${PICTURE_LIMITS[name] / scale}`,
+      );
   }
   return { limits, problems };
 }
@@ -61,6 +66,10 @@ export const MAX_CLASS_NAME = 80;
  */
 export function cleanClassName(name: string, fallback: string): string {
   // eslint-disable-next-line no-control-regex
-  const clean = name.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim().slice(0, MAX_CLASS_NAME).trim();
+  const clean = name
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
+    .trim()
+    .slice(0, MAX_CLASS_NAME)
+    .trim();
   return clean === '' ? fallback : clean;
 }

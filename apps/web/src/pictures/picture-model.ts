@@ -1,7 +1,19 @@
 // A trained picture classifier in the pictures worker: predictions, the loss for a label (the
 // tutorial's 1 − p and the cross-entropy), one gradient step on one picture, scoring a set, and the
 // model file shared with the CLI (core's encodeModelFile / loadModel). No DOM.
-import { buildModel, crossEntropy, encodeModelFile, Generator, loadModel, noGrad, SGD, Tensor, type ModelSpec, type Module, type StateDict } from '@backprop/core';
+import {
+  buildModel,
+  crossEntropy,
+  encodeModelFile,
+  Generator,
+  loadModel,
+  noGrad,
+  SGD,
+  Tensor,
+  type ModelSpec,
+  type Module,
+  type StateDict,
+} from '@backprop/core';
 
 /** What a picture model needs to know besides its weights. */
 export interface PictureModelInfo {
@@ -63,14 +75,31 @@ export class PictureModel {
     try {
       loaded = loadModel(bytes);
     } catch (error) {
-      throw new Error(`${name} is not a Backprop model file: ${String((error as Error).message).split('\n', 1)[0]!.slice(0, 300)}`);
+      throw new Error(
+        `${name} is not a Backprop model file: ${String((error as Error).message)
+          .split('\n', 1)[0]!
+          .slice(0, 300)}`,
+      );
     }
     const [channels, height, width] = loaded.info.sampleShape;
-    if (loaded.info.sampleShape.length !== 3 || (channels !== 1 && channels !== 3) || height !== width || height! < 8 || height! > 512) {
-      throw new Error(`${name} holds a model for samples of shape [${loaded.info.sampleShape.join(', ')}], not square grey or RGB pictures of 8 to 512 pixels; train it on a folder of pictures (backprop train --data pictures)`);
+    if (
+      loaded.info.sampleShape.length !== 3 ||
+      (channels !== 1 && channels !== 3) ||
+      height !== width ||
+      height! < 8 ||
+      height! > 512
+    ) {
+      throw new Error(
+        `${name} holds a model for samples of shape [${loaded.info.sampleShape.join(', ')}], not square grey or RGB pictures of 8 to 512 pixels; train it on a folder of pictures (backprop train --data pictures)`,
+      );
     }
     const classNames = loaded.info.classNames ?? Array.from({ length: loaded.info.classes }, (_, i) => `class ${i}`);
-    const info = { spec: loaded.spec, classNames, sampleShape: [channels, height, width] as [number, number, number], data: loaded.info.data };
+    const info = {
+      spec: loaded.spec,
+      classNames,
+      sampleShape: [channels, height, width] as [number, number, number],
+      data: loaded.info.data,
+    };
     return new PictureModel(info, loaded.weights, loaded.step ?? 0);
   }
 
@@ -92,7 +121,11 @@ export class PictureModel {
     return noGrad(() => {
       const scores = this.model.forward(this.#batch(sample));
       const probability = scores.softmax(1).data[label]!;
-      return { probability, tutorial: 1 - probability, crossEntropy: crossEntropy(scores, new Tensor(new Float32Array([label]), [1])).item() };
+      return {
+        probability,
+        tutorial: 1 - probability,
+        crossEntropy: crossEntropy(scores, new Tensor(new Float32Array([label]), [1])).item(),
+      };
     });
   }
 
@@ -102,7 +135,8 @@ export class PictureModel {
    * gradient is exactly that of the loss shown for the picture.
    */
   learnFrom(sample: Float32Array, label: number, learningRate: number): { before: LabelLoss; after: LabelLoss } {
-    if (!(learningRate > 0 && learningRate <= 10)) throw new Error(`learnFrom: the learning rate must be in (0, 10], got ${learningRate}`);
+    if (!(learningRate > 0 && learningRate <= 10))
+      throw new Error(`learnFrom: the learning rate must be in (0, 10], got ${learningRate}`);
     const before = this.lossFor(sample, label);
     this.model.eval();
     const optimizer = new SGD(this.model.parameters(), { lr: learningRate });
@@ -124,7 +158,8 @@ export class PictureModel {
       for (let row = 0; row < labels.size; row++) {
         const label = labels.data[row]!;
         let best = 0;
-        for (let c = 1; c < classes; c++) if (scores.data[row * classes + c]! > scores.data[row * classes + best]!) best = c;
+        for (let c = 1; c < classes; c++)
+          if (scores.data[row * classes + c]! > scores.data[row * classes + best]!) best = c;
         seen[label]!++;
         if (best === label) right[label]!++;
       }
@@ -156,7 +191,10 @@ export class PictureModel {
   #batch(sample: Float32Array): Tensor {
     const shape = this.info.sampleShape;
     const expected = shape[0] * shape[1] * shape[2];
-    if (sample.length !== expected) throw new Error(`PictureModel: a sample of ${sample.length} values; this model takes [${shape.join(', ')}] = ${expected}`);
+    if (sample.length !== expected)
+      throw new Error(
+        `PictureModel: a sample of ${sample.length} values; this model takes [${shape.join(', ')}] = ${expected}`,
+      );
     return new Tensor(sample, [1, ...shape]);
   }
 

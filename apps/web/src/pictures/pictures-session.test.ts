@@ -9,13 +9,32 @@ import { DIGITS_PER_CLASS, threeOrNot } from './builtin-digits';
 import { fixturePicture, hugePngHeader, nodeRasterize, truncatedPng } from '../../e2e/picture-fixtures';
 import { decodePicture } from './picture-decode';
 import { PICTURE_LIMITS } from './picture-limits';
-import { MIN_PER_CLASS, PICTURE_SIZE, PicturesSession, type FitTrainerFactory, type PicturesEvent } from './pictures-session';
+import {
+  MIN_PER_CLASS,
+  PICTURE_SIZE,
+  PicturesSession,
+  type FitTrainerFactory,
+  type PicturesEvent,
+} from './pictures-session';
 
-const DECODE = { size: PICTURE_SIZE, color: 'rgb' as const, maxPixels: PICTURE_LIMITS.maxPixels, maxFileBytes: PICTURE_LIMITS.maxFileBytes };
-const decode = (file: { name: string; bytes: Uint8Array }, options = DECODE) => decodePicture(new Blob([file.bytes as Uint8Array<ArrayBuffer>]), file.name, options, nodeRasterize);
+const DECODE = {
+  size: PICTURE_SIZE,
+  color: 'rgb' as const,
+  maxPixels: PICTURE_LIMITS.maxPixels,
+  maxFileBytes: PICTURE_LIMITS.maxFileBytes,
+};
+const decode = (file: { name: string; bytes: Uint8Array }, options = DECODE) =>
+  decodePicture(new Blob([file.bytes as Uint8Array<ArrayBuffer>]), file.name, options, nodeRasterize);
 
 const createTrainer: FitTrainerFactory = ({ spec, workers, learningRate, seed, chunkSize }) =>
-  new DataParallelTrainer({ model: spec, loss: 'crossEntropy', optimizer: { type: 'adam', lr: learningRate }, seed, chunkSize, workers });
+  new DataParallelTrainer({
+    model: spec,
+    loss: 'crossEntropy',
+    optimizer: { type: 'adam', lr: learningRate },
+    seed,
+    chunkSize,
+    workers,
+  });
 
 async function sessionWith(perClass: number): Promise<PicturesSession> {
   const session = new PicturesSession({ createTrainer, maxPictures: 500 });
@@ -39,8 +58,16 @@ describe('decodePicture', () => {
 
   it.each([
     ['a truncated PNG', truncatedPng(), /^broken\.png: PNG /],
-    ['a 100000×100000 header', hugePngHeader(), /^bomb\.png: PNG declares 100000×100000 = 10,000,000,000 pixels, over the 24,000,000-pixel limit \(maxPixels\); shrink the image, or raise \?maxPixels= in the address if the file is trusted$/],
-    ['text named .jpg', { name: 'notes.jpg', bytes: new TextEncoder().encode('<img src=x onerror=alert(1)>') }, /^notes\.jpg: not a PNG or JPEG image \(starts with "<img src"\)/],
+    [
+      'a 100000×100000 header',
+      hugePngHeader(),
+      /^bomb\.png: PNG declares 100000×100000 = 10,000,000,000 pixels, over the 24,000,000-pixel limit \(maxPixels\); shrink the image, or raise \?maxPixels= in the address if the file is trusted$/,
+    ],
+    [
+      'text named .jpg',
+      { name: 'notes.jpg', bytes: new TextEncoder().encode('<img src=x onerror=alert(1)>') },
+      /^notes\.jpg: not a PNG or JPEG image \(starts with "<img src"\)/,
+    ],
     ['an empty file', { name: 'empty.png', bytes: new Uint8Array(0) }, /^empty\.png: the file is empty \(0 bytes\)/],
   ])('refuses %s with a message naming the file', async (_name, file, message) => {
     const error = await decode(file).catch((caught: unknown) => caught);
@@ -50,16 +77,23 @@ describe('decodePicture', () => {
 
   it('refuses a file over the byte limit before reading it', async () => {
     const file = fixturePicture('bar', 0, 1);
-    await expect(decode(file, { ...DECODE, maxFileBytes: 100 })).rejects.toThrow(/^bar-0\.png: the file is 0\.0 MiB, over the 0\.0 MiB limit for one picture; shrink it, or raise the limit with \?maxFileMiB= in the address$/);
+    await expect(decode(file, { ...DECODE, maxFileBytes: 100 })).rejects.toThrow(
+      /^bar-0\.png: the file is 0\.0 MiB, over the 0\.0 MiB limit for one picture; shrink it, or raise the limit with \?maxFileMiB= in the address$/,
+    );
   });
 });
 
 describe('PicturesSession', () => {
   it('trains the photo CNN with fit(): validation accuracy per epoch and per class rises to ≥ 90%, then predicts held-out pictures', async () => {
     const session = await sessionWith(20);
-    expect(session.classes).toEqual([{ name: 'cat', count: 20 }, { name: 'not cat', count: 20 }]);
+    expect(session.classes).toEqual([
+      { name: 'cat', count: 20 },
+      { name: 'not cat', count: 20 },
+    ]);
     const events: PicturesEvent[] = [];
-    const result = await session.train({ epochs: 6, batchSize: 8, learningRate: 0.005, workers: 1, seed: 1 }, (event) => events.push(event));
+    const result = await session.train({ epochs: 6, batchSize: 8, learningRate: 0.005, workers: 1, seed: 1 }, (event) =>
+      events.push(event),
+    );
     expect(events[0]).toEqual({ type: 'start', train: 32, validation: 8, batches: 4 });
     expect(result).toEqual({ stopped: false, steps: 24 });
     const epochs = events.filter((e) => e.type === 'epoch');
@@ -105,15 +139,22 @@ describe('PicturesSession', () => {
     const sample = await decode(fixturePicture('disc', 0, 1));
     session.add(0, sample);
     session.add(1, sample);
-    await expect(session.train({ epochs: 1, batchSize: 8, learningRate: 0.01, workers: 1, seed: 1 }, () => undefined)).rejects.toThrow(
+    await expect(
+      session.train({ epochs: 1, batchSize: 8, learningRate: 0.01, workers: 1, seed: 1 }, () => undefined),
+    ).rejects.toThrow(
       `“cat” has 1 picture; give every class at least ${MIN_PER_CLASS} (one in five is kept aside to measure accuracy)`,
     );
     session.add(1, sample);
-    expect(() => session.add(0, sample)).toThrow('the page holds at most 3 pictures (maxPictures); raise it with ?maxPictures= in the address');
+    expect(() => session.add(0, sample)).toThrow(
+      'the page holds at most 3 pictures (maxPictures); raise it with ?maxPictures= in the address',
+    );
   });
 
   it('the built-in digits: 60 threes and 60 other digits, as colour pictures: grey repeated in R, G and B', async () => {
-    const { threes, others } = threeOrNot(mnistSplit(await loadMnist()).train, { size: PICTURE_SIZE, perClass: DIGITS_PER_CLASS });
+    const { threes, others } = threeOrNot(mnistSplit(await loadMnist()).train, {
+      size: PICTURE_SIZE,
+      perClass: DIGITS_PER_CLASS,
+    });
     expect([threes.length, others.length]).toEqual([60, 60]);
     // MNIST's light ink on black, enlarged 28 → 32 bilinearly: the corner is black, grey repeated in R, G and B
     expect([threes[0]![0], threes[0]![1024], threes[0]![2048]]).toEqual([0, 0, 0]);
@@ -127,6 +168,8 @@ describe('PicturesSession', () => {
     expect(session.rename(1, ' \u0007 ')).toBe('class 2');
     session.reset(['3', 'not 3', 'x'.repeat(200)], { flips: false, data: 'digits' });
     expect(session.classes.map((c) => c.name)).toEqual(['3', 'not 3', 'x'.repeat(80)]);
-    expect(() => session.reset(['only'], { flips: true, data: 'x' })).toThrow('a classifier needs at least two classes, got 1');
+    expect(() => session.reset(['only'], { flips: true, data: 'x' })).toThrow(
+      'a classifier needs at least two classes, got 1',
+    );
   });
 });

@@ -44,7 +44,13 @@ export interface FitTrainer {
 }
 
 /** Starts a trainer: Web Workers in the page, piscina threads in the tests. */
-export type FitTrainerFactory = (options: { spec: ModelSpec; workers: number; learningRate: number; seed: number; chunkSize: number }) => FitTrainer;
+export type FitTrainerFactory = (options: {
+  spec: ModelSpec;
+  workers: number;
+  learningRate: number;
+  seed: number;
+  chunkSize: number;
+}) => FitTrainer;
 
 /** Options of one training run. */
 export interface PicturesTrainingOptions {
@@ -130,9 +136,12 @@ export class PicturesSession {
   add(index: number, sample: Float32Array): void {
     this.#checkIdle('add pictures');
     const target = this.#class(index);
-    if (sample.length !== 3 * PICTURE_SIZE * PICTURE_SIZE) throw new Error(`a picture of ${sample.length} values; expected 3 × ${PICTURE_SIZE} × ${PICTURE_SIZE}`);
+    if (sample.length !== 3 * PICTURE_SIZE * PICTURE_SIZE)
+      throw new Error(`a picture of ${sample.length} values; expected 3 × ${PICTURE_SIZE} × ${PICTURE_SIZE}`);
     if (this.pictureCount >= this.#maxPictures) {
-      throw new Error(`the page holds at most ${this.#maxPictures.toLocaleString('en-US')} pictures (maxPictures); raise it with ?maxPictures= in the address`);
+      throw new Error(
+        `the page holds at most ${this.#maxPictures.toLocaleString('en-US')} pictures (maxPictures); raise it with ?maxPictures= in the address`,
+      );
     }
     target.samples.push(sample);
   }
@@ -152,18 +161,32 @@ export class PicturesSession {
    * Trains a fresh photo CNN on every picture but a stratified fifth, which measures accuracy
    * before training (epoch 0) and after each epoch, overall and per class. Resolves when done or stopped.
    */
-  async train(options: PicturesTrainingOptions, onEvent: (event: PicturesEvent) => void): Promise<{ stopped: boolean; steps: number }> {
+  async train(
+    options: PicturesTrainingOptions,
+    onEvent: (event: PicturesEvent) => void,
+  ): Promise<{ stopped: boolean; steps: number }> {
     this.#checkIdle('start another run');
     const small = this.#classes.find((c) => c.samples.length < MIN_PER_CLASS);
     if (small !== undefined) {
-      throw new Error(`“${small.name}” has ${small.samples.length} picture${small.samples.length === 1 ? '' : 's'}; give every class at least ${MIN_PER_CLASS} (one in five is kept aside to measure accuracy)`);
+      throw new Error(
+        `“${small.name}” has ${small.samples.length} picture${small.samples.length === 1 ? '' : 's'}; give every class at least ${MIN_PER_CLASS} (one in five is kept aside to measure accuracy)`,
+      );
     }
     const stop = (this.#stop = new AbortController());
     const { train, validation } = this.#split();
     const spec = photoCnnSpec([3, PICTURE_SIZE, PICTURE_SIZE], PHOTO_CNN_CHANNELS, this.#classes.length);
     const classNames = this.#classes.map((c) => c.name);
-    const model = new PictureModel({ spec, classNames, sampleShape: [3, PICTURE_SIZE, PICTURE_SIZE], data: this.#data }, null);
-    const trainer = this.#createTrainer({ spec, workers: options.workers, learningRate: options.learningRate, seed: options.seed, chunkSize: CHUNK_SIZE });
+    const model = new PictureModel(
+      { spec, classNames, sampleShape: [3, PICTURE_SIZE, PICTURE_SIZE], data: this.#data },
+      null,
+    );
+    const trainer = this.#createTrainer({
+      spec,
+      workers: options.workers,
+      learningRate: options.learningRate,
+      seed: options.seed,
+      chunkSize: CHUNK_SIZE,
+    });
     try {
       const loader = new DataLoader(train, { batchSize: options.batchSize, shuffle: true, seed: options.seed });
       const batches = loader.length;
@@ -174,15 +197,18 @@ export class PicturesSession {
       };
       report(0, null);
       const scheduler = new CosineAnnealingLR(trainer.optimizer, { tMax: options.epochs * batches });
-      const summary = await trainer.fit(augmented(loader, this.#flips, new Generator(options.seed + AUGMENT_SEED_OFFSET)), {
-        epochs: options.epochs,
-        signal: stop.signal,
-        onBatchEnd: ({ epoch, batch, step, loss }) => {
-          scheduler.step();
-          onEvent({ type: 'batch', epoch: epoch + 1, batch: batch + 1, batches, step, loss });
+      const summary = await trainer.fit(
+        augmented(loader, this.#flips, new Generator(options.seed + AUGMENT_SEED_OFFSET)),
+        {
+          epochs: options.epochs,
+          signal: stop.signal,
+          onBatchEnd: ({ epoch, batch, step, loss }) => {
+            scheduler.step();
+            onEvent({ type: 'batch', epoch: epoch + 1, batch: batch + 1, batches, step, loss });
+          },
+          onEpochEnd: ({ epoch, meanLoss }) => report(epoch + 1, meanLoss),
         },
-        onEpochEnd: ({ epoch, meanLoss }) => report(epoch + 1, meanLoss),
-      });
+      );
       model.model.loadStateDict(trainer.stateDict());
       model.steps = summary.steps;
       this.model = model;
@@ -210,12 +236,18 @@ export class PicturesSession {
     const size = 3 * PICTURE_SIZE * PICTURE_SIZE;
     const images = new Float32Array(samples.length * size);
     samples.forEach((sample, i) => images.set(sample, i * size));
-    const all = new TensorDataset(new Tensor(images, [samples.length, 3, PICTURE_SIZE, PICTURE_SIZE]), new Tensor(Float32Array.from(labels), [labels.length]));
+    const all = new TensorDataset(
+      new Tensor(images, [samples.length, 3, PICTURE_SIZE, PICTURE_SIZE]),
+      new Tensor(Float32Array.from(labels), [labels.length]),
+    );
     const [train, validation] = stratifiedSplit(all, labels, [1 - VALIDATION_SHARE, VALIDATION_SHARE], SPLIT_SEED);
     const take = (indices: ArrayLike<number>) => all.getBatch(indices) as [Tensor, Tensor];
     const [trainImages, trainLabels] = take(train!.indices);
     const [validationImages, validationLabels] = take(validation!.indices);
-    return { train: new TensorDataset(trainImages, trainLabels), validation: { images: validationImages, labels: validationLabels } };
+    return {
+      train: new TensorDataset(trainImages, trainLabels),
+      validation: { images: validationImages, labels: validationLabels },
+    };
   }
 
   #class(index: number): PictureClass {
@@ -238,7 +270,10 @@ function augmented(loader: Iterable<unknown>, flips: boolean, generator: Generat
   return {
     *[Symbol.iterator]() {
       for (const [inputs, labels] of loader as Iterable<[Tensor, Tensor]>) {
-        yield [randomShift(flips ? randomHorizontalFlip(inputs, 0.5, generator) : inputs, 2, generator), labels] as const;
+        yield [
+          randomShift(flips ? randomHorizontalFlip(inputs, 0.5, generator) : inputs, 2, generator),
+          labels,
+        ] as const;
       }
     },
   };

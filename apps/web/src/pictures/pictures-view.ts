@@ -14,7 +14,9 @@ import { drawSample } from './sample-canvas';
 import { buildZones, showZone, showZoneErrors, THUMBNAILS, type Zone } from './zones-view';
 
 startPage();
-const worker = Comlink.wrap<PicturesWorkerApi>(new Worker(new URL('./pictures.worker.ts', import.meta.url), { type: 'module', name: 'backprop-pictures' }));
+const worker = Comlink.wrap<PicturesWorkerApi>(
+  new Worker(new URL('./pictures.worker.ts', import.meta.url), { type: 'module', name: 'backprop-pictures' }),
+);
 const buttons = {
   digits: element<HTMLButtonElement>('pc-digits'),
   train: element<HTMLButtonElement>('pc-train'),
@@ -37,16 +39,20 @@ function setBusy(value: boolean): void {
   for (const button of [buttons.digits, buttons.train, buttons.tryDigit]) button.disabled = value;
   folderInput.disabled = value;
   buttons.stop.disabled = true;
-  for (const zone of zones) for (const control of zone.root.querySelectorAll<HTMLInputElement | HTMLButtonElement>('input, button')) control.disabled = value;
+  for (const zone of zones)
+    for (const control of zone.root.querySelectorAll<HTMLInputElement | HTMLButtonElement>('input, button'))
+      control.disabled = value;
 }
 
 const zoneActions = {
-  addFiles: (index: number, files: File[]) => void guarded(`Adding pictures to class ${index + 1}`, () => addFiles(index, files)),
+  addFiles: (index: number, files: File[]) =>
+    void guarded(`Adding pictures to class ${index + 1}`, () => addFiles(index, files)),
   rename: (index: number, name: string) => worker.rename(index, name).then((kept) => (refreshClassNames(), kept)),
-  clear: (index: number) => void guarded('Clearing', async () => {
-    await worker.clear(index);
-    await refreshZones();
-  }),
+  clear: (index: number) =>
+    void guarded('Clearing', async () => {
+      await worker.clear(index);
+      await refreshZones();
+    }),
 };
 
 /** Runs `work` with the controls disabled; any error goes to the message box. */
@@ -71,7 +77,11 @@ const onProgress = Comlink.proxy((done: number, total: number) => {
 function report(result: AddResult, zone: Zone | null): void {
   status.textContent = `${result.added} picture${result.added === 1 ? '' : 's'} added${result.errors.length > 0 ? `, ${result.errors.length} refused` : ''}`;
   if (zone !== null) showZoneErrors(zone, result.errors);
-  showMessage(result.errors.length === 0 ? '' : `${result.errors.length} file${result.errors.length === 1 ? ' was' : 's were'} not added:\n${result.errors.slice(0, 10).join('\n')}${result.errors.length > 10 ? `\n… and ${result.errors.length - 10} more` : ''}`);
+  showMessage(
+    result.errors.length === 0
+      ? ''
+      : `${result.errors.length} file${result.errors.length === 1 ? ' was' : 's were'} not added:\n${result.errors.slice(0, 10).join('\n')}${result.errors.length > 10 ? `\n… and ${result.errors.length - 10} more` : ''}`,
+  );
 }
 
 async function addFiles(index: number, files: File[]): Promise<void> {
@@ -113,7 +123,13 @@ function onEvent(event: PicturesEvent): void {
   const table = element<HTMLTableElement>('pc-epochs-table');
   const percent = (share: number) => (Number.isNaN(share) ? '–' : `${(100 * share).toFixed(0)}%`);
   const row = table.insertRow();
-  const cells = [String(event.epoch), event.trainLoss === null ? '–' : formatNumber(event.trainLoss, 3), formatNumber(event.loss, 3), percent(event.accuracy), ...event.perClass.map(percent)];
+  const cells = [
+    String(event.epoch),
+    event.trainLoss === null ? '–' : formatNumber(event.trainLoss, 3),
+    formatNumber(event.loss, 3),
+    percent(event.accuracy),
+    ...event.perClass.map(percent),
+  ];
   for (const text of cells) row.insertCell().textContent = text;
   table.dataset['accuracy'] = String(event.accuracy);
   table.dataset['perClass'] = JSON.stringify(event.perClass);
@@ -129,13 +145,17 @@ async function train(): Promise<void> {
   const header = table.createTHead().insertRow();
   table.replaceChildren(table.tHead!);
   header.replaceChildren();
-  for (const text of ['epoch', 'train loss', 'val. loss', 'val. accuracy', ...classes.map((c) => c.name)]) header.appendChild(document.createElement('th')).textContent = text;
+  for (const text of ['epoch', 'train loss', 'val. loss', 'val. accuracy', ...classes.map((c) => c.name)])
+    header.appendChild(document.createElement('th')).textContent = text;
   element('pc-chart').replaceChildren();
   const width = Math.min(420, element('pc-chart').parentElement!.clientWidth - 16);
   chart = new LiveChart({
     parent: element('pc-chart'),
     xLabel: 'epoch',
-    series: [{ label: 'validation accuracy', color: '#1d2430' }, ...classes.map((c, i) => ({ label: c.name, color: COLOURS[i % COLOURS.length]! }))],
+    series: [
+      { label: 'validation accuracy', color: '#1d2430' },
+      ...classes.map((c, i) => ({ label: c.name, color: COLOURS[i % COLOURS.length]! })),
+    ],
     yRange: [0, 1],
     width: Math.max(260, width),
     height: 200,
@@ -161,7 +181,12 @@ async function modelChanged(): Promise<void> {
 }
 
 // --- trying a picture ---
-function showPrediction(result: { sample: Float32Array; channels: number; probabilities: Float32Array | null; classNames: string[] | null }): void {
+function showPrediction(result: {
+  sample: Float32Array;
+  channels: number;
+  probabilities: Float32Array | null;
+  classNames: string[] | null;
+}): void {
   hasTry = true;
   drawSample(element<HTMLCanvasElement>('pc-try-canvas'), result.sample, result.channels);
   const prediction = element('pc-prediction');
@@ -181,7 +206,10 @@ function showPrediction(result: { sample: Float32Array; channels: number; probab
       bar.style.width = `${(100 * p).toFixed(1)}%`;
       const track = document.createElement('div');
       track.append(bar);
-      const name = Object.assign(document.createElement('span'), { textContent: names[index]!, className: index === best ? 'best' : '' });
+      const name = Object.assign(document.createElement('span'), {
+        textContent: names[index]!,
+        className: index === best ? 'best' : '',
+      });
       return [name, track, Object.assign(document.createElement('span'), { textContent: p.toFixed(2) })];
     }),
   );
@@ -194,8 +222,10 @@ function showPrediction(result: { sample: Float32Array; channels: number; probab
 }
 
 function showLossNumbers(loss: LabelLoss | null): void {
-  element('pc-loss-tutorial').textContent = loss === null ? '–' : `1 − ${loss.probability.toFixed(2)} = ${loss.tutorial.toFixed(2)}`;
-  element('pc-loss-ce').textContent = loss === null ? '–' : `−log ${loss.probability.toFixed(2)} = ${loss.crossEntropy.toFixed(3)}`;
+  element('pc-loss-tutorial').textContent =
+    loss === null ? '–' : `1 − ${loss.probability.toFixed(2)} = ${loss.tutorial.toFixed(2)}`;
+  element('pc-loss-ce').textContent =
+    loss === null ? '–' : `−log ${loss.probability.toFixed(2)} = ${loss.crossEntropy.toFixed(3)}`;
   element('pc-loss-ce').dataset['value'] = loss === null ? '' : String(loss.crossEntropy);
 }
 
@@ -205,7 +235,14 @@ async function showLoss(): Promise<void> {
   showLossNumbers(label === '' ? null : await worker.lossFor(Number(label)));
 }
 
-async function tryPicture(load: () => Promise<{ sample: Float32Array; channels: number; probabilities: Float32Array | null; classNames: string[] | null }>): Promise<void> {
+async function tryPicture(
+  load: () => Promise<{
+    sample: Float32Array;
+    channels: number;
+    probabilities: Float32Array | null;
+    classNames: string[] | null;
+  }>,
+): Promise<void> {
   element('pc-learned').textContent = '';
   showPrediction(await load());
 }
@@ -216,31 +253,51 @@ element<HTMLInputElement>('pc-try-file').addEventListener('change', (event) => {
   input.value = '';
   if (file !== undefined) void guarded(`Trying ${file.name}`, () => tryPicture(() => worker.tryFile(file)));
 });
-acceptDrops(element('pc-try-drop'), ([file]) => void guarded(`Trying ${file!.name}`, () => tryPicture(() => worker.tryFile(file!))));
-buttons.tryDigit.addEventListener('click', () => void guarded('Trying a digit', () => tryPicture(() => worker.tryDigit())));
-labelSelect.addEventListener('change', () => void showLoss().catch((error: unknown) => showMessage(describeError(error))));
-buttons.learn.addEventListener('click', () =>
-  void guarded('Learning from this picture', async () => {
-    const label = Number(labelSelect.value);
-    const { before, after, probabilities } = await worker.learn(label, Number(element<HTMLSelectElement>('pc-step-lr').value));
-    const learned = element('pc-learned');
-    learned.textContent = `One gradient step on this picture: P(${classNames[label]}) ${before.probability.toFixed(2)} → ${after.probability.toFixed(2)}, cross-entropy ${before.crossEntropy.toFixed(3)} → ${after.crossEntropy.toFixed(3)}`;
-    learned.dataset['before'] = String(before.probability);
-    learned.dataset['after'] = String(after.probability);
-    showPrediction({ ...(await worker.predict()), probabilities });
-    buttons.save.disabled = false;
-  }),
+acceptDrops(
+  element('pc-try-drop'),
+  ([file]) => void guarded(`Trying ${file!.name}`, () => tryPicture(() => worker.tryFile(file!))),
+);
+buttons.tryDigit.addEventListener(
+  'click',
+  () => void guarded('Trying a digit', () => tryPicture(() => worker.tryDigit())),
+);
+labelSelect.addEventListener(
+  'change',
+  () => void showLoss().catch((error: unknown) => showMessage(describeError(error))),
+);
+buttons.learn.addEventListener(
+  'click',
+  () =>
+    void guarded('Learning from this picture', async () => {
+      const label = Number(labelSelect.value);
+      const { before, after, probabilities } = await worker.learn(
+        label,
+        Number(element<HTMLSelectElement>('pc-step-lr').value),
+      );
+      const learned = element('pc-learned');
+      learned.textContent = `One gradient step on this picture: P(${classNames[label]}) ${before.probability.toFixed(2)} → ${after.probability.toFixed(2)}, cross-entropy ${before.crossEntropy.toFixed(3)} → ${after.crossEntropy.toFixed(3)}`;
+      learned.dataset['before'] = String(before.probability);
+      learned.dataset['after'] = String(after.probability);
+      showPrediction({ ...(await worker.predict()), probabilities });
+      buttons.save.disabled = false;
+    }),
 );
 
 // --- model files ---
-buttons.save.addEventListener('click', () =>
-  void guarded('Saving the model', async () => {
-    const bytes = await worker.saveModel();
-    const link = Object.assign(document.createElement('a'), { href: URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' })), download: 'model.safetensors' });
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
-    element('pc-model-status').textContent = `Saved model.safetensors (${bytes.length.toLocaleString('en-US')} bytes).`;
-  }),
+buttons.save.addEventListener(
+  'click',
+  () =>
+    void guarded('Saving the model', async () => {
+      const bytes = await worker.saveModel();
+      const link = Object.assign(document.createElement('a'), {
+        href: URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' })),
+        download: 'model.safetensors',
+      });
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+      element('pc-model-status').textContent =
+        `Saved model.safetensors (${bytes.length.toLocaleString('en-US')} bytes).`;
+    }),
 );
 element<HTMLInputElement>('pc-load').addEventListener('change', (event) => {
   const input = event.target as HTMLInputElement;
@@ -248,7 +305,10 @@ element<HTMLInputElement>('pc-load').addEventListener('change', (event) => {
   input.value = '';
   if (file === undefined) return;
   void guarded(`Loading ${file.name}`, async () => {
-    checkModelFileSize(file.size, file.name, { model: 'a picture model', fix: 'choose the model.safetensors of a picture run' });
+    checkModelFileSize(file.size, file.name, {
+      model: 'a picture model',
+      fix: 'choose the model.safetensors of a picture run',
+    });
     const loaded = await worker.loadModel(new Uint8Array(await file.arrayBuffer()), file.name);
     const statusLine = element('pc-model-status');
     statusLine.textContent = `Loaded ${file.name}: classes ${loaded.classNames.join(', ')}; pictures [${loaded.sampleShape.join(', ')}]${loaded.steps > 0 ? `; trained ${loaded.steps} steps` : ''}. Drop a picture to try it.`;
@@ -259,19 +319,27 @@ element<HTMLInputElement>('pc-load').addEventListener('change', (event) => {
 });
 
 // --- classes ---
-buttons.digits.addEventListener('click', () =>
-  void guarded('Loading the built-in digits', async () => {
-    status.textContent = 'loading the embedded digits…';
-    report(await worker.useDigits(), null);
-    await refreshZones();
-  }),
+buttons.digits.addEventListener(
+  'click',
+  () =>
+    void guarded('Loading the built-in digits', async () => {
+      status.textContent = 'loading the embedded digits…';
+      report(await worker.useDigits(), null);
+      await refreshZones();
+    }),
 );
 folderInput.addEventListener('change', () => {
   const files = Array.from(folderInput.files ?? []);
   folderInput.value = '';
   if (files.length > 0) {
     void guarded('Reading the folder', async () => {
-      report(await worker.addFolder(files.map((file) => ({ path: file.webkitRelativePath || file.name, file })), onProgress), null);
+      report(
+        await worker.addFolder(
+          files.map((file) => ({ path: file.webkitRelativePath || file.name, file })),
+          onProgress,
+        ),
+        null,
+      );
       await refreshZones();
     });
   }
@@ -283,7 +351,9 @@ try {
   const setup = await worker.init(location.search);
   const workersSelect = element<HTMLSelectElement>('pc-workers');
   const counts = Array.from({ length: Math.max(4, setup.cores) }, (_, i) => i + 1);
-  workersSelect.replaceChildren(...counts.map((n) => new Option(String(n), String(n), false, n === Math.min(2, setup.cores))));
+  workersSelect.replaceChildren(
+    ...counts.map((n) => new Option(String(n), String(n), false, n === Math.min(2, setup.cores))),
+  );
   if (setup.problems.length > 0) showMessage(setup.problems.join('\n'), 'note');
   await refreshZones();
   status.textContent = `Drop at least 5 pictures in each class (up to ${setup.limits.maxPictures.toLocaleString('en-US')} in all), or use the built-in digits; then train. ${setup.sharedMemory ? 'Workers share the weights (SharedArrayBuffer).' : 'Workers get copies of the weights (page not isolated).'}`;

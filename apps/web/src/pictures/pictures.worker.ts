@@ -11,7 +11,13 @@ import { browserRasterize, decodePicture } from './picture-decode';
 import { readPictureLimits, type PictureLimits } from './picture-limits';
 import { PictureModel } from './picture-model';
 import { folderClasses, type FolderFile } from './picture-folder';
-import { PICTURE_SIZE, PicturesSession, type FitTrainerFactory, type PicturesEvent, type PicturesTrainingOptions } from './pictures-session';
+import {
+  PICTURE_SIZE,
+  PicturesSession,
+  type FitTrainerFactory,
+  type PicturesEvent,
+  type PicturesTrainingOptions,
+} from './pictures-session';
 
 const createTrainer: FitTrainerFactory = ({ spec, workers, learningRate, seed, chunkSize }) =>
   new BrowserDataParallelTrainer({
@@ -21,7 +27,8 @@ const createTrainer: FitTrainerFactory = ({ spec, workers, learningRate, seed, c
     seed,
     chunkSize,
     workers,
-    createWorker: () => new Worker(new URL('../digits/replica.worker.ts', import.meta.url), { type: 'module', name: 'backprop-replica' }),
+    createWorker: () =>
+      new Worker(new URL('../digits/replica.worker.ts', import.meta.url), { type: 'module', name: 'backprop-replica' }),
   });
 
 /** What the page learns once the worker is up. */
@@ -71,17 +78,31 @@ function loadDigits(): Promise<{ train: MnistData; test: MnistData }> {
 }
 
 /** Decodes `files` into class `index` one by one, each failure a message naming the file. */
-async function decodeInto(index: number, files: Array<{ file: Blob; name: string }>, onProgress: Progress): Promise<AddResult> {
+async function decodeInto(
+  index: number,
+  files: Array<{ file: Blob; name: string }>,
+  onProgress: Progress,
+): Promise<AddResult> {
   const room = limits.maxPictures - session.pictureCount;
   const errors: string[] = [];
   if (files.length > room) {
-    errors.push(`${files.length - Math.max(room, 0)} of ${files.length} files were left out: the page holds at most ${limits.maxPictures.toLocaleString('en-US')} pictures (maxPictures); raise it with ?maxPictures= in the address`);
+    errors.push(
+      `${files.length - Math.max(room, 0)} of ${files.length} files were left out: the page holds at most ${limits.maxPictures.toLocaleString('en-US')} pictures (maxPictures); raise it with ?maxPictures= in the address`,
+    );
   }
   const taken = files.slice(0, Math.max(room, 0));
   let added = 0;
   for (const [done, { file, name }] of taken.entries()) {
     try {
-      session.add(index, await decodePicture(file, name, { size: PICTURE_SIZE, color: 'rgb', maxPixels: limits.maxPixels, maxFileBytes: limits.maxFileBytes }, browserRasterize));
+      session.add(
+        index,
+        await decodePicture(
+          file,
+          name,
+          { size: PICTURE_SIZE, color: 'rgb', maxPixels: limits.maxPixels, maxFileBytes: limits.maxFileBytes },
+          browserRasterize,
+        ),
+      );
       added++;
     } catch (error) {
       errors.push(error instanceof Error ? error.message : String(error));
@@ -96,7 +117,12 @@ const api = {
     const read = readPictureLimits(search);
     limits = read.limits;
     session = new PicturesSession({ createTrainer, maxPictures: limits.maxPictures });
-    return { cores: navigator.hardwareConcurrency, sharedMemory: sharedMemoryUnavailable() === null, limits, problems: read.problems };
+    return {
+      cores: navigator.hardwareConcurrency,
+      sharedMemory: sharedMemoryUnavailable() === null,
+      limits,
+      problems: read.problems,
+    };
   },
   classes() {
     return session.classes;
@@ -111,7 +137,11 @@ const api = {
     return session.samples(index, limit);
   },
   addFiles(index: number, files: File[], onProgress: Progress): Promise<AddResult> {
-    return decodeInto(index, files.map((file) => ({ file, name: file.name })), onProgress);
+    return decodeInto(
+      index,
+      files.map((file) => ({ file, name: file.name })),
+      onProgress,
+    );
   },
   /** A picked folder: one class per subfolder (sorted as torchvision sorts them), its pictures decoded. */
   async addFolder(files: FolderFile[], onProgress: Progress): Promise<AddResult> {
@@ -130,7 +160,10 @@ const api = {
   },
   /** Fills the two zones with embedded digits: "3" and "not 3". */
   async useDigits(): Promise<AddResult> {
-    const { threes, others } = threeOrNot((await loadDigits()).train, { size: PICTURE_SIZE, perClass: DIGITS_PER_CLASS });
+    const { threes, others } = threeOrNot((await loadDigits()).train, {
+      size: PICTURE_SIZE,
+      perClass: DIGITS_PER_CLASS,
+    });
     session.reset(['3', 'not 3'], { flips: false, data: 'embedded MNIST digits: 3 or not 3' });
     threes.forEach((sample) => session.add(0, sample));
     others.forEach((sample) => session.add(1, sample));
@@ -144,7 +177,13 @@ const api = {
   },
   /** Sets the picture to try: a dropped file (decoded now, refused with a message naming it if bad). */
   async tryFile(file: File) {
-    const source: TrySource = (size, color) => decodePicture(file, file.name, { size, color, maxPixels: limits.maxPixels, maxFileBytes: limits.maxFileBytes }, browserRasterize);
+    const source: TrySource = (size, color) =>
+      decodePicture(
+        file,
+        file.name,
+        { size, color, maxPixels: limits.maxPixels, maxFileBytes: limits.maxFileBytes },
+        browserRasterize,
+      );
     await source(PICTURE_SIZE, 'rgb');
     trying = source;
     return api.predict();
@@ -157,12 +196,22 @@ const api = {
     return { ...(await api.predict()), digit: test.labels[index]! };
   },
   /** The current model's answer on the picture being tried, and what the network sees. */
-  async predict(): Promise<{ sample: Float32Array; channels: number; probabilities: Float32Array | null; classNames: string[] | null }> {
+  async predict(): Promise<{
+    sample: Float32Array;
+    channels: number;
+    probabilities: Float32Array | null;
+    classNames: string[] | null;
+  }> {
     if (trying === null) throw new Error('Drop a picture to try first');
     const current = session.model;
     const [channels, size] = current === null ? [3, PICTURE_SIZE] : current.info.sampleShape;
     const sample = await trying(size, channels === 1 ? 'grey' : 'rgb');
-    return { sample, channels, probabilities: current?.predict(sample) ?? null, classNames: current?.info.classNames ?? null };
+    return {
+      sample,
+      channels,
+      probabilities: current?.predict(sample) ?? null,
+      classNames: current?.info.classNames ?? null,
+    };
   },
   async lossFor(label: number) {
     const current = model();
@@ -179,7 +228,11 @@ const api = {
   loadModel(bytes: Uint8Array, name: string) {
     if (session.training) throw new Error('Stop training before loading a model');
     session.model = PictureModel.fromFile(bytes, name);
-    return { classNames: session.model.info.classNames, sampleShape: session.model.info.sampleShape, steps: session.model.steps };
+    return {
+      classNames: session.model.info.classNames,
+      sampleShape: session.model.info.sampleShape,
+      steps: session.model.steps,
+    };
   },
 };
 

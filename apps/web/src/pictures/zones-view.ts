@@ -23,7 +23,11 @@ export interface Zone {
   errors: HTMLUListElement;
 }
 
-function make<K extends keyof HTMLElementTagNameMap>(tag: K, properties: Partial<HTMLElementTagNameMap[K]> = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
+function make<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  properties: Partial<HTMLElementTagNameMap[K]> = {},
+  ...children: Array<Node | string>
+): HTMLElementTagNameMap[K] {
   const node = Object.assign(document.createElement(tag), properties);
   node.append(...children);
   return node;
@@ -37,11 +41,18 @@ function make<K extends keyof HTMLElementTagNameMap>(tag: K, properties: Partial
  * const zones = buildZones(element('pc-zones'), [{ name: 'cat', count: 0 }, { name: 'not cat', count: 0 }], actions);
  * ```
  */
-export function buildZones(parent: HTMLElement, classes: Array<{ name: string; count: number }>, actions: ZoneActions): Zone[] {
+export function buildZones(
+  parent: HTMLElement,
+  classes: Array<{ name: string; count: number }>,
+  actions: ZoneActions,
+): Zone[] {
   const zones = classes.map(({ name }, index) => {
     const nameInput = make('input', { type: 'text', value: name, maxLength: 80, className: 'zone-name' });
     nameInput.setAttribute('aria-label', `name of class ${index + 1}`);
-    nameInput.addEventListener('change', () => void actions.rename(index, nameInput.value).then((kept) => (nameInput.value = kept)));
+    nameInput.addEventListener(
+      'change',
+      () => void actions.rename(index, nameInput.value).then((kept) => (nameInput.value = kept)),
+    );
     const picker = make('input', { type: 'file', multiple: true, accept: 'image/png,image/jpeg' });
     picker.addEventListener('change', () => {
       if (picker.files !== null && picker.files.length > 0) actions.addFiles(index, Array.from(picker.files));
@@ -54,7 +65,15 @@ export function buildZones(parent: HTMLElement, classes: Array<{ name: string; c
     const count = make('span', { className: 'muted zone-count' });
     const thumbnails = make('div', { className: 'thumbnails' });
     const errors = make('ul', { className: 'zone-errors' });
-    const root = make('div', { className: 'panel zone' }, make('label', {}, 'class ', nameInput), drop, make('div', { className: 'controls' }, count, clear), thumbnails, errors);
+    const root = make(
+      'div',
+      { className: 'panel zone' },
+      make('label', {}, 'class ', nameInput),
+      drop,
+      make('div', { className: 'controls' }, count, clear),
+      thumbnails,
+      errors,
+    );
     root.dataset['index'] = String(index);
     return { root, name: nameInput, count, thumbnails, errors };
   });

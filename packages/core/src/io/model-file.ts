@@ -100,7 +100,12 @@ export class ModelFileError extends Error {
  * const bytes = encodeModelFile({ weights: model.stateDict(), spec, info: { data: 'pictures', sampleShape: [3, 32, 32], classes: 2, classNames: ['cat', 'not cat'] } });
  * ```
  */
-export function encodeModelFile(file: { weights: StateDict; spec: ModelSpec; info: ModelDataInfo; step?: number }): Uint8Array {
+export function encodeModelFile(file: {
+  weights: StateDict;
+  spec: ModelSpec;
+  info: ModelDataInfo;
+  step?: number;
+}): Uint8Array {
   return encodeCheckpoint({
     model: file.weights,
     spec: file.spec,
@@ -121,16 +126,23 @@ export function encodeModelFile(file: { weights: StateDict; spec: ModelSpec; inf
  * ```
  */
 export function loadModel(bytes: Uint8Array, options?: LoadModelOptions & { dataInfo?: 'required' }): LoadedModel;
-export function loadModel(bytes: Uint8Array, options: LoadModelOptions & { dataInfo: 'optional' }): LoadedModel<ModelDataInfo | null>;
+export function loadModel(
+  bytes: Uint8Array,
+  options: LoadModelOptions & { dataInfo: 'optional' },
+): LoadedModel<ModelDataInfo | null>;
 export function loadModel(bytes: Uint8Array, options: LoadModelOptions = {}): LoadedModel<ModelDataInfo | null> {
-  const line = (error: unknown) => String((error as Error)?.message ?? error).split('\n', 1)[0]!.slice(0, 500);
+  const line = (error: unknown) =>
+    String((error as Error)?.message ?? error)
+      .split('\n', 1)[0]!
+      .slice(0, 500);
   let checkpoint;
   try {
     checkpoint = decodeCheckpoint(bytes);
   } catch (error) {
     throw new ModelFileError('file', line(error), { cause: error });
   }
-  if (checkpoint.spec === undefined) throw new ModelFileError('spec', "no model spec ('backprop.spec' in its metadata), so its layers are unknown");
+  if (checkpoint.spec === undefined)
+    throw new ModelFileError('spec', "no model spec ('backprop.spec' in its metadata), so its layers are unknown");
   const text = checkpoint.metadata?.[MODEL_DATA_KEY];
   let info: ModelDataInfo | null = null;
   if (text !== undefined || options.dataInfo !== 'optional') {
@@ -156,7 +168,13 @@ export function loadModel(bytes: Uint8Array, options: LoadModelOptions = {}): Lo
   // The metadata must describe this very model: its sample shape goes in, its class count comes out.
   const problem = info === null ? null : modelFitProblem(model, info);
   if (problem !== null) throw new ModelFileError('data', `its metadata does not match its model: ${problem}`);
-  return { model, spec: checkpoint.spec as ModelSpec, weights: checkpoint.model, info, step: checkpoint.training?.step ?? null };
+  return {
+    model,
+    spec: checkpoint.spec as ModelSpec,
+    weights: checkpoint.model,
+    info,
+    step: checkpoint.training?.step ?? null,
+  };
 }
 
 /**
@@ -168,14 +186,19 @@ export function loadModel(bytes: Uint8Array, options: LoadModelOptions = {}): Lo
  * modelFitProblem(model, { sampleShape: [2], classes: 3 }); // 'it outputs [2] per sample, but the data has 3 classes; …'
  * ```
  */
-export function modelFitProblem(model: Module, data: { sampleShape: readonly number[]; classes: number }): string | null {
+export function modelFitProblem(
+  model: Module,
+  data: { sampleShape: readonly number[]; classes: number },
+): string | null {
   model.eval();
   const shape = [1, ...data.sampleShape];
   let output: Tensor;
   try {
     output = noGrad(() => model.forward(new Tensor(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape)));
   } catch (error) {
-    const line = String((error as Error)?.message ?? error).split('\n', 1)[0]!.slice(0, 300);
+    const line = String((error as Error)?.message ?? error)
+      .split('\n', 1)[0]!
+      .slice(0, 300);
     return `samples of shape [${data.sampleShape.join(', ')}] fail in the model (${line}); change the model's input layer or the data`;
   }
   if (output.ndim !== 2 || output.shape[1] !== data.classes) {
@@ -208,15 +231,24 @@ export function parseModelDataInfo(text: string | undefined, options: LoadModelO
   }
   if (typeof info !== 'object' || info === null || Array.isArray(info)) throw new Error(`${key} is not an object`);
   const { data, sampleShape, classes } = info;
-  if (typeof data !== 'string' || CONTROL_CHARACTERS.test(data)) throw new Error(`${key}.data is not a string without control characters`);
+  if (typeof data !== 'string' || CONTROL_CHARACTERS.test(data))
+    throw new Error(`${key}.data is not a string without control characters`);
   const sizes = Array.isArray(sampleShape) ? (sampleShape as unknown[]) : [];
   const axes = MODEL_FILE_LIMITS.sampleAxes;
-  if (sizes.length === 0 || sizes.length > axes || !sizes.every((size) => Number.isSafeInteger(size) && (size as number) >= 1)) {
-    throw new Error(`${key}.sampleShape must be 1 to ${axes} positive integers, got ${String(JSON.stringify(sampleShape)).slice(0, 80)}`);
+  if (
+    sizes.length === 0 ||
+    sizes.length > axes ||
+    !sizes.every((size) => Number.isSafeInteger(size) && (size as number) >= 1)
+  ) {
+    throw new Error(
+      `${key}.sampleShape must be 1 to ${axes} positive integers, got ${String(JSON.stringify(sampleShape)).slice(0, 80)}`,
+    );
   }
   const elements = (sizes as number[]).reduce((a, b) => a * b, 1);
   if (elements > maxElements) {
-    throw new Error(`${key}.sampleShape [${sizes.join(', ')}] has ${elements} values per sample, over the limit of ${maxElements} (maxSampleElements)`);
+    throw new Error(
+      `${key}.sampleShape [${sizes.join(', ')}] has ${elements} values per sample, over the limit of ${maxElements} (maxSampleElements)`,
+    );
   }
   if (typeof classes !== 'number' || !Number.isSafeInteger(classes) || classes < 1) {
     throw new Error(`${key}.classes must be a positive integer, got ${String(JSON.stringify(classes)).slice(0, 80)}`);
@@ -232,9 +264,12 @@ export function parseModelDataInfo(text: string | undefined, options: LoadModelO
 
 function parseClassNames(value: unknown, classes: number): string[] {
   const longest = MODEL_FILE_LIMITS.classNameLength;
-  const ok = (name: unknown) => typeof name === 'string' && name.length > 0 && name.length <= longest && !CONTROL_CHARACTERS.test(name);
+  const ok = (name: unknown) =>
+    typeof name === 'string' && name.length > 0 && name.length <= longest && !CONTROL_CHARACTERS.test(name);
   if (!Array.isArray(value) || value.length !== classes || !value.every(ok)) {
-    throw new Error(`${MODEL_DATA_KEY}.classNames must be ${classes} non-empty names of at most ${longest} characters, without control characters`);
+    throw new Error(
+      `${MODEL_DATA_KEY}.classNames must be ${classes} non-empty names of at most ${longest} characters, without control characters`,
+    );
   }
   return value as string[];
 }
@@ -242,10 +277,24 @@ function parseClassNames(value: unknown, classes: number): string[] {
 function parsePictures(value: unknown): PictureSettings {
   const settings = value as Partial<Record<keyof PictureSettings, unknown>> | null;
   const ok =
-    typeof settings === 'object' && settings !== null &&
-    Number.isSafeInteger(settings.imageSize) && (settings.imageSize as number) >= 1 && (settings.imageSize as number) <= MODEL_FILE_LIMITS.imageSize &&
-    typeof settings.grayscale === 'boolean' && typeof settings.skipBad === 'boolean' &&
-    typeof settings.valSplit === 'number' && settings.valSplit > 0 && settings.valSplit < 1;
-  if (!ok) throw new Error(`${MODEL_DATA_KEY}.pictures must hold imageSize (1 to ${MODEL_FILE_LIMITS.imageSize}), grayscale, valSplit in (0, 1) and skipBad`);
-  return { imageSize: settings.imageSize as number, grayscale: settings.grayscale as boolean, valSplit: settings.valSplit as number, skipBad: settings.skipBad as boolean };
+    typeof settings === 'object' &&
+    settings !== null &&
+    Number.isSafeInteger(settings.imageSize) &&
+    (settings.imageSize as number) >= 1 &&
+    (settings.imageSize as number) <= MODEL_FILE_LIMITS.imageSize &&
+    typeof settings.grayscale === 'boolean' &&
+    typeof settings.skipBad === 'boolean' &&
+    typeof settings.valSplit === 'number' &&
+    settings.valSplit > 0 &&
+    settings.valSplit < 1;
+  if (!ok)
+    throw new Error(
+      `${MODEL_DATA_KEY}.pictures must hold imageSize (1 to ${MODEL_FILE_LIMITS.imageSize}), grayscale, valSplit in (0, 1) and skipBad`,
+    );
+  return {
+    imageSize: settings.imageSize as number,
+    grayscale: settings.grayscale as boolean,
+    valSplit: settings.valSplit as number,
+    skipBad: settings.skipBad as boolean,
+  };
 }

@@ -14,10 +14,16 @@ import type { ModelSpec } from './spec-types.js';
  * photoCnnSpec([3, 32, 32], [16, 32], 2); // conv 16, 32, 64 → 64 averaged features → 2 scores
  * ```
  */
-export function photoCnnSpec(sampleShape: readonly number[], channels: readonly [number, number] | readonly number[], classes: number): ModelSpec {
+export function photoCnnSpec(
+  sampleShape: readonly number[],
+  channels: readonly [number, number] | readonly number[],
+  classes: number,
+): ModelSpec {
   const [inChannels, height, width] = sampleShape;
   if (sampleShape.length !== 3 || !(height! >= 16) || !(width! >= 16)) {
-    throw new RangeError(`photoCnnSpec: needs images [channels, height, width] of at least 16×16, got samples of shape [${sampleShape.join(', ')}]`);
+    throw new RangeError(
+      `photoCnnSpec: needs images [channels, height, width] of at least 16×16, got samples of shape [${sampleShape.join(', ')}]`,
+    );
   }
   const [first, second] = channels as [number, number];
   const block = (input: number, output: number): ModelSpec[] => [
@@ -29,8 +35,10 @@ export function photoCnnSpec(sampleShape: readonly number[], channels: readonly 
   return {
     type: 'sequential',
     layers: [
-      ...block(inChannels!, first), { type: 'maxPool2d', kernel: 2 },
-      ...block(first, second), { type: 'maxPool2d', kernel: 2 },
+      ...block(inChannels!, first),
+      { type: 'maxPool2d', kernel: 2 },
+      ...block(first, second),
+      { type: 'maxPool2d', kernel: 2 },
       ...block(second, 2 * second),
       { type: 'avgPool2d', kernel: pooled },
       { type: 'flatten' },
