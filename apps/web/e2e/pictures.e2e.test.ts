@@ -2,18 +2,16 @@
 // broken ones named in messages (as text, never markup), training with 2 workers to a validation
 // accuracy, a held-out picture predicted, its loss, one step; and the model file read by the built
 // CLI (`backprop predict`) and a CLI-trained model read by the page, with the same probabilities.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { cliPredict, runCli } from './backprop-cli';
 import { openPage, RESULTS, useSite, WAIT } from './open-page';
 import { fixturePicture, hugePngHeader, truncatedPng, type FixtureFile } from './picture-fixtures';
 
 const site = useSite();
-const CLI = fileURLToPath(new URL('../node_modules/@backprop/cli/dist/main.js', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'backprop-pictures-e2e-'));
 
 /** Drops `files` on `selector` as a real drag and drop would (a DataTransfer of Files). */
@@ -28,16 +26,6 @@ async function drop(page: Page, selector: string, files: FixtureFile[]): Promise
 }
 
 const asInput = (file: FixtureFile) => ({ name: file.name, mimeType: file.mimeType, buffer: Buffer.from(file.bytes) });
-
-/** `backprop predict RUN PICTURE --json` with the built CLI: the class probabilities in class order. */
-function cliPredict(run: string, picture: string): number[] {
-  const line = execFileSync(process.execPath, [CLI, 'predict', run, picture, '--json'], {
-    cwd: scratch,
-    encoding: 'utf8',
-  });
-  const { top } = JSON.parse(line) as { top: Array<{ class: number; probability: number }> };
-  return top.sort((a, b) => a.class - b.class).map((entry) => entry.probability);
-}
 
 describe('Your pictures in Chromium', () => {
   it('drops pictures, names the broken ones, trains, predicts a held-out one, shows its loss and learns from it; the CLI reads the saved model', async () => {
@@ -140,7 +128,7 @@ describe('Your pictures in Chromium', () => {
     mkdirSync(run);
     await download.saveAs(join(run, 'model.safetensors'));
     writeFileSync(join(scratch, 'held-out.png'), heldOut.bytes);
-    const fromCli = cliPredict(run, 'held-out.png');
+    const fromCli = cliPredict({ cwd: scratch, run, picture: 'held-out.png' }).probabilities;
     fromCli.forEach((p, i) => expect(p).toBeCloseTo(afterStep[i]!, 5));
     expect(errors).toEqual([]);
     expect(await page.evaluate(() => document.body.dataset['owned'])).toBeUndefined();
@@ -159,10 +147,8 @@ describe('Your pictures in Chromium', () => {
         writeFileSync(join(folder, name, file.name), file.bytes);
       }
     }
-    execFileSync(
-      process.execPath,
+    runCli(
       [
-        CLI,
         'train',
         '--data',
         folder,
@@ -176,11 +162,11 @@ describe('Your pictures in Chromium', () => {
         join(scratch, 'cli-run'),
         '--quiet',
       ],
-      { cwd: scratch },
+      scratch,
     );
     const picture = fixturePicture('bar', 2, 9); // 40×40 PNG
     writeFileSync(join(scratch, 'bar.png'), picture.bytes);
-    const fromCli = cliPredict(join(scratch, 'cli-run'), 'bar.png');
+    const fromCli = cliPredict({ cwd: scratch, run: join(scratch, 'cli-run'), picture: 'bar.png' }).probabilities;
 
     const { page, errors } = await openPage({
       browser: site.browser,

@@ -1,31 +1,17 @@
 // Model files between the page and the CLI, both ways, in Node: a model written by the page's code
 // (PictureModel.encode) answers `backprop predict` (the built CLI) with the page's probabilities,
 // and a model trained by `backprop train --data FOLDER` loads in the page's code and agrees with it.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { buildModel, Generator, photoCnnSpec } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
+import { cliPredict, runCli } from '../../e2e/backprop-cli';
 import { fixturePicture, nodeRasterize } from '../../e2e/picture-fixtures';
 import { decodePicture } from './picture-decode';
 import { PictureModel } from './picture-model';
 
-const CLI = fileURLToPath(new URL('../../node_modules/@backprop/cli/dist/main.js', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'backprop-round-trip-'));
-
-/** `backprop predict RUN PICTURE --json`: the probabilities in class order, and the class names. */
-function cliPredict(run: string, picture: string): { probabilities: number[]; names: string[] } {
-  const line = execFileSync(process.execPath, [CLI, 'predict', run, picture, '--json'], {
-    cwd: scratch,
-    encoding: 'utf8',
-  });
-  const top = (JSON.parse(line) as { top: Array<{ class: number; name: string; probability: number }> }).top.sort(
-    (a, b) => a.class - b.class,
-  );
-  return { probabilities: top.map((entry) => entry.probability), names: top.map((entry) => entry.name) };
-}
 
 /** A square PNG (the CLI's predict pads, the page crops: on a square picture both see the same pixels). */
 async function squarePicture(kind: 'disc' | 'bar', size: number): Promise<{ path: string; sample: Float32Array }> {
@@ -56,7 +42,7 @@ describe('model files between the page and the CLI', () => {
     const run = join(scratch, 'page-run');
     mkdirSync(run);
     writeFileSync(join(run, 'model.safetensors'), model.encode());
-    const fromCli = cliPredict(run, picture.path);
+    const fromCli = cliPredict({ cwd: scratch, run, picture: picture.path });
     expect(fromCli.names).toEqual(['<b>cat</b>', 'not cat']);
     const fromPage = model.predict(picture.sample);
     fromCli.probabilities.forEach((p, i) => expect(p).toBeCloseTo(fromPage[i]!, 6));
@@ -71,10 +57,8 @@ describe('model files between the page and the CLI', () => {
       mkdirSync(join(folder, name), { recursive: true });
       for (let i = 0; i < 5; i++) writeFileSync(join(folder, name, `${i}.png`), fixturePicture(kind, i * 2, 6).bytes);
     }
-    execFileSync(
-      process.execPath,
+    runCli(
       [
-        CLI,
         'train',
         '--data',
         folder,
@@ -88,7 +72,7 @@ describe('model files between the page and the CLI', () => {
         join(scratch, 'cli-run'),
         '--quiet',
       ],
-      { cwd: scratch },
+      scratch,
     );
     const model = PictureModel.fromFile(
       readFileSync(join(scratch, 'cli-run', 'model.safetensors')),
@@ -97,7 +81,7 @@ describe('model files between the page and the CLI', () => {
     expect(model.info.classNames).toEqual(['blue', 'orange']);
     expect(model.info.sampleShape).toEqual([3, 24, 24]);
     const picture = await squarePicture('bar', 24);
-    const fromCli = cliPredict(join(scratch, 'cli-run'), picture.path);
+    const fromCli = cliPredict({ cwd: scratch, run: join(scratch, 'cli-run'), picture: picture.path });
     const fromPage = model.predict(picture.sample);
     fromCli.probabilities.forEach((p, i) => expect(p).toBeCloseTo(fromPage[i]!, 6));
   }, 120_000);
