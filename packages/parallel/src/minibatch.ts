@@ -92,6 +92,13 @@ export class ModelInputCheck {
     return batchSize;
   }
 
+  /** The model's output shape for one sample of `inputs`, once `check` has passed them (e.g. [classes]). */
+  checkedOutputShape(inputs: Tensor): readonly number[] {
+    const known = this.#outputs.get(inputs.shape.slice(1).join(','));
+    if (known === undefined) throw new Error('ModelInputCheck.checkedOutputShape: check these inputs first');
+    return known;
+  }
+
   /** The model's output shape for one sample of `inputs` (cached per input sample shape). */
   #outputShape(inputs: Tensor, refuse: (problem: string) => never): readonly number[] {
     const sample = inputs.shape.slice(1);

@@ -58,16 +58,21 @@ function chunkLoss(loss: LossName, output: Tensor, target: Tensor): Tensor {
   return loss === 'crossEntropy' ? crossEntropy(output, target, { reduction: 'sum' }) : mseLoss(output, target, { reduction: 'sum' });
 }
 
-/** How many rows of `output` have their largest score at the target's class (crossEntropy only). */
-function countCorrect(output: Tensor, target: Tensor): number {
+/**
+ * How many rows of `output` have their largest score at the target's class (crossEntropy only), in
+ * all at `slot[0]` and per class k at `slot[1 + k]` (the class slots are zeroed first).
+ */
+function countCorrect(output: Tensor, target: Tensor, slot: Float64Array): void {
   const [rows, classes] = [output.shape[0]!, output.size / output.shape[0]!];
-  let correct = 0;
+  slot.fill(0);
   for (let r = 0; r < rows; r++) {
     let best = 0;
     for (let c = 1; c < classes; c++) if (output.data[r * classes + c]! > output.data[r * classes + best]!) best = c;
-    if (best === target.data[r]) correct++;
+    if (best === target.data[r]) {
+      slot[0]! += 1;
+      if (1 + best < slot.length) slot[1 + best]! += 1;
+    }
   }
-  return correct;
 }
 
 /** Rows [start, end) of a float32 buffer holding a batch of shape `shape`, as a tensor (a view). */
@@ -155,14 +160,15 @@ async function updateShard(task: WorkerTask, update: ShardedUpdate, replica: Rep
  * gradients and results come back in `copies`; otherwise they are in the shared buffers.
  */
 function runChunks(task: WorkerTask, replica: Replica): { ran: number; copies: WorkerTaskResult['copies'] | null } {
-  const { model, parameters, layout, stride } = replica;
+  const { model, parameters, layout } = replica;
   const batchSize = task.inputShape[0]!;
   // Chunk c's slots start at c · size in the shared buffers; in `copy` memory at (c − firstChunk) · size of local ones.
   const copying = task.memory === 'copy';
   const chunks = task.endChunk - task.firstChunk;
   const base = copying ? task.firstChunk : 0;
-  const gradients = copying ? new Float32Array(task.kind === 'train' ? chunks * stride : 0) : new Float32Array(task.gradients);
-  const results = copying ? new Float64Array(chunks * 2) : new Float64Array(task.results);
+  const gradients = copying ? new Float32Array(task.kind === 'train' ? chunks * replica.stride : 0) : new Float32Array(task.gradients);
+  const stride = task.resultStride;
+  const results = copying ? new Float64Array(chunks * stride) : new Float64Array(task.results);
   if (copying) replica.values.set(new Float32Array(task.parameters));
   // Private running statistics, refreshed from the main thread's: evaluation reads them; a training
   // forward updates them too, harmlessly (the main thread replays the chunks' statistics instead).
@@ -178,8 +184,10 @@ function runChunks(task: WorkerTask, replica: Replica): { ran: number; copies: W
     if (task.kind === 'evaluate') {
       noGrad(() => {
         const output = model.forward(input);
-        results[2 * (chunk - base)] = chunkLoss(task.loss, output, target).item();
-        results[2 * (chunk - base) + 1] = task.loss === 'crossEntropy' ? countCorrect(output, target) : 0;
+        const slot = results.subarray((chunk - base) * stride, (chunk - base + 1) * stride);
+        slot[0] = chunkLoss(task.loss, output, target).item();
+        if (task.loss === 'crossEntropy') countCorrect(output, target, slot.subarray(1));
+        else slot[1] = 0;
       });
       continue;
     }
@@ -188,9 +196,9 @@ function runChunks(task: WorkerTask, replica: Replica): { ran: number; copies: W
     for (const layer of replica.statistics.layers) layer.lastBatchStatistics = null; // a layer this chunk skips must not replay an old chunk
     const loss = chunkLoss(task.loss, model.forward(input), target);
     loss.backward();
-    results[2 * (chunk - base)] = loss.item();
-    results[2 * (chunk - base) + 1] = 0;
-    const slot = gradients.subarray((chunk - base) * stride, (chunk - base + 1) * stride);
+    results[(chunk - base) * stride] = loss.item();
+    results[(chunk - base) * stride + 1] = 0;
+    const slot = gradients.subarray((chunk - base) * replica.stride, (chunk - base + 1) * replica.stride);
     writeChunkStatistics(replica.statistics, slot.subarray(layout.size));
     layout.slots.forEach((entry, index) => {
       const grad = parameters[index]!.grad;

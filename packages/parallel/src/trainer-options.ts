@@ -51,10 +51,24 @@ export interface StepTiming {
   updateMilliseconds: number;
 }
 
-/** Mean loss over a set, and for `crossEntropy` the share of samples whose top class is the target. */
+/**
+ * Mean loss over a set, and for `crossEntropy` the share of samples whose top class is the target,
+ * overall and per class.
+ *
+ * @example
+ * ```ts
+ * const { accuracy, perClass } = await trainer.evaluate(testLoader);
+ * const recall = perClass!.correct.map((c, k) => c / perClass!.count[k]!); // NaN for a class absent from the set
+ * ```
+ */
 export interface Evaluation {
   loss: number;
   accuracy: number | null;
+  /**
+   * `crossEntropy`: for each class k of the model, `count[k]` samples of the set have target k and
+   * `correct[k]` of them have k as their top class (so `accuracy` = Σ correct / Σ count). `mse`: null.
+   */
+  perClass: { correct: number[]; count: number[] } | null;
 }
 
 /**

@@ -193,12 +193,12 @@ export class ParallelTrainer {
     return this.#serialize(async (built) => {
       const started = performance.now();
       const step = this.#steps + 1;
-      const { numChunks, batchSize } = this.#stage(built, 'step', inputs, targets);
+      const { numChunks, batchSize, resultStride } = this.#stage(built, 'step', inputs, targets);
       const divisor = this.#divisor(batchSize, targets);
       built.model.parameters().forEach((parameter, index) => (parameter.grad = built.gradientTensors[index]!));
       const plan: UpdateContext[] = built.optimizer.prepareStep().map(({ step: count, fresh }) => ({ step: count, fresh }));
       const inWorkers = this.#shardsInWorkers(numChunks);
-      const answers = await this.#dispatch(built, { kind: 'train', step, numChunks, inputs, targets, timeout }, inWorkers ? { divisor, plan } : null);
+      const answers = await this.#dispatch(built, { kind: 'train', step, numChunks, resultStride, inputs, targets, timeout }, inWorkers ? { divisor, plan } : null);
       this.#steps = step;
       const gradients = new Float32Array(this.#gradients.buffer, 0, numChunks * built.stride);
       let updateMilliseconds = Math.max(...answers.map((answer) => answer.updateMilliseconds ?? 0));
@@ -212,7 +212,9 @@ export class ParallelTrainer {
       const workerMilliseconds = answers.map((answer) => answer.milliseconds);
       this.#lastStep = { milliseconds, workerMilliseconds, overheadMilliseconds: milliseconds - Math.max(...workerMilliseconds), updateMilliseconds };
       const results = new Float64Array(this.#results.buffer);
-      return sumLosses(results, numChunks).loss / divisor;
+      let loss = 0;
+      for (let chunk = 0; chunk < numChunks; chunk++) loss += results[chunk * resultStride]!; // in chunk order: W-independent
+      return loss / divisor;
     });
   }
 
@@ -250,18 +252,27 @@ export class ParallelTrainer {
       if (batches === null || typeof (batches as Partial<BatchSource>)[Symbol.iterator] !== 'function') {
         throw new Error('DataParallelTrainer.evaluate: expected (inputs, targets) Tensors or an iterable of [inputs, targets] batches (a DataLoader)');
       }
-      let [loss, correct, samples, divisor] = [0, 0, 0, 0];
+      let [loss, samples, divisor] = [0, 0, 0];
+      let perClass: { correct: number[]; count: number[] } | null = null;
       for (const [inputs, batchTargets] of batches) {
-        const { numChunks, batchSize } = this.#stage(built, 'evaluate', inputs, batchTargets);
-        await this.#dispatch(built, { kind: 'evaluate', step: this.#steps, numChunks, inputs, targets: batchTargets, timeout: this.stepTimeoutMilliseconds });
-        const sums = sumLosses(new Float64Array(this.#results.buffer), numChunks);
-        loss += sums.loss;
-        correct += sums.correct;
+        const { numChunks, batchSize, resultStride } = this.#stage(built, 'evaluate', inputs, batchTargets);
+        await this.#dispatch(built, { kind: 'evaluate', step: this.#steps, numChunks, resultStride, inputs, targets: batchTargets, timeout: this.stepTimeoutMilliseconds });
+        const results = new Float64Array(this.#results.buffer);
+        for (let chunk = 0; chunk < numChunks; chunk++) loss += results[chunk * resultStride]!;
+        if (this.loss === 'crossEntropy') {
+          const classes = resultStride - 2;
+          perClass ??= { correct: new Array<number>(classes).fill(0), count: new Array<number>(classes).fill(0) };
+          for (let chunk = 0; chunk < numChunks; chunk++) {
+            for (let k = 0; k < classes; k++) perClass.correct[k]! += results[chunk * resultStride + 2 + k]!;
+          }
+          for (const target of batchTargets.data) perClass.count[target]! += 1; // class indices, checked by #stage
+        }
         samples += batchSize;
         divisor += this.#divisor(batchSize, batchTargets);
       }
       if (samples === 0) throw new Error('DataParallelTrainer.evaluate: the loader yielded no batches');
-      return { loss: loss / divisor, accuracy: this.loss === 'crossEntropy' ? correct / samples : null };
+      const correct = perClass?.correct.reduce((a, b) => a + b, 0) ?? 0;
+      return { loss: loss / divisor, accuracy: perClass === null ? null : correct / samples, perClass };
     });
   }
 
@@ -383,15 +394,17 @@ export class ParallelTrainer {
   }
 
   /** Checks a minibatch against the model and copies it into the shared input buffers (once per step). */
-  #stage(built: BuiltModel, op: string, inputs: Tensor, targets: Tensor): { numChunks: number; batchSize: number } {
+  #stage(built: BuiltModel, op: string, inputs: Tensor, targets: Tensor): { numChunks: number; batchSize: number; resultStride: number } {
     this.#inputCheck ??= new ModelInputCheck(built.model, this.loss);
     const batchSize = this.#inputCheck.check(op, inputs, targets);
+    // Evaluation with crossEntropy also counts correct predictions per class (Evaluation.perClass).
+    const resultStride = op === 'evaluate' && this.loss === 'crossEntropy' ? 2 + this.#inputCheck.checkedOutputShape(inputs)[0]! : 2;
     new Float32Array(this.#inputs.ensure(inputs.size * 4), 0, inputs.size).set(inputs.data);
     new Float32Array(this.#targets.ensure(targets.size * 4), 0, targets.size).set(targets.data);
     const numChunks = chunkCount(batchSize, this.chunkSize, built.statistics.layers.length > 0);
     this.#gradients.ensure(numChunks * built.stride * 4);
-    this.#results.ensure(numChunks * 2 * 8);
-    return { numChunks, batchSize };
+    this.#results.ensure(numChunks * resultStride * 8);
+    return { numChunks, batchSize, resultStride };
   }
 
   /**
@@ -411,7 +424,7 @@ export class ParallelTrainer {
    * reduce and update the parameters, shard by shard.
    */
   async #dispatch(built: BuiltModel, work: Dispatch, update: { divisor: number; plan: UpdateContext[] } | null = null): Promise<WorkerTaskResult[]> {
-    const { kind, step, numChunks, inputs, targets } = work;
+    const { kind, step, numChunks, inputs, targets, resultStride } = work;
     this.#transport ??= this.#startTransport(this.workers);
     const transport = this.#transport;
     const copying = this.memory === 'copy';
@@ -429,6 +442,7 @@ export class ParallelTrainer {
       buffers: built.buffers,
       gradients: copying ? new ArrayBuffer(0) : this.#gradients.buffer,
       results: copying ? new ArrayBuffer(0) : this.#results.buffer,
+      resultStride,
       inputs: this.#inputs.buffer,
       inputShape: [...inputs.shape],
       targets: this.#targets.buffer,
@@ -483,19 +497,19 @@ export class ParallelTrainer {
     }
     const answers = settled.map((outcome) => (outcome as PromiseFulfilledResult<WorkerTaskResult>).value);
     if (answers.some((answer) => answer.aborted === true)) return stop('failed: a worker left its shard of the update without any task failing');
-    if (copying) this.#collectCopies(built, ranges, answers);
+    if (copying) this.#collectCopies(built, ranges, answers, resultStride);
     return answers;
   }
 
   /** Memory `copy`: puts each worker's chunk gradients and results where the shared buffers would hold them. */
-  #collectCopies(built: BuiltModel, ranges: ChunkRange[], answers: WorkerTaskResult[]): void {
+  #collectCopies(built: BuiltModel, ranges: ChunkRange[], answers: WorkerTaskResult[], resultStride: number): void {
     const gradients = new Float32Array(this.#gradients.buffer);
     const results = new Float64Array(this.#results.buffer);
     answers.forEach((answer, index) => {
       const { first } = ranges[index]!;
       if (answer.copies === undefined) throw new Error('DataParallelTrainer: a worker answered without its results (memory copy)');
       gradients.set(answer.copies.gradients, first * built.stride);
-      results.set(answer.copies.results, first * 2);
+      results.set(answer.copies.results, first * resultStride);
     });
   }
 
@@ -510,18 +524,10 @@ interface Dispatch {
   kind: WorkerTask['kind'];
   step: number;
   numChunks: number;
+  /** Float64 values per chunk in the results buffer (WorkerTask.resultStride). */
+  resultStride: number;
   inputs: Tensor;
   targets: Tensor;
   /** Milliseconds before the threads are terminated and the dispatch rejects (`Infinity`: none). */
   timeout: number;
-}
-
-function sumLosses(results: Float64Array, numChunks: number): { loss: number; correct: number } {
-  let loss = 0;
-  let correct = 0;
-  for (let chunk = 0; chunk < numChunks; chunk++) {
-    loss += results[2 * chunk]!;
-    correct += results[2 * chunk + 1]!;
-  }
-  return { loss, correct };
 }

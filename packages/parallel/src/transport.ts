@@ -40,8 +40,14 @@ export interface WorkerTask {
    * statistics (see running-statistics.ts).
    */
   gradients: TaskBuffer;
-  /** float64 × (chunks × 2): chunk c's summed loss at 2c and its count of correct predictions at 2c + 1. */
+  /**
+   * float64 × (chunks × resultStride): chunk c's summed loss at c·stride, its count of correct
+   * predictions at c·stride + 1, and (evaluation with crossEntropy) its count of correct
+   * predictions of class k at c·stride + 2 + k.
+   */
   results: TaskBuffer;
+  /** Float64 values per chunk in `results`: 2, or 2 + the model's classes when evaluating with crossEntropy. */
+  resultStride: number;
   /** float32 inputs of the whole minibatch, shape `inputShape`. */
   inputs: TaskBuffer;
   inputShape: number[];
