@@ -155,6 +155,7 @@ async function train(options: {
       parameters: buildModel(spec).parameters().reduce((total, p) => total + p.size, 0),
       workers: workers.count,
       config,
+      classNames: data.classNames ?? null,
     });
     const stale = (claimed?.lock ?? options.lock)?.brokeStale;
     if (stale) reporter.notice(`note: removed the lock of pid ${stale.pid}, which is no longer running`);

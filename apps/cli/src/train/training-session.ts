@@ -192,7 +192,7 @@ async function trainLoop(trainer: DataParallelTrainer, options: SessionOptions):
     await writeRunFile(paths.curves, curvesSvg(history, `${config.model} on ${config.data}`));
     lastGood = state();
     await saveCheckpoint(lastGood);
-    reporter.epochEnd({ ...record, epochs: config.epochs, seconds: (performance.now() - started) / 1000 });
+    reporter.epochEnd({ ...record, epochs: config.epochs, seconds: (performance.now() - started) / 1000, perClass: evaluation.perClass });
   }
   return { status: 'completed', last: history.at(-1) ?? null, seconds: (performance.now() - started) / 1000 };
 }
