@@ -118,14 +118,15 @@ Examples:
     .description('top-3 classes with probabilities for PNG or JPEG images (any size; grey or RGB as the model takes, resized)')
     .argument('<dir>', 'run directory')
     .argument('<images...>', 'PNG or JPEG files')
-    .option('--invert', 'the images are dark on light (MNIST is light on dark)')
+    .option('--invert', 'invert every image (a digits model reads light ink on dark, as MNIST)')
+    .option('--no-auto-invert', 'keep dark-on-light drawings as they are (by default a digits model inverts them, told by their border)')
     .option('--max-pixels <n>', 'most pixels an image may declare in its header (default 50000000)')
     .option('--weights <file>', 'use these weights (a safetensors state_dict, e.g. from the export\'s train.py) in the run\'s model')
     .option('--json', 'one JSON object per image')
     .option('--verbose', 'print stack traces of errors')
     .addHelpText('after', `
 Examples:
-  $ backprop predict runs/mnist-cnn-1 seven.png
+  $ backprop predict runs/mnist-cnn-1 seven.png          # pen on paper is inverted for a digits model, with a note
   $ backprop predict runs/mnist-cnn-1 --invert drawings/*.png`)
     .action(async (dir: string, images: string[], options: Record<string, unknown>) => run(() => predictCommand(dir, images, options))());
 
