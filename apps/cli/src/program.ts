@@ -100,7 +100,7 @@ Run 'backprop <command> --help' for a command's options.`,
     .command('eval')
     .description('test loss, accuracy, per-class accuracy and the confusion matrix of a trained run')
     .argument('<dir>', 'run directory')
-    .option('--data <source>', 'evaluate on another data source of the same shape (default: the run\'s)')
+    .option('--data <source>', 'evaluate on another data source of the same shape (default: the run\'s test set); a picture folder is scored whole')
     .option('--limit <n>', 'use only the first n test samples')
     .option('--max-classes <n>', 'most classes the model and labels may have (default 1000)')
     .option('--weights <file>', 'evaluate these weights (a safetensors state_dict, e.g. from the export\'s train.py) in the run\'s model')
@@ -110,6 +110,7 @@ Run 'backprop <command> --help' for a command's options.`,
 Examples:
   $ backprop eval runs/mnist-cnn-1
   $ backprop eval runs/mnist-cnn-1 --data ~/mnist --json
+  $ backprop eval runs/pictures-photo-cnn-1 --data held-out-pictures
   $ backprop eval runs/mnist-cnn-1 --weights runs/mnist-cnn-1/pytorch/trained/model.safetensors`)
     .action(async (dir: string, options: Record<string, unknown>) => run(() => evalCommand(dir, options))());
 

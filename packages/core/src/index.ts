@@ -67,6 +67,7 @@ export {
 } from './nn/pooling.js';
 export { Dropout, type DropoutOptions } from './nn/dropout.js';
 export { BatchNorm, BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions, type LayerNormOptions } from './nn/normalization.js';
+export { updateBatchNorm } from './nn/update-batch-norm.js';
 export { Flatten, GELU, LeakyReLU, LogSoftmax, ReLU, SiLU, Sigmoid, Softmax, Softplus, Tanh } from './nn/activations.js';
 export { ModuleList, Sequential } from './nn/sequential.js';
 export { buildModel, DEFAULT_MAX_PARAMETERS, specParameterCount, type BuildModelOptions } from './nn/spec.js';

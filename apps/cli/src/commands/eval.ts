@@ -50,7 +50,11 @@ export async function evalCommand(directory: string, flags: Record<string, unkno
     throw usageError(`${paths.model} has ${saved.info.classes} classes, over the limit of ${maxClasses} (its confusion matrix would hold ${saved.info.classes}² counts); raise --max-classes if that is intended`);
   }
   const maxPixels = flags.maxPixels !== undefined ? parseInteger(flags.maxPixels, { flag: '--max-pixels' }, { min: 1, example: '100000000' }) : IMAGE_LIMITS.maxPixels;
-  const data = await loadData({ data: dataName, limit, ...saved.info.pictures }, { maxClasses, maxPixels });
+  // A picture folder given with --data is held out: every picture of it is scored (valSplit 1), not
+  // only the validation share a training run would keep; the run's own folder by its validation split.
+  const heldOut = flags.data !== undefined && saved.info.pictures !== undefined;
+  const pictures = saved.info.pictures === undefined ? {} : { ...saved.info.pictures, ...(heldOut ? { valSplit: 1 } : {}) };
+  const data = await loadData({ data: dataName, limit, ...pictures }, { maxClasses, maxPixels });
   checkModelFits(saved.spec, data, `in ${paths.model}`);
   const result = evaluate(saved.model, data.test, saved.info.classes, dataName, saved.info.classNames ?? null);
   if (flags.json === true) {

@@ -13,6 +13,7 @@ import { writeRunFile, type RunPaths } from '../run/run-directory.js';
 import { damagedCheckpoint } from '../run/session-validation.js';
 import { encodeSession, type EpochRecord, type SessionState, type TrainingPosition } from '../run/training-checkpoint.js';
 import { findBadValue, nonFiniteLossError, type NonFiniteLoss } from './non-finite-loss.js';
+import { refreshBatchNorm } from './batch-norm-refresh.js';
 import { createScheduler } from './schedule.js';
 
 // NOTE(resume): a run is a pure function of its config. Batch b of epoch e is rows
@@ -168,6 +169,7 @@ async function trainLoop(trainer: DataParallelTrainer, options: SessionOptions):
       });
     }
     const samplesPerSecond = samplesThisProcess / Math.max((performance.now() - epochStarted) / 1000, 1e-9);
+    refreshBatchNorm(trainer.model, data.train, config.batchSize); // NOTE(batch-norm-refresh)
     const evaluation = await trainer.evaluate(testLoader);
     if (!Number.isFinite(evaluation.loss)) {
       const [testInputs] = data.test.getBatch(Int32Array.from({ length: data.test.length }, (_, i) => i)) as [Tensor, Tensor];
