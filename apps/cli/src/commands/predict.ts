@@ -53,10 +53,13 @@ export async function predictCommand(directory: string, images: string[], flags:
         invert = true;
         if (flags.json !== true) process.stderr.write(`${image}: dark ink on light paper — inverted, as the model reads light on dark (pass --no-auto-invert to keep it)\n`);
       }
-      // NOTE(predict-fit): padded, not cropped, so a drawing on a wide canvas keeps all its ink; the
+      // NOTE(predict-fit): a picture-folder model gets its pictures as training read them (centre
+      // crop, loadImageFolder's default), so predict and eval agree on the same file. A digits
+      // model gets them padded, not cropped, so a drawing on a wide canvas keeps all its ink; the
       // padding and transparent pixels take the paper's colour (white when inverted), which the
       // inversion below turns into MNIST's black background.
-      pixels = imageToTensor(raster, { width, height, color: channels === 3 ? 'rgb' : 'grey', fit: 'pad', background: invert ? 1 : 0 });
+      const fit = saved.info.pictures === undefined ? 'pad' : 'crop';
+      pixels = imageToTensor(raster, { width, height, color: channels === 3 ? 'rgb' : 'grey', fit, background: invert ? 1 : 0 });
     } catch (error) {
       if (error instanceof ImageError) {
         throw runtimeError(error.message.replace('raise maxPixels', 'raise --max-pixels').replace(', or raise maxFileBytes if the file is trusted', ''), error);
