@@ -159,8 +159,8 @@ Examples:
     .addHelpText('after', `
 Examples:
   $ backprop export runs/mnist-cnn-1
-  $ cd runs/mnist-cnn-1/pytorch && python3 model.py             # loads the weights, evaluates them
-  $ cd runs/mnist-cnn-1/pytorch && python3 train.py --epochs 16   # continues training (README.md there)`)
+  $ (cd runs/mnist-cnn-1/pytorch && python3 model.py)           # loads the weights, evaluates them
+  $ (cd runs/mnist-cnn-1/pytorch && python3 train.py --epochs 16) # continues training (README.md there)`)
     .action(async (dir: string, options: Record<string, unknown>) => run(() => exportCommand(dir, options))());
 
   return program;

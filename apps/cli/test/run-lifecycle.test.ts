@@ -1,7 +1,7 @@
 // The life of a run directory through the built binary (issue 19: 7, 9, 10, 15, 22): locked by
 // one run at a time, never half made, never lost to a NaN loss or a closed stdout.
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { decodeCheckpoint } from '@backprop/core';
@@ -110,6 +110,13 @@ describe('a run owns its directory (issue 19: 9)', () => {
     const broken = await runWithin(30, ['train', '--resume', 'held']);
     expect(broken.code).toBe(2);
     expect(broken.stderr).toMatch(/^backprop: error: --resume held: held\/\.backprop\.lock is not a backprop lock \(not a regular file of at most 4096 bytes\); if no backprop run uses this directory, delete it and start again\n$/);
+
+    // A lock swapped for a link to an endless device is refused from the open descriptor, not read.
+    unlinkSync(join(cwd, 'held', '.backprop.lock'));
+    symlinkSync('/dev/zero', join(cwd, 'held', '.backprop.lock'));
+    const endless = await runWithin(30, ['train', '--resume', 'held']);
+    expect(endless.code).toBe(2);
+    expect(endless.stderr).toMatch(/held\/\.backprop\.lock is not a backprop lock \(not a regular file of at most 4096 bytes\)/);
   }, 120_000);
 });
 

@@ -79,7 +79,7 @@ describe('backprop train --data circles', () => {
     expect(code).toContain('self.layers = nn.Sequential(*layers)');
     expect(code).toContain('nn.Linear(2, 32, bias=True)');
     expect(code).toContain('nn.Linear(32, 2, bias=True)');
-    expect(exported.stdout).toContain(`check it:           cd ${join(out, 'pytorch')} && python3 model.py   # needs only PyTorch`);
+    expect(exported.stdout).toContain(`check it:           (cd ${join(out, 'pytorch')} && python3 model.py)   # needs only PyTorch`);
     for (const file of ['train.py', 'training.json', 'optimizer.safetensors', 'README.md', 'data/train.safetensors', 'data/test.safetensors']) expect(existsSync(join(out, 'pytorch', file)), file).toBe(true);
     const python = spawnSync('python3', ['-m', 'py_compile', join(out, 'pytorch', 'model.py')]);
     if (python.error === undefined) expect(python.status, String(python.stderr)).toBe(0); // valid Python where python3 exists

@@ -31,6 +31,15 @@ describe('loadMnist / loadMnistSync errors', () => {
     await expect(loadMnist({ path })).rejects.toThrow(/is not valid gzip data: unexpected end of file/);
   });
 
+  it('bound the file and what it inflates to (maxBytes), and refuse what is not a regular file', async () => {
+    const path = join(directory, 'zeros.bin.gz');
+    writeFileSync(path, gzipSync(new Uint8Array(1_000_000))); // about 1 KB that inflates to 1 MB
+    await expect(loadMnist({ path, maxBytes: 100_000 })).rejects.toThrow(/^loadMnist: .*zeros\.bin\.gz inflates to more than the 100,000-byte limit \(maxBytes\); raise maxBytes if the file is trusted$/);
+    expect(() => loadMnistSync({ path, maxBytes: 100_000 })).toThrow(/^loadMnistSync: .*zeros\.bin\.gz inflates to more than the 100,000-byte limit \(maxBytes\)/);
+    expect(() => loadMnistSync({ path, maxBytes: 100 })).toThrow(/^loadMnistSync: cannot read .*zeros\.bin\.gz: [\d,]+ bytes, over the 100-byte limit for a gzip'd MNIST file \(maxBytes\); raise maxBytes if the file is trusted$/);
+    await expect(loadMnist({ path: '/dev/zero' })).rejects.toThrow(/^loadMnist: cannot read \/dev\/zero: not a regular file \(a directory, FIFO, socket or device\); give the path of a gzip'd MNIST file$/);
+  });
+
   it('load a valid file at a given path, as a string or a URL', async () => {
     const path = join(directory, 'one.bin.gz');
     const data = { images: new Uint8Array(784).fill(9), labels: Uint8Array.of(4), count: 1, rows: 28, cols: 28 };

@@ -1,13 +1,12 @@
 // @backprop/datasets/node: loads the shipped MNIST file from disk, and pictures (PNG/JPEG files and
 // image folders). Node-only (node:fs, node:zlib); browsers use the main entry. Must not import @backprop/core.
 
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { gunzip, gunzipSync } from 'node:zlib';
+import { gunzip, gunzipSync, type ZlibOptions } from 'node:zlib';
 import { promisify } from 'node:util';
 import { MNIST_FILE } from './mnist-file.js';
 import { decodeMnist, type MnistData } from './mnist-format.js';
+import { FileProblem, readRegularFileSync } from './read-regular-file.js';
 
 export type { MnistData } from './mnist-format.js';
 
@@ -20,7 +19,15 @@ export const MNIST_DATA_PATH: string = fileURLToPath(new URL(`../data/${MNIST_FI
 export interface LoadMnistOptions {
   /** A gzip'd file in the Backprop MNIST format; default {@link MNIST_DATA_PATH}. */
   readonly path?: string | URL;
+  /**
+   * Most bytes read from the file and most bytes it may inflate to; default {@link MAX_MNIST_BYTES}
+   * (the shipped file is 1.7 MB, 7.9 MB inflated; all 70,000 MNIST digits would be 55 MB).
+   */
+  readonly maxBytes?: number;
 }
+
+/** The default `maxBytes` of {@link loadMnist}: 256 MiB. */
+export const MAX_MNIST_BYTES = 256 * 2 ** 20;
 
 const gunzipAsync = promisify(gunzip);
 
@@ -38,17 +45,13 @@ const gunzipAsync = promisify(gunzip);
  */
 export async function loadMnist(options: LoadMnistOptions = {}): Promise<MnistData> {
   const path = options.path ?? MNIST_DATA_PATH;
-  let compressed: Uint8Array;
-  try {
-    compressed = await readFile(path);
-  } catch (error) {
-    throw readError('loadMnist', path, error);
-  }
+  const maxBytes = options.maxBytes ?? MAX_MNIST_BYTES;
+  const compressed = readMnistFile('loadMnist', path, maxBytes);
   let raw: Uint8Array;
   try {
-    raw = await gunzipAsync(compressed);
+    raw = await gunzipAsync(compressed, { maxOutputLength: maxBytes } satisfies ZlibOptions);
   } catch (error) {
-    throw gunzipError('loadMnist', path, error);
+    throw gunzipError('loadMnist', path, maxBytes, error);
   }
   return decodeMnist(raw);
 }
@@ -63,30 +66,39 @@ export async function loadMnist(options: LoadMnistOptions = {}): Promise<MnistDa
  */
 export function loadMnistSync(options: LoadMnistOptions = {}): MnistData {
   const path = options.path ?? MNIST_DATA_PATH;
-  let compressed: Uint8Array;
-  try {
-    compressed = readFileSync(path);
-  } catch (error) {
-    throw readError('loadMnistSync', path, error);
-  }
+  const maxBytes = options.maxBytes ?? MAX_MNIST_BYTES;
+  const compressed = readMnistFile('loadMnistSync', path, maxBytes);
   let raw: Uint8Array;
   try {
-    raw = gunzipSync(compressed);
+    raw = gunzipSync(compressed, { maxOutputLength: maxBytes });
   } catch (error) {
-    throw gunzipError('loadMnistSync', path, error);
+    throw gunzipError('loadMnistSync', path, maxBytes, error);
   }
   return decodeMnist(raw);
 }
 
-function readError(caller: string, path: string | URL, error: unknown): Error {
-  return new Error(
-    `${caller}: cannot read ${String(path)}: ${(error as Error).message}. The file ships in the ` +
-      "package's data/ folder; reinstall @backprop/datasets or regenerate it with `pnpm --filter @backprop/datasets convert`",
-    { cause: error },
-  );
+/** The gzip'd bytes of `path`: a regular file of at most `maxBytes` bytes. */
+function readMnistFile(caller: string, path: string | URL, maxBytes: number): Uint8Array {
+  const file = typeof path === 'string' ? path : fileURLToPath(path);
+  try {
+    return readRegularFileSync(file, { maxBytes, limitName: 'maxBytes', kind: 'a gzip\'d MNIST file' });
+  } catch (error) {
+    if (!(error instanceof FileProblem)) throw error;
+    const code = (error.cause as { code?: string } | undefined)?.code;
+    const fix = code === 'ENOENT'
+      ? "the file ships in the package's data/ folder; reinstall @backprop/datasets or regenerate it with `pnpm --filter @backprop/datasets convert`"
+      : error.fix;
+    throw new Error(`${caller}: cannot read ${file}: ${code === 'ENOENT' ? 'ENOENT, no such file' : error.problem}; ${fix}`, { cause: error });
+  }
 }
 
-function gunzipError(caller: string, path: string | URL, error: unknown): Error {
+function gunzipError(caller: string, path: string | URL, maxBytes: number, error: unknown): Error {
+  if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+    return new Error(
+      `${caller}: ${String(path)} inflates to more than the ${maxBytes.toLocaleString('en-US')}-byte limit (maxBytes); raise maxBytes if the file is trusted`,
+      { cause: error },
+    );
+  }
   return new Error(`${caller}: ${String(path)} is not valid gzip data: ${(error as Error).message}`, { cause: error });
 }
 

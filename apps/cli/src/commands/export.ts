@@ -118,19 +118,22 @@ function dataFile(set: LabelledSet): Uint8Array {
   return saveSafetensors({ inputs, labels }, { format: 'pt' });
 }
 
-/** What was written and the commands to paste, each working from where export was run. */
+/**
+ * What was written and the commands to paste, each working from where export was run: a subshell
+ * `(cd … && …)` per line, so that pasting them together does not change directory twice.
+ */
 function summary(options: { out: string; directory: string; config: TrainConfig | null; training: boolean; trainSamples: number; testSamples: number }): string {
   const folder = shellWord(options.out);
   const epochs = (options.config?.epochs ?? 0) * 2;
   const back = shellWord(join(options.out, 'trained', 'model.safetensors'));
   const lines = [
     `wrote ${options.out}: model.py, model.safetensors${options.training ? ', train.py, training.json, optimizer.safetensors' : ''}, data/ (${options.trainSamples} train, ${options.testSamples} test samples), README.md`,
-    `check it:           cd ${folder} && python3 model.py   # needs only PyTorch`,
+    `check it:           (cd ${folder} && python3 model.py)   # needs only PyTorch`,
   ];
   if (options.training) {
     lines.push(
-      `continue training:  cd ${folder} && python3 train.py --epochs ${epochs}`,
-      `on 2 processes:     cd ${folder} && torchrun --redirects 1 --tee 1 --standalone --nproc_per_node 2 train.py --epochs ${epochs}`,
+      `continue training:  (cd ${folder} && python3 train.py --epochs ${epochs})`,
+      `on 2 processes:     (cd ${folder} && torchrun --redirects 1 --tee 1 --standalone --nproc_per_node 2 train.py --epochs ${epochs})`,
       `                    # --redirects 1 --tee 1: Python 3.11 + PyTorch 1.13's torchrun crashes without them; harmless elsewhere`,
       `back into Backprop: ${invocation()} eval ${shellWord(options.directory)} --weights ${back}`,
     );

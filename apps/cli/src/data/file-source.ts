@@ -28,7 +28,17 @@ export interface FileSourceOptions {
   maxClasses: number;
 }
 
-function finish(description: string, [train, test]: [LabelledSet, LabelledSet], source: string, options: FileSourceOptions, pixelScale: 1 | 255): LabelledData {
+/** What {@link finish} checks and completes: the split sets read from `source`. */
+interface ReadSets {
+  description: string;
+  sets: [LabelledSet, LabelledSet];
+  source: string;
+  /** What divides the values read to give the model's inputs: 255 for bytes, 1 for other values. */
+  pixelScale: 1 | 255;
+}
+
+/** The sets as LabelledData, once their shapes agree and their labels are classes. */
+function finish({ description, sets: [train, test], source, pixelScale }: ReadSets, options: FileSourceOptions): LabelledData {
   const sampleShape = train.tensors[0].shape.slice(1);
   const testShape = test.tensors[0].shape.slice(1);
   if (sampleShape.join() !== testShape.join()) {
@@ -73,7 +83,7 @@ export function loadIdx(source: string, options: FileSourceOptions): LabelledDat
     if (extra !== undefined || !images || !labels) throw usageError(`--data ${source}: give an IDX pair as IMAGES,LABELS (two paths, one comma)`);
     requireFile(images, 'images file');
     requireFile(labels, 'labels file');
-    return finish(`IDX ${images} + ${labels}, seeded 80 / 20 split`, holdOut(readPair(images, labels)), source, options, 255);
+    return finish({ description: `IDX ${images} + ${labels}, seeded 80 / 20 split`, sets: holdOut(readPair(images, labels)), source, pixelScale: 255 }, options);
   }
   requireFile(source, 'data source');
   if (!statSync(source).isDirectory()) {
@@ -88,9 +98,9 @@ export function loadIdx(source: string, options: FileSourceOptions): LabelledDat
   const train = readPair(join(source, trainImages), join(source, trainLabels));
   const [testImages, testLabels] = [find(IDX_NAMES.testImages), find(IDX_NAMES.testLabels)];
   if (testImages !== undefined && testLabels !== undefined) {
-    return finish(`IDX directory ${source} (train-* / t10k-*)`, [train, readPair(join(source, testImages), join(source, testLabels))], source, options, 255);
+    return finish({ description: `IDX directory ${source} (train-* / t10k-*)`, sets: [train, readPair(join(source, testImages), join(source, testLabels))], source, pixelScale: 255 }, options);
   }
-  return finish(`IDX directory ${source} (train-*), seeded 80 / 20 split`, holdOut(train), source, options, 255);
+  return finish({ description: `IDX directory ${source} (train-*), seeded 80 / 20 split`, sets: holdOut(train), source, pixelScale: 255 }, options);
 }
 
 /**
@@ -118,5 +128,5 @@ export function loadCsv(path: string, options: FileSourceOptions): LabelledData 
   const isBytes = inputs.data.some((value) => value > 1) && inputs.data.every((value) => Number.isInteger(value) && value >= 0 && value <= 255);
   if (isBytes) inputs = new Tensor(inputs.data.map((value) => value / 255), inputs.shape);
   const all = new TensorDataset(asImages(inputs), labels);
-  return finish(`CSV ${path}${isBytes ? ' (values ÷ 255)' : ''}, seeded 80 / 20 split`, holdOut(all), path, options, isBytes ? 255 : 1);
+  return finish({ description: `CSV ${path}${isBytes ? ' (values ÷ 255)' : ''}, seeded 80 / 20 split`, sets: holdOut(all), source: path, pixelScale: isBytes ? 255 : 1 }, options);
 }

@@ -1,7 +1,8 @@
 // A run directory's lock: one backprop process at a time writes a run (train and --resume).
 // Node-only; imports nothing of the CLI but its errors.
 import { randomBytes } from 'node:crypto';
-import { closeSync, linkSync, lstatSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { readRegularFileSync } from '@backprop/core/node';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { firstLine, usageError } from '../errors.js';
@@ -76,7 +77,7 @@ function holdLock(path: string, text: string, brokeStale: LockHolder | null): Ru
     process.off('exit', release);
     // Only our own lock: never one that replaced it (which a stale-breaker could only do if ours looked dead).
     try {
-      if (readFileSync(path, 'utf8') === text) unlinkSync(path);
+      if (new TextDecoder().decode(readRegularFileSync('lock', path, MAX_LOCK_BYTES)) === text) unlinkSync(path);
     } catch {
       // already gone
     }
@@ -109,12 +110,11 @@ function publish(path: string, text: string): boolean {
 function readHolder(path: string, flag: string): LockHolder | null {
   let text: string;
   try {
-    const stats = lstatSync(path);
-    if (!stats.isFile() || stats.size > MAX_LOCK_BYTES) throw new Error(`not a regular file of at most ${MAX_LOCK_BYTES} bytes`);
-    text = readFileSync(path, 'utf8');
+    // One descriptor for the check and the read (no lstat-then-read race): a regular file of at most MAX_LOCK_BYTES.
+    text = new TextDecoder().decode(readRegularFileSync('lock', path, MAX_LOCK_BYTES));
   } catch (error) {
-    if ((error as { code?: string }).code === 'ENOENT') return null;
-    throw notALock(flag, path, firstLine(error));
+    if ((error as { cause?: { code?: string } }).cause?.code === 'ENOENT') return null;
+    throw notALock(flag, path, `not a regular file of at most ${MAX_LOCK_BYTES} bytes`);
   }
   let holder: Partial<LockHolder>;
   try {
