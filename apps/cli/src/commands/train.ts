@@ -203,8 +203,12 @@ function usefulWorkers(asked: number, config: Pick<TrainConfig, 'batchSize' | 'c
 /** A line on stderr while a large picture folder decodes (the reporter starts once the data is known). */
 function pictureProgress(run: RunOptions): ((done: number, total: number) => void) | undefined {
   if (run.quiet || run.json || !process.stderr.isTTY) return undefined;
+  let shown = 0;
   return (done, total) => {
-    if (total >= 200 && (done % 100 === 0 || done === total)) process.stderr.write(`\rdecoding pictures: ${done} / ${total}${done === total ? '\n' : ''}`);
+    // Decoding on threads reports in steps of 16: show each hundred passed, not only exact multiples.
+    if (total < 200 || (done - shown < 100 && done !== total)) return;
+    shown = done;
+    process.stderr.write(`\rdecoding pictures: ${done} / ${total}${done === total ? '\n' : ''}`);
   };
 }
 
