@@ -14,6 +14,7 @@ import { readUserFile } from '../run/user-file.js';
 import { LIMITS } from '../config/limits.js';
 import { checkModelFits, resolveModelSpec } from '../model/model-spec.js';
 import { createReporter } from '../report/create-reporter.js';
+import { decodeProgress } from '../report/decode-progress.js';
 import { writeStdout, onStdoutClosed } from '../report/stdout-closed.js';
 import { claimRunDirectory, discardUnstartedRun, runPaths, writeRunFile } from '../run/run-directory.js';
 import { acquireRunLock, type RunLock } from '../run/run-lock.js';
@@ -203,13 +204,7 @@ function usefulWorkers(asked: number, config: Pick<TrainConfig, 'batchSize' | 'c
 /** A line on stderr while a large picture folder decodes (the reporter starts once the data is known). */
 function pictureProgress(run: RunOptions): ((done: number, total: number) => void) | undefined {
   if (run.quiet || run.json || !process.stderr.isTTY) return undefined;
-  let shown = 0;
-  return (done, total) => {
-    // Decoding on threads reports in steps of 16: show each hundred passed, not only exact multiples.
-    if (total < 200 || (done - shown < 100 && done !== total)) return;
-    shown = done;
-    process.stderr.write(`\rdecoding pictures: ${done} / ${total}${done === total ? '\n' : ''}`);
-  };
+  return decodeProgress((text) => process.stderr.write(text));
 }
 
 function describeModel(config: TrainConfig): string {
