@@ -1,6 +1,7 @@
 // Vite config of the Backprop demo: four static pages, ES-module workers, and the two headers that
 // make the page cross-origin isolated (SharedArrayBuffer for the data-parallel trainer) in dev and preview.
 import { defineConfig } from 'vite';
+import { resolveSource } from '../../resolve-source.js';
 
 /** COOP + COEP: without both, browsers withhold SharedArrayBuffer (see README, "Serving the static site"). */
 export const isolationHeaders = {
@@ -9,6 +10,8 @@ export const isolationHeaders = {
 };
 
 export default defineConfig({
+  // Workspace packages from their TypeScript source: the app never bundles a stale dist/.
+  ...resolveSource,
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   worker: { format: 'es' },

@@ -3,6 +3,7 @@
 // — against the same model in Node (plain core; DataParallelTrainer with 1 and 2 threads), and the
 // frame rate the page kept meanwhile. Needs the built site: `pnpm --filter @backprop/web build` first.
 import { cpus } from 'node:os';
+import { median } from '@backprop/bench-utils';
 import { Adam, buildModel, crossEntropy, DataLoader, Generator, TensorDataset, type Tensor } from '@backprop/core';
 import { mnistSplit } from '@backprop/datasets';
 import { loadMnist } from '@backprop/datasets/node';
@@ -24,7 +25,6 @@ interface Row {
   fps: { average: number; lowest: number } | null;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** Trains EPOCHS epochs of SAMPLES digits in the page and reads the page's own figures. */
 async function inBrowser(url: string, workers: number): Promise<{ samplesPerSecond: number; fps: { average: number; lowest: number } }> {

@@ -1,6 +1,6 @@
 // End-to-end: "one step, slowly" in Chromium shows exactly the numbers @backprop/core computes in
 // Node for the same seed, point and weights — forward, loss, backward, and the SGD step.
-import { crossEntropy, Linear, noGrad, SGD, Tensor } from '@backprop/core';
+import { crossEntropy, type Linear, noGrad, SGD, Tensor } from '@backprop/core';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';

@@ -3,7 +3,7 @@
 // Imports no library under test.
 import { formatNumber, formatPercent, formatRatio, markdownTable, type MarkdownColumn } from './markdown.js';
 import type { ChildResult } from './run-child.js';
-import { median, spread } from './statistics.js';
+import { median, spread } from '@backprop/bench-utils';
 import type { Side } from './tasks.js';
 
 /** One side after all its runs: median and spread of each figure over the runs, or why it cannot run. */

@@ -46,7 +46,7 @@ const utc = (time: Date) => time.toISOString().slice(0, 16).replace('T', ' ');
  * @example
  * ```ts
  * headerLine(start, snapshotMachine(), ['@backprop/core 0.1.0', '@tensorflow/tfjs-core 4.22.0']);
- * // 'AMD EPYC 7B13, 2 cores (availableParallelism 2), 24 GiB · Node v20.20.2 · … · 2026-11-26 03:20 → 03:27 UTC · load average 0.40 / 1.91 / 2.98 at start, 2.10 / 1.95 / 2.50 at end'
+ * // 'AMD EPYC 7B13, 2 cores (availableParallelism 2), 24 GiB · Node v20.20.2 · … · YYYY-MM-DD hh:mm → hh:mm UTC · load average 0.40 / 1.91 / 2.98 at start, 2.10 / 1.95 / 2.50 at end'
  * ```
  */
 export function headerLine(start: MachineSnapshot, end: MachineSnapshot, versions: readonly string[]): string {

@@ -5,6 +5,7 @@
 // Run: pnpm exec tsx bench/kernels.bench.ts   (ROUNDS=15 for more blocks; ONLY='sumChunks|update' for
 // the rows whose kernel name matches). Imports src/ only.
 import os from 'node:os';
+import { median } from '@backprop/bench-utils';
 import { Adam, Conv2d, crossEntropy, Flatten, Generator, Linear, manualSeed, MaxPool2d, randint, randn, ReLU, Sequential, setKernelBackend, type KernelBackend } from '../src/index.js';
 import { conv2dGeometry, type Conv2dGeometry } from '../src/kernels/conv.js';
 import { maxPool2dForward } from '../src/kernels/pool.js';
@@ -15,7 +16,6 @@ import { conv2d } from '../src/tensor/primitives/convolution.js';
 const ROUNDS = Number(process.env.ROUNDS ?? 9);
 const ONLY = new RegExp(process.env.ONLY ?? '');
 const BACKENDS: KernelBackend[] = ['js', 'wasm'];
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 
 /** CPU milliseconds per call of `run`, median over ROUNDS blocks of `calls` calls, per backend (alternating). */
 function measure(calls: number, run: (backend: KernelBackend) => void): Record<KernelBackend, number> {

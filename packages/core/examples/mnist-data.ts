@@ -1,13 +1,12 @@
 // Shared by the MNIST examples: Backprop's fixed 8,000 / 2,000 split of the embedded digits as tensors.
-import { accuracy, DataLoader, noGrad, Tensor, TensorDataset, type Module } from '@backprop/core';
-import { mnistSplit, type MnistData } from '@backprop/datasets';
+import { accuracy, DataLoader, idxImagesToTensor, idxLabelsToTensor, noGrad, type Tensor, TensorDataset, type Module } from '@backprop/core';
+import { mnistAsIdx, mnistSplit, type MnistData } from '@backprop/datasets';
 import { loadMnistSync } from '@backprop/datasets/node';
 
 /** Images [N, 1, 28, 28] scaled to 0..1 and labels [N] (class indices as float32). */
 function toDataset(part: MnistData, limit: number): TensorDataset<[Tensor, Tensor]> {
-  const count = Math.min(part.count, limit);
-  const pixels = Float32Array.from(part.images.subarray(0, count * 784), (value) => value / 255);
-  return new TensorDataset(new Tensor(pixels, [count, 1, 28, 28]), new Tensor(Float32Array.from(part.labels.subarray(0, count)), [count]));
+  const { images, labels } = mnistAsIdx(part, limit);
+  return new TensorDataset(idxImagesToTensor(images), idxLabelsToTensor(labels));
 }
 
 /** The train and test sets; `limit` keeps only the first digits of each (for smoke tests). */

@@ -47,12 +47,10 @@ export { assertFinite } from './autograd/assert-finite.js';
 export { Generator, globalGenerator, manualSeed, type GeneratorState } from './random/generator.js';
 export { MAX_TENSOR_RANK, maxTensorElements, setMaxTensorElements } from './kernels/element-limit.js';
 export { kernelBackend, setKernelBackend, type KernelBackend } from './kernels/backend.js';
-// Deprecated first names of kernelBackend/setKernelBackend/KernelBackend (they switch every kernel).
-export { matmulBackend, setMatmulBackend, type MatmulBackend } from './kernels/matmul-backend.js';
 export { sumChunksInto, type ChunkSumOptions } from './kernels/reduce-chunks.js';
-export type { VarianceOptions } from './ops/statistics.js';
-export type { PadMode, PadOptions } from './ops/padding.js';
-export type { SortResult, TopkOptions } from './ops/sort.js';
+export type { VarianceOptions } from './tensor/composites/statistics.js';
+export type { PadMode, PadOptions } from './tensor/composites/padding.js';
+export type { SortResult, TopkOptions } from './tensor/composites/sort.js';
 export { Module, type LoadStateDictOptions, type LoadStateDictResult, type StateDict } from './nn/module.js';
 export { Linear, type LinearOptions } from './nn/linear.js';
 export { Conv2d, type Conv2dLayerOptions } from './nn/conv2d.js';
@@ -144,7 +142,7 @@ export {
   type ParseIdxOptions,
 } from './data/idx.js';
 export { parseCsv, type CsvData, type ParseCsvOptions } from './data/csv.js';
-export { accuracy, confusionMatrix, formatConfusionMatrix, type ClassValues, type FormatConfusionMatrixOptions } from './metrics/classification.js';
+export { accuracy, confusionMatrix, correctCount, formatConfusionMatrix, type ClassValues, type FormatConfusionMatrixOptions } from './metrics/classification.js';
 export { loadSafetensors, saveSafetensors, type SafetensorsContents, type SafetensorsDtype } from './io/safetensors.js';
 export {
   CHECKPOINT_FORMAT_VERSION,

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { median } from '@backprop/bench-utils';
 import { MNIST_FILE, decodeMnist, decodeMnistGzip, mnistSplit } from '../src/index.js';
 import { MNIST_DATA_PATH, loadMnist, loadMnistSync } from '../src/node.js';
 
@@ -23,8 +24,7 @@ async function measure(stage: string, runs: number, body: () => unknown): Promis
     await body();
     times.push(performance.now() - started);
   }
-  const sorted = [...times].sort((a, b) => a - b);
-  return { stage, first: times[0]!, median: sorted[Math.floor(sorted.length / 2)]! };
+  return { stage, first: times[0]!, median: median(times) };
 }
 
 // The very first loadMnist of the process, before anything is warm: what a user's script pays.

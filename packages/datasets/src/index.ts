@@ -12,6 +12,7 @@ export {
 } from './mnist-format.js';
 export { decodeMnistGzip } from './mnist-gzip.js';
 export { MNIST_FILE } from './mnist-file.js';
+export { mnistAsIdx, type MnistIdx } from './mnist-idx.js';
 export {
   MNIST_SPLIT,
   mnistSplit,

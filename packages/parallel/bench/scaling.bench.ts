@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { median } from '@backprop/bench-utils';
 import { Adam, buildModel, crossEntropy, Generator, randint, randn, type ModelSpec, type Tensor } from '@backprop/core';
 import { PiscinaTransport } from '../src/node.js';
 import { ParallelTrainer } from '../src/trainer.js';
@@ -53,21 +54,15 @@ const chosen = (process.env.MODELS ?? 'mlp,cnn').split(',');
 const chunkSize = Number(process.env.CHUNK ?? 64);
 /**
  * NOTE(warm-up): every runner first steps at least WARM_UP_STEPS times and WARM_UP_MS of wall time.
- * A worker's JIT warms up on the chunks it runs, so at W = 2 each warms up half as fast: the CNN at
- * batch 256 took 629, 76, 77, 85, 47, 49 ms for its first steps, then 30–38 (2026-11-26). With two
- * warm-up steps the medians of the few timed CNN steps still held some of those.
+ * A worker's JIT warms up on the chunks it runs, so at W = 2 each warms up half as fast, and a
+ * CNN's first steps take several times a warm one (figures: docs/performance.md); two warm-up
+ * steps left some of them in the medians of the few timed CNN steps.
  */
 const WARM_UP_STEPS = 8;
 const WARM_UP_MS = 1000;
 /** Rounds of blocks per runner (see NOTE(interleaved)). */
 const ROUNDS = Number(process.env.ROUNDS ?? 6);
 if (!Number.isInteger(ROUNDS) || ROUNDS < 2) throw new Error(`ROUNDS must be an integer ≥ 2 (rounds of blocks per runner); got ${process.env.ROUNDS}`);
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 
 function data(sample: number[], batch: number): { inputs: Tensor; targets: Tensor } {
   const generator = new Generator(batch);
@@ -119,8 +114,7 @@ function parallelRunner(spec: ModelSpec, workers: number, inputs: Tensor, target
  * the first step of every block is dropped. Alternating single steps left every step cold (caches
  * filled by the other runners) and understated W = 2's steady state by up to 25%. A longer run is
  * more rounds, not longer blocks: the speed of this shared machine's cores drifts by ±20% over
- * seconds (the same single-threaded CNN chunk loop took 11.5–16.8 ms per chunk on either core within
- * a minute, 2026-11-26), so blocks of seconds compare runners at different speeds. Each round also
+ * seconds (docs/performance.md), so blocks of seconds compare runners at different speeds. Each round also
  * gives its own ratio of block medians, paired in time; the table shows their median and range.
  */
 async function measure(runners: Runner[], block: number): Promise<Array<{ ms: number; overhead: number; update: number; rounds: number[]; steal: number | null }>> {
@@ -162,8 +156,8 @@ async function measure(runners: Runner[], block: number): Promise<Array<{ ms: nu
 /**
  * NOTE(steal): on a virtual machine the hypervisor gives the vCPUs' time to other guests now and
  * then; Linux counts it as "steal" in /proc/stat (the 8th number of the `cpu` line: user nice
- * system idle iowait irq softirq steal, in 10 ms ticks summed over the vCPUs). During one MLP run on
- * 2026-11-26 vmstat showed 3–14% of all time stolen in two-second samples. A halted vCPU has none
+ * system idle iowait irq softirq steal, in 10 ms ticks summed over the vCPUs), up to a tenth of all
+ * time on the development machine (docs/performance.md). A halted vCPU has none
  * stolen, so the table divides by the time the vCPUs wanted to run (all but idle and iowait): one
  * busy vCPU (W = 1) and two (W = 2) then read alike under the same pressure, and a ratio measured
  * under heavy steal can be told apart. Null where /proc/stat does not exist (not Linux).

@@ -23,11 +23,9 @@ export interface ParameterLayout {
  *
  * NOTE(alignment): V8 copies a typed array over a SharedArrayBuffer (`set`, including into
  * WebAssembly memory, which the kernels do) with relaxed-atomic word copies only when source and
- * target are 8-byte aligned, and byte by byte otherwise. Measured 2026-11-26 (2-core AMD EPYC,
- * Node 20.20.2, two threads, 101,770 values in 2 shards): the shard starting at value 50,885 took
- * 0.70 ms to reduce 4 chunks and 1.20 ms for Adam, the shard at 0 took 0.16 and 0.37 ms; cut at
- * 50,884 both took 0.13 and 0.35 ms. So parameters start at multiples of 16 bytes; the padding
- * values are zeros that nothing updates.
+ * target are 8-byte aligned, and byte by byte otherwise — several times slower for a misaligned
+ * shard's reduction and update (figures: docs/performance.md). So parameters start at multiples of
+ * 16 bytes; the padding values are zeros that nothing updates.
  */
 export const ALIGNMENT = 4;
 

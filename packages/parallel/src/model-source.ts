@@ -22,12 +22,11 @@ export interface ModelFactoryOptions {
  * @example
  * ```ts
  * // model.ts
- * import { Linear, Module, type LayerSpec, type Tensor } from '@backprop/core';
+ * import { Linear, Module, type Tensor } from '@backprop/core';
  * class Residual extends Module {
  *   readonly inner: Linear;
  *   constructor(generator) { super(); this.inner = this.registerModule('inner', new Linear(16, 16, { generator })); }
  *   forward(x: Tensor): Tensor { return x.add(this.inner.forward(x).relu()); }
- *   toSpec(): LayerSpec { throw new Error('Residual has no JSON spec'); }
  * }
  * export const createModel = ({ generator }) => new Residual(generator);
  * ```

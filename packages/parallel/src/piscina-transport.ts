@@ -67,6 +67,9 @@ export class PiscinaTransport implements WorkerTransport {
     this.#idleMilliseconds = options.idleMilliseconds ?? 200;
     this.#pool = new Piscina<LoopStart, void>({
       filename: here(fromSource ? './step-loop-source.mjs' : './step-loop.js'),
+      // NOTE(source-condition): from source, the thread resolves @backprop/core to its source too (the
+      // `@backprop/source` export condition), as vitest and tsx do on the main thread: never a stale dist/.
+      ...(fromSource ? { execArgv: [...process.execArgv, '--conditions=@backprop/source'] } : {}),
       // Piscina starts a thread whenever a task finds none free, up to maxThreads: every task of a
       // step gets a thread of its own at once, as the barrier needs (NOTE(barrier)).
       minThreads: 0,

@@ -45,12 +45,8 @@ async function buildReplica(task: WorkerTask): Promise<Replica> {
   const values = task.memory === 'shared' ? new Float32Array(task.parameters) : new Float32Array(size);
   const layout = bindParameters(model, values, { copyValues: false });
   const statistics = statisticsLayout(model);
-  const dropouts = modulesOf(model).filter((m) => m instanceof Dropout);
+  const dropouts = model.modules().filter((m) => m instanceof Dropout);
   return { model, parameters: model.parameters(), layout, values, statistics, stride: chunkStride(layout, statistics.size), dropouts, optimizer: null };
-}
-
-function modulesOf(module: Module): Module[] {
-  return [module, ...module.children().flatMap(modulesOf)];
 }
 
 /** The summed loss of one chunk. */

@@ -1,6 +1,6 @@
 // The BatchNorm rule's bookkeeping: which layers, where their statistics sit in a chunk's slot, and
 // that replaying chunk statistics equals forwarding the chunks one after another.
-import { BatchNorm1d, Linear, Module, Sequential, tensor, zeros, type LayerSpec, type Tensor } from '@backprop/core';
+import { BatchNorm1d, Linear, Module, Sequential, tensor, zeros, type Tensor } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
 import { bufferSize, loadBuffers, replayChunkStatistics, saveBuffers, statisticsLayout, writeChunkStatistics } from './running-statistics.js';
 
@@ -11,9 +11,6 @@ class Counter extends Module {
   }
   forward(input: Tensor): Tensor {
     return input;
-  }
-  toSpec(): LayerSpec {
-    throw new Error('no spec');
   }
 }
 

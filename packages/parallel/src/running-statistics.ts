@@ -14,10 +14,6 @@ export interface StatisticsLayout {
   size: number;
 }
 
-function modulesOf(module: Module): Module[] {
-  return [module, ...module.children().flatMap(modulesOf)];
-}
-
 /**
  * The model's BatchNorm layers that keep running statistics, and their layout. Throws if a module other than a
  * BatchNorm holds buffers: the trainer would not know how to combine them across chunks.
@@ -26,7 +22,7 @@ export function statisticsLayout(model: Module): StatisticsLayout {
   const layers: BatchNorm[] = [];
   const offsets: number[] = [];
   let size = 0;
-  for (const module of modulesOf(model)) {
+  for (const module of model.modules()) {
     if (module instanceof BatchNorm) {
       if (module.runningMean === null) continue; // trackRunningStats: false — nothing to carry across chunks
       layers.push(module);

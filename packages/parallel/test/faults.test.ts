@@ -168,7 +168,7 @@ describe('DataParallelTrainer faults', () => {
 
   it('lets the process exit on its own after close()', () => {
     const script = fileURLToPath(new URL('./fixtures/train-and-close.ts', import.meta.url));
-    const result = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 30_000 });
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=@backprop/source', script], { encoding: 'utf8', timeout: 30_000 });
     expect(result.error).toBeUndefined(); // a timeout (process still alive) would show here
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);

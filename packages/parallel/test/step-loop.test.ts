@@ -59,7 +59,7 @@ describe('PiscinaTransport step loops', () => {
   });
 
   it('lets the process exit on its own when the trainer is never closed', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', fixture('train-and-close.ts'), '--no-close'], { encoding: 'utf8', timeout: 30_000 });
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=@backprop/source', fixture('train-and-close.ts'), '--no-close'], { encoding: 'utf8', timeout: 30_000 });
     expect(result.error).toBeUndefined(); // a timeout (process still alive) would show here
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);

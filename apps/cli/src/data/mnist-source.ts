@@ -1,13 +1,13 @@
 // `--data mnist`: the 10,000 embedded MNIST digits with Backprop's fixed 8,000 / 2,000 split.
 // Node-only (reads the data file of @backprop/datasets).
-import { Tensor, TensorDataset } from '@backprop/core';
-import { mnistSplit, type MnistData } from '@backprop/datasets';
+import { idxImagesToTensor, idxLabelsToTensor, TensorDataset } from '@backprop/core';
+import { mnistAsIdx, mnistSplit, type MnistData } from '@backprop/datasets';
 import { loadMnistSync } from '@backprop/datasets/node';
 import type { LabelledData, LabelledSet } from './labelled-data.js';
 
 function toSet(part: MnistData): LabelledSet {
-  const pixels = Float32Array.from(part.images, (value) => value / 255);
-  return new TensorDataset(new Tensor(pixels, [part.count, 1, part.rows, part.cols]), new Tensor(Float32Array.from(part.labels), [part.count]));
+  const { images, labels } = mnistAsIdx(part);
+  return new TensorDataset(idxImagesToTensor(images), idxLabelsToTensor(labels));
 }
 
 /**

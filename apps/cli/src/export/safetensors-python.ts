@@ -12,6 +12,7 @@
  * const code = `import torch\n${SAFETENSORS_PYTHON}`;
  * ```
  */
+// biome-ignore lint/complexity/noUselessStringRaw: keeps any backslash later written into the Python source verbatim
 export const SAFETENSORS_PYTHON = String.raw`
 #: A longer header is taken as corruption (the reference reader's limit).
 MAX_HEADER_BYTES = 100_000_000

@@ -6,7 +6,7 @@ const WIDTH = 640;
 const HEIGHT = 260;
 const PANEL = { top: 30, bottom: 40, left: 50, width: 250 };
 
-function escape(text: string): string {
+function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
@@ -27,11 +27,11 @@ function panel(x0: number, title: string, series: Series[], format: (value: numb
   const px = (i: number) => x0 + (count === 1 ? PANEL.width / 2 : (i / (count - 1)) * PANEL.width);
   const py = (v: number) => PANEL.top + plotHeight - ((v - low) / (high - low)) * plotHeight;
   const parts = [
-    `<text x="${x0 + PANEL.width / 2}" y="18" text-anchor="middle" font-weight="bold">${escape(title)}</text>`,
+    `<text x="${x0 + PANEL.width / 2}" y="18" text-anchor="middle" font-weight="bold">${escapeXml(title)}</text>`,
     `<line x1="${x0}" y1="${PANEL.top}" x2="${x0}" y2="${PANEL.top + plotHeight}" stroke="#888"/>`,
     `<line x1="${x0}" y1="${PANEL.top + plotHeight}" x2="${x0 + PANEL.width}" y2="${PANEL.top + plotHeight}" stroke="#888"/>`,
-    `<text x="${x0 - 4}" y="${PANEL.top + 4}" text-anchor="end">${escape(format(high))}</text>`,
-    `<text x="${x0 - 4}" y="${PANEL.top + plotHeight}" text-anchor="end">${escape(format(low))}</text>`,
+    `<text x="${x0 - 4}" y="${PANEL.top + 4}" text-anchor="end">${escapeXml(format(high))}</text>`,
+    `<text x="${x0 - 4}" y="${PANEL.top + plotHeight}" text-anchor="end">${escapeXml(format(low))}</text>`,
     `<text x="${x0}" y="${HEIGHT - 22}" text-anchor="middle">1</text>`,
     `<text x="${x0 + PANEL.width}" y="${HEIGHT - 22}" text-anchor="middle">${count}</text>`,
     `<text x="${x0 + PANEL.width / 2}" y="${HEIGHT - 22}" text-anchor="middle">epoch</text>`,
@@ -46,7 +46,7 @@ function panel(x0: number, title: string, series: Series[], format: (value: numb
     const ly = HEIGHT - 6;
     const lx = x0 + index * 110;
     parts.push(`<line x1="${lx}" y1="${ly - 4}" x2="${lx + 16}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"/>`);
-    parts.push(`<text x="${lx + 20}" y="${ly}">${escape(s.label)}</text>`);
+    parts.push(`<text x="${lx + 20}" y="${ly}">${escapeXml(s.label)}</text>`);
   });
   return parts.join('\n  ');
 }
@@ -69,7 +69,7 @@ export function curvesSvg(history: readonly EpochRecord[], title = 'backprop tra
   ], (v) => `${v.toFixed(1)}%`);
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="11">`,
-    `  <title>${escape(title)}</title>`,
+    `  <title>${escapeXml(title)}</title>`,
     `  <rect width="100%" height="100%" fill="white"/>`,
     `  ${loss}`,
     `  ${accuracy}`,

@@ -1,8 +1,8 @@
 // The Digits page's training session, run in the digits worker: MNIST as tensors, training with a
 // chosen number of workers (or one thread), throughput and test accuracy as events, predictions
 // for the drawing, and models loaded from model.safetensors. No DOM.
-import { DataLoader, noGrad, Tensor, TensorDataset, type ModelSpec, type Module } from '@backprop/core';
-import type { MnistData } from '@backprop/datasets';
+import { DataLoader, idxImagesToTensor, idxLabelsToTensor, noGrad, type Tensor, TensorDataset, type ModelSpec, type Module } from '@backprop/core';
+import { mnistAsIdx, type MnistData } from '@backprop/datasets';
 import { predictDigit, readModelFile } from './model-file';
 import { scoreClassifier, type DigitsTrainer } from './plain-trainer';
 
@@ -40,11 +40,8 @@ export type TrainerFactory = (options: { spec: ModelSpec; workers: number; learn
  * ```
  */
 export function mnistTensors(data: MnistData, limit = data.count): { images: Tensor; labels: Tensor } {
-  const count = Math.min(limit, data.count);
-  const pixels = data.rows * data.cols;
-  const images = new Float32Array(count * pixels);
-  for (let i = 0; i < images.length; i++) images[i] = data.images[i]! / 255;
-  return { images: new Tensor(images, [count, pixels]), labels: new Tensor(Float32Array.from(data.labels.subarray(0, count)), [count]) };
+  const { images, labels } = mnistAsIdx(data, limit);
+  return { images: idxImagesToTensor(images, { flatten: true }), labels: idxLabelsToTensor(labels) };
 }
 
 /** Lets queued messages (a prediction request, a stop) run between two steps. */

@@ -1,6 +1,6 @@
 // The single-thread trainer of the Digits page for pages without shared memory (not cross-origin
 // isolated): plain @backprop/core, Adam, cross-entropy, with the parallel trainer's step/evaluate shape.
-import { Adam, buildModel, crossEntropy, Generator, noGrad, type ModelSpec, type Module, type Tensor } from '@backprop/core';
+import { accuracy, Adam, buildModel, crossEntropy, Generator, noGrad, type ModelSpec, type Module, type Tensor } from '@backprop/core';
 
 /** What the Digits page needs of a trainer: `ParallelTrainer` has exactly this shape. */
 export interface DigitsTrainer {
@@ -63,12 +63,5 @@ export class PlainTrainer implements DigitsTrainer {
  * ```
  */
 export function scoreClassifier(scores: Tensor, labels: Tensor): { loss: number; accuracy: number } {
-  const [rows, classes] = [scores.shape[0]!, scores.shape[1]!];
-  let correct = 0;
-  for (let r = 0; r < rows; r++) {
-    let best = 0;
-    for (let c = 1; c < classes; c++) if (scores.data[r * classes + c]! > scores.data[r * classes + best]!) best = c;
-    if (best === labels.data[r]) correct++;
-  }
-  return { loss: crossEntropy(scores, labels).item(), accuracy: correct / rows };
+  return { loss: crossEntropy(scores, labels).item(), accuracy: accuracy(scores, labels) };
 }

@@ -1,6 +1,6 @@
 // Looks inside the Playground's MLP with the engine's own autograd: each neuron's value over a grid
 // of the plane, and — through retainGrad — ∂loss/∂(neuron) and ∂loss/∂w on a batch. No DOM.
-import { crossEntropy, Linear, noGrad, Sequential, Tensor, type Module } from '@backprop/core';
+import { crossEntropy, Linear, noGrad, Sequential, type Tensor, type Module } from '@backprop/core';
 
 /** The weights of one linear layer, copied: `weight[o * inputs + i]` joins input i to neuron o. */
 export interface LayerWeights {

@@ -1,7 +1,7 @@
 // Measurement: GFLOP/s of one side's float32 matrix product (2·m·k·n / time, one thread) at each
 // shape, after checking the product against a float64 reference. Runs in a child process.
 import type { ChildResult } from '../run-child.js';
-import { median } from '../statistics.js';
+import { median } from '@backprop/bench-utils';
 import { matmulKey, SEED, type MatmulShape, type MatmulSide } from '../tasks.js';
 import type { Library } from './library.js';
 import { scaleSchedule, timeCalls, type Schedule } from './timing.js';

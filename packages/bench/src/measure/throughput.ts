@@ -1,7 +1,7 @@
 // Measurement: training steps per second of one side on a fixed batch of real MNIST digits, at each
 // batch size — the median step time, and the loss must fall over the steps. Runs in a child process.
 import type { ChildResult } from '../run-child.js';
-import { median } from '../statistics.js';
+import { median } from '@backprop/bench-utils';
 import { samplesPerSecondKey, stepMillisecondsKey, type ModelName, type OptimizerName } from '../tasks.js';
 import { checkLossFalls } from './check-loss.js';
 import { UnsupportedError, type Library } from './library.js';

@@ -38,7 +38,7 @@ export const memorySection: Section = {
         lowerIsBetter: true,
         digits: 1,
       }),
-      // Measured with a probe (heap after a full collection, before and after the require): 12.5 MiB heap, 44 MiB RSS.
+      // A probe (heap after a full collection, before and after the require) gives the figures quoted (bench README, Notes).
       "TF.js's figures include its gradient registrations, loaded from tfjs-core's separate ESM files (NOTE(tfjs-gradients) in src/measure/tfjs.ts): " +
         'about 12 MiB of heap and 40 MiB of RSS before any training; the growth row leaves that out.',
     ].join('\n\n'),

@@ -1,7 +1,7 @@
 // TensorDataset, Subset and defaultCollate: rows, batches, and the errors that name shapes and indices.
 import { describe, expect, it } from 'vitest';
 import { arange, tensor } from '../tensor/create.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { defaultCollate, Subset, TensorDataset, type Dataset } from './dataset.js';
 
 const inputs = arange(12).reshape([6, 2]); // row i: [2i, 2i + 1]

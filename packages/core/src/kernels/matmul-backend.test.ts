@@ -5,13 +5,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { matmulJsInto, matmulTransposeAJsInto, matmulTransposeBJsInto } from './matmul.js';
 import { kernelBackend, setKernelBackend, type KernelBackend } from './backend.js';
-import {
-  matmulBackend as deprecatedMatmulBackend,
-  matmulInto,
-  matmulTransposeAInto,
-  matmulTransposeBInto,
-  setMatmulBackend as deprecatedSetMatmulBackend,
-} from './matmul-backend.js';
+import { matmulInto, matmulTransposeAInto, matmulTransposeBInto } from './matmul-backend.js';
 import { wasmMemoryIsShared, wasmRuntime } from './wasm/runtime.js';
 import { seededValues } from '../../test/seeded-values.js';
 
@@ -221,11 +215,6 @@ describe('the WebAssembly backend', () => {
 });
 
 describe('setKernelBackend', () => {
-  it('is also exported under its deprecated first names', () => {
-    expect(deprecatedMatmulBackend).toBe(kernelBackend);
-    expect(deprecatedSetMatmulBackend).toBe(setKernelBackend);
-  });
-
   it("switches this thread's kernel; 'js' gives exactly the TypeScript kernel's bits", () => {
     setKernelBackend('js');
     expect(kernelBackend()).toBe('js');

@@ -3,22 +3,7 @@
 import { checkMatmulArguments } from './matmul-arguments.js';
 import { matmulJsInto, matmulTransposeAJsInto, matmulTransposeBJsInto } from './matmul.js';
 import { sgemmWasm, wasmSgemmFits, type SgemmLayout } from './wasm/sgemm.js';
-import { kernelBackend, setKernelBackend, type KernelBackend } from './backend.js';
-
-/** @deprecated Use `KernelBackend`: the backend covers every kernel now (see kernels/backend.ts). */
-export type MatmulBackend = KernelBackend;
-
-/**
- * @deprecated Use `kernelBackend`, which this aliases: the backend covers every kernel, not only
- * the matrix products.
- */
-export const matmulBackend: () => KernelBackend = kernelBackend;
-
-/**
- * @deprecated Use `setKernelBackend`, which this aliases: it switches every kernel (convolution,
- * ReLU, pooling, the chunk reduction, Adam), not only the matrix products.
- */
-export const setMatmulBackend: (choice: KernelBackend) => void = setKernelBackend;
+import { kernelBackend } from './backend.js';
 
 const PLAIN: SgemmLayout = { transposeA: false, transposeB: false };
 const TRANSPOSED_A: SgemmLayout = { transposeA: true, transposeB: false };

@@ -8,7 +8,7 @@ import { checkMatmulArguments, requireSize, requireSpan } from './matmul-argumen
 //   step loads 2 values of A and 3 of B for 6 multiply-adds. Larger blocks (4×4, 3×3, 2×4) do more
 //   work per load but need more than the 15 usable xmm registers, and V8 then spills accumulators:
 //   each k step reloads, adds and stores them, a chain through memory that caps the loop at about
-//   one step per 10 cycles. 2×3 is the largest block that measured spill-free (~1.3× faster).
+//   one step per 10 cycles. 2×3 is the largest block that stays spill-free (docs/performance.md).
 // - Packing: a KC×NC block of B and an MC×KC block of A are copied into contiguous float64
 //   micro-panels, padded to whole register blocks, so the kernel reads with unit stride, does no
 //   float32 → float64 conversion and has no edge cases inside its loop. A B micro-panel
@@ -23,9 +23,9 @@ import { checkMatmulArguments, requireSize, requireSpan } from './matmul-argumen
 // check. The reason is detached ArrayBuffers: once anything in the process has detached one
 // (postMessage or structuredClone with a transfer list, WebAssembly memory growth, even tsx loading
 // a CommonJS package), V8 adds a "was this buffer detached?" test to every typed-array load it
-// would otherwise trust. Measured kernel rates on Node 20 (GFLOP/s, fresh process / after a
-// detach): module-level Float64Arrays 5.7 / 4.0, one plain array 4.9 / 4.8. A single array for
-// both panels means one map check per k step instead of two. It is a fixed-size module-level
+// would otherwise trust, and a plain array keeps its rate after a detach where a Float64Array
+// loses about a third of it (docs/performance.md). A single array for both panels means one map
+// check per k step instead of two. It is a fixed-size module-level
 // scratch (~0.9 MiB) because the block sizes, not the matrix sizes, bound it.
 
 // NOTE(no-deopt): every call runs the same operations whatever the shape; only trip counts differ.
@@ -33,7 +33,7 @@ import { checkMatmulArguments, requireSize, requireSpan } from './matmul-argumen
 // dropped), and the block is stored through one clipped loop. An `if (edge)` path instead would
 // first run after V8 had optimized for whole blocks and deoptimize the kernel; on Node 20 such a
 // deopt racing an on-stack replacement compile sometimes left the kernel unoptimized for the
-// rest of the process (measured: 256³ at 0.4 GFLOP/s instead of 4–5, in a few percent of runs).
+// rest of the process, ten times slower (docs/performance.md).
 
 const MR = 2; // rows of the register block (microKernel is written out for 2×3)
 const NR = 3; // columns of the register block

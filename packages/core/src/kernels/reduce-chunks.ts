@@ -25,12 +25,9 @@ export interface ChunkSumOptions {
 // loop. NaN payloads are the one thing neither language pins down; a NaN stays a NaN.
 //
 // NOTE(chunk-sum-speed): the operands are copied into the WebAssembly memory (one memcpy per chunk)
-// and the result out; the loop then streams the chunks four values at a time. Measured (2026-11-26,
-// 2-core AMD EPYC, Node 20.20.2, one thread, CPU time, medians of 15 alternating blocks, three runs
-// of bench/kernels.bench.ts, load average 1–2): 4 chunks × 50,000 values 0.41–0.49 ms in
-// TypeScript, 0.08–0.09 ms in WebAssembly (4.9–5.6×); × 100,000 0.82–1.00 → 0.16–0.20 ms
-// (4.6–5.7×). The copies' fixed cost (~0.6 µs) is already paid back at 16 values (0.96 µs →
-// 0.69 µs), hence MIN_WASM_VALUES.
+// and the result out; the loop then streams the chunks four values at a time, about five times
+// as fast as the TypeScript loop. The copies have a fixed cost, which 16 values already pay back:
+// hence MIN_WASM_VALUES (figures: docs/performance.md).
 const MIN_WASM_VALUES = 16;
 
 /**
@@ -52,8 +49,8 @@ export function sumChunksInto(gradients: Float32Array, reduced: Float32Array, op
   if (rt !== null && end - start >= MIN_WASM_VALUES && Math.fround(divisor) === divisor && wasmChunkSumFits(chunks, end - start)) {
     if (sumChunksWasm(rt, gradients, reduced, options)) return;
   }
-  // One pass over i with the chunks inner, so each value of `reduced` is written once: three passes
-  // (copy, add per chunk, divide) measured ~1.3 ms for 4 chunks of the 784-128-10 MLP against ~1.1.
+  // One pass over i with the chunks inner, so each value of `reduced` is written once (three passes
+  // — copy, add per chunk, divide — are slower: docs/performance.md).
   for (let i = start; i < end; i++) {
     let sum = gradients[i]!;
     for (let offset = i + stride, chunk = 1; chunk < chunks; chunk++, offset += stride) sum = Math.fround(sum + gradients[offset]!);

@@ -1,6 +1,6 @@
 // Reductions over a set of axes (sum, max, min) and arg-reductions over one axis.
 // Imports only kernels/shape; knows nothing of Tensor or autograd.
-import { sizeOf, stridesOf, type Shape } from './shape.js';
+import { normalizeAxis, sizeOf, stridesOf, type Shape } from './shape.js';
 
 export type ReduceKind = 'sum' | 'max' | 'min';
 
@@ -80,4 +80,22 @@ export function argReduce(x: Float32Array, shape: Shape, axis: number, kind: 'ma
     }
   }
   return out;
+}
+
+/**
+ * argmax/argmin as PyTorch computes them: along `axis` (negative counts from the end), or over all
+ * values flattened when `axis` is undefined; the reduced axis is dropped unless `keepdims`.
+ * Indices are integer-valued float32.
+ */
+export function argExtreme(
+  x: Float32Array,
+  shape: Shape,
+  options: { op: string; kind: 'max' | 'min'; axis: number | undefined; keepdims: boolean },
+): { data: Float32Array; shape: number[] } {
+  const { op, kind, keepdims } = options;
+  if (x.length === 0) throw new Error(`${op}: cannot take ${op} of an empty tensor`);
+  if (options.axis === undefined) return { data: argReduce(x, [x.length], 0, kind), shape: keepdims ? shape.map(() => 1) : [] };
+  const axis = normalizeAxis(op, options.axis, shape.length);
+  const kept = keepdims ? shape.map((length, a) => (a === axis ? 1 : length)) : shape.filter((_, a) => a !== axis);
+  return { data: argReduce(x, shape, axis, kind), shape: kept };
 }

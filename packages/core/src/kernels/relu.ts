@@ -4,8 +4,8 @@ import { wasmKernels } from './backend.js';
 import { reluBackwardWasm, reluForwardWasm, wasmReluFits } from './wasm/relu.js';
 
 // NOTE(relu-loops): the generic unary path calls a per-op callback per element from one shared
-// loop, which V8 cannot inline once several ops have used it (a megamorphic call per value). These
-// monomorphic loops took ReLU from ~9% of a LeNet-5 training step to ~2% (Node 20, 2026-11-26).
+// loop, which V8 cannot inline once several ops have used it (a megamorphic call per value); ReLU,
+// the hottest activation, gets monomorphic loops of its own (docs/performance.md).
 
 /** max(x, 0) elementwise; NaN stays NaN (a diverging run must not look healthy). */
 export function reluForward(x: Float32Array): Float32Array {
@@ -15,6 +15,7 @@ export function reluForward(x: Float32Array): Float32Array {
   const out = new Float32Array(x.length);
   for (let i = 0; i < x.length; i++) {
     const value = x[i]!;
+    // biome-ignore lint/suspicious/noSelfCompare: the NaN test of the hot loop (NaN passes through, as in PyTorch)
     out[i] = value > 0 || value !== value ? value : 0;
   }
   return out;

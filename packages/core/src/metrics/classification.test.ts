@@ -1,7 +1,7 @@
 // accuracy, confusionMatrix and formatConfusionMatrix on small hand-worked examples.
 import { describe, expect, it } from 'vitest';
 import { tensor } from '../tensor/create.js';
-import { accuracy, confusionMatrix, formatConfusionMatrix } from './classification.js';
+import { accuracy, confusionMatrix, correctCount, formatConfusionMatrix } from './classification.js';
 
 describe('accuracy', () => {
   it('takes the argmax of logits over the last axis', () => {
@@ -28,6 +28,20 @@ describe('accuracy', () => {
       'accuracy: predictions shape [2,2] (2 samples) and labels 3 values differ in sample count',
     );
     expect(() => accuracy([], [])).toThrow('accuracy: no samples');
+  });
+});
+
+describe('correctCount', () => {
+  it('counts the rows whose argmax is the label, the first index winning a tie', () => {
+    // argmax per row: 0, 1, 0 (tie → first), 2 against labels 0, 1, 1, 2 → 3.
+    const logits = tensor([[2, 1, 0], [0, 3, 1], [4, 4, -1], [0, 0, 9]]);
+    expect(correctCount(logits, tensor([0, 1, 1, 2]))).toBe(3);
+    expect(correctCount(logits, Int32Array.of(1, 0, 0, 1))).toBe(1);
+    expect(correctCount([3, 3], [3, 2])).toBe(1);
+  });
+
+  it('names itself when the counts differ', () => {
+    expect(() => correctCount(tensor([[1, 0], [0, 1]]), [0])).toThrow('correctCount: predictions shape [2,2] (2 samples) and labels 1 values differ in sample count');
   });
 });
 

@@ -1,4 +1,4 @@
-// Classification metrics: accuracy, confusion matrix and its text table. Plain loops over the data,
+// Classification metrics: accuracy and its count of correct samples, confusion matrix and its text table. Plain loops over the data,
 // no autograd. Imports the Tensor class and kernels/shape only: no nn/optim/data, no `node:` modules (browsers).
 import { formatShape } from '../kernels/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -50,6 +50,21 @@ function pairs(op: string, predictions: ClassValues, labels: ClassValues): [Arra
 }
 
 /**
+ * How many samples' predicted class equals the label: the numerator of `accuracy` (sklearn's
+ * `accuracy_score(normalize=False)`). Logits [N, C] are read as their argmax over the last axis
+ * (the first of a tie); labels are class indices [N] (or one-hot [N, C]). For totals summed over
+ * batches or chunks, where a per-batch fraction would have to be re-weighted.
+ *
+ * @example
+ * ```ts
+ * correctCount(tensor([[2, 1], [0, 3], [5, 4]]), tensor([0, 1, 1])); // 2 (argmax: 0, 1, 0)
+ * ```
+ */
+export function correctCount(predictionsOrLogits: ClassValues, labels: ClassValues): number {
+  return countMatches(pairs('correctCount', predictionsOrLogits, labels));
+}
+
+/**
  * The fraction of samples whose predicted class equals the label, in [0, 1]. Logits [N, C] are
  * read as their argmax over the last axis; labels are class indices [N] (or one-hot [N, C]).
  *
@@ -60,10 +75,14 @@ function pairs(op: string, predictions: ClassValues, labels: ClassValues): [Arra
  * ```
  */
 export function accuracy(predictionsOrLogits: ClassValues, labels: ClassValues): number {
-  const [predicted, actual] = pairs('accuracy', predictionsOrLogits, labels);
+  const matched = pairs('accuracy', predictionsOrLogits, labels);
+  return countMatches(matched) / matched[0].length;
+}
+
+function countMatches([predicted, actual]: [ArrayLike<number>, ArrayLike<number>]): number {
   let correct = 0;
   for (let i = 0; i < predicted.length; i++) if (predicted[i] === actual[i]) correct++;
-  return correct / predicted.length;
+  return correct;
 }
 
 /**

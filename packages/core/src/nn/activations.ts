@@ -7,7 +7,7 @@ import type { ActivationSpec, FlattenSpec, LeakyReluSpec, SoftmaxSpec } from './
 /** A parameter-free module applying one Tensor method. */
 abstract class Activation extends Module {
   protected abstract readonly type: ActivationSpec['type'];
-  toSpec(): ActivationSpec {
+  override toSpec(): ActivationSpec {
     return { type: this.type };
   }
 }
@@ -58,7 +58,7 @@ export class LeakyReLU extends Module {
   forward(input: Tensor): Tensor {
     return input.leakyRelu(this.negativeSlope);
   }
-  toSpec(): LeakyReluSpec {
+  override toSpec(): LeakyReluSpec {
     return { type: 'leakyRelu', slope: this.negativeSlope };
   }
 }
@@ -71,7 +71,7 @@ export class Softmax extends Module {
   forward(input: Tensor): Tensor {
     return input.softmax(this.axis);
   }
-  toSpec(): SoftmaxSpec {
+  override toSpec(): SoftmaxSpec {
     return { type: 'softmax', axis: this.axis };
   }
 }
@@ -84,7 +84,7 @@ export class LogSoftmax extends Module {
   forward(input: Tensor): Tensor {
     return input.logSoftmax(this.axis);
   }
-  toSpec(): SoftmaxSpec {
+  override toSpec(): SoftmaxSpec {
     return { type: 'logSoftmax', axis: this.axis };
   }
 }
@@ -100,7 +100,7 @@ export class Flatten extends Module {
   forward(input: Tensor): Tensor {
     return input.flatten(this.startAxis, this.endAxis);
   }
-  toSpec(): FlattenSpec {
+  override toSpec(): FlattenSpec {
     return { type: 'flatten', startAxis: this.startAxis, endAxis: this.endAxis };
   }
 }

@@ -23,6 +23,14 @@ describe('Conv2d options', () => {
     expectClose(y, expected.toArray(), 0);
   });
 
+  it("refuses padding 'same' with a stride other than 1 when built, as PyTorch's nn.Conv2d does", () => {
+    const message = "Conv2d: padding 'same' is not supported for strided convolutions (stride 2×2), as in PyTorch; use stride 1, or give the padding as numbers";
+    expect(() => new Conv2d(2, 4, 3, { padding: 'same', stride: 2 })).toThrow(message);
+    expect(() => new Conv2d(2, 4, 3, { padding: 'same', stride: [1, 2] })).toThrow('(stride 1×2)');
+    expect(() => buildModel({ type: 'sequential', layers: [{ type: 'conv2d', in: 2, out: 4, kernel: 3, stride: 2, padding: 'same' }] })).toThrow(message);
+    expect(new Conv2d(2, 4, 3, { padding: 'valid', stride: 2 }).padding).toBe('valid');
+  });
+
   it('writes only non-default options into its spec; the spec rebuilds the same module', () => {
     expect(new Conv2d(1, 2, 3).toSpec()).toEqual({ type: 'conv2d', in: 1, out: 2, kernel: [3, 3], stride: [1, 1], padding: [0, 0] });
     const layers = [{ type: 'conv2d', in: 4, out: 8, kernel: [3, 3], stride: [1, 1], padding: 'same', dilation: [2, 1], groups: 4, paddingMode: 'circular' }];

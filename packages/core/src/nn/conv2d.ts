@@ -2,6 +2,7 @@
 // Imports the Tensor layer, nn/module and nn/init.
 import type { Generator } from '../random/generator.js';
 import { zeros } from '../tensor/create.js';
+import { checkSamePaddingStride } from '../tensor/conv2d.js';
 import { conv2d, type Conv2dPaddingMode, type Size2d } from '../tensor/functional.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { kaimingUniform, uniform } from './init.js';
@@ -11,7 +12,7 @@ import type { Conv2dSpec } from './spec-types.js';
 /** Options of `Conv2d`. */
 export interface Conv2dLayerOptions {
   stride?: Size2d;
-  /** Numbers, 'valid' (none) or 'same' (stride 1 only). Default 0. */
+  /** Numbers, 'valid' (none) or 'same' (stride 1 only: another stride is refused here, as PyTorch does). Default 0. */
   padding?: Size2d | 'same' | 'valid';
   /** Spacing of the kernel's taps. Default 1. */
   dilation?: Size2d;
@@ -63,6 +64,7 @@ export class Conv2d extends Module {
     this.stride = toPair(options.stride ?? 1);
     const padding = options.padding ?? 0;
     this.padding = padding === 'same' || padding === 'valid' ? padding : toPair(padding);
+    checkSamePaddingStride('Conv2d', this.padding, this.stride);
     this.dilation = toPair(options.dilation ?? 1);
     this.groups = options.groups ?? 1;
     this.paddingMode = options.paddingMode ?? 'zeros';
@@ -84,7 +86,7 @@ export class Conv2d extends Module {
     });
   }
 
-  toSpec(): Conv2dSpec {
+  override toSpec(): Conv2dSpec {
     return {
       type: 'conv2d',
       in: this.inChannels,

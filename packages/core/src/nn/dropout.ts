@@ -43,7 +43,7 @@ export class Dropout extends Module {
     return input.mul(new Tensor(mask, input.shape));
   }
 
-  toSpec(): DropoutSpec {
+  override toSpec(): DropoutSpec {
     return { type: 'dropout', p: this.p };
   }
 }

@@ -90,7 +90,7 @@ export class Embedding extends Module {
     return embedding(indices, this.weight, { paddingIdx: this.paddingIdx });
   }
 
-  toSpec(): EmbeddingSpec {
+  override toSpec(): EmbeddingSpec {
     return { type: 'embedding', embeddings: this.numEmbeddings, dim: this.embeddingDim, ...(this.paddingIdx !== undefined ? { paddingIdx: this.paddingIdx } : {}) };
   }
 }

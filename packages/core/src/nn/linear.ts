@@ -47,7 +47,7 @@ export class Linear extends Module {
     return linear(input, this.weight, this.bias);
   }
 
-  toSpec(): LinearSpec {
+  override toSpec(): LinearSpec {
     return { type: 'linear', in: this.inFeatures, out: this.outFeatures, ...(this.bias === null ? { bias: false } : {}) };
   }
 }

@@ -1,6 +1,7 @@
 // Modules: names and order of parameters, state dicts, modes, specs.
 import { describe, expect, it } from 'vitest';
-import { Generator, ones, randn, tensor } from '../index.js';
+import { Generator, ones, randn, tensor, type Tensor } from '../index.js';
+import { Module } from './module.js';
 import { BatchNorm1d } from './normalization.js';
 import { Conv2d } from './conv2d.js';
 import { Dropout } from './dropout.js';
@@ -27,6 +28,17 @@ describe('Module', () => {
     ]);
     expect(model.namedBuffers().map(([name]) => name)).toEqual(['layers.5.running_mean', 'layers.5.running_var', 'layers.5.num_batches_tracked']);
     expect(model.parameters().every((p) => p.requiresGrad)).toBe(true);
+  });
+
+  it('modules() lists the module and every descendant, depth-first in registration order', () => {
+    const inner = new Sequential(new Linear(2, 2), new Dropout(0.5));
+    const model = new Sequential(new Linear(4, 2), inner, new ReLU());
+    const modules = model.modules();
+    // Sequential keeps its layers in a ModuleList (hence the names layers.0.weight, …).
+    expect(modules.map((m) => m.constructor.name)).toEqual(['Sequential', 'ModuleList', 'Linear', 'Sequential', 'ModuleList', 'Linear', 'Dropout', 'ReLU']);
+    expect(modules[0]).toBe(model);
+    expect(modules[3]).toBe(inner);
+    expect(new ReLU().modules()).toHaveLength(1);
   });
 
   it('train()/eval() reach every descendant; zeroGrad clears every gradient', () => {
@@ -106,6 +118,19 @@ describe('layers', () => {
 });
 
 describe('buildModel and toSpec', () => {
+  it("a module of one's own has no spec by default: toSpec names its class and how to give it one", () => {
+    class Affine extends Module {
+      readonly scale = this.registerParameter('scale', ones([3]));
+      forward(x: Tensor): Tensor {
+        return x.mul(this.scale);
+      }
+    }
+    expect(() => new Affine().toSpec()).toThrow(
+      "Affine has no model spec: buildModel rebuilds only built-in layers. Override toSpec() in Affine to return a LayerSpec that rebuilds it (e.g. a 'sequential' of built-in layers), or pass code instead of a spec where one is asked for (@backprop/parallel's model module)",
+    );
+    expect(() => new Sequential(new Linear(2, 2), new Affine()).toSpec()).toThrow('Affine has no model spec');
+  });
+
   const spec = {
     type: 'sequential',
     layers: [

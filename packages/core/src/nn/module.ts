@@ -1,7 +1,7 @@
 // Module: the base of every layer — named parameters, buffers and children in a fixed order,
 // train/eval mode, state dicts. Imports the Tensor class and kernels/shape only.
 import { formatShape, shapesEqual } from '../kernels/shape.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import type { LayerSpec } from './spec-types.js';
 
 /** Throws `Linear: outFeatures must be a positive integer, got 0` unless `value` is one. */
@@ -34,9 +34,9 @@ export interface LoadStateDictResult {
  * class Affine extends Module {
  *   readonly scale = this.registerParameter('scale', ones([3]));
  *   forward(x: Tensor) { return x.mul(this.scale); }
- *   toSpec(): LayerSpec { throw new Error('Affine has no spec'); }
  * }
  * new Affine().namedParameters(); // [['scale', Tensor]]
+ * new Affine().toSpec(); // throws: Affine has no model spec …
  * ```
  */
 export abstract class Module {
@@ -49,8 +49,16 @@ export abstract class Module {
   /** The computation: input(s) → output. */
   abstract forward(input: Tensor): Tensor;
 
-  /** The JSON spec that rebuilds this module with `buildModel`. */
-  abstract toSpec(): LayerSpec;
+  /**
+   * The JSON spec that rebuilds this module with `buildModel`. Every built-in layer has one; by
+   * default a module of your own has none, and this throws an error naming its class and the fix.
+   */
+  toSpec(): LayerSpec {
+    const name = this.constructor.name || 'this module';
+    throw new Error(
+      `${name} has no model spec: buildModel rebuilds only built-in layers. Override toSpec() in ${name} to return a LayerSpec that rebuilds it (e.g. a 'sequential' of built-in layers), or pass code instead of a spec where one is asked for (@backprop/parallel's model module)`,
+    );
+  }
 
   /** Registers a trainable tensor under `name` (it is marked `requiresGrad`) and returns it. */
   protected registerParameter(name: string, value: Tensor): Tensor {
@@ -89,8 +97,21 @@ export abstract class Module {
     return [...this.#children];
   }
 
+  /** Direct child modules, in registration order. */
   children(): Module[] {
     return [...this.#children.values()];
+  }
+
+  /**
+   * This module and every descendant, depth-first in registration order (PyTorch's `modules()`):
+   * the way to find every layer of a kind, e.g. each Dropout or BatchNorm of a model.
+   *
+   * @example
+   * const model = new Sequential(new Linear(4, 3), new Dropout(0.5), new Linear(3, 2));
+   * model.modules().filter((m) => m instanceof Dropout).length; // 1
+   */
+  modules(): Module[] {
+    return [this, ...this.children().flatMap((child) => child.modules())];
   }
 
   /** Every parameter with its dotted name: own ones first, then each child's, recursively. */

@@ -130,7 +130,7 @@ export abstract class BatchNorm extends Module {
     }
   }
 
-  toSpec(): BatchNormSpec {
+  override toSpec(): BatchNormSpec {
     return {
       type: this.type, features: this.numFeatures, eps: this.eps, momentum: this.momentum,
       // Options at their default stay out, so older specs are unchanged.
@@ -189,7 +189,7 @@ export class LayerNorm extends Module {
     return this.weight === null || this.bias === null ? normalized : normalized.mul(this.weight).add(this.bias);
   }
 
-  toSpec(): LayerNormSpec {
+  override toSpec(): LayerNormSpec {
     return { type: 'layerNorm', shape: [...this.normalizedShape], eps: this.eps, ...(this.weight === null ? { elementwiseAffine: false } : {}) };
   }
 }

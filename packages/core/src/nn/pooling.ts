@@ -59,7 +59,7 @@ export class MaxPool2d extends Pool2d {
   forward(input: Tensor): Tensor {
     return maxPool2d(input, this.kernelSize, { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode });
   }
-  toSpec(): Pool2dSpec {
+  override toSpec(): Pool2dSpec {
     const spec = this.spec('maxPool2d');
     if (this.dilation[0] !== 1 || this.dilation[1] !== 1) spec.dilation = this.dilation;
     return spec;
@@ -79,7 +79,7 @@ export class AvgPool2d extends Pool2d {
       stride: this.stride, padding: this.padding, ceilMode: this.ceilMode, countIncludePad: this.countIncludePad,
     });
   }
-  toSpec(): Pool2dSpec {
+  override toSpec(): Pool2dSpec {
     const spec = this.spec('avgPool2d');
     if (!this.countIncludePad) spec.countIncludePad = false;
     return spec;
@@ -107,7 +107,7 @@ export class AdaptiveAvgPool2d extends Module {
   forward(input: Tensor): Tensor {
     return adaptiveAvgPool2d(input, this.outputSize);
   }
-  toSpec(): AdaptivePool2dSpec {
+  override toSpec(): AdaptivePool2dSpec {
     return { type: 'adaptiveAvgPool2d', output: this.outputSize };
   }
 }

@@ -17,7 +17,7 @@ export class ModuleList extends Module {
     throw new Error('ModuleList has no forward(): call its items');
   }
 
-  toSpec(): LayerSpec {
+  override toSpec(): LayerSpec {
     throw new Error('ModuleList has no spec of its own: use Sequential');
   }
 }
@@ -45,7 +45,7 @@ export class Sequential extends Module {
     return this.layers.items.reduce((x, layer) => layer.forward(x), input);
   }
 
-  toSpec(): SequentialSpec {
+  override toSpec(): SequentialSpec {
     return { type: 'sequential', layers: this.layers.items.map((layer) => layer.toSpec()) };
   }
 }

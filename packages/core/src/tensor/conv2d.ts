@@ -64,11 +64,23 @@ function dilateKernel(weight: Tensor, dilationHeight: number, dilationWidth: num
   return w;
 }
 
+/**
+ * Refuses padding 'same' with a stride other than 1, as PyTorch does (`padding='same' is not
+ * supported for strided convolutions`): the output could not be as large as the input. nn.Conv2d
+ * calls it at construction, conv2d at each call.
+ */
+export function checkSamePaddingStride(where: Where, padding: Conv2dOptions['padding'], stride: readonly [number, number]): void {
+  if (padding !== 'same' || (stride[0] === 1 && stride[1] === 1)) return;
+  throw new Error(
+    `${where}: padding 'same' is not supported for strided convolutions (stride ${stride[0]}×${stride[1]}), as in PyTorch; use stride 1, or give the padding as numbers`,
+  );
+}
+
 /** [top, bottom, left, right] padding from the option, PyTorch's 'same' split included. */
 function resolvePadding(padding: Conv2dOptions['padding'], kernel: [number, number], dilation: [number, number], stride: [number, number], where: Where): [number, number, number, number] {
   if (padding === 'valid') return [0, 0, 0, 0];
   if (padding === 'same') {
-    if (stride[0] !== 1 || stride[1] !== 1) throw new Error(`${where}: padding 'same' needs stride 1, got stride ${stride[0]}×${stride[1]} (as in PyTorch)`);
+    checkSamePaddingStride(where, padding, stride);
     const totalHeight = dilation[0] * (kernel[0] - 1);
     const totalWidth = dilation[1] * (kernel[1] - 1);
     const top = Math.floor(totalHeight / 2);

@@ -5,55 +5,14 @@ import { distinctInput, expectClose, input } from '../../test/helpers.js';
 import { distinctSequence, outputWeights, sequence } from '../../test/torch-inputs.js';
 import { gradcheck } from '../autograd/gradcheck.js';
 import { embedding, Embedding, Generator, Tensor, tensor, type SortResult } from '../index.js';
+import { torchReference } from '../../test/torch-reference-values.js';
 
 const xOf = distinctSequence;
 
 // Reference: PyTorch 1.13.1, test/torch-reference/indexing.py — on x = xOf([2, 3, 4]): torch.cumsum,
 // torch.sort, torch.topk as named, then values.backward(outputWeights(values.shape)); and
 // F.embedding([[0, 2, 2], [4, 1, 0]], w, padding_idx=2) with w[i] = ((i·29) mod 23)/10 − 1.1 of shape [5, 3].
-const REFERENCE: Record<string, { shape: number[]; value: number[]; indices?: number[]; gradient: number[] }> = {
-  "cumsum axis 1": {
-    shape: [2, 3, 4],
-    value: [-5, -1.3, 2.4, -4, -5.3, 2.1, -0.5999999, -3.3, -0.8999999, 0.1000001, 1.1, -8, -1, 2.7, -3.7, 0, 2.7, 0, -2.7, 4.7, 1, 2, -7.1, 4],
-    indices: [],
-    gradient: [-5.25, 4.5, 1.5, -1.5, -3.25, 3.25, 1.25, -0.75, -1.5, 1.75, 0.75, -0.25, -3, -1.75, 3.75, 0.75, -1.75, -3.75, 2.75, 0.75, -0.75, -1.75, 1.5, 0.5],
-  },
-  "cumsum axis -1": {
-    shape: [2, 3, 4],
-    value: [-5, -6.3, -3.9, -7.9, -0.3, 3.1, 0.1000001, 0.8000001, 4.4, 2.4, 4.1, -0.5999997, -1, 1.7, -2, -2, 3.7, 1, 2, 6.7, -1.7, 0.3, -4.1, -4.8],
-    indices: [],
-    gradient: [-1.25, 0.75, -0.5, -0.75, -0.25, 1.5, 0, -0.5, 0.75, 2.25, 0.5, -0.25, 1.75, 3, 1, 0, -1.5, -0.5, 1.5, 0.25, -0.5, 0.25, 2, 0.5],
-  },
-  "sort axis 1 descending": {
-    shape: [2, 3, 4],
-    value: [4.4, 3.4, 2.4, 0.7, -0.3, -1.3, 1.7, -4, -5, -2, -3, -4.7, 3.7, 2.7, 1, 4.7, -1, 2, -3.7, 0, -1.7, -2.7, -4.4, -0.7],
-    indices: [2, 1, 0, 1, 1, 0, 2, 0, 0, 2, 1, 2, 1, 0, 1, 1, 0, 2, 0, 0, 2, 1, 2, 2],
-    gradient: [-1.5, 1.5, 0.25, -0.5, -1.75, 1.25, 0.75, -0.75, -2, 1.75, 0.5, -0.25, -1, 2, 1.25, 0.25, -1.25, -1.75, 1, 0, -0.75, -2, 1.5, 0.5],
-  },
-  "sort axis -1": {
-    shape: [2, 3, 4],
-    value: [-5, -4, -1.3, 2.4, -3, -0.3, 0.7, 3.4, -4.7, -2, 1.7, 4.4, -3.7, -1, 0, 2.7, -2.7, 1, 3.7, 4.7, -4.4, -1.7, -0.7, 2],
-    indices: [0, 3, 1, 2, 2, 0, 3, 1, 3, 1, 2, 0, 2, 0, 3, 1, 1, 2, 0, 3, 2, 0, 3, 1],
-    gradient: [-2, 0.25, -0.75, 1.25, 1.5, -0.5, -1.75, 0.5, -0.25, 1.75, 0.75, -1.5, 2, 0, -1.25, 1, 1.25, -1, -2, 0.25, -1.75, 0.5, -0.75, 1.5],
-  },
-  "topk 2 axis -1": {
-    shape: [2, 3, 2],
-    value: [2.4, -1.3, 3.4, 0.7, 4.4, 1.7, 2.7, 0, 4.7, 3.7, 2, -0.7],
-    indices: [2, 1, 1, 3, 0, 2, 1, 3, 3, 0, 1, 3],
-    gradient: [0, 1.25, -2, 0, 0, 0.25, 0, -0.75, -1.75, 0, 1.5, 0, 0, 0.5, 0, -0.5, 1.75, 0, 0, -1.5, 0, 0.75, 0, -0.25],
-  },
-  "topk 2 axis 1 smallest": {
-    shape: [2, 2, 4],
-    value: [-5, -2, -3, -4.7, -0.3, -1.3, 1.7, -4, -1.7, -2.7, -4.4, -0.7, -1, 2, -3.7, 0],
-    indices: [0, 2, 1, 2, 1, 0, 2, 0, 2, 1, 2, 2, 0, 2, 0, 0],
-    gradient: [-2, 1.5, 0, -0.5, -1.75, 0, 0.25, 0, 0, 1.25, 0.5, -0.75, -1.25, 0, 1, 0, 0, 1.75, 0, 0, -1.5, 2, 0.75, -0.25],
-  },
-  "embedding padding_idx 2": {
-    shape: [2, 3, 3],
-    value: [-1.1, -0.5, 0.1, 0.2, 0.8, -0.9, 0.2, 0.8, -0.9, -0.8, -0.2, 0.4, 0.7, -1, -0.4, -1.1, -0.5, 0.1],
-    gradient: [-2, 0.25, -1.75, -1.25, 2, 1, 0, 0, 0, 0, 0, 0, 1.75, 0.75, -0.25],
-  },
-};
+const REFERENCE = torchReference<Record<string, { shape: number[]; value: number[]; indices?: number[]; gradient: number[] }>>('indexing');
 
 const CASES: Array<[string, (x: Tensor) => SortResult | Tensor]> = [
   ['cumsum axis 1', (x) => x.cumsum(1)],

@@ -1,27 +1,28 @@
-// The Tensor: float32 values, a shape, and its place in the autograd graph. Every method either
-// applies a primitive (tensor/primitives) or calls a composite (ops/). Must not import create.ts.
-import { runBackward } from '../autograd/engine.js';
-import { isGradEnabled, type Creator, type GraphTensor, type PrimitiveResult } from '../autograd/graph.js';
-import { addInto } from '../kernels/elementwise.js';
-import { argReduce } from '../kernels/reduce.js';
+// The Tensor class: the operations, each applying a primitive (tensor/primitives) or calling a
+// composite (tensor/composites); what a tensor is (values, shape, gradient) is tensor-base.ts.
+// Must not import create.ts, functional.ts or anything above the tensor layer (ops/, nn/, …).
+import { isGradEnabled, type PrimitiveResult } from '../autograd/graph.js';
+import { argExtreme } from '../kernels/reduce.js';
 import { argsortAlong } from '../kernels/scan.js';
-import { formatShape, normalizeAxes, normalizeAxis, shapesEqual, sizeOf, stridesOf } from '../kernels/shape.js';
-import { gelu, silu } from '../ops/activation.js';
-import { flatten, squeeze, transpose, unsqueeze } from '../ops/reshape.js';
-import { padWithMode, type PadOptions } from '../ops/padding.js';
-import { topk, type SortResult, type TopkOptions } from '../ops/sort.js';
-import { split } from '../ops/split.js';
-import { logSoftmax, softmax } from '../ops/softmax.js';
-import { logsumexp, mean, std, variance, type VarianceOptions } from '../ops/statistics.js';
+import { normalizeAxes, normalizeAxis } from '../kernels/shape.js';
+import { gelu, silu } from './composites/activation.js';
+import { flatten, squeeze, transpose, unsqueeze } from './composites/reshape.js';
+import { padWithMode, type PadOptions } from './composites/padding.js';
+import { topk, type SortResult, type TopkOptions } from './composites/sort.js';
+import { split } from './composites/split.js';
+import { logSoftmax, softmax } from './composites/softmax.js';
+import { logsumexp, mean, std, variance, type VarianceOptions } from './composites/statistics.js';
 import { binary, compare, where, type BinaryOp, type ComparisonOp } from './primitives/binary.js';
 import { cumsum } from './primitives/cumsum.js';
 import { matmul } from './primitives/matmul.js';
 import { extreme, sum } from './primitives/reduction.js';
-import { clamp, leakyRelu, unary, type UnaryOp } from './primitives/unary.js';
+import { clamp, leakyRelu, relu, unary, type UnaryOp } from './primitives/unary.js';
 import { expand, gather, indexSelect, pad, permute, reshape, stridedSlice } from './primitives/layout.js';
 import { describeType } from './describe.js';
-import { formatTensor } from './format.js';
-import { checkGatherIndex, checkIndices, resolveExpand, resolvePadding, resolvePermutation, resolveShape, resolveSlice } from './validate.js';
+import { TensorBase } from './tensor-base.js';
+import { checkGatherIndex, checkIndices, checkMatmulOperands, resolveExpand, resolvePadding, resolvePermutation, resolveShape, resolveSlice } from './validate.js';
+
+export type { NestedArray } from './tensor-base.js';
 
 /** A tensor or a plain number (read as a scalar tensor) wherever an operand is expected. */
 export type TensorLike = Tensor | number;
@@ -41,34 +42,17 @@ export type Axes = number | readonly number[] | undefined;
  * w.grad!.toArray(); // [[6, 6], [14, 14]]
  * ```
  */
-export class Tensor implements GraphTensor {
-  readonly shape: readonly number[];
-  #grad: Tensor | null = null;
-  #data: Float32Array;
-  #requiresGrad: boolean;
-  #creator: Creator | null = null;
-  #retainsGrad = false;
-
+export class Tensor extends TensorBase {
   /** Wraps `data` (not copied) as a tensor of `shape`; use `tensor()` to build one from arrays. */
   constructor(data: Float32Array, shape: readonly number[], requiresGrad = false) {
-    for (const length of shape) {
-      if (!Number.isInteger(length) || length < 0) {
-        throw new Error(`Tensor: shape ${formatShape(shape)} must hold non-negative integers`);
-      }
-    }
-    if (data.length !== sizeOf(shape)) {
-      throw new Error(`Tensor: ${data.length} values do not fill shape ${formatShape(shape)} (${sizeOf(shape)} needed)`);
-    }
-    this.#data = data;
-    this.shape = Object.freeze([...shape]);
-    this.#requiresGrad = requiresGrad;
+    super(data, shape, requiresGrad);
   }
 
   /** Wraps a primitive's result, recording it in the graph when grad mode is on and an input requires grad. */
   static fromPrimitive(op: string, inputs: readonly Tensor[], result: PrimitiveResult): Tensor {
     const requiresGrad = isGradEnabled() && inputs.some((input) => input.requiresGrad);
     const out = new Tensor(result.output.data, result.output.shape, requiresGrad);
-    if (requiresGrad) out.#creator = { op, inputs, backward: result.backward };
+    if (requiresGrad) out.recordCreator({ op, inputs, backward: result.backward });
     return out;
   }
 
@@ -81,146 +65,8 @@ export class Tensor implements GraphTensor {
     return new Tensor(Float32Array.of(value), []);
   }
 
-  // ---- inspection ---------------------------------------------------------------------------
-
-  /** The values, row-major. Shared with tensors that are views of this one (reshape, detach). */
-  get data(): Float32Array {
-    return this.#data;
-  }
-
-  /**
-   * Gives a leaf new storage of the same length, like PyTorch's `p.data = …`: the tensor object
-   * (and every module or optimizer holding it) now reads and writes `values`, not a copy — this
-   * is how data-parallel training puts parameters in shared memory. Views made earlier
-   * (`detach`, `reshape`) keep the old storage.
-   */
-  set data(values: Float32Array) {
-    if (this.#creator !== null) throw new Error('data: only a leaf tensor can be given new storage; use detach() first');
-    if (values.length !== this.#data.length) {
-      throw new Error(`data: new storage has ${values.length} values but shape ${formatShape(this.shape)} needs ${this.#data.length}`);
-    }
-    this.#data = values;
-  }
-
-  get ndim(): number {
-    return this.shape.length;
-  }
-
-  get size(): number {
-    return this.data.length;
-  }
-
-  /** Whether gradients flow to this tensor. Settable on leaves only (results follow their inputs). */
-  get requiresGrad(): boolean {
-    return this.#requiresGrad;
-  }
-
-  set requiresGrad(value: boolean) {
-    if (this.#creator !== null) {
-      throw new Error('requiresGrad: only leaf tensors can change it; use detach() to cut a result from the graph');
-    }
-    this.#requiresGrad = value;
-  }
-
-  /** The primitive that produced this tensor, or `null` for a leaf. */
-  get creator(): Creator | null {
-    return this.#creator;
-  }
-
-  /** The value of a one-element tensor as a number. */
-  item(): number {
-    if (this.size !== 1) {
-      throw new Error(`item: tensor of shape ${formatShape(this.shape)} has ${this.size} elements; item() needs exactly one`);
-    }
-    return this.data[0]!;
-  }
-
-  /** The values as nested arrays (a number for a scalar). */
-  toArray(): NestedArray {
-    const build = (axis: number, offset: number): NestedArray => {
-      if (axis === this.ndim) return this.data[offset]!;
-      const stride = sizeOf(this.shape.slice(axis + 1));
-      return Array.from({ length: this.shape[axis]! }, (_, i) => build(axis + 1, offset + i * stride));
-    };
-    return build(0, 0);
-  }
-
-  /** PyTorch-style printout, abbreviated for large tensors. */
-  toString(): string {
-    return formatTensor(this.data, this.shape, this.requiresGrad ? { suffix: 'requiresGrad=true' } : {});
-  }
-
-  // ---- autograd -----------------------------------------------------------------------------
-
-  /** The accumulated gradient after `backward()` of a leaf, or of a non-leaf after `retainGrad()`; `null` until then or after `zeroGrad`. */
-  get grad(): Tensor | null {
-    return this.#grad;
-  }
-
-  // NOTE(grad-shape): checked when assigned rather than when accumulated, so the error points at
-  // the line that set a wrong gradient (and a gradient of another shape never sits on a tensor
-  // where optimizers would read it); the engine's own gradients are checked in accumulateGrad.
-  set grad(value: Tensor | null) {
-    if (value !== null && !(value instanceof Tensor)) throw new TypeError(`grad: expected a Tensor or null, got ${describeType(value)}`);
-    if (value !== null && !shapesEqual(value.shape, this.shape)) {
-      throw new Error(`grad: a gradient of shape ${formatShape(value.shape)} cannot belong to a tensor of shape ${formatShape(this.shape)}`);
-    }
-    this.#grad = value;
-  }
-
-  /**
-   * Computes the gradient of this tensor with respect to every leaf that requires grad and adds
-   * it into their `.grad`. A non-scalar output needs `gradient` (same shape): the vector of a
-   * vector–Jacobian product.
-   */
-  backward(gradient?: TensorLike): void {
-    if (!this.requiresGrad) {
-      throw new Error(
-        'backward: this tensor does not require grad: no input had requiresGrad: true, or it was computed inside noGrad()',
-      );
-    }
-    let seed: Float32Array;
-    if (gradient === undefined) {
-      if (this.size !== 1) {
-        throw new Error(
-          `backward: output of shape ${formatShape(this.shape)} is not a scalar; pass a gradient of that shape (e.g. onesLike(output)) or reduce it first (e.g. .sum())`,
-        );
-      }
-      seed = Float32Array.of(1);
-    } else {
-      const given = Tensor.from(gradient, 'backward');
-      if (!shapesEqual(given.shape, this.shape)) {
-        throw new Error(`backward: gradient of shape ${formatShape(given.shape)} does not match output shape ${formatShape(this.shape)}`);
-      }
-      seed = given.data;
-    }
-    runBackward(this, seed);
-  }
-
-  /**
-   * Keeps this non-leaf's gradient in `.grad` after backward, accumulating like a leaf's (PyTorch's
-   * `retain_grad()`; a no-op on a leaf). Without it a non-leaf's `.grad` stays `null`.
-   * @example `const h = x.matmul(w).relu(); h.retainGrad(); loss(h).backward(); h.grad; // ∂loss/∂h`
-   */
-  retainGrad(): void {
-    if (!this.#requiresGrad) {
-      throw new Error('retainGrad: this tensor does not require grad (no input had requiresGrad: true, or it was computed inside noGrad()), so it gets no gradient to retain');
-    }
-    if (this.#creator !== null) this.#retainsGrad = true;
-  }
-
-  /** Whether `retainGrad()` was called on this non-leaf (false on leaves, like PyTorch's `retains_grad`). */
-  get retainsGrad(): boolean {
-    return this.#retainsGrad;
-  }
-
-  /** Engine hook: adds `gradient` into `.grad` (allocated on first use). */
-  accumulateGrad(gradient: Float32Array): void {
-    if (gradient.length !== this.size) {
-      throw new Error(`accumulateGrad: a gradient of ${gradient.length} values cannot belong to a tensor of shape ${formatShape(this.shape)}`);
-    }
-    if (this.#grad === null) this.#grad = new Tensor(gradient.slice(), this.shape);
-    else addInto(this.#grad.data, gradient);
+  protected withValues(values: Float32Array): Tensor {
+    return new Tensor(values, this.shape);
   }
 
   /** The same values, cut from the graph (no gradient flows back through it). Shares data. */
@@ -285,7 +131,7 @@ export class Tensor implements GraphTensor {
     return this.#unary('erf');
   }
   relu(): Tensor {
-    return this.#unary('relu');
+    return Tensor.fromPrimitive('relu', [this], relu(this));
   }
   sigmoid(): Tensor {
     return this.#unary('sigmoid');
@@ -425,10 +271,12 @@ export class Tensor implements GraphTensor {
   }
   /** Index of the largest value along `axis` (over all values, flattened, when omitted); first wins ties. */
   argmax(axis?: number, keepdims = false): Tensor {
-    return this.#argReduce('argmax', 'max', axis, keepdims);
+    const { data, shape } = argExtreme(this.data, this.shape, { op: 'argmax', kind: 'max', axis, keepdims });
+    return new Tensor(data, shape);
   }
   argmin(axis?: number, keepdims = false): Tensor {
-    return this.#argReduce('argmin', 'min', axis, keepdims);
+    const { data, shape } = argExtreme(this.data, this.shape, { op: 'argmin', kind: 'min', axis, keepdims });
+    return new Tensor(data, shape);
   }
 
   /** Running sum along `axis` (torch.cumsum); the gradient is the reversed running sum. */
@@ -446,18 +294,6 @@ export class Tensor implements GraphTensor {
   /** torch.topk: the k largest (`largest: false`: smallest) along `axis` (default −1), sorted. */
   topk(k: number, options: TopkOptions = {}): SortResult {
     return topk(this, k, options);
-  }
-
-  #argReduce(op: string, kind: 'max' | 'min', axis: number | undefined, keepdims: boolean): Tensor {
-    if (this.size === 0) throw new Error(`${op}: cannot take ${op} of an empty tensor`);
-    if (axis === undefined) {
-      const index = argReduce(this.data, [this.size], 0, kind);
-      return new Tensor(index, keepdims ? this.shape.map(() => 1) : []);
-    }
-    const resolved = normalizeAxis(op, axis, this.ndim);
-    const index = argReduce(this.data, this.shape, resolved, kind);
-    const shape = keepdims ? this.shape.map((length, a) => (a === resolved ? 1 : length)) : this.shape.filter((_, a) => a !== resolved);
-    return new Tensor(index, shape);
   }
 
   // ---- shape --------------------------------------------------------------------------------
@@ -496,11 +332,7 @@ export class Tensor implements GraphTensor {
    * negative bounds count from the end and bounds past the ends are clamped.
    */
   slice(axis: number, start = 0, end?: number, step = 1): Tensor {
-    const resolved = normalizeAxis('slice', axis, this.ndim);
-    const { first, count } = resolveSlice(this.shape[resolved]!, start, end, step);
-    const strides = stridesOf(this.shape);
-    const shape = this.shape.map((length, a) => (a === resolved ? count : length));
-    const view = { offset: first * strides[resolved]!, strides: strides.map((s, a) => (a === resolved ? s * step : s)) };
+    const { shape, view } = resolveSlice(this.shape, normalizeAxis('slice', axis, this.ndim), start, end, step);
     return Tensor.fromPrimitive('slice', [this], stridedSlice(this, shape, view));
   }
   /** Splits along `axis` into pieces of `size` (last may be shorter) or of the listed sizes. */
@@ -511,7 +343,7 @@ export class Tensor implements GraphTensor {
    * Padding in PyTorch's `F.pad` order: pairs (before, after) starting from the last axis, e.g.
    * `[1, 1, 2, 2]` pads the last axis by 1 and the one before it by 2. A number is the constant
    * fill; `{ mode: 'reflect' | 'replicate' | 'circular' }` copies the border instead; negative
-   * amounts crop (PadOptions in ops/padding.ts).
+   * amounts crop (PadOptions in composites/padding.ts).
    */
   pad(padding: readonly number[], value: number | PadOptions = 0): Tensor {
     if (typeof value !== 'number' || padding.some((amount) => amount < 0)) {
@@ -539,22 +371,12 @@ export class Tensor implements GraphTensor {
   /** torch.matmul: dot product (1-D·1-D), matrix products, and batched products with broadcast batch axes. */
   matmul(other: Tensor): Tensor {
     if (!(other instanceof Tensor)) throw new TypeError(`matmul: expected a Tensor, got ${describeType(other)}`);
-    if (this.ndim === 0 || other.ndim === 0) {
-      throw new Error(`matmul: both operands need at least one axis, got ${formatShape(this.shape)} @ ${formatShape(other.shape)}`);
-    }
+    checkMatmulOperands(this.shape, other.shape);
     const a = this.ndim === 1 ? this.unsqueeze(0) : this;
     const b = other.ndim === 1 ? other.unsqueeze(-1) : other;
-    if (a.shape[a.ndim - 1] !== b.shape[b.ndim - 2]) {
-      const k = this.shape[this.ndim - 1];
-      const kB = other.ndim === 1 ? other.shape[0] : other.shape[other.ndim - 2];
-      throw new Error(`matmul: inner dimensions differ: ${formatShape(this.shape)} @ ${formatShape(other.shape)} (${k} ≠ ${kB})`);
-    }
     let out = Tensor.fromPrimitive('matmul', [a, b], matmul(a, b));
     if (this.ndim === 1) out = out.squeeze(-2);
     if (other.ndim === 1) out = out.squeeze(-1);
     return out;
   }
 }
-
-/** What `toArray()` returns: a number for a scalar, nested arrays otherwise. */
-export type NestedArray = number | NestedArray[];

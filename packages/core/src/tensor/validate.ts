@@ -16,16 +16,38 @@ export function resolveShape(op: string, from: Shape, to: readonly number[]): nu
   return to.map((length) => (length === -1 ? size / known : length));
 }
 
-/** Python slice semantics on an axis of `length`: first index and element count. */
-export function resolveSlice(length: number, start: number, end: number | undefined, step: number): { first: number; count: number } {
+/**
+ * Python slice semantics (`x[start:end:step]`) on axis `axis` of `shape`: the result's shape and
+ * the strided view of the input it reads.
+ */
+export function resolveSlice(shape: Shape, axis: number, start: number, end: number | undefined, step: number): { shape: number[]; view: StridedView } {
   if (!Number.isInteger(step) || step < 1) throw new Error(`slice: step must be a positive integer, got ${step}`);
   if (!Number.isInteger(start) || (end !== undefined && !Number.isInteger(end))) {
     throw new Error(`slice: start and end must be integers, got ${start} and ${end}`);
   }
+  const length = shape[axis]!;
   const clampIndex = (index: number) => Math.min(Math.max(index < 0 ? index + length : index, 0), length);
   const first = clampIndex(start);
   const last = end === undefined ? length : clampIndex(end);
-  return { first, count: last > first ? Math.ceil((last - first) / step) : 0 };
+  const count = last > first ? Math.ceil((last - first) / step) : 0;
+  const strides = stridesOf(shape);
+  return {
+    shape: shape.map((size, a) => (a === axis ? count : size)),
+    view: { offset: first * strides[axis]!, strides: strides.map((stride, a) => (a === axis ? stride * step : stride)) },
+  };
+}
+
+/**
+ * torch.matmul's operand checks: two tensors of at least one axis whose inner lengths agree (a 1-D
+ * left operand is a row, a 1-D right operand a column).
+ */
+export function checkMatmulOperands(a: Shape, b: Shape): void {
+  if (a.length === 0 || b.length === 0) {
+    throw new Error(`matmul: both operands need at least one axis, got ${formatShape(a)} @ ${formatShape(b)}`);
+  }
+  const k = a[a.length - 1];
+  const kB = b.length === 1 ? b[0] : b[b.length - 2];
+  if (k !== kB) throw new Error(`matmul: inner dimensions differ: ${formatShape(a)} @ ${formatShape(b)} (${k} ≠ ${kB})`);
 }
 
 /** Every index must be an integer in [0, length); names the first one that is not. */

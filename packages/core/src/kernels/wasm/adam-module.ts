@@ -12,7 +12,7 @@ type Scalars = [beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBet
 /**
  * The module's exports, as JavaScript sees them: byte addresses of float32 regions padded to an
  * even count, the count in floats, then `ADAM_SCALARS`. Each updates `values`, `expAvg`,
- * `expAvgSq` (and `maxExpAvgSq`) in place, as `adamUpdate` in ../../optim/adam.ts does.
+ * `expAvgSq` (and `maxExpAvgSq`) in place, as `adamKernelJs` in ../adam.ts does.
  */
 export interface AdamExports {
   adam(values: number, gradient: number, expAvg: number, expAvgSq: number, count: number, ...scalars: Scalars): void;

@@ -1,6 +1,6 @@
 // Adam's update on the WebAssembly module of adam-module.ts: copy the arrays in, one f64x2 pass,
-// copy the updated ones out. The TypeScript loop it replaces, and the choice between the two, are
-// in optim/adam.ts. Imports kernels/wasm/ only.
+// copy the updated ones out. Its TypeScript twin, and the choice between the two, are in
+// kernels/adam.ts. Imports kernels/wasm/ only.
 import { alignmentOf, HEAP_LIMIT_BYTES, HeapPlan, reserveHeap, roundUp, type WasmRuntime } from './runtime.js';
 
 const LANES = 2;
@@ -31,13 +31,9 @@ export interface AdamScalars {
 
 // NOTE(adam-wasm): the WebAssembly kernel gives the TypeScript loop's bits (NOTE(adam-lanes) in
 // adam-module.ts). Its gain is bounded by the two float64 divisions and the square root per
-// value, which f64x2 lanes at best halve (four values per iteration instead of two: 0.54 against
-// 0.56 ms at 100,000, noise), plus seven copies in and out. Measured (2026-11-26, 2-core AMD EPYC,
-// Node 20.20.2, one thread, CPU time, medians of 15 alternating blocks, three or four runs of
-// bench/kernels.bench.ts, load average 1–2): 50,000 values 0.42–0.63 ms → 0.26–0.35 ms (1.6–1.8×),
-// 100,000 values 0.87–1.00 → 0.54–0.60 ms (1.6–1.7×); with AMSGrad 0.94–0.97 → 0.36–0.46 ms
-// (2.1–2.7×) and 2.05–2.15 → 0.66–0.92 ms (2.3–3.1×). The copies' fixed cost (~1 µs) is paid back
-// between 128 values (1.19 µs in TypeScript, 1.35 µs in WebAssembly) and 256 (3.08 µs, 2.42 µs).
+// value, which f64x2 lanes at best halve (unrolling to four values per iteration gains nothing),
+// plus seven copies in and out; the copies' fixed cost is paid back between 128 and 256 values,
+// hence MIN_WASM_VALUES (figures: docs/performance.md).
 const MIN_WASM_VALUES = 256;
 
 /** Whether an update of `count` values pays on the WebAssembly kernel, and fits its memory. */
@@ -46,7 +42,7 @@ export function wasmAdamPays(count: number): boolean {
 }
 
 /**
- * `adamUpdate` of optim/adam.ts on the WebAssembly kernel: the same bits (NOTE(adam-lanes) in
+ * `adamKernelJs` of kernels/adam.ts on the WebAssembly kernel: the same bits (NOTE(adam-lanes) in
  * adam-module.ts). Requires arrays of equal length that fit (`wasmAdamPays`). Returns false, touching
  * nothing, when the memory cannot grow (the caller runs the TypeScript loop).
  *

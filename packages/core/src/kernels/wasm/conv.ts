@@ -17,13 +17,9 @@ import { planSgemm, sgemmInHeap, type HeapOperand, type SgemmScratch } from './s
 // in place from their NCHW copy through a second pair of tables (channel o, position j). Every
 // product sums in float32 in a fixed order; groups of the weight gradient add up in float64.
 // The convolution runs on these kernels for every patch size, the 25-tap LeNet conv1 included,
-// which the TypeScript path runs on its direct kernels (NOTE(direct-conv)). Measured against the
-// code before (WebAssembly sgemm + TypeScript im2col/col2im, direct kernels for conv1), both in one
-// process taking turns, CPU-time medians, batch 64, 2026-11-26, 2-core AMD EPYC, load average ~5:
-// conv1 forward 12.0 → 2.2 ms, backward (dW, db) 10.7 → 3.3 ms; conv2 forward 9.9 → 2.0 ms,
-// backward (dx, dW, db) 20.0 → 5.0 ms. LeNet-5 training (batch 64, Adam, one thread) went from
-// 808 to 2,328 samples/s with this and the ReLU kernels (2.9×). Groups of 2 MiB instead of 8 MiB
-// (smaller working sets) made no measurable difference (3,490 vs 3,483 samples/s).
+// which the TypeScript path runs on its direct kernels (NOTE(direct-conv)): gathering the patches in
+// WebAssembly beats both the TypeScript im2col and the direct kernels at LeNet's shapes. Group
+// size barely matters between 2 and 8 MiB (figures: docs/performance.md).
 // A backward pass without the input gradient reserves no dCols product: LeNet conv1's (dW, db)
 // working set is ~2.1 MiB per 64 images instead of ~9.6, so batch 64 is one group, not 50 + 14
 // (which changes the float32 rounding of that weight gradient from what the split gave).

@@ -28,12 +28,9 @@ type MaxPool = (
 // (the first NaN stays, as in PyTorch), and bitselect moves value and index without a branch. The
 // elements are visited in the TypeScript kernel's order and compared the same way, so values and
 // indices are identical to it. A row whose width is not a multiple of four ends with a chunk
-// shifted back to outWidth − 4, which recomputes a few outputs (the same values again). Measured
-// (2026-11-26, 2-core AMD EPYC, CPU time, ReLU-like data, copies in and out included): 2×2 stride 2
-// on [64, 6, 28, 28] 6.6 → 1.5 ns per input float, on [64, 16, 10, 10] 6.4 → 1.8; 3×3 stride 1
-// 37.6 → 5.5. LeNet-5 training (batch 64, one thread): 2,207 → 2,515 samples/s (1.14×, both in one
-// process taking turns, load average ~6). Padding, other strides and outputs narrower than four
-// stay on the TypeScript kernel; so does the backward pass, a scatter-add with no branch to miss.
+// shifted back to outWidth − 4, which recomputes a few outputs (the same values again). Padding,
+// other strides and outputs narrower than four stay on the TypeScript kernel; so does the backward
+// pass, a scatter-add with no branch to miss (figures: docs/performance.md).
 
 function emitMaxPool(stride: 1 | 2): FunctionBuilder {
   const f = new FunctionBuilder(

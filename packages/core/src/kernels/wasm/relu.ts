@@ -5,12 +5,7 @@ import { HEAP_LIMIT_BYTES, HeapPlan, reserveHeap, type WasmRuntime } from './run
 // NOTE(relu-wasm): ReLU is the cheap elementwise op the issue warns about: the data has to be
 // copied into the memory and back. It pays anyway, because the TypeScript loop branches on the sign
 // of every value and ReLU inputs go either way, so the branch predictor misses often; the f32x4 max
-// and compare-and-mask have no branch, and the two copies are memcpys (~0.12 ns per float).
-// Measured (2026-11-26, 2-core AMD EPYC, CPU time, both backends taking turns, a new output array
-// each call as in training): [64, 6, 28, 28] forward 7.2 → 3.6 ns per float, backward 7.8 → 3.5;
-// [64, 16, 10, 10] 6.5 → 1.5 and 6.6 → 2.1 (the rest is mostly allocating the result). LeNet-5
-// training (batch 64, one thread): 2,126 → 2,829 samples/s (1.33×, both in one process taking
-// turns, load average ~5).
+// and compare-and-mask have no branch, and the two copies are memcpys (figures: docs/performance.md).
 
 /** Whether ReLU of `count` floats (forward or backward) fits the memory. */
 export function wasmReluFits(count: number): boolean {

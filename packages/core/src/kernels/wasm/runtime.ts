@@ -8,16 +8,14 @@ import { encodeModule } from './encoder.js';
 import { poolFunctions, type PoolExports } from './pool-module.js';
 import { sgemmFunctions, type SgemmExports } from './sgemm-module.js';
 
-// NOTE(wasm-memory): operands are copied into the modules' memory (`Float32Array.set`, a memcpy:
-// 1–5% of a matmul call at 128×784×128 … 1024³ here, ≤ 3% in issue #7) and packed there by
-// WebAssembly; packing from JS would be several times slower. Growing a non-shared
+// NOTE(wasm-memory): operands are copied into the modules' memory (`Float32Array.set`, a memcpy,
+// a few percent of a matmul call) and packed there by WebAssembly; packing from JS would be several
+// times slower. Growing a non-shared
 // WebAssembly.Memory detaches its old ArrayBuffer, and the first detach in a process makes V8 check
 // "detached?" on typed-array loads everywhere (see NOTE(scratch-array) in ../matmul.ts). A shared
 // memory grows in place and never detaches, so it is used wherever it can be created (Node;
 // browsers only when cross-origin isolated); otherwise the memory grows geometrically, so a process
-// detaches a handful of times at most. Measured (matmulJsInto 256³, CPU time, two processes): fresh
-// 3.16 / 3.21 GFLOP/s, after this module's shared memory grew 3.30 / 3.43, after a non-shared
-// memory grew 3.03 / 2.83. The maximum bounds one call's working set; larger calls use the
+// detaches a handful of times at most (figures: docs/performance.md). The maximum bounds one call's working set; larger calls use the
 // TypeScript kernels. All modules share the one memory, so a convolution writes its patches where
 // the sgemm packs them from (NOTE(implicit-im2col) in conv.ts).
 
@@ -26,15 +24,8 @@ import { sgemmFunctions, type SgemmExports } from './sgemm-module.js';
 // byte offset modulo 8 — otherwise byte by byte (see NOTE(alignment) in packages/parallel). A range
 // of a Float32Array at an odd index (a matmul operand at an odd offset, a shard of a flat parameter
 // buffer) is 4 mod 8, so the regions it is copied to or from start at 4 mod 8 too (`alignmentOf`,
-// `HeapPlan.floats`); the kernels' v128 loads and stores do not need alignment. Measured
-// (2026-11-26, 2-core AMD EPYC, Node 20.20.2, load average ~0.8): 200,000 floats into the memory,
-// wall time, source and target both 0 mod 8 44 µs, 4 and 4 mod 8 68 µs, 4 and 0 mod 8 497 µs;
-// CPU-time medians of 15–30 alternating blocks, before → after this placement (the aligned cases
-// differ by noise only): `sumChunksInto` of
-// 4 × 50,000 values from start 1 0.626 → 0.125 ms (start 0: 0.114 both), Adam.updateValues of
-// 50,000 values at index 1 of shared buffers 1.030 → 0.339 ms (index 0: 0.337 → 0.314), a
-// 128×784×128 matmulInto with every offset 1 1.208 → 0.849 ms (offsets 0: 0.921 → 0.840). The
-// convolution keeps 64-byte regions (its group copies start at multiples of an image: 16 bytes in
+// `HeapPlan.floats`); the kernels' v128 loads and stores do not need alignment. A misaligned copy
+// is several times slower than an aligned one (figures: docs/performance.md). The convolution keeps 64-byte regions (its group copies start at multiples of an image: 16 bytes in
 // LeNet), and ReLU copies into byte 0 and out to a new array (both at 0 mod 8 for whole tensors).
 export const PAGE_BYTES = 65536;
 const INITIAL_PAGES = 64; // 4 MiB: the MNIST MLP's matmuls fit without growing

@@ -16,19 +16,15 @@ const F32_BYTES = 4;
 // (v128.load32_splat, a pure load on x64) for 8 mul + 8 add. TurboFan (Node 20) issues every load
 // of a basic block before the arithmetic, so all of a step's loads are live at once: 8 + 2 + 4 = 14
 // v128 values plus one product, exactly the 15 xmm registers V8 gives WebAssembly on x64. A 5×8
-// block (17 live values) spilled three accumulators to the stack every step
-// (`node --print-wasm-code`): micro-kernel medians 15–17 GFLOP/s against 19–21 for 4×8 (best
-// samples 18 against 30–33), side by side on the loaded development machine. Unrolling the depth
-// loop lets V8 hoist the loads of several steps (issue #7: spills, 25–30 GFLOP/s), so the four
+// block (17 live values) spills three accumulators to the stack every step
+// (`node --print-wasm-code`) and runs slower. Unrolling the depth loop naively lets V8 hoist the
+// loads of several steps, which spills too, so the four
 // steps of an iteration are separated by the exit tests of a depth that is not a multiple of 4: a
 // branch ends the basic block and pins the next step's loads below it. That spreads the
-// per-iteration overhead (V8's interrupt check, pointer bumps) over four steps without spilling:
-// two steps per iteration were 3–8% faster than one, four another ~4% (7 of 8 side-by-side sgemm
-// comparisons, CPU time). Rechecked 2026-11-26 04:45 UTC, all variants interleaved in one process,
-// bit-identical outputs: 5×8 without the unroll still spills (all five splats live at once) and
-// ran at 0.55–0.69× this kernel; a 5×8 that avoids the spill (rows 0–3 from one A load and
-// shuffles, row 4 after the exit test) was clean but 0.81–0.99×; 4×8 without the unroll 0.76–0.93×.
-// Best samples of this kernel reach 33–36 GFLOP/s, ~85% of 16 flop/cycle at the nominal 2.6 GHz.
+// per-iteration overhead (V8's interrupt check, pointer bumps) over four steps without spilling.
+// Every alternative tried — 5×8 with or without the unroll (it spills, or avoids the spill with
+// shuffles and is slower), 4×8 without the unroll — ran slower than this kernel, which comes
+// within ~15% of the 128-bit SIMD peak (figures: docs/performance.md).
 // V8 does not fold a constant offset into a v128.load32_splat address; it keeps mem_start + 4,
 // + 8, + 12 in registers. Each later step therefore splats from its own pointer (the one its exit
 // test computed) with the same offsets as the first, instead of offsets 16…60 (each of which cost

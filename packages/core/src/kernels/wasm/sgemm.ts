@@ -10,8 +10,8 @@ import { MR, NR } from './sgemm-module.js';
 // products of each further depth block are added onto C, so each element is a float32 sum rounded
 // in the order p = 0, 1, …, k−1 within a block: the same bits for the same inputs on every run.
 // The first depth block stores its products into C and later ones add onto them, so C is never
-// zeroed first: for small k (LeNet's input gradient has k = 16) a zeroing pass over C cost about as
-// much as the copy out (LeNet training: 458 → 492 samples/s with the store, CPU time, same run).
+// zeroed first: for small k (LeNet's input gradient has k = 16) a zeroing pass over C costs about as
+// much as the copy out (docs/performance.md).
 // Each dimension is cut into near-equal blocks of at most KC, MC, NC (`evenBlock`), so no block is
 // a thin remainder.
 const KC = 256;

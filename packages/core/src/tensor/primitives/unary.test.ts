@@ -4,47 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { distinctInput, input } from '../../../test/helpers.js';
 import { gradcheck } from '../../autograd/gradcheck.js';
 import { Tensor, tensor } from '../../index.js';
+import { torchReference } from '../../../test/torch-reference-values.js';
 
-// The inputs of every reference row below, in this order (float32).
-const EDGES = [0, -0, 0.5, -0.5, 1.5, 2.5, -2.5, -1.7, 3.14159, 1e-8, Infinity, -Infinity, NaN];
-
-// Reference: PyTorch 1.13.1, for name in the table: x = torch.tensor(EDGES, requires_grad=True);
-// y = getattr(torch, name)(x); y.backward(torch.ones_like(y)); [float(v) for v in y], x.grad.
-// (test/torch-reference/unary.py regenerates them.)
-const REFERENCE: Record<string, { value: number[]; gradient: number[] }> = {
-  sin: {
-    value: [0, -0, 0.4794255495071411, -0.4794255495071411, 0.9974949955940247, 0.5984721183776855, -0.5984721183776855, -0.9916647672653198, 2.5351816930196946e-6, 9.99999993922529e-9, NaN, NaN, NaN],
-    gradient: [1, 1, 0.8775825500488281, 0.8775825500488281, 0.07073719799518585, -0.8011435866355896, -0.8011435866355896, -0.12884454429149628, -1, 1, NaN, NaN, NaN],
-  },
-  cos: {
-    value: [1, 1, 0.8775825500488281, 0.8775825500488281, 0.07073719799518585, -0.8011435866355896, -0.8011435866355896, -0.12884454429149628, -1, 1, NaN, NaN, NaN],
-    gradient: [-0, 0, -0.4794255495071411, 0.4794255495071411, -0.9974949955940247, -0.5984721183776855, 0.5984721183776855, 0.9916647672653198, -2.5351816930196946e-6, -9.99999993922529e-9, NaN, NaN, NaN],
-  },
-  tan: {
-    value: [0, -0, 0.5463024973869324, -0.5463024973869324, 14.101420402526855, -0.7470223307609558, 0.7470223307609558, 7.696599006652832, -2.5351816930196946e-6, 9.99999993922529e-9, NaN, NaN, NaN],
-    gradient: [1, 1, 1.2984464168548584, 1.2984464168548584, 199.8500518798828, 1.558042287826538, 1.558042287826538, 60.23763656616211, 1, 1, NaN, NaN, NaN],
-  },
-  floor: { value: [0, -0, 0, -1, 1, 2, -3, -2, 3, 0, Infinity, -Infinity, NaN], gradient: Array(13).fill(0) },
-  ceil: { value: [0, -0, 1, -0, 2, 3, -2, -1, 4, 1, Infinity, -Infinity, NaN], gradient: Array(13).fill(0) },
-  round: { value: [0, -0, 0, -0, 2, 2, -2, -2, 3, 0, Infinity, -Infinity, NaN], gradient: Array(13).fill(0) },
-  sign: { value: [0, 0, 1, -1, 1, 1, -1, -1, 1, 1, 1, -1, 0], gradient: Array(13).fill(0) },
-  reciprocal: {
-    value: [Infinity, -Infinity, 2, -2, 0.6666666865348816, 0.4000000059604645, -0.4000000059604645, -0.5882352590560913, 0.3183101415634155, 100000000, 0, -0, NaN],
-    gradient: [-Infinity, -Infinity, -4, -4, -0.444444477558136, -0.1600000113248825, -0.1600000113248825, -0.34602072834968567, -0.10132134705781937, -1.0000000272564224e16, -0, -0, NaN],
-  },
-  rsqrt: {
-    value: [Infinity, -Infinity, 1.4142135381698608, NaN, 0.8164965510368347, 0.6324555277824402, NaN, NaN, 0.5641897916793823, 10000, 0, NaN, NaN],
-    gradient: [-Infinity, Infinity, -1.4142134189605713, NaN, -0.2721655070781708, -0.12649111449718475, NaN, NaN, -0.08979365974664688, -499999997952, -0, NaN, NaN],
-  },
-  log1p: {
-    value: [0, -0, 0.40546509623527527, -0.6931471824645996, 0.9162907600402832, 1.2527629137039185, NaN, NaN, 1.4210797548294067, 9.99999993922529e-9, Infinity, NaN, NaN],
-    gradient: [1, 1, 0.6666666865348816, 2, 0.4000000059604645, 0.2857142984867096, -0.6666666865348816, -1.428571343421936, 0.241453155875206, 1, 0, -0, NaN],
-  },
-  expm1: {
-    value: [0, -0, 0.6487212777137756, -0.39346933364868164, 3.481688976287842, 11.182494163513184, -0.9179149866104126, -0.817316472530365, 22.140634536743164, 9.99999993922529e-9, Infinity, -1, NaN],
-    gradient: [1, 1, 1.6487212181091309, 0.6065306663513184, 4.481688976287842, 12.182494163513184, 0.0820850133895874, 0.182683527469635, 23.140634536743164, 1, Infinity, 0, NaN],
-  },
-};
+// Reference: PyTorch 1.13.1, test/torch-reference/unary.py — for each op: x = torch.tensor(EDGES,
+// requires_grad=True); y = getattr(torch, name)(x); y.backward(torch.ones_like(y)); y and x.grad.
+const { edges: EDGES, reference: REFERENCE } = torchReference<{ edges: number[]; reference: Record<string, { value: number[]; gradient: number[] }> }>('unary');
 
 type Method = 'sin' | 'cos' | 'tan' | 'floor' | 'ceil' | 'round' | 'sign' | 'reciprocal' | 'rsqrt' | 'log1p' | 'expm1';
 

@@ -1,6 +1,6 @@
-// Elementwise unary primitives (neg exp log sqrt abs relu sigmoid tanh softplus erf, sin cos tan,
-// floor ceil round sign, reciprocal rsqrt log1p expm1, and the parameterised leakyRelu and clamp)
-// with their derivatives. Imports kernels and graph types.
+// Elementwise unary primitives (neg exp log sqrt abs sigmoid tanh softplus erf, sin cos tan,
+// floor ceil round sign, reciprocal rsqrt log1p expm1; relu on its own kernels; the parameterised
+// leakyRelu and clamp) with their derivatives. Imports kernels and graph types.
 import type { PrimitiveResult, RawTensor } from '../../autograd/graph.js';
 import { mapUnary, type UnaryFunction } from '../../kernels/elementwise.js';
 import { reluBackward, reluForward } from '../../kernels/relu.js';
@@ -78,8 +78,6 @@ const unaryRules = {
   sqrt: { forward: Math.sqrt, derivative: (_x, out) => 0.5 / out },
   // abs'(0) = 0, as in PyTorch.
   abs: { forward: Math.abs, derivative: (x) => Math.sign(x) },
-  // relu'(0) = 0, as in PyTorch; NaN stays NaN (a diverging run must not look healthy).
-  relu: { forward: (x) => (x > 0 || Number.isNaN(x) ? x : 0), derivative: (x) => (x > 0 ? 1 : 0) },
   sigmoid: { forward: sigmoid, derivative: (_x, out) => out * (1 - out) },
   tanh: { forward: Math.tanh, derivative: (_x, out) => 1 - out * out },
   softplus: { forward: softplus, derivative: (x) => sigmoid(x) },
@@ -118,12 +116,14 @@ function applyUnary(rule: UnaryRule, x: RawTensor): PrimitiveResult {
 
 /** Applies the unary primitive `op` elementwise. */
 export function unary(op: UnaryOp, x: RawTensor): PrimitiveResult {
-  if (op === 'relu') return relu(x);
   return applyUnary(unaryRules[op], x);
 }
 
-/** ReLU through its dedicated kernels (NOTE(relu-loops)); the same values as `unaryRules.relu`. */
-function relu(x: RawTensor): PrimitiveResult {
+/**
+ * max(x, 0) through ReLU's own kernels (NOTE(relu-loops) in kernels/relu.ts). relu'(0) = 0, as in
+ * PyTorch; NaN stays NaN (a diverging run must not look healthy).
+ */
+export function relu(x: RawTensor): PrimitiveResult {
   return {
     output: { data: reluForward(x.data), shape: x.shape },
     backward: ({ data: g }) => [{ data: reluBackward(x.data, g), shape: x.shape }],

@@ -1,6 +1,6 @@
 // softmax and logSoftmax over one axis, numerically stable, composed from primitives.
 // Imports the Tensor type only (a runtime import would close a cycle with tensor.ts).
-import type { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor.js';
 
 /** exp(x − max) / Σ exp(x − max) along `axis`: the shift changes nothing but overflow. */
 export function softmax(x: Tensor, axis: number): Tensor {

@@ -1,5 +1,5 @@
-// Summaries of repeated measurements: the median (what the report quotes) and the spread between
-// processes (how far to trust it). Pure functions; imports nothing.
+// Summaries of repeated measurements, shared by every benchmark of the workspace: the median (what
+// reports quote) and the spread between runs (how far to trust it). Pure functions; imports nothing.
 
 /**
  * The middle value (the mean of the two middle values for an even count).

@@ -1,7 +1,7 @@
 // Padding beyond constant: reflect, replicate and circular modes, and negative padding (cropping),
 // composed from slice, indexSelect and constant pad. Imports the Tensor type only.
-import { formatShape } from '../kernels/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { formatShape } from '../../kernels/shape.js';
+import type { Tensor } from '../tensor.js';
 
 /** How `pad` fills the new border: PyTorch's `F.pad` modes. */
 export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';

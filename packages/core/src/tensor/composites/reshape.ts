@@ -1,7 +1,7 @@
 // Shape composites over reshape and permute: flatten, squeeze, unsqueeze, transpose.
 // Imports the Tensor type only (a runtime import would close a cycle with tensor.ts).
-import { normalizeAxis } from '../kernels/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { normalizeAxis } from '../../kernels/shape.js';
+import type { Tensor } from '../tensor.js';
 
 export function flatten(x: Tensor, startAxis: number, endAxis: number): Tensor {
   if (x.ndim === 0) return x.reshape([1]);

@@ -1,7 +1,7 @@
 // Composite reductions: mean, var, std and logsumexp, built from sum, max and elementwise ops.
 // Imports the Tensor type only (a runtime import would close a cycle with tensor.ts).
-import { normalizeAxes } from '../kernels/shape.js';
-import type { Axes, Tensor } from '../tensor/tensor.js';
+import { normalizeAxes } from '../../kernels/shape.js';
+import type { Axes, Tensor } from '../tensor.js';
 
 /** Options of `var` and `std`. */
 export interface VarianceOptions {

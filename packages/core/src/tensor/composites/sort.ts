@@ -1,8 +1,8 @@
 // topk over Tensor.sort: the k first of the sorted values and indices along the axis. The values
 // are a gather (the gradient scatters back to the chosen elements): a composite, no gradient code.
 // Imports the Tensor type only (a runtime import would close a cycle with tensor.ts).
-import { formatShape, normalizeAxis } from '../kernels/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { formatShape, normalizeAxis } from '../../kernels/shape.js';
+import type { Tensor } from '../tensor.js';
 
 /** Values and their indices along the axis (indices as an integer-valued float32 tensor, no gradient). */
 export interface SortResult {

@@ -1,7 +1,7 @@
 // split: a tensor cut into consecutive slices along one axis. A composite of slice.
 // Imports the Tensor type only (a runtime import would close a cycle with tensor.ts).
-import { normalizeAxis } from '../kernels/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { normalizeAxis } from '../../kernels/shape.js';
+import type { Tensor } from '../tensor.js';
 
 export function split(x: Tensor, sizes: number | readonly number[], axis: number): Tensor[] {
   const resolved = normalizeAxis('split', axis, x.ndim);

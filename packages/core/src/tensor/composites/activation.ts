@@ -1,6 +1,6 @@
 // Composite activations built from primitives: gelu and silu. No gradient code here.
 // Imports the Tensor type only (a runtime import would close a cycle with tensor.ts).
-import type { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor.js';
 
 /** GELU in its exact form, x·Φ(x) = ½·x·(1 + erf(x/√2)), PyTorch's default. */
 export function gelu(x: Tensor): Tensor {
