@@ -8,7 +8,13 @@ describe('decodeProgress', () => {
     const onProgress = decodeProgress((text) => lines.push(text));
     for (let done = 0; done <= 450; done += 16) onProgress(done, 450);
     onProgress(450, 450);
-    expect(lines).toEqual(['\rdecoding pictures: 112 / 450', '\rdecoding pictures: 224 / 450', '\rdecoding pictures: 336 / 450', '\rdecoding pictures: 448 / 450', '\rdecoding pictures: 450 / 450\n']);
+    expect(lines).toEqual([
+      '\rdecoding pictures: 112 / 450',
+      '\rdecoding pictures: 224 / 450',
+      '\rdecoding pictures: 336 / 450',
+      '\rdecoding pictures: 448 / 450',
+      '\rdecoding pictures: 450 / 450\n',
+    ]);
   });
 
   it('says nothing for fewer than 200 pictures', () => {

@@ -16,14 +16,27 @@ describe('perClassPhrase', () => {
   });
 
   it('cuts long class names', () => {
-    expect(perClassPhrase({ correct: [1, 1], count: [1, 2] }, ['a'.repeat(40), 'b'])).toBe(`${'a'.repeat(23)}… 100.0%, b 50.0%`);
+    expect(perClassPhrase({ correct: [1, 1], count: [1, 2] }, ['a'.repeat(40), 'b'])).toBe(
+      `${'a'.repeat(23)}… 100.0%, b 50.0%`,
+    );
   });
 
   it('goes after the overall accuracy in the epoch line', () => {
-    const event = { epoch: 2, epochs: 10, trainLoss: 0.5, testLoss: 0.25, testAccuracy: 33 / 36, samplesPerSecond: 1234, lr: 0.01, seconds: 3.25 };
+    const event = {
+      epoch: 2,
+      epochs: 10,
+      trainLoss: 0.5,
+      testLoss: 0.25,
+      testAccuracy: 33 / 36,
+      samplesPerSecond: 1234,
+      lr: 0.01,
+      seconds: 3.25,
+    };
     expect(epochLine({ ...event, perClass: { correct: [19, 14], count: [20, 16] } }, ['cat', 'not-cat'])).toBe(
       'epoch  2/10  train loss 0.5000  test loss 0.2500  test accuracy 91.67% (cat 95.0%, not-cat 87.5%)  1,234 samples/s  (3.3 s)',
     );
-    expect(epochLine({ ...event, perClass: null })).toBe('epoch  2/10  train loss 0.5000  test loss 0.2500  test accuracy 91.67%  1,234 samples/s  (3.3 s)');
+    expect(epochLine({ ...event, perClass: null })).toBe(
+      'epoch  2/10  train loss 0.5000  test loss 0.2500  test accuracy 91.67%  1,234 samples/s  (3.3 s)',
+    );
   });
 });

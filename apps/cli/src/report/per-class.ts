@@ -24,12 +24,19 @@ const NAME_CHARACTERS = 24;
  * ```
  */
 export function perClassPhrase(counts: PerClassCounts, names: readonly string[] | null): string {
-  const classes = counts.count.map((count, k) => ({ name: shortName(names?.[k] ?? String(k)), count, accuracy: count === 0 ? null : counts.correct[k]! / count }));
+  const classes = counts.count.map((count, k) => ({
+    name: shortName(names?.[k] ?? String(k)),
+    count,
+    accuracy: count === 0 ? null : counts.correct[k]! / count,
+  }));
   const percent = (accuracy: number | null) => (accuracy === null ? '—' : `${(100 * accuracy).toFixed(1)}%`);
   if (classes.length <= ALL_CLASSES_SHOWN) return classes.map((c) => `${c.name} ${percent(c.accuracy)}`).join(', ');
   const present = classes.filter((c) => c.accuracy !== null).sort((a, b) => a.accuracy! - b.accuracy!);
   if (present.length === 0) return '';
-  return `worst: ${present.slice(0, WORST_SHOWN).map((c) => `${c.name} ${percent(c.accuracy)}`).join(', ')} of ${classes.length}`;
+  return `worst: ${present
+    .slice(0, WORST_SHOWN)
+    .map((c) => `${c.name} ${percent(c.accuracy)}`)
+    .join(', ')} of ${classes.length}`;
 }
 
 function shortName(name: string): string {

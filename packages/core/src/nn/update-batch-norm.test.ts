@@ -8,7 +8,7 @@ import { Sequential } from './sequential.js';
 import { updateBatchNorm } from './update-batch-norm.js';
 
 describe('updateBatchNorm', () => {
-  it('equals a fresh momentum-None BatchNorm fed the same batches (PyTorch\'s cumulative average)', () => {
+  it("equals a fresh momentum-None BatchNorm fed the same batches (PyTorch's cumulative average)", () => {
     const generator = new Generator(3);
     const x = randn([10, 2, 3, 3], { generator }).mul(2).add(1);
     const lagging = new BatchNorm2d(2); // momentum 0.1: after 3 batches its running statistics are still near (0, 1)
@@ -39,7 +39,11 @@ describe('updateBatchNorm', () => {
     // By hand: each batch's per-feature mean and unbiased variance of the Linear's output, averaged over the 3 batches.
     const expectedMean = new Float64Array(4);
     const expectedVar = new Float64Array(4);
-    for (const [start, end] of [[0, 5], [5, 10], [10, 12]] as const) {
+    for (const [start, end] of [
+      [0, 5],
+      [5, 10],
+      [10, 12],
+    ] as const) {
       const out = linear.forward(inputs.slice(0, start, end));
       const n = end - start;
       for (let f = 0; f < 4; f++) {
@@ -56,7 +60,9 @@ describe('updateBatchNorm', () => {
   });
 
   it('refuses no batches, and does nothing to a model without running statistics', () => {
-    expect(() => updateBatchNorm(new BatchNorm1d(2), [])).toThrow('updateBatchNorm: batches yielded nothing; give the training data (e.g. a DataLoader over it)');
+    expect(() => updateBatchNorm(new BatchNorm1d(2), [])).toThrow(
+      'updateBatchNorm: batches yielded nothing; give the training data (e.g. a DataLoader over it)',
+    );
     const free = new BatchNorm1d(2, { trackRunningStats: false });
     expect(() => updateBatchNorm(free, [])).not.toThrow();
   });

@@ -27,7 +27,10 @@ import { BatchNorm } from './normalization.js';
 export function updateBatchNorm(model: Module, batches: Iterable<Tensor | readonly [Tensor, ...unknown[]]>): void {
   const layers = modulesOf(model).filter((m): m is BatchNorm => m instanceof BatchNorm && m.runningMean !== null);
   if (layers.length === 0) return;
-  const sums = layers.map((layer) => ({ mean: new Float64Array(layer.numFeatures), variance: new Float64Array(layer.numFeatures) }));
+  const sums = layers.map((layer) => ({
+    mean: new Float64Array(layer.numFeatures),
+    variance: new Float64Array(layer.numFeatures),
+  }));
   const wasTraining = model.training;
   let count = 0;
   model.train();
@@ -51,7 +54,8 @@ export function updateBatchNorm(model: Module, batches: Iterable<Tensor | readon
   } finally {
     model.train(wasTraining);
   }
-  if (count === 0) throw new Error('updateBatchNorm: batches yielded nothing; give the training data (e.g. a DataLoader over it)');
+  if (count === 0)
+    throw new Error('updateBatchNorm: batches yielded nothing; give the training data (e.g. a DataLoader over it)');
   layers.forEach((layer, index) => {
     for (let c = 0; c < layer.numFeatures; c++) {
       layer.runningMean!.data[c] = sums[index]!.mean[c]! / count;

@@ -20,8 +20,16 @@ function mixedFolder(bad: boolean): string {
     for (let i = 0; i < 70; i++) {
       const [width, height] = [8 + (i % 9) * 5, 6 + (i % 7) * 6];
       const path = join(root, name, i % 10 === 0 ? 'sub' : '', `${i}.${i % 3 === 0 ? 'jpg' : 'png'}`);
-      if (i % 3 === 0) writeFileSync(path, jpeg(width, height, () => [noise(), noise(), noise()]));
-      else writeFileSync(path, png({ width, height, data: Uint8Array.from({ length: width * height * 4 }, noise), channels: 4, depth: 8 }));
+      if (i % 3 === 0)
+        writeFileSync(
+          path,
+          jpeg(width, height, () => [noise(), noise(), noise()]),
+        );
+      else
+        writeFileSync(
+          path,
+          png({ width, height, data: Uint8Array.from({ length: width * height * 4 }, noise), channels: 4, depth: 8 }),
+        );
     }
   }
   if (bad) {
@@ -33,7 +41,11 @@ function mixedFolder(bad: boolean): string {
 }
 
 function same(parallel: ImageFolderData, serial: ImageFolderData): void {
-  expect(Buffer.from(parallel.images.buffer, parallel.images.byteOffset, parallel.images.byteLength).equals(Buffer.from(serial.images.buffer, serial.images.byteOffset, serial.images.byteLength))).toBe(true);
+  expect(
+    Buffer.from(parallel.images.buffer, parallel.images.byteOffset, parallel.images.byteLength).equals(
+      Buffer.from(serial.images.buffer, serial.images.byteOffset, serial.images.byteLength),
+    ),
+  ).toBe(true);
   expect(parallel.images.length).toBe(serial.images.length);
   expect(Array.from(parallel.labels)).toEqual(Array.from(serial.labels));
   expect(parallel.files).toEqual(serial.files);
@@ -42,11 +54,15 @@ function same(parallel: ImageFolderData, serial: ImageFolderData): void {
 }
 
 describe('loadImageFolder on threads', () => {
-  it('equals the calling thread\'s decoding, bit for bit, in torchvision\'s order, with progress', async () => {
+  it("equals the calling thread's decoding, bit for bit, in torchvision's order, with progress", async () => {
     const root = mixedFolder(false);
     const serial = await loadImageFolder(root, { ...OPTIONS, threads: 1 });
     const progress: number[] = [];
-    const parallel = await loadImageFolder(root, { ...OPTIONS, threads: 2, onProgress: (done, total) => progress.push(done, total) });
+    const parallel = await loadImageFolder(root, {
+      ...OPTIONS,
+      threads: 2,
+      onProgress: (done, total) => progress.push(done, total),
+    });
     same(parallel, serial);
     expect(serial.shape).toEqual([210, 3, 10, 12]);
     expect(serial.files.slice(0, 2)).toEqual(['C/1.png', 'C/11.png']); // code-point order: 11 before 2
@@ -62,18 +78,28 @@ describe('loadImageFolder on threads', () => {
   it('fails on the first bad file in order, and skips the same files with skipBad', async () => {
     const root = mixedFolder(true);
     const first = await loadImageFolder(root, { ...OPTIONS, threads: 1 }).catch((error: Error) => error.message);
-    expect(first).toBe(`${join(root, 'C', '68.png')}: the file is empty (0 bytes); give a PNG or JPEG image, or pass skipBad to skip it`);
+    expect(first).toBe(
+      `${join(root, 'C', '68.png')}: the file is empty (0 bytes); give a PNG or JPEG image, or pass skipBad to skip it`,
+    );
     expect(await loadImageFolder(root, { ...OPTIONS, threads: 2 }).catch((error: Error) => error.message)).toBe(first);
     const serial = await loadImageFolder(root, { ...OPTIONS, threads: 1, skipBad: true });
     const parallel = await loadImageFolder(root, { ...OPTIONS, threads: 2, skipBad: true });
     same(parallel, serial);
-    expect(serial.skipped.map((s) => s.file)).toEqual([join(root, 'C', '68.png'), join(root, 'a', '35.png'), join(root, 'b', '5.png')]);
+    expect(serial.skipped.map((s) => s.file)).toEqual([
+      join(root, 'C', '68.png'),
+      join(root, 'a', '35.png'),
+      join(root, 'b', '5.png'),
+    ]);
     expect(serial.shape[0]).toBe(207);
   }, 60_000);
 
   it('stays on the calling thread below parallelMinImages, and checks threads', async () => {
     const root = mixedFolder(false);
-    expect((await loadImageFolder(root, { ...OPTIONS, threads: 2, parallelMinImages: 211 })).images.buffer).toBeInstanceOf(ArrayBuffer);
-    await expect(loadImageFolder(root, { ...OPTIONS, threads: 0 })).rejects.toThrow('threads must be a positive integer, got 0');
+    expect(
+      (await loadImageFolder(root, { ...OPTIONS, threads: 2, parallelMinImages: 211 })).images.buffer,
+    ).toBeInstanceOf(ArrayBuffer);
+    await expect(loadImageFolder(root, { ...OPTIONS, threads: 0 })).rejects.toThrow(
+      'threads must be a positive integer, got 0',
+    );
   }, 60_000);
 });

@@ -48,7 +48,10 @@ export interface ParallelDecodeOptions {
  * const { output, outcomes } = await decodeInParallel(['a/1.png', 'b/2.jpg'], { threads: 2, size: 3072, tensor: { width: 32, height: 32, color: 'rgb' }, maxPixels: 5e7, maxFileBytes: 2 ** 26, stopAtFirstBad: true });
  * ```
  */
-export async function decodeInParallel(paths: readonly string[], options: ParallelDecodeOptions): Promise<{ output: Float32Array; outcomes: Array<DecodeOutcome | undefined> }> {
+export async function decodeInParallel(
+  paths: readonly string[],
+  options: ParallelDecodeOptions,
+): Promise<{ output: Float32Array; outcomes: Array<DecodeOutcome | undefined> }> {
   const shared = new SharedArrayBuffer(paths.length * options.size * 4);
   const outcomes = new Array<DecodeOutcome | undefined>(paths.length);
   // Loaded from source (vitest, tsx) this file ends in .ts: see decode-worker-source.mjs.
@@ -69,7 +72,15 @@ export async function decodeInParallel(paths: readonly string[], options: Parall
       next = Math.min(paths.length, first + FILES_PER_TASK);
       const slots = Array.from({ length: next - first }, (_, i) => first + i);
       try {
-        const results = await pool.run({ paths: paths.slice(first, next), slots, output: shared, size: options.size, tensor: options.tensor, maxPixels: options.maxPixels, maxFileBytes: options.maxFileBytes });
+        const results = await pool.run({
+          paths: paths.slice(first, next),
+          slots,
+          output: shared,
+          size: options.size,
+          tensor: options.tensor,
+          maxPixels: options.maxPixels,
+          maxFileBytes: options.maxFileBytes,
+        });
         results.forEach((outcome, i) => (outcomes[first + i] = outcome));
         if (options.stopAtFirstBad && results.some((outcome) => outcome !== null)) stop = true;
         done += results.length;

@@ -32,7 +32,10 @@ export default function decodeBatch(task: DecodeTask): DecodeOutcome[] {
   return task.paths.map((path, i) => {
     try {
       const bytes = readImageFileSync(path, { maxFileBytes: task.maxFileBytes });
-      output.set(imageToTensor(decodeImage(bytes, { file: path, maxPixels: task.maxPixels }), task.tensor), task.slots[i]! * task.size);
+      output.set(
+        imageToTensor(decodeImage(bytes, { file: path, maxPixels: task.maxPixels }), task.tensor),
+        task.slots[i]! * task.size,
+      );
       return null;
     } catch (error) {
       if (!(error instanceof ImageError)) throw error;

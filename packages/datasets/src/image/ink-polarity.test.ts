@@ -5,7 +5,15 @@ import { inkPolarity } from './ink-polarity.js';
 import type { Raster } from './raster.js';
 
 /** A side×side drawing: a vertical stroke of `ink` down the middle (and along the left edge with `touching`) on `paper`. */
-function drawing(options: { paper: number; ink: number; side?: number; touching?: boolean; channels?: 1 | 2 | 3 | 4; paperAlpha?: number; maxValue?: 255 | 65535 }): Raster {
+function drawing(options: {
+  paper: number;
+  ink: number;
+  side?: number;
+  touching?: boolean;
+  channels?: 1 | 2 | 3 | 4;
+  paperAlpha?: number;
+  maxValue?: 255 | 65535;
+}): Raster {
   const { paper, ink, side = 40, touching = false, channels = 1, paperAlpha = 255, maxValue = 255 } = options;
   const data = maxValue === 255 ? new Uint8Array(side * side * channels) : new Uint16Array(side * side * channels);
   const scale = maxValue / 255;
@@ -25,7 +33,7 @@ function drawing(options: { paper: number; ink: number; side?: number; touching?
 }
 
 describe('inkPolarity', () => {
-  it('tells MNIST\'s light-on-dark from pen on paper by the border', () => {
+  it("tells MNIST's light-on-dark from pen on paper by the border", () => {
     expect(inkPolarity(drawing({ paper: 0, ink: 255 }))).toBe('light-on-dark');
     expect(inkPolarity(drawing({ paper: 255, ink: 0 }))).toBe('dark-on-light');
     expect(inkPolarity(drawing({ paper: 200, ink: 30, channels: 3 }))).toBe('dark-on-light'); // grey paper in a photo
@@ -41,12 +49,40 @@ describe('inkPolarity', () => {
     // A black pen on a transparent canvas (its hidden colour is black too): dark ink, meant for light paper.
     expect(inkPolarity(drawing({ paper: 0, ink: 0, channels: 4, paperAlpha: 0 }))).toBe('dark-on-light');
     expect(inkPolarity(drawing({ paper: 0, ink: 255, channels: 2, paperAlpha: 0 }))).toBe('light-on-dark');
-    const empty: Raster = { width: 2, height: 2, channels: 2, data: new Uint8Array(8), maxValue: 255, orientation: 1, format: 'png' };
+    const empty: Raster = {
+      width: 2,
+      height: 2,
+      channels: 2,
+      data: new Uint8Array(8),
+      maxValue: 255,
+      orientation: 1,
+      format: 'png',
+    };
     expect(inkPolarity(empty)).toBeNull();
   });
 
   it('reads a 1×1 and a 1-pixel-high picture (the ring is the whole picture)', () => {
-    expect(inkPolarity({ width: 1, height: 1, channels: 1, data: Uint8Array.of(250), maxValue: 255, orientation: 1, format: 'png' })).toBe('dark-on-light');
-    expect(inkPolarity({ width: 5, height: 1, channels: 1, data: Uint8Array.of(0, 0, 255, 0, 0), maxValue: 255, orientation: 1, format: 'png' })).toBe('light-on-dark');
+    expect(
+      inkPolarity({
+        width: 1,
+        height: 1,
+        channels: 1,
+        data: Uint8Array.of(250),
+        maxValue: 255,
+        orientation: 1,
+        format: 'png',
+      }),
+    ).toBe('dark-on-light');
+    expect(
+      inkPolarity({
+        width: 5,
+        height: 1,
+        channels: 1,
+        data: Uint8Array.of(0, 0, 255, 0, 0),
+        maxValue: 255,
+        orientation: 1,
+        format: 'png',
+      }),
+    ).toBe('light-on-dark');
   });
 });
