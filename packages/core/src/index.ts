@@ -41,8 +41,20 @@ export {
   type Pool2dOptions,
   type Size2d,
 } from './tensor/functional.js';
-export { isGradEnabled, noGrad, type BackwardRule, type Creator, type PrimitiveResult, type RawTensor } from './autograd/graph.js';
-export { gradcheck, type GradcheckMismatch, type GradcheckOptions, type GradcheckResult } from './autograd/gradcheck.js';
+export {
+  isGradEnabled,
+  noGrad,
+  type BackwardRule,
+  type Creator,
+  type PrimitiveResult,
+  type RawTensor,
+} from './autograd/graph.js';
+export {
+  gradcheck,
+  type GradcheckMismatch,
+  type GradcheckOptions,
+  type GradcheckResult,
+} from './autograd/gradcheck.js';
 export { assertFinite } from './autograd/assert-finite.js';
 export { Generator, globalGenerator, manualSeed, type GeneratorState } from './random/generator.js';
 export { MAX_TENSOR_RANK, maxTensorElements, setMaxTensorElements } from './kernels/element-limit.js';
@@ -64,9 +76,27 @@ export {
   type Pool2dLayerOptions,
 } from './nn/pooling.js';
 export { Dropout, type DropoutOptions } from './nn/dropout.js';
-export { BatchNorm, BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions, type LayerNormOptions } from './nn/normalization.js';
+export {
+  BatchNorm,
+  BatchNorm1d,
+  BatchNorm2d,
+  LayerNorm,
+  type BatchNormOptions,
+  type LayerNormOptions,
+} from './nn/normalization.js';
 export { updateBatchNorm } from './nn/update-batch-norm.js';
-export { Flatten, GELU, LeakyReLU, LogSoftmax, ReLU, SiLU, Sigmoid, Softmax, Softplus, Tanh } from './nn/activations.js';
+export {
+  Flatten,
+  GELU,
+  LeakyReLU,
+  LogSoftmax,
+  ReLU,
+  SiLU,
+  Sigmoid,
+  Softmax,
+  Softplus,
+  Tanh,
+} from './nn/activations.js';
 export { ModuleList, Sequential } from './nn/sequential.js';
 export { buildModel, DEFAULT_MAX_PARAMETERS, specParameterCount, type BuildModelOptions } from './nn/spec.js';
 export { MAX_SPEC_DEPTH } from './nn/spec-read.js';
@@ -103,10 +133,18 @@ export {
   type LossOptions,
   type LossReduction,
 } from './ops/losses.js';
-export { Optimizer, type BaseHyperparameters, type OptimizerStateDict, type ParameterState, type PlannedUpdate, type StateStorage, type UpdateContext } from './optim/optimizer.js';
-export { SGD, type SGDOptions } from './optim/sgd.js';
-export { Adam, AdamW, type AdamOptions } from './optim/adam.js';
-export { RMSprop, type RMSpropOptions } from './optim/rmsprop.js';
+export {
+  Optimizer,
+  type BaseHyperparameters,
+  type OptimizerStateDict,
+  type ParameterState,
+  type PlannedUpdate,
+  type StateStorage,
+  type UpdateContext,
+} from './optim/optimizer.js';
+export { SGD, sgdUpdate, type SGDOptions, type SGDRange } from './optim/sgd.js';
+export { Adam, AdamW, adamUpdate, adamwUpdate, type AdamOptions, type AdamRange } from './optim/adam.js';
+export { RMSprop, rmspropUpdate, type RMSpropOptions, type RMSpropRange } from './optim/rmsprop.js';
 export { clipGradNorm } from './optim/clip-grad-norm.js';
 export {
   CosineAnnealingLR,
@@ -127,7 +165,12 @@ export { defaultCollate, Subset, TensorDataset, type Collated, type Dataset } fr
 export { DataLoader, type DataLoaderOptions, type DataLoaderState } from './data/data-loader.js';
 export { randomSplit, stratifiedSplit } from './data/random-split.js';
 export { randomHorizontalFlip, randomShift } from './data/augment.js';
-export { synthetic, type ClassificationSet, type LineOptions, type SyntheticOptions } from './data/synthetic-namespace.js';
+export {
+  synthetic,
+  type ClassificationSet,
+  type LineOptions,
+  type SyntheticOptions,
+} from './data/synthetic-namespace.js';
 export {
   DEFAULT_MAX_IDX_BYTES,
   IDX_IMAGES_MAGIC,
@@ -142,7 +185,14 @@ export {
   type ParseIdxOptions,
 } from './data/idx.js';
 export { parseCsv, type CsvData, type ParseCsvOptions } from './data/csv.js';
-export { accuracy, confusionMatrix, correctCount, formatConfusionMatrix, type ClassValues, type FormatConfusionMatrixOptions } from './metrics/classification.js';
+export {
+  accuracy,
+  confusionMatrix,
+  correctCount,
+  formatConfusionMatrix,
+  type ClassValues,
+  type FormatConfusionMatrixOptions,
+} from './metrics/classification.js';
 export { loadSafetensors, saveSafetensors, type SafetensorsContents, type SafetensorsDtype } from './io/safetensors.js';
 export {
   CHECKPOINT_FORMAT_VERSION,

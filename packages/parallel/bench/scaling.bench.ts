@@ -8,7 +8,7 @@
 // The worker threads run the built dist/worker.js (what users run: no TypeScript loader in them);
 // the bench script builds it first.
 import { readFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { median } from '@backprop/bench-utils';
 import { Adam, buildModel, crossEntropy, Generator, randint, randn, type ModelSpec, type Tensor } from '@backprop/core';
@@ -23,12 +23,18 @@ interface Workload {
   sample: number[];
   /** Steps per runner per round (fewer for the slow ones); the first of each block is not timed. */
   block: (batch: number) => number;
+  /** Fixed batch sizes and chunkSize (the recipe's own), instead of BATCHES and CHUNK. */
+  batches?: number[];
+  chunkSize?: number;
 }
 
 const workloads: Workload[] = [
   {
     name: 'mlp',
-    spec: { type: 'sequential', layers: [{ type: 'linear', in: 784, out: 128 }, { type: 'relu' }, { type: 'linear', in: 128, out: 10 }] },
+    spec: {
+      type: 'sequential',
+      layers: [{ type: 'linear', in: 784, out: 128 }, { type: 'relu' }, { type: 'linear', in: 128, out: 10 }],
+    },
     sample: [784],
     block: (batch) => Math.max(4, Math.round(2048 / batch)),
   },
@@ -37,21 +43,55 @@ const workloads: Workload[] = [
     spec: {
       type: 'sequential',
       layers: [
-        { type: 'conv2d', in: 1, out: 6, kernel: 5, padding: 2 }, { type: 'relu' }, { type: 'maxPool2d', kernel: 2 },
-        { type: 'conv2d', in: 6, out: 16, kernel: 5 }, { type: 'relu' }, { type: 'maxPool2d', kernel: 2 },
-        { type: 'flatten' }, { type: 'linear', in: 400, out: 120 }, { type: 'relu' },
-        { type: 'linear', in: 120, out: 84 }, { type: 'relu' }, { type: 'linear', in: 84, out: 10 },
+        { type: 'conv2d', in: 1, out: 6, kernel: 5, padding: 2 },
+        { type: 'relu' },
+        { type: 'maxPool2d', kernel: 2 },
+        { type: 'conv2d', in: 6, out: 16, kernel: 5 },
+        { type: 'relu' },
+        { type: 'maxPool2d', kernel: 2 },
+        { type: 'flatten' },
+        { type: 'linear', in: 400, out: 120 },
+        { type: 'relu' },
+        { type: 'linear', in: 120, out: 84 },
+        { type: 'relu' },
+        { type: 'linear', in: 84, out: 10 },
       ],
     },
     sample: [1, 28, 28],
     block: (batch) => Math.max(3, Math.round(1024 / batch)),
+  },
+  {
+    // `pnpm train`'s default recipe (apps/cli/src/config/recipes.ts MNIST_RECIPE): the CLI's CNN with
+    // channels 4 and 12, batch 32 in chunks of 16, Adam.
+    name: 'recipe',
+    spec: {
+      type: 'sequential',
+      layers: [
+        { type: 'conv2d', in: 1, out: 4, kernel: 5, padding: 2 },
+        { type: 'relu' },
+        { type: 'maxPool2d', kernel: 2 },
+        { type: 'conv2d', in: 4, out: 12, kernel: 5 },
+        { type: 'relu' },
+        { type: 'maxPool2d', kernel: 2 },
+        { type: 'flatten' },
+        { type: 'linear', in: 300, out: 120 },
+        { type: 'relu' },
+        { type: 'linear', in: 120, out: 84 },
+        { type: 'relu' },
+        { type: 'linear', in: 84, out: 10 },
+      ],
+    },
+    sample: [1, 28, 28],
+    block: () => 16,
+    batches: [32],
+    chunkSize: 16,
   },
 ];
 
 const cores = availableParallelism();
 const batchSizes = (process.env.BATCHES ?? '64,256,1024').split(',').map(Number);
 const chosen = (process.env.MODELS ?? 'mlp,cnn').split(',');
-const chunkSize = Number(process.env.CHUNK ?? 64);
+const defaultChunkSize = Number(process.env.CHUNK ?? 64);
 /**
  * NOTE(warm-up): every runner first steps at least WARM_UP_STEPS times and WARM_UP_MS of wall time.
  * A worker's JIT warms up on the chunks it runs, so at W = 2 each warms up half as fast, and a
@@ -62,7 +102,8 @@ const WARM_UP_STEPS = 8;
 const WARM_UP_MS = 1000;
 /** Rounds of blocks per runner (see NOTE(interleaved)). */
 const ROUNDS = Number(process.env.ROUNDS ?? 6);
-if (!Number.isInteger(ROUNDS) || ROUNDS < 2) throw new Error(`ROUNDS must be an integer ≥ 2 (rounds of blocks per runner); got ${process.env.ROUNDS}`);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 2)
+  throw new Error(`ROUNDS must be an integer ≥ 2 (rounds of blocks per runner); got ${process.env.ROUNDS}`);
 
 function data(sample: number[], batch: number): { inputs: Tensor; targets: Tensor } {
   const generator = new Generator(batch);
@@ -93,11 +134,27 @@ function plainRunner(spec: ModelSpec, inputs: Tensor, targets: Tensor): Runner {
   };
 }
 
-function parallelRunner(spec: ModelSpec, workers: number, inputs: Tensor, targets: Tensor): Runner {
+function parallelRunner(
+  spec: ModelSpec,
+  workers: number,
+  inputs: Tensor,
+  targets: Tensor,
+  chunkSize: number,
+  shareMainThread = false,
+): Runner {
   const transport = (threads: number) => new PiscinaTransport(threads, { filename: builtWorker });
-  const trainer = new ParallelTrainer({ model: spec, loss: 'crossEntropy', optimizer: { type: 'adam', lr: 1e-3 }, workers, seed: 0, chunkSize, transport });
+  const trainer = new ParallelTrainer({
+    model: spec,
+    loss: 'crossEntropy',
+    optimizer: { type: 'adam', lr: 1e-3 },
+    workers,
+    seed: 0,
+    chunkSize,
+    transport,
+    shareMainThread,
+  });
   return {
-    name: `parallel W=${workers}`,
+    name: `parallel W=${workers}${shareMainThread ? ', main shares' : ''}`,
     step: async () => {
       await trainer.step(inputs, targets);
       const { milliseconds, overheadMilliseconds, updateMilliseconds } = trainer.lastStep!;
@@ -117,7 +174,10 @@ function parallelRunner(spec: ModelSpec, workers: number, inputs: Tensor, target
  * seconds (docs/performance.md), so blocks of seconds compare runners at different speeds. Each round also
  * gives its own ratio of block medians, paired in time; the table shows their median and range.
  */
-async function measure(runners: Runner[], block: number): Promise<Array<{ ms: number; overhead: number; update: number; rounds: number[]; steal: number | null }>> {
+async function measure(
+  runners: Runner[],
+  block: number,
+): Promise<Array<{ ms: number; overhead: number; update: number; rounds: number[]; steal: number | null }>> {
   const times = runners.map(() => [] as number[]);
   const overheads = runners.map(() => [] as number[]);
   const updates = runners.map(() => [] as number[]);
@@ -149,7 +209,13 @@ async function measure(runners: Runner[], block: number): Promise<Array<{ ms: nu
   }
   return runners.map((_, index) => {
     const { steal, busy } = clocks[index]!;
-    return { ms: median(times[index]!), overhead: median(overheads[index]!), update: median(updates[index]!), rounds: rounds[index]!, steal: busy > 0 ? steal / busy : null };
+    return {
+      ms: median(times[index]!),
+      overhead: median(overheads[index]!),
+      update: median(updates[index]!),
+      rounds: rounds[index]!,
+      steal: busy > 0 ? steal / busy : null,
+    };
   });
 }
 
@@ -164,7 +230,12 @@ async function measure(runners: Runner[], block: number): Promise<Array<{ ms: nu
  */
 function cpuClock(): { steal: number; busy: number } | null {
   try {
-    const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+    const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+      .split('\n', 1)[0]!
+      .trim()
+      .split(/\s+/)
+      .slice(1, 9)
+      .map(Number);
     return { steal: steal!, busy: user! + nice! + system! + irq! + softirq! + steal! };
   } catch {
     return null;
@@ -177,31 +248,95 @@ function roundRatios(single: number[], runner: number[]): string {
   return `${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})×`;
 }
 
-console.log(`# @backprop/parallel scaling — ${cpus()[0]?.model ?? 'cpu'}, ${cores} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 16)} UTC`);
-console.log(`Adam, the trainers' chunkSize ${chunkSize}, runners take turns in ${ROUNDS} rounds of short warm blocks (NOTE(interleaved)), medians over the timed steps. Overhead: step time minus the busiest worker's forward + backward time`);
-console.log('(staging the batch, messages, waiting for the slowest worker, gradient reduction, optimizer step); "of which update": the reduction and optimizer');
-console.log('step, sliced across the workers (the slowest shard). "vs W=1": samples/s relative to the trainer with one worker; "rounds": the median and range of that ratio');
-console.log('over the rounds, each from its own block medians. "steal": the share of the time the vCPUs wanted to run that the hypervisor gave to other guests during the runner\'s blocks (NOTE(steal)).\n');
-console.log('| model | batch | runner | ms/step | samples/s | vs W=1 | rounds | overhead ms | overhead share | of which update ms | steal |');
+console.log(
+  `# @backprop/parallel scaling — ${cpus()[0]?.model ?? 'cpu'}, ${cores} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 16)} UTC`,
+);
+// Steal counts only the hypervisor's other guests; other processes on this machine show in the load average.
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(1))
+    .join(', ');
+console.log(
+  `load average at the start: ${load()} (1, 5, 15 min; above ${cores} the runners share the cores with other processes)`,
+);
+console.log(
+  `Adam, the trainers' chunkSize ${defaultChunkSize} (the recipe: its own 16), runners take turns in ${ROUNDS} rounds of short warm blocks (NOTE(interleaved)), medians over the timed steps. Overhead: step time minus the busiest worker's forward + backward time`,
+);
+console.log(
+  '(staging the batch, messages, waiting for the slowest worker, gradient reduction, optimizer step); "of which update": the reduction and optimizer',
+);
+console.log(
+  'step, sliced across the workers (the slowest shard). "vs W=1": samples/s relative to the trainer with one worker; "rounds": the median and range of that ratio',
+);
+console.log(
+  'over the rounds, each from its own block medians. "steal": the share of the time the vCPUs wanted to run that the hypervisor gave to other guests during the runner\'s blocks (NOTE(steal)).\n',
+);
+console.log(
+  '| model | batch | runner | ms/step | samples/s | vs W=1 | rounds | overhead ms | overhead share | of which update ms | steal |',
+);
 console.log('| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+/** The issue's speed targets, as medians of paired per-round ratios: [label, model, batch, numerator runner, denominator runner, target]. */
+const TARGETS: Array<[string, string, number, number, number, number]> = [
+  ['CNN 256: W=2 vs W=1', 'cnn', 256, 2, 1, 1.75],
+  ['CNN 256: W=2 vs plain core', 'cnn', 256, 2, 0, 1.75],
+  ['MLP 256: W=2 vs plain core', 'mlp', 256, 2, 0, 1.5],
+  ['pnpm train recipe: W=2 vs W=1', 'recipe', 32, 2, 1, 1.6],
+  ['CNN 256: W=2 main shares vs W=1', 'cnn', 256, 3, 1, 1.75],
+  ['CNN 256: W=2 main shares vs plain core', 'cnn', 256, 3, 0, 1.75],
+  ['MLP 256: W=2 main shares vs plain core', 'mlp', 256, 3, 0, 1.5],
+  ['pnpm train recipe: W=2 main shares vs W=1', 'recipe', 32, 3, 1, 1.6],
+];
+const measured = new Map<string, number[][]>();
 for (const workload of workloads.filter((w) => chosen.includes(w.name))) {
-  for (const batch of batchSizes) {
+  const chunkSize = workload.chunkSize ?? defaultChunkSize;
+  for (const batch of workload.batches ?? batchSizes) {
     const { inputs, targets } = data(workload.sample, batch);
     const rate = (ms: number) => Math.round((batch * 1000) / ms).toLocaleString('en-US');
     const runners = [plainRunner(workload.spec, inputs, targets)];
-    for (let workers = 1; workers <= cores; workers++) runners.push(parallelRunner(workload.spec, workers, inputs, targets));
+    for (let workers = 1; workers <= cores; workers++)
+      runners.push(parallelRunner(workload.spec, workers, inputs, targets, chunkSize));
+    // The last runner: all cores with the main thread running one share (option shareMainThread).
+    if (cores >= 2) runners.push(parallelRunner(workload.spec, cores, inputs, targets, chunkSize, true));
     try {
       const results = await measure(runners, workload.block(batch));
+      measured.set(
+        `${workload.name} ${batch}`,
+        results.map((result) => result.rounds),
+      );
       const single = results[1]!;
       results.forEach(({ ms, overhead, update, rounds, steal }, index) => {
         const parallel = index > 0;
-        const ratio = parallel ? `${(single.ms / ms).toFixed(2)}× | ${index === 1 ? '' : roundRatios(single.rounds, rounds)}` : ' | ';
-        const cost = parallel ? `${overhead.toFixed(2)} | ${((100 * overhead) / ms).toFixed(1)}% | ${update.toFixed(2)}` : ' |  | ';
+        const ratio = parallel
+          ? `${(single.ms / ms).toFixed(2)}× | ${index === 1 ? '' : roundRatios(single.rounds, rounds)}`
+          : ' | ';
+        const cost = parallel
+          ? `${overhead.toFixed(2)} | ${((100 * overhead) / ms).toFixed(1)}% | ${update.toFixed(2)}`
+          : ' |  | ';
         const stolen = steal === null ? 'n/a' : `${(100 * steal).toFixed(1)}%`;
-        console.log(`| ${workload.name} | ${batch} | ${runners[index]!.name} | ${ms.toFixed(1)} | ${rate(ms)} | ${ratio} | ${cost} | ${stolen} |`);
+        console.log(
+          `| ${workload.name} | ${batch} | ${runners[index]!.name} | ${ms.toFixed(1)} | ${rate(ms)} | ${ratio} | ${cost} | ${stolen} |`,
+        );
       });
     } finally {
       await Promise.all(runners.map((runner) => runner.close()));
     }
   }
 }
+
+/** Paired per-round ratio runner a over runner b (samples/s: b's ms over a's), median and range. */
+// Rows for a 2-core machine: runner 2 is W=2 and runner 3 W=2 with the main thread sharing.
+const targetRows = cores === 2 ? TARGETS.filter(([, model, batch]) => measured.has(`${model} ${batch}`)) : [];
+if (targetRows.length > 0) {
+  console.log(`\n## The issue's speed targets (median of ${ROUNDS} paired rounds; see the steal column above)\n`);
+  console.log('| target | measured | range | goal | met |');
+  console.log('| --- | ---: | ---: | ---: | :---: |');
+  for (const [label, model, batch, a, b, goal] of targetRows) {
+    const rounds = measured.get(`${model} ${batch}`)!;
+    const ratios = rounds[a]!.map((ms, round) => rounds[b]![round]! / ms);
+    const middle = median(ratios);
+    console.log(
+      `| ${label} | ${middle.toFixed(2)}× | ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}× | ${goal}× | ${middle >= goal ? 'yes' : 'no'} |`,
+    );
+  }
+}
+console.log(`\nload average at the end: ${load()}`);

@@ -1,7 +1,8 @@
 // The browser transport: a fixed pool of Web Workers, each running `runTask` (replica.ts) behind
 // comlink (see browser-worker.ts). Must not import node:* modules nor rely on DOM typings.
 import * as Comlink from 'comlink';
-import { describeTaskChunks, type WorkerTask, type WorkerTaskResult, type WorkerTransport } from './transport.js';
+import { describeTaskChunks, type Done, type WorkerTask } from './protocol.js';
+import { forWorker, type AppliedSetup, type WorkerTransport } from './transport.js';
 
 /**
  * What the transport needs of a Web Worker: a comlink endpoint (postMessage + message events)
@@ -17,7 +18,7 @@ export type WorkerFactory = () => WorkerLike;
 
 /** The API a replica worker exposes through comlink. */
 export interface ReplicaWorkerApi {
-  runTask(task: WorkerTask): WorkerTaskResult | Promise<WorkerTaskResult>;
+  runTask(task: WorkerTask): Done | Promise<Done>;
 }
 
 interface Slot {
@@ -25,6 +26,8 @@ interface Slot {
   remote: Comlink.Remote<ReplicaWorkerApi>;
   /** Rejects the task this worker is running, when it fails underneath it. */
   abort: ((error: Error) => void) | null;
+  /** The Setup this worker has (`forWorker`). */
+  applied: AppliedSetup;
 }
 
 /**
@@ -58,8 +61,10 @@ export class WebWorkerTransport implements WorkerTransport {
   #closed = false;
 
   constructor(threads: number, createWorker: WorkerFactory) {
-    if (!Number.isInteger(threads) || threads < 1) throw new Error(`WebWorkerTransport: threads must be an integer ≥ 1, got ${String(threads)}`);
-    if (typeof createWorker !== 'function') throw new Error('WebWorkerTransport: createWorker must be a function () => Worker');
+    if (!Number.isInteger(threads) || threads < 1)
+      throw new Error(`WebWorkerTransport: threads must be an integer ≥ 1, got ${String(threads)}`);
+    if (typeof createWorker !== 'function')
+      throw new Error('WebWorkerTransport: createWorker must be a function () => Worker');
     this.concurrency = threads;
     this.#createWorker = createWorker;
   }
@@ -69,13 +74,15 @@ export class WebWorkerTransport implements WorkerTransport {
     return this.#closed ? 0 : this.#slots.length;
   }
 
-  async run(task: WorkerTask): Promise<WorkerTaskResult> {
+  async run(task: WorkerTask): Promise<Done> {
     const slot = await this.#acquire();
     try {
-      return await new Promise<WorkerTaskResult>((resolve, reject) => {
+      return await new Promise<Done>((resolve, reject) => {
         const what = describeTaskChunks(task);
         slot.abort = (error) => reject(new Error(`${error.message} while running ${what}`, { cause: error }));
-        slot.remote.runTask(task).then(resolve, reject);
+        const { message, applied } = forWorker(task, slot.applied);
+        slot.applied = applied;
+        slot.remote.runTask(message).then(resolve, reject);
       });
     } finally {
       slot.abort = null;
@@ -117,7 +124,7 @@ export class WebWorkerTransport implements WorkerTransport {
   #startWorker(): Slot {
     const index = this.#slots.length;
     const worker = this.#createWorker();
-    const slot: Slot = { worker, remote: Comlink.wrap<ReplicaWorkerApi>(worker), abort: null };
+    const slot: Slot = { worker, remote: Comlink.wrap<ReplicaWorkerApi>(worker), abort: null, applied: null };
     const onFailure = (event: unknown) => this.#onWorkerFailure(slot, index, event);
     worker.addEventListener('error', onFailure);
     worker.addEventListener('messageerror', onFailure);
@@ -133,15 +140,23 @@ export class WebWorkerTransport implements WorkerTransport {
   }
 
   #onWorkerFailure(slot: Slot, index: number, event: unknown): void {
-    const { type, message, preventDefault } = (event ?? {}) as { type?: string; message?: unknown; preventDefault?: () => void };
+    const { type, message, preventDefault } = (event ?? {}) as {
+      type?: string;
+      message?: unknown;
+      preventDefault?: () => void;
+    };
     preventDefault?.call(event);
     const what = type === 'messageerror' ? 'could not read a message' : 'failed';
-    const detail = typeof message === 'string' && message !== '' ? `: ${message}` : ' (no message: often a worker module that failed to load)';
+    const detail =
+      typeof message === 'string' && message !== ''
+        ? `: ${message}`
+        : ' (no message: often a worker module that failed to load)';
     const error = new Error(`Web Worker ${index} ${what}${detail}`);
     this.#failure ??= error;
     slot.abort?.(error);
     // The step has failed: the other workers' answers would be thrown away, so do not wait for them.
-    for (const other of this.#slots) if (other !== slot) other.abort?.(new Error(`${error.message} (the pool stopped)`, { cause: error }));
+    for (const other of this.#slots)
+      if (other !== slot) other.abort?.(new Error(`${error.message} (the pool stopped)`, { cause: error }));
     for (const waiter of this.#waiting.splice(0)) waiter.reject(error);
   }
 }

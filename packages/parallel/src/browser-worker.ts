@@ -3,12 +3,12 @@
 import * as Comlink from 'comlink';
 import type { ReplicaWorkerApi } from './browser-transport.js';
 import { runTask } from './replica.js';
-import type { WorkerTask, WorkerTaskResult } from './transport.js';
+import type { Done, WorkerTask } from './protocol.js';
 
 /**
  * Serves `runTask` over comlink on `endpoint` (default: the worker's own global scope). Call it
  * once, at the top level of the worker module the app's `WorkerFactory` starts. In memory `copy`
- * the chunk gradients and results go back by transfer (moved, not copied a second time).
+ * the chunk gradients go back by transfer (moved, not copied a second time).
  *
  * @example
  * ```ts
@@ -19,10 +19,9 @@ import type { WorkerTask, WorkerTaskResult } from './transport.js';
  */
 export function exposeReplica(endpoint?: Comlink.Endpoint): void {
   const api: ReplicaWorkerApi = {
-    async runTask(task: WorkerTask): Promise<WorkerTaskResult> {
-      const result = await runTask(task);
-      const copies = result.copies;
-      return copies === undefined ? result : Comlink.transfer(result, [copies.gradients.buffer, copies.results.buffer]);
+    async runTask(task: WorkerTask): Promise<Done> {
+      const done = await runTask(task);
+      return done.gradients === null ? done : Comlink.transfer(done, [done.gradients.buffer]);
     },
   };
   Comlink.expose(api, endpoint);

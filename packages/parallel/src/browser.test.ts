@@ -7,7 +7,9 @@ import { batch, mlp, PlainTrainer, relativeError } from '../test/helpers.js';
 import { BrowserDataParallelTrainer, sharedMemoryUnavailable } from './browser.js';
 import { WebWorkerTransport, type ReplicaWorkerApi, type WorkerLike } from './browser-transport.js';
 import { exposeReplica } from './browser-worker.js';
-import type { WorkerTask, WorkerTaskResult } from './transport.js';
+import type { Done, WorkerTask } from './protocol.js';
+import { runTask } from './replica.js';
+import { buildModel, confusionMatrix, Generator, noGrad } from '@backprop/core';
 
 /** The far end of a fake worker's channel, where the "worker module" listens. */
 type Port = Comlink.Endpoint;
@@ -46,7 +48,13 @@ function fakeWorker(serve: (port: Port) => void = (port) => exposeReplica(port))
   return worker;
 }
 
-const options = { model: mlp(), loss: 'crossEntropy' as const, optimizer: { type: 'adam' as const, lr: 1e-2 }, seed: 7, chunkSize: 4 };
+const options = {
+  model: mlp(),
+  loss: 'crossEntropy' as const,
+  optimizer: { type: 'adam' as const, lr: 1e-2 },
+  seed: 7,
+  chunkSize: 4,
+};
 
 describe('BrowserDataParallelTrainer over comlink endpoints', () => {
   it('matches a plain core step (loss, gradient, parameters) with 2 workers and B not divisible by them', async () => {
@@ -67,8 +75,14 @@ describe('BrowserDataParallelTrainer over comlink endpoints', () => {
 
   it('gives bit-identical parameters for 1 and 3 workers', async () => {
     const run = async (workers: number) => {
-      const trainer = new BrowserDataParallelTrainer({ ...options, workers, maxWorkers: 3, createWorker: () => fakeWorker() });
-      for (let step = 0; step < 3; step++) await trainer.step(...Object.values(batch(60 + step, 19, [12], 5)) as [never, never]);
+      const trainer = new BrowserDataParallelTrainer({
+        ...options,
+        workers,
+        maxWorkers: 3,
+        createWorker: () => fakeWorker(),
+      });
+      for (let step = 0; step < 3; step++)
+        await trainer.step(...(Object.values(batch(60 + step, 19, [12], 5)) as [never, never]));
       const evaluation = await trainer.evaluate(batch(99, 11, [12], 5).inputs, batch(99, 11, [12], 5).targets);
       const weights = trainer.model.parameters().map((p) => Array.from(p.data));
       await trainer.close();
@@ -82,8 +96,20 @@ describe('BrowserDataParallelTrainer over comlink endpoints', () => {
 
   it('rejects the step with the worker’s message when runTask throws, and terminates the pool', async () => {
     const workers: FakeWorker[] = [];
-    const throwing = (port: Port) => Comlink.expose({ runTask: () => { throw new Error('replica exploded'); } } satisfies ReplicaWorkerApi, port);
-    const trainer = new BrowserDataParallelTrainer({ ...options, workers: 2, createWorker: () => workers[workers.push(fakeWorker(throwing)) - 1]! });
+    const throwing = (port: Port) =>
+      Comlink.expose(
+        {
+          runTask: () => {
+            throw new Error('replica exploded');
+          },
+        } satisfies ReplicaWorkerApi,
+        port,
+      );
+    const trainer = new BrowserDataParallelTrainer({
+      ...options,
+      workers: 2,
+      createWorker: () => workers[workers.push(fakeWorker(throwing)) - 1]!,
+    });
     const { inputs, targets } = batch(1, 8, [12], 5);
     await expect(trainer.step(inputs, targets)).rejects.toThrow(/step 1 failed in a worker: replica exploded/);
     expect(workers.map((w) => w.terminated)).toEqual([true, true]);
@@ -93,18 +119,28 @@ describe('BrowserDataParallelTrainer over comlink endpoints', () => {
   it('rejects (does not hang) when a worker fires an error event in the middle of a step', async () => {
     const workers: FakeWorker[] = [];
     const silent = (port: Port) => Comlink.expose({ runTask: () => new Promise<never>(() => undefined) }, port);
-    const trainer = new BrowserDataParallelTrainer({ ...options, workers: 2, createWorker: () => workers[workers.push(fakeWorker(silent)) - 1]! });
+    const trainer = new BrowserDataParallelTrainer({
+      ...options,
+      workers: 2,
+      createWorker: () => workers[workers.push(fakeWorker(silent)) - 1]!,
+    });
     const { inputs, targets } = batch(2, 8, [12], 5);
     const step = trainer.step(inputs, targets);
     await new Promise((resolve) => setTimeout(resolve, 20));
     workers[1]!.fail('Uncaught RangeError: out of memory');
-    await expect(step).rejects.toThrow(/step 1 failed in a worker: Web Worker 1 failed: Uncaught RangeError: out of memory/);
+    await expect(step).rejects.toThrow(
+      /step 1 failed in a worker: Web Worker 1 failed: Uncaught RangeError: out of memory/,
+    );
     expect(workers.every((w) => w.terminated)).toBe(true);
   });
 
   it('close() terminates every worker; later steps reject', async () => {
     const workers: FakeWorker[] = [];
-    const trainer = new BrowserDataParallelTrainer({ ...options, workers: 2, createWorker: () => workers[workers.push(fakeWorker()) - 1]! });
+    const trainer = new BrowserDataParallelTrainer({
+      ...options,
+      workers: 2,
+      createWorker: () => workers[workers.push(fakeWorker()) - 1]!,
+    });
     const { inputs, targets } = batch(3, 8, [12], 5);
     await trainer.step(inputs, targets);
     await trainer.close();
@@ -129,7 +165,9 @@ describe('BrowserDataParallelTrainer over comlink endpoints', () => {
     expect(sharedMemoryUnavailable()).toBeNull();
     scope.crossOriginIsolated = false;
     try {
-      expect(sharedMemoryUnavailable()).toMatch(/not cross-origin isolated \(serve it with Cross-Origin-Opener-Policy: same-origin/);
+      expect(sharedMemoryUnavailable()).toMatch(
+        /not cross-origin isolated \(serve it with Cross-Origin-Opener-Policy: same-origin/,
+      );
       const copied = await run();
       expect([shared.memory, copied.memory]).toEqual(['shared', 'copy']);
       expect(copied.weights).toEqual(shared.weights);
@@ -148,7 +186,11 @@ describe('BrowserDataParallelTrainer limits (issue 19: 5, 8, 21)', () => {
     Object.defineProperty(scope, 'navigator', { value: { hardwareConcurrency: 2 }, configurable: true });
     try {
       let created = 0;
-      const trainer = new BrowserDataParallelTrainer({ ...options, workers: 1000, createWorker: () => (created++, fakeWorker()) });
+      const trainer = new BrowserDataParallelTrainer({
+        ...options,
+        workers: 1000,
+        createWorker: () => (created++, fakeWorker()),
+      });
       expect([trainer.requestedWorkers, trainer.maxWorkers, trainer.workers]).toEqual([1000, 2, 2]);
       const oneChunk = batch(1, 4, [12], 5); // chunkSize 4
       await trainer.step(oneChunk.inputs, oneChunk.targets);
@@ -166,7 +208,9 @@ describe('BrowserDataParallelTrainer limits (issue 19: 5, 8, 21)', () => {
   it('refuses a bad batch before the workers and carries on', async () => {
     const trainer = new BrowserDataParallelTrainer({ ...options, workers: 2, createWorker: () => fakeWorker() });
     const { inputs, targets } = batch(3, 8, [12], 5);
-    await expect(trainer.step(inputs, targets.mul(0).add(5))).rejects.toThrow(/^DataParallelTrainer\.step: targets\[0\] = 5 is not a class index: the model has 5 classes \(0–4\); nothing was run and the trainer is unchanged$/);
+    await expect(trainer.step(inputs, targets.mul(0).add(5))).rejects.toThrow(
+      /^DataParallelTrainer\.step: targets\[0\] = 5 is not a class index: the model has 5 classes \(0–4\); nothing was run and the trainer is unchanged$/,
+    );
     await expect(trainer.step(inputs, targets)).resolves.toBeGreaterThan(0);
     expect(trainer.steps).toBe(1);
     await trainer.close();
@@ -174,28 +218,138 @@ describe('BrowserDataParallelTrainer limits (issue 19: 5, 8, 21)', () => {
 
   it('a step that outlives its timeout terminates the workers and rejects, naming the step and the timeout', async () => {
     const workers: FakeWorker[] = [];
-    const trainer = new BrowserDataParallelTrainer({ ...options, workers: 2, createWorker: () => workers[workers.push(fakeWorker(silent)) - 1]! });
+    const trainer = new BrowserDataParallelTrainer({
+      ...options,
+      workers: 2,
+      createWorker: () => workers[workers.push(fakeWorker(silent)) - 1]!,
+    });
     const { inputs, targets } = batch(4, 8, [12], 5);
-    await expect(trainer.step(inputs, targets, { timeoutMilliseconds: 100 })).rejects.toThrow(/^DataParallelTrainer: step 1 did not finish within 100 ms \(timeoutMilliseconds\); its worker threads were terminated/);
+    await expect(trainer.step(inputs, targets, { timeoutMilliseconds: 100 })).rejects.toThrow(
+      /^DataParallelTrainer: step 1 did not finish within 100 ms \(timeoutMilliseconds\); its worker threads were terminated/,
+    );
     expect(workers.map((w) => w.terminated)).toEqual([true, true]);
   });
 
   it('close({ timeoutMilliseconds }) terminates workers that never answer; the pending step rejects', async () => {
     const workers: FakeWorker[] = [];
-    const trainer = new BrowserDataParallelTrainer({ ...options, workers: 2, createWorker: () => workers[workers.push(fakeWorker(silent)) - 1]! });
+    const trainer = new BrowserDataParallelTrainer({
+      ...options,
+      workers: 2,
+      createWorker: () => workers[workers.push(fakeWorker(silent)) - 1]!,
+    });
     const { inputs, targets } = batch(5, 8, [12], 5);
     const step = trainer.step(inputs, targets);
-    const rejected = expect(step).rejects.toThrow(/^DataParallelTrainer: step 1 did not finish: close\(\) terminated its worker threads after waiting 100 ms/);
+    const rejected = expect(step).rejects.toThrow(
+      /^DataParallelTrainer: step 1 did not finish: close\(\) terminated its worker threads after waiting 100 ms/,
+    );
     await trainer.close({ timeoutMilliseconds: 100 });
     await rejected;
     expect(workers.map((w) => w.terminated)).toEqual([true, true]);
   });
 });
 
-describe('WebWorkerTransport', () => {
-  const task = (firstChunk: number): WorkerTask => ({ firstChunk, endChunk: firstChunk + 1, kind: 'train' }) as WorkerTask;
+describe('the protocol (protocol.ts) as workers receive it', () => {
+  /** Workers that record every message they get, then run it. */
+  function recording(seen: WorkerTask[]): () => FakeWorker {
+    return () =>
+      fakeWorker((port) =>
+        Comlink.expose(
+          { runTask: (task: WorkerTask) => (seen.push(task), runTask(task)) } satisfies ReplicaWorkerApi,
+          port,
+        ),
+      );
+  }
 
-  const done = { chunks: 1, milliseconds: 0 } as WorkerTaskResult;
+  it('a Setup reaches each worker once; every later message is a Step of a few numbers', async () => {
+    const seen: WorkerTask[] = [];
+    const trainer = new BrowserDataParallelTrainer({
+      ...options,
+      workers: 2,
+      memory: 'shared',
+      createWorker: recording(seen),
+    });
+    const { inputs, targets } = batch(70, 13, [12], 5); // 4 chunks of 4: a task per worker
+    for (let step = 0; step < 4; step++) await trainer.step(inputs, targets);
+    await trainer.close();
+    expect(seen).toHaveLength(8);
+    expect(seen.filter((task) => task.setup !== null)).toHaveLength(2);
+    expect(seen.slice(0, 2).every((task) => task.setup?.version === 1)).toBe(true);
+    const stepKeys = [
+      'session',
+      'kind',
+      'step',
+      'inputShape',
+      'targetShape',
+      'chunkCount',
+      'firstChunk',
+      'endChunk',
+      'shard',
+      'divisor',
+      'hyperparameters',
+      'setup',
+      'copied',
+    ];
+    for (const task of seen.slice(2)) {
+      expect(Object.keys(task).sort()).toEqual([...stepKeys].sort());
+      expect(task.setup).toBeNull();
+      expect(task.copied).toBeNull();
+    }
+    expect(seen.map((task) => task.step)).toEqual([1, 1, 2, 2, 3, 3, 4, 4]);
+  });
+
+  it('loading a training state sends a new Setup version (the step origins changed), once per worker', async () => {
+    const seen: WorkerTask[] = [];
+    const trainer = new BrowserDataParallelTrainer({
+      ...options,
+      workers: 2,
+      memory: 'shared',
+      createWorker: recording(seen),
+    });
+    const { inputs, targets } = batch(71, 13, [12], 5);
+    await trainer.step(inputs, targets);
+    await trainer.loadTrainingState(trainer.trainingState());
+    await trainer.step(inputs, targets);
+    await trainer.step(inputs, targets);
+    await trainer.close();
+    expect(seen.map((task) => task.setup?.version ?? null)).toEqual([1, 1, 2, 2, null, null]);
+  });
+
+  it('evaluate gives per-class counts and correct predictions, as core’s confusionMatrix of the same model; null for mse', async () => {
+    const trainer = new BrowserDataParallelTrainer({ ...options, workers: 2, createWorker: () => fakeWorker() });
+    const { inputs, targets } = batch(72, 23, [12], 5);
+    await trainer.step(inputs, targets);
+    const evaluation = await trainer.evaluate(inputs, targets);
+    const model = buildModel(mlp(), { generator: new Generator(0) });
+    model.loadStateDict(trainer.stateDict());
+    model.eval();
+    const matrix = confusionMatrix(
+      noGrad(() => model.forward(inputs)),
+      targets,
+      5,
+    );
+    expect(evaluation.perClass).toEqual({
+      correct: matrix.map((row, label) => row[label]!),
+      count: matrix.map((row) => row.reduce((a, b) => a + b, 0)),
+    });
+    expect(evaluation.accuracy).toBe(evaluation.perClass!.correct.reduce((a, b) => a + b, 0) / 23);
+    await trainer.close();
+    const regression = new BrowserDataParallelTrainer({
+      ...options,
+      loss: 'mse',
+      workers: 2,
+      createWorker: () => fakeWorker(),
+    });
+    const { inputs: x } = batch(73, 9, [12], 5);
+    expect(await regression.evaluate(x, x.slice(1, 0, 5))).toMatchObject({ accuracy: null, perClass: null });
+    await regression.close();
+  });
+});
+
+describe('WebWorkerTransport', () => {
+  const task = (firstChunk: number): WorkerTask =>
+    ({ firstChunk, endChunk: firstChunk + 1, kind: 'train', setup: null, copied: {} }) as WorkerTask;
+
+  const done = { chunks: 1, milliseconds: 0 } as Done;
 
   it('queues tasks beyond the number of workers and runs each once', async () => {
     const ran: number[] = [];
@@ -216,7 +370,9 @@ describe('WebWorkerTransport', () => {
     const transport = new WebWorkerTransport(1, () => workers[workers.push(fakeWorker(answering)) - 1]!);
     await expect(transport.run(task(0))).resolves.toEqual(done); // starts worker 0
     workers[0]!.fail('');
-    await expect(transport.run(task(1))).rejects.toThrow(/Web Worker 0 failed \(no message: often a worker module that failed to load\)/);
+    await expect(transport.run(task(1))).rejects.toThrow(
+      /Web Worker 0 failed \(no message: often a worker module that failed to load\)/,
+    );
     await transport.close();
   });
 
@@ -227,7 +383,9 @@ describe('WebWorkerTransport', () => {
     const runs = [transport.run(task(0)), transport.run(task(5))];
     await new Promise((resolve) => setTimeout(resolve, 20));
     workers[0]!.fail('Uncaught TypeError: x is undefined');
-    const reasons = (await Promise.allSettled(runs)).map((outcome) => String((outcome as PromiseRejectedResult).reason));
+    const reasons = (await Promise.allSettled(runs)).map((outcome) =>
+      String((outcome as PromiseRejectedResult).reason),
+    );
     // workers start as runs need them: the first run started worker 0, the second worker 1
     expect(reasons).toEqual([
       'Error: Web Worker 0 failed: Uncaught TypeError: x is undefined while running chunks 0–0 of the step',
@@ -262,19 +420,24 @@ describe('WebWorkerTransport', () => {
 describe('the @backprop/parallel/browser entry', () => {
   it('reaches no node:* module and no piscina: only its own files, @backprop/core and comlink', () => {
     // `import … from '…'`, `export … from '…'`, side-effect `import '…'` and literal `import('…')`.
-    const importPattern = /^\s*(?:import|export)\b[^;]*?\bfrom\s+'([^']+)'|^\s*import\s+'([^']+)'|\bimport\(\s*'([^']+)'\s*\)/gm;
+    const importPattern =
+      /^\s*(?:import|export)\b[^;]*?\bfrom\s+'([^']+)'|^\s*import\s+'([^']+)'|\bimport\(\s*'([^']+)'\s*\)/gm;
     const seen = new Map<string, string[]>();
     const pending = [new URL('./browser.ts', import.meta.url)];
     while (pending.length > 0) {
       const file = pending.pop()!;
       if (seen.has(file.href)) continue;
-      const specifiers = [...readFileSync(file, 'utf8').matchAll(importPattern)].map((match) => (match[1] ?? match[2] ?? match[3])!);
+      const specifiers = [...readFileSync(file, 'utf8').matchAll(importPattern)].map(
+        (match) => (match[1] ?? match[2] ?? match[3])!,
+      );
       seen.set(file.href, specifiers);
-      for (const specifier of specifiers) if (specifier.startsWith('.')) pending.push(new URL(specifier.replace(/\.js$/, '.ts'), file));
+      for (const specifier of specifiers)
+        if (specifier.startsWith('.')) pending.push(new URL(specifier.replace(/\.js$/, '.ts'), file));
     }
     expect([...seen.keys()].some((file) => file.endsWith('/replica.ts'))).toBe(true);
     for (const [file, specifiers] of seen) {
-      for (const specifier of specifiers) expect(specifier, `${file} imports ${specifier}`).toMatch(/^(\.\/|@backprop\/core$|comlink$)/);
+      for (const specifier of specifiers)
+        expect(specifier, `${file} imports ${specifier}`).toMatch(/^(\.\/|@backprop\/core$|comlink$)/);
     }
   });
 });

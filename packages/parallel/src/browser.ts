@@ -32,7 +32,6 @@ export function sharedMemoryUnavailable(): string | null {
   return null;
 }
 
-
 /**
  * Synchronous data-parallel training in the browser: `ParallelTrainer` over a pool of Web Workers
  * that share the parameters through a SharedArrayBuffer — or, in a page that is not cross-origin
@@ -53,7 +52,8 @@ export function sharedMemoryUnavailable(): string | null {
 export class BrowserDataParallelTrainer extends ParallelTrainer {
   constructor(options: BrowserDataParallelTrainerOptions) {
     const { createWorker, workers = hardwareConcurrency() ?? 1, ...shared } = options;
-    if (typeof createWorker !== 'function') throw new Error('BrowserDataParallelTrainer: createWorker must be a function () => Worker');
+    if (typeof createWorker !== 'function')
+      throw new Error('BrowserDataParallelTrainer: createWorker must be a function () => Worker');
     super({ ...shared, workers, transport: (threads) => new WebWorkerTransport(threads, createWorker) });
   }
 }
@@ -62,7 +62,7 @@ export { WebWorkerTransport, type ReplicaWorkerApi, type WorkerFactory, type Wor
 export { exposeReplica } from './browser-worker.js';
 export { ParallelTrainer } from './trainer.js';
 export type { CloseOptions, Evaluation, StepOptions, StepTiming, TrainerState } from './trainer-options.js';
-export type { MemoryMode } from './transport.js';
+export type { MemoryMode } from './protocol.js';
 export type { ModelFactory, ModelFactoryOptions, ModelSource } from './model-source.js';
 export type { BatchEnd, BatchSource, EpochEnd, FitOptions, FitSummary } from './fit.js';
 export type { DataParallelOptions, OptimizerChoice } from './options.js';

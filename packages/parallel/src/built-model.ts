@@ -1,62 +1,101 @@
-// The main thread's model bound to the trainer's flat (shared) buffers — parameters, reduced
-// gradient, optimizer state, BatchNorm buffers — and the update the main thread runs itself when
-// the workers do not (memory `copy`, or a transport that cannot run a step's tasks at once).
+// The main thread's model bound to the trainer's flat buffers — parameters, reduced gradient,
+// optimizer state, BatchNorm buffers — and the end of a step the main thread runs itself when the
+// workers cannot (memory `copy`, or a transport that cannot run a step's tasks at once).
 // Must not import node:* modules.
-import type { Module, Optimizer, Tensor, UpdateContext } from '@backprop/core';
+import type { BaseHyperparameters, Module, Optimizer, Tensor } from '@backprop/core';
 import { bindParameters, chunkStride, parameterLayout, tensorsOver, type ParameterLayout } from './flat-parameters.js';
-import { FlatOptimizerState, stateViews } from './optimizer-state.js';
-import { bufferSize, statisticsLayout, type StatisticsLayout } from './running-statistics.js';
-import { reduceChunks, updateRange } from './sharded-update.js';
-import { allocate } from './task-buffers.js';
-import type { MemoryMode, TaskBuffer } from './transport.js';
+import type { MemoryAdapter } from './memory.js';
+import type { OptimizerKind } from './optimizer-shard.js';
+import { ShardedOptimizerState } from './optimizer-state.js';
+import type { TaskBuffer } from './protocol.js';
+import { bufferSize, saveBuffers, statisticsLayout, type StatisticsLayout } from './running-statistics.js';
+import { finishShard } from './sharded-update.js';
 
 /** The main thread's model bound to the shared parameters, and what steps need of it. */
 export interface BuiltModel {
   model: Module;
-  optimizer: Optimizer;
   layout: ParameterLayout;
   parameters: TaskBuffer;
   /** The model's BatchNorm layers, whose statistics follow each chunk's gradient. */
   statistics: StatisticsLayout;
   /** Float32 values per chunk slot: parameters, then statistics. */
   stride: number;
-  /** The model's buffers (running statistics) as the workers read them. */
+  /** The running statistics as the workers keep them (`Setup.buffers`): the model's own are refreshed from here when read. */
   buffers: TaskBuffer;
-  /** The reduced gradient, one float32 per parameter value (shared with the workers, which write it). */
-  reduced: Float32Array;
-  /** Where the optimizer keeps its state: flat buffers the workers update. */
-  state: FlatOptimizerState;
-  /** Tensors over ranges of `reduced`: the model's gradients, set before each optimizer step. */
-  gradientTensors: Tensor[];
+  /** The reduced gradient, one float32 per parameter value, which the main model's `grad`s view. */
+  reduced: TaskBuffer;
+  optimizer: ShardedOptimizerState;
 }
 
 /**
- * Moves `model`'s parameters into one flat buffer (shared in memory `shared`), builds its optimizer
- * with `createOptimizer` and places the optimizer's state in flat buffers beside them.
+ * Moves `model`'s parameters into one flat buffer (shared in memory `shared`), points their `grad`s
+ * at the reduced gradient, and builds its optimizer with its state in flat buffers beside them.
  *
  * @example
  * ```ts
- * const built = installModel(buildModel(spec), 'shared', (parameters) => new Adam(parameters));
+ * const built = installModel(buildModel(spec), memoryAdapter('shared'), { kind: 'adam', create: (parameters) => new Adam(parameters) });
  * built.model.parameters()[0].data.buffer === built.parameters; // true: a view of the shared buffer
  * ```
  */
-export function installModel(model: Module, memory: MemoryMode, createOptimizer: (parameters: Iterable<Tensor>) => Optimizer): BuiltModel {
+export function installModel(
+  model: Module,
+  memory: MemoryAdapter,
+  optimizer: { kind: OptimizerKind; create: (parameters: Iterable<Tensor>) => Optimizer },
+): BuiltModel {
   const size = parameterLayout(model).size;
-  const parameters = allocate(memory, size * 4);
+  const parameters = memory.allocate(size * 4);
   const layout = bindParameters(model, new Float32Array(parameters), { copyValues: true });
-  const reduced = new Float32Array(allocate(memory, size * 4));
+  const reduced = memory.allocate(size * 4);
+  tensorsOver(new Float32Array(reduced), layout).forEach(
+    (gradient, index) => (model.parameters()[index]!.grad = gradient),
+  );
   const statistics = statisticsLayout(model);
-  const buffers = allocate(memory, bufferSize(model) * 4);
-  const optimizer = createOptimizer(model.parameters());
-  const state = new FlatOptimizerState(memory, layout);
-  optimizer.placeState(state.storage);
-  const stride = chunkStride(layout, statistics.size);
-  return { model, optimizer, layout, parameters, statistics, stride, buffers, reduced, state, gradientTensors: tensorsOver(reduced, layout) };
+  const buffers = memory.allocate(bufferSize(model) * 4);
+  saveBuffers(model, new Float32Array(buffers));
+  const state = new ShardedOptimizerState(optimizer.kind, optimizer.create(model.parameters()), layout, memory);
+  return {
+    model,
+    layout,
+    parameters,
+    statistics,
+    stride: chunkStride(layout, statistics.size),
+    buffers,
+    reduced,
+    optimizer: state,
+  };
 }
 
-/** Reduces the chunk gradients and steps the optimizer over every value, on this thread: the same bits as the workers' shards. */
-export function updateOnMainThread(built: BuiltModel, gradients: Float32Array, numChunks: number, divisor: number, plan: readonly UpdateContext[]): void {
-  const size = built.layout.size;
-  reduceChunks(gradients, numChunks, built.stride, divisor, built.reduced, 0, size);
-  updateRange(built.optimizer, built.layout, new Float32Array(built.parameters), built.reduced, stateViews(built.state.buffers), plan, 0, size);
+/** The end of a training step over every value, on this thread: the same bits as the workers' shards. */
+export function finishOnMainThread(
+  built: BuiltModel,
+  step: {
+    gradients: Float32Array;
+    chunkCount: number;
+    divisor: number;
+    step: number;
+    hyperparameters: BaseHyperparameters;
+  },
+): void {
+  const { layout, optimizer } = built;
+  const update = {
+    kind: optimizer.kind,
+    hyperparameters: step.hyperparameters,
+    layout,
+    values: new Float32Array(built.parameters),
+    reduced: new Float32Array(built.reduced),
+    state: optimizer.views(),
+    origins: optimizer.origins,
+    step: step.step,
+  };
+  const end = {
+    gradients: step.gradients,
+    chunkCount: step.chunkCount,
+    stride: built.stride,
+    divisor: step.divisor,
+    update,
+    model: built.model,
+    statistics: built.statistics,
+    buffers: new Float32Array(built.buffers),
+  };
+  finishShard(end, { start: 0, end: layout.size, first: true });
 }

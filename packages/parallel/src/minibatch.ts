@@ -2,7 +2,7 @@
 // counts, then against the model — sample shape, class indices or target shape, finite values.
 // Must not import node:* modules.
 import { noGrad, Tensor, type Module } from '@backprop/core';
-import type { LossName } from './transport.js';
+import type { LossName } from './protocol.js';
 
 /**
  * The batch size of (inputs, targets), or an error naming the call (`op`) and what is wrong.
@@ -18,7 +18,9 @@ export function checkMinibatch(op: string, loss: LossName, inputs: Tensor, targe
   }
   const batchSize = inputs.shape[0];
   if (inputs.ndim < 1 || batchSize === undefined || batchSize < 1) {
-    throw new Error(`DataParallelTrainer.${op}: inputs need a batch axis with at least one sample, got shape [${inputs.shape.join(', ')}]`);
+    throw new Error(
+      `DataParallelTrainer.${op}: inputs need a batch axis with at least one sample, got shape [${inputs.shape.join(', ')}]`,
+    );
   }
   if (targets.shape[0] !== batchSize) {
     throw new Error(
@@ -26,7 +28,9 @@ export function checkMinibatch(op: string, loss: LossName, inputs: Tensor, targe
     );
   }
   if (loss === 'crossEntropy' && targets.ndim !== 1) {
-    throw new Error(`DataParallelTrainer.${op}: crossEntropy targets are class indices of shape [${batchSize}], got [${targets.shape.join(', ')}]`);
+    throw new Error(
+      `DataParallelTrainer.${op}: crossEntropy targets are class indices of shape [${batchSize}], got [${targets.shape.join(', ')}]`,
+    );
   }
   return batchSize;
 }
@@ -70,7 +74,10 @@ export class ModelInputCheck {
     };
     const output = this.#outputShape(inputs, refuse);
     if (this.loss === 'crossEntropy') {
-      if (output.length !== 1) refuse(`crossEntropy needs one row of class scores per sample, but the model gives [${output.join(', ')}] per sample`);
+      if (output.length !== 1)
+        refuse(
+          `crossEntropy needs one row of class scores per sample, but the model gives [${output.join(', ')}] per sample`,
+        );
       const classes = output[0]!;
       const data = targets.data;
       for (let i = 0; i < data.length; i++) {
@@ -82,21 +89,22 @@ export class ModelInputCheck {
     } else {
       const target = targets.shape.slice(1);
       if (target.length !== output.length || target.some((size, axis) => size !== output[axis])) {
-        refuse(`mse targets [${targets.shape.join(', ')}] do not match the model's output [${[batchSize, ...output].join(', ')}]`);
+        refuse(
+          `mse targets [${targets.shape.join(', ')}] do not match the model's output [${[batchSize, ...output].join(', ')}]`,
+        );
       }
       const bad = firstNonFinite(targets.data);
-      if (bad !== -1) refuse(`targets hold ${targets.data[bad]} at sample ${Math.floor(bad / (targets.size / batchSize))} (value ${bad} of ${targets.size}); every target must be finite`);
+      if (bad !== -1)
+        refuse(
+          `targets hold ${targets.data[bad]} at sample ${Math.floor(bad / (targets.size / batchSize))} (value ${bad} of ${targets.size}); every target must be finite`,
+        );
     }
     const bad = firstNonFinite(inputs.data);
-    if (bad !== -1) refuse(`inputs hold ${inputs.data[bad]} at sample ${Math.floor(bad / (inputs.size / batchSize))} (value ${bad} of ${inputs.size}); every input must be finite`);
+    if (bad !== -1)
+      refuse(
+        `inputs hold ${inputs.data[bad]} at sample ${Math.floor(bad / (inputs.size / batchSize))} (value ${bad} of ${inputs.size}); every input must be finite`,
+      );
     return batchSize;
-  }
-
-  /** The model's output shape for one sample of `inputs`, once `check` has passed them (e.g. [classes]). */
-  checkedOutputShape(inputs: Tensor): readonly number[] {
-    const known = this.#outputs.get(inputs.shape.slice(1).join(','));
-    if (known === undefined) throw new Error('ModelInputCheck.checkedOutputShape: check these inputs first');
-    return known;
   }
 
   /** The model's output shape for one sample of `inputs` (cached per input sample shape). */
@@ -113,7 +121,9 @@ export class ModelInputCheck {
       this.model.eval();
       shape = noGrad(() => this.model.forward(first)).shape.slice(1);
     } catch (error) {
-      refuse(`the model cannot take inputs of shape [${inputs.shape.join(', ')}] (the first sample, forward: ${cut((error as Error).message)})`);
+      refuse(
+        `the model cannot take inputs of shape [${inputs.shape.join(', ')}] (the first sample, forward: ${cut((error as Error).message)})`,
+      );
     } finally {
       this.model.train(training);
     }

@@ -34,9 +34,16 @@ export class DataParallelTrainer extends ParallelTrainer {
   }
 }
 
-export { PiscinaTransport, piscinaTransport, type CloseOptions, type Evaluation, type PiscinaTransportOptions, type StepOptions };
+export {
+  PiscinaTransport,
+  piscinaTransport,
+  type CloseOptions,
+  type Evaluation,
+  type PiscinaTransportOptions,
+  type StepOptions,
+};
 export type { StepTiming, TrainerState } from './trainer-options.js';
 export type { BatchEnd, BatchSource, EpochEnd, FitOptions, FitSummary } from './fit.js';
 export type { DataParallelOptions, OptimizerChoice } from './options.js';
-export type { MemoryMode } from './transport.js';
+export type { MemoryMode } from './protocol.js';
 export type { ModelFactory, ModelFactoryOptions, ModelSource } from './model-source.js';

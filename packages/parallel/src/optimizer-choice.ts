@@ -1,7 +1,17 @@
 // The optimizer a trainer is given by name — `{ type: 'adam', lr: 1e-3 }` — and the core optimizer
-// it builds: on the main thread, and in every worker for its shard of the update (sharded-update.ts).
-// Must not import node:* modules.
-import { Adam, AdamW, RMSprop, SGD, type AdamOptions, type Optimizer, type RMSpropOptions, type SGDOptions, type Tensor } from '@backprop/core';
+// the main thread builds from it, which checks the hyperparameters and keeps them (the workers apply
+// the same kind's pure update function, optimizer-shard.ts). Must not import node:* modules.
+import {
+  Adam,
+  AdamW,
+  RMSprop,
+  SGD,
+  type AdamOptions,
+  type Optimizer,
+  type RMSpropOptions,
+  type SGDOptions,
+  type Tensor,
+} from '@backprop/core';
 
 /** The optimizer, by type, with its hyperparameters (those of `SGD` / `Adam` / `RMSprop` in `@backprop/core`). */
 export type OptimizerChoice =
@@ -24,5 +34,7 @@ export function createOptimizer(choice: OptimizerChoice, parameters: Iterable<Te
   if (type === 'adam') return new Adam(parameters, hyperparameters as Partial<AdamOptions>);
   if (type === 'adamw') return new AdamW(parameters, hyperparameters as Partial<AdamOptions>);
   if (type === 'rmsprop') return new RMSprop(parameters, hyperparameters as Partial<RMSpropOptions>);
-  throw new Error(`DataParallelTrainer: optimizer.type must be 'sgd', 'adam', 'adamw' or 'rmsprop', got ${JSON.stringify(type)}`);
+  throw new Error(
+    `DataParallelTrainer: optimizer.type must be 'sgd', 'adam', 'adamw' or 'rmsprop', got ${JSON.stringify(type)}`,
+  );
 }

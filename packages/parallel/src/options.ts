@@ -2,10 +2,11 @@
 // thread, before any worker starts. Must not import node:* modules.
 import { buildModel, Generator, type Module, type Optimizer, Tensor } from '@backprop/core';
 import { createOptimizer, type OptimizerChoice } from './optimizer-choice.js';
+import type { OptimizerKind } from './optimizer-shard.js';
 import { toWireModel, type ModelSource, type WireModel } from './model-source.js';
 import { statisticsLayout } from './running-statistics.js';
 import { checkTimeout, workerLimit, type WorkerLimit } from './limits.js';
-import type { LossName, MemoryMode } from './transport.js';
+import type { LossName, MemoryMode } from './protocol.js';
 
 export type { OptimizerChoice } from './optimizer-choice.js';
 
@@ -43,6 +44,13 @@ export interface DataParallelOptions {
    * overrides it for one step. The first step also starts the threads and builds their replicas.
    */
   stepTimeoutMilliseconds?: number;
+  /**
+   * Let the main thread run one of a step's shares itself, beside `workers − 1` threads, instead of
+   * waking one more thread (default false; memory `shared` only; the bits are the same). It blocks
+   * the calling thread for that share of every step: for Node processes and coordinating workers,
+   * not for a page's own thread. NOTE(main-share) in coordinator.ts.
+   */
+  shareMainThread?: boolean;
 }
 
 /** What the validated options become on the main thread. */
@@ -51,13 +59,14 @@ export interface Validated {
   model: Module | null;
   wire: WireModel;
   optimizerFactory: (parameters: Iterable<Tensor>) => Optimizer;
-  /** The optimizer's type (workers build the same kind). */
-  optimizerType: OptimizerChoice['type'];
+  /** The optimizer's kind (workers apply its pure update function). */
+  optimizerType: OptimizerKind;
   loss: LossName;
   seed: number;
   chunkSize: number;
   workers: WorkerLimit;
   stepTimeoutMilliseconds: number;
+  shareMainThread: boolean;
 }
 
 const fail = (message: string): never => {
@@ -66,11 +75,20 @@ const fail = (message: string): never => {
 
 /** Checks every option; `cores` caps `workers` unless `maxWorkers` is given (null: unknown, no cap). */
 export function validateOptions(options: DataParallelOptions, workers: number, cores: number | null): Validated {
-  if (typeof options !== 'object' || options === null) fail('options must be an object { model, loss, optimizer, workers, seed }');
+  if (typeof options !== 'object' || options === null)
+    fail('options must be an object { model, loss, optimizer, workers, seed }');
   const limit = workerLimit(workers, options.maxWorkers, cores);
-  const stepTimeoutMilliseconds = checkTimeout('DataParallelTrainer', 'stepTimeoutMilliseconds', options.stepTimeoutMilliseconds, Number.POSITIVE_INFINITY);
-  const { loss, seed = 0, chunkSize = 64 } = options;
-  if (loss !== 'crossEntropy' && loss !== 'mse') fail(`loss must be 'crossEntropy' or 'mse', got ${JSON.stringify(loss)}`);
+  const stepTimeoutMilliseconds = checkTimeout(
+    'DataParallelTrainer',
+    'stepTimeoutMilliseconds',
+    options.stepTimeoutMilliseconds,
+    Number.POSITIVE_INFINITY,
+  );
+  const { loss, seed = 0, chunkSize = 64, shareMainThread = false } = options;
+  if (typeof shareMainThread !== 'boolean')
+    fail(`shareMainThread must be true or false, got ${String(shareMainThread).slice(0, 80)}`);
+  if (loss !== 'crossEntropy' && loss !== 'mse')
+    fail(`loss must be 'crossEntropy' or 'mse', got ${JSON.stringify(loss)}`);
   if (!Number.isSafeInteger(seed)) fail(`seed must be a safe integer, got ${String(seed)}`);
   if (!Number.isInteger(chunkSize) || chunkSize < 1) fail(`chunkSize must be an integer ≥ 1, got ${String(chunkSize)}`);
   let wire: WireModel;
@@ -92,7 +110,18 @@ export function validateOptions(options: DataParallelOptions, workers: number, c
   const optimizerFactory = (parameters: Iterable<Tensor>) => createOptimizer(choice, parameters);
   // Try the type and hyperparameters on a stand-in, so mistakes surface here for a module model too (built later).
   optimizerFactory([new Tensor(new Float32Array(1), [1])]);
-  return { model, wire, optimizerFactory, optimizerType: choice.type, loss, seed, chunkSize, workers: limit, stepTimeoutMilliseconds };
+  return {
+    model,
+    wire,
+    optimizerFactory,
+    optimizerType: choice.type,
+    loss,
+    seed,
+    chunkSize,
+    workers: limit,
+    stepTimeoutMilliseconds,
+    shareMainThread,
+  };
 }
 
 /** Refuses models the trainer cannot train; returns the model. */

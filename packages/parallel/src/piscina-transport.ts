@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { LOOP_BELL, LOOP_CONTROL_BYTES, LOOP_STATE, LoopState, type LoopAnswer, type LoopStart } from './step-loop.js';
-import { describeTaskChunks, type TransportFactory, type WorkerTask, type WorkerTaskResult, type WorkerTransport } from './transport.js';
+import { describeTaskChunks, type Done, type WorkerTask } from './protocol.js';
+import { forWorker, type AppliedSetup, type TransportFactory, type WorkerTransport } from './transport.js';
 
 /** Options of `PiscinaTransport`. */
 export interface PiscinaTransportOptions {
@@ -24,7 +25,9 @@ interface Slot {
   /** The running loop's port, or null when no loop runs (never started, ended idle, or died). */
   port: MessagePort | null;
   /** The task this slot runs, until its answer (or its loop's death) settles it. */
-  pending: { task: WorkerTask; resolve: (result: WorkerTaskResult) => void; reject: (error: Error) => void } | null;
+  pending: { task: WorkerTask; resolve: (result: Done) => void; reject: (error: Error) => void } | null;
+  /** The Setup the loop's thread has (`forWorker`); a new loop may run on another thread, so it starts from none. */
+  applied: AppliedSetup;
 }
 
 /**
@@ -58,7 +61,8 @@ export class PiscinaTransport implements WorkerTransport {
   #loopStarts = 0;
 
   constructor(threads: number, options: PiscinaTransportOptions = {}) {
-    if (!Number.isSafeInteger(threads) || threads < 1) throw new Error(`PiscinaTransport: threads must be an integer ≥ 1, got ${String(threads)}`);
+    if (!Number.isSafeInteger(threads) || threads < 1)
+      throw new Error(`PiscinaTransport: threads must be an integer ≥ 1, got ${String(threads)}`);
     this.concurrency = threads;
     // Loaded from source (vitest, tsx) this file ends in .ts; see NOTE(tsx-worker) in step-loop-source.mjs.
     const fromSource = import.meta.url.endsWith('.ts');
@@ -97,18 +101,23 @@ export class PiscinaTransport implements WorkerTransport {
     return this.#loopStarts;
   }
 
-  async run(task: WorkerTask): Promise<WorkerTaskResult> {
+  async run(task: WorkerTask): Promise<Done> {
     this.#refuseIfStopped();
-    const slot = this.#slots.find((candidate) => candidate.pending === null) ?? this.#newSlot() ?? (await new Promise<Slot | null>((resume) => this.#queue.push(resume)));
+    const slot =
+      this.#slots.find((candidate) => candidate.pending === null) ??
+      this.#newSlot() ??
+      (await new Promise<Slot | null>((resume) => this.#queue.push(resume)));
     this.#refuseIfStopped();
     if (slot === null) throw new Error('PiscinaTransport: the pool is closed');
-    return new Promise<WorkerTaskResult>((resolve, reject) => {
+    return new Promise<Done>((resolve, reject) => {
       const port = slot.port;
       if (port !== null) {
         // Post first, claim second: a task that cannot be copied throws here and leaves the loop
         // unclaimed; a task posted to a loop that has just ended is never read (its port closes).
         try {
-          port.postMessage(task);
+          const { message, applied } = forWorker(task, slot.applied);
+          port.postMessage(message);
+          slot.applied = applied;
         } catch (error) {
           this.#release(slot);
           reject(error as Error);
@@ -116,7 +125,10 @@ export class PiscinaTransport implements WorkerTransport {
         }
       }
       slot.pending = { task, resolve, reject };
-      if (port !== null && Atomics.compareExchange(slot.control, LOOP_STATE, LoopState.IDLE, LoopState.BUSY) === LoopState.IDLE) {
+      if (
+        port !== null &&
+        Atomics.compareExchange(slot.control, LOOP_STATE, LoopState.IDLE, LoopState.BUSY) === LoopState.IDLE
+      ) {
         port.ref();
         Atomics.add(slot.control, LOOP_BELL, 1);
         Atomics.notify(slot.control, LOOP_BELL);
@@ -137,7 +149,12 @@ export class PiscinaTransport implements WorkerTransport {
   /** A new slot while there are fewer than `concurrency`, else null. */
   #newSlot(): Slot | null {
     if (this.#slots.length >= this.concurrency) return null;
-    const slot: Slot = { control: new Int32Array(new SharedArrayBuffer(LOOP_CONTROL_BYTES)), port: null, pending: null };
+    const slot: Slot = {
+      control: new Int32Array(new SharedArrayBuffer(LOOP_CONTROL_BYTES)),
+      port: null,
+      pending: null,
+      applied: null,
+    };
     this.#slots.push(slot);
     return slot;
   }
@@ -158,7 +175,16 @@ export class PiscinaTransport implements WorkerTransport {
     port1.on('message', (answer: LoopAnswer) => {
       if (current()) this.#settle(slot, answer);
     });
-    const start: LoopStart = { entry: this.#entry, port: port2, control: slot.control.buffer as SharedArrayBuffer, first: task, idleMilliseconds: this.#idleMilliseconds };
+    // The first task carries the Setup whatever the slot's last loop had: this loop may run on another thread.
+    const first = forWorker(task, null);
+    slot.applied = first.applied;
+    const start: LoopStart = {
+      entry: this.#entry,
+      port: port2,
+      control: slot.control.buffer as SharedArrayBuffer,
+      first: first.message,
+      idleMilliseconds: this.#idleMilliseconds,
+    };
     // `as never`: piscina types `transferList` through a conditional type that a MessagePort does not satisfy.
     const ended = this.#pool.run(start, { transferList: [port2] as never });
     ended.then(
@@ -216,7 +242,9 @@ export class PiscinaTransport implements WorkerTransport {
       if (this.#watched.has(thread)) continue;
       this.#watched.add(thread);
       // After the current turn, so that a task lost with the thread is first rejected with its chunks.
-      thread.once('exit', (code: number) => setImmediate(() => this.#fail(new Error(`worker exited with code: ${code}`))));
+      thread.once('exit', (code: number) =>
+        setImmediate(() => this.#fail(new Error(`worker exited with code: ${code}`))),
+      );
     }
   }
 
@@ -224,7 +252,9 @@ export class PiscinaTransport implements WorkerTransport {
     if (this.#closing !== null) return;
     const code = exitCodeOf(error);
     const what = code === null ? `failed (${error.message})` : `exited (code ${code})`;
-    this.#failure ??= new Error(`PiscinaTransport: a worker thread ${what}; close this trainer and start a new one`, { cause: error });
+    this.#failure ??= new Error(`PiscinaTransport: a worker thread ${what}; close this trainer and start a new one`, {
+      cause: error,
+    });
   }
 }
 

@@ -2,7 +2,8 @@
 // PyTorch's DistributedDataParallel without SyncBatchNorm), and the running statistics advance once
 // per chunk, in chunk order — exactly as if one process had forwarded the chunks one after another
 // (gradient accumulation over chunk-sized micro-batches). Workers write each chunk's statistics
-// behind its gradient; the main thread replays them. Shared by all threads: must not import node:*.
+// behind its gradient; the owner of the first shard replays them (finishShard in sharded-update.ts).
+// Shared by all threads: must not import node:*.
 import { BatchNorm, type Module } from '@backprop/core';
 
 /** The BatchNorm layers of a model, in module order, and where their statistics go in a chunk's slot. */
@@ -28,8 +29,12 @@ export function statisticsLayout(model: Module): StatisticsLayout {
       layers.push(module);
       offsets.push(size);
       size += 2 * module.numFeatures + 1;
-    } else if (module.namedBuffers().length > module.children().reduce((total, child) => total + child.namedBuffers().length, 0)) {
-      throw new Error(`${module.constructor.name} holds buffers, and only BatchNorm's running statistics have a data-parallel rule; keep state in parameters or buffers of BatchNorm layers`);
+    } else if (
+      module.namedBuffers().length > module.children().reduce((total, child) => total + child.namedBuffers().length, 0)
+    ) {
+      throw new Error(
+        `${module.constructor.name} holds buffers, and only BatchNorm's running statistics have a data-parallel rule; keep state in parameters or buffers of BatchNorm layers`,
+      );
     }
   }
   return { layers, offsets, size };
@@ -48,10 +53,16 @@ export function writeChunkStatistics(layout: StatisticsLayout, area: Float32Arra
 }
 
 /**
- * Main thread: replays the chunks' statistics into the main model's running statistics, chunk by
+ * Replays the chunks' statistics into `layout`'s layers' running statistics, chunk by
  * chunk in order (chunk c's area starts at `c · stride + start` of `slots`).
  */
-export function replayChunkStatistics(layout: StatisticsLayout, slots: Float32Array, numChunks: number, stride: number, start: number): void {
+export function replayChunkStatistics(
+  layout: StatisticsLayout,
+  slots: Float32Array,
+  numChunks: number,
+  stride: number,
+  start: number,
+): void {
   for (let chunk = 0; chunk < numChunks; chunk++) {
     const base = chunk * stride + start;
     layout.layers.forEach((layer, index) => {
@@ -69,7 +80,7 @@ export function bufferSize(model: Module): number {
   return model.namedBuffers().reduce((total, [, buffer]) => total + buffer.size, 0);
 }
 
-/** Copies the model's buffers into `flat` (the main thread, before each dispatch). */
+/** Copies the model's buffers into `flat` (after a replay, or a load on the main thread). */
 export function saveBuffers(model: Module, flat: Float32Array): void {
   let offset = 0;
   for (const [, buffer] of model.namedBuffers()) {

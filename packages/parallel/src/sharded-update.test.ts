@@ -1,27 +1,24 @@
 // The sharded end of a step: shards cover the values, a reduction or update split into shards gives
 // the bits of the whole, and the barrier releases every worker — or, after a failure, none.
-import { Adam, Generator, kernelBackend, setKernelBackend, Tensor, type KernelBackend, type UpdateContext } from '@backprop/core';
+import { Generator, kernelBackend, setKernelBackend, type KernelBackend } from '@backprop/core';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import type { ParameterLayout } from './flat-parameters.js';
-import { arriveAndWait, reduceChunks, shardBounds, signalFailure, updateRange } from './sharded-update.js';
+import { arriveAndWait, reduceChunks, shardBounds, signalFailure } from './sharded-update.js';
 
 function seeded(length: number, seed: number): Float32Array {
   const generator = new Generator(seed);
   return Float32Array.from({ length }, () => generator.uniform(-1, 1));
 }
 
-const layout: ParameterLayout = {
-  slots: [
-    { name: 'w', shape: [2, 5], offset: 0, size: 10 },
-    { name: 'b', shape: [3], offset: 10, size: 3 },
-  ],
-  size: 13,
-};
-
 describe('sharded update', () => {
   it('shards are contiguous, near-equal and cover every value once', () => {
-    for (const [size, shards] of [[16, 2], [16, 3], [4, 4], [101_772, 2], [101_772, 3]] as const) {
+    for (const [size, shards] of [
+      [16, 2],
+      [16, 3],
+      [4, 4],
+      [101_772, 2],
+      [101_772, 3],
+    ] as const) {
       const bounds = Array.from({ length: shards }, (_, shard) => shardBounds(size, shards, shard));
       expect(bounds[0]!.start).toBe(0);
       expect(bounds.at(-1)!.end).toBe(size);
@@ -63,41 +60,11 @@ describe('sharded update', () => {
     const backend = kernelBackend();
     try {
       const reference = reduce('js', 1);
-      for (const shards of [1, 3]) expect(reduce('wasm', shards).findIndex((bits, i) => bits !== reference[i])).toBe(-1);
+      for (const shards of [1, 3])
+        expect(reduce('wasm', shards).findIndex((bits, i) => bits !== reference[i])).toBe(-1);
     } finally {
       setKernelBackend(backend);
     }
-  });
-
-  it('Adam updated shard by shard (ranges crossing parameters) equals optimizer.step() on the whole', () => {
-    const values = seeded(13, 2);
-    const reduced = seeded(13, 3);
-    const reference = [new Tensor(values.slice(0, 10), [2, 5], true), new Tensor(values.slice(10), [3], true)];
-    const optimizer = new Adam(reference, { lr: 0.1, amsgrad: true });
-    const flat = values.slice();
-    const state = new Map(optimizer.bufferKeys.map((key) => [key, new Float32Array(13)]));
-    for (let step = 1; step <= 3; step++) {
-      reference[0]!.grad = new Tensor(reduced.slice(0, 10), [2, 5]);
-      reference[1]!.grad = new Tensor(reduced.slice(10), [3]);
-      const plan: UpdateContext[] = [{ step, fresh: step === 1 }, { step, fresh: step === 1 }];
-      optimizer.step();
-      for (const shard of [0, 1, 2]) {
-        const { start, end } = shardBounds(13, 3, shard);
-        updateRange(optimizer, layout, flat, reduced, state, plan, start, end);
-      }
-    }
-    expect(Array.from(flat)).toEqual([...reference[0]!.data, ...reference[1]!.data]);
-    expect(Array.from(state.get('expAvg')!.subarray(10))).toEqual(Array.from((optimizer.stateDict().state[1]!.expAvg as Tensor).data));
-  });
-
-  it('updateRange refuses a plan for other parameters, and missing state', () => {
-    const optimizer = new Adam([new Tensor(new Float32Array(13), [13], true)]);
-    const zeros = new Float32Array(13);
-    expect(() => updateRange(optimizer, layout, zeros, zeros, new Map(), [{ step: 1, fresh: true }], 0, 13)).toThrow(
-      'updateRange: a plan for 1 parameters, but the model has 2',
-    );
-    const plan = [{ step: 1, fresh: true }, { step: 1, fresh: true }];
-    expect(() => updateRange(optimizer, layout, zeros, zeros, new Map(), plan, 0, 13)).toThrow("updateRange: the optimizer's state 'expAvg' is missing");
   });
 
   it('the barrier releases everyone once all have arrived, and no one after a failure', async () => {
@@ -120,7 +87,9 @@ describe('sharded update', () => {
 
   /** A second thread that arrives at the barrier, or fails the step, `delay` ms after it starts. */
   function laterInThread(control: SharedArrayBuffer, delay: number, action: 'arrive' | 'fail'): Worker {
-    return new Worker(new URL('../test/fixtures/barrier-peer.mjs', import.meta.url), { workerData: { control, shards: 2, delay, action } });
+    return new Worker(new URL('../test/fixtures/barrier-peer.mjs', import.meta.url), {
+      workerData: { control, shards: 2, delay, action },
+    });
   }
 
   it("a 'blocking' barrier blocks its thread until the other task arrives, or fails", async () => {

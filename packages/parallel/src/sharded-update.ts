@@ -2,30 +2,11 @@
 // finished its chunks (a barrier in shared memory), worker s of S reduces the chunk gradients of
 // parameter values [start, end) of shard s and steps the optimizer on that range — so no thread
 // does the whole reduction and update alone, and the main thread only waits. In memory `copy` the
-// main thread runs the same two functions over all values. Shared by all threads: no node:* imports.
-import { sumChunksInto, type BaseHyperparameters, type Optimizer, type UpdateContext } from '@backprop/core';
-import { ALIGNMENT, type ParameterLayout } from './flat-parameters.js';
-import type { OptimizerChoice } from './optimizer-choice.js';
-
-/** What a training task needs to reduce and update its shard (memory `shared`; see `WorkerTask.update`). */
-export interface ShardedUpdate {
-  /** This task's shard and the number of shards (= tasks in the step). */
-  shard: number;
-  shards: number;
-  /** Int32 × 2: workers arrived at the barrier, and a failure flag (`signalFailure`). */
-  control: SharedArrayBuffer;
-  /** float32 × parameter count: the reduced (mean) gradient, which the main model's `grad`s view. */
-  reduced: SharedArrayBuffer;
-  /** The loss's mean divides the summed gradient by this (B, or every target element for mse). */
-  divisor: number;
-  /** The optimizer's type, and its hyperparameters at this step (a scheduler may have changed lr). */
-  optimizerType: OptimizerChoice['type'];
-  hyperparameters: BaseHyperparameters;
-  /** Per parameter, in order: its update count and freshness, from the main optimizer's `prepareStep`. */
-  plan: UpdateContext[];
-  /** The optimizer's flat state buffers by name (see optimizer-state.ts). */
-  state: Array<[string, SharedArrayBuffer]>;
-}
+// main thread runs the same `finishShard` over all values. Shared by all threads: no node:* imports.
+import { sumChunksInto, type Module } from '@backprop/core';
+import { ALIGNMENT } from './flat-parameters.js';
+import { updateRange, type RangeUpdate } from './optimizer-shard.js';
+import { loadBuffers, replayChunkStatistics, saveBuffers, type StatisticsLayout } from './running-statistics.js';
 
 const ARRIVED = 0;
 const FAILED = 1;
@@ -65,7 +46,11 @@ export type BarrierWait = 'blocking' | 'async';
  * main thread calls `signalFailure` as soon as any task rejects; the one-second timeout only
  * re-checks the flag, it is not what ends a wait.
  */
-export async function arriveAndWait(control: SharedArrayBuffer, shards: number, wait: BarrierWait = 'async'): Promise<boolean> {
+export async function arriveAndWait(
+  control: SharedArrayBuffer,
+  shards: number,
+  wait: BarrierWait = 'async',
+): Promise<boolean> {
   const words = new Int32Array(control);
   if (Atomics.add(words, ARRIVED, 1) + 1 === shards) {
     Atomics.notify(words, ARRIVED);
@@ -81,7 +66,12 @@ export async function arriveAndWait(control: SharedArrayBuffer, shards: number, 
 }
 
 /** `Atomics.waitAsync` (ES2024, not in this package's lib) where the runtime has it. */
-type WaitAsync = (words: Int32Array, index: number, value: number, timeout: number) => { async: boolean; value: Promise<string> | string };
+type WaitAsync = (
+  words: Int32Array,
+  index: number,
+  value: number,
+  timeout: number,
+) => { async: boolean; value: Promise<string> | string };
 
 /** Until words[index] ≠ value, a notify, or the timeout: asynchronously where possible. */
 async function waitWhileEqual(words: Int32Array, index: number, value: number, timeout: number): Promise<void> {
@@ -125,37 +115,33 @@ export function reduceChunks(
   sumChunksInto(gradients, reduced, { chunks: numChunks, stride, divisor, start, end });
 }
 
+/** What the end of a step needs, in whichever thread runs a shard of it. */
+export interface StepEnd {
+  /** Every chunk's slot: summed gradient, then BatchNorm statistics (`Setup.gradients`). */
+  gradients: Float32Array;
+  chunkCount: number;
+  stride: number;
+  divisor: number;
+  /** The optimizer's update; its `reduced` receives the mean gradient. */
+  update: RangeUpdate;
+  /** The model whose BatchNorm running statistics are replayed, and the flat buffer that keeps them (`Setup.buffers`). */
+  model: Module;
+  statistics: StatisticsLayout;
+  buffers: Float32Array;
+}
+
 /**
- * Steps `optimizer` on flat values [start, end): for each parameter overlapping the range,
- * `updateValues` on the overlap of its values, its reduced gradient and its state buffers. The
- * update is elementwise, so any split of the values gives the bits of one whole `optimizer.step()`.
+ * Reduces the chunk gradients of values [start, end), steps the optimizer on them, and — for the
+ * first shard only — advances the running statistics chunk by chunk (running-statistics.ts) from
+ * the values in `buffers` and writes them back there. The same bits whichever thread runs which
+ * shard, and however many shards there are.
  */
-export function updateRange(
-  optimizer: Optimizer,
-  layout: ParameterLayout,
-  values: Float32Array,
-  reduced: Float32Array,
-  state: ReadonlyMap<string, Float32Array>,
-  plan: readonly UpdateContext[],
-  start: number,
-  end: number,
-): void {
-  if (plan.length !== layout.slots.length) throw new Error(`updateRange: a plan for ${plan.length} parameters, but the model has ${layout.slots.length}`);
-  const keys = optimizer.bufferKeys;
-  const buffers = keys.map((key) => {
-    const buffer = state.get(key);
-    if (buffer === undefined) throw new Error(`updateRange: the optimizer's state '${key}' is missing`);
-    return buffer;
-  });
-  layout.slots.forEach((slot, index) => {
-    const from = Math.max(start, slot.offset);
-    const to = Math.min(end, slot.offset + slot.size);
-    if (from >= to) return;
-    optimizer.updateValues(
-      values.subarray(from, to),
-      reduced.subarray(from, to),
-      buffers.map((buffer) => buffer.subarray(from, to)),
-      plan[index]!,
-    );
-  });
+export function finishShard(end: StepEnd, shard: { start: number; end: number; first: boolean }): void {
+  const { gradients, chunkCount, stride, divisor, update } = end;
+  reduceChunks(gradients, chunkCount, stride, divisor, update.reduced, shard.start, shard.end);
+  updateRange(update, shard.start, shard.end);
+  if (!shard.first || end.statistics.layers.length === 0) return;
+  loadBuffers(end.model, end.buffers); // this step's forwards moved them: start again from the step's own
+  replayChunkStatistics(end.statistics, gradients, chunkCount, stride, update.layout.size);
+  saveBuffers(end.model, end.buffers);
 }

@@ -5,7 +5,7 @@
 // only (dist/step-loop.js; from source, step-loop-source.mjs).
 import { pathToFileURL } from 'node:url';
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import type { WorkerTask, WorkerTaskResult } from './transport.js';
+import type { Done, WorkerTask } from './protocol.js';
 
 /** Int32 word of a loop's control buffer: the loop's `LoopState`. */
 export const LOOP_STATE = 0;
@@ -35,16 +35,17 @@ export interface LoopStart {
 }
 
 /** What a loop posts on its port for each task (an Error crosses threads with its class, message and stack). */
-export type LoopAnswer = { result: WorkerTaskResult } | { error: Error };
+export type LoopAnswer = { result: Done } | { error: Error };
 
-type Work = (task: WorkerTask) => Promise<WorkerTaskResult> | WorkerTaskResult;
+type Work = (task: WorkerTask) => Promise<Done> | Done;
 const entries = new Map<string, Promise<Work>>();
 
 function workOf(entry: string): Promise<Work> {
   let work = entries.get(entry);
   if (work === undefined) {
     work = import(pathToFileURL(entry).href).then((module: { default?: unknown }) => {
-      if (typeof module.default !== 'function') throw new Error(`the worker entry ${entry} has no default export that runs a task`);
+      if (typeof module.default !== 'function')
+        throw new Error(`the worker entry ${entry} has no default export that runs a task`);
       return module.default as Work;
     });
     entries.set(entry, work);
@@ -88,10 +89,10 @@ export default async function serveSteps(start: LoopStart): Promise<void> {
   }
 }
 
-/** Memory `copy`: the chunk gradients and results move to the main thread instead of being copied. */
+/** Memory `copy`: the chunk gradients move to the main thread instead of being copied. */
 function transfers(answer: LoopAnswer): ArrayBuffer[] {
-  const copies = 'result' in answer ? answer.result.copies : undefined;
-  return copies === undefined ? [] : [copies.gradients.buffer as ArrayBuffer, copies.results.buffer as ArrayBuffer];
+  const gradients = 'result' in answer ? answer.result.gradients : null;
+  return gradients === null || gradients === undefined ? [] : [gradients.buffer as ArrayBuffer];
 }
 
 async function run(work: Work, task: WorkerTask): Promise<LoopAnswer> {

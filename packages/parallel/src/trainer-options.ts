@@ -2,7 +2,8 @@
 // trainingState take and give, and the default memory mode. Must not import node:* modules.
 import type { OptimizerStateDict, StateDict } from '@backprop/core';
 import type { DataParallelOptions } from './options.js';
-import type { MemoryMode, TransportFactory } from './transport.js';
+import type { MemoryMode } from './protocol.js';
+import type { TransportFactory } from './transport.js';
 
 /** Options of `ParallelTrainer`: the shared options plus how many workers and how to start them. */
 export interface ParallelTrainerOptions extends DataParallelOptions {
@@ -52,22 +53,13 @@ export interface StepTiming {
 }
 
 /**
- * Mean loss over a set, and for `crossEntropy` the share of samples whose top class is the target,
- * overall and per class.
- *
- * @example
- * ```ts
- * const { accuracy, perClass } = await trainer.evaluate(testLoader);
- * const recall = perClass!.correct.map((c, k) => c / perClass!.count[k]!); // NaN for a class absent from the set
- * ```
+ * Mean loss over a set, and for `crossEntropy` (targets are class indices) the share of samples
+ * whose top class is the target, overall and per class; `accuracy` and `perClass` are null for mse.
  */
 export interface Evaluation {
   loss: number;
   accuracy: number | null;
-  /**
-   * `crossEntropy`: for each class k of the model, `count[k]` samples of the set have target k and
-   * `correct[k]` of them have k as their top class (so `accuracy` = Σ correct / Σ count). `mse`: null.
-   */
+  /** Per class index: samples whose target is that class (`count`), and how many of them the model got right (`correct`). */
   perClass: { correct: number[]; count: number[] } | null;
 }
 

@@ -1,20 +1,18 @@
-// ParallelTrainer: synchronous data-parallel training over any WorkerTransport. Parameters live in
-// one SharedArrayBuffer viewed by the main model and every replica; each step splits the minibatch
-// into fixed chunks, workers write per-chunk gradients, then reduce them in chunk order and step the
-// optimizer, each on its own range of the parameters (sharded-update.ts; in memory `copy` the main
-// thread does both). Must not import node:* modules (the browser trainer shares it).
-import { Generator, Tensor, type Module, type Optimizer, type OptimizerStateDict, type StateDict, type UpdateContext } from '@backprop/core';
-import { assignChunks, chunkCount, type ChunkRange } from './chunks.js';
+// ParallelTrainer: the public API of synchronous data-parallel training and its lifecycle — building
+// the model, serializing calls, snapshots, close. One step's traffic is coordinator.ts; what crosses a
+// thread is protocol.ts. Must not import node:* modules (the browser trainer shares it).
+import { Generator, Tensor, type Module, type Optimizer, type StateDict } from '@backprop/core';
+import { finishOnMainThread, installModel, type BuiltModel } from './built-model.js';
+import { assignChunks, chunkCount } from './chunks.js';
+import { Coordinator, sumLosses } from './coordinator.js';
 import { runFit, type BatchSource, type FitOptions, type FitSummary } from './fit.js';
-import { installModel, updateOnMainThread, type BuiltModel } from './built-model.js';
-import { ModelInputCheck } from './minibatch.js';
 import { checkTimeout, hardwareConcurrency, withTimeout } from './limits.js';
-import { signalFailure, type ShardedUpdate } from './sharded-update.js';
-import { GrowingBuffer } from './task-buffers.js';
+import { memoryAdapter } from './memory.js';
+import { ModelInputCheck } from './minibatch.js';
 import { buildFromWire, type WireModel } from './model-source.js';
-import { replayChunkStatistics, saveBuffers } from './running-statistics.js';
 import { checkModel, validateOptions, type Validated } from './options.js';
-import type { LossName, MemoryMode, TransportFactory, WorkerTask, WorkerTaskResult, WorkerTransport } from './transport.js';
+import type { LossName, MemoryMode } from './protocol.js';
+import { loadBuffers, saveBuffers } from './running-statistics.js';
 import {
   DEFAULT_CLOSE_TIMEOUT_MILLISECONDS,
   defaultMemoryMode,
@@ -56,7 +54,6 @@ export class ParallelTrainer {
   readonly seed: number;
   readonly loss: LossName;
   readonly #wire: WireModel;
-  readonly #session = `trainer-${++sessions}`;
   readonly #optimizerFactory: Validated['optimizerFactory'];
   readonly #optimizerType: Validated['optimizerType'];
   /** Set once the model is built: at construction for a spec, by `ready()` for a module. */
@@ -64,28 +61,24 @@ export class ParallelTrainer {
   #building: Promise<BuiltModel> | null = null;
   /** Where the big arrays live (see `MemoryMode`). */
   readonly memory: MemoryMode;
-  readonly #gradients: GrowingBuffer;
-  readonly #results: GrowingBuffer;
-  readonly #inputs: GrowingBuffer;
-  readonly #targets: GrowingBuffer;
-  /** Memory `shared`: the counter workers claim chunks from (NOTE(claiming) in replica.ts). */
-  readonly #claim: SharedArrayBuffer | null;
-  /** Memory `shared`: the barrier before the sharded update (NOTE(barrier) in sharded-update.ts). */
-  readonly #control: SharedArrayBuffer | null;
-  readonly #startTransport: TransportFactory;
-  #transport: WorkerTransport | null = null;
+  readonly #coordinator: Coordinator;
   #steps = 0;
   #lastStep: StepTiming | null = null;
   #queue: Promise<unknown> = Promise.resolve();
   #closing: Promise<void> | null = null;
-  #failure: Error | null = null;
-  /** Set when `close` gave up waiting and terminated the threads: how long it had waited. */
-  #closedAfter: number | null = null;
   #inputCheck: ModelInputCheck | null = null;
+  #optimizerView: Optimizer | null = null;
+  /** The workers moved the running statistics in `built.buffers` since the main model last read them. */
+  #buffersStale = false;
 
   constructor(options: ParallelTrainerOptions) {
-    const valid = validateOptions(options, options?.workers, options?.cores === undefined ? hardwareConcurrency() : options.cores);
-    if (typeof options.transport !== 'function') throw new Error('DataParallelTrainer: transport must be a function (threads) => WorkerTransport');
+    const valid = validateOptions(
+      options,
+      options?.workers,
+      options?.cores === undefined ? hardwareConcurrency() : options.cores,
+    );
+    if (typeof options.transport !== 'function')
+      throw new Error('DataParallelTrainer: transport must be a function (threads) => WorkerTransport');
     this.workers = valid.workers.workers;
     this.requestedWorkers = valid.workers.requested;
     this.maxWorkers = valid.workers.maxWorkers;
@@ -96,17 +89,19 @@ export class ParallelTrainer {
     this.#wire = valid.wire;
     this.#optimizerFactory = valid.optimizerFactory;
     this.#optimizerType = valid.optimizerType;
-    this.#startTransport = options.transport;
-    const memory = options.memory ?? defaultMemoryMode();
-    if (memory !== 'shared' && memory !== 'copy') throw new Error(`DataParallelTrainer: memory must be 'shared' or 'copy', got ${JSON.stringify(memory)}`);
-    if (memory === 'shared' && typeof SharedArrayBuffer === 'undefined') {
-      throw new Error("DataParallelTrainer: memory 'shared' needs SharedArrayBuffer; serve the page cross-origin isolated (COOP same-origin, COEP require-corp) or use memory 'copy'");
-    }
-    this.memory = memory;
-    this.#claim = memory === 'shared' ? new SharedArrayBuffer(4) : null;
-    this.#control = memory === 'shared' ? new SharedArrayBuffer(8) : null;
-    [this.#gradients, this.#results, this.#inputs, this.#targets] = [0, 1, 2, 3].map(() => new GrowingBuffer(memory)) as [GrowingBuffer, GrowingBuffer, GrowingBuffer, GrowingBuffer];
-    if (valid.model !== null) this.#built = installModel(valid.model, memory, this.#optimizerFactory);
+    const memory = memoryAdapter(options.memory ?? defaultMemoryMode());
+    this.memory = memory.mode;
+    const coordinates = {
+      session: `trainer-${++sessions}`,
+      wire: this.#wire,
+      loss: this.loss,
+      seed: this.seed,
+      chunkSize: this.chunkSize,
+      workers: this.workers,
+      shareMainThread: valid.shareMainThread,
+    };
+    this.#coordinator = new Coordinator({ ...coordinates, startTransport: options.transport }, memory);
+    if (valid.model !== null) this.#built = this.#install(valid.model);
   }
 
   /**
@@ -115,12 +110,17 @@ export class ParallelTrainer {
    * its own range), so read or predict with it between steps for weights of one step.
    */
   get model(): Module {
-    return this.#require('model').model;
+    return this.#synced(this.#require('model')).model;
   }
 
-  /** The optimizer stepping the shared parameters (schedulers may set its learning rate between steps). */
+  /**
+   * The optimizer's hyperparameters (schedulers may set its learning rate between steps; each step
+   * sends them to the workers). Its state lives in the workers' shards: `stateDict()` reads them.
+   */
   get optimizer(): Optimizer {
-    return this.#require('optimizer').optimizer;
+    const built = this.#require('optimizer');
+    this.#optimizerView ??= built.optimizer.facade(() => this.#steps);
+    return this.#optimizerView;
   }
 
   /**
@@ -158,7 +158,8 @@ export class ParallelTrainer {
    * ```
    */
   workersFor(batchSize: number): number {
-    if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new Error(`DataParallelTrainer.workersFor: batchSize must be an integer ≥ 1, got ${String(batchSize)}`);
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1)
+      throw new Error(`DataParallelTrainer.workersFor: batchSize must be an integer ≥ 1, got ${String(batchSize)}`);
     const mergesSingleTail = this.#built !== null && this.#built.statistics.layers.length > 0;
     return assignChunks(chunkCount(batchSize, this.chunkSize, mergesSingleTail), this.workers).length;
   }
@@ -186,35 +187,57 @@ export class ParallelTrainer {
   step(inputs: Tensor, targets: Tensor, options: StepOptions = {}): Promise<number> {
     let timeout: number;
     try {
-      timeout = checkTimeout('DataParallelTrainer.step', 'timeoutMilliseconds', options?.timeoutMilliseconds, this.stepTimeoutMilliseconds);
+      timeout = checkTimeout(
+        'DataParallelTrainer.step',
+        'timeoutMilliseconds',
+        options?.timeoutMilliseconds,
+        this.stepTimeoutMilliseconds,
+      );
     } catch (error) {
       return Promise.reject(error as Error);
     }
     return this.#serialize(async (built) => {
       const started = performance.now();
       const step = this.#steps + 1;
-      const { numChunks, batchSize, resultStride } = this.#stage(built, 'step', inputs, targets);
+      const { chunks, batchSize } = this.#stage(built, 'step', inputs, targets);
       const divisor = this.#divisor(batchSize, targets);
-      built.model.parameters().forEach((parameter, index) => (parameter.grad = built.gradientTensors[index]!));
-      const plan: UpdateContext[] = built.optimizer.prepareStep().map(({ step: count, fresh }) => ({ step: count, fresh }));
-      const inWorkers = this.#shardsInWorkers(numChunks);
-      const answers = await this.#dispatch(built, { kind: 'train', step, numChunks, resultStride, inputs, targets, timeout }, inWorkers ? { divisor, plan } : null);
+      const hyperparameters = built.optimizer.optimizer.hyperparameters;
+      if (built.optimizer.changedBefore(this.#steps)) this.#coordinator.invalidateSetup();
+      const dispatch = {
+        kind: 'train' as const,
+        step,
+        chunkCount: chunks,
+        inputShape: [...inputs.shape],
+        targetShape: [...targets.shape],
+        divisor,
+        hyperparameters,
+        timeout,
+      };
+      const { answers, updatedInWorkers } = await this.#coordinator.dispatch(built, dispatch);
       this.#steps = step;
-      const gradients = new Float32Array(this.#gradients.buffer, 0, numChunks * built.stride);
-      let updateMilliseconds = Math.max(...answers.map((answer) => answer.updateMilliseconds ?? 0));
-      if (!inWorkers) {
+      let updateMilliseconds = Math.max(...answers.map((answer) => answer.updateMilliseconds));
+      if (!updatedInWorkers) {
         const updateStarted = performance.now();
-        updateOnMainThread(built, gradients, numChunks, divisor, plan);
+        finishOnMainThread(built, {
+          gradients: this.#coordinator.gradients(built, chunks),
+          chunkCount: chunks,
+          divisor,
+          step,
+          hyperparameters,
+        });
         updateMilliseconds = performance.now() - updateStarted;
+      } else {
+        this.#buffersStale = built.statistics.layers.length > 0;
       }
-      replayChunkStatistics(built.statistics, gradients, numChunks, built.stride, built.layout.size);
       const milliseconds = performance.now() - started;
       const workerMilliseconds = answers.map((answer) => answer.milliseconds);
-      this.#lastStep = { milliseconds, workerMilliseconds, overheadMilliseconds: milliseconds - Math.max(...workerMilliseconds), updateMilliseconds };
-      const results = new Float64Array(this.#results.buffer);
-      let loss = 0;
-      for (let chunk = 0; chunk < numChunks; chunk++) loss += results[chunk * resultStride]!; // in chunk order: W-independent
-      return loss / divisor;
+      this.#lastStep = {
+        milliseconds,
+        workerMilliseconds,
+        overheadMilliseconds: milliseconds - Math.max(...workerMilliseconds),
+        updateMilliseconds,
+      };
+      return sumLosses(answers, chunks) / divisor;
     });
   }
 
@@ -231,17 +254,24 @@ export class ParallelTrainer {
    * ```
    */
   fit(loader: BatchSource, options: FitOptions): Promise<FitSummary> {
-    return runFit((inputs, targets) => this.step(inputs, targets), () => this.#steps, loader, options);
+    return runFit(
+      (inputs, targets) => this.step(inputs, targets),
+      () => this.#steps,
+      loader,
+      options,
+    );
   }
 
   /**
-   * Mean loss (and accuracy, for crossEntropy) of the model on a set — one batch, or every batch of
-   * a loader (then the loss is the mean over all its samples, as if evaluated in one batch) —
-   * computed by the workers in evaluation mode without gradients. Does not change the parameters.
+   * Mean loss (and for crossEntropy the accuracy, overall and per class) of the model on a set — one
+   * batch, or every batch of a loader (then the loss is the mean over all its samples, as if evaluated
+   * in one batch) — computed by the workers in evaluation mode without gradients. Does not change the
+   * parameters.
    *
    * @example
    * ```ts
-   * const { loss, accuracy } = await trainer.evaluate(testLoader); // or evaluate(testImages, testLabels)
+   * const { loss, accuracy, perClass } = await trainer.evaluate(testLoader); // or evaluate(testImages, testLabels)
+   * perClass?.correct[3] / perClass?.count[3]; // the accuracy on the samples of class 3
    * ```
    */
   evaluate(loader: BatchSource): Promise<Evaluation>;
@@ -250,41 +280,51 @@ export class ParallelTrainer {
     return this.#serialize(async (built) => {
       const batches: BatchSource = source instanceof Tensor ? [[source, targets as Tensor]] : source;
       if (batches === null || typeof (batches as Partial<BatchSource>)[Symbol.iterator] !== 'function') {
-        throw new Error('DataParallelTrainer.evaluate: expected (inputs, targets) Tensors or an iterable of [inputs, targets] batches (a DataLoader)');
+        throw new Error(
+          'DataParallelTrainer.evaluate: expected (inputs, targets) Tensors or an iterable of [inputs, targets] batches (a DataLoader)',
+        );
       }
       let [loss, samples, divisor] = [0, 0, 0];
-      let perClass: { correct: number[]; count: number[] } | null = null;
+      let perClass: Evaluation['perClass'] = null;
       for (const [inputs, batchTargets] of batches) {
-        const { numChunks, batchSize, resultStride } = this.#stage(built, 'evaluate', inputs, batchTargets);
-        await this.#dispatch(built, { kind: 'evaluate', step: this.#steps, numChunks, resultStride, inputs, targets: batchTargets, timeout: this.stepTimeoutMilliseconds });
-        const results = new Float64Array(this.#results.buffer);
-        for (let chunk = 0; chunk < numChunks; chunk++) loss += results[chunk * resultStride]!;
-        if (this.loss === 'crossEntropy') {
-          const classes = resultStride - 2;
-          perClass ??= { correct: new Array<number>(classes).fill(0), count: new Array<number>(classes).fill(0) };
-          for (let chunk = 0; chunk < numChunks; chunk++) {
-            for (let k = 0; k < classes; k++) perClass.correct[k]! += results[chunk * resultStride + 2 + k]!;
-          }
-          for (const target of batchTargets.data) perClass.count[target]! += 1; // class indices, checked by #stage
-        }
+        const { chunks, batchSize } = this.#stage(built, 'evaluate', inputs, batchTargets);
+        const hyperparameters = built.optimizer.optimizer.hyperparameters;
+        const dispatch = {
+          kind: 'evaluate' as const,
+          step: this.#steps,
+          chunkCount: chunks,
+          inputShape: [...inputs.shape],
+          targetShape: [...batchTargets.shape],
+          divisor: 1,
+          hyperparameters,
+        };
+        const { answers } = await this.#coordinator.dispatch(built, {
+          ...dispatch,
+          timeout: this.stepTimeoutMilliseconds,
+        });
+        loss += sumLosses(answers, chunks);
+        for (const answer of answers) perClass = addCounts(perClass, answer.perClass);
         samples += batchSize;
         divisor += this.#divisor(batchSize, batchTargets);
       }
       if (samples === 0) throw new Error('DataParallelTrainer.evaluate: the loader yielded no batches');
-      const correct = perClass?.correct.reduce((a, b) => a + b, 0) ?? 0;
-      return { loss: loss / divisor, accuracy: perClass === null ? null : correct / samples, perClass };
+      const correct = perClass === null ? 0 : perClass.correct.reduce((a, b) => a + b, 0);
+      return { loss: loss / divisor, accuracy: this.loss === 'crossEntropy' ? correct / samples : null, perClass };
     });
   }
 
   /** A snapshot (copies) of the model's weights by dotted name, PyTorch's layout. */
   stateDict(): StateDict {
-    const state = this.#requireIntact('stateDict').model.stateDict();
+    const state = this.#synced(this.#requireIntact('stateDict')).model.stateDict();
     return Object.fromEntries(Object.entries(state).map(([name, t]) => [name, new Tensor(t.data.slice(), t.shape)]));
   }
 
   /** Loads weights into the shared parameters (between steps); checked like `Module.loadStateDict`. */
   async loadStateDict(state: StateDict): Promise<void> {
-    await this.#serialize(async (built) => built.model.loadStateDict(state));
+    await this.#serialize(async (built) => {
+      this.#synced(built).model.loadStateDict(state);
+      saveBuffers(built.model, new Float32Array(built.buffers));
+    });
   }
 
   /**
@@ -299,7 +339,7 @@ export class ParallelTrainer {
    */
   trainingState(): TrainerState {
     const built = this.#requireIntact('trainingState');
-    return { model: this.stateDict(), optimizer: built.optimizer.stateDict() as OptimizerStateDict, steps: this.#steps };
+    return { model: this.stateDict(), optimizer: built.optimizer.stateDict(this.#steps), steps: this.#steps };
   }
 
   /**
@@ -313,17 +353,22 @@ export class ParallelTrainer {
         throw new Error(`DataParallelTrainer.loadTrainingState: steps must be an integer ≥ 0, got ${String(steps)}`);
       }
       if (typeof model !== 'object' || model === null || typeof optimizer !== 'object' || optimizer === null) {
-        throw new Error('DataParallelTrainer.loadTrainingState: expected { model, optimizer, steps } as returned by trainingState()');
+        throw new Error(
+          'DataParallelTrainer.loadTrainingState: expected { model, optimizer, steps } as returned by trainingState()',
+        );
       }
       const before = this.stateDict();
       built.model.loadStateDict(model);
       try {
-        built.optimizer.loadStateDict(optimizer as Parameters<Optimizer['loadStateDict']>[0]);
+        built.optimizer.load(optimizer, steps as number);
       } catch (error) {
         built.model.loadStateDict(before);
         throw error;
+      } finally {
+        saveBuffers(built.model, new Float32Array(built.buffers));
       }
       this.#steps = steps as number;
+      this.#coordinator.invalidateSetup(); // the step origins changed (and the state's names may have)
     });
   }
 
@@ -342,14 +387,23 @@ export class ParallelTrainer {
   close(options: CloseOptions = {}): Promise<void> {
     let timeout: number;
     try {
-      timeout = checkTimeout('DataParallelTrainer.close', 'timeoutMilliseconds', options?.timeoutMilliseconds, DEFAULT_CLOSE_TIMEOUT_MILLISECONDS);
+      timeout = checkTimeout(
+        'DataParallelTrainer.close',
+        'timeoutMilliseconds',
+        options?.timeoutMilliseconds,
+        DEFAULT_CLOSE_TIMEOUT_MILLISECONDS,
+      );
     } catch (error) {
       return Promise.reject(error as Error);
     }
     this.#closing ??= (async () => {
-      const drained = await withTimeout(this.#queue.then(() => true), timeout, false);
-      if (!drained) this.#closedAfter = timeout;
-      await this.#transport?.close();
+      const drained = await withTimeout(
+        this.#queue.then(() => true),
+        timeout,
+        false,
+      );
+      if (!drained) this.#coordinator.closedAfter = timeout;
+      await this.#coordinator.close();
     })();
     return this.#closing;
   }
@@ -358,7 +412,9 @@ export class ParallelTrainer {
     // Calls made before close() still run (close waits for them); only later ones are refused.
     const closedAtCall = this.#closing !== null;
     const run = this.#queue.then(async () => {
-      if (this.#failure !== null) throw new Error(`DataParallelTrainer: the trainer stopped after a failure (${this.#failure.message})`);
+      const failure = this.#coordinator.failure;
+      if (failure !== null)
+        throw new Error(`DataParallelTrainer: the trainer stopped after a failure (${failure.message})`);
       if (closedAtCall) throw new Error('DataParallelTrainer: the trainer is closed');
       return work(await this.#build());
     });
@@ -369,7 +425,7 @@ export class ParallelTrainer {
   #build(): Promise<BuiltModel> {
     if (this.#built !== null) return Promise.resolve(this.#built);
     this.#building ??= buildFromWire(this.#wire, new Generator(this.seed)).then(
-      (model) => (this.#built = installModel(checkModel(model), this.memory, this.#optimizerFactory)),
+      (model) => (this.#built = this.#install(checkModel(model))),
       (error: Error) => {
         throw new Error(`DataParallelTrainer: ${error.message}`, { cause: error });
       },
@@ -382,135 +438,39 @@ export class ParallelTrainer {
    * weights and optimizer state and not others, so no snapshot of them is consistent.
    */
   #requireIntact(what: string): BuiltModel {
-    if (this.#failure !== null) {
-      throw new Error(`DataParallelTrainer.${what}: the weights may be partly updated by the failed step (${this.#failure.message}); resume from the last checkpoint`);
+    const failure = this.#coordinator.failure;
+    if (failure !== null) {
+      throw new Error(
+        `DataParallelTrainer.${what}: the weights may be partly updated by the failed step (${failure.message}); resume from the last checkpoint`,
+      );
     }
     return this.#require(what);
   }
 
   #require(what: string): BuiltModel {
-    if (this.#built === null) throw new Error(`DataParallelTrainer.${what}: the model module is not loaded yet; await trainer.ready() first`);
+    if (this.#built === null)
+      throw new Error(`DataParallelTrainer.${what}: the model module is not loaded yet; await trainer.ready() first`);
     return this.#built;
   }
 
-  /** Checks a minibatch against the model and copies it into the shared input buffers (once per step). */
-  #stage(built: BuiltModel, op: string, inputs: Tensor, targets: Tensor): { numChunks: number; batchSize: number; resultStride: number } {
+  #install(model: Module): BuiltModel {
+    return installModel(model, this.#coordinator.memory, { kind: this.#optimizerType, create: this.#optimizerFactory });
+  }
+
+  /** `built`, with the main model's running statistics refreshed from the workers' (they advance them in shared memory). */
+  #synced(built: BuiltModel): BuiltModel {
+    if (this.#buffersStale) loadBuffers(built.model, new Float32Array(built.buffers));
+    this.#buffersStale = false;
+    return built;
+  }
+
+  /** Checks a minibatch against the model and copies it into the input buffers (once per step). */
+  #stage(built: BuiltModel, op: string, inputs: Tensor, targets: Tensor): { chunks: number; batchSize: number } {
     this.#inputCheck ??= new ModelInputCheck(built.model, this.loss);
     const batchSize = this.#inputCheck.check(op, inputs, targets);
-    // Evaluation with crossEntropy also counts correct predictions per class (Evaluation.perClass).
-    const resultStride = op === 'evaluate' && this.loss === 'crossEntropy' ? 2 + this.#inputCheck.checkedOutputShape(inputs)[0]! : 2;
-    new Float32Array(this.#inputs.ensure(inputs.size * 4), 0, inputs.size).set(inputs.data);
-    new Float32Array(this.#targets.ensure(targets.size * 4), 0, targets.size).set(targets.data);
-    const numChunks = chunkCount(batchSize, this.chunkSize, built.statistics.layers.length > 0);
-    this.#gradients.ensure(numChunks * built.stride * 4);
-    this.#results.ensure(numChunks * resultStride * 8);
-    return { numChunks, batchSize, resultStride };
-  }
-
-  /**
-   * Whether the workers reduce and update the parameters themselves (sharded-update.ts): only in
-   * memory `shared`, and only when the transport runs every task of the step at once — the tasks
-   * wait for one another, so a task queued behind another of the same step would wait forever.
-   * Otherwise the main thread does it, with the same bits.
-   */
-  #shardsInWorkers(numChunks: number): boolean {
-    this.#transport ??= this.#startTransport(this.workers);
-    return this.memory === 'shared' && assignChunks(numChunks, this.workers).length <= (this.#transport.concurrency ?? 1);
-  }
-
-  /**
-   * One message per worker; waits for all of them (at most `timeout` ms), then reports the first
-   * failure with the step number. With `update` (training) in memory `shared`, the tasks also
-   * reduce and update the parameters, shard by shard.
-   */
-  async #dispatch(built: BuiltModel, work: Dispatch, update: { divisor: number; plan: UpdateContext[] } | null = null): Promise<WorkerTaskResult[]> {
-    const { kind, step, numChunks, inputs, targets, resultStride } = work;
-    this.#transport ??= this.#startTransport(this.workers);
-    const transport = this.#transport;
-    const copying = this.memory === 'copy';
-    saveBuffers(built.model, new Float32Array(built.buffers));
-    if (this.#claim !== null) Atomics.store(new Int32Array(this.#claim), 0, 0);
-    const control = update !== null && this.#control !== null ? this.#control : null;
-    if (control !== null) new Int32Array(control).fill(0);
-    const base = {
-      memory: this.memory,
-      kind,
-      session: this.#session,
-      model: this.#wire,
-      loss: this.loss,
-      parameters: built.parameters,
-      buffers: built.buffers,
-      gradients: copying ? new ArrayBuffer(0) : this.#gradients.buffer,
-      results: copying ? new ArrayBuffer(0) : this.#results.buffer,
-      resultStride,
-      inputs: this.#inputs.buffer,
-      inputShape: [...inputs.shape],
-      targets: this.#targets.buffer,
-      targetShape: [...targets.shape],
-      chunkSize: this.chunkSize,
-      chunkCount: numChunks,
-      claim: this.#claim,
-      seed: this.seed,
-      step,
-    };
-    const ranges = assignChunks(numChunks, this.workers);
-    const shared: Omit<ShardedUpdate, 'shard'> | null =
-      control === null || update === null
-        ? null
-        : {
-            shards: ranges.length,
-            control,
-            reduced: built.reduced.buffer as SharedArrayBuffer,
-            divisor: update.divisor,
-            optimizerType: this.#optimizerType,
-            hyperparameters: built.optimizer.hyperparameters,
-            plan: update.plan,
-            state: [...built.state.buffers] as Array<[string, SharedArrayBuffer]>,
-          };
-    const runs = ranges.map((range, shard) =>
-      // Through then(): a transport that throws instead of rejecting must not strand the tasks already sent.
-      Promise.resolve()
-        .then(() => transport.run({ ...base, firstChunk: range.first, endChunk: range.end, update: shared === null ? null : { ...shared, shard } }))
-        .catch((error: unknown) => {
-          // Tasks waiting at the barrier for this one would wait forever (NOTE(barrier) in sharded-update.ts).
-          if (control !== null) signalFailure(control);
-          throw error;
-        }),
-    );
-    const settled = await withTimeout(Promise.allSettled(runs), work.timeout, null);
-    const what = kind === 'train' ? `step ${step}` : `evaluate (after step ${step})`;
-    const stop = async (problem: string, cause?: unknown): Promise<never> => {
-      // NOTE(stopped): the workers may have updated some shards of the weights and optimizer state
-      // and not others, so no later step or snapshot would be consistent.
-      const after = kind === 'train' ? 'its workers may have updated some shards of the weights and not others' : 'its worker threads are gone';
-      this.#failure = new Error(`DataParallelTrainer: ${what} ${problem}; the trainer is stopped (${after}): start a new one from the last checkpoint`, { cause });
-      if (control !== null) signalFailure(control);
-      await transport.close().catch(() => undefined);
-      throw this.#failure;
-    };
-    if (settled === null) return stop(`did not finish within ${work.timeout} ms (timeoutMilliseconds); its worker threads were terminated`);
-    const failed = settled.find((outcome) => outcome.status === 'rejected');
-    if (failed !== undefined) {
-      const reason = (failed as PromiseRejectedResult).reason as unknown;
-      if (this.#closedAfter !== null) return stop(`did not finish: close() terminated its worker threads after waiting ${this.#closedAfter} ms (its timeoutMilliseconds)`, reason);
-      return stop(`failed in a worker: ${reason instanceof Error ? reason.message : String(reason)}`, reason);
-    }
-    const answers = settled.map((outcome) => (outcome as PromiseFulfilledResult<WorkerTaskResult>).value);
-    if (answers.some((answer) => answer.aborted === true)) return stop('failed: a worker left its shard of the update without any task failing');
-    if (copying) this.#collectCopies(built, ranges, answers, resultStride);
-    return answers;
-  }
-
-  /** Memory `copy`: puts each worker's chunk gradients and results where the shared buffers would hold them. */
-  #collectCopies(built: BuiltModel, ranges: ChunkRange[], answers: WorkerTaskResult[], resultStride: number): void {
-    const gradients = new Float32Array(this.#gradients.buffer);
-    const results = new Float64Array(this.#results.buffer);
-    answers.forEach((answer, index) => {
-      const { first } = ranges[index]!;
-      if (answer.copies === undefined) throw new Error('DataParallelTrainer: a worker answered without its results (memory copy)');
-      gradients.set(answer.copies.gradients, first * built.stride);
-      results.set(answer.copies.results, first * resultStride);
-    });
+    const chunks = chunkCount(batchSize, this.chunkSize, built.statistics.layers.length > 0);
+    this.#coordinator.stage(built, inputs, targets, chunks);
+    return { chunks, batchSize };
   }
 
   /** The loss's mean divides by B (crossEntropy) or by every target element (mse, as `mseLoss` does). */
@@ -519,15 +479,11 @@ export class ParallelTrainer {
   }
 }
 
-/** One dispatch of a step or an evaluation batch. */
-interface Dispatch {
-  kind: WorkerTask['kind'];
-  step: number;
-  numChunks: number;
-  /** Float64 values per chunk in the results buffer (WorkerTask.resultStride). */
-  resultStride: number;
-  inputs: Tensor;
-  targets: Tensor;
-  /** Milliseconds before the threads are terminated and the dispatch rejects (`Infinity`: none). */
-  timeout: number;
+/** Per-class counts summed over answers (null: no class counts, e.g. mse). */
+function addCounts(total: Evaluation['perClass'], more: Evaluation['perClass']): Evaluation['perClass'] {
+  if (more === null) return total;
+  if (total === null) return { correct: [...more.correct], count: [...more.count] };
+  more.correct.forEach((value, label) => (total.correct[label]! += value));
+  more.count.forEach((value, label) => (total.count[label]! += value));
+  return total;
 }

@@ -1,98 +1,13 @@
-// The transport between the trainer and its worker threads, and the one message a worker gets per
-// step. Piscina (Node) and Web Workers (browser) implement it. Must not import node:* modules.
-import type { WireModel } from './model-source.js';
-import type { ShardedUpdate } from './sharded-update.js';
-
-/** The losses a trainer can use: workers sum each chunk's loss; the step divides by B (crossEntropy) or by every target element (mse). */
-export type LossName = 'crossEntropy' | 'mse';
-
-/**
- * Where the big arrays live: `shared` — SharedArrayBuffers every thread views (Node, and browser
- * pages that are cross-origin isolated); `copy` — plain ArrayBuffers copied into each message and
- * results copied back (browser pages that are not isolated, where SharedArrayBuffer is missing).
- */
-export type MemoryMode = 'shared' | 'copy';
-
-/** A SharedArrayBuffer (memory `shared`) or an ArrayBuffer (memory `copy`). */
-export type TaskBuffer = SharedArrayBuffer | ArrayBuffer;
-
-/**
- * One message to one worker: everything large is a SharedArrayBuffer (shared, not copied, by the
- * structured clone of the message); the rest is a few numbers and the (small) JSON spec. In `copy`
- * memory the buffers are copies, and `gradients`/`results` are empty: the worker answers with its
- * chunks' values in `WorkerTaskResult.copies`.
- */
-export interface WorkerTask {
-  memory: MemoryMode;
-  kind: 'train' | 'evaluate';
-  /** Identifies the trainer: a worker builds its replica once per session and keeps it. */
-  session: string;
-  /** The model's JSON spec, or the URL of the module whose factory builds it. */
-  model: WireModel;
-  loss: LossName;
-  /** float32 × the parameter layout's size (`parameterLayout`: `namedParameters()` order, aligned). */
-  parameters: TaskBuffer;
-  /** float32 × the model's buffer values (BatchNorm running statistics), `namedBuffers()` order. */
-  buffers: TaskBuffer;
-  /**
-   * float32 × (chunks × stride), stride = the parameter layout's size + the BatchNorm statistics
-   * size, padded (`chunkStride`): chunk c's summed gradient at c × stride, then its batch
-   * statistics (see running-statistics.ts).
-   */
-  gradients: TaskBuffer;
-  /**
-   * float64 × (chunks × resultStride): chunk c's summed loss at c·stride, its count of correct
-   * predictions at c·stride + 1, and (evaluation with crossEntropy) its count of correct
-   * predictions of class k at c·stride + 2 + k.
-   */
-  results: TaskBuffer;
-  /** Float64 values per chunk in `results`: 2, or 2 + the model's classes when evaluating with crossEntropy. */
-  resultStride: number;
-  /** float32 inputs of the whole minibatch, shape `inputShape`. */
-  inputs: TaskBuffer;
-  inputShape: number[];
-  /** float32 targets (class indices for crossEntropy), shape `targetShape`. */
-  targets: TaskBuffer;
-  targetShape: number[];
-  chunkSize: number;
-  /** This worker's chunks when `claim` is null: first (inclusive) to end (exclusive). */
-  firstChunk: number;
-  endChunk: number;
-  /** Chunks in the step (all workers together). */
-  chunkCount: number;
-  /**
-   * Memory `shared`: an Int32 counter the workers claim chunks from, one at a time, until
-   * `chunkCount` are taken (see NOTE(claiming) in replica.ts). Which worker runs a chunk then
-   * depends on timing; the result does not. Null in memory `copy`: the task runs its range.
-   */
-  claim: SharedArrayBuffer | null;
-  seed: number;
-  /** 1-based step number (Dropout masks derive from seed, step and chunk). */
-  step: number;
-  /**
-   * Training in memory `shared`: after its chunks, the task waits for the other tasks of the step,
-   * then reduces and updates its shard of the parameters (sharded-update.ts). Null otherwise: the
-   * main thread reduces and updates.
-   */
-  update: ShardedUpdate | null;
-}
-
-/** What a worker answers (the numbers themselves are in the task's shared buffers). */
-export interface WorkerTaskResult {
-  chunks: number;
-  /** Time the worker spent on its chunks (building the replica on first use, forward, backward, copying gradients). */
-  milliseconds: number;
-  /** With `update`: time spent reducing and updating its shard (not waiting for the other workers). */
-  updateMilliseconds?: number;
-  /** With `update`: true when the step failed in another worker and this one left its shard alone. */
-  aborted?: boolean;
-  /** Memory `copy` only: this task's chunk gradients and results, laid out as in the shared buffers from `firstChunk` on. */
-  copies?: { gradients: Float32Array; results: Float64Array };
-}
+// The transport between the trainer and its worker threads: Node (piscina, piscina-transport.ts) and
+// the browser (Web Workers + comlink, browser-transport.ts) implement it. What travels is in
+// protocol.ts. Must not import node:* modules.
+import type { Done, WorkerTask } from './protocol.js';
 
 /**
  * A pool of worker threads that run `WorkerTask`s. `run` may use any idle worker: replicas are
- * keyed by session, so which thread runs a task never changes the result.
+ * keyed by session, so which thread runs a task never changes the result. The trainer gives every
+ * task the current Setup; a transport passes it on to a worker that has not applied that version
+ * yet and drops it otherwise (`forWorker`), so a Setup crosses to each worker once.
  */
 export interface WorkerTransport {
   /**
@@ -103,7 +18,7 @@ export interface WorkerTransport {
    * a thread the other's tasks wait for.
    */
   readonly concurrency?: number;
-  run(task: WorkerTask): Promise<WorkerTaskResult>;
+  run(task: WorkerTask): Promise<Done>;
   /** Stops every thread; idempotent. */
   close(): Promise<void>;
 }
@@ -111,8 +26,22 @@ export interface WorkerTransport {
 /** Starts a transport with `threads` workers (called on the first step, after all validation). */
 export type TransportFactory = (threads: number) => WorkerTransport;
 
-/** What a task covers, for error messages: `chunks 2–3 of the step`, or its claimed share. */
-export function describeTaskChunks(task: WorkerTask): string {
-  const what = task.kind === 'train' ? 'the step' : 'an evaluation';
-  return !task.claim ? `chunks ${task.firstChunk}–${task.endChunk - 1} of ${what}` : `the chunks it claimed of ${what} (${task.chunkCount} in all)`;
+/** Which Setup a worker has applied: `session:version`, or null for none. */
+export type AppliedSetup = string | null;
+
+/**
+ * The task as a worker that has applied `applied` needs it — without its Setup when that is the
+ * same version — and what the worker has applied once it gets it.
+ *
+ * @example
+ * ```ts
+ * const { message, applied } = forWorker(task, slot.applied);
+ * port.postMessage(message);
+ * slot.applied = applied;
+ * ```
+ */
+export function forWorker(task: WorkerTask, applied: AppliedSetup): { message: WorkerTask; applied: AppliedSetup } {
+  if (task.setup === null) return { message: task, applied };
+  const key = `${task.setup.session}:${task.setup.version}`;
+  return { message: key === applied ? { ...task, setup: null } : task, applied: key };
 }

@@ -3,8 +3,8 @@
 // the thread (NOTE(barrier) in sharded-update.ts). Keep it thin — the work is in replica.ts, which
 // the browser's Web Worker entry shares.
 import { runTask } from './replica.js';
-import type { WorkerTask, WorkerTaskResult } from './transport.js';
+import type { Done, WorkerTask } from './protocol.js';
 
-export default function work(task: WorkerTask): Promise<WorkerTaskResult> {
+export default function work(task: WorkerTask): Promise<Done> {
   return runTask(task, { barrier: 'blocking' });
 }

@@ -39,12 +39,39 @@ describe('DataParallelTrainer faults', () => {
     // The thread died before the update: the parameters are still those after step 1. Snapshots are
     // refused all the same, since a failure after the barrier would leave some shards updated.
     trainer.model.parameters().forEach((parameter, i) => expect(parameter.data, `parameter ${i}`).toEqual(before[i]));
-    expect(() => trainer.stateDict()).toThrow(/^DataParallelTrainer.stateDict: the weights may be partly updated by the failed step \(DataParallelTrainer: step 2 failed/);
-    expect(() => trainer.trainingState()).toThrow(/trainingState: the weights may be partly updated.*resume from the last checkpoint$/);
-    await expect(trainer.step(inputs, targets)).rejects.toThrow(/stopped after a failure \(DataParallelTrainer: step 2 failed/);
+    expect(() => trainer.stateDict()).toThrow(
+      /^DataParallelTrainer.stateDict: the weights may be partly updated by the failed step \(DataParallelTrainer: step 2 failed/,
+    );
+    expect(() => trainer.trainingState()).toThrow(
+      /trainingState: the weights may be partly updated.*resume from the last checkpoint$/,
+    );
+    await expect(trainer.step(inputs, targets)).rejects.toThrow(
+      /stopped after a failure \(DataParallelTrainer: step 2 failed/,
+    );
     await expect(trainer.fit([[inputs, targets]], { epochs: 1 })).rejects.toThrow(/stopped after a failure/);
     await trainer.close();
     expect(trainer.steps).toBe(1);
+  });
+
+  it('with shareMainThread, a thread that exits mid-step still rejects within 5 s; the main thread leaves the barrier', async () => {
+    const { factory, started } = spyTransport('exit-worker.mjs');
+    const trainer = new ParallelTrainer({
+      ...options,
+      workers: 2,
+      chunkSize: 4,
+      shareMainThread: true,
+      transport: factory,
+    });
+    const { inputs, targets } = batch(1, 10, [12], 5);
+    await trainer.step(inputs, targets);
+    expect(started[0]!.threadCount).toBe(1); // the main thread is the second worker
+    const start = Date.now();
+    await expect(trainer.step(inputs, targets)).rejects.toThrow(
+      /^DataParallelTrainer: step 2 failed in a worker: a worker thread exited \(code 3\) while running the chunks it claimed of the step/,
+    );
+    expect(Date.now() - start).toBeLessThan(5_000);
+    await trainer.close();
+    expect(started[0]!.threadCount).toBe(0);
   });
 
   it('rejects within 5 s, naming the step, when a worker thread is terminated mid-step', async () => {
@@ -68,7 +95,9 @@ describe('DataParallelTrainer faults', () => {
         void thread.terminate();
       });
     }
-    await expect(trainer.step(inputs, targets)).rejects.toThrow(/step 2 failed in a worker: a worker thread exited \(code 1\) while running the chunks it claimed of the step/);
+    await expect(trainer.step(inputs, targets)).rejects.toThrow(
+      /step 2 failed in a worker: a worker thread exited \(code 1\) while running the chunks it claimed of the step/,
+    );
     expect(terminatedAt).toBeGreaterThan(0);
     expect(Date.now() - terminatedAt).toBeLessThan(5_000);
     expect(started[0]!.threadCount).toBe(0);
@@ -92,26 +121,41 @@ describe('DataParallelTrainer faults', () => {
     );
     expect(stepping.steps).toBe(2);
     // A failure inside a worker still stops the trainer (unlike a batch refused before the workers).
-    expect(() => stepping.stateDict()).toThrow(/^DataParallelTrainer\.stateDict: the weights may be partly updated by the failed step \(DataParallelTrainer: step 3 failed in a worker/);
-    await expect(stepping.step(clean.inputs, clean.targets)).rejects.toThrow(/stopped after a failure \(DataParallelTrainer: step 3 failed/);
+    expect(() => stepping.stateDict()).toThrow(
+      /^DataParallelTrainer\.stateDict: the weights may be partly updated by the failed step \(DataParallelTrainer: step 3 failed in a worker/,
+    );
+    await expect(stepping.step(clean.inputs, clean.targets)).rejects.toThrow(
+      /stopped after a failure \(DataParallelTrainer: step 3 failed/,
+    );
     await stepping.close();
 
     const fitting = new DataParallelTrainer({ ...options, model, workers: 2, chunkSize: 4 });
     const batches = [clean, clean, clean, bad, clean].map(({ inputs, targets }) => [inputs, targets] as const);
-    await expect(fitting.fit(batches, { epochs: 1 })).rejects.toThrow(/step 4 failed in a worker: Fragile\.forward: a poisoned sample/);
+    await expect(fitting.fit(batches, { epochs: 1 })).rejects.toThrow(
+      /step 4 failed in a worker: Fragile\.forward: a poisoned sample/,
+    );
     expect(fitting.steps).toBe(3);
     await fitting.close();
   });
 
   it('refuses a module model it cannot load before any thread starts, naming the module', async () => {
-    expect(() => new DataParallelTrainer({ ...options, model: './model.js', workers: 1 })).toThrow(/model: '\.\/model\.js' is not an absolute URL/);
+    expect(() => new DataParallelTrainer({ ...options, model: './model.js', workers: 1 })).toThrow(
+      /model: '\.\/model\.js' is not an absolute URL/,
+    );
     const { factory, started } = spyTransport();
     const missing = new URL('./fixtures/no-such-model.ts', import.meta.url);
     const trainer = new ParallelTrainer({ ...options, model: missing, workers: 2, transport: factory });
     const { inputs, targets } = batch(1, 4, [12], 5);
-    await expect(trainer.step(inputs, targets)).rejects.toThrow(/the model module .*no-such-model\.ts cannot be imported/);
+    await expect(trainer.step(inputs, targets)).rejects.toThrow(
+      /the model module .*no-such-model\.ts cannot be imported/,
+    );
     expect(() => trainer.model).toThrow(/await trainer\.ready\(\) first/);
-    const noFactory = new ParallelTrainer({ ...options, model: new URL('./helpers.ts', import.meta.url), workers: 2, transport: factory });
+    const noFactory = new ParallelTrainer({
+      ...options,
+      model: new URL('./helpers.ts', import.meta.url),
+      workers: 2,
+      transport: factory,
+    });
     await expect(noFactory.ready()).rejects.toThrow(/helpers\.ts exports no factory: export a function createModel/);
     expect(started).toHaveLength(0);
     await Promise.all([trainer.close(), noFactory.close()]);
@@ -124,12 +168,22 @@ describe('DataParallelTrainer faults', () => {
     expect(() => new DataParallelTrainer({ ...options, model: badSpec, workers: 1 })).toThrow(
       /the model spec cannot be built: layers\[0\]\.out: expected a positive integer, got "ten"/,
     );
-    expect(() => new DataParallelTrainer({ ...options, loss: 'hinge' as never, workers: 1 })).toThrow(/loss must be 'crossEntropy' or 'mse'/);
-    expect(() => new DataParallelTrainer({ ...options, optimizer: { type: 'lbfgs' } as never, workers: 1 })).toThrow(/optimizer.type must be/);
-    expect(() => new DataParallelTrainer({ ...options, optimizer: { type: 'sgd', lr: -1 }, workers: 1 })).toThrow(/SGD: invalid learning rate: -1/);
-    expect(() => new DataParallelTrainer({ ...options, chunkSize: 0, workers: 1 })).toThrow(/chunkSize must be an integer ≥ 1/);
+    expect(() => new DataParallelTrainer({ ...options, loss: 'hinge' as never, workers: 1 })).toThrow(
+      /loss must be 'crossEntropy' or 'mse'/,
+    );
+    expect(() => new DataParallelTrainer({ ...options, optimizer: { type: 'lbfgs' } as never, workers: 1 })).toThrow(
+      /optimizer.type must be/,
+    );
+    expect(() => new DataParallelTrainer({ ...options, optimizer: { type: 'sgd', lr: -1 }, workers: 1 })).toThrow(
+      /SGD: invalid learning rate: -1/,
+    );
+    expect(() => new DataParallelTrainer({ ...options, chunkSize: 0, workers: 1 })).toThrow(
+      /chunkSize must be an integer ≥ 1/,
+    );
     const noParameters: ModelSpec = { type: 'sequential', layers: [{ type: 'relu' }] };
-    expect(() => new DataParallelTrainer({ ...options, model: noParameters, workers: 1 })).toThrow(/the model has no parameters to train/);
+    expect(() => new DataParallelTrainer({ ...options, model: noParameters, workers: 1 })).toThrow(
+      /the model has no parameters to train/,
+    );
   });
 
   it('refuses a bad minibatch before any thread starts', async () => {
@@ -168,7 +222,10 @@ describe('DataParallelTrainer faults', () => {
 
   it('lets the process exit on its own after close()', () => {
     const script = fileURLToPath(new URL('./fixtures/train-and-close.ts', import.meta.url));
-    const result = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=@backprop/source', script], { encoding: 'utf8', timeout: 30_000 });
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=@backprop/source', script], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(result.error).toBeUndefined(); // a timeout (process still alive) would show here
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);

@@ -1,8 +1,15 @@
 // Adam and AdamW (decoupled weight decay), with optional AMSGrad — torch.optim.Adam / AdamW.
 // Imports the Optimizer base, the Tensor type and Adam's kernel entry (kernels/adam.ts); no graph.
-import { adamKernel } from '../kernels/adam.js';
+import { adamKernel, type AdamArrays } from '../kernels/adam.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { checkFlag, checkHyperparameter, Optimizer, withDefaults, type BaseHyperparameters, type UpdateContext } from './optimizer.js';
+import {
+  checkFlag,
+  checkHyperparameter,
+  Optimizer,
+  withDefaults,
+  type BaseHyperparameters,
+  type UpdateContext,
+} from './optimizer.js';
 
 /** Hyperparameters of `Adam` and `AdamW` (PyTorch's, camelCased). */
 export interface AdamOptions extends BaseHyperparameters {
@@ -38,7 +45,9 @@ abstract class AdamFamily extends Optimizer<AdamOptions> {
     checkHyperparameter(name, 'learning rate', options.lr, (lr) => lr >= 0, '≥ 0');
     checkHyperparameter(name, 'epsilon value', options.eps, (eps) => eps >= 0, '≥ 0');
     if (!Array.isArray(options.betas) || options.betas.length !== 2) {
-      throw new Error(`${name}: betas must be a pair [beta1, beta2], e.g. [0.9, 0.999]; got ${JSON.stringify(options.betas)}`);
+      throw new Error(
+        `${name}: betas must be a pair [beta1, beta2], e.g. [0.9, 0.999]; got ${JSON.stringify(options.betas)}`,
+      );
     }
     options.betas.forEach((beta, index) => {
       checkHyperparameter(name, `beta parameter at index ${index}`, beta, (b) => b >= 0 && b < 1, '0 ≤ beta < 1');
@@ -52,21 +61,9 @@ abstract class AdamFamily extends Optimizer<AdamOptions> {
   }
 
   updateValues(values: Float32Array, gradient: Float32Array, buffers: Float32Array[], { step }: UpdateContext): void {
-    const { lr, betas, eps, weightDecay, amsgrad } = this.hyperparameters;
-    const [beta1, beta2] = betas;
     const [expAvg, expAvgSq, maxExpAvgSq] = buffers as [Float32Array, Float32Array, Float32Array | undefined];
-    const decoupled = this.#decoupled;
-    const arrays = { values, gradient, expAvg, expAvgSq, maxExpAvgSq: amsgrad ? maxExpAvgSq! : null };
-    const scalars = {
-      beta1,
-      beta2,
-      stepSize: lr / (1 - beta1 ** step),
-      correction2Sqrt: Math.sqrt(1 - beta2 ** step),
-      eps,
-      decay: decoupled ? 1 - lr * weightDecay : 1,
-      weightDecay: decoupled ? 0 : weightDecay,
-    };
-    adamKernel(arrays, scalars);
+    const range = { values, gradient, expAvg, expAvgSq, maxExpAvgSq: maxExpAvgSq ?? null, step };
+    (this.#decoupled ? adamwUpdate : adamUpdate)(range, this.hyperparameters);
   }
 }
 
@@ -127,4 +124,57 @@ export class AdamW extends AdamFamily {
       defaults: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false },
     });
   }
+}
+
+/** What one Adam or AdamW update reads and writes: a range of one parameter and of its state. */
+export interface AdamRange extends AdamArrays {
+  /** The parameter's update count including this one (1 on its first update): the bias corrections use it. */
+  step: number;
+}
+
+/**
+ * Adam's update of a range of one parameter, in place — the pure function behind `Adam.step()`
+ * (PyTorch's functional `adam`): any split of a parameter into ranges gives the bits of one whole
+ * update. `maxExpAvgSq` is used (and required) when `options.amsgrad` is true.
+ *
+ * @example
+ * ```ts
+ * // the first update of values [0, 100) of a parameter, state zeroed
+ * adamUpdate({ values: w.subarray(0, 100), gradient: g.subarray(0, 100), expAvg, expAvgSq, maxExpAvgSq: null, step: 1 },
+ *   { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false });
+ * ```
+ */
+export function adamUpdate(range: AdamRange, options: AdamOptions): void {
+  adamFamilyUpdate(range, options, false);
+}
+
+/**
+ * AdamW's update (decoupled weight decay) of a range of one parameter, in place — the pure function
+ * behind `AdamW.step()`; as `adamUpdate` otherwise.
+ *
+ * @example
+ * ```ts
+ * adamwUpdate({ values, gradient, expAvg, expAvgSq, maxExpAvgSq: null, step: 3 }, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false });
+ * ```
+ */
+export function adamwUpdate(range: AdamRange, options: AdamOptions): void {
+  adamFamilyUpdate(range, options, true);
+}
+
+function adamFamilyUpdate(range: AdamRange, options: AdamOptions, decoupled: boolean): void {
+  const { lr, betas, eps, weightDecay, amsgrad } = options;
+  const [beta1, beta2] = betas;
+  const { values, gradient, expAvg, expAvgSq, maxExpAvgSq, step } = range;
+  if (amsgrad && maxExpAvgSq === null) throw new Error('adamUpdate: amsgrad needs a maxExpAvgSq buffer');
+  const arrays = { values, gradient, expAvg, expAvgSq, maxExpAvgSq: amsgrad ? maxExpAvgSq : null };
+  const scalars = {
+    beta1,
+    beta2,
+    stepSize: lr / (1 - beta1 ** step),
+    correction2Sqrt: Math.sqrt(1 - beta2 ** step),
+    eps,
+    decay: decoupled ? 1 - lr * weightDecay : 1,
+    weightDecay: decoupled ? 0 : weightDecay,
+  };
+  adamKernel(arrays, scalars);
 }

@@ -42,7 +42,11 @@ export interface RMSpropOptions extends BaseHyperparameters {
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
   constructor(params: Iterable<Tensor>, options: Partial<RMSpropOptions> = {}) {
-    super(params, withDefaults({ lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false }, options), 'RMSprop');
+    super(
+      params,
+      withDefaults({ lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false }, options),
+      'RMSprop',
+    );
   }
 
   protected validate(options: RMSpropOptions): void {
@@ -66,20 +70,39 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     const rest = buffers.slice(1); // after squareAvg: momentumBuffer (with momentum), then gradAvg (centered), as stateKeys lists them
     const momentumBuffer = options.momentum > 0 ? rest.shift()! : null;
     const gradAvg = options.centered ? rest.shift()! : null;
-    rmspropUpdate(values, gradient, buffers[0]!, momentumBuffer, gradAvg, options);
+    rmspropUpdate({ values, gradient, squareAvg: buffers[0]!, momentumBuffer, gradAvg }, options);
   }
 }
 
-/** The RMSprop update of one parameter (or a range of one), in place; a top-level loop (NOTE(optimizer-loop) in adam.ts). */
-function rmspropUpdate(
-  values: Float32Array,
-  gradient: Float32Array,
-  squareAvg: Float32Array,
-  momentumBuffer: Float32Array | null,
-  gradAvg: Float32Array | null,
-  options: RMSpropOptions,
-): void {
-  const { lr, alpha, eps, weightDecay, momentum } = options;
+/** What one RMSprop update reads and writes: a range of one parameter and of its state. */
+export interface RMSpropRange {
+  values: Float32Array;
+  gradient: Float32Array;
+  squareAvg: Float32Array;
+  /** With momentum > 0; else null. */
+  momentumBuffer: Float32Array | null;
+  /** When centered; else null. */
+  gradAvg: Float32Array | null;
+}
+
+/**
+ * RMSprop's update of a range of one parameter, in place — the pure function behind
+ * `RMSprop.step()` (PyTorch's functional `rmsprop`): any split of a parameter into ranges gives the
+ * bits of one whole update. A top-level loop (NOTE(optimizer-loop) in adam.ts).
+ *
+ * @example
+ * ```ts
+ * rmspropUpdate({ values: w, gradient: g, squareAvg, momentumBuffer: null, gradAvg: null }, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false });
+ * ```
+ */
+export function rmspropUpdate(range: RMSpropRange, options: RMSpropOptions): void {
+  const { values, gradient, squareAvg } = range;
+  const { lr, alpha, eps, weightDecay, momentum, centered } = options;
+  const momentumBuffer = momentum > 0 ? range.momentumBuffer : null;
+  const gradAvg = centered ? range.gradAvg : null;
+  if ((momentum > 0 && momentumBuffer === null) || (centered && gradAvg === null)) {
+    throw new Error('rmspropUpdate: momentum needs a momentumBuffer and centered a gradAvg');
+  }
   for (let i = 0; i < values.length; i++) {
     const g = gradient[i]! + weightDecay * values[i]!;
     squareAvg[i] = alpha * squareAvg[i]! + (1 - alpha) * g * g;

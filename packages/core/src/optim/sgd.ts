@@ -1,7 +1,14 @@
 // SGD: stochastic gradient descent with optional (Nesterov) momentum and weight decay — torch.optim.SGD.
 // Imports the Optimizer base and the Tensor type; plain loops, no graph.
 import type { Tensor } from '../tensor/tensor.js';
-import { checkFlag, checkHyperparameter, Optimizer, withDefaults, type BaseHyperparameters, type UpdateContext } from './optimizer.js';
+import {
+  checkFlag,
+  checkHyperparameter,
+  Optimizer,
+  withDefaults,
+  type BaseHyperparameters,
+  type UpdateContext,
+} from './optimizer.js';
 
 /** Hyperparameters of `SGD` (PyTorch's, camelCased). */
 export interface SGDOptions extends BaseHyperparameters {
@@ -40,7 +47,11 @@ export interface SGDOptions extends BaseHyperparameters {
  */
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: Iterable<Tensor>, options: Partial<SGDOptions> = {}) {
-    super(params, withDefaults({ lr: 1e-3, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 }, options), 'SGD');
+    super(
+      params,
+      withDefaults({ lr: 1e-3, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 }, options),
+      'SGD',
+    );
   }
 
   protected validate(options: SGDOptions): void {
@@ -61,13 +72,35 @@ export class SGD extends Optimizer<SGDOptions> {
   }
 
   updateValues(values: Float32Array, gradient: Float32Array, buffers: Float32Array[], { fresh }: UpdateContext): void {
-    sgdUpdate(values, gradient, buffers[0] ?? null, fresh, this.hyperparameters);
+    sgdUpdate({ values, gradient, momentumBuffer: buffers[0] ?? null, fresh }, this.hyperparameters);
   }
 }
 
-/** The SGD update of one parameter (or a range of one), in place; a top-level loop (NOTE(optimizer-loop) in adam.ts). */
-function sgdUpdate(values: Float32Array, gradient: Float32Array, buffer: Float32Array | null, first: boolean, options: SGDOptions): void {
+/** What one SGD update reads and writes: a range of one parameter and of its momentum buffer. */
+export interface SGDRange {
+  values: Float32Array;
+  gradient: Float32Array;
+  /** The momentum buffer's range; null without momentum (then `options.momentum` must be 0). */
+  momentumBuffer: Float32Array | null;
+  /** True on the buffer's first update (it was just created): the momentum starts from the gradient. */
+  fresh: boolean;
+}
+
+/**
+ * SGD's update of a range of one parameter, in place — the pure function behind `SGD.step()`
+ * (PyTorch's functional `sgd`): any split of a parameter into ranges gives the bits of one whole
+ * update. A top-level loop (NOTE(optimizer-loop) in adam.ts).
+ *
+ * @example
+ * ```ts
+ * sgdUpdate({ values: w, gradient: g, momentumBuffer: null, fresh: false }, { lr: 0.1, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 });
+ * ```
+ */
+export function sgdUpdate(range: SGDRange, options: SGDOptions): void {
+  const { values, gradient, fresh: first } = range;
   const { lr, momentum, dampening, nesterov, weightDecay } = options;
+  const buffer = momentum !== 0 ? range.momentumBuffer : null;
+  if (momentum !== 0 && buffer === null) throw new Error('sgdUpdate: momentum needs a momentumBuffer');
   for (let i = 0; i < values.length; i++) {
     let direction = gradient[i]! + weightDecay * values[i]!;
     if (buffer !== null) {
