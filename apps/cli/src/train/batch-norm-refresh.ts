@@ -1,15 +1,22 @@
 // After each epoch of a small training set: BatchNorm running statistics recomputed over the
 // training set with the epoch's final weights (core's updateBatchNorm, PyTorch's update_bn).
-import { DataLoader, updateBatchNorm, type Module, type Tensor } from '@backprop/core';
+import { DataLoader, updateBatchNorm, type Module, type StateDict, type Tensor } from '@backprop/core';
 import type { LabelledSet } from '../data/labelled-data.js';
 
 /** Training sets of at most this many samples get their BatchNorm statistics recomputed after every epoch. */
 export const REFRESH_MAX_SAMPLES = 5_000;
 
+/** What {@link refreshBatchNorm} needs of a trainer: its main-thread model and a way to load weights and buffers back. */
+export interface RefreshTarget {
+  readonly model: Module;
+  loadStateDict(state: StateDict): Promise<void>;
+}
+
 /**
- * Recomputes the running statistics of `model`'s BatchNorm layers over `train` (no augmentation,
+ * Recomputes the running statistics of the trainer's BatchNorm layers over `train` (no augmentation,
  * batches of `batchSize`, a last batch of one sample left out) when it has at most
- * {@link REFRESH_MAX_SAMPLES} samples; returns whether it did.
+ * {@link REFRESH_MAX_SAMPLES} samples, and loads them back into the trainer (its workers keep the
+ * running statistics in shared memory; the main model is a copy); resolves with whether it did.
  *
  * NOTE(batch-norm-refresh): running statistics are an exponential average (momentum 0.1) of the
  * chunks' batch statistics while the weights move. On a few hundred pictures a run has only a few
@@ -23,12 +30,14 @@ export const REFRESH_MAX_SAMPLES = 5_000;
  *
  * @example
  * ```ts
- * refreshBatchNorm(trainer.model, data.train, 32); // true for photo-cnn on 100 pictures
+ * await refreshBatchNorm(trainer, data.train, 32); // true for photo-cnn on 100 pictures
  * ```
  */
-export function refreshBatchNorm(model: Module, train: LabelledSet, batchSize: number): boolean {
+export async function refreshBatchNorm(trainer: RefreshTarget, train: LabelledSet, batchSize: number): Promise<boolean> {
+  const model = trainer.model;
   if (train.length > REFRESH_MAX_SAMPLES || !hasBatchNorm(model)) return false;
   updateBatchNorm(model, trainingBatches(train, batchSize));
+  await trainer.loadStateDict(model.stateDict());
   return true;
 }
 

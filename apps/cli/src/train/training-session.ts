@@ -169,7 +169,7 @@ async function trainLoop(trainer: DataParallelTrainer, options: SessionOptions):
       });
     }
     const samplesPerSecond = samplesThisProcess / Math.max((performance.now() - epochStarted) / 1000, 1e-9);
-    refreshBatchNorm(trainer.model, data.train, config.batchSize); // NOTE(batch-norm-refresh)
+    await refreshBatchNorm(trainer, data.train, config.batchSize); // NOTE(batch-norm-refresh)
     const evaluation = await trainer.evaluate(testLoader);
     if (!Number.isFinite(evaluation.loss)) {
       const [testInputs] = data.test.getBatch(Int32Array.from({ length: data.test.length }, (_, i) => i)) as [Tensor, Tensor];
