@@ -1,4 +1,4 @@
-// Vite config of the Backprop demo: four static pages, ES-module workers, and the two headers that
+// Vite config of the Backprop demo: the static pages, ES-module workers, and the two headers that
 // make the page cross-origin isolated (SharedArrayBuffer for the data-parallel trainer) in dev and preview.
 import { defineConfig } from 'vite';
 import { resolveSource } from '../../resolve-source.js';
@@ -18,7 +18,7 @@ export default defineConfig({
   build: {
     target: 'es2022',
     rolldownOptions: {
-      input: { index: 'index.html', line: 'line.html', playground: 'playground.html', digits: 'digits.html', tour: 'tour.html' },
+      input: { index: 'index.html', line: 'line.html', playground: 'playground.html', digits: 'digits.html', tour: 'tour.html', pictures: 'pictures.html' },
     },
   },
 });

@@ -3,9 +3,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildModel, type ModelSpec } from '@backprop/core';
+import { buildModel, encodeModelFile, type ModelSpec } from '@backprop/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodeModelFile } from '../src/run/model-file.js';
 import { events, runCli, scratchDirectory } from './run-cli.js';
 
 const cwd = scratchDirectory();
@@ -16,7 +15,7 @@ function modelRun(name: string, spec: ModelSpec, info: Record<string, unknown>):
   const directory = join(cwd, name);
   mkdirSync(directory);
   const weights = buildModel(spec).stateDict();
-  writeFileSync(join(directory, 'model.safetensors'), encodeModelFile(weights, spec, info as never));
+  writeFileSync(join(directory, 'model.safetensors'), encodeModelFile({ weights, spec, info: info as never }));
   return name;
 }
 

@@ -100,6 +100,7 @@ export {
 export { ModuleList, Sequential } from './nn/sequential.js';
 export { buildModel, DEFAULT_MAX_PARAMETERS, specParameterCount, type BuildModelOptions } from './nn/spec.js';
 export { MAX_SPEC_DEPTH } from './nn/spec-read.js';
+export { photoCnnSpec } from './nn/photo-cnn-spec.js';
 export type {
   ActivationSpec,
   BatchNormSpec,
@@ -204,3 +205,17 @@ export {
   type OptimizerCheckpoint,
   type TrainingCheckpoint,
 } from './io/checkpoint.js';
+export {
+  encodeModelFile,
+  loadModel,
+  MODEL_DATA_KEY,
+  MODEL_FILE_LIMITS,
+  ModelFileError,
+  modelFitProblem,
+  parseModelDataInfo,
+  type LoadedModel,
+  type LoadModelOptions,
+  type ModelDataInfo,
+  type ModelFilePart,
+  type PictureSettings,
+} from './io/model-file.js';

@@ -103,7 +103,7 @@ function gunzipError(caller: string, path: string | URL, maxBytes: number, error
 }
 
 // Pictures: PNG and JPEG decoding, resizing, image folders (fast-png, jpeg-js, fflate).
-export { decodeImage, type DecodeImageOptions } from './image/decode-image.js';
+export { checkImage, decodeImage, type DecodeImageOptions, type ImageHeader } from './image/decode-image.js';
 export { ImageError } from './image/image-error.js';
 export { imageToTensor, type ImageTensorOptions } from './image/image-tensor.js';
 export { IMAGE_LIMITS, type ImageLimits } from './image/limits.js';

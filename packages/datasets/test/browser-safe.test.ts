@@ -29,3 +29,13 @@ describe('src/index.ts', () => {
     }
   });
 });
+
+describe('src/images.ts', () => {
+  it('reaches relative imports and the three browser-safe decoder packages only: no node:*, no @backprop/core', () => {
+    const graph = reachableImports(new URL('../src/images.ts', import.meta.url));
+    expect(graph.size).toBeGreaterThanOrEqual(8);
+    for (const [file, specifiers] of graph) {
+      for (const specifier of specifiers) expect(specifier, `${file} imports ${specifier}`).toMatch(/^(\.\.?\/|fast-png$|fflate$|jpeg-js$)/);
+    }
+  });
+});

@@ -13,8 +13,6 @@
 export const LIMITS = {
   /** Classes of a model (a confusion matrix is classes² numbers; ImageNet has 1,000). */
   classes: 1000,
-  /** Values in one input sample read from a model file (3 × 2048 × 2048 fits). */
-  sampleElements: 16_777_216,
   /** Bytes of a --config or --model JSON file. */
   jsonFileBytes: 1_048_576,
   /** Bytes of a CSV file (read as one string: V8's strings end near 512 MiB). */

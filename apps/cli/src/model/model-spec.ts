@@ -1,7 +1,7 @@
-// The model `--model` names: the `mlp` and `cnn` presets (sized to the data) or a JSON spec file,
+// The model `--model` names: the `mlp`, `cnn` and `photo-cnn` presets (sized to the data) or a JSON spec file,
 // and the check that a model fits the data (input shape in, one score per class out).
 import { existsSync } from 'node:fs';
-import { buildModel, DEFAULT_MAX_PARAMETERS, noGrad, specParameterCount, Tensor, type ModelSpec, type Module } from '@backprop/core';
+import { buildModel, DEFAULT_MAX_PARAMETERS, modelFitProblem, photoCnnSpec, specParameterCount, type ModelSpec, type Module } from '@backprop/core';
 import { readJsonFile } from '../config/json-file.js';
 import type { TrainConfig } from '../config/train-config.js';
 import { CliError, firstLine, runtimeError, usageError } from '../errors.js';
@@ -56,39 +56,15 @@ export function cnnSpec(sampleShape: readonly number[], channels: readonly numbe
 }
 
 /**
- * A small CNN for photos [C, S, S] (S ≥ 16): three blocks of conv 3×3 (padding 1), BatchNorm and
- * ReLU with channels c1, c2 and 2·c2, max-pooling 2 after the first two, then a global average pool
- * (average pooling over the whole remaining plane, PyTorch's AdaptiveAvgPool2d(1) for this fixed
- * size) and one Linear to the classes. Throws a usage error for non-images.
- *
- * @example
- * ```ts
- * photoCnnSpec([3, 32, 32], [16, 32], 2); // conv 16, 32, 64 → 64 averaged features → 2 scores
- * ```
+ * `--model photo-cnn`: core's {@link photoCnnSpec} (the same definition the page trains), with its
+ * refusal of non-images as a usage error.
  */
-export function photoCnnSpec(sampleShape: readonly number[], channels: readonly number[], classes: number): ModelSpec {
-  const [inChannels, height, imageWidth] = sampleShape;
-  if (sampleShape.length !== 3 || height! < 16 || imageWidth! < 16) {
+function photoCnn(sampleShape: readonly number[], channels: readonly number[], classes: number): ModelSpec {
+  try {
+    return photoCnnSpec(sampleShape, channels, classes);
+  } catch {
     throw usageError(`--model photo-cnn needs images [channels, height, width] of at least 16×16, but the data has samples of shape [${sampleShape.join(', ')}]; use --model mlp`);
   }
-  const [first, second] = channels as [number, number];
-  const block = (input: number, output: number): ModelSpec[] => [
-    { type: 'conv2d', in: input, out: output, kernel: 3, padding: 1, bias: false },
-    { type: 'batchNorm2d', features: output },
-    { type: 'relu' },
-  ];
-  const pooled = [Math.floor(Math.floor(height! / 2) / 2), Math.floor(Math.floor(imageWidth! / 2) / 2)] as [number, number];
-  return {
-    type: 'sequential',
-    layers: [
-      ...block(inChannels!, first), { type: 'maxPool2d', kernel: 2 },
-      ...block(first, second), { type: 'maxPool2d', kernel: 2 },
-      ...block(second, 2 * second),
-      { type: 'avgPool2d', kernel: pooled },
-      { type: 'flatten' },
-      { type: 'linear', in: 2 * second, out: classes },
-    ],
-  };
 }
 
 /**
@@ -130,32 +106,8 @@ export function readSpecFile(path: string): ModelSpec {
 export function resolveModelSpec(config: Pick<TrainConfig, 'model' | 'hidden' | 'channels'>, data: Pick<LabelledData, 'sampleShape' | 'classes'>): ModelSpec {
   if (config.model === 'mlp') return mlpSpec(data.sampleShape, config.hidden, data.classes);
   if (config.model === 'cnn') return cnnSpec(data.sampleShape, config.channels, data.classes);
-  if (config.model === 'photo-cnn') return photoCnnSpec(data.sampleShape, config.channels, data.classes);
+  if (config.model === 'photo-cnn') return photoCnn(data.sampleShape, config.channels, data.classes);
   return readSpecFile(config.model);
-}
-
-/**
- * Why `model` does not take one sample of `sampleShape` and return one score per class (shape
- * [1, classes]), or null when it does.
- *
- * @example
- * ```ts
- * fitProblem(model, { sampleShape: [2], classes: 3 }); // 'it outputs [2] per sample, but the data has 3 classes; …'
- * ```
- */
-export function fitProblem(model: Module, data: Pick<LabelledData, 'sampleShape' | 'classes'>): string | null {
-  model.eval();
-  const shape = [1, ...data.sampleShape];
-  let output: Tensor;
-  try {
-    output = noGrad(() => model.forward(new Tensor(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape)));
-  } catch (error) {
-    return `samples of shape [${data.sampleShape.join(', ')}] fail in the model (${firstLine(error)}); change the model's input layer or the data`;
-  }
-  if (output.ndim !== 2 || output.shape[1] !== data.classes) {
-    return `it outputs [${output.shape.slice(1).join(', ')}] per sample, but the data has ${data.classes} classes; make the last layer output ${data.classes}`;
-  }
-  return null;
 }
 
 /**
@@ -170,6 +122,6 @@ export function checkModelFits(spec: ModelSpec, data: Pick<LabelledData, 'sample
   } catch (error) {
     throw usageError(`--model ${modelName}: ${firstLine(error)}`);
   }
-  const problem = fitProblem(model, data);
+  const problem = modelFitProblem(model, data);
   if (problem !== null) throw usageError(`the data does not fit --model ${modelName}: ${problem}`);
 }

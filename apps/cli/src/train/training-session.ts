@@ -1,14 +1,14 @@
 // One `backprop train` session: the data-parallel trainer, the epoch/batch loop with augmentation
 // and the scheduler, evaluation and the run files after each epoch, resume and stop-after-step.
 import { writeFileAtomic } from '@backprop/core/node';
-import { DataLoader, Generator, randomHorizontalFlip, randomShift, type ModelSpec, type StateDict, type Tensor } from '@backprop/core';
+import { DataLoader, encodeModelFile, Generator, randomHorizontalFlip, randomShift, type ModelSpec, type StateDict, type Tensor } from '@backprop/core';
 import { DataParallelTrainer } from '@backprop/parallel/node';
 import type { TrainConfig } from '../config/train-config.js';
 import type { LabelledData } from '../data/labelled-data.js';
 import { firstLine, runtimeError, usageError } from '../errors.js';
 import type { Reporter } from '../report/reporter.js';
 import { curvesSvg } from '../run/curves-svg.js';
-import { encodeModelFile, type DataInfo } from '../run/model-file.js';
+import type { DataInfo } from '../run/model-file.js';
 import { writeRunFile, type RunPaths } from '../run/run-directory.js';
 import { damagedCheckpoint } from '../run/session-validation.js';
 import { encodeSession, type EpochRecord, type SessionState, type TrainingPosition } from '../run/training-checkpoint.js';
@@ -187,7 +187,7 @@ async function trainLoop(trainer: DataParallelTrainer, options: SessionOptions):
     };
     history.push(record);
     position = { epoch: epoch + 1, batch: 0, lossSum: 0, samples: 0 };
-    await writeFileAtomic(paths.model, encodeModelFile(trainer.stateDict(), spec, dataInfo));
+    await writeFileAtomic(paths.model, encodeModelFile({ weights: trainer.stateDict(), spec, info: dataInfo }));
     // NOTE(metrics-file): rewritten whole from the history kept in the checkpoint, so after a
     // crash and a resume it never holds an epoch twice or misses one.
     await writeRunFile(paths.metrics, history.map((r) => JSON.stringify(r)).join('\n') + '\n');

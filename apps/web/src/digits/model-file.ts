@@ -1,6 +1,7 @@
-// A model.safetensors from the CLI (core's checkpoint format: weights + the JSON spec in metadata)
-// → a model that maps a 28×28 digit to 10 class scores, or an error that says what is wrong. No DOM.
-import { buildModel, decodeCheckpoint, Generator, noGrad, Tensor, zeros, type ModelSpec, type Module } from '@backprop/core';
+// A model.safetensors from the CLI (core's model file: weights + the JSON spec in metadata, read by
+// core's loadModel) → a model that maps a 28×28 digit to 10 class scores, or an error that says
+// what is wrong. No DOM.
+import { loadModel, ModelFileError, noGrad, Tensor, zeros, type ModelSpec, type Module } from '@backprop/core';
 
 /** A model read from a file, ready to predict. */
 export interface LoadedModel {
@@ -26,9 +27,9 @@ export const MAX_MODEL_FILE_BYTES = 64 * 1024 * 1024;
  * checkModelFileSize(file.size, file.name); // then file.arrayBuffer()
  * ```
  */
-export function checkModelFileSize(bytes: number, name: string): void {
+export function checkModelFileSize(bytes: number, name: string, options: { model: string; fix: string } = { model: 'a model for 28×28 digits', fix: 'choose the model.safetensors of a digits run' }): void {
   if (bytes > MAX_MODEL_FILE_BYTES) {
-    throw new Error(`${name.slice(0, 80)} is ${(bytes / 2 ** 20).toFixed(1)} MiB, over the ${MAX_MODEL_FILE_BYTES / 2 ** 20} MiB a model for 28×28 digits may take here; choose the model.safetensors of a digits run`);
+    throw new Error(`${name.slice(0, 80)} is ${(bytes / 2 ** 20).toFixed(1)} MiB, over the ${MAX_MODEL_FILE_BYTES / 2 ** 20} MiB ${options.model} may take here; ${options.fix}`);
   }
 }
 
@@ -49,36 +50,30 @@ const INPUT_SHAPES = [
  * ```
  */
 export function readModelFile(bytes: Uint8Array, name = 'the file'): LoadedModel {
-  let checkpoint;
+  let loaded;
   try {
-    checkpoint = decodeCheckpoint(bytes);
+    // A checkpoint saved with a spec only (no data description) loads too: the input shape is found by trying.
+    loaded = loadModel(bytes, { dataInfo: 'optional' });
   } catch (error) {
-    throw new Error(`${name} is not a readable safetensors file: ${(error as Error).message}`);
+    if (!(error instanceof ModelFileError)) throw error;
+    const wording: Record<ModelFileError['part'], string> = {
+      file: `${name} is not a readable safetensors file: ${error.message}`,
+      spec: error.message.startsWith('no model spec')
+        ? `${name} has ${error.message}: save it with \`backprop train\` or encodeModelFile({ weights, spec, info })`
+        : `${name}: its model spec cannot be built: ${error.message}`,
+      weights: `${name}: its weights do not fit its model spec: ${error.message}`,
+      data: `${name}: its data description is damaged: ${error.message}`,
+    };
+    throw new Error(wording[error.part], { cause: error });
   }
-  if (checkpoint.spec === undefined) {
-    throw new Error(
-      `${name} has no model spec ('backprop.spec' in its metadata), so its layers are unknown: save it with \`backprop train\` or encodeCheckpoint({ model, spec })`,
-    );
-  }
-  const spec = checkpoint.spec as ModelSpec;
-  let model: Module;
-  try {
-    model = buildModel(spec, { generator: new Generator(0) });
-  } catch (error) {
-    throw new Error(`${name}: its model spec cannot be built: ${(error as Error).message}`);
-  }
-  try {
-    model.loadStateDict(checkpoint.model);
-  } catch (error) {
-    throw new Error(`${name}: its weights do not fit its model spec: ${(error as Error).message}`);
-  }
+  const { model, spec } = loaded;
   model.eval();
   const attempts: string[] = [];
   for (const inputShape of INPUT_SHAPES) {
     try {
       const output = noGrad(() => model.forward(zeros(inputShape)));
       if (output.shape.length === 2 && output.shape[1] === 10) {
-        return { model, spec, inputShape, parameters: model.parameters().reduce((n, p) => n + p.size, 0), step: checkpoint.training?.step ?? null };
+        return { model, spec, inputShape, parameters: model.parameters().reduce((n, p) => n + p.size, 0), step: loaded.step };
       }
       attempts.push(`[${inputShape.join(', ')}] gives [${output.shape.join(', ')}]`);
     } catch (error) {

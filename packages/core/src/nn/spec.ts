@@ -1,5 +1,5 @@
 // buildModel: a JSON model spec → modules, sized before anything is allocated; specParameterCount.
-// Imports the layer modules and the spec reader; nothing imports this but the package index.
+// Imports the layer modules and the spec reader; imported by the package index and io/model-file.
 import type { Generator } from '../random/generator.js';
 import { GELU, Flatten, LeakyReLU, LogSoftmax, ReLU, SiLU, Sigmoid, Softmax, Softplus, Tanh } from './activations.js';
 import { Conv2d } from './conv2d.js';
