@@ -2,13 +2,13 @@
 // 32×32 RGB for 1 … N workers,
 // and single-thread matmul GFLOP/s, printed as tables with the machine and versions.
 import { availableParallelism, cpus, loadavg } from 'node:os';
-import { Generator, matmul, randn, Tensor, type ModelSpec } from '@backprop/core';
+import { Generator, matmul, type ModelSpec, photoCnnSpec, randn, Tensor } from '@backprop/core';
 import { DataParallelTrainer } from '@backprop/parallel/node';
 import { MNIST_RECIPE, PICTURE_RECIPE } from '../config/recipes.js';
 import { parseInteger } from '../config/values.js';
 import { loadEmbeddedMnist } from '../data/mnist-source.js';
 import { ExitCode, usageError } from '../errors.js';
-import { cnnSpec, mlpSpec, photoCnnSpec } from '../model/model-spec.js';
+import { cnnSpec, mlpSpec } from '../model/model-spec.js';
 
 interface ThroughputRow {
   model: string;
