@@ -102,10 +102,34 @@ describe('backprop predict', () => {
     expect(lines[0]).toMatch(new RegExp(`^dark-on-light\\.png  ${digits[1]!.label} \\(\\d+\\.\\d%\\)  \\d \\(\\d+\\.\\d%\\)  \\d \\(\\d+\\.\\d%\\)$`));
     const shown = Number(/\((\d+\.\d)%\)/.exec(lines[0]!)![1]);
     expect(shown).toBeCloseTo(100 * digits[1]!.probability, 0);
-    // Without --invert the inverted drawing is a different picture: the answer must change or lose confidence.
-    const plain = await runCli(['predict', run, 'dark-on-light.png', '--json'], { cwd });
-    const top = JSON.parse(plain.stdout).top[0];
-    expect(top.class !== digits[1]!.label || top.probability < digits[1]!.probability - 0.05).toBe(true);
+    // Kept as it is (--no-auto-invert), the drawing is a different picture: the answer must change or lose confidence.
+    const plain = await runCli(['predict', run, 'dark-on-light.png', '--json', '--no-auto-invert'], { cwd });
+    const kept = JSON.parse(plain.stdout);
+    expect(kept.inverted).toBe(false);
+    expect(kept.top[0].class !== digits[1]!.label || kept.top[0].probability < digits[1]!.probability - 0.05).toBe(true);
+  });
+
+  // Issue 15: pen on paper was read as another digit unless the user knew to pass --invert.
+  it('inverts a dark-on-light drawing by itself, says so, and answers as for the light-on-dark digit', async () => {
+    writeFileSync(join(cwd, 'ink-on-paper.png'), encode({ width: 28, height: 28, data: digits[0]!.bytes.map((b) => 255 - b), channels: 1, depth: 8 }));
+    const light = JSON.parse((await runCli(['predict', run, 'light-on-dark.png', '--json'], { cwd })).stdout);
+    const ink = await runCli(['predict', run, 'ink-on-paper.png', '--json'], { cwd });
+    expect(ink.code).toBe(0);
+    const answer = JSON.parse(ink.stdout);
+    expect(light.inverted).toBe(false);
+    expect(answer.inverted).toBe(true);
+    expect(answer.top.map((t: { class: number }) => t.class)).toEqual(light.top.map((t: { class: number }) => t.class));
+    answer.top.forEach((t: { probability: number }, i: number) => expect(t.probability).toBeCloseTo(light.top[i].probability, 6));
+    expect(answer.top[0].class).toBe(digits[0]!.label);
+    // The text output says what was done, on stderr, beside the answer on stdout; the enlarged RGBA drawing too.
+    const text = await runCli(['predict', run, 'ink-on-paper.png', 'dark-on-light.png', 'light-on-dark.png'], { cwd });
+    expect(text.stderr).toBe(
+      'ink-on-paper.png: dark ink on light paper — inverted, as the model reads light on dark (pass --no-auto-invert to keep it)\n' +
+        'dark-on-light.png: dark ink on light paper — inverted, as the model reads light on dark (pass --no-auto-invert to keep it)\n',
+    );
+    const lines = text.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^ink-on-paper\\.png  ${digits[0]!.label} \\(`));
+    expect(lines[1]).toMatch(new RegExp(`^dark-on-light\\.png  ${digits[1]!.label} \\(`));
   });
 
   it('refuses a file that is not an image (exit 1) and a missing one (exit 2)', async () => {

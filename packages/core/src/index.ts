@@ -84,6 +84,7 @@ export {
   type BatchNormOptions,
   type LayerNormOptions,
 } from './nn/normalization.js';
+export { updateBatchNorm } from './nn/update-batch-norm.js';
 export {
   Flatten,
   GELU,

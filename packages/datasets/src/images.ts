@@ -5,3 +5,4 @@ export { ImageError } from './image/image-error.js';
 export { imageToTensor, type ImageTensorOptions } from './image/image-tensor.js';
 export { IMAGE_LIMITS, type ImageLimits } from './image/limits.js';
 export type { Orientation, Raster } from './image/raster.js';
+export { inkPolarity, type InkPolarity } from './image/ink-polarity.js';

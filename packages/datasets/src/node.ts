@@ -117,3 +117,4 @@ export {
 } from './image/image-folder.js';
 export { readImageFileSync } from './image/read-image-file.js';
 export type { Orientation, Raster } from './image/raster.js';
+export { inkPolarity, type InkPolarity } from './image/ink-polarity.js';

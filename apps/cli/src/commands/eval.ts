@@ -14,6 +14,7 @@ import { readUserFile } from '../run/user-file.js';
 import { runPaths } from '../run/run-directory.js';
 import { loadWeightsFile } from '../run/weights-file.js';
 import { checkModelFits } from '../model/model-spec.js';
+import { perClassPhrase } from '../report/per-class.js';
 
 /** The results of `backprop eval`. */
 export interface EvalResult {
@@ -21,8 +22,8 @@ export interface EvalResult {
   samples: number;
   loss: number;
   accuracy: number;
-  /** Per class: correct / samples of that class (null when the test set has none of it). */
-  perClass: Array<{ class: number; samples: number; accuracy: number | null }>;
+  /** Per class: correct / samples of that class (null when the test set has none of it); `name` for a picture folder's classes. */
+  perClass: Array<{ class: number; name?: string; samples: number; accuracy: number | null }>;
   /** confusion[actual][predicted]. */
   confusion: number[][];
 }
@@ -49,19 +50,26 @@ export async function evalCommand(directory: string, flags: Record<string, unkno
     throw usageError(`${paths.model} has ${saved.info.classes} classes, over the limit of ${maxClasses} (its confusion matrix would hold ${saved.info.classes}² counts); raise --max-classes if that is intended`);
   }
   const maxPixels = flags.maxPixels !== undefined ? parseInteger(flags.maxPixels, { flag: '--max-pixels' }, { min: 1, example: '100000000' }) : IMAGE_LIMITS.maxPixels;
-  const data = await loadData({ data: dataName, limit, ...saved.info.pictures }, { maxClasses, maxPixels });
+  // A picture folder given with --data is held out: every picture of it is scored (valSplit 1), not
+  // only the validation share a training run would keep; the run's own folder by its validation split.
+  const heldOut = flags.data !== undefined && saved.info.pictures !== undefined;
+  const pictures = saved.info.pictures === undefined ? {} : { ...saved.info.pictures, ...(heldOut ? { valSplit: 1 } : {}) };
+  const data = await loadData({ data: dataName, limit, ...pictures }, { maxClasses, maxPixels });
   checkModelFits(saved.spec, data, `in ${paths.model}`);
-  const result = evaluate(saved.model, data.test, saved.info.classes, dataName);
+  const result = evaluate(saved.model, data.test, saved.info.classes, dataName, saved.info.classNames ?? null);
   if (flags.json === true) {
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return ExitCode.ok;
   }
+  const phrase = perClassPhrase({ correct: result.confusion.map((row, k) => row[k]!), count: result.perClass.map((c) => c.samples) }, saved.info.classNames ?? null);
+  const label = (c: EvalResult['perClass'][number]) => (c.name === undefined ? String(c.class).padStart(3) : `${String(c.class).padStart(3)} ${c.name}`);
+  const labelWidth = Math.max(...result.perClass.map((c) => label(c).length));
   const lines = [
     `${directory}${weights === null ? '' : ` with --weights ${weights}`}: ${result.samples} test samples of ${data.description}`,
-    `test loss ${result.loss.toFixed(4)}   accuracy ${(100 * result.accuracy).toFixed(2)}%`,
+    `test loss ${result.loss.toFixed(4)}   accuracy ${(100 * result.accuracy).toFixed(2)}%${phrase === '' ? '' : ` (${phrase})`}`,
     '',
     'per class:',
-    ...result.perClass.map((c) => `  ${String(c.class).padStart(3)}  ${c.accuracy === null ? '   —   ' : `${(100 * c.accuracy).toFixed(2).padStart(6)}%`}  of ${c.samples}`),
+    ...result.perClass.map((c) => `  ${label(c).padEnd(labelWidth)}  ${c.accuracy === null ? '   —   ' : `${(100 * c.accuracy).toFixed(2).padStart(6)}%`}  of ${c.samples}`),
     '',
     'confusion matrix (rows: actual, columns: predicted):',
     formatConfusionMatrix(result.confusion),
@@ -83,7 +91,7 @@ function runData(configPath: string, fallback: string): string {
   }
 }
 
-function evaluate(model: { forward(x: Tensor): Tensor }, test: LabelledSet, classes: number, data: string): EvalResult {
+function evaluate(model: { forward(x: Tensor): Tensor }, test: LabelledSet, classes: number, data: string, names: readonly string[] | null): EvalResult {
   let lossSum = 0;
   const predicted: number[] = [];
   const actual: number[] = [];
@@ -98,7 +106,8 @@ function evaluate(model: { forward(x: Tensor): Tensor }, test: LabelledSet, clas
   const confusion = confusionMatrix(predicted, actual, classes);
   const perClass = confusion.map((row, index) => {
     const samples = row.reduce((a, b) => a + b, 0);
-    return { class: index, samples, accuracy: samples === 0 ? null : row[index]! / samples };
+    const accuracy = samples === 0 ? null : row[index]! / samples;
+    return names?.[index] === undefined ? { class: index, samples, accuracy } : { class: index, name: names[index]!, samples, accuracy };
   });
   const correct = confusion.reduce((sum, row, index) => sum + row[index]!, 0);
   return { data, samples: actual.length, loss: lossSum / actual.length, accuracy: correct / actual.length, perClass, confusion };

@@ -1,8 +1,9 @@
 // `backprop predict DIR IMAGE…`: PNG or JPEG → grey or RGB as the model's sampleShape says → its
-// size (padded to the aspect ratio) → top-3 classes. Decoding and its limits: @backprop/datasets/node.
+// size (padded to the aspect ratio), inverted when a digits model gets pen on paper → top-3
+// classes. Decoding and its limits: @backprop/datasets/node.
 import { existsSync } from 'node:fs';
 import { noGrad, Tensor } from '@backprop/core';
-import { IMAGE_LIMITS, ImageError, loadImageSync } from '@backprop/datasets/node';
+import { decodeImage, IMAGE_LIMITS, ImageError, imageToTensor, inkPolarity, readImageFileSync } from '@backprop/datasets/node';
 import { parseInteger } from '../config/values.js';
 import { ExitCode, firstLine, runtimeError, usageError } from '../errors.js';
 import { readModelFile } from '../run/model-file.js';
@@ -14,6 +15,8 @@ export interface Prediction {
   image: string;
   /** `name` is the class's folder name when the model was trained on a picture folder. */
   top: Array<{ class: number; name?: string; probability: number }>;
+  /** Whether the picture was inverted before the model saw it (--invert, or a dark-on-light drawing for a digits model). */
+  inverted: boolean;
 }
 
 /**
@@ -35,17 +38,31 @@ export async function predictCommand(directory: string, images: string[], flags:
   const [channels, height, width] = shape as [number, number, number];
   const maxPixels = flags.maxPixels !== undefined ? parseInteger(flags.maxPixels, { flag: '--max-pixels' }, { min: 1, example: '100000000' }) : IMAGE_LIMITS.maxPixels;
   for (const image of images) if (!existsSync(image)) throw usageError(`${image}: no such file; give PNG or JPEG image paths`);
-  const invert = flags.invert === true;
+  // NOTE(auto-invert): a model trained on grey digits (MNIST, IDX) reads light ink on a dark
+  // background; people draw dark ink on light paper. Unless --no-auto-invert, such a picture (told
+  // by its border: inkPolarity) is inverted, and a note says so. Picture-folder models (cats) learnt
+  // their pictures as they are: never inverted unless --invert.
+  const digits = saved.info.pictures === undefined && channels === 1;
+  const autoInvert = flags.autoInvert !== false && digits;
   for (const image of images) {
     let pixels: Float32Array;
+    let invert = flags.invert === true;
     try {
-      // NOTE(predict-fit): padded, not cropped, so a drawing on a wide canvas keeps all its ink; the
-      // padding and transparent pixels take the paper's colour (white when --invert), which the
+      const raster = decodeImage(readImageFileSync(image, { maxFileBytes: IMAGE_LIMITS.maxFileBytes }), { file: image, maxPixels });
+      if (!invert && autoInvert && inkPolarity(raster) === 'dark-on-light') {
+        invert = true;
+        if (flags.json !== true) process.stderr.write(`${image}: dark ink on light paper — inverted, as the model reads light on dark (pass --no-auto-invert to keep it)\n`);
+      }
+      // NOTE(predict-fit): a picture-folder model gets its pictures as training read them (centre
+      // crop, loadImageFolder's default), so predict and eval agree on the same file. A digits
+      // model gets them padded, not cropped, so a drawing on a wide canvas keeps all its ink; the
+      // padding and transparent pixels take the paper's colour (white when inverted), which the
       // inversion below turns into MNIST's black background.
-      pixels = loadImageSync(image, { width, height, color: channels === 3 ? 'rgb' : 'grey', fit: 'pad', background: invert ? 1 : 0, maxPixels });
+      const fit = saved.info.pictures === undefined ? 'pad' : 'crop';
+      pixels = imageToTensor(raster, { width, height, color: channels === 3 ? 'rgb' : 'grey', fit, background: invert ? 1 : 0 });
     } catch (error) {
       if (error instanceof ImageError) {
-        throw runtimeError(error.message.replace('raise maxPixels', 'raise --max-pixels'), error);
+        throw runtimeError(error.message.replace('raise maxPixels', 'raise --max-pixels').replace(', or raise maxFileBytes if the file is trusted', ''), error);
       }
       throw runtimeError(`${image}: cannot read it as an image (${firstLine(error)})`, error);
     }
@@ -55,7 +72,7 @@ export async function predictCommand(directory: string, images: string[], flags:
     const top = Array.from(probabilities, (probability, index) => (names === undefined ? { class: index, probability } : { class: index, name: names[index]!, probability }))
       .sort((a, b) => b.probability - a.probability)
       .slice(0, 3);
-    const prediction: Prediction = { image, top };
+    const prediction: Prediction = { image, top, inverted: invert };
     if (flags.json === true) process.stdout.write(`${JSON.stringify(prediction)}\n`);
     else process.stdout.write(`${image}  ${top.map((t) => `${t.name ?? t.class} (${(100 * t.probability).toFixed(1)}%)`).join('  ')}\n`);
   }

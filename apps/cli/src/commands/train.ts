@@ -14,6 +14,7 @@ import { readUserFile } from '../run/user-file.js';
 import { LIMITS } from '../config/limits.js';
 import { checkModelFits, resolveModelSpec } from '../model/model-spec.js';
 import { createReporter } from '../report/create-reporter.js';
+import { decodeProgress } from '../report/decode-progress.js';
 import { writeStdout, onStdoutClosed } from '../report/stdout-closed.js';
 import { claimRunDirectory, discardUnstartedRun, runPaths, writeRunFile } from '../run/run-directory.js';
 import { acquireRunLock, type RunLock } from '../run/run-lock.js';
@@ -159,6 +160,7 @@ async function train(options: {
       parameters: buildModel(spec).parameters().reduce((total, p) => total + p.size, 0),
       workers: workers.count,
       config,
+      classNames: data.classNames ?? null,
     });
     const stale = (claimed?.lock ?? options.lock)?.brokeStale;
     if (stale) reporter.notice(`note: removed the lock of pid ${stale.pid}, which is no longer running`);
@@ -206,9 +208,7 @@ function usefulWorkers(asked: number, config: Pick<TrainConfig, 'batchSize' | 'c
 /** A line on stderr while a large picture folder decodes (the reporter starts once the data is known). */
 function pictureProgress(run: RunOptions): ((done: number, total: number) => void) | undefined {
   if (run.quiet || run.json || !process.stderr.isTTY) return undefined;
-  return (done, total) => {
-    if (total >= 200 && (done % 100 === 0 || done === total)) process.stderr.write(`\rdecoding pictures: ${done} / ${total}${done === total ? '\n' : ''}`);
-  };
+  return decodeProgress((text) => process.stderr.write(text));
 }
 
 function describeModel(config: TrainConfig): string {

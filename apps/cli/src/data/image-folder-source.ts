@@ -18,7 +18,7 @@ export interface ImageFolderSourceOptions {
   imageSize: number;
   /** Read as one grey channel instead of RGB. */
   grayscale: boolean;
-  /** Share of each class held out for validation (the "test" part of the run). */
+  /** Share of each class held out for validation (the "test" part of the run); 1: the whole folder is the test set (`eval --data`), and the training set too. */
   valSplit: number;
   /** Leave out files that do not decode, listing them as warnings, instead of failing. */
   skipBad: boolean;
@@ -90,16 +90,19 @@ export async function loadImageFolderSource(root: string, options: ImageFolderSo
   }
   const labels = Float32Array.from(folder.labels);
   const all = new TensorDataset(new Tensor(folder.images, [count, channels, height, width]), new Tensor(labels, [count]));
-  const [train, validation] = stratifiedSplit(all, folder.labels, [1 - options.valSplit, options.valSplit], SPLIT_SEED);
-  if (validation!.length === 0) {
-    throw usageError(`--data ${root}: --val-split ${options.valSplit} of ${count} pictures leaves none for validation; add pictures or raise --val-split`);
+  let [trainSet, validationSet] = [all, all];
+  if (options.valSplit < 1) {
+    const [train, validation] = stratifiedSplit(all, folder.labels, [1 - options.valSplit, options.valSplit], SPLIT_SEED);
+    if (validation!.length === 0) {
+      throw usageError(`--data ${root}: --val-split ${options.valSplit} of ${count} pictures leaves none for validation; add pictures or raise --val-split`);
+    }
+    trainSet = takeRows(all, train!.indices);
+    validationSet = takeRows(all, validation!.indices);
   }
-  const trainSet = takeRows(all, train!.indices);
-  const validationSet = takeRows(all, validation!.indices);
   const checked = checkLabels(trainSet.tensors[1], validationSet.tensors[1], { source: `--data ${root}`, maxClasses: options.maxClasses });
   const skipped = folder.skipped.map(({ file, problem }) => `--data ${root}: skipped ${file} (${problem})`);
   return {
-    description: `pictures ${root}: ${count} in ${folder.classes.length} classes (${folder.classes.slice(0, 5).join(', ')}${folder.classes.length > 5 ? ', …' : ''}), ${options.grayscale ? 'grey' : 'RGB'} ${width}×${height}, stratified ${Math.round(100 * (1 - options.valSplit))} / ${Math.round(100 * options.valSplit)} split`,
+    description: `pictures ${root}: ${count} in ${folder.classes.length} classes (${folder.classes.slice(0, 5).join(', ')}${folder.classes.length > 5 ? ', …' : ''}), ${options.grayscale ? 'grey' : 'RGB'} ${width}×${height}, ${options.valSplit < 1 ? `stratified ${Math.round(100 * (1 - options.valSplit))} / ${Math.round(100 * options.valSplit)} split` : 'all of them scored'}`,
     train: trainSet,
     test: validationSet,
     sampleShape: [channels, height, width],

@@ -5,18 +5,21 @@ import { doneLines, epochLine, startLines, type BatchProgress, type EpochEnd, ty
 /** Writes whole lines to a stream (stdout by default). */
 export class LineReporter implements Reporter {
   protected readonly write: (line: string) => void;
+  /** From `start`: the epoch line names the classes. */
+  #classNames: string[] | null = null;
 
   constructor(write: (line: string) => void = (line) => writeStdout(`${line}\n`)) {
     this.write = write;
   }
 
   start(event: TrainStart): void {
+    this.#classNames = event.classNames;
     for (const line of startLines(event)) this.write(line);
   }
   epochStart(_event: EpochStart): void {}
   batch(_event: BatchProgress): void {}
   epochEnd(event: EpochEnd): void {
-    this.write(epochLine(event));
+    this.write(epochLine(event, this.#classNames));
   }
   notice(message: string): void {
     this.write(message);

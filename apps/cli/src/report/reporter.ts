@@ -3,6 +3,7 @@
 import type { TrainConfig } from '../config/train-config.js';
 import { shellWord } from '../invocation.js';
 import type { EpochRecord } from '../run/training-checkpoint.js';
+import { perClassPhrase, type PerClassCounts } from './per-class.js';
 
 export interface TrainStart {
   out: string;
@@ -15,6 +16,8 @@ export interface TrainStart {
   parameters: number;
   workers: number;
   config: TrainConfig;
+  /** Class names in label order (a picture folder's subfolders), or null: classes are numbers. */
+  classNames: string[] | null;
 }
 
 export interface EpochStart {
@@ -43,6 +46,8 @@ export interface EpochEnd extends EpochRecord {
   epochs: number;
   /** Seconds since training started in this process. */
   seconds: number;
+  /** The test (validation) set's per-class counts: `correct[k]` of `count[k]` samples of class k right. */
+  perClass: PerClassCounts | null;
 }
 
 export interface Interrupted {
@@ -98,12 +103,16 @@ export function formatCount(value: number): string {
   return Math.round(value).toLocaleString('en-US');
 }
 
-/** The line printed after each epoch (terminal and plain output). */
-export function epochLine(event: EpochEnd): string {
+/**
+ * The line printed after each epoch (terminal and plain output), with the per-class accuracy after
+ * the overall one: `test accuracy 91.25% (cat 95.0%, not-cat 87.5%)`.
+ */
+export function epochLine(event: EpochEnd, classNames: readonly string[] | null = null): string {
   const width = String(event.epochs).length;
+  const phrase = event.perClass === null ? '' : perClassPhrase(event.perClass, classNames);
   return (
     `epoch ${String(event.epoch).padStart(width)}/${event.epochs}  train loss ${event.trainLoss.toFixed(4)}  test loss ${event.testLoss.toFixed(4)}` +
-    `  test accuracy ${(100 * event.testAccuracy).toFixed(2)}%  ${formatCount(event.samplesPerSecond)} samples/s  (${event.seconds.toFixed(1)} s)`
+    `  test accuracy ${(100 * event.testAccuracy).toFixed(2)}%${phrase === '' ? '' : ` (${phrase})`}  ${formatCount(event.samplesPerSecond)} samples/s  (${event.seconds.toFixed(1)} s)`
   );
 }
 

@@ -13,6 +13,7 @@ import { writeRunFile, type RunPaths } from '../run/run-directory.js';
 import { damagedCheckpoint } from '../run/session-validation.js';
 import { encodeSession, type EpochRecord, type SessionState, type TrainingPosition } from '../run/training-checkpoint.js';
 import { findBadValue, nonFiniteLossError, type NonFiniteLoss } from './non-finite-loss.js';
+import { refreshBatchNorm } from './batch-norm-refresh.js';
 import { createScheduler } from './schedule.js';
 
 // NOTE(resume): a run is a pure function of its config. Batch b of epoch e is rows
@@ -150,7 +151,6 @@ async function trainLoop(trainer: DataParallelTrainer, options: SessionOptions):
     signal: options.signal,
     scheduler: scheduler ?? undefined,
     transform: augmentation(config.augment, augment),
-    validation: testLoader,
     onEpochStart: ({ epoch }) => {
       [epochStarted, trainedUntil, samplesThisProcess] = [performance.now(), performance.now(), 0];
       reporter.epochStart({ epoch: epoch + 1, epochs: config.epochs, doneSamples: position.samples, epochSamples: total });
@@ -172,19 +172,21 @@ async function trainLoop(trainer: DataParallelTrainer, options: SessionOptions):
       });
       if (event.step % SNAPSHOT_STEPS === 0) pending = state();
     },
-    onEpochEnd: async ({ epoch, meanLoss, evaluation, position: next }) => {
+    onEpochEnd: async ({ epoch, meanLoss, position: next }) => {
       pending = null; // a snapshot from within the epoch would drop the epoch's record
-      if (!Number.isFinite(evaluation!.loss)) {
+      await refreshBatchNorm(trainer, data.train, config.batchSize); // NOTE(batch-norm-refresh)
+      const evaluation = await trainer.evaluate(testLoader);
+      if (!Number.isFinite(evaluation.loss)) {
         const [testInputs] = data.test.getBatch(Int32Array.from({ length: data.test.length }, (_, i) => i)) as [Tensor, Tensor];
         const badValue = findBadValue(testInputs, 'test');
         // A bad test sample does not make the weights bad: then the epoch's training is kept.
-        await stopOnNonFinite({ kind: 'test', value: evaluation!.loss, epoch: epoch + 1, batch: batches, badValue }, badValue === null ? lastGood : state());
+        await stopOnNonFinite({ kind: 'test', value: evaluation.loss, epoch: epoch + 1, batch: batches, badValue }, badValue === null ? lastGood : state());
       }
       const record: EpochRecord = {
         epoch: epoch + 1,
         trainLoss: meanLoss,
-        testLoss: evaluation!.loss,
-        testAccuracy: evaluation!.accuracy ?? 0,
+        testLoss: evaluation.loss,
+        testAccuracy: evaluation.accuracy ?? 0,
         samplesPerSecond: samplesThisProcess / Math.max((trainedUntil - epochStarted) / 1000, 1e-9),
         lr: learningRate(),
       };
@@ -197,7 +199,7 @@ async function trainLoop(trainer: DataParallelTrainer, options: SessionOptions):
       await writeRunFile(paths.curves, curvesSvg(history, `${config.model} on ${config.data}`));
       lastGood = state();
       await saveCheckpoint(lastGood);
-      reporter.epochEnd({ ...record, epochs: config.epochs, seconds: (performance.now() - started) / 1000 });
+      reporter.epochEnd({ ...record, epochs: config.epochs, seconds: (performance.now() - started) / 1000, perClass: evaluation.perClass });
     },
   });
   if (summary.stopped === 'aborted') {

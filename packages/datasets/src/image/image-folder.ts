@@ -1,8 +1,10 @@
 // An image folder (torchvision's ImageFolder convention) loaded whole into float32 [N, C, H, W]
-// with int32 labels. Node-only (node:fs via read-image-file, folder-walk).
+// with int32 labels, decoded on the calling thread or on a pool of threads (decode-pool.ts).
+// Node-only (node:fs via read-image-file, folder-walk).
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { decodeImage } from './decode-image.js';
+import { decodeInParallel, defaultDecodeThreads } from './decode-pool.js';
 import { listImageFolder } from './folder-walk.js';
 import { ImageError } from './image-error.js';
 import { imageToTensor, type ImageTensorOptions } from './image-tensor.js';
@@ -18,13 +20,27 @@ export interface ImageFolderOptions extends LoadImageOptions {
   readonly skipBad?: boolean;
   /** Most images loaded; default 100,000 (N × C × H × W floats are allocated up front). */
   readonly maxImages?: number;
-  /** Called after each image (and once with done 0 before the first). */
+  /** Called as images are done (once with done 0 before the first; after each image, or each batch of 16 on threads). */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Threads that decode (a piscina pool): default every core, at most 8; 1 decodes on the calling
+   * thread. Folders of fewer than `parallelMinImages` images are always decoded on the calling
+   * thread. Same result either way, bit for bit (NOTE(parallel-decode)).
+   */
+  readonly threads?: number;
+  /** Fewest images worth starting threads for; default {@link PARALLEL_MIN_IMAGES}. */
+  readonly parallelMinImages?: number;
 }
+
+/**
+ * Folders with fewer images are decoded on the calling thread: starting a thread and loading the
+ * decoders in it (tens of milliseconds) costs more than a few dozen small pictures take to decode.
+ */
+export const PARALLEL_MIN_IMAGES = 64;
 
 /** A loaded image folder. */
 export interface ImageFolderData {
-  /** N × C × H × W floats in 0..1, image after image. */
+  /** N × C × H × W floats in 0..1, image after image (backed by a SharedArrayBuffer when decoded on threads). */
   readonly images: Float32Array;
   readonly shape: readonly [number, number, number, number];
   /** N class indices into `classes`. */
@@ -87,24 +103,49 @@ export async function loadImageFolder(root: string, options: ImageFolderOptions)
   }
   const channels = options.color === 'rgb' ? 3 : 1;
   const size = channels * options.height * options.width;
-  const images = new Float32Array(total * size);
+  let images: Float32Array;
   const labels = new Int32Array(total);
   const files: string[] = [];
   options.onProgress?.(0, total);
-  for (let i = 0; i < total; i++) {
-    const { file, label } = listing.entries[i]!;
-    try {
-      images.set(loadImageSync(join(root, file), options), files.length * size);
-      labels[files.length] = label;
-      files.push(file);
-    } catch (error) {
-      if (!(error instanceof ImageError)) throw error;
-      if (options.skipBad !== true) throw new ImageError(error.file, error.problem, `${error.fix}, or pass skipBad to skip it`, { cause: error });
-      skipped.push({ file: error.file, problem: error.problem });
+  const threads = Math.min(checkLimit('threads', options.threads, defaultDecodeThreads()), Math.ceil(total / 16));
+  const fail = (error: ImageError): never => {
+    throw new ImageError(error.file, error.problem, `${error.fix}, or pass skipBad to skip it`, { cause: error });
+  };
+  if (threads > 1 && total >= checkLimit('parallelMinImages', options.parallelMinImages, PARALLEL_MIN_IMAGES)) {
+    const decoded = await decodeInParallel(
+      listing.entries.map(({ file }) => join(root, file)),
+      { threads, size, tensor: tensorOptions(options), maxPixels: checkLimit('maxPixels', options.maxPixels, IMAGE_LIMITS.maxPixels), maxFileBytes: checkLimit('maxFileBytes', options.maxFileBytes, IMAGE_LIMITS.maxFileBytes), stopAtFirstBad: options.skipBad !== true, onDone: (done) => options.onProgress?.(done, total) },
+    );
+    images = decoded.output;
+    // Keep the decoded files in listing order, moving each to the next free slot (a skipped file leaves a gap).
+    decoded.outcomes.forEach((outcome, i) => {
+      if (outcome === undefined) return; // never sent: a bad file before it ends the load
+      if (outcome !== null) {
+        if (options.skipBad !== true) fail(new ImageError(outcome.file, outcome.problem, outcome.fix));
+        skipped.push({ file: outcome.file, problem: outcome.problem });
+        return;
+      }
+      if (files.length !== i) images.copyWithin(files.length * size, i * size, (i + 1) * size);
+      labels[files.length] = listing.entries[i]!.label;
+      files.push(listing.entries[i]!.file);
+    });
+  } else {
+    images = new Float32Array(total * size);
+    for (let i = 0; i < total; i++) {
+      const { file, label } = listing.entries[i]!;
+      try {
+        images.set(loadImageSync(join(root, file), options), files.length * size);
+        labels[files.length] = label;
+        files.push(file);
+      } catch (error) {
+        if (!(error instanceof ImageError)) throw error;
+        if (options.skipBad !== true) fail(error);
+        skipped.push({ file: error.file, problem: error.problem });
+      }
+      options.onProgress?.(i + 1, total);
+      // Let timers and I/O (a progress bar, Ctrl-C) run between images.
+      if ((i & 15) === 15) await nextTurn();
     }
-    options.onProgress?.(i + 1, total);
-    // Let timers and I/O (a progress bar, Ctrl-C) run between images.
-    if ((i & 15) === 15) await nextTurn();
   }
   const counts = new Int32Array(listing.classes.length);
   for (let i = 0; i < files.length; i++) counts[labels[i]!]! += 1;
@@ -121,4 +162,10 @@ export async function loadImageFolder(root: string, options: ImageFolderOptions)
     files,
     skipped,
   };
+}
+
+/** The options imageToTensor reads, alone: what crosses to a decoding thread must be cloneable (no onProgress). */
+function tensorOptions(options: ImageTensorOptions): ImageTensorOptions {
+  const { width, height, color, fit, background } = options;
+  return { width, height, color, ...(fit === undefined ? {} : { fit }), ...(background === undefined ? {} : { background }) };
 }
