@@ -77,7 +77,7 @@ describe('evaluate: per-class accuracy', () => {
 
     const regression = new DataParallelTrainer({
       model: mlp(12, 2),
-      loss: 'mse',
+      loss: 'mseLoss',
       optimizer: { type: 'sgd', lr: 0.1 },
       workers: 1,
       seed: 4,
