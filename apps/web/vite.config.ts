@@ -18,7 +18,14 @@ export default defineConfig({
   build: {
     target: 'es2022',
     rolldownOptions: {
-      input: { index: 'index.html', line: 'line.html', playground: 'playground.html', digits: 'digits.html', tour: 'tour.html', pictures: 'pictures.html' },
+      input: {
+        index: 'index.html',
+        line: 'line.html',
+        playground: 'playground.html',
+        digits: 'digits.html',
+        tour: 'tour.html',
+        pictures: 'pictures.html',
+      },
     },
   },
 });

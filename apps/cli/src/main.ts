@@ -11,7 +11,9 @@ const verbose = process.argv.includes('--verbose');
 function fail(message: string, code: number, error?: unknown): void {
   // NOTE(terminal-escapes): a message may quote a file's contents or a path from one; control
   // characters are shown as \xNN so that nothing in a file can drive the terminal.
-  process.stderr.write(`backprop: error: ${firstLine(message).replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}\n`);
+  process.stderr.write(
+    `backprop: error: ${firstLine(message).replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}\n`,
+  );
   if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   process.exitCode = code;
 }
@@ -55,7 +57,11 @@ async function main(): Promise<void> {
       fail(error.message, error.exitCode, error.cause ?? error);
       return;
     }
-    fail(`${firstLine(error)} (an unexpected error; rerun with --verbose for details and report it)`, ExitCode.runtime, error);
+    fail(
+      `${firstLine(error)} (an unexpected error; rerun with --verbose for details and report it)`,
+      ExitCode.runtime,
+      error,
+    );
   }
 }
 

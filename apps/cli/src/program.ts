@@ -65,16 +65,40 @@ Run 'backprop <command> --help' for a command's options.`,
   program
     .command('train')
     .description('train a model; writes a run directory (config, metrics, model, checkpoint, curves)')
-    .option('--data <source>', 'mnist, spiral, circles, xor, an IDX directory, IMAGES,LABELS or a .csv file (default: mnist)')
-    .option('--model <name>', 'mlp, cnn, photo-cnn or a JSON model spec file (default: photo-cnn for picture folders, cnn for digits, else mlp)')
+    .option(
+      '--data <source>',
+      'mnist, spiral, circles, xor, an IDX directory, IMAGES,LABELS or a .csv file (default: mnist)',
+    )
+    .option(
+      '--model <name>',
+      'mlp, cnn, photo-cnn or a JSON model spec file (default: photo-cnn for picture folders, cnn for digits, else mlp)',
+    )
     .option('--hidden <widths>', 'hidden layer widths of the mlp preset, e.g. 256,128')
-    .option('--channels <c1,c2>', 'channels of the cnn preset\'s two convolutions (default 4,12), or photo-cnn\'s first two blocks (default 16,32)')
+    .option(
+      '--channels <c1,c2>',
+      "channels of the cnn preset's two convolutions (default 4,12), or photo-cnn's first two blocks (default 16,32)",
+    )
     .option('--epochs <n>', 'passes over the training set (default: 8 for MNIST, 40 for 2-D sets, 10 for CSV)')
     .option('--batch-size <n>', 'samples per optimizer step (default 32)')
     .option('--lr <rate>', 'learning rate, the peak for onecycle (default: 0.002 Adam, 0.01 on 2-D sets, 0.05 SGD)')
-    .addOption(new Option('--optimizer <name>', 'optimizer (default adam; sgd has momentum 0.9)').choices(OPTIMIZERS).argParser((value: string) => value))
-    .addOption(new Option('--schedule <name>', 'learning-rate schedule over the run (default cosine)').choices(SCHEDULES).argParser((value: string) => value))
-    .addOption(new Option('--augment <kind>', 'shift: move each training image by up to 1 pixel (default for digits); flip-shift: mirror half of them and move by up to 2 (default for pictures)').choices(AUGMENTATIONS).argParser((value: string) => value))
+    .addOption(
+      new Option('--optimizer <name>', 'optimizer (default adam; sgd has momentum 0.9)')
+        .choices(OPTIMIZERS)
+        .argParser((value: string) => value),
+    )
+    .addOption(
+      new Option('--schedule <name>', 'learning-rate schedule over the run (default cosine)')
+        .choices(SCHEDULES)
+        .argParser((value: string) => value),
+    )
+    .addOption(
+      new Option(
+        '--augment <kind>',
+        'shift: move each training image by up to 1 pixel (default for digits); flip-shift: mirror half of them and move by up to 2 (default for pictures)',
+      )
+        .choices(AUGMENTATIONS)
+        .argParser((value: string) => value),
+    )
     .option('--image-size <n>', 'pictures: side of the square they are centre-cropped and resized to (default 32)')
     .option('--grayscale', 'pictures: read one grey channel instead of RGB')
     .option('--val-split <fraction>', 'pictures: share of each class held out for validation (default 0.2, seeded)')
@@ -88,7 +112,10 @@ Run 'backprop <command> --help' for a command's options.`,
     .option('--out <dir>', 'run directory (default: runs/<data>-<model>-<n>)')
     .option('--force', 'replace the run in an existing --out directory')
     .option('--resume <dir>', 'continue a stopped run; ends bit-identical to an uninterrupted one')
-    .option('--init-from <file>', 'start from these weights (a safetensors state_dict with the model\'s names, e.g. from PyTorch) instead of random ones')
+    .option(
+      '--init-from <file>',
+      "start from these weights (a safetensors state_dict with the model's names, e.g. from PyTorch) instead of random ones",
+    )
     .option('--config <file>', 'JSON file of options, e.g. {"epochs": 5, "batchSize": 128}; flags win')
     .option('--json', 'one JSON object per event on stdout')
     .option('--quiet', 'print nothing but errors')
@@ -100,36 +127,58 @@ Run 'backprop <command> --help' for a command's options.`,
     .command('eval')
     .description('test loss, accuracy, per-class accuracy and the confusion matrix of a trained run')
     .argument('<dir>', 'run directory')
-    .option('--data <source>', 'evaluate on another data source of the same shape (default: the run\'s test set); a picture folder is scored whole')
+    .option(
+      '--data <source>',
+      "evaluate on another data source of the same shape (default: the run's test set); a picture folder is scored whole",
+    )
     .option('--limit <n>', 'use only the first n test samples')
     .option('--max-classes <n>', 'most classes the model and labels may have (default 1000)')
-    .option('--weights <file>', 'evaluate these weights (a safetensors state_dict, e.g. from the export\'s train.py) in the run\'s model')
+    .option(
+      '--weights <file>',
+      "evaluate these weights (a safetensors state_dict, e.g. from the export's train.py) in the run's model",
+    )
     .option('--json', 'print the results as one JSON object')
     .option('--verbose', 'print stack traces of errors')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ backprop eval runs/mnist-cnn-1
   $ backprop eval runs/mnist-cnn-1 --data ~/mnist --json
   $ backprop eval runs/pictures-photo-cnn-1 --data held-out-pictures
-  $ backprop eval runs/mnist-cnn-1 --weights runs/mnist-cnn-1/pytorch/trained/model.safetensors`)
+  $ backprop eval runs/mnist-cnn-1 --weights runs/mnist-cnn-1/pytorch/trained/model.safetensors`,
+    )
     .action(async (dir: string, options: Record<string, unknown>) => run(() => evalCommand(dir, options))());
 
   program
     .command('predict')
-    .description('top-3 classes with probabilities for PNG or JPEG images (any size; grey or RGB as the model takes, resized)')
+    .description(
+      'top-3 classes with probabilities for PNG or JPEG images (any size; grey or RGB as the model takes, resized)',
+    )
     .argument('<dir>', 'run directory')
     .argument('<images...>', 'PNG or JPEG files')
     .option('--invert', 'invert every image (a digits model reads light ink on dark, as MNIST)')
-    .option('--no-auto-invert', 'keep dark-on-light drawings as they are (by default a digits model inverts them, told by their border)')
+    .option(
+      '--no-auto-invert',
+      'keep dark-on-light drawings as they are (by default a digits model inverts them, told by their border)',
+    )
     .option('--max-pixels <n>', 'most pixels an image may declare in its header (default 50000000)')
-    .option('--weights <file>', 'use these weights (a safetensors state_dict, e.g. from the export\'s train.py) in the run\'s model')
+    .option(
+      '--weights <file>',
+      "use these weights (a safetensors state_dict, e.g. from the export's train.py) in the run's model",
+    )
     .option('--json', 'one JSON object per image')
     .option('--verbose', 'print stack traces of errors')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ backprop predict runs/mnist-cnn-1 seven.png          # pen on paper is inverted for a digits model, with a note
-  $ backprop predict runs/mnist-cnn-1 --invert drawings/*.png`)
-    .action(async (dir: string, images: string[], options: Record<string, unknown>) => run(() => predictCommand(dir, images, options))());
+  $ backprop predict runs/mnist-cnn-1 --invert drawings/*.png`,
+    )
+    .action(async (dir: string, images: string[], options: Record<string, unknown>) =>
+      run(() => predictCommand(dir, images, options))(),
+    );
 
   program
     .command('bench')
@@ -139,32 +188,42 @@ Examples:
     .option('--batch-size <n>', 'samples per step (default 256)')
     .option('--json', 'print the results as one JSON object')
     .option('--verbose', 'print stack traces of errors')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ backprop bench
-  $ backprop bench --workers 4 --steps 50`)
+  $ backprop bench --workers 4 --steps 50`,
+    )
     .action(async (options: Record<string, unknown>) => run(() => benchCommand(options))());
 
   program
     .command('export')
-    .description('a folder PyTorch runs as is: model.py, weights, train.py (torchrun/DDP) with the optimizer state, the data, a README')
+    .description(
+      'a folder PyTorch runs as is: model.py, weights, train.py (torchrun/DDP) with the optimizer state, the data, a README',
+    )
     .argument('<dir>', 'run directory')
     .option('--out <dir>', 'where to write the folder (default: <dir>/pytorch)')
-    .option('--data <source>', 'where the run\'s data is now, if it moved (default: the run\'s --data)')
+    .option('--data <source>', "where the run's data is now, if it moved (default: the run's --data)")
     .option('--max-classes <n>', 'most classes the labels may ask for (default 1000)')
     .option('--max-pixels <n>', 'pictures: most pixels a file may declare in its header (default 50000000)')
     .option('--force', 'replace files already there')
     .option('--quiet', 'print nothing but errors')
     .option('--verbose', 'print stack traces of errors')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ backprop export runs/mnist-cnn-1
   $ (cd runs/mnist-cnn-1/pytorch && python3 model.py)           # loads the weights, evaluates them
-  $ (cd runs/mnist-cnn-1/pytorch && python3 train.py --epochs 16) # continues training (README.md there)`)
+  $ (cd runs/mnist-cnn-1/pytorch && python3 train.py --epochs 16) # continues training (README.md there)`,
+    )
     .action(async (dir: string, options: Record<string, unknown>) => run(() => exportCommand(dir, options))());
 
   return program;
 }
 
 /** The CLI's version, read from its package.json (beside dist/ and src/). */
-const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;

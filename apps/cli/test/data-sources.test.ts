@@ -25,9 +25,15 @@ function idx(dimensions: number[], data: Uint8Array): Uint8Array {
 describe('data sources', () => {
   it('trains on a CSV file (header detected, seeded 80 / 20 split)', async () => {
     const { inputs, labels } = synthetic.circles({ samples: 600, noise: 0.05, seed: 3 });
-    const rows = Array.from({ length: 600 }, (_, i) => `${labels.data[i]},${inputs.data[2 * i]},${inputs.data[2 * i + 1]}`);
+    const rows = Array.from(
+      { length: 600 },
+      (_, i) => `${labels.data[i]},${inputs.data[2 * i]},${inputs.data[2 * i + 1]}`,
+    );
     writeFileSync(join(cwd, 'points.csv'), `label,x,y\n${rows.join('\n')}\n`);
-    const result = await runCli(['train', '--data', 'points.csv', '--epochs', '15', '--workers', '1', '--out', 'csv-run', '--json'], { cwd });
+    const result = await runCli(
+      ['train', '--data', 'points.csv', '--epochs', '15', '--workers', '1', '--out', 'csv-run', '--json'],
+      { cwd },
+    );
     expect(result.stderr).toBe('');
     const all = events(result.stdout);
     const start = all.find((e) => e.event === 'start')!;
@@ -41,14 +47,42 @@ describe('data sources', () => {
     const directory = join(cwd, 'idx');
     mkdirSync(directory);
     const [trainCount, testCount] = [1500, 300];
-    writeFileSync(join(directory, 'train-images-idx3-ubyte.gz'), gzipSync(idx([trainCount, 28, 28], train.images.subarray(0, trainCount * 784))));
+    writeFileSync(
+      join(directory, 'train-images-idx3-ubyte.gz'),
+      gzipSync(idx([trainCount, 28, 28], train.images.subarray(0, trainCount * 784))),
+    );
     writeFileSync(join(directory, 'train-labels-idx1-ubyte'), idx([trainCount], train.labels.subarray(0, trainCount)));
-    writeFileSync(join(directory, 't10k-images-idx3-ubyte'), idx([testCount, 28, 28], test.images.subarray(0, testCount * 784)));
+    writeFileSync(
+      join(directory, 't10k-images-idx3-ubyte'),
+      idx([testCount, 28, 28], test.images.subarray(0, testCount * 784)),
+    );
     writeFileSync(join(directory, 't10k-labels-idx1-ubyte'), idx([testCount], test.labels.subarray(0, testCount)));
-    const result = await runCli(['train', '--data', 'idx', '--model', 'mlp', '--hidden', '64', '--epochs', '3', '--workers', '2', '--out', 'idx-run', '--json'], { cwd });
+    const result = await runCli(
+      [
+        'train',
+        '--data',
+        'idx',
+        '--model',
+        'mlp',
+        '--hidden',
+        '64',
+        '--epochs',
+        '3',
+        '--workers',
+        '2',
+        '--out',
+        'idx-run',
+        '--json',
+      ],
+      { cwd },
+    );
     expect(result.stderr).toBe('');
     const all = events(result.stdout);
-    expect(all.find((e) => e.event === 'start')).toMatchObject({ trainSamples: trainCount, testSamples: testCount, data: 'IDX directory idx (train-* / t10k-*)' });
+    expect(all.find((e) => e.event === 'start')).toMatchObject({
+      trainSamples: trainCount,
+      testSamples: testCount,
+      data: 'IDX directory idx (train-* / t10k-*)',
+    });
     expect((all.find((e) => e.event === 'start')!.config as { augment: string }).augment).toBe('shift');
     expect(all.find((e) => e.event === 'done')!.testAccuracy as number).toBeGreaterThanOrEqual(0.8);
 

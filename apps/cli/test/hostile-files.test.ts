@@ -8,7 +8,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { events, runCli, scratchDirectory } from './run-cli.js';
 
 const cwd = scratchDirectory();
-const MLP: ModelSpec = { type: 'sequential', layers: [{ type: 'linear', in: 2, out: 4 }, { type: 'relu' }, { type: 'linear', in: 4, out: 2 }] };
+const MLP: ModelSpec = {
+  type: 'sequential',
+  layers: [{ type: 'linear', in: 2, out: 4 }, { type: 'relu' }, { type: 'linear', in: 4, out: 2 }],
+};
 
 /** A run directory holding only a model.safetensors with the given spec and data metadata. */
 function modelRun(name: string, spec: ModelSpec, info: Record<string, unknown>): string {
@@ -42,10 +45,26 @@ describe('export: a model file is data, never code', () => {
   const INJECTION = "1); __import__('os').system('touch pwned') #";
 
   it.each([
-    ['a string in sampleShape', { data: 'xor', sampleShape: [INJECTION], classes: 2 }, /sampleShape must be 1 to 4 positive integers/],
-    ['a fractional size', { data: 'xor', sampleShape: [2.5], classes: 2 }, /sampleShape must be 1 to 4 positive integers/],
-    ['a sample of 1.6 G values', { data: 'xor', sampleShape: [1, 40000, 40000], classes: 2 }, /1600000000 values per sample, over the limit of 16777216/],
-    ['classes that the model does not output', { data: 'xor', sampleShape: [2], classes: 100000 }, /metadata does not match its model: it outputs \[2\] per sample, but the data has 100000 classes/],
+    [
+      'a string in sampleShape',
+      { data: 'xor', sampleShape: [INJECTION], classes: 2 },
+      /sampleShape must be 1 to 4 positive integers/,
+    ],
+    [
+      'a fractional size',
+      { data: 'xor', sampleShape: [2.5], classes: 2 },
+      /sampleShape must be 1 to 4 positive integers/,
+    ],
+    [
+      'a sample of 1.6 G values',
+      { data: 'xor', sampleShape: [1, 40000, 40000], classes: 2 },
+      /1600000000 values per sample, over the limit of 16777216/,
+    ],
+    [
+      'classes that the model does not output',
+      { data: 'xor', sampleShape: [2], classes: 100000 },
+      /metadata does not match its model: it outputs \[2\] per sample, but the data has 100000 classes/,
+    ],
     ['classes as a string', { data: 'xor', sampleShape: [2], classes: '2' }, /classes must be a positive integer/],
   ])('refuses %s (exit 1, no model.py)', async (name, info, message) => {
     const run = modelRun(`export-${name.replace(/\W+/g, '-')}`, MLP, info);
@@ -81,10 +100,22 @@ describe('export: a model file is data, never code', () => {
 
 describe('labels and class counts are bounded before a model is sized from them', () => {
   beforeAll(() => {
-    writeFileSync(join(cwd, 'prices.csv'), csv((i) => 150000 + 1000 * i));
-    writeFileSync(join(cwd, 'label-50000.csv'), csv((i) => (i === 17 ? 50000 : i % 2)));
-    writeFileSync(join(cwd, 'all-threes.csv'), csv(() => 3));
-    writeFileSync(join(cwd, 'fractions.csv'), csv((i) => i / 10));
+    writeFileSync(
+      join(cwd, 'prices.csv'),
+      csv((i) => 150000 + 1000 * i),
+    );
+    writeFileSync(
+      join(cwd, 'label-50000.csv'),
+      csv((i) => (i === 17 ? 50000 : i % 2)),
+    );
+    writeFileSync(
+      join(cwd, 'all-threes.csv'),
+      csv(() => 3),
+    );
+    writeFileSync(
+      join(cwd, 'fractions.csv'),
+      csv((i) => i / 10),
+    );
     mkdirSync(join(cwd, 'stray'));
     const images = new Uint8Array(40 * 64).map((_, i) => (i * 37) % 256);
     const labels = new Uint8Array(40).map((_, i) => (i === 5 ? 255 : i % 2));
@@ -92,17 +123,49 @@ describe('labels and class counts are bounded before a model is sized from them'
     writeFileSync(join(cwd, 'stray', 'labels'), idx([40], labels));
     mkdirSync(join(cwd, 'shapes'));
     writeFileSync(join(cwd, 'shapes', 'train-images-idx3-ubyte'), idx([20, 8, 8], new Uint8Array(20 * 64)));
-    writeFileSync(join(cwd, 'shapes', 'train-labels-idx1-ubyte'), idx([20], new Uint8Array(20).map((_, i) => i % 2)));
+    writeFileSync(
+      join(cwd, 'shapes', 'train-labels-idx1-ubyte'),
+      idx(
+        [20],
+        new Uint8Array(20).map((_, i) => i % 2),
+      ),
+    );
     writeFileSync(join(cwd, 'shapes', 't10k-images-idx3-ubyte'), idx([10, 9, 9], new Uint8Array(10 * 81)));
-    writeFileSync(join(cwd, 'shapes', 't10k-labels-idx1-ubyte'), idx([10], new Uint8Array(10).map((_, i) => i % 2)));
+    writeFileSync(
+      join(cwd, 'shapes', 't10k-labels-idx1-ubyte'),
+      idx(
+        [10],
+        new Uint8Array(10).map((_, i) => i % 2),
+      ),
+    );
   });
 
   it.each([
-    ['house prices as labels', ['--data', 'prices.csv'], /label 1[0-9]+ \(row \d+\) asks for \d+ classes, over the limit of 1000; .*raise --max-classes/],
-    ['one stray label 50000', ['--data', 'label-50000.csv'], /label 50000 \(row \d+\) asks for 50001 classes, over the limit of 1000/],
-    ['a single class', ['--data', 'all-threes.csv'], /the training labels hold one class only \(label 3\); a classifier needs at least two classes/],
-    ['fractional labels', ['--data', 'fractions.csv'], /labels must be class indices 0, 1, 2, …, found \d+\.\d{1,6} \(row \d+\)/],
-    ['train and test samples of different shapes', ['--data', 'shapes', '--model', 'mlp'], /training samples have shape \[1, 8, 8\] but test samples \[1, 9, 9\]/],
+    [
+      'house prices as labels',
+      ['--data', 'prices.csv'],
+      /label 1[0-9]+ \(row \d+\) asks for \d+ classes, over the limit of 1000; .*raise --max-classes/,
+    ],
+    [
+      'one stray label 50000',
+      ['--data', 'label-50000.csv'],
+      /label 50000 \(row \d+\) asks for 50001 classes, over the limit of 1000/,
+    ],
+    [
+      'a single class',
+      ['--data', 'all-threes.csv'],
+      /the training labels hold one class only \(label 3\); a classifier needs at least two classes/,
+    ],
+    [
+      'fractional labels',
+      ['--data', 'fractions.csv'],
+      /labels must be class indices 0, 1, 2, …, found \d+\.\d{1,6} \(row \d+\)/,
+    ],
+    [
+      'train and test samples of different shapes',
+      ['--data', 'shapes', '--model', 'mlp'],
+      /training samples have shape \[1, 8, 8\] but test samples \[1, 9, 9\]/,
+    ],
   ])('train refuses %s before any run directory exists (exit 1)', async (_name, args, message) => {
     const result = await runCli(['train', ...args, '--epochs', '1', '--workers', '1'], { cwd });
     expect(result.code).toBe(1);
@@ -117,10 +180,36 @@ describe('labels and class counts are bounded before a model is sized from them'
   });
 
   it('warns about a stray label 255 among two classes, and still trains', async () => {
-    const result = await runCli(['train', '--data', 'stray/images,stray/labels', '--model', 'mlp', '--hidden', '8', '--epochs', '1', '--workers', '1', '--out', 'stray-run', '--json'], { cwd });
+    const result = await runCli(
+      [
+        'train',
+        '--data',
+        'stray/images,stray/labels',
+        '--model',
+        'mlp',
+        '--hidden',
+        '8',
+        '--epochs',
+        '1',
+        '--workers',
+        '1',
+        '--out',
+        'stray-run',
+        '--json',
+      ],
+      { cwd },
+    );
     expect(result.code).toBe(0);
-    const notices = events(result.stdout).filter((e) => e.event === 'notice').map((e) => e.message as string);
-    expect(notices.some((m) => /labels go up to 255, so the model gets 256 outputs, but 25[34] of them have no training sample \(2, 3, 4, 5, 6 and 24[89] more\); check for stray labels/.test(m))).toBe(true);
+    const notices = events(result.stdout)
+      .filter((e) => e.event === 'notice')
+      .map((e) => e.message as string);
+    expect(
+      notices.some((m) =>
+        /labels go up to 255, so the model gets 256 outputs, but 25[34] of them have no training sample \(2, 3, 4, 5, 6 and 24[89] more\); check for stray labels/.test(
+          m,
+        ),
+      ),
+    ).toBe(true);
   });
 
   it('eval bounds the confusion matrix by --max-classes before allocating it', async () => {
@@ -129,7 +218,9 @@ describe('labels and class counts are bounded before a model is sized from them'
     const result = await runCli(['eval', run], { cwd });
     expect(result.code).toBe(2);
     expectOneLineError(result);
-    expect(result.stderr).toMatch(/has 5000 classes, over the limit of 1000 \(its confusion matrix would hold 5000² counts\); raise --max-classes/);
+    expect(result.stderr).toMatch(
+      /has 5000 classes, over the limit of 1000 \(its confusion matrix would hold 5000² counts\); raise --max-classes/,
+    );
   });
 });
 
@@ -175,11 +266,37 @@ describe('error lines stay short', () => {
 
 describe('worker counts are capped by the work', () => {
   it('train --workers 1000 starts one worker when each step has one chunk, and says so', async () => {
-    const result = await runCli(['train', '--data', 'xor', '--workers', '1000', '--batch-size', '32', '--chunk-size', '32', '--epochs', '1', '--out', 'workers-run', '--json'], { cwd });
+    const result = await runCli(
+      [
+        'train',
+        '--data',
+        'xor',
+        '--workers',
+        '1000',
+        '--batch-size',
+        '32',
+        '--chunk-size',
+        '32',
+        '--epochs',
+        '1',
+        '--out',
+        'workers-run',
+        '--json',
+      ],
+      { cwd },
+    );
     expect(result.code).toBe(0);
     const all = events(result.stdout);
     expect(all.find((e) => e.event === 'start')!.workers).toBe(1);
-    expect(all.some((e) => e.event === 'notice' && /using 1 worker, not 1000: each step has 1 chunk of work \(--batch-size 32 \/ --chunk-size 32\); the result is the same/.test(e.message as string))).toBe(true);
+    expect(
+      all.some(
+        (e) =>
+          e.event === 'notice' &&
+          /using 1 worker, not 1000: each step has 1 chunk of work \(--batch-size 32 \/ --chunk-size 32\); the result is the same/.test(
+            e.message as string,
+          ),
+      ),
+    ).toBe(true);
   });
 
   it('bench --workers beyond the chunks of a step is a usage error', async () => {
@@ -191,10 +308,27 @@ describe('worker counts are capped by the work', () => {
 
 describe('model size and special model files', () => {
   it.each([
-    ['--hidden 1000000000', ['--hidden', '1000000000'], /--model mlp has 5,000,000,002 parameters, over the limit of 100,000,000/],
-    ['a spec layer 30 M wide', ['--model', 'wide.json'], /--model wide\.json has 150,000,002 parameters, over the limit of 100,000,000/],
+    [
+      '--hidden 1000000000',
+      ['--hidden', '1000000000'],
+      /--model mlp has 5,000,000,002 parameters, over the limit of 100,000,000/,
+    ],
+    [
+      'a spec layer 30 M wide',
+      ['--model', 'wide.json'],
+      /--model wide\.json has 150,000,002 parameters, over the limit of 100,000,000/,
+    ],
   ])('train refuses %s before allocating (exit 2)', async (_name, args, message) => {
-    writeFileSync(join(cwd, 'wide.json'), JSON.stringify({ type: 'sequential', layers: [{ type: 'linear', in: 2, out: 30_000_000 }, { type: 'linear', in: 30_000_000, out: 2 }] }));
+    writeFileSync(
+      join(cwd, 'wide.json'),
+      JSON.stringify({
+        type: 'sequential',
+        layers: [
+          { type: 'linear', in: 2, out: 30_000_000 },
+          { type: 'linear', in: 30_000_000, out: 2 },
+        ],
+      }),
+    );
     const started = Date.now();
     const result = await runCli(['train', '--data', 'xor', ...args], { cwd });
     expect(result.code).toBe(2);
@@ -203,15 +337,18 @@ describe('model size and special model files', () => {
     expect(Date.now() - started).toBeLessThan(20_000);
   });
 
-  it.each(['eval', 'predict', 'export'])('%s refuses a FIFO named model.safetensors instead of waiting for a writer', async (command) => {
-    const run = join(cwd, `fifo-run-${command}`);
-    mkdirSync(run);
-    execFileSync('mkfifo', [join(run, 'model.safetensors')]);
-    const args = command === 'predict' ? ['predict', run, 'a.png'] : [command, run];
-    const result = await runCli(args, { cwd });
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/model\.safetensors is a FIFO \(named pipe\); only regular files are read/);
-  });
+  it.each(['eval', 'predict', 'export'])(
+    '%s refuses a FIFO named model.safetensors instead of waiting for a writer',
+    async (command) => {
+      const run = join(cwd, `fifo-run-${command}`);
+      mkdirSync(run);
+      execFileSync('mkfifo', [join(run, 'model.safetensors')]);
+      const args = command === 'predict' ? ['predict', run, 'a.png'] : [command, run];
+      const result = await runCli(args, { cwd });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/model\.safetensors is a FIFO \(named pipe\); only regular files are read/);
+    },
+  );
 });
 
 describe('terminal escapes', () => {

@@ -16,7 +16,10 @@ function picture(cat: boolean, width: number, height: number, random: Generator)
       const inside = cat ? (x - cx) ** 2 + (y - cy) ** 2 < radius ** 2 : Math.abs(y - cy) < radius / 2;
       const noise = random.uniform(-30, 30);
       const [r, g, b] = inside ? (cat ? [230, 140, 40] : [40, 90, 220]) : [110, 120, 110];
-      pixels.set([r + noise, g + noise, b + noise, 255].map((v) => Math.max(0, Math.min(255, Math.round(v)))), (y * width + x) * 4);
+      pixels.set(
+        [r + noise, g + noise, b + noise, 255].map((v) => Math.max(0, Math.min(255, Math.round(v)))),
+        (y * width + x) * 4,
+      );
     }
   }
   return pixels;
@@ -34,7 +37,9 @@ export function writePictureFolder(root: string, perClass: number, seed = 1): st
       const png = i % 2 === 0;
       const [width, height] = png ? [40, 30] : [24, 32];
       const data = picture(name === 'cat', width, height, random);
-      const bytes = png ? encodePng({ width, height, data, channels: 4 }) : encodeJpeg({ width, height, data }, 90).data;
+      const bytes = png
+        ? encodePng({ width, height, data, channels: 4 })
+        : encodeJpeg({ width, height, data }, 90).data;
       writeFileSync(join(root, name, `${i}.${png ? 'png' : 'jpg'}`), bytes);
     }
   }

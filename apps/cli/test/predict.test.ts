@@ -63,7 +63,29 @@ describe('backprop predict', () => {
   const digits: Digit[] = [];
 
   beforeAll(async () => {
-    const trained = await runCli(['train', '--data', 'mnist', '--model', 'mlp', '--hidden', '64', '--limit', '2000', '--epochs', '3', '--augment', 'none', '--workers', '1', '--out', run, '--quiet'], { cwd });
+    const trained = await runCli(
+      [
+        'train',
+        '--data',
+        'mnist',
+        '--model',
+        'mlp',
+        '--hidden',
+        '64',
+        '--limit',
+        '2000',
+        '--epochs',
+        '3',
+        '--augment',
+        'none',
+        '--workers',
+        '1',
+        '--out',
+        run,
+        '--quiet',
+      ],
+      { cwd },
+    );
     expect(trained.code).toBe(0);
     const saved = decodeCheckpoint(readFileSync(join(run, 'model.safetensors')));
     const model = buildModel(saved.spec);
@@ -73,18 +95,28 @@ describe('backprop predict', () => {
     // The first two test digits of different classes that the model gets right.
     for (let i = 0; i < test.count && digits.length < 2; i++) {
       const bytes = test.images.slice(i * 784, (i + 1) * 784);
-      const input = new Tensor(Float32Array.from(bytes, (b) => b / 255), [1, 1, 28, 28]);
+      const input = new Tensor(
+        Float32Array.from(bytes, (b) => b / 255),
+        [1, 1, 28, 28],
+      );
       const probabilities = noGrad(() => model.forward(input).softmax(1)).data;
       const label = test.labels[i]!;
       const best = probabilities.indexOf(Math.max(...probabilities));
-      if (best === label && digits.every((d) => d.label !== label)) digits.push({ label, bytes, probability: probabilities[label]! });
+      if (best === label && digits.every((d) => d.label !== label))
+        digits.push({ label, bytes, probability: probabilities[label]! });
     }
     expect(digits).toHaveLength(2);
-    writeFileSync(join(cwd, 'light-on-dark.png'), encode({ width: 28, height: 28, data: digits[0]!.bytes, channels: 1, depth: 8 }));
-    writeFileSync(join(cwd, 'dark-on-light.png'), encode({ width: 84, height: 84, data: darkOnLightRgba(digits[1]!.bytes, 3), channels: 4, depth: 8 }));
+    writeFileSync(
+      join(cwd, 'light-on-dark.png'),
+      encode({ width: 28, height: 28, data: digits[0]!.bytes, channels: 1, depth: 8 }),
+    );
+    writeFileSync(
+      join(cwd, 'dark-on-light.png'),
+      encode({ width: 84, height: 84, data: darkOnLightRgba(digits[1]!.bytes, 3), channels: 4, depth: 8 }),
+    );
   });
 
-  it('gives the digit of a 28×28 light-on-dark PNG, with the model\'s own probability', async () => {
+  it("gives the digit of a 28×28 light-on-dark PNG, with the model's own probability", async () => {
     const result = await runCli(['predict', run, 'light-on-dark.png', '--json'], { cwd });
     expect(result.code).toBe(0);
     const prediction = JSON.parse(result.stdout);
@@ -99,19 +131,28 @@ describe('backprop predict', () => {
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(new RegExp(`^dark-on-light\\.png  ${digits[1]!.label} \\(\\d+\\.\\d%\\)  \\d \\(\\d+\\.\\d%\\)  \\d \\(\\d+\\.\\d%\\)$`));
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^dark-on-light\\.png  ${digits[1]!.label} \\(\\d+\\.\\d%\\)  \\d \\(\\d+\\.\\d%\\)  \\d \\(\\d+\\.\\d%\\)$`,
+      ),
+    );
     const shown = Number(/\((\d+\.\d)%\)/.exec(lines[0]!)![1]);
     expect(shown).toBeCloseTo(100 * digits[1]!.probability, 0);
     // Kept as it is (--no-auto-invert), the drawing is a different picture: the answer must change or lose confidence.
     const plain = await runCli(['predict', run, 'dark-on-light.png', '--json', '--no-auto-invert'], { cwd });
     const kept = JSON.parse(plain.stdout);
     expect(kept.inverted).toBe(false);
-    expect(kept.top[0].class !== digits[1]!.label || kept.top[0].probability < digits[1]!.probability - 0.05).toBe(true);
+    expect(kept.top[0].class !== digits[1]!.label || kept.top[0].probability < digits[1]!.probability - 0.05).toBe(
+      true,
+    );
   });
 
   // Issue 15: pen on paper was read as another digit unless the user knew to pass --invert.
   it('inverts a dark-on-light drawing by itself, says so, and answers as for the light-on-dark digit', async () => {
-    writeFileSync(join(cwd, 'ink-on-paper.png'), encode({ width: 28, height: 28, data: digits[0]!.bytes.map((b) => 255 - b), channels: 1, depth: 8 }));
+    writeFileSync(
+      join(cwd, 'ink-on-paper.png'),
+      encode({ width: 28, height: 28, data: digits[0]!.bytes.map((b) => 255 - b), channels: 1, depth: 8 }),
+    );
     const light = JSON.parse((await runCli(['predict', run, 'light-on-dark.png', '--json'], { cwd })).stdout);
     const ink = await runCli(['predict', run, 'ink-on-paper.png', '--json'], { cwd });
     expect(ink.code).toBe(0);
@@ -119,7 +160,9 @@ describe('backprop predict', () => {
     expect(light.inverted).toBe(false);
     expect(answer.inverted).toBe(true);
     expect(answer.top.map((t: { class: number }) => t.class)).toEqual(light.top.map((t: { class: number }) => t.class));
-    answer.top.forEach((t: { probability: number }, i: number) => expect(t.probability).toBeCloseTo(light.top[i].probability, 6));
+    answer.top.forEach((t: { probability: number }, i: number) =>
+      expect(t.probability).toBeCloseTo(light.top[i].probability, 6),
+    );
     expect(answer.top[0].class).toBe(digits[0]!.label);
     // The text output says what was done, on stderr, beside the answer on stdout; the enlarged RGBA drawing too.
     const text = await runCli(['predict', run, 'ink-on-paper.png', 'dark-on-light.png', 'light-on-dark.png'], { cwd });
@@ -136,7 +179,9 @@ describe('backprop predict', () => {
     writeFileSync(join(cwd, 'fake.png'), 'GIF89a');
     const fake = await runCli(['predict', run, 'fake.png'], { cwd });
     expect(fake.code).toBe(1);
-    expect(fake.stderr).toBe('backprop: error: fake.png: not a PNG or JPEG image (starts with "GIF89a"); give a PNG or JPEG image (convert other formats first)\n');
+    expect(fake.stderr).toBe(
+      'backprop: error: fake.png: not a PNG or JPEG image (starts with "GIF89a"); give a PNG or JPEG image (convert other formats first)\n',
+    );
     const missing = await runCli(['predict', run, 'nope.png'], { cwd });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/nope\.png: no such file/);
@@ -144,10 +189,23 @@ describe('backprop predict', () => {
 
   // Issue 19, defect 2: this 68-byte file never finished decoding while memory grew past 2.3 GB.
   it('refuses a 68-byte PNG claiming 4294967295×1 from its header: exit 1, one line, bounded memory', async () => {
-    writeFileSync(join(cwd, 'bomb.png'), pngFromChunks(pngChunk('IHDR', ihdrData(4294967295, 1)), pngChunk('IDAT', deflateSync(new Uint8Array(2))), pngChunk('IEND', new Uint8Array(0))));
+    writeFileSync(
+      join(cwd, 'bomb.png'),
+      pngFromChunks(
+        pngChunk('IHDR', ihdrData(4294967295, 1)),
+        pngChunk('IDAT', deflateSync(new Uint8Array(2))),
+        pngChunk('IEND', new Uint8Array(0)),
+      ),
+    );
     // The child reports its peak resident memory on exit; a hang is killed after 30 s and fails.
-    const report = 'data:text/javascript,process.on("exit",()=>process.stderr.write("maxRSS "+process.resourceUsage().maxRSS+" kB\\n"))';
-    const bomb = spawnSync(process.execPath, ['--import', report, BINARY, 'predict', run, 'bomb.png'], { cwd, encoding: 'utf8', timeout: 30_000, env: { ...process.env, FORCE_COLOR: '0' } });
+    const report =
+      'data:text/javascript,process.on("exit",()=>process.stderr.write("maxRSS "+process.resourceUsage().maxRSS+" kB\\n"))';
+    const bomb = spawnSync(process.execPath, ['--import', report, BINARY, 'predict', run, 'bomb.png'], {
+      cwd,
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: { ...process.env, FORCE_COLOR: '0' },
+    });
     expect(bomb.signal).toBe(null);
     expect(bomb.status).toBe(1);
     const [message, rss] = bomb.stderr.split(/(?<=\n)(?=maxRSS)/);
@@ -169,14 +227,17 @@ describe('backprop predict', () => {
     good[good.length - 20] ^= 0xff; // inside the image data: its chunk's CRC no longer matches
     writeFileSync(join(cwd, 'bad-crc.png'), good);
     const expected: Record<string, RegExp> = {
-      'zero.png': /PNG is 0×1 pixels \(IHDR\): an image needs width and height ≥ 1; re-save or re-export the image \(it is damaged\)\n$/,
+      'zero.png':
+        /PNG is 0×1 pixels \(IHDR\): an image needs width and height ≥ 1; re-save or re-export the image \(it is damaged\)\n$/,
       'no-palette.png': /PNG is a palette image without a palette \(no PLTE chunk before IDAT\)/,
       'bad-crc.png': /PNG chunk IDAT at byte 33 has a bad CRC \(the bytes were changed\)/,
     };
     for (const [file, message] of Object.entries(expected)) {
       const result = await runCli(['predict', run, file], { cwd });
       expect(result.code, file).toBe(1);
-      expect(result.stderr, file).toMatch(new RegExp(`^backprop: error: ${file.replace('.', '\\.')}: ${message.source}`));
+      expect(result.stderr, file).toMatch(
+        new RegExp(`^backprop: error: ${file.replace('.', '\\.')}: ${message.source}`),
+      );
       expect(result.stdout, file).not.toContain('NaN');
     }
   });

@@ -20,17 +20,25 @@ describe('README: beyond one machine', () => {
   it('lists exactly the commands export prints for runs/mnist-cnn-1', async () => {
     const cwd = scratchDirectory();
     // The default run's name and epochs (export prints train.py --epochs twice the run's), on 100 digits.
-    const trained = await runCli(['train', '--limit', '100', '--epochs', '8', '--workers', '1', '--out', 'runs/mnist-cnn-1', '--quiet'], { cwd });
+    const trained = await runCli(
+      ['train', '--limit', '100', '--epochs', '8', '--workers', '1', '--out', 'runs/mnist-cnn-1', '--quiet'],
+      { cwd },
+    );
     expect(trained.stderr).toBe('');
     const exported = await runCli(['export', 'runs/mnist-cnn-1'], { cwd });
     expect(exported.code).toBe(0);
-    const printed = exported.stdout.split('\n').map((line) => line.replace(/^[a-zA-Z0-9 ]+:\s+/, '').replace(/\s+#.*$/, ''));
+    const printed = exported.stdout
+      .split('\n')
+      .map((line) => line.replace(/^[a-zA-Z0-9 ]+:\s+/, '').replace(/\s+#.*$/, ''));
     const [train, exportLine, ...handoff] = commandsUnder('Beyond one machine');
     expect([train, exportLine]).toEqual(['pnpm train', 'pnpm backprop export runs/mnist-cnn-1']);
     for (const line of handoff) {
       // `pnpm backprop` in the README is how the repository runs the CLI; export prints its own invocation.
       const expected = line.replace(/^pnpm backprop /, '');
-      expect(printed.some((candidate) => candidate === line || candidate.endsWith(` ${expected}`)), `README line not printed by export: ${line}\n${exported.stdout}`).toBe(true);
+      expect(
+        printed.some((candidate) => candidate === line || candidate.endsWith(` ${expected}`)),
+        `README line not printed by export: ${line}\n${exported.stdout}`,
+      ).toBe(true);
     }
   });
 });

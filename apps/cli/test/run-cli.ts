@@ -24,9 +24,19 @@ export function scratchDirectory(): string {
  * Starts `node dist/main.js ...args` in `cwd`; `onSpawn` gets the child (its pid), `onStdout` sees
  * output as it arrives (e.g. to send SIGINT at the right moment). Resolves when the process exits.
  */
-export function runCli(args: string[], options: { cwd: string; onStdout?: (text: string, child: ChildProcess) => void; onSpawn?: (child: ChildProcess) => void }): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: {
+    cwd: string;
+    onStdout?: (text: string, child: ChildProcess) => void;
+    onSpawn?: (child: ChildProcess) => void;
+  },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BINARY, ...args], { cwd: options.cwd, env: { ...process.env, FORCE_COLOR: '0' } });
+    const child = spawn(process.execPath, [BINARY, ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, FORCE_COLOR: '0' },
+    });
     options.onSpawn?.(child);
     let stdout = '';
     let stderr = '';

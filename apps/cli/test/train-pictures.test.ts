@@ -17,21 +17,45 @@ describe('train on a folder of pictures', () => {
   });
 
   it('learns cat vs not-cat, saves the class names, and predict answers with them', async () => {
-    const args = ['train', '--data', 'pictures', '--image-size', '16', '--epochs', '6', '--workers', '1', '--out', 'cats', '--json'];
+    const args = [
+      'train',
+      '--data',
+      'pictures',
+      '--image-size',
+      '16',
+      '--epochs',
+      '6',
+      '--workers',
+      '1',
+      '--out',
+      'cats',
+      '--json',
+    ];
     const result = await runCli(args, { cwd });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const all = events(result.stdout);
     const start = all.find((e) => e.event === 'start')!;
     expect(start).toMatchObject({ trainSamples: 96, testSamples: 24 }); // 48 + 12 of each class
-    expect(start.data).toMatch(/^pictures pictures: 120 in 2 classes \(cat, not-cat\), RGB 16×16, stratified 80 \/ 20 split$/);
+    expect(start.data).toMatch(
+      /^pictures pictures: 120 in 2 classes \(cat, not-cat\), RGB 16×16, stratified 80 \/ 20 split$/,
+    );
     expect(start.model).toMatch(/^photo-cnn/);
-    expect((start.config as Record<string, unknown>)).toMatchObject({ imageSize: 16, grayscale: false, valSplit: 0.2, skipBad: false, augment: 'flip-shift' });
+    expect(start.config as Record<string, unknown>).toMatchObject({
+      imageSize: 16,
+      grayscale: false,
+      valSplit: 0.2,
+      skipBad: false,
+      augment: 'flip-shift',
+    });
     expect(start.classNames).toEqual(['cat', 'not-cat']);
     const done = all.find((e) => e.event === 'done')!;
     expect(done.testAccuracy as number).toBeGreaterThanOrEqual(0.9);
     // Per-class validation accuracy each epoch: 12 of each class, adding up to the overall accuracy.
-    const epochs = all.filter((e) => e.event === 'epoch') as unknown as Array<{ testAccuracy: number; perClass: { correct: number[]; count: number[] } }>;
+    const epochs = all.filter((e) => e.event === 'epoch') as unknown as Array<{
+      testAccuracy: number;
+      perClass: { correct: number[]; count: number[] };
+    }>;
     expect(epochs).toHaveLength(6);
     for (const epoch of epochs) {
       expect(epoch.perClass.count).toEqual([12, 12]);
@@ -39,18 +63,28 @@ describe('train on a folder of pictures', () => {
     }
 
     const saved = readModelFile(join(cwd, 'cats', 'model.safetensors'));
-    expect(saved.info).toMatchObject({ sampleShape: [3, 16, 16], classes: 2, classNames: ['cat', 'not-cat'], pictures: { imageSize: 16, grayscale: false } });
+    expect(saved.info).toMatchObject({
+      sampleShape: [3, 16, 16],
+      classes: 2,
+      classNames: ['cat', 'not-cat'],
+      pictures: { imageSize: 16, grayscale: false },
+    });
 
     const predicted = await runCli(['predict', 'cats', 'unseen/cat/0.png', 'unseen/not-cat/1.jpg', '--json'], { cwd });
     expect(predicted.code).toBe(0);
-    const answers = predicted.stdout.trim().split('\n').map((line) => JSON.parse(line) as { top: Array<{ name: string }> });
+    const answers = predicted.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { top: Array<{ name: string }> });
     expect(answers.map((answer) => answer.top[0]!.name)).toEqual(['cat', 'not-cat']);
 
     const evaluated = await runCli(['eval', 'cats', '--json'], { cwd });
     expect(evaluated.code).toBe(0);
     const report = JSON.parse(evaluated.stdout);
     expect(report).toMatchObject({ samples: 24, accuracy: done.testAccuracy });
-    expect(report.perClass.map((c: { name: string; samples: number; accuracy: number }) => [c.name, c.samples, c.accuracy])).toEqual([
+    expect(
+      report.perClass.map((c: { name: string; samples: number; accuracy: number }) => [c.name, c.samples, c.accuracy]),
+    ).toEqual([
       ['cat', 12, epochs.at(-1)!.perClass.correct[0]! / 12],
       ['not-cat', 12, epochs.at(-1)!.perClass.correct[1]! / 12],
     ]);
@@ -58,10 +92,25 @@ describe('train on a folder of pictures', () => {
     // predict and eval agree on the same files: a held-out folder (PNG 40×30, JPEG 24×32: cropped as in training) scored whole.
     const heldOut = JSON.parse((await runCli(['eval', 'cats', '--data', 'unseen', '--json'], { cwd })).stdout);
     expect(heldOut.samples).toBe(8);
-    const files = ['cat/0.png', 'cat/1.jpg', 'cat/2.png', 'cat/3.jpg', 'not-cat/0.png', 'not-cat/1.jpg', 'not-cat/2.png', 'not-cat/3.jpg'];
+    const files = [
+      'cat/0.png',
+      'cat/1.jpg',
+      'cat/2.png',
+      'cat/3.jpg',
+      'not-cat/0.png',
+      'not-cat/1.jpg',
+      'not-cat/2.png',
+      'not-cat/3.jpg',
+    ];
     const each = await runCli(['predict', 'cats', ...files.map((file) => `unseen/${file}`), '--json'], { cwd });
-    const predictions = each.stdout.trim().split('\n').map((line) => JSON.parse(line) as { top: Array<{ class: number; probability: number }> });
-    const confusion = [[0, 0], [0, 0]];
+    const predictions = each.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { top: Array<{ class: number; probability: number }> });
+    const confusion = [
+      [0, 0],
+      [0, 0],
+    ];
     let loss = 0;
     predictions.forEach((prediction, i) => {
       const actual = i < 4 ? 0 : 1;
@@ -78,14 +127,38 @@ describe('train on a folder of pictures', () => {
   });
 
   it('grey pictures of another size, and the validation split', async () => {
-    const result = await runCli(['train', '--data', 'pictures', '--image-size', '20', '--grayscale', '--val-split', '0.5', '--epochs', '1', '--workers', '1', '--out', 'grey', '--json'], { cwd });
+    const result = await runCli(
+      [
+        'train',
+        '--data',
+        'pictures',
+        '--image-size',
+        '20',
+        '--grayscale',
+        '--val-split',
+        '0.5',
+        '--epochs',
+        '1',
+        '--workers',
+        '1',
+        '--out',
+        'grey',
+        '--json',
+      ],
+      { cwd },
+    );
     expect(result.code).toBe(0);
     expect(events(result.stdout).find((e) => e.event === 'start')).toMatchObject({ trainSamples: 60, testSamples: 60 });
     expect(readModelFile(join(cwd, 'grey', 'model.safetensors')).info.sampleShape).toEqual([1, 20, 20]);
   });
 
   it.each([
-    ['one class folder', 'one-class', /--data: one-class: has one class folder \(cat\); a classifier needs at least two/, 1],
+    [
+      'one class folder',
+      'one-class',
+      /--data: one-class: has one class folder \(cat\); a classifier needs at least two/,
+      1,
+    ],
     ['a file that is not a picture', 'bad-file', /notes\.txt/, 1],
   ])('refuses %s', async (_name, folder, message, code) => {
     mkdirSync(join(cwd, folder, 'cat'), { recursive: true });
@@ -105,10 +178,32 @@ describe('train on a folder of pictures', () => {
 
   it('--skip-bad leaves a damaged file out with a warning', async () => {
     writePictureFolder(join(cwd, 'damaged'), 20, 5);
-    writeFileSync(join(cwd, 'damaged', 'cat', 'broken.png'), readFileSync(join(cwd, 'damaged', 'cat', '0.png')).subarray(0, 100));
-    const result = await runCli(['train', '--data', 'damaged', '--skip-bad', '--image-size', '16', '--epochs', '1', '--workers', '1', '--out', 'skipped', '--json'], { cwd });
+    writeFileSync(
+      join(cwd, 'damaged', 'cat', 'broken.png'),
+      readFileSync(join(cwd, 'damaged', 'cat', '0.png')).subarray(0, 100),
+    );
+    const result = await runCli(
+      [
+        'train',
+        '--data',
+        'damaged',
+        '--skip-bad',
+        '--image-size',
+        '16',
+        '--epochs',
+        '1',
+        '--workers',
+        '1',
+        '--out',
+        'skipped',
+        '--json',
+      ],
+      { cwd },
+    );
     expect(result.code).toBe(0);
-    const notices = events(result.stdout).filter((e) => e.event === 'notice').map((e) => e.message as string);
+    const notices = events(result.stdout)
+      .filter((e) => e.event === 'notice')
+      .map((e) => e.message as string);
     expect(notices.some((m) => /skipped cat\/broken\.png|skipped .*broken\.png/.test(m))).toBe(true);
   });
 
@@ -116,7 +211,10 @@ describe('train on a folder of pictures', () => {
   // every validation picture was called not-cat (50%, test loss 0.566) while training loss was 0.14.
   it('few steps on 100 pictures: BatchNorm statistics follow the weights, and eval agrees with the last validation', async () => {
     writePictureFolder(join(cwd, 'hundred'), 50);
-    const result = await runCli(['train', '--data', 'hundred', '--epochs', '3', '--workers', '1', '--out', 'few-steps', '--json'], { cwd });
+    const result = await runCli(
+      ['train', '--data', 'hundred', '--epochs', '3', '--workers', '1', '--out', 'few-steps', '--json'],
+      { cwd },
+    );
     expect(result.code).toBe(0);
     const done = events(result.stdout).find((e) => e.event === 'done')!;
     expect(done.testAccuracy as number).toBeGreaterThanOrEqual(0.9);
@@ -140,9 +238,17 @@ describe('train on a folder of pictures', () => {
     new DataView(huge.buffer).setUint32(20, 100_000);
     new DataView(huge.buffer).setUint32(29, crc32(huge.subarray(12, 29))); // … with a valid CRC
     const cases: Array<[string, Uint8Array | string, string]> = [
-      ['truncated.jpg', jpeg.subarray(0, jpeg.length - 40), 'JPEG is truncated (no end-of-image marker FF D9); re-save or re-export the image (it is damaged)'],
+      [
+        'truncated.jpg',
+        jpeg.subarray(0, jpeg.length - 40),
+        'JPEG is truncated (no end-of-image marker FF D9); re-save or re-export the image (it is damaged)',
+      ],
       ['bad-crc.png', badCrc, 'PNG chunk IDAT at byte 33 has a bad CRC (the bytes were changed)'],
-      ['huge.png', huge, 'PNG declares 100000×100000 = 10,000,000,000 pixels, over the 50,000,000-pixel limit (maxPixels); shrink the image, or raise --max-pixels if the file is trusted'],
+      [
+        'huge.png',
+        huge,
+        'PNG declares 100000×100000 = 10,000,000,000 pixels, over the 50,000,000-pixel limit (maxPixels); shrink the image, or raise --max-pixels if the file is trusted',
+      ],
       ['empty.png', new Uint8Array(0), 'the file is empty (0 bytes); give a PNG or JPEG image'],
       ['notes.jpg', 'a text file renamed', 'not a PNG or JPEG image (starts with "a text f")'],
     ];
@@ -161,17 +267,45 @@ describe('train on a folder of pictures', () => {
     // The folder's own problems: a file at the top level, an empty class folder.
     writeFileSync(join(cwd, 'broken', 'README.txt'), 'pictures of cats');
     const top = await runCli(['train', '--data', 'broken', '--epochs', '1'], { cwd });
-    expect(top.stderr).toBe('backprop: error: --data: broken/README.txt: a file at the top level of an image folder, which holds one subfolder per class; move it into its class folder, or pass --skip-bad to skip it\n');
+    expect(top.stderr).toBe(
+      'backprop: error: --data: broken/README.txt: a file at the top level of an image folder, which holds one subfolder per class; move it into its class folder, or pass --skip-bad to skip it\n',
+    );
     mkdirSync(join(cwd, 'broken', 'zebra'));
     const empty = await runCli(['train', '--data', 'broken', '--epochs', '1', '--skip-bad'], { cwd });
     expect(empty.code).toBe(1);
-    expect(empty.stderr).toBe('backprop: error: --data: broken/zebra: class folder has no PNG or JPEG image; add images to it or remove the folder\n');
+    expect(empty.stderr).toBe(
+      'backprop: error: --data: broken/zebra: class folder has no PNG or JPEG image; add images to it or remove the folder\n',
+    );
     rmSync(join(cwd, 'broken', 'zebra'), { recursive: true });
     // --skip-bad: every broken file (and the stray top-level one) named, training on the 8 good pictures.
-    const skipped = await runCli(['train', '--data', 'broken', '--skip-bad', '--val-split', '0.5', '--image-size', '16', '--epochs', '1', '--workers', '1', '--out', 'skipped-all', '--json'], { cwd });
+    const skipped = await runCli(
+      [
+        'train',
+        '--data',
+        'broken',
+        '--skip-bad',
+        '--val-split',
+        '0.5',
+        '--image-size',
+        '16',
+        '--epochs',
+        '1',
+        '--workers',
+        '1',
+        '--out',
+        'skipped-all',
+        '--json',
+      ],
+      { cwd },
+    );
     expect(skipped.code).toBe(0);
-    const notices = events(skipped.stdout).filter((e) => e.event === 'notice').map((e) => e.message as string);
-    for (const name of ['README.txt', ...cases.map(([file]) => file)]) expect(notices.filter((m) => m.includes(`skipped broken/${name === 'README.txt' ? '' : 'not-cat/'}${name} (`))).toHaveLength(1);
+    const notices = events(skipped.stdout)
+      .filter((e) => e.event === 'notice')
+      .map((e) => e.message as string);
+    for (const name of ['README.txt', ...cases.map(([file]) => file)])
+      expect(
+        notices.filter((m) => m.includes(`skipped broken/${name === 'README.txt' ? '' : 'not-cat/'}${name} (`)),
+      ).toHaveLength(1);
     expect(events(skipped.stdout).find((e) => e.event === 'start')).toMatchObject({ trainSamples: 4, testSamples: 4 });
   });
 

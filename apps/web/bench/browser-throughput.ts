@@ -25,9 +25,11 @@ interface Row {
   fps: { average: number; lowest: number } | null;
 }
 
-
 /** Trains EPOCHS epochs of SAMPLES digits in the page and reads the page's own figures. */
-async function inBrowser(url: string, workers: number): Promise<{ samplesPerSecond: number; fps: { average: number; lowest: number } }> {
+async function inBrowser(
+  url: string,
+  workers: number,
+): Promise<{ samplesPerSecond: number; fps: { average: number; lowest: number } }> {
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
@@ -50,7 +52,11 @@ async function inBrowser(url: string, workers: number): Promise<{ samplesPerSeco
 
 /** The same epochs in Node through `fit`, timed like the page (steps only, the first left out). */
 async function inNode(trainer: FitTrainer, images: Tensor, labels: Tensor): Promise<number> {
-  const loader = new DataLoader(new TensorDataset(images, labels), { batchSize: BATCH, shuffle: true, seed: 1 }) as unknown as Iterable<[Tensor, Tensor]>;
+  const loader = new DataLoader(new TensorDataset(images, labels), {
+    batchSize: BATCH,
+    shuffle: true,
+    seed: 1,
+  }) as unknown as Iterable<[Tensor, Tensor]>;
   let [samples, milliseconds] = [0, 0];
   await fit(trainer, loader, {
     epochs: EPOCHS,
@@ -67,16 +73,39 @@ async function nodeRows(): Promise<Row[]> {
   const { images, labels } = mnistTensors(mnistSplit(await loadMnist()).train, SAMPLES);
   const rows: Row[] = [];
   const plain: number[] = [];
-  for (let r = 0; r < REPEATS; r++) plain.push(await inNode(singleThreadTrainer({ spec: DIGITS_SPEC, workers: 0, learningRate: LEARNING_RATE, seed: 1 }), images, labels));
-  rows.push({ where: `Node ${process.version}`, how: 'plain core, 1 thread', samplesPerSecond: median(plain), fps: null });
+  for (let r = 0; r < REPEATS; r++)
+    plain.push(
+      await inNode(
+        singleThreadTrainer({ spec: DIGITS_SPEC, workers: 0, learningRate: LEARNING_RATE, seed: 1 }),
+        images,
+        labels,
+      ),
+    );
+  rows.push({
+    where: `Node ${process.version}`,
+    how: 'plain core, 1 thread',
+    samplesPerSecond: median(plain),
+    fps: null,
+  });
   for (const workers of [1, 2]) {
     const figures: number[] = [];
     for (let r = 0; r < REPEATS; r++) {
-      const trainer = new DataParallelTrainer({ model: DIGITS_SPEC, loss: 'crossEntropy', optimizer: { type: 'adam', lr: LEARNING_RATE }, seed: 1, workers });
+      const trainer = new DataParallelTrainer({
+        model: DIGITS_SPEC,
+        loss: 'crossEntropy',
+        optimizer: { type: 'adam', lr: LEARNING_RATE },
+        seed: 1,
+        workers,
+      });
       figures.push(await inNode(trainer, images, labels));
       await trainer.close();
     }
-    rows.push({ where: `Node ${process.version}`, how: `DataParallelTrainer, ${workers} worker${workers > 1 ? 's' : ''}`, samplesPerSecond: median(figures), fps: null });
+    rows.push({
+      where: `Node ${process.version}`,
+      how: `DataParallelTrainer, ${workers} worker${workers > 1 ? 's' : ''}`,
+      samplesPerSecond: median(figures),
+      fps: null,
+    });
   }
   return rows;
 }
@@ -101,7 +130,10 @@ async function browserRows(): Promise<{ rows: Row[]; version: string }> {
         where: `Chromium ${version}`,
         how,
         samplesPerSecond: median(runs.map((run) => run.samplesPerSecond)),
-        fps: { average: Math.min(...runs.map((run) => run.fps.average)), lowest: Math.min(...runs.map((run) => run.fps.lowest)) },
+        fps: {
+          average: Math.min(...runs.map((run) => run.fps.average)),
+          lowest: Math.min(...runs.map((run) => run.fps.lowest)),
+        },
       });
     }
     return { rows, version };
@@ -114,14 +146,27 @@ const node = await nodeRows();
 const browser = await browserRows();
 const nodeFigure = (how: string) => node.find((row) => row.how.startsWith(how))!.samplesPerSecond;
 const reference = (row: Row) =>
-  row.how.startsWith('plain') ? nodeFigure('plain') : row.how.includes('2 workers') ? nodeFigure('DataParallelTrainer, 2') : nodeFigure('DataParallelTrainer, 1');
+  row.how.startsWith('plain')
+    ? nodeFigure('plain')
+    : row.how.includes('2 workers')
+      ? nodeFigure('DataParallelTrainer, 2')
+      : nodeFigure('DataParallelTrainer, 1');
 
-console.log(`\nMNIST MLP 784-128-10, Adam, batch ${BATCH}, chunk 64, ${EPOCHS} epochs of ${SAMPLES} digits (first step left out), median of ${REPEATS}`);
-console.log(`${new Date().toISOString()} · ${cpus()[0]?.model ?? 'unknown CPU'} · ${cpus().length} cores · Node ${process.version} · Chromium ${browser.version}\n`);
-console.log('| where | trainer | samples/s | vs the same in Node | page frames/s while training (average, lowest 1 s) |');
+console.log(
+  `\nMNIST MLP 784-128-10, Adam, batch ${BATCH}, chunk 64, ${EPOCHS} epochs of ${SAMPLES} digits (first step left out), median of ${REPEATS}`,
+);
+console.log(
+  `${new Date().toISOString()} · ${cpus()[0]?.model ?? 'unknown CPU'} · ${cpus().length} cores · Node ${process.version} · Chromium ${browser.version}\n`,
+);
+console.log(
+  '| where | trainer | samples/s | vs the same in Node | page frames/s while training (average, lowest 1 s) |',
+);
 console.log('| --- | --- | ---: | ---: | ---: |');
 for (const row of [...node, ...browser.rows]) {
   const ratio = row.where.startsWith('Node') ? '' : `${((100 * row.samplesPerSecond) / reference(row)).toFixed(0)}%`;
-  const fps = row.fps === null ? '' : `${row.fps.average.toFixed(0)}, ${Number.isFinite(row.fps.lowest) ? row.fps.lowest.toFixed(0) : 'n/a (run < 1 s)'}`;
+  const fps =
+    row.fps === null
+      ? ''
+      : `${row.fps.average.toFixed(0)}, ${Number.isFinite(row.fps.lowest) ? row.fps.lowest.toFixed(0) : 'n/a (run < 1 s)'}`;
   console.log(`| ${row.where} | ${row.how} | ${row.samplesPerSecond.toFixed(0)} | ${ratio} | ${fps} |`);
 }

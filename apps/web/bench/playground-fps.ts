@@ -7,7 +7,11 @@ import { launchChromium, startPreview } from '../e2e/server';
 const SECONDS = Number(process.env['SECONDS'] ?? 8);
 
 /** Plays `search` for SECONDS (after 1 s of warm-up), sampling the page's 1-second frame rate 4× a second. */
-async function measure(url: string, search: string, gradients: boolean): Promise<{ average: number; lowest: number; epochs: number }> {
+async function measure(
+  url: string,
+  search: string,
+  gradients: boolean,
+): Promise<{ average: number; lowest: number; epochs: number }> {
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -36,13 +40,17 @@ try {
     ['circles, 2 × 6 tanh (default)', 'dataset=circles&layers=2&neurons=6&activation=tanh&seed=1'],
     ['spiral, 6 × 16 relu (largest)', 'dataset=spiral&layers=6&neurons=16&activation=relu&seed=1'],
   ] as const;
-  console.log(`Playground frame rate while training, ${SECONDS} s each — ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}`);
+  console.log(
+    `Playground frame rate while training, ${SECONDS} s each — ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}`,
+  );
   console.log('| network | view | frames/s (average) | lowest 1-s window | epochs/s |');
   console.log('| --- | --- | ---: | ---: | ---: |');
   for (const [name, search] of cases) {
     for (const gradients of [false, true]) {
       const result = await measure(url, search, gradients);
-      console.log(`| ${name} | ${gradients ? 'gradients' : 'values'} | ${result.average.toFixed(0)} | ${result.lowest.toFixed(0)} | ${(result.epochs / SECONDS).toFixed(1)} |`);
+      console.log(
+        `| ${name} | ${gradients ? 'gradients' : 'values'} | ${result.average.toFixed(0)} | ${result.lowest.toFixed(0)} | ${(result.epochs / SECONDS).toFixed(1)} |`,
+      );
     }
   }
 } finally {

@@ -42,7 +42,9 @@ export function locateChromiumPackage(): { binDir: string; version: string } {
   try {
     entry = createRequire(import.meta.url).resolve(CHROMIUM_PACKAGE);
   } catch {
-    throw new Error(`e2e: ${CHROMIUM_PACKAGE} (a devDependency of @backprop/web) is not installed: run \`pnpm install\``);
+    throw new Error(
+      `e2e: ${CHROMIUM_PACKAGE} (a devDependency of @backprop/web) is not installed: run \`pnpm install\``,
+    );
   }
   const root = join(dirname(entry), '..');
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: unknown };
@@ -80,9 +82,17 @@ export async function unpackChromiumPackage(options: { cacheDir?: string } = {})
     await mkdir(cacheDir, { recursive: true });
     staging = await mkdtemp(join(cacheDir, `.sparticuz-chromium-${version}-`));
     await Promise.all([
-      pipeline(createReadStream(join(binDir, 'chromium.br')), createBrotliDecompress(), createWriteStream(join(staging, 'chromium'))),
+      pipeline(
+        createReadStream(join(binDir, 'chromium.br')),
+        createBrotliDecompress(),
+        createWriteStream(join(staging, 'chromium')),
+      ),
       pipeline(createReadStream(join(binDir, 'al2023.tar.br')), createBrotliDecompress(), extract(staging)),
-      pipeline(createReadStream(join(binDir, 'fonts.tar.br')), createBrotliDecompress(), extract(join(staging, 'fontconfig'))),
+      pipeline(
+        createReadStream(join(binDir, 'fonts.tar.br')),
+        createBrotliDecompress(),
+        extract(join(staging, 'fontconfig')),
+      ),
     ]);
     await chmod(join(staging, 'chromium'), 0o755);
     // the package's fonts.conf names /tmp/fonts; this one names the fonts beside it, at the final path

@@ -31,7 +31,11 @@ describe('findChromium', () => {
 
   it('takes the system browser when CHROMIUM_PATH is unset or empty', async () => {
     for (const env of [{}, { CHROMIUM_PATH: '' }]) {
-      expect(await findChromium({ env, systemPath: fakeBrowser })).toEqual({ executablePath: fakeBrowser, source: 'system', env: {} });
+      expect(await findChromium({ env, systemPath: fakeBrowser })).toEqual({
+        executablePath: fakeBrowser,
+        source: 'system',
+        env: {},
+      });
     }
   });
 
@@ -52,8 +56,12 @@ describe('findChromium', () => {
     const binary = statSync(first.executablePath);
     expect(binary.size).toBeGreaterThan(100_000_000);
     expect(binary.mode & 0o111).toBe(0o111);
-    expect(readdirSync(join(target, 'lib'))).toEqual(expect.arrayContaining(['libnss3.so', 'libnspr4.so', 'libexpat.so.1']));
-    expect(readFileSync(join(target, 'fontconfig', 'fonts.conf'), 'utf8')).toContain(`<dir>${join(target, 'fontconfig', 'fonts')}</dir>`);
+    expect(readdirSync(join(target, 'lib'))).toEqual(
+      expect.arrayContaining(['libnss3.so', 'libnspr4.so', 'libexpat.so.1']),
+    );
+    expect(readFileSync(join(target, 'fontconfig', 'fonts.conf'), 'utf8')).toContain(
+      `<dir>${join(target, 'fontconfig', 'fonts')}</dir>`,
+    );
     expect(readdirSync(join(target, 'fontconfig', 'fonts', 'Open_Sans'))).toContain('OpenSans-Regular.ttf');
     // a second call finds it: the same file, not unpacked again
     await findChromium(options);
@@ -67,15 +75,23 @@ describe('findChromium', () => {
     const { version } = locateChromiumPackage();
     const target = join(blocked, 'cache', `sparticuz-chromium-${version}`);
     await expect(findChromium({ env: {}, systemPath: missing(), cacheDir: join(blocked, 'cache') })).rejects.toThrow(
-      new RegExp(`^e2e: could not unpack @sparticuz/chromium ${version} into ${target} \\(about 210 MB\\): ENOTDIR: .*; make room or make it writable, or set CHROMIUM_PATH$`),
+      new RegExp(
+        `^e2e: could not unpack @sparticuz/chromium ${version} into ${target} \\(about 210 MB\\): ENOTDIR: .*; make room or make it writable, or set CHROMIUM_PATH$`,
+      ),
     );
   });
 });
 
 describe('browserEnvironment', () => {
   it('puts the packaged libraries before an LD_LIBRARY_PATH already set, and sets the locale', () => {
-    const choice = { executablePath: '/x/chromium', source: '@sparticuz/chromium' as const, env: { LD_LIBRARY_PATH: '/x/lib', FONTCONFIG_PATH: '/x/fontconfig' } };
-    expect(browserEnvironment(choice, { PATH: '/usr/bin', LANG: 'C.UTF-8', LD_LIBRARY_PATH: '/opt/lib', HOME: undefined })).toEqual({
+    const choice = {
+      executablePath: '/x/chromium',
+      source: '@sparticuz/chromium' as const,
+      env: { LD_LIBRARY_PATH: '/x/lib', FONTCONFIG_PATH: '/x/fontconfig' },
+    };
+    expect(
+      browserEnvironment(choice, { PATH: '/usr/bin', LANG: 'C.UTF-8', LD_LIBRARY_PATH: '/opt/lib', HOME: undefined }),
+    ).toEqual({
       PATH: '/usr/bin',
       LANG: 'C.UTF-8',
       LD_LIBRARY_PATH: '/x/lib:/opt/lib',
@@ -114,7 +130,9 @@ describe('the npm package’s Chromium, started as the end-to-end tests start it
       const languages = await page.evaluate(async () => {
         const source = 'postMessage(navigator.language)';
         const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
-        const inWorker = await new Promise<string>((resolve) => (worker.onmessage = (event: MessageEvent<string>) => resolve(event.data)));
+        const inWorker = await new Promise<string>(
+          (resolve) => (worker.onmessage = (event: MessageEvent<string>) => resolve(event.data)),
+        );
         return { page: navigator.language, worker: inWorker };
       });
       expect(languages).toEqual({ page: 'en-US', worker: 'en-US' });

@@ -8,9 +8,22 @@ import { mnistTensors } from '../src/digits/digits-session';
 
 /** Trains MLP 784-32-10 for one epoch on 2,048 training digits (about a second) and encodes it. */
 export async function trainedModelFile(): Promise<Uint8Array> {
-  const spec: ModelSpec = { type: 'sequential', layers: [{ type: 'linear', in: 784, out: 32 }, { type: 'relu' }, { type: 'linear', in: 32, out: 10 }] };
+  const spec: ModelSpec = {
+    type: 'sequential',
+    layers: [{ type: 'linear', in: 784, out: 32 }, { type: 'relu' }, { type: 'linear', in: 32, out: 10 }],
+  };
   const { images, labels } = mnistTensors(mnistSplit(await loadMnist()).train, 2048);
-  const trainer = new SingleThreadTrainer({ model: spec, loss: 'crossEntropy', optimizer: { type: 'adam', lr: 3e-3 }, seed: 4 });
-  await trainer.fit(new DataLoader(new TensorDataset(images, labels), { batchSize: 64, shuffle: true, seed: 0 }) as unknown as Iterable<[Tensor, Tensor]>, { epochs: 1 });
+  const trainer = new SingleThreadTrainer({
+    model: spec,
+    loss: 'crossEntropy',
+    optimizer: { type: 'adam', lr: 3e-3 },
+    seed: 4,
+  });
+  await trainer.fit(
+    new DataLoader(new TensorDataset(images, labels), { batchSize: 64, shuffle: true, seed: 0 }) as unknown as Iterable<
+      [Tensor, Tensor]
+    >,
+    { epochs: 1 },
+  );
   return encodeCheckpoint({ model: trainer.model.stateDict(), spec, training: { step: trainer.steps } });
 }

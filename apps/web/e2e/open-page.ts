@@ -28,7 +28,8 @@ export function useSite(): { readonly browser: Browser; readonly base: string } 
   });
   return {
     get browser() {
-      if (site.browser === null) throw new Error('e2e: the browser is not started yet (use site.browser inside a test)');
+      if (site.browser === null)
+        throw new Error('e2e: the browser is not started yet (use site.browser inside a test)');
       return site.browser;
     },
     get base() {
@@ -41,7 +42,13 @@ export function useSite(): { readonly browser: Browser; readonly base: string } 
 export const WAIT = { timeout: 60_000 };
 
 /** Opens `path` under `base` at the given viewport; `errors` collects console errors and uncaught exceptions. */
-export async function openPage(options: { browser: Browser; base: string; path: string; width?: number; height?: number }): Promise<{ page: Page; errors: string[] }> {
+export async function openPage(options: {
+  browser: Browser;
+  base: string;
+  path: string;
+  width?: number;
+  height?: number;
+}): Promise<{ page: Page; errors: string[] }> {
   const { browser, base, path, width = 1280, height = 900 } = options;
   const page = await browser.newPage({ viewport: { width, height } });
   const errors: string[] = [];
@@ -50,8 +57,17 @@ export async function openPage(options: { browser: Browser; base: string; path: 
   });
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   await page.goto(new URL(path, base).href);
-  await page.waitForFunction(() => document.body.dataset['ready'] === 'true' || document.querySelector('#message[data-kind="error"]:not([hidden])') !== null, undefined, WAIT);
-  const ready = await page.waitForSelector('body[data-ready="true"]', { timeout: 5_000 }).then(() => true, () => false);
+  await page.waitForFunction(
+    () =>
+      document.body.dataset['ready'] === 'true' ||
+      document.querySelector('#message[data-kind="error"]:not([hidden])') !== null,
+    undefined,
+    WAIT,
+  );
+  const ready = await page.waitForSelector('body[data-ready="true"]', { timeout: 5_000 }).then(
+    () => true,
+    () => false,
+  );
   if (!ready) throw new Error(`${path} did not start: ${await page.textContent('#message')}`);
   return { page, errors };
 }

@@ -14,7 +14,9 @@ export const APP_ROOT = fileURLToPath(new URL('..', import.meta.url));
  */
 export async function startPreview(options: { isolated: boolean }): Promise<{ server: PreviewServer; url: string }> {
   if (!existsSync(new URL('../dist/index.html', import.meta.url))) {
-    throw new Error('e2e: apps/web/dist is missing: run `pnpm --filter @backprop/web build` first (turbo runs it before test)');
+    throw new Error(
+      'e2e: apps/web/dist is missing: run `pnpm --filter @backprop/web build` first (turbo runs it before test)',
+    );
   }
   const server = await preview({
     root: APP_ROOT,

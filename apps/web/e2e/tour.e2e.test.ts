@@ -7,13 +7,18 @@ import { openPage, RESULTS, useSite, WAIT } from './open-page';
 
 const site = useSite();
 
-const value = async (page: Page, id: string, attribute = 'data-value') => Number(await page.getAttribute(`#${id}`, attribute));
+const value = async (page: Page, id: string, attribute = 'data-value') =>
+  Number(await page.getAttribute(`#${id}`, attribute));
 
 async function slide(page: Page, id: string, to: number): Promise<void> {
-  await page.$eval(`#${id}`, (input, v) => {
-    (input as HTMLInputElement).value = String(v);
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-  }, to);
+  await page.$eval(
+    `#${id}`,
+    (input, v) => {
+      (input as HTMLInputElement).value = String(v);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    },
+    to,
+  );
 }
 
 describe('the tour in Chromium', () => {
@@ -35,7 +40,9 @@ describe('the tour in Chromium', () => {
     expect(await page.textContent('#tour-line-eq')).toBe('x = 1.5 → y = 2.0·1.5 + (−1.5) = 1.50');
     // 2–3. a 3 the network is unsure of: p, |label − p|, −log p
     const check = async () => {
-      const [label, p, simple, crossEntropy] = await Promise.all(['tour-label', 'tour-p', 'tour-simple-loss', 'tour-cross-entropy'].map((id) => value(page, id)));
+      const [label, p, simple, crossEntropy] = await Promise.all(
+        ['tour-label', 'tour-p', 'tour-simple-loss', 'tour-cross-entropy'].map((id) => value(page, id)),
+      );
       expect(p).toBeGreaterThan(0);
       expect(p).toBeLessThan(1);
       expect(simple).toBeCloseTo(Math.abs(label! - p!), 6);
@@ -49,10 +56,18 @@ describe('the tour in Chromium', () => {
     expect(first.label).toBe(1);
     expect(first.p).toBeLessThan(0.6);
     await page.click('#tour-next');
-    await page.waitForFunction((before) => document.querySelector('#tour-p')?.getAttribute('data-value') !== before, String(first.p), WAIT);
+    await page.waitForFunction(
+      (before) => document.querySelector('#tour-p')?.getAttribute('data-value') !== before,
+      String(first.p),
+      WAIT,
+    );
     await check();
     await page.click('#tour-prev');
-    await page.waitForFunction((before) => document.querySelector('#tour-p')?.getAttribute('data-value') === before, String(first.p), WAIT);
+    await page.waitForFunction(
+      (before) => document.querySelector('#tour-p')?.getAttribute('data-value') === before,
+      String(first.p),
+      WAIT,
+    );
     // 4. the hiker walks downhill: ten steps lower the loss
     const startLoss = await value(page, 'tour-walk-loss');
     await page.click('#tour-walk-ten');
@@ -61,13 +76,22 @@ describe('the tour in Chromium', () => {
     // 5. nudging and backward agree within 1e-3; the digits network's cost is projected from its size
     await page.click('#tour-compare');
     await page.waitForSelector('#tour-compare-table:not([hidden])', WAIT);
-    for (const k of ['a', 'b']) expect(Math.abs((await value(page, `tour-fd-${k}`)) - (await value(page, `tour-bw-${k}`)))).toBeLessThan(1e-3);
+    for (const k of ['a', 'b'])
+      expect(Math.abs((await value(page, `tour-fd-${k}`)) - (await value(page, `tour-bw-${k}`)))).toBeLessThan(1e-3);
     expect(await value(page, 'tour-bw-a')).not.toBe(0);
-    expect(await page.textContent('#tour-compare-text')).toMatch(/has 12,577 parameters: nudging needs 25,154 forward passes of [\d.]+ (µs|ms) each/);
+    expect(await page.textContent('#tour-compare-text')).toMatch(
+      /has 12,577 parameters: nudging needs 25,154 forward passes of [\d.]+ (µs|ms) each/,
+    );
     // 6. three descent steps move p toward the label 1
     for (let step = 1; step <= 3; step++) {
       await page.click('#tour-descend');
-      await page.waitForFunction((n) => JSON.parse(document.querySelector('#tour-descent-path')?.getAttribute('data-values') ?? '[]').length === n + 1, step, WAIT);
+      await page.waitForFunction(
+        (n) =>
+          JSON.parse(document.querySelector('#tour-descent-path')?.getAttribute('data-values') ?? '[]').length ===
+          n + 1,
+        step,
+        WAIT,
+      );
     }
     const path = JSON.parse((await page.getAttribute('#tour-descent-path', 'data-values'))!) as number[];
     expect(path[0]).toBe(first.p);
@@ -86,7 +110,11 @@ describe('the tour in Chromium', () => {
     const drawn = await check();
     expect(drawn.label).toBe(0);
     await page.click('#tour-descend');
-    await page.waitForFunction((before) => Number(document.querySelector('#tour-p')?.getAttribute('data-value')) < before, drawn.p, WAIT);
+    await page.waitForFunction(
+      (before) => Number(document.querySelector('#tour-p')?.getAttribute('data-value')) < before,
+      drawn.p,
+      WAIT,
+    );
     await check();
     await page.screenshot({ path: join(RESULTS, 'tour.png'), fullPage: true });
     expect(await page.textContent('#message'), 'message box').toBe('');

@@ -45,7 +45,8 @@ async function drawOne(page: Page): Promise<void> {
   await page.mouse.up();
 }
 
-const number = async (page: Page, selector: string, attribute = 'data-value') => Number(await page.getAttribute(selector, attribute));
+const number = async (page: Page, selector: string, attribute = 'data-value') =>
+  Number(await page.getAttribute(selector, attribute));
 
 describe('the built site in Chromium', () => {
   it('home: loads, cross-origin isolated, no console errors', async () => {
@@ -75,7 +76,11 @@ describe('the built site in Chromium', () => {
     });
     expect(await page.textContent('#line-lr-value')).toBe('0.50');
     await page.click('#line-play');
-    await page.waitForFunction(() => Number(document.querySelector('#line-step-count')?.textContent) >= 40, undefined, WAIT);
+    await page.waitForFunction(
+      () => Number(document.querySelector('#line-step-count')?.textContent) >= 40,
+      undefined,
+      WAIT,
+    );
     await page.click('#line-play');
     expect(await number(page, '#line-loss')).toBeLessThan(after);
     await page.screenshot({ path: join(RESULTS, 'line.png'), fullPage: true });
@@ -86,10 +91,14 @@ describe('the built site in Chromium', () => {
   it('playground: reaches ≥ 90% test accuracy on circles within 150 epochs, and the URL holds the settings', async () => {
     const { page, errors } = await open('playground.html?dataset=circles&seed=1');
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-    expect(page.url()).toMatch(/dataset=circles&layers=2&neurons=6&activation=tanh&learningRate=0\.03&batchSize=10&l2=0&noise=0&trainRatio=50&seed=1$/);
+    expect(page.url()).toMatch(
+      /dataset=circles&layers=2&neurons=6&activation=tanh&learningRate=0\.03&batchSize=10&l2=0&noise=0&trainRatio=50&seed=1$/,
+    );
     await page.click('#pg-play');
     await page.waitForFunction(
-      () => Number(document.querySelector('#pg-test-accuracy')?.getAttribute('data-value')) >= 0.9 || Number(document.querySelector('#pg-epoch')?.textContent) >= 150,
+      () =>
+        Number(document.querySelector('#pg-test-accuracy')?.getAttribute('data-value')) >= 0.9 ||
+        Number(document.querySelector('#pg-epoch')?.textContent) >= 150,
       undefined,
       WAIT,
     );
@@ -140,9 +149,15 @@ describe('the built site in Chromium', () => {
 
   it('digits: a model.safetensors loads through the file picker; a corrupt file dropped on the page gives a message', async () => {
     const [{ page, errors }, bytes] = await Promise.all([open('digits.html'), trainedModelFile()]);
-    await page.setInputFiles('#dg-file', { name: 'model.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) });
+    await page.setInputFiles('#dg-file', {
+      name: 'model.safetensors',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from(bytes),
+    });
     await page.waitForSelector('#dg-model-status[data-accuracy]', WAIT);
-    expect(await page.textContent('#dg-model-status')).toMatch(/Loaded model\.safetensors: 25,450 parameters, input \[1, 784\], trained 32 steps; test accuracy \d+\.\d%/);
+    expect(await page.textContent('#dg-model-status')).toMatch(
+      /Loaded model\.safetensors: 25,450 parameters, input \[1, 784\], trained 32 steps; test accuracy \d+\.\d%/,
+    );
     expect(await number(page, '#dg-model-status', 'data-accuracy')).toBeGreaterThan(0.7);
     await drawOne(page);
     await page.waitForSelector('#dg-prediction[data-digit]', WAIT);
@@ -156,7 +171,9 @@ describe('the built site in Chromium', () => {
     await page.dispatchEvent('#dg-drop', 'drop', { dataTransfer });
     await page.waitForSelector('#message:visible', WAIT);
     expect(await page.textContent('#message')).toMatch(/^broken\.safetensors is not a readable safetensors file: /);
-    expect(await page.textContent('#dg-model-status')).toMatch(/Could not load broken\.safetensors; still using model\.safetensors/);
+    expect(await page.textContent('#dg-model-status')).toMatch(
+      /Could not load broken\.safetensors; still using model\.safetensors/,
+    );
     await page.screenshot({ path: join(RESULTS, 'digits-model-error.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
@@ -165,7 +182,9 @@ describe('the built site in Chromium', () => {
   it('digits without the two headers: a visible note, and 2 workers still train, copying the weights each step', async () => {
     const { page, errors } = await open('digits.html', plainUrl);
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
-    expect(await page.textContent('#message')).toMatch(/not cross-origin isolated.*get a copy of the weights and the minibatch with every step/s);
+    expect(await page.textContent('#message')).toMatch(
+      /not cross-origin isolated.*get a copy of the weights and the minibatch with every step/s,
+    );
     expect(await page.textContent('#dg-status')).toMatch(/workers get copies of the weights \(page not isolated\)/);
     await page.selectOption('#dg-workers', '2');
     await page.selectOption('#dg-samples', '1024');

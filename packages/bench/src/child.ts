@@ -25,5 +25,6 @@ async function run(task: Task): Promise<ChildResult> {
 }
 
 const argument = process.argv[2];
-if (argument === undefined) throw new Error("bench child: pass the task as JSON, e.g. '{\"measurement\":\"matmul\",…}' (main.ts does)");
+if (argument === undefined)
+  throw new Error('bench child: pass the task as JSON, e.g. \'{"measurement":"matmul",…}\' (main.ts does)');
 process.stdout.write(`${formatResultLine(await run(JSON.parse(argument) as Task))}\n`);

@@ -3,13 +3,16 @@ import { comparisonTable, ratio, summarize, targetLine, type SideSummary } from 
 import type { Side } from './tasks.js';
 
 const summaries = new Map<Side, SideSummary>([
-  ['backprop', summarize([{ figures: { a: 300, b: 20 } }, { figures: { a: 100, b: 10 } }, { figures: { a: 200, b: 40 } }])],
+  [
+    'backprop',
+    summarize([{ figures: { a: 300, b: 20 } }, { figures: { a: 100, b: 10 } }, { figures: { a: 200, b: 40 } }]),
+  ],
   ['tfjs-wasm', summarize([{ figures: {}, unsupported: 'no Conv2DBackpropFilter kernel' }])],
   ['tfjs-cpu', summarize([{ figures: { a: 50, b: 40 } }, { figures: { a: 50, b: 40 } }])],
 ]);
 
 describe('summarize', () => {
-  it('takes each figure\'s median and spread over the runs', () => {
+  it("takes each figure's median and spread over the runs", () => {
     const backprop = summaries.get('backprop')!;
     expect(backprop.runs).toBe(3);
     expect(backprop.medians.get('a')).toBe(200);
@@ -35,14 +38,20 @@ describe('ratio', () => {
 describe('comparisonTable', () => {
   const table = comparisonTable({
     rowTitle: 'figure',
-    rows: [{ key: 'a', label: 'A' }, { key: 'b', label: 'B' }],
+    rows: [
+      { key: 'a', label: 'A' },
+      { key: 'b', label: 'B' },
+    ],
     columns: [
       { side: 'backprop', title: 'Backprop', short: 'BP' },
       { side: 'tfjs-wasm', title: 'TF.js wasm' },
       { side: 'tfjs-cpu', title: 'TF.js cpu' },
     ],
     summaries,
-    ratios: [{ side: 'backprop', reference: 'tfjs-wasm' }, { side: 'backprop', reference: 'tfjs-cpu' }],
+    ratios: [
+      { side: 'backprop', reference: 'tfjs-wasm' },
+      { side: 'backprop', reference: 'tfjs-cpu' },
+    ],
     lowerIsBetter: true,
     digits: 1,
   });
@@ -62,10 +71,28 @@ describe('comparisonTable', () => {
 
 describe('targetLine', () => {
   it('says met, not met (naming where) or not measured', () => {
-    expect(targetLine('x vs y', [{ label: '256³', value: 1.3 }, { label: '512³', value: 1.5 }], 1.25)).toBe('Target ≥ 1.25×, x vs y: **met** (1.30×, 1.50×).');
-    expect(targetLine('x vs y', [{ label: '256³', value: 1.3 }, { label: '1024³', value: 1.2 }], 1.25)).toBe(
-      'Target ≥ 1.25×, x vs y: **not met** at 1024³ (1.20×); all: 1.30×, 1.20×.',
+    expect(
+      targetLine(
+        'x vs y',
+        [
+          { label: '256³', value: 1.3 },
+          { label: '512³', value: 1.5 },
+        ],
+        1.25,
+      ),
+    ).toBe('Target ≥ 1.25×, x vs y: **met** (1.30×, 1.50×).');
+    expect(
+      targetLine(
+        'x vs y',
+        [
+          { label: '256³', value: 1.3 },
+          { label: '1024³', value: 1.2 },
+        ],
+        1.25,
+      ),
+    ).toBe('Target ≥ 1.25×, x vs y: **not met** at 1024³ (1.20×); all: 1.30×, 1.20×.');
+    expect(targetLine('x vs y', [{ label: 'batch 256', value: undefined }], 2)).toBe(
+      'Target ≥ 2×, x vs y: not measured in this run.',
     );
-    expect(targetLine('x vs y', [{ label: 'batch 256', value: undefined }], 2)).toBe('Target ≥ 2×, x vs y: not measured in this run.');
   });
 });

@@ -32,7 +32,9 @@ export function summarize(results: readonly ChildResult[]): SideSummary {
   return {
     runs: results.length,
     medians: new Map(unsupported === undefined ? keys.map((key) => [key, median(values(key))]) : []),
-    spreads: new Map(unsupported === undefined && results.length > 1 ? keys.map((key) => [key, spread(values(key))]) : []),
+    spreads: new Map(
+      unsupported === undefined && results.length > 1 ? keys.map((key) => [key, spread(values(key))]) : [],
+    ),
     ...(unsupported === undefined ? {} : { unsupported }),
     details: results[0]?.details ?? {},
   };
@@ -49,7 +51,12 @@ export interface RatioColumn {
  * smaller): side ÷ reference, or reference ÷ side when lower is better. Undefined where either has
  * no figure.
  */
-export function ratio(summaries: ReadonlyMap<Side, SideSummary>, { side, reference }: RatioColumn, key: string, lowerIsBetter = false): number | undefined {
+export function ratio(
+  summaries: ReadonlyMap<Side, SideSummary>,
+  { side, reference }: RatioColumn,
+  key: string,
+  lowerIsBetter = false,
+): number | undefined {
   const ours = summaries.get(side)?.medians.get(key);
   const theirs = summaries.get(reference)?.medians.get(key);
   if (ours === undefined || theirs === undefined) return undefined;
@@ -117,10 +124,14 @@ export function comparisonTable(options: ComparisonOptions): string {
   for (const { side } of columns) {
     for (const { key, label } of rows) {
       const value = summaries.get(side)?.spreads.get(key);
-      if (value !== undefined && (widest === undefined || value > widest.value)) widest = { value, where: `${title(side)}, ${label}` };
+      if (value !== undefined && (widest === undefined || value > widest.value))
+        widest = { value, where: `${title(side)}, ${label}` };
     }
   }
-  if (widest !== undefined) notes.push(`Widest spread between processes ((max − min) ÷ median): ${formatPercent(widest.value)} (${widest.where}).`);
+  if (widest !== undefined)
+    notes.push(
+      `Widest spread between processes ((max − min) ÷ median): ${formatPercent(widest.value)} (${widest.where}).`,
+    );
   return [markdownTable(header, body), ...(notes.length > 0 ? ['', ...notes] : [])].join('\n');
 }
 
@@ -133,9 +144,14 @@ export function comparisonTable(options: ComparisonOptions): string {
  * targetLine('one thread vs TF.js wasm at batch 256', [{ label: 'batch 256', value: 4.8 }], 2); // '… **met** (4.80×)'
  * ```
  */
-export function targetLine(description: string, points: readonly { readonly label: string; readonly value: number | undefined }[], threshold: number): string {
+export function targetLine(
+  description: string,
+  points: readonly { readonly label: string; readonly value: number | undefined }[],
+  threshold: number,
+): string {
   const prefix = `Target ≥ ${threshold}×, ${description}:`;
-  if (points.length === 0 || points.some((point) => point.value === undefined)) return `${prefix} not measured in this run.`;
+  if (points.length === 0 || points.some((point) => point.value === undefined))
+    return `${prefix} not measured in this run.`;
   const values = points.map((point) => formatRatio(point.value!)).join(', ');
   const missed = points.filter((point) => point.value! < threshold);
   if (missed.length === 0) return `${prefix} **met** (${values}).`;

@@ -15,7 +15,13 @@ import { CHUNK_SIZE, type Side } from './tasks.js';
 
 const SECTIONS: readonly Section[] = [matmulSection, mlpSection, cnnSection, memorySection];
 
-const VERSIONS = ['@backprop/core', '@backprop/parallel', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu'];
+const VERSIONS = [
+  '@backprop/core',
+  '@backprop/parallel',
+  '@tensorflow/tfjs-core',
+  '@tensorflow/tfjs-backend-wasm',
+  '@tensorflow/tfjs-backend-cpu',
+];
 
 /** The children import the built packages (the workers run dist/worker.js): fail early, with the fix. */
 function checkBuilt(): void {
@@ -27,7 +33,9 @@ function checkBuilt(): void {
       path = undefined;
     }
     if (path === undefined || !existsSync(path)) {
-      throw new Error(`bench: ${entry} is not built (${path ?? 'unresolved'}); run \`pnpm build\` first, or \`pnpm bench\` from the repository root, which builds`);
+      throw new Error(
+        `bench: ${entry} is not built (${path ?? 'unresolved'}); run \`pnpm build\` first, or \`pnpm bench\` from the repository root, which builds`,
+      );
     }
   }
 }
@@ -49,7 +57,9 @@ async function runSection(section: Section, settings: Settings): Promise<Map<Sid
       if (previous.some((result) => result.unsupported !== undefined)) continue;
       const label = `${section.name} · ${task.side} · run ${run}/${settings.repeats}`;
       const started = performance.now();
-      previous.push(await runChild(process.execPath, ['--import', tsxLoader, childEntry, JSON.stringify(task)], { label }));
+      previous.push(
+        await runChild(process.execPath, ['--import', tsxLoader, childEntry, JSON.stringify(task)], { label }),
+      );
       process.stderr.write(`${label}: ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
     }
   }
@@ -58,7 +68,9 @@ async function runSection(section: Section, settings: Settings): Promise<Map<Sid
 
 /** How the figures were made, with what the TF.js wasm processes reported of themselves. */
 function methodNotes(settings: Settings, summaries: readonly ReadonlyMap<Side, SideSummary>[]): string {
-  const wasm = summaries.map((bySide) => bySide.get('tfjs-wasm')?.details).find((details) => details?.['wasm threads'] !== undefined);
+  const wasm = summaries
+    .map((bySide) => bySide.get('tfjs-wasm')?.details)
+    .find((details) => details?.['wasm threads'] !== undefined);
   return [
     '### How these were measured',
     [

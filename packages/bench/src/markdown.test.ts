@@ -3,12 +3,20 @@ import { formatNumber, formatPercent, formatRatio, markdownTable } from './markd
 
 describe('markdownTable', () => {
   it('writes the header, an alignment rule (numbers right-aligned) and one line per row', () => {
-    const table = markdownTable([{ title: 'size' }, { title: 'GFLOP/s', numeric: true }], [['256³', '27.10'], ['512³', '29.23']]);
+    const table = markdownTable(
+      [{ title: 'size' }, { title: 'GFLOP/s', numeric: true }],
+      [
+        ['256³', '27.10'],
+        ['512³', '29.23'],
+      ],
+    );
     expect(table.split('\n')).toEqual(['| size | GFLOP/s |', '| --- | ---: |', '| 256³ | 27.10 |', '| 512³ | 29.23 |']);
   });
 
   it('refuses a row whose cell count differs from the columns', () => {
-    expect(() => markdownTable([{ title: 'a' }, { title: 'b' }], [['only one']])).toThrow('a row has 1 cells for 2 columns');
+    expect(() => markdownTable([{ title: 'a' }, { title: 'b' }], [['only one']])).toThrow(
+      'a row has 1 cells for 2 columns',
+    );
   });
 });
 

@@ -19,10 +19,15 @@ export interface MarkdownColumn {
  */
 export function markdownTable(columns: readonly MarkdownColumn[], rows: readonly (readonly string[])[]): string {
   for (const row of rows) {
-    if (row.length !== columns.length) throw new Error(`markdownTable: a row has ${row.length} cells for ${columns.length} columns: ${row.join(' | ')}`);
+    if (row.length !== columns.length)
+      throw new Error(`markdownTable: a row has ${row.length} cells for ${columns.length} columns: ${row.join(' | ')}`);
   }
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
-  return [line(columns.map((column) => column.title)), line(columns.map((column) => (column.numeric ? '---:' : '---'))), ...rows.map(line)].join('\n');
+  return [
+    line(columns.map((column) => column.title)),
+    line(columns.map((column) => (column.numeric ? '---:' : '---'))),
+    ...rows.map(line),
+  ].join('\n');
 }
 
 /** `digits` decimals with thousands separators: `formatNumber(25520.4)` → `25,520`, `formatNumber(3.14159, 2)` → `3.14`. */

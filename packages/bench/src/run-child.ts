@@ -34,7 +34,8 @@ export function parseChildOutput(stdout: string, label: string): ChildResult {
     .split('\n')
     .reverse()
     .find((candidate) => candidate.startsWith(RESULT_MARKER));
-  if (line === undefined) throw new Error(`${label}: the child process printed no line starting with '${RESULT_MARKER.trim()}'`);
+  if (line === undefined)
+    throw new Error(`${label}: the child process printed no line starting with '${RESULT_MARKER.trim()}'`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(line.slice(RESULT_MARKER.length));
@@ -42,8 +43,14 @@ export function parseChildOutput(stdout: string, label: string): ChildResult {
     throw new Error(`${label}: the child's result is not JSON: ${(error as Error).message}`);
   }
   const figures = (parsed as { figures?: unknown } | null)?.figures;
-  if (typeof figures !== 'object' || figures === null || Object.values(figures).some((value) => typeof value !== 'number' || !Number.isFinite(value))) {
-    throw new Error(`${label}: the child's result needs "figures" with finite numbers, got ${line.slice(RESULT_MARKER.length)}`);
+  if (
+    typeof figures !== 'object' ||
+    figures === null ||
+    Object.values(figures).some((value) => typeof value !== 'number' || !Number.isFinite(value))
+  ) {
+    throw new Error(
+      `${label}: the child's result needs "figures" with finite numbers, got ${line.slice(RESULT_MARKER.length)}`,
+    );
   }
   return parsed as ChildResult;
 }
@@ -97,8 +104,16 @@ export function runChild(command: string, args: readonly string[], options: RunC
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (timedOut) return reject(new Error(`${label}: the child process took longer than ${timeoutMs} ms and was killed${tail()}`));
-      if (code !== 0) return reject(new Error(`${label}: the child process ${signal ? `was killed by ${signal}` : `exited with code ${code}`}${tail()}`));
+      if (timedOut)
+        return reject(
+          new Error(`${label}: the child process took longer than ${timeoutMs} ms and was killed${tail()}`),
+        );
+      if (code !== 0)
+        return reject(
+          new Error(
+            `${label}: the child process ${signal ? `was killed by ${signal}` : `exited with code ${code}`}${tail()}`,
+          ),
+        );
       try {
         resolve(parseChildOutput(stdout, label));
       } catch (error) {

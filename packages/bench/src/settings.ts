@@ -31,12 +31,20 @@ export interface Settings {
 export function readSettings(env: Readonly<Record<string, string | undefined>>): Settings {
   const quick = env.QUICK !== undefined && env.QUICK !== '' && env.QUICK !== '0';
   const repeats = env.REPEATS === undefined || env.REPEATS === '' ? (quick ? 1 : 3) : Number(env.REPEATS);
-  if (!Number.isInteger(repeats) || repeats < 1 || repeats > 25) throw new Error(`bench: REPEATS must be a whole number from 1 to 25, got ${JSON.stringify(env.REPEATS)}`);
+  if (!Number.isInteger(repeats) || repeats < 1 || repeats > 25)
+    throw new Error(`bench: REPEATS must be a whole number from 1 to 25, got ${JSON.stringify(env.REPEATS)}`);
   const sections = (env.SECTIONS ?? SECTION_NAMES.join(',')).split(',').map((name) => name.trim());
   for (const name of sections) {
-    if (!(SECTION_NAMES as readonly string[]).includes(name)) throw new Error(`bench: SECTIONS lists '${name}'; choose from ${SECTION_NAMES.join(', ')}`);
+    if (!(SECTION_NAMES as readonly string[]).includes(name))
+      throw new Error(`bench: SECTIONS lists '${name}'; choose from ${SECTION_NAMES.join(', ')}`);
   }
   const optimizer = env.OPTIMIZER ?? 'adam';
-  if (optimizer !== 'adam' && optimizer !== 'sgd') throw new Error(`bench: OPTIMIZER must be 'adam' or 'sgd', got ${JSON.stringify(optimizer)}`);
-  return { repeats, timeScale: quick ? 0.25 : 1, sections: SECTION_NAMES.filter((name) => sections.includes(name)), optimizer };
+  if (optimizer !== 'adam' && optimizer !== 'sgd')
+    throw new Error(`bench: OPTIMIZER must be 'adam' or 'sgd', got ${JSON.stringify(optimizer)}`);
+  return {
+    repeats,
+    timeScale: quick ? 0.25 : 1,
+    sections: SECTION_NAMES.filter((name) => sections.includes(name)),
+    optimizer,
+  };
 }

@@ -44,7 +44,12 @@ export const SEED = 7;
  * ```
  */
 export type Task =
-  | { readonly measurement: 'matmul'; readonly side: MatmulSide; readonly shapes: readonly MatmulShape[]; readonly timeScale: number }
+  | {
+      readonly measurement: 'matmul';
+      readonly side: MatmulSide;
+      readonly shapes: readonly MatmulShape[];
+      readonly timeScale: number;
+    }
   | {
       readonly measurement: 'throughput';
       readonly side: TrainingSide;

@@ -6,7 +6,8 @@ import { loadMnistDatasets } from '../examples/mnist-data.js';
 
 const EPOCHS = 10;
 const collect = (globalThis as { gc?: () => void }).gc;
-if (collect === undefined) throw new Error('memory.bench: run with node --expose-gc so that each reading follows a full collection');
+if (collect === undefined)
+  throw new Error('memory.bench: run with node --expose-gc so that each reading follows a full collection');
 
 manualSeed(0);
 const { train } = loadMnistDatasets();
@@ -31,11 +32,16 @@ for (let epoch = 1; epoch <= EPOCHS; epoch++) {
 const second = rows[1]!;
 const last = rows.at(-1)!;
 console.log(`# Memory while training (MNIST MLP 784-128-10, Adam, batch 64, 8,000 digits per epoch)`);
-console.log(`- machine: ${os.cpus()[0]?.model ?? 'unknown'}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`);
+console.log(
+  `- machine: ${os.cpus()[0]?.model ?? 'unknown'}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`,
+);
 console.log(`- date: ${new Date().toISOString()}, node ${process.version}\n`);
 console.log('| epoch | mean loss | RSS (MiB) | JS heap used (MiB) |');
 console.log('| ---: | ---: | ---: | ---: |');
-for (const row of rows) console.log(`| ${row.epoch} | ${row.loss.toFixed(4)} | ${row.rss.toFixed(1)} | ${row.heap.toFixed(1)} |`);
+for (const row of rows)
+  console.log(`| ${row.epoch} | ${row.loss.toFixed(4)} | ${row.rss.toFixed(1)} | ${row.heap.toFixed(1)} |`);
 const ratio = last.rss / second.rss;
-console.log(`\nRSS epoch ${EPOCHS} / epoch 2 = ${ratio.toFixed(3)} (target ≤ 1.10): ${ratio <= 1.1 ? 'flat' : 'GROWING'}`);
+console.log(
+  `\nRSS epoch ${EPOCHS} / epoch 2 = ${ratio.toFixed(3)} (target ≤ 1.10): ${ratio <= 1.1 ? 'flat' : 'GROWING'}`,
+);
 if (ratio > 1.1) process.exitCode = 1;

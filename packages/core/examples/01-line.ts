@@ -19,7 +19,10 @@ export function run({ steps = 100, log = console.log } = {}) {
       b.data[0]! -= 0.1 * b.grad!.item();
     });
     losses.push(loss.item());
-    if (step % 10 === 0) log(`step ${String(step).padStart(3)}  loss ${loss.item().toFixed(5)}  a ${a.item().toFixed(4)}  b ${b.item().toFixed(4)}`);
+    if (step % 10 === 0)
+      log(
+        `step ${String(step).padStart(3)}  loss ${loss.item().toFixed(5)}  a ${a.item().toFixed(4)}  b ${b.item().toFixed(4)}`,
+      );
   }
   log(`fitted y = ${a.item().toFixed(3)}·x + ${b.item().toFixed(3)} (true: 3·x − 2)`);
   return { a: a.item(), b: b.item(), losses };

@@ -1,6 +1,16 @@
 // Example 2 — "cat or not cat", with digits: is this MNIST digit a 3? A sigmoid output and
 // binary cross-entropy. Run: pnpm exec tsx examples/02-three-or-not.ts
-import { binaryCrossEntropy, DataLoader, Linear, manualSeed, noGrad, ReLU, Sequential, SGD, Sigmoid } from '@backprop/core';
+import {
+  binaryCrossEntropy,
+  DataLoader,
+  Linear,
+  manualSeed,
+  noGrad,
+  ReLU,
+  Sequential,
+  SGD,
+  Sigmoid,
+} from '@backprop/core';
 import { isMain } from './is-main.js';
 import { loadMnistDatasets } from './mnist-data.js';
 

@@ -1,7 +1,20 @@
 // Example 3 — an MLP on the embedded MNIST digits in one process: 784-512-10 with dropout,
 // Adam with a cosine schedule, digits shifted by up to a pixel. Target: ≥ 95% on Backprop's
 // fixed 2,000-digit test split. Run: pnpm exec tsx examples/03-mnist-mlp.ts
-import { Adam, CosineAnnealingLR, crossEntropy, DataLoader, Dropout, Flatten, Generator, Linear, manualSeed, randomShift, ReLU, Sequential } from '@backprop/core';
+import {
+  Adam,
+  CosineAnnealingLR,
+  crossEntropy,
+  DataLoader,
+  Dropout,
+  Flatten,
+  Generator,
+  Linear,
+  manualSeed,
+  randomShift,
+  ReLU,
+  Sequential,
+} from '@backprop/core';
 import { isMain } from './is-main.js';
 import { loadMnistDatasets, testAccuracy } from './mnist-data.js';
 
@@ -25,7 +38,9 @@ export function run({ epochs = 15, limit = Infinity, log = console.log } = {}) {
       total += loss.item();
     }
     const seconds = (performance.now() - started) / 1000;
-    log(`epoch ${epoch}  loss ${(total / loader.length).toFixed(4)}  test accuracy ${(100 * testAccuracy(model, test)).toFixed(2)}%  (${seconds.toFixed(1)} s)`);
+    log(
+      `epoch ${epoch}  loss ${(total / loader.length).toFixed(4)}  test accuracy ${(100 * testAccuracy(model, test)).toFixed(2)}%  (${seconds.toFixed(1)} s)`,
+    );
   }
   return { accuracy: testAccuracy(model, test) };
 }

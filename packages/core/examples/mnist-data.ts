@@ -1,5 +1,14 @@
 // Shared by the MNIST examples: Backprop's fixed 8,000 / 2,000 split of the embedded digits as tensors.
-import { accuracy, DataLoader, idxImagesToTensor, idxLabelsToTensor, noGrad, type Tensor, TensorDataset, type Module } from '@backprop/core';
+import {
+  accuracy,
+  DataLoader,
+  idxImagesToTensor,
+  idxLabelsToTensor,
+  noGrad,
+  type Tensor,
+  TensorDataset,
+  type Module,
+} from '@backprop/core';
 import { mnistAsIdx, mnistSplit, type MnistData } from '@backprop/datasets';
 import { loadMnistSync } from '@backprop/datasets/node';
 
@@ -27,4 +36,3 @@ export function testAccuracy(model: Module, dataset: TensorDataset<[Tensor, Tens
   model.train();
   return correct / dataset.length;
 }
-

@@ -77,13 +77,27 @@ interface ReaderResult {
 
 /** Parent: one reader, restarting its child after a hang, until every mutation has been tried. */
 async function fuzzReader(name: string, count: number, limitMs: number): Promise<ReaderResult> {
-  const result: ReaderResult = { name, tried: 0, ok: 0, refused: 0, crashes: 0, hangs: 0, peakRssMiB: 0, seconds: 0, examples: [] };
+  const result: ReaderResult = {
+    name,
+    tried: 0,
+    ok: 0,
+    refused: 0,
+    crashes: 0,
+    hangs: 0,
+    peakRssMiB: 0,
+    seconds: 0,
+    examples: [],
+  };
   let from = 0;
   while (from < count) {
     from = await new Promise<number>((resolve, reject) => {
-      const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--child', name, String(from), String(count), String(limitMs)], {
-        execArgv: process.execArgv,
-      });
+      const child: ChildProcess = fork(
+        fileURLToPath(import.meta.url),
+        ['--child', name, String(from), String(count), String(limitMs)],
+        {
+          execArgv: process.execArgv,
+        },
+      );
       let current = from;
       // Starting a child (tsx compiling the readers) is not a read: it gets its own, longer limit.
       let watchdog = setTimeout(() => {
@@ -94,7 +108,8 @@ async function fuzzReader(name: string, count: number, limitMs: number): Promise
         child.kill('SIGKILL');
         result.hangs++;
         result.tried++;
-        if (result.examples.length < 5) result.examples.push(`#${current}…: no progress for ${limitMs + 5_000} ms (killed)`);
+        if (result.examples.length < 5)
+          result.examples.push(`#${current}…: no progress for ${limitMs + 5_000} ms (killed)`);
         // The child reports its position every REPORT_EVERY inputs: resume after the batch that hung.
         resolve(Math.min(count, current + REPORT_EVERY - (current % REPORT_EVERY)));
       }
@@ -134,9 +149,13 @@ async function main(): Promise<void> {
   const count = Number(countArgument);
   const limitMs = Number(limitArgument);
   if (!Number.isSafeInteger(count) || count < 1 || !(limitMs > 0)) {
-    throw new Error(`usage: tsx scripts/fuzz-readers.ts [mutations per reader ≥ 1] [time limit per input in ms]; got ${countArgument} ${limitArgument}`);
+    throw new Error(
+      `usage: tsx scripts/fuzz-readers.ts [mutations per reader ≥ 1] [time limit per input in ms]; got ${countArgument} ${limitArgument}`,
+    );
   }
-  console.log(`fuzz-readers: ${count.toLocaleString('en-US')} mutations per reader, ${limitMs} ms per input, Node ${process.version}`);
+  console.log(
+    `fuzz-readers: ${count.toLocaleString('en-US')} mutations per reader, ${limitMs} ms per input, Node ${process.version}`,
+  );
   const rows: ReaderResult[] = [];
   for (const { name } of fuzzTargets()) {
     const result = await fuzzReader(name, count, limitMs);
@@ -148,7 +167,9 @@ async function main(): Promise<void> {
     for (const example of result.examples) console.log(`    ${example}`);
   }
   const total = (key: 'tried' | 'crashes' | 'hangs') => rows.reduce((sum, row) => sum + row[key], 0);
-  console.log(`total: ${total('tried').toLocaleString('en-US')} inputs, ${total('crashes')} crashes, ${total('hangs')} hangs`);
+  console.log(
+    `total: ${total('tried').toLocaleString('en-US')} inputs, ${total('crashes')} crashes, ${total('hangs')} hangs`,
+  );
   if (total('crashes') + total('hangs') > 0) process.exitCode = 1;
 }
 

@@ -28,6 +28,7 @@ describe('fuzzed readers', () => {
   }
 
   it('the seeds themselves decode', () => {
-    for (const target of fuzzTargets()) for (const seed of target.seeds) expect(verdict(target, seed), target.name).toEqual({ kind: 'ok' });
+    for (const target of fuzzTargets())
+      for (const seed of target.seeds) expect(verdict(target, seed), target.name).toEqual({ kind: 'ok' });
   });
 });

@@ -56,16 +56,37 @@ const FLOATS = idxFile(0x00000d02, [1, 2], [0x3f, 0x80, 0, 0, 0xc0, 0, 0, 0]);
 
 function safetensorsSeed(): Uint8Array {
   return saveSafetensors(
-    { 'layers.0.weight': tensor([[1, -2], [3.5, 4]]), 'layers.0.bias': tensor([0.25, -0.5]), scalar: tensor(7) },
+    {
+      'layers.0.weight': tensor([
+        [1, -2],
+        [3.5, 4],
+      ]),
+      'layers.0.bias': tensor([0.25, -0.5]),
+      scalar: tensor(7),
+    },
     { format: 'pt', note: 'seed' },
   );
 }
 
 function checkpointSeed(): Uint8Array {
-  const weight = tensor([[0.5, -1], [2, 3]]);
+  const weight = tensor([
+    [0.5, -1],
+    [2, 3],
+  ]);
   return encodeCheckpoint({
     model: { 'layers.0.weight': weight },
-    optimizer: { state: { 0: { step: 3, exp_avg: tensor([[0, 1], [2, 3]]) } }, paramGroups: [{ lr: 0.001, params: [0] }] },
+    optimizer: {
+      state: {
+        0: {
+          step: 3,
+          exp_avg: tensor([
+            [0, 1],
+            [2, 3],
+          ]),
+        },
+      },
+      paramGroups: [{ lr: 0.001, params: [0] }],
+    },
     spec: { type: 'sequential', layers: [{ type: 'linear', in: 2, out: 2, bias: false }] },
     training: { step: 3, epoch: 1, rng: new Generator(5).getState() },
   });
@@ -110,7 +131,19 @@ export function fuzzTargets(): FuzzTarget[] {
   ];
 }
 
-const HUGE_NUMBERS = ['4294967295', '18446744073709551615', '9007199254740993', '1e400', '-1', '1e9', '100000000', '0', '2.5', '1e-400', 'NaN'];
+const HUGE_NUMBERS = [
+  '4294967295',
+  '18446744073709551615',
+  '9007199254740993',
+  '1e400',
+  '-1',
+  '1e9',
+  '100000000',
+  '0',
+  '2.5',
+  '1e-400',
+  'NaN',
+];
 const EXTREME_BYTES = [
   [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
   [0xff, 0xff, 0xff, 0x7f],
@@ -130,8 +163,10 @@ export function mutate(seed: Uint8Array, generator: Generator, text: boolean): U
   for (let edit = 0; edit < edits; edit++) {
     const at = bytes.length === 0 ? 0 : generator.int(0, bytes.length);
     const kind = generator.int(0, text ? 8 : 6);
-    if (kind === 0) bytes = bytes.slice(0, at); // truncation
-    else if (kind === 1 && bytes.length > 0) bytes[at] = bytes[at]! ^ (1 << generator.int(0, 8)); // bit flip
+    if (kind === 0)
+      bytes = bytes.slice(0, at); // truncation
+    else if (kind === 1 && bytes.length > 0)
+      bytes[at] = bytes[at]! ^ (1 << generator.int(0, 8)); // bit flip
     else if (kind === 2) {
       const value = EXTREME_BYTES[generator.int(0, EXTREME_BYTES.length)]!;
       bytes.set(value.slice(0, Math.max(0, bytes.length - at)), at); // sizes and offsets at their extremes
@@ -145,7 +180,11 @@ export function mutate(seed: Uint8Array, generator: Generator, text: boolean): U
       bytes = concatBytes(bytes.subarray(0, end), ...Array.from({ length: copies }, () => chunk), bytes.subarray(end));
     } else if (kind === 5 && bytes.length > 0) bytes[at] = generator.int(0, 256);
     else if (kind === 6) bytes = replaceNumber(bytes, at, HUGE_NUMBERS[generator.int(0, HUGE_NUMBERS.length)]!);
-    else if (kind === 7) bytes = generator.int(0, 8) === 0 ? nest(bytes, at, 20_000, false) : nest(bytes, at, generator.int(2, 200), generator.int(0, 2) === 0);
+    else if (kind === 7)
+      bytes =
+        generator.int(0, 8) === 0
+          ? nest(bytes, at, 20_000, false)
+          : nest(bytes, at, generator.int(2, 200), generator.int(0, 2) === 0);
   }
   return bytes;
 }
@@ -175,7 +214,12 @@ function replaceNumber(bytes: Uint8Array, at: number, number: string): Uint8Arra
 function nest(bytes: Uint8Array, at: number, depth: number, asSpec: boolean): Uint8Array {
   const open = asSpec ? '{"type":"sequential","layers":[' : '[';
   const close = asSpec ? ']}' : ']';
-  return concatBytes(bytes.subarray(0, at), encoder.encode(open.repeat(depth)), bytes.subarray(at), encoder.encode(close.repeat(depth)));
+  return concatBytes(
+    bytes.subarray(0, at),
+    encoder.encode(open.repeat(depth)),
+    bytes.subarray(at),
+    encoder.encode(close.repeat(depth)),
+  );
 }
 
 /** What reading an input did: decoded, refused with an ordinary Error, or crashed (anything else). */
@@ -191,7 +235,10 @@ export function verdict(target: FuzzTarget, bytes: Uint8Array): Verdict {
     return { kind: 'ok' };
   } catch (error) {
     if (error instanceof Error && Object.getPrototypeOf(error) === Error.prototype) return { kind: 'refused' };
-    const description = error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : `non-Error thrown: ${String(error).slice(0, 200)}`;
+    const description =
+      error instanceof Error
+        ? `${error.name}: ${error.message.slice(0, 200)}`
+        : `non-Error thrown: ${String(error).slice(0, 200)}`;
     return { kind: 'crash', error: description };
   }
 }

@@ -30,7 +30,10 @@ export function expectClose(actual: Tensor | NestedArray, expected: NestedArray,
       expect(typeof a, `${path} should be a number`).toBe('number');
       if (Number.isNaN(e)) expect(a, path).toBeNaN();
       else if (!Number.isFinite(e)) expect(a, path).toBe(e);
-      else expect(Math.abs((a as number) - e), `${path}: ${a} vs ${e}`).toBeLessThanOrEqual(tolerance * Math.max(1, Math.abs(e)));
+      else
+        expect(Math.abs((a as number) - e), `${path}: ${a} vs ${e}`).toBeLessThanOrEqual(
+          tolerance * Math.max(1, Math.abs(e)),
+        );
       return;
     }
     expect(Array.isArray(a), `${path} should be an array`).toBe(true);
@@ -57,7 +60,9 @@ export function expectRelative(actual: number[][], expected: number[][], toleran
   actual.forEach((row, step) =>
     row.forEach((value, i) => {
       const want = expected[step]![i]!;
-      expect(Math.abs(value - want), `step ${step + 1}, element ${i}: ${value} vs ${want}`).toBeLessThanOrEqual(tolerance * Math.abs(want));
+      expect(Math.abs(value - want), `step ${step + 1}, element ${i}: ${value} vs ${want}`).toBeLessThanOrEqual(
+        tolerance * Math.abs(want),
+      );
     }),
   );
 }

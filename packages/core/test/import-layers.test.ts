@@ -53,15 +53,20 @@ const layerOf = (file: string) => LAYERS.findIndex((layer) => layer.files.test(n
 
 describe('import layers', () => {
   it('reads runtime and type imports, multi-line ones included', () => {
-    const text = "import type { A } from './a.js';\nimport {\n  b,\n  type C,\n} from '../b.js';\nexport { d } from './d.js';\nexport type { E } from './e.js';";
-    expect(importsOf(text, join(sourceRoot, 'x/y.ts')).map(({ target, typeOnly }) => [name(target), typeOnly])).toEqual([
-      ['x/a.ts', true],
-      ['b.ts', false],
-      ['x/d.ts', false],
-      ['x/e.ts', true],
-    ]);
+    const text =
+      "import type { A } from './a.js';\nimport {\n  b,\n  type C,\n} from '../b.js';\nexport { d } from './d.js';\nexport type { E } from './e.js';";
+    expect(importsOf(text, join(sourceRoot, 'x/y.ts')).map(({ target, typeOnly }) => [name(target), typeOnly])).toEqual(
+      [
+        ['x/a.ts', true],
+        ['b.ts', false],
+        ['x/d.ts', false],
+        ['x/e.ts', true],
+      ],
+    );
     expect(graph.size).toBeGreaterThan(100);
-    expect(graph.get(join(sourceRoot, 'tensor/tensor.ts'))!.map(({ target }) => name(target))).toContain('tensor/tensor-base.ts');
+    expect(graph.get(join(sourceRoot, 'tensor/tensor.ts'))!.map(({ target }) => name(target))).toContain(
+      'tensor/tensor-base.ts',
+    );
   });
 
   it('places every source file in a layer', () => {
@@ -73,7 +78,9 @@ describe('import layers', () => {
     for (const [file, imports] of graph) {
       for (const { target, typeOnly } of imports) {
         if (layerOf(target) > layerOf(file)) {
-          upward.push(`${name(file)} (${LAYERS[layerOf(file)]!.name}) → ${name(target)} (${LAYERS[layerOf(target)]?.name})${typeOnly ? ', type only' : ''}`);
+          upward.push(
+            `${name(file)} (${LAYERS[layerOf(file)]!.name}) → ${name(target)} (${LAYERS[layerOf(target)]?.name})${typeOnly ? ', type only' : ''}`,
+          );
         }
       }
     }
@@ -90,16 +97,26 @@ describe('import layers', () => {
   it('only kernels/ reaches the WebAssembly kernels and the backend switch: one dispatching entry per kernel', () => {
     const outside = [...graph]
       .filter(([file]) => !name(file).startsWith('kernels/') && name(file) !== 'index.ts')
-      .flatMap(([file, imports]) => imports.filter(({ target }) => /^kernels\/(wasm\/|backend\.ts$)/.test(name(target))).map(({ target }) => `${name(file)} → ${name(target)}`));
+      .flatMap(([file, imports]) =>
+        imports
+          .filter(({ target }) => /^kernels\/(wasm\/|backend\.ts$)/.test(name(target)))
+          .map(({ target }) => `${name(file)} → ${name(target)}`),
+      );
     expect(outside).toEqual([]);
   });
 
   it('each WebAssembly twin has exactly one dispatching entry in kernels/', () => {
     const entries = new Map<string, string[]>();
     for (const [file, imports] of graph) {
-      if (!name(file).startsWith('kernels/') || name(file).startsWith('kernels/wasm/') || name(file) === 'kernels/backend.ts') continue;
+      if (
+        !name(file).startsWith('kernels/') ||
+        name(file).startsWith('kernels/wasm/') ||
+        name(file) === 'kernels/backend.ts'
+      )
+        continue;
       for (const { target } of imports) {
-        if (name(target).startsWith('kernels/wasm/')) entries.set(name(target), [...new Set([...(entries.get(name(target)) ?? []), name(file)])]);
+        if (name(target).startsWith('kernels/wasm/'))
+          entries.set(name(target), [...new Set([...(entries.get(name(target)) ?? []), name(file)])]);
       }
     }
     expect(Object.fromEntries(entries)).toEqual({

@@ -19,7 +19,19 @@ export function firstBitDifference(actual: Float32Array, expected: Float32Array)
 }
 
 /** Special float32 values to mix into test data: ±0, ±∞, NaN, subnormals, the extremes. */
-export const SPECIAL_FLOATS = [0, -0, Infinity, -Infinity, NaN, 1e-45, -1e-45, 1.1754942e-38, 3.4028235e38, -3.4028235e38, 1e-40] as const;
+export const SPECIAL_FLOATS = [
+  0,
+  -0,
+  Infinity,
+  -Infinity,
+  NaN,
+  1e-45,
+  -1e-45,
+  1.1754942e-38,
+  3.4028235e38,
+  -3.4028235e38,
+  1e-40,
+] as const;
 
 /** Writes SPECIAL_FLOATS over `values` at every `every`-th index from `first`. */
 export function sprinkleSpecials(values: Float32Array, first: number, every: number): Float32Array {

@@ -5,7 +5,11 @@ import { Tensor } from '../src/index.js';
 /** A tensor of `shape` whose flat element i is f(i). */
 export function sequence(shape: readonly number[], f: (i: number) => number, requiresGrad = false): Tensor {
   const size = shape.reduce((s, n) => s * n, 1);
-  return new Tensor(Float32Array.from({ length: size }, (_, i) => f(i)), shape, requiresGrad);
+  return new Tensor(
+    Float32Array.from({ length: size }, (_, i) => f(i)),
+    shape,
+    requiresGrad,
+  );
 }
 
 /** x[i] = ((i·37) mod 101)/10 − 5, requiring grad: no ties for up to 101 elements (common.py `distinct`). */

@@ -4,7 +4,14 @@
 // as strings, read back here.
 import { readFileSync } from 'node:fs';
 
-const SPECIAL: Record<string, number> = { inf: Infinity, Infinity, '-inf': -Infinity, '-Infinity': -Infinity, NaN, '-0': -0 };
+const SPECIAL: Record<string, number> = {
+  inf: Infinity,
+  Infinity,
+  '-inf': -Infinity,
+  '-Infinity': -Infinity,
+  NaN,
+  '-0': -0,
+};
 
 /** Numbers spelled as strings by the scripts, as numbers; everything else unchanged. */
 export function reviveNumber(_key: string, value: unknown): unknown {
@@ -13,5 +20,8 @@ export function reviveNumber(_key: string, value: unknown): unknown {
 
 /** The reference values of test/torch-reference/<script>.py, as its checked-in JSON holds them. */
 export function torchReference<T>(script: string): T {
-  return JSON.parse(readFileSync(new URL(`./torch-reference/${script}.json`, import.meta.url), 'utf8'), reviveNumber) as T;
+  return JSON.parse(
+    readFileSync(new URL(`./torch-reference/${script}.json`, import.meta.url), 'utf8'),
+    reviveNumber,
+  ) as T;
 }

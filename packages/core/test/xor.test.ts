@@ -5,7 +5,12 @@ import { Generator, noGrad, randn, tensor, zeros } from '../src/index.js';
 describe('XOR', () => {
   it('a 2-8-1 tanh/sigmoid network trained by gradient descent classifies all four points', () => {
     const generator = new Generator(1);
-    const inputs = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
+    const inputs = tensor([
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ]);
     const targets = tensor([[0], [1], [1], [0]]);
     const w1 = randn([2, 8], { generator }).mul(0.8).detach();
     const b1 = zeros([8]);
@@ -16,7 +21,11 @@ describe('XOR', () => {
     const forward = () => inputs.matmul(w1).add(b1).tanh().matmul(w2).add(b2).sigmoid();
     const lossOf = (p: ReturnType<typeof forward>) =>
       // binary cross-entropy, written out
-      targets.mul(p.log()).add(targets.neg().add(1).mul(p.neg().add(1).log())).mean().neg();
+      targets
+        .mul(p.log())
+        .add(targets.neg().add(1).mul(p.neg().add(1).log()))
+        .mean()
+        .neg();
     const initialLoss = lossOf(forward()).item();
     for (let step = 0; step < 2000; step++) {
       const loss = lossOf(forward());

@@ -55,7 +55,9 @@ rows.push(
 );
 
 const format = (ms: number): string => (Number.isNaN(ms) ? '—' : `${ms.toFixed(1)} ms`);
-console.log(`@backprop/datasets load benchmark — ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`);
+console.log(
+  `@backprop/datasets load benchmark — ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`,
+);
 console.log(
   `file data/${MNIST_FILE.name}: ${(MNIST_FILE.bytes / 1e6).toFixed(2)} MB gzip'd, ${(MNIST_FILE.rawBytes / 1e6).toFixed(2)} MB raw, ${cold.count} digits`,
 );
@@ -63,4 +65,7 @@ console.log('');
 const width = Math.max(...rows.map((row) => row.stage.length));
 console.log(`| ${'stage'.padEnd(width)} | first      | median     |`);
 console.log(`| ${'-'.repeat(width)} | ---------- | ---------- |`);
-for (const row of rows) console.log(`| ${row.stage.padEnd(width)} | ${format(row.first).padStart(10)} | ${format(row.median).padStart(10)} |`);
+for (const row of rows)
+  console.log(
+    `| ${row.stage.padEnd(width)} | ${format(row.first).padStart(10)} | ${format(row.median).padStart(10)} |`,
+  );

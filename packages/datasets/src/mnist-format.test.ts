@@ -7,16 +7,39 @@ import { decodeMnist, encodeMnist, type MnistData } from './mnist-format.js';
 /** Two 2×3 images and their labels, written byte by byte as the README's layout table says. */
 function handBuilt(): Uint8Array {
   const payload = Uint8Array.of(
-    0, 255, 0, 128, 64, 32, // image 0: rows [0 255 0], [128 64 32]
-    1, 2, 3, 4, 5, 6, // image 1
-    7, 0, // labels
+    0,
+    255,
+    0,
+    128,
+    64,
+    32, // image 0: rows [0 255 0], [128 64 32]
+    1,
+    2,
+    3,
+    4,
+    5,
+    6, // image 1
+    7,
+    0, // labels
   );
   const crc = crc32(payload);
   const header = Uint8Array.of(
-    0x42, 0x50, 0x4d, 0x4e, // "BPMN"
-    1, 2, 3, 0, // version, rows, cols, reserved
-    2, 0, 0, 0, // count = 2, little-endian
-    crc & 0xff, (crc >>> 8) & 0xff, (crc >>> 16) & 0xff, crc >>> 24,
+    0x42,
+    0x50,
+    0x4d,
+    0x4e, // "BPMN"
+    1,
+    2,
+    3,
+    0, // version, rows, cols, reserved
+    2,
+    0,
+    0,
+    0, // count = 2, little-endian
+    crc & 0xff,
+    (crc >>> 8) & 0xff,
+    (crc >>> 16) & 0xff,
+    crc >>> 24,
   );
   const bytes = new Uint8Array(header.length + payload.length);
   bytes.set(header);
@@ -112,18 +135,26 @@ describe('decodeMnist', () => {
   it('detects a flipped pixel through the CRC-32', () => {
     const bytes = handBuilt();
     bytes[17] ^= 0x01;
-    expect(() => decodeMnist(bytes)).toThrow(/^decodeMnist: corrupt data: CRC-32 of the 14 data bytes is 0x[0-9a-f]{8}, the header records 0x[0-9a-f]{8}$/);
+    expect(() => decodeMnist(bytes)).toThrow(
+      /^decodeMnist: corrupt data: CRC-32 of the 14 data bytes is 0x[0-9a-f]{8}, the header records 0x[0-9a-f]{8}$/,
+    );
   });
 
   it('rejects a label outside 0..9 even with a matching CRC', () => {
     const bytes = handBuilt();
     bytes[29] = 10;
-    expect(() => decodeMnist(withFreshCrc(bytes))).toThrow('decodeMnist: corrupt data: label 10 at index 1 is not a digit 0..9');
+    expect(() => decodeMnist(withFreshCrc(bytes))).toThrow(
+      'decodeMnist: corrupt data: label 10 at index 1 is not a digit 0..9',
+    );
   });
 
   it('points gzip bytes to decodeMnistGzip / loadMnist, and rejects non-bytes', () => {
-    expect(() => decodeMnist(Uint8Array.of(0x1f, 0x8b, 8, 0))).toThrow(/gzip-compressed; use decodeMnistGzip\(bytes\), or loadMnist\(\)/);
-    expect(() => decodeMnist([1, 2, 3] as unknown as Uint8Array)).toThrow('decodeMnist: expected a Uint8Array, got Array');
+    expect(() => decodeMnist(Uint8Array.of(0x1f, 0x8b, 8, 0))).toThrow(
+      /gzip-compressed; use decodeMnistGzip\(bytes\), or loadMnist\(\)/,
+    );
+    expect(() => decodeMnist([1, 2, 3] as unknown as Uint8Array)).toThrow(
+      'decodeMnist: expected a Uint8Array, got Array',
+    );
   });
 });
 
@@ -132,8 +163,12 @@ describe('encodeMnist', () => {
     expect(() => encodeMnist({ ...tiny, images: new Uint8Array(11) })).toThrow(
       'encodeMnist: images has 11 bytes, expected count × rows × cols = 2 × 2 × 3 = 12',
     );
-    expect(() => encodeMnist({ ...tiny, labels: Uint8Array.of(1) })).toThrow('encodeMnist: labels has 1 entries, expected count = 2');
-    expect(() => encodeMnist({ ...tiny, labels: Uint8Array.of(1, 12) })).toThrow('encodeMnist: label 12 at index 1 is not a digit 0..9');
+    expect(() => encodeMnist({ ...tiny, labels: Uint8Array.of(1) })).toThrow(
+      'encodeMnist: labels has 1 entries, expected count = 2',
+    );
+    expect(() => encodeMnist({ ...tiny, labels: Uint8Array.of(1, 12) })).toThrow(
+      'encodeMnist: label 12 at index 1 is not a digit 0..9',
+    );
     expect(() => encodeMnist({ ...tiny, rows: 256 })).toThrow('encodeMnist: rows (256) must be an integer in 1..255');
   });
 });

@@ -57,7 +57,10 @@ export const MNIST_CLASS_COUNT = 10;
  */
 export function encodeMnist(data: MnistData): Uint8Array {
   const { images, labels, count, rows, cols } = data;
-  for (const [name, value] of [['rows', rows], ['cols', cols]] as const) {
+  for (const [name, value] of [
+    ['rows', rows],
+    ['cols', cols],
+  ] as const) {
     if (!Number.isInteger(value) || value < 1 || value > 255) {
       throw new RangeError(`encodeMnist: ${name} (${value}) must be an integer in 1..255`);
     }
@@ -125,7 +128,9 @@ export function decodeMnist(bytes: Uint8Array): MnistData {
   for (let i = 0; i < MNIST_MAGIC.length; i++) {
     if (bytes[i] !== MNIST_MAGIC[i]) {
       const found = Array.from(bytes.subarray(0, 4), (byte) => byte.toString(16).padStart(2, '0')).join(' ');
-      throw new Error(`decodeMnist: not a Backprop MNIST file: magic bytes are ${found}, expected 42 50 4d 4e ("BPMN")`);
+      throw new Error(
+        `decodeMnist: not a Backprop MNIST file: magic bytes are ${found}, expected 42 50 4d 4e ("BPMN")`,
+      );
     }
   }
   const header = new DataView(bytes.buffer, bytes.byteOffset, MNIST_HEADER_BYTES);
@@ -141,7 +146,9 @@ export function decodeMnist(bytes: Uint8Array): MnistData {
   const count = header.getUint32(8, true);
   const expectedCrc = header.getUint32(12, true);
   if (rows === 0 || cols === 0 || reserved !== 0) {
-    throw new Error(`decodeMnist: corrupt header: rows ${rows}, cols ${cols}, reserved byte ${reserved} (expected rows, cols ≥ 1 and reserved 0)`);
+    throw new Error(
+      `decodeMnist: corrupt header: rows ${rows}, cols ${cols}, reserved byte ${reserved} (expected rows, cols ≥ 1 and reserved 0)`,
+    );
   }
   const pixelCount = count * rows * cols;
   const expectedLength = MNIST_HEADER_BYTES + pixelCount + count;

@@ -40,7 +40,9 @@ export async function decodeMnistGzip(bytes: Uint8Array): Promise<MnistData> {
   }
   const Decompressor = (globalThis as { DecompressionStream?: DecompressorConstructor }).DecompressionStream;
   if (Decompressor === undefined) {
-    throw new Error('decodeMnistGzip: this runtime has no DecompressionStream; decompress the bytes yourself and call decodeMnist');
+    throw new Error(
+      'decodeMnistGzip: this runtime has no DecompressionStream; decompress the bytes yourself and call decodeMnist',
+    );
   }
   const stream = new Decompressor('gzip');
   const writer = stream.writable.getWriter();

@@ -81,14 +81,18 @@ export function loadMnistSync(options: LoadMnistOptions = {}): MnistData {
 function readMnistFile(caller: string, path: string | URL, maxBytes: number): Uint8Array {
   const file = typeof path === 'string' ? path : fileURLToPath(path);
   try {
-    return readRegularFileSync(file, { maxBytes, limitName: 'maxBytes', kind: 'a gzip\'d MNIST file' });
+    return readRegularFileSync(file, { maxBytes, limitName: 'maxBytes', kind: "a gzip'd MNIST file" });
   } catch (error) {
     if (!(error instanceof FileProblem)) throw error;
     const code = (error.cause as { code?: string } | undefined)?.code;
-    const fix = code === 'ENOENT'
-      ? "the file ships in the package's data/ folder; reinstall @backprop/datasets or regenerate it with `pnpm --filter @backprop/datasets convert`"
-      : error.fix;
-    throw new Error(`${caller}: cannot read ${file}: ${code === 'ENOENT' ? 'ENOENT, no such file' : error.problem}; ${fix}`, { cause: error });
+    const fix =
+      code === 'ENOENT'
+        ? "the file ships in the package's data/ folder; reinstall @backprop/datasets or regenerate it with `pnpm --filter @backprop/datasets convert`"
+        : error.fix;
+    throw new Error(
+      `${caller}: cannot read ${file}: ${code === 'ENOENT' ? 'ENOENT, no such file' : error.problem}; ${fix}`,
+      { cause: error },
+    );
   }
 }
 
@@ -107,7 +111,13 @@ export { checkImage, decodeImage, type DecodeImageOptions, type ImageHeader } fr
 export { ImageError } from './image/image-error.js';
 export { imageToTensor, type ImageTensorOptions } from './image/image-tensor.js';
 export { IMAGE_LIMITS, type ImageLimits } from './image/limits.js';
-export { compareCodePoints, IMAGE_EXTENSIONS, listImageFolder, type FolderEntry, type FolderListing } from './image/folder-walk.js';
+export {
+  compareCodePoints,
+  IMAGE_EXTENSIONS,
+  listImageFolder,
+  type FolderEntry,
+  type FolderListing,
+} from './image/folder-walk.js';
 export {
   loadImageFolder,
   loadImageSync,

@@ -43,12 +43,18 @@ export function readRegularFileSync(path: string, options: ReadRegularFileOption
     descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as { code?: string }).code;
-    const problem = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? `a directory, not ${kind}` : `cannot be opened (${code ?? 'error'})`;
+    const problem =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? `a directory, not ${kind}`
+          : `cannot be opened (${code ?? 'error'})`;
     throw new FileProblem(problem, 'check the path', { cause: error });
   }
   try {
     const stats = fstatSync(descriptor);
-    if (!stats.isFile()) throw new FileProblem('not a regular file (a directory, FIFO, socket or device)', `give the path of ${kind}`);
+    if (!stats.isFile())
+      throw new FileProblem('not a regular file (a directory, FIFO, socket or device)', `give the path of ${kind}`);
     if (stats.size > maxBytes) {
       throw new FileProblem(
         `${stats.size.toLocaleString('en-US')} bytes, over the ${maxBytes.toLocaleString('en-US')}-byte limit for ${kind} (${limitName})`,
@@ -58,8 +64,13 @@ export function readRegularFileSync(path: string, options: ReadRegularFileOption
     // Read at most size + 1 bytes: a file that grew since fstat is read up to the limit, not beyond.
     const bytes = new Uint8Array(Math.min(stats.size + 1, maxBytes + 1));
     let read = 0;
-    for (let count = 1; count > 0 && read < bytes.length; read += count) count = readSync(descriptor, bytes, read, bytes.length - read, read);
-    if (read > maxBytes) throw new FileProblem(`grew past the ${maxBytes.toLocaleString('en-US')}-byte limit while being read (${limitName})`, 'read it when it is complete');
+    for (let count = 1; count > 0 && read < bytes.length; read += count)
+      count = readSync(descriptor, bytes, read, bytes.length - read, read);
+    if (read > maxBytes)
+      throw new FileProblem(
+        `grew past the ${maxBytes.toLocaleString('en-US')}-byte limit while being read (${limitName})`,
+        'read it when it is complete',
+      );
     return bytes.subarray(0, read);
   } finally {
     closeSync(descriptor);

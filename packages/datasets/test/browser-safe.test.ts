@@ -35,7 +35,8 @@ describe('src/images.ts', () => {
     const graph = reachableImports(new URL('../src/images.ts', import.meta.url));
     expect(graph.size).toBeGreaterThanOrEqual(8);
     for (const [file, specifiers] of graph) {
-      for (const specifier of specifiers) expect(specifier, `${file} imports ${specifier}`).toMatch(/^(\.\.?\/|fast-png$|fflate$|jpeg-js$)/);
+      for (const specifier of specifiers)
+        expect(specifier, `${file} imports ${specifier}`).toMatch(/^(\.\.?\/|fast-png$|fflate$|jpeg-js$)/);
     }
   });
 });

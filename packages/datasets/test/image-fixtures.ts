@@ -60,7 +60,11 @@ export function idat(rowBytes: number, height: number, value = 0): Uint8Array {
 export const IEND = chunk('IEND', []);
 
 /** A `width × height` RGB JPEG of `rgb(x, y)` (jpeg-js's encoder, quality 100). */
-export function jpeg(width: number, height: number, rgb: (x: number, y: number) => [number, number, number]): Uint8Array {
+export function jpeg(
+  width: number,
+  height: number,
+  rgb: (x: number, y: number) => [number, number, number],
+): Uint8Array {
   const data = new Uint8Array(width * height * 4);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) data.set([...rgb(x, y), 255], (y * width + x) * 4);

@@ -20,7 +20,8 @@ function lcg(seed: number): (below: number) => number {
 function mutate(bytes: Uint8Array, next: (below: number) => number): Uint8Array {
   const out = bytes.slice();
   switch (next(5)) {
-    case 0: return out.subarray(0, next(out.length));
+    case 0:
+      return out.subarray(0, next(out.length));
     case 1: {
       for (let k = 0; k <= next(4); k++) out[next(out.length)] ^= 1 << next(8);
       return out;
@@ -34,7 +35,8 @@ function mutate(bytes: Uint8Array, next: (below: number) => number): Uint8Array 
       out.set([0xff, 0xff, 0xff, next(256)], at);
       return out;
     }
-    default: return new Uint8Array([...out, ...Array.from({ length: 1 + next(16) }, () => next(256))]);
+    default:
+      return new Uint8Array([...out, ...Array.from({ length: 1 + next(16) }, () => next(256))]);
   }
 }
 
@@ -52,11 +54,43 @@ function withFixedCrcs(bytes: Uint8Array): Uint8Array {
 }
 
 const SEEDS: Array<[string, Uint8Array]> = [
-  ['grey PNG', png({ width: 7, height: 5, data: Uint8Array.from({ length: 35 }, (_, i) => i * 7), channels: 1, depth: 8 })],
-  ['16-bit RGBA PNG', png({ width: 3, height: 4, data: Uint16Array.from({ length: 48 }, (_, i) => i * 1000), channels: 4, depth: 16 })],
-  ['palette PNG', png({ width: 5, height: 3, data: Uint8Array.from({ length: 15 }, (_, i) => i % 3), channels: 1, depth: 8, palette: [[1, 2, 3], [4, 5, 6], [7, 8, 9]] })],
-  ['interlaced PNG', png({ width: 9, height: 9, data: Uint8Array.from({ length: 243 }, (_, i) => i), channels: 3, depth: 8 }, { interlace: 'Adam7' })],
-  ['JPEG with EXIF', withOrientation(jpeg(24, 16, (x, y) => [x * 10, y * 15, 128]), 6)],
+  [
+    'grey PNG',
+    png({ width: 7, height: 5, data: Uint8Array.from({ length: 35 }, (_, i) => i * 7), channels: 1, depth: 8 }),
+  ],
+  [
+    '16-bit RGBA PNG',
+    png({ width: 3, height: 4, data: Uint16Array.from({ length: 48 }, (_, i) => i * 1000), channels: 4, depth: 16 }),
+  ],
+  [
+    'palette PNG',
+    png({
+      width: 5,
+      height: 3,
+      data: Uint8Array.from({ length: 15 }, (_, i) => i % 3),
+      channels: 1,
+      depth: 8,
+      palette: [
+        [1, 2, 3],
+        [4, 5, 6],
+        [7, 8, 9],
+      ],
+    }),
+  ],
+  [
+    'interlaced PNG',
+    png(
+      { width: 9, height: 9, data: Uint8Array.from({ length: 243 }, (_, i) => i), channels: 3, depth: 8 },
+      { interlace: 'Adam7' },
+    ),
+  ],
+  [
+    'JPEG with EXIF',
+    withOrientation(
+      jpeg(24, 16, (x, y) => [x * 10, y * 15, 128]),
+      6,
+    ),
+  ],
 ];
 
 describe('decodeImage under seeded mutations', () => {

@@ -5,7 +5,14 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MNIST_FILE, MNIST_SPLIT, decodeMnistGzip, mnistSplit, mnistSplitIndices, type MnistData } from '../src/index.js';
+import {
+  MNIST_FILE,
+  MNIST_SPLIT,
+  decodeMnistGzip,
+  mnistSplit,
+  mnistSplitIndices,
+  type MnistData,
+} from '../src/index.js';
 import { MNIST_DATA_PATH, loadMnist, loadMnistSync } from '../src/node.js';
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
@@ -71,7 +78,10 @@ describe('the shipped file', () => {
     expect([min, max]).toEqual([0, 255]);
     for (let i = 0; i < mnist.count; i++) {
       const image = mnist.images.subarray(i * 784, (i + 1) * 784);
-      expect(image.some((pixel) => pixel > 128), `image ${i} has no ink`).toBe(true);
+      expect(
+        image.some((pixel) => pixel > 128),
+        `image ${i} has no ink`,
+      ).toBe(true);
       expect(image[0], `image ${i} has a dark corner`).toBe(0); // MNIST digits are centred in a blank border
     }
   });
@@ -120,7 +130,10 @@ describe('the fixed split (seed 0x5eed, 8,000 / 2,000)', () => {
     expect([train.count, test.count, train.rows, test.cols]).toEqual([8_000, 2_000, 28, 28]);
     expect(train.images.length).toBe(8_000 * 784);
     expect(test.images.length).toBe(2_000 * 784);
-    for (const [part, order] of [[train, indices.train], [test, indices.test]] as const) {
+    for (const [part, order] of [
+      [train, indices.train],
+      [test, indices.test],
+    ] as const) {
       for (const position of [0, 1, 777, order.length - 1]) {
         const source = order[position];
         expect(part.labels[position]).toBe(mnist.labels[source]);
@@ -132,7 +145,14 @@ describe('the fixed split (seed 0x5eed, 8,000 / 2,000)', () => {
   });
 
   it('refuses data that is not the 10,000 shipped digits', () => {
-    const small = { ...mnist, count: 3, images: mnist.images.subarray(0, 3 * 784), labels: mnist.labels.subarray(0, 3) };
-    expect(() => mnistSplit(small)).toThrow('mnistSplit: the fixed split is defined for the 10000 shipped digits (loadMnist()), got 3');
+    const small = {
+      ...mnist,
+      count: 3,
+      images: mnist.images.subarray(0, 3 * 784),
+      labels: mnist.labels.subarray(0, 3),
+    };
+    expect(() => mnistSplit(small)).toThrow(
+      'mnistSplit: the fixed split is defined for the 10000 shipped digits (loadMnist()), got 3',
+    );
   });
 });

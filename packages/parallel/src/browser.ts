@@ -64,6 +64,18 @@ export { ParallelTrainer } from './trainer.js';
 export type { CloseOptions, Evaluation, StepOptions, StepTiming, TrainerState } from './trainer-options.js';
 export type { MemoryMode } from './protocol.js';
 export type { ModelFactory, ModelFactoryOptions, ModelSource } from './model-source.js';
-export { fit, type BatchAt, type BatchEnd, type BatchSource, type EpochEnd, type EpochStart, type FitOptions, type FitPosition, type FitSummary, type FitTrainer, type StepScheduler } from './fit.js';
+export {
+  fit,
+  type BatchAt,
+  type BatchEnd,
+  type BatchSource,
+  type EpochEnd,
+  type EpochStart,
+  type FitOptions,
+  type FitPosition,
+  type FitSummary,
+  type FitTrainer,
+  type StepScheduler,
+} from './fit.js';
 export { SingleThreadTrainer, type SingleThreadTrainerOptions } from './single-thread-trainer.js';
 export type { DataParallelOptions } from './options.js';

@@ -9,8 +9,15 @@ describe('chunks', () => {
   });
 
   it('assigns contiguous, near-equal ranges and leaves idle workers out', () => {
-    expect(assignChunks(5, 2)).toEqual([{ first: 0, end: 3 }, { first: 3, end: 5 }]);
-    expect(assignChunks(4, 3)).toEqual([{ first: 0, end: 2 }, { first: 2, end: 3 }, { first: 3, end: 4 }]);
+    expect(assignChunks(5, 2)).toEqual([
+      { first: 0, end: 3 },
+      { first: 3, end: 5 },
+    ]);
+    expect(assignChunks(4, 3)).toEqual([
+      { first: 0, end: 2 },
+      { first: 2, end: 3 },
+      { first: 3, end: 4 },
+    ]);
     expect(assignChunks(1, 4)).toEqual([{ first: 0, end: 1 }]);
   });
 

@@ -21,7 +21,12 @@ export function chunkCount(batchSize: number, chunkSize: number, mergeSingleTail
 }
 
 /** Samples [start, end) of chunk `chunk` out of `count` (the last chunk runs to the batch's end). */
-export function chunkBounds(chunk: number, count: number, batchSize: number, chunkSize: number): { start: number; end: number } {
+export function chunkBounds(
+  chunk: number,
+  count: number,
+  batchSize: number,
+  chunkSize: number,
+): { start: number; end: number } {
   const start = chunk * chunkSize;
   return { start, end: chunk === count - 1 ? batchSize : Math.min(start + chunkSize, batchSize) };
 }

@@ -2,7 +2,10 @@ import { buildModel, Generator, ones } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
 import { bindParameters, chunkStride, parameterLayout } from './flat-parameters.js';
 
-const spec = { type: 'sequential', layers: [{ type: 'linear', in: 3, out: 2 }, { type: 'relu' }, { type: 'linear', in: 2, out: 1 }] } as const;
+const spec = {
+  type: 'sequential',
+  layers: [{ type: 'linear', in: 3, out: 2 }, { type: 'relu' }, { type: 'linear', in: 2, out: 1 }],
+} as const;
 
 describe('flat parameters', () => {
   it('lays parameters out in namedParameters() order, each at a multiple of 4 values (NOTE(alignment))', () => {
@@ -32,6 +35,8 @@ describe('flat parameters', () => {
   });
 
   it('refuses a buffer of the wrong size', () => {
-    expect(() => bindParameters(buildModel(spec), new Float32Array(10), { copyValues: true })).toThrow(/holds 10 values but the model's layout needs 20/);
+    expect(() => bindParameters(buildModel(spec), new Float32Array(10), { copyValues: true })).toThrow(
+      /holds 10 values but the model's layout needs 20/,
+    );
   });
 });

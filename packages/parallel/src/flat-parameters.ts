@@ -67,7 +67,9 @@ export function chunkStride(layout: ParameterLayout, statisticsSize: number): nu
 export function bindParameters(module: Module, flat: Float32Array, options: { copyValues: boolean }): ParameterLayout {
   const layout = parameterLayout(module);
   if (flat.length !== layout.size) {
-    throw new Error(`bindParameters: the flat buffer holds ${flat.length} values but the model's layout needs ${layout.size} (parameters and alignment padding)`);
+    throw new Error(
+      `bindParameters: the flat buffer holds ${flat.length} values but the model's layout needs ${layout.size} (parameters and alignment padding)`,
+    );
   }
   const parameters = module.parameters();
   layout.slots.forEach((slot, index) => {

@@ -40,7 +40,11 @@ export function workerLimit(requested: unknown, maxWorkers: unknown, cores: numb
     throw new Error(`DataParallelTrainer: maxWorkers must be an integer ≥ 1, got ${describeNumber(maxWorkers)}`);
   }
   const cap = (maxWorkers as number | undefined) ?? cores;
-  return { requested: requested as number, maxWorkers: cap, workers: cap === null ? (requested as number) : Math.min(requested as number, cap) };
+  return {
+    requested: requested as number,
+    maxWorkers: cap,
+    workers: cap === null ? (requested as number) : Math.min(requested as number, cap),
+  };
 }
 
 /**
@@ -54,7 +58,9 @@ export function workerLimit(requested: unknown, maxWorkers: unknown, cores: numb
 export function checkTimeout(where: string, name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || Number.isNaN(value) || value <= 0) {
-    throw new Error(`${where}: ${name} must be a number of milliseconds > 0 (Infinity: no timeout), got ${describeNumber(value)}`);
+    throw new Error(
+      `${where}: ${name} must be a number of milliseconds > 0 (Infinity: no timeout), got ${describeNumber(value)}`,
+    );
   }
   return value;
 }
@@ -67,7 +73,9 @@ export async function withTimeout<T, E>(work: Promise<T>, milliseconds: number, 
   if (milliseconds === Number.POSITIVE_INFINITY) return work;
   let timer: ReturnType<typeof setTimeout> | undefined;
   // setTimeout takes at most 2^31 − 1 ms; a longer timeout is as good as none.
-  const deadline = new Promise<E>((resolve) => (timer = setTimeout(() => resolve(expired), Math.min(milliseconds, 2 ** 31 - 1))));
+  const deadline = new Promise<E>(
+    (resolve) => (timer = setTimeout(() => resolve(expired), Math.min(milliseconds, 2 ** 31 - 1))),
+  );
   try {
     return await Promise.race([work, deadline]);
   } finally {

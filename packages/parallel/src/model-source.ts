@@ -62,7 +62,9 @@ export async function buildFromWire(model: WireModel, generator: Generator): Pro
   }
   const factory = exports.createModel ?? exports.default;
   if (typeof factory !== 'function') {
-    throw new Error(`the model module ${model.url} exports no factory: export a function createModel({ generator }) (or a default export) that returns a Module`);
+    throw new Error(
+      `the model module ${model.url} exports no factory: export a function createModel({ generator }) (or a default export) that returns a Module`,
+    );
   }
   const built = (factory as ModelFactory)({ generator });
   if (!(built instanceof Module)) {

@@ -1,12 +1,19 @@
 // Options of the data-parallel trainer and their validation: every mistake is reported on the main
 // thread, before any worker starts. Must not import node:* modules.
-import { buildModel, buildOptimizer, Generator, type Module, type Optimizer, type OptimizerSpec, Tensor } from '@backprop/core';
+import {
+  buildModel,
+  buildOptimizer,
+  Generator,
+  type Module,
+  type Optimizer,
+  type OptimizerSpec,
+  Tensor,
+} from '@backprop/core';
 import type { OptimizerKind } from './optimizer-shard.js';
 import { toWireModel, type ModelSource, type WireModel } from './model-source.js';
 import { statisticsLayout } from './running-statistics.js';
 import { checkTimeout, workerLimit, type WorkerLimit } from './limits.js';
 import type { LossName, MemoryMode } from './protocol.js';
-
 
 /** Options shared by every `DataParallelTrainer`. */
 export interface DataParallelOptions {

@@ -7,7 +7,14 @@ import { firstNonFinite } from '../src/minibatch.js';
 import { DataParallelTrainer } from '../src/node.js';
 import { batch, mlp } from './helpers.js';
 
-const options = { model: mlp(), loss: 'crossEntropy', optimizer: { type: 'adam', lr: 1e-2 }, workers: 2, chunkSize: 4, seed: 3 } as const;
+const options = {
+  model: mlp(),
+  loss: 'crossEntropy',
+  optimizer: { type: 'adam', lr: 1e-2 },
+  workers: 2,
+  chunkSize: 4,
+  seed: 3,
+} as const;
 const UNCHANGED = /; nothing was run and the trainer is unchanged$/;
 
 /** `inputs` with one value replaced. */
@@ -17,7 +24,8 @@ function withValue(inputs: Tensor, index: number, value: number): Tensor {
   return new Tensor(data, inputs.shape);
 }
 
-const flat = (trainer: DataParallelTrainer) => Float32Array.from(trainer.model.parameters().flatMap((p) => [...p.data]));
+const flat = (trainer: DataParallelTrainer) =>
+  Float32Array.from(trainer.model.parameters().flatMap((p) => [...p.data]));
 
 describe('bad batches', () => {
   it('are refused before the workers, naming the problem, and the trainer continues bit for bit', async () => {
@@ -31,29 +39,54 @@ describe('bad batches', () => {
       const before = flat(trainer);
       const labels = (values: number[]) => tensor([...values, ...Array.from(good.targets.data.slice(values.length))]);
       const refusals: Array<[Tensor, Tensor, RegExp]> = [
-        [batch(3, 10, [9], 5).inputs, good.targets, /^DataParallelTrainer\.step: the model cannot take inputs of shape \[10, 9\] \(the first sample, forward: .*\b9\b.*\)/],
+        [
+          batch(3, 10, [9], 5).inputs,
+          good.targets,
+          /^DataParallelTrainer\.step: the model cannot take inputs of shape \[10, 9\] \(the first sample, forward: .*\b9\b.*\)/,
+        ],
         [batch(3, 10, [3, 4], 5).inputs, good.targets, /the model cannot take inputs of shape \[10, 3, 4\]/],
-        [good.inputs, labels([0, 1, 2, 5]), /^DataParallelTrainer\.step: targets\[3\] = 5 is not a class index: the model has 5 classes \(0–4\)/],
+        [
+          good.inputs,
+          labels([0, 1, 2, 5]),
+          /^DataParallelTrainer\.step: targets\[3\] = 5 is not a class index: the model has 5 classes \(0–4\)/,
+        ],
         [good.inputs, labels([-1]), /targets\[0\] = -1 is not a class index/],
         [good.inputs, labels([0, 2.5]), /targets\[1\] = 2\.5 is not a class index/],
         [good.inputs, labels([0, 0, Number.NaN]), /targets\[2\] = NaN is not a class index/],
-        [withValue(good.inputs, 4 * 12 + 7, Number.NaN), good.targets, /^DataParallelTrainer\.step: inputs hold NaN at sample 4 \(value 55 of 120\); every input must be finite/],
-        [withValue(good.inputs, 119, Number.NEGATIVE_INFINITY), good.targets, /inputs hold -Infinity at sample 9 \(value 119 of 120\)/],
+        [
+          withValue(good.inputs, 4 * 12 + 7, Number.NaN),
+          good.targets,
+          /^DataParallelTrainer\.step: inputs hold NaN at sample 4 \(value 55 of 120\); every input must be finite/,
+        ],
+        [
+          withValue(good.inputs, 119, Number.NEGATIVE_INFINITY),
+          good.targets,
+          /inputs hold -Infinity at sample 9 \(value 119 of 120\)/,
+        ],
       ];
       for (const [inputs, targets, error] of refusals) {
         const step = trainer.step(inputs, targets);
         await expect(step, String(error)).rejects.toThrow(error);
         await expect(step).rejects.toThrow(UNCHANGED);
       }
-      await expect(trainer.evaluate(good.inputs, labels([7]))).rejects.toThrow(/^DataParallelTrainer\.evaluate: targets\[0\] = 7 is not a class index/);
+      await expect(trainer.evaluate(good.inputs, labels([7]))).rejects.toThrow(
+        /^DataParallelTrainer\.evaluate: targets\[0\] = 7 is not a class index/,
+      );
       expect(trainer.steps).toBe(1);
       expect(Buffer.from(flat(trainer).buffer).equals(Buffer.from(before.buffer))).toBe(true);
-      expect(Object.keys(trainer.stateDict())).toEqual(['layers.0.weight', 'layers.0.bias', 'layers.2.weight', 'layers.2.bias']);
+      expect(Object.keys(trainer.stateDict())).toEqual([
+        'layers.0.weight',
+        'layers.0.bias',
+        'layers.2.weight',
+        'layers.2.bias',
+      ]);
       expect(trainer.trainingState().steps).toBe(1);
       // The next good step: the same loss and bits as a trainer that never saw a bad batch (Adam's step counts untouched).
       expect(await trainer.step(next.inputs, next.targets)).toBe(await reference.step(next.inputs, next.targets));
       expect(Buffer.from(flat(trainer).buffer).equals(Buffer.from(flat(reference).buffer))).toBe(true);
-      expect(await trainer.evaluate(good.inputs, good.targets)).toEqual(await reference.evaluate(good.inputs, good.targets));
+      expect(await trainer.evaluate(good.inputs, good.targets)).toEqual(
+        await reference.evaluate(good.inputs, good.targets),
+      );
     } finally {
       await Promise.all([trainer.close(), reference.close()]);
     }
@@ -79,12 +112,17 @@ describe('bad batches', () => {
   }, 30_000);
 
   it('a model that needs a 2-D sample gets it checked too (the CNN), and the check leaves the model in its mode', async () => {
-    const cnn: ModelSpec = { type: 'sequential', layers: [{ type: 'conv2d', in: 1, out: 2, kernel: 3 }, { type: 'flatten' }, { type: 'linear', in: 32, out: 3 }] };
+    const cnn: ModelSpec = {
+      type: 'sequential',
+      layers: [{ type: 'conv2d', in: 1, out: 2, kernel: 3 }, { type: 'flatten' }, { type: 'linear', in: 32, out: 3 }],
+    };
     const trainer = new DataParallelTrainer({ ...options, model: cnn, optimizer: { type: 'sgd', lr: 0.1 } });
     try {
       trainer.model.eval();
       const flatImages = batch(6, 5, [36], 3);
-      await expect(trainer.step(flatImages.inputs, flatImages.targets)).rejects.toThrow(/^DataParallelTrainer\.step: the model cannot take inputs of shape \[5, 36\]/);
+      await expect(trainer.step(flatImages.inputs, flatImages.targets)).rejects.toThrow(
+        /^DataParallelTrainer\.step: the model cannot take inputs of shape \[5, 36\]/,
+      );
       expect(trainer.model.training).toBe(false);
       const images = batch(6, 5, [1, 6, 6], 3);
       await expect(trainer.step(images.inputs, images.targets)).resolves.toBeGreaterThan(0);

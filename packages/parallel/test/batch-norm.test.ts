@@ -9,13 +9,22 @@ import { batch, relativeError } from './helpers.js';
 const CHUNK = 4;
 const mlpWithBatchNorm: ModelSpec = {
   type: 'sequential',
-  layers: [{ type: 'linear', in: 12, out: 16 }, { type: 'batchNorm1d', features: 16, momentum: 0.2 }, { type: 'relu' }, { type: 'linear', in: 16, out: 5 }],
+  layers: [
+    { type: 'linear', in: 12, out: 16 },
+    { type: 'batchNorm1d', features: 16, momentum: 0.2 },
+    { type: 'relu' },
+    { type: 'linear', in: 16, out: 5 },
+  ],
 };
 const cnnWithBatchNorm: ModelSpec = {
   type: 'sequential',
   layers: [
-    { type: 'conv2d', in: 1, out: 4, kernel: 3 }, { type: 'batchNorm2d', features: 4 }, { type: 'relu' },
-    { type: 'maxPool2d', kernel: 2 }, { type: 'flatten' }, { type: 'linear', in: 36, out: 3 },
+    { type: 'conv2d', in: 1, out: 4, kernel: 3 },
+    { type: 'batchNorm2d', features: 4 },
+    { type: 'relu' },
+    { type: 'maxPool2d', kernel: 2 },
+    { type: 'flatten' },
+    { type: 'linear', in: 36, out: 3 },
   ],
 };
 
@@ -37,9 +46,12 @@ class MicroBatchTrainer {
     // The trainer's chunks: CHUNK samples each, a last chunk of one sample merged into the one before.
     const bounds: Array<[number, number]> = [];
     for (let start = 0; start < size; start += CHUNK) bounds.push([start, Math.min(start + CHUNK, size)]);
-    if (bounds.length > 1 && bounds.at(-1)![1] - bounds.at(-1)![0] === 1) bounds.splice(-2, 2, [bounds.at(-2)![0], size]);
+    if (bounds.length > 1 && bounds.at(-1)![1] - bounds.at(-1)![0] === 1)
+      bounds.splice(-2, 2, [bounds.at(-2)![0], size]);
     for (const [start, end] of bounds) {
-      const chunkLoss = crossEntropy(this.model.forward(inputs.slice(0, start, end)), targets.slice(0, start, end), { reduction: 'sum' });
+      const chunkLoss = crossEntropy(this.model.forward(inputs.slice(0, start, end)), targets.slice(0, start, end), {
+        reduction: 'sum',
+      });
       chunkLoss.backward();
       loss += chunkLoss.item();
     }
@@ -55,7 +67,15 @@ describe('BatchNorm under DataParallelTrainer (statistics per chunk)', () => {
     ['CNN + BatchNorm2d', cnnWithBatchNorm, [1, 8, 8], 3],
   ] as const) {
     it(`${name}: equals chunk-by-chunk training in one process (loss, weights, running statistics, evaluation), W = 3`, async () => {
-      const parallel = new DataParallelTrainer({ model: spec, loss: 'crossEntropy', optimizer: { type: 'adam', lr: 1e-2 }, workers: 3, maxWorkers: 3, seed: 3, chunkSize: CHUNK });
+      const parallel = new DataParallelTrainer({
+        model: spec,
+        loss: 'crossEntropy',
+        optimizer: { type: 'adam', lr: 1e-2 },
+        workers: 3,
+        maxWorkers: 3,
+        seed: 3,
+        chunkSize: CHUNK,
+      });
       const reference = new MicroBatchTrainer(spec);
       try {
         for (const [index, size] of [7, 22, 9].entries()) {
@@ -83,11 +103,25 @@ describe('BatchNorm under DataParallelTrainer (statistics per chunk)', () => {
   it('is bit-identical for W = 1, 2, 3, running statistics included', async () => {
     const runs: Buffer[] = [];
     for (const workers of [1, 2, 3]) {
-      const trainer = new DataParallelTrainer({ model: mlpWithBatchNorm, loss: 'crossEntropy', optimizer: { type: 'sgd', lr: 0.1, momentum: 0.9 }, workers, maxWorkers: 3, seed: 4, chunkSize: CHUNK });
+      const trainer = new DataParallelTrainer({
+        model: mlpWithBatchNorm,
+        loss: 'crossEntropy',
+        optimizer: { type: 'sgd', lr: 0.1, momentum: 0.9 },
+        workers,
+        maxWorkers: 3,
+        seed: 4,
+        chunkSize: CHUNK,
+      });
       try {
         const { inputs, targets } = batch(60, 23, [12], 5);
         for (let step = 0; step < 5; step++) await trainer.step(inputs, targets);
-        runs.push(Buffer.concat(Object.values(trainer.stateDict()).map((t) => Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength))));
+        runs.push(
+          Buffer.concat(
+            Object.values(trainer.stateDict()).map((t) =>
+              Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength),
+            ),
+          ),
+        );
       } finally {
         await trainer.close();
       }
@@ -97,13 +131,21 @@ describe('BatchNorm under DataParallelTrainer (statistics per chunk)', () => {
   });
 
   it('merges a last chunk of one sample into the one before; a batch of one sample rejects with BatchNorm’s message, like PyTorch', async () => {
-    const trainer = new DataParallelTrainer({ model: mlpWithBatchNorm, loss: 'crossEntropy', optimizer: { type: 'sgd', lr: 0.1 }, workers: 2, chunkSize: CHUNK });
+    const trainer = new DataParallelTrainer({
+      model: mlpWithBatchNorm,
+      loss: 'crossEntropy',
+      optimizer: { type: 'sgd', lr: 0.1 },
+      workers: 2,
+      chunkSize: CHUNK,
+    });
     try {
       const five = batch(70, 5, [12], 5); // one chunk of 5, not 4 + 1
       await expect(trainer.step(five.inputs, five.targets)).resolves.toBeTypeOf('number');
       expect(trainer.stateDict()['layers.1.num_batches_tracked']!.item()).toBe(1);
       const one = batch(71, 1, [12], 5);
-      await expect(trainer.step(one.inputs, one.targets)).rejects.toThrow(/step 2 failed in a worker: batchNorm1d: batch statistics need more than one value per channel/);
+      await expect(trainer.step(one.inputs, one.targets)).rejects.toThrow(
+        /step 2 failed in a worker: batchNorm1d: batch statistics need more than one value per channel/,
+      );
     } finally {
       await trainer.close();
     }

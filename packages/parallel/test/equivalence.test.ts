@@ -26,7 +26,15 @@ async function expectEquivalent(options: {
   model?: ModelSource;
 }): Promise<void> {
   const { spec, optimizer, workers, batches, loss = 'crossEntropy', model = spec } = options;
-  const parallel = new DataParallelTrainer({ model, loss, optimizer, workers, maxWorkers: workers, seed: 7, chunkSize: 4 }); // W threads even on fewer cores
+  const parallel = new DataParallelTrainer({
+    model,
+    loss,
+    optimizer,
+    workers,
+    maxWorkers: workers,
+    seed: 7,
+    chunkSize: 4,
+  }); // W threads even on fewer cores
   await parallel.ready();
   trainers.push(parallel);
   const plain = new PlainTrainer(spec, 7, optimizer, loss);
@@ -36,8 +44,12 @@ async function expectEquivalent(options: {
     const expected = plain.step(inputs, targets);
     expect(Math.abs(parallelLoss - expected.loss) / Math.abs(expected.loss), `loss, ${where}`).toBeLessThan(TOLERANCE);
     parallel.model.parameters().forEach((parameter, i) => {
-      expect(relativeError(parameter.grad!.data, expected.gradients[i]!), `gradient ${i}, ${where}`).toBeLessThan(TOLERANCE);
-      expect(relativeError(parameter.data, plain.model.parameters()[i]!.data), `parameter ${i}, ${where}`).toBeLessThan(TOLERANCE);
+      expect(relativeError(parameter.grad!.data, expected.gradients[i]!), `gradient ${i}, ${where}`).toBeLessThan(
+        TOLERANCE,
+      );
+      expect(relativeError(parameter.data, plain.model.parameters()[i]!.data), `parameter ${i}, ${where}`).toBeLessThan(
+        TOLERANCE,
+      );
     });
     // The workers updated the optimizer's state in shared memory; the main thread's optimizer reads it.
     const [parallelState, plainState] = [parallel.optimizer.stateDict().state, plain.optimizer.stateDict().state];
@@ -46,7 +58,11 @@ async function expectEquivalent(options: {
       for (const [key, value] of Object.entries(entry)) {
         const actual = parallelState[Number(index)]![key];
         if (typeof value === 'number') expect(actual, `optimizer ${key} ${index}, ${where}`).toBe(value);
-        else expect(relativeError((actual as Tensor).data, value.data), `optimizer ${key} ${index}, ${where}`).toBeLessThan(TOLERANCE);
+        else
+          expect(
+            relativeError((actual as Tensor).data, value.data),
+            `optimizer ${key} ${index}, ${where}`,
+          ).toBeLessThan(TOLERANCE);
       }
     }
   }
@@ -77,12 +93,24 @@ describe('DataParallelTrainer equivalence with a plain core step', () => {
       const { inputs } = batch(300 + i, size, [12], 5);
       return { inputs, targets: batch(400 + i, size, [5], 5).inputs };
     });
-    await expectEquivalent({ spec: mlp(), optimizer: { type: 'sgd', lr: 0.05, momentum: 0.5 }, workers: 2, batches, loss: 'mseLoss' });
+    await expectEquivalent({
+      spec: mlp(),
+      optimizer: { type: 'sgd', lr: 0.05, momentum: 0.5 },
+      workers: 2,
+      batches,
+      loss: 'mseLoss',
+    });
   });
 
   it('a model given as a module URL (factory export) trains like the same model from its spec, W=2', async () => {
     const url = new URL('./fixtures/mlp-model.ts', import.meta.url);
-    await expectEquivalent({ spec: mlp(), model: url, optimizer: { type: 'adam', lr: 1e-2 }, workers: 2, batches: mlpBatches });
+    await expectEquivalent({
+      spec: mlp(),
+      model: url,
+      optimizer: { type: 'adam', lr: 1e-2 },
+      workers: 2,
+      batches: mlpBatches,
+    });
   });
 
   it('hyperparameters changed between steps reach the workers: a learning-rate schedule, momentum switched on, AMSGrad', async () => {
@@ -90,7 +118,14 @@ describe('DataParallelTrainer equivalence with a plain core step', () => {
       [{ type: 'sgd', lr: 0.1 }, [{ lr: 0.05 }, { momentum: 0.9 }, { lr: 0.02 }]],
       [{ type: 'adam', lr: 1e-2 }, [{ lr: 5e-3 }, { amsgrad: true }, { lr: 1e-3 }]],
     ] as Array<[OptimizerSpec, Array<Record<string, unknown>>]>) {
-      const parallel = new DataParallelTrainer({ model: mlp(), loss: 'crossEntropy', optimizer, workers: 2, seed: 7, chunkSize: 4 });
+      const parallel = new DataParallelTrainer({
+        model: mlp(),
+        loss: 'crossEntropy',
+        optimizer,
+        workers: 2,
+        seed: 7,
+        chunkSize: 4,
+      });
       trainers.push(parallel);
       const plain = new PlainTrainer(mlp(), 7, optimizer);
       for (const [index, change] of [{}, ...changes].entries()) {
@@ -100,7 +135,10 @@ describe('DataParallelTrainer equivalence with a plain core step', () => {
         await parallel.step(inputs, targets);
         plain.step(inputs, targets);
         parallel.model.parameters().forEach((parameter, i) => {
-          expect(relativeError(parameter.data, plain.model.parameters()[i]!.data), `${optimizer.type} parameter ${i}, step ${index + 1}`).toBeLessThan(TOLERANCE);
+          expect(
+            relativeError(parameter.data, plain.model.parameters()[i]!.data),
+            `${optimizer.type} parameter ${i}, step ${index + 1}`,
+          ).toBeLessThan(TOLERANCE);
         });
       }
     }

@@ -1,6 +1,18 @@
 // Shared fixtures of the parallel test suites: model specs, seeded batches, and the plain
 // single-process @backprop/core step the parallel step must match.
-import { Adam, buildModel, crossEntropy, Generator, mseLoss, randint, randn, SGD, type ModelSpec, type Module, type Tensor } from '@backprop/core';
+import {
+  Adam,
+  buildModel,
+  crossEntropy,
+  Generator,
+  mseLoss,
+  randint,
+  randn,
+  SGD,
+  type ModelSpec,
+  type Module,
+  type Tensor,
+} from '@backprop/core';
 import type { OptimizerSpec } from '@backprop/core';
 
 export const mlp = (inputs = 12, classes = 5): ModelSpec => ({
@@ -20,9 +32,17 @@ export const cnn: ModelSpec = {
 };
 
 /** Seeded random inputs [B, ...sampleShape] and class labels [B] in 0..classes-1. */
-export function batch(seed: number, batchSize: number, sampleShape: number[], classes: number): { inputs: Tensor; targets: Tensor } {
+export function batch(
+  seed: number,
+  batchSize: number,
+  sampleShape: number[],
+  classes: number,
+): { inputs: Tensor; targets: Tensor } {
   const generator = new Generator(seed);
-  return { inputs: randn([batchSize, ...sampleShape], { generator }), targets: randint(0, classes, [batchSize], { generator }) };
+  return {
+    inputs: randn([batchSize, ...sampleShape], { generator }),
+    targets: randint(0, classes, [batchSize], { generator }),
+  };
 }
 
 /** The reference: the same model and optimizer, trained the plain way on the whole minibatch. */
@@ -38,7 +58,8 @@ export class PlainTrainer {
   ) {
     this.model = buildModel(spec, { generator: new Generator(seed) });
     const { type, ...options } = optimizer;
-    this.optimizer = type === 'sgd' ? new SGD(this.model.parameters(), options) : new Adam(this.model.parameters(), options);
+    this.optimizer =
+      type === 'sgd' ? new SGD(this.model.parameters(), options) : new Adam(this.model.parameters(), options);
   }
 
   /** One step; returns the mean loss and copies of the gradients. */
@@ -55,7 +76,8 @@ export class PlainTrainer {
 
 /** max |actual − expected| / max |expected|: the relative error of a whole tensor, in the max norm. */
 export function relativeError(actual: Float32Array, expected: Float32Array): number {
-  if (actual.length !== expected.length) throw new Error(`relativeError: lengths differ (${actual.length} ≠ ${expected.length})`);
+  if (actual.length !== expected.length)
+    throw new Error(`relativeError: lengths differ (${actual.length} ≠ ${expected.length})`);
   let difference = 0;
   let scale = 0;
   for (let i = 0; i < expected.length; i++) {

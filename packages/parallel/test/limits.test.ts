@@ -28,7 +28,11 @@ describe('worker count', () => {
   it('caps workers: 1000 by the cores, and starts only as many threads as a step has chunks', async () => {
     const cores = availableParallelism();
     const trainer = new DataParallelTrainer({ ...options, workers: 1000 });
-    expect([trainer.requestedWorkers, trainer.maxWorkers, trainer.workers]).toEqual([1000, cores, Math.min(1000, cores)]);
+    expect([trainer.requestedWorkers, trainer.maxWorkers, trainer.workers]).toEqual([
+      1000,
+      cores,
+      Math.min(1000, cores),
+    ]);
     await trainer.close();
 
     const { factory, started, asked } = spyTransport();
@@ -65,12 +69,18 @@ describe('worker count', () => {
   it('refuses absurd worker counts, naming the option and the value', () => {
     for (const workers of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53, '2' as never]) {
       const shown = typeof workers === 'string' ? '"2"' : String(workers);
-      expect(() => new DataParallelTrainer({ ...options, workers }), shown).toThrow(`DataParallelTrainer: workers must be an integer ≥ 1, got ${shown}`);
+      expect(() => new DataParallelTrainer({ ...options, workers }), shown).toThrow(
+        `DataParallelTrainer: workers must be an integer ≥ 1, got ${shown}`,
+      );
     }
-    expect(() => new DataParallelTrainer({ ...options, workers: 2, maxWorkers: 0 })).toThrow('DataParallelTrainer: maxWorkers must be an integer ≥ 1, got 0');
+    expect(() => new DataParallelTrainer({ ...options, workers: 2, maxWorkers: 0 })).toThrow(
+      'DataParallelTrainer: maxWorkers must be an integer ≥ 1, got 0',
+    );
     expect(() => new PiscinaTransport(0)).toThrow('PiscinaTransport: threads must be an integer ≥ 1, got 0');
     const trainer = new DataParallelTrainer({ ...options, workers: 1 });
-    expect(() => trainer.workersFor(0)).toThrow('DataParallelTrainer.workersFor: batchSize must be an integer ≥ 1, got 0');
+    expect(() => trainer.workersFor(0)).toThrow(
+      'DataParallelTrainer.workersFor: batchSize must be an integer ≥ 1, got 0',
+    );
   });
 });
 
@@ -87,19 +97,30 @@ describe('timeouts', () => {
     expect(Date.now() - before).toBeGreaterThanOrEqual(490);
     expect(Date.now() - before).toBeLessThan(5_000);
     expect(started[0]!.threadCount).toBe(0); // the spinning thread was terminated too
-    expect(() => trainer.stateDict()).toThrow(/weights may be partly updated by the failed step \(DataParallelTrainer: step 2 did not finish within 500 ms/);
+    expect(() => trainer.stateDict()).toThrow(
+      /weights may be partly updated by the failed step \(DataParallelTrainer: step 2 did not finish within 500 ms/,
+    );
     await expect(trainer.step(inputs, targets)).rejects.toThrow(/stopped after a failure/);
     await trainer.close();
   }, 30_000);
 
   it('stepTimeoutMilliseconds applies to every step: a worker blocked in Atomics.wait is terminated', async () => {
     const { factory, started } = spyTransport('stuck-worker.mjs');
-    const trainer = new ParallelTrainer({ ...options, workers: 2, chunkSize: 4, seed: 2, stepTimeoutMilliseconds: 1000, transport: factory });
+    const trainer = new ParallelTrainer({
+      ...options,
+      workers: 2,
+      chunkSize: 4,
+      seed: 2,
+      stepTimeoutMilliseconds: 1000,
+      transport: factory,
+    });
     expect(trainer.stepTimeoutMilliseconds).toBe(1000);
     const { inputs, targets } = batch(1, 10, [12], 5);
     await trainer.step(inputs, targets, { timeoutMilliseconds: Number.POSITIVE_INFINITY }); // starting threads may take longer
     const fit = trainer.fit([[inputs, targets]], { epochs: 1 }); // step 2, through fit
-    await expect(fit).rejects.toThrow(/^DataParallelTrainer: step 2 did not finish within 1000 ms \(timeoutMilliseconds\); its worker threads were terminated/);
+    await expect(fit).rejects.toThrow(
+      /^DataParallelTrainer: step 2 did not finish within 1000 ms \(timeoutMilliseconds\); its worker threads were terminated/,
+    );
     expect(started[0]!.threadCount).toBe(0);
     await trainer.close();
   }, 30_000);
@@ -129,8 +150,12 @@ describe('timeouts', () => {
         /^DataParallelTrainer\.step: timeoutMilliseconds must be a number of milliseconds > 0 \(Infinity: no timeout\), got /,
       );
     }
-    expect(() => new DataParallelTrainer({ ...options, stepTimeoutMilliseconds: -1 })).toThrow('DataParallelTrainer: stepTimeoutMilliseconds must be a number of milliseconds > 0 (Infinity: no timeout), got -1');
-    await expect(trainer.close({ timeoutMilliseconds: 0 })).rejects.toThrow('DataParallelTrainer.close: timeoutMilliseconds must be');
+    expect(() => new DataParallelTrainer({ ...options, stepTimeoutMilliseconds: -1 })).toThrow(
+      'DataParallelTrainer: stepTimeoutMilliseconds must be a number of milliseconds > 0 (Infinity: no timeout), got -1',
+    );
+    await expect(trainer.close({ timeoutMilliseconds: 0 })).rejects.toThrow(
+      'DataParallelTrainer.close: timeoutMilliseconds must be',
+    );
     expect(trainer.steps).toBe(0);
     await trainer.close({ timeoutMilliseconds: Number.POSITIVE_INFINITY });
   });

@@ -37,23 +37,35 @@ export interface EvalResult {
  * ```
  */
 export async function evalCommand(directory: string, flags: Record<string, unknown>): Promise<number> {
-  if (!existsSync(directory)) throw usageError(`${directory}: no such run directory; give the directory printed by backprop train`);
+  if (!existsSync(directory))
+    throw usageError(`${directory}: no such run directory; give the directory printed by backprop train`);
   const paths = runPaths(directory);
   const saved = readModelFile(paths.model);
   const weights = flags.weights !== undefined ? parseText(flags.weights, { flag: '--weights' }) : null;
   if (weights !== null) loadWeightsFile(weights, saved.model, '--weights'); // the run's spec, PyTorch's values
-  const dataName = flags.data !== undefined ? parseText(flags.data, { flag: '--data' }) : runData(paths.config, saved.info.data);
-  const limit = flags.limit !== undefined ? parseInteger(flags.limit, { flag: '--limit' }, { min: 1, example: '500' }) : null;
-  const maxClasses = flags.maxClasses !== undefined ? parseInteger(flags.maxClasses, { flag: '--max-classes' }, { min: 2, example: '5000' }) : LIMITS.classes;
+  const dataName =
+    flags.data !== undefined ? parseText(flags.data, { flag: '--data' }) : runData(paths.config, saved.info.data);
+  const limit =
+    flags.limit !== undefined ? parseInteger(flags.limit, { flag: '--limit' }, { min: 1, example: '500' }) : null;
+  const maxClasses =
+    flags.maxClasses !== undefined
+      ? parseInteger(flags.maxClasses, { flag: '--max-classes' }, { min: 2, example: '5000' })
+      : LIMITS.classes;
   // The confusion matrix holds classes² counts: bound it before anything is allocated.
   if (saved.info.classes > maxClasses) {
-    throw usageError(`${paths.model} has ${saved.info.classes} classes, over the limit of ${maxClasses} (its confusion matrix would hold ${saved.info.classes}² counts); raise --max-classes if that is intended`);
+    throw usageError(
+      `${paths.model} has ${saved.info.classes} classes, over the limit of ${maxClasses} (its confusion matrix would hold ${saved.info.classes}² counts); raise --max-classes if that is intended`,
+    );
   }
-  const maxPixels = flags.maxPixels !== undefined ? parseInteger(flags.maxPixels, { flag: '--max-pixels' }, { min: 1, example: '100000000' }) : IMAGE_LIMITS.maxPixels;
+  const maxPixels =
+    flags.maxPixels !== undefined
+      ? parseInteger(flags.maxPixels, { flag: '--max-pixels' }, { min: 1, example: '100000000' })
+      : IMAGE_LIMITS.maxPixels;
   // A picture folder given with --data is held out: every picture of it is scored (valSplit 1), not
   // only the validation share a training run would keep; the run's own folder by its validation split.
   const heldOut = flags.data !== undefined && saved.info.pictures !== undefined;
-  const pictures = saved.info.pictures === undefined ? {} : { ...saved.info.pictures, ...(heldOut ? { valSplit: 1 } : {}) };
+  const pictures =
+    saved.info.pictures === undefined ? {} : { ...saved.info.pictures, ...(heldOut ? { valSplit: 1 } : {}) };
   const data = await loadData({ data: dataName, limit, ...pictures }, { maxClasses, maxPixels });
   checkModelFits(saved.spec, data, `in ${paths.model}`);
   const result = evaluate(saved.model, data.test, saved.info.classes, dataName, saved.info.classNames ?? null);
@@ -61,15 +73,22 @@ export async function evalCommand(directory: string, flags: Record<string, unkno
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return ExitCode.ok;
   }
-  const phrase = perClassPhrase({ correct: result.confusion.map((row, k) => row[k]!), count: result.perClass.map((c) => c.samples) }, saved.info.classNames ?? null);
-  const label = (c: EvalResult['perClass'][number]) => (c.name === undefined ? String(c.class).padStart(3) : `${String(c.class).padStart(3)} ${c.name}`);
+  const phrase = perClassPhrase(
+    { correct: result.confusion.map((row, k) => row[k]!), count: result.perClass.map((c) => c.samples) },
+    saved.info.classNames ?? null,
+  );
+  const label = (c: EvalResult['perClass'][number]) =>
+    c.name === undefined ? String(c.class).padStart(3) : `${String(c.class).padStart(3)} ${c.name}`;
   const labelWidth = Math.max(...result.perClass.map((c) => label(c).length));
   const lines = [
     `${directory}${weights === null ? '' : ` with --weights ${weights}`}: ${result.samples} test samples of ${data.description}`,
     `test loss ${result.loss.toFixed(4)}   accuracy ${(100 * result.accuracy).toFixed(2)}%${phrase === '' ? '' : ` (${phrase})`}`,
     '',
     'per class:',
-    ...result.perClass.map((c) => `  ${label(c).padEnd(labelWidth)}  ${c.accuracy === null ? '   —   ' : `${(100 * c.accuracy).toFixed(2).padStart(6)}%`}  of ${c.samples}`),
+    ...result.perClass.map(
+      (c) =>
+        `  ${label(c).padEnd(labelWidth)}  ${c.accuracy === null ? '   —   ' : `${(100 * c.accuracy).toFixed(2).padStart(6)}%`}  of ${c.samples}`,
+    ),
     '',
     'confusion matrix (rows: actual, columns: predicted):',
     formatConfusionMatrix(result.confusion),
@@ -82,7 +101,9 @@ export async function evalCommand(directory: string, flags: Record<string, unkno
 function runData(configPath: string, fallback: string): string {
   if (!existsSync(configPath)) return fallback;
   try {
-    const text = new TextDecoder().decode(readUserFile(configPath, { what: 'eval', maxBytes: LIMITS.jsonFileBytes, missing: 'pass --data' }));
+    const text = new TextDecoder().decode(
+      readUserFile(configPath, { what: 'eval', maxBytes: LIMITS.jsonFileBytes, missing: 'pass --data' }),
+    );
     const data = String((JSON.parse(text) as { data?: unknown }).data ?? fallback).slice(0, 4096);
     if (CONTROL_CHARACTERS.test(data)) throw new Error('its data holds control characters');
     return data;
@@ -91,7 +112,13 @@ function runData(configPath: string, fallback: string): string {
   }
 }
 
-function evaluate(model: { forward(x: Tensor): Tensor }, test: LabelledSet, classes: number, data: string, names: readonly string[] | null): EvalResult {
+function evaluate(
+  model: { forward(x: Tensor): Tensor },
+  test: LabelledSet,
+  classes: number,
+  data: string,
+  names: readonly string[] | null,
+): EvalResult {
   let lossSum = 0;
   const predicted: number[] = [];
   const actual: number[] = [];
@@ -107,8 +134,17 @@ function evaluate(model: { forward(x: Tensor): Tensor }, test: LabelledSet, clas
   const perClass = confusion.map((row, index) => {
     const samples = row.reduce((a, b) => a + b, 0);
     const accuracy = samples === 0 ? null : row[index]! / samples;
-    return names?.[index] === undefined ? { class: index, samples, accuracy } : { class: index, name: names[index]!, samples, accuracy };
+    return names?.[index] === undefined
+      ? { class: index, samples, accuracy }
+      : { class: index, name: names[index]!, samples, accuracy };
   });
   const correct = confusion.reduce((sum, row, index) => sum + row[index]!, 0);
-  return { data, samples: actual.length, loss: lossSum / actual.length, accuracy: correct / actual.length, perClass, confusion };
+  return {
+    data,
+    samples: actual.length,
+    loss: lossSum / actual.length,
+    accuracy: correct / actual.length,
+    perClass,
+    confusion,
+  };
 }

@@ -43,42 +43,79 @@ export const HANDOFF_FILES = {
  * ```
  */
 export async function exportCommand(directory: string, flags: Record<string, unknown>): Promise<number> {
-  if (!existsSync(directory)) throw usageError(`${directory}: no such run directory; give the directory printed by backprop train`);
+  if (!existsSync(directory))
+    throw usageError(`${directory}: no such run directory; give the directory printed by backprop train`);
   const paths = runPaths(directory);
   const saved = readModelFile(paths.model);
   const out = typeof flags.out === 'string' ? flags.out : join(directory, 'pytorch');
-  if (existsSync(out) && !statSync(out).isDirectory()) throw usageError(`--out ${out} is a file, not a directory; give a directory for the PyTorch folder`);
-  const files = Object.fromEntries(Object.entries(HANDOFF_FILES).map(([key, name]) => [key, join(out, name)])) as Record<keyof typeof HANDOFF_FILES, string>;
+  if (existsSync(out) && !statSync(out).isDirectory())
+    throw usageError(`--out ${out} is a file, not a directory; give a directory for the PyTorch folder`);
+  const files = Object.fromEntries(
+    Object.entries(HANDOFF_FILES).map(([key, name]) => [key, join(out, name)]),
+  ) as Record<keyof typeof HANDOFF_FILES, string>;
   if (flags.force !== true) {
     const existing = Object.values(files).find((file) => existsSync(file));
-    if (existing !== undefined) throw usageError(`${existing} already exists; add --force to replace it or choose another --out`);
+    if (existing !== undefined)
+      throw usageError(`${existing} already exists; add --force to replace it or choose another --out`);
   }
   // NOTE(export-weights): with a checkpoint, its weights go out (a run stopped mid-epoch has newer
   // ones than model.safetensors, and its optimizer moments belong to them); at an epoch's end both agree.
-  const session = existsSync(paths.checkpoint) ? decodeSession(readUserFile(paths.checkpoint, { what: 'export', maxBytes: DEFAULT_MAX_FILE_BYTES, missing: 'train again' }), paths.checkpoint) : null;
+  const session = existsSync(paths.checkpoint)
+    ? decodeSession(
+        readUserFile(paths.checkpoint, { what: 'export', maxBytes: DEFAULT_MAX_FILE_BYTES, missing: 'train again' }),
+        paths.checkpoint,
+      )
+    : null;
   const config = session?.config ?? null;
-  const dataName = flags.data !== undefined ? parseText(flags.data, { flag: '--data' }) : (config?.data ?? saved.info.data);
-  const maxClasses = flags.maxClasses !== undefined ? parseInteger(flags.maxClasses, { flag: '--max-classes' }, { min: 2, example: '5000' }) : LIMITS.classes;
+  const dataName =
+    flags.data !== undefined ? parseText(flags.data, { flag: '--data' }) : (config?.data ?? saved.info.data);
+  const maxClasses =
+    flags.maxClasses !== undefined
+      ? parseInteger(flags.maxClasses, { flag: '--max-classes' }, { min: 2, example: '5000' })
+      : LIMITS.classes;
   let data;
   try {
-    const maxPixels = flags.maxPixels !== undefined ? parseInteger(flags.maxPixels, { flag: '--max-pixels' }, { min: 1, example: '100000000' }) : undefined;
-    data = await loadData({ data: dataName, limit: config?.limit ?? null, ...saved.info.pictures }, { maxClasses, ...(maxPixels === undefined ? {} : { maxPixels }) });
+    const maxPixels =
+      flags.maxPixels !== undefined
+        ? parseInteger(flags.maxPixels, { flag: '--max-pixels' }, { min: 1, example: '100000000' })
+        : undefined;
+    data = await loadData(
+      { data: dataName, limit: config?.limit ?? null, ...saved.info.pictures },
+      { maxClasses, ...(maxPixels === undefined ? {} : { maxPixels }) },
+    );
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
-    throw new CliError(`${error.message} (export writes the run's data too: --data names it where it is now)`, error.exitCode, { cause: error });
+    throw new CliError(
+      `${error.message} (export writes the run's data too: --data names it where it is now)`,
+      error.exitCode,
+      { cause: error },
+    );
   }
   if (data.sampleShape.join() !== saved.info.sampleShape.join() || data.classes > saved.info.classes) {
-    throw usageError(`--data ${dataName} has samples [${data.sampleShape.join(', ')}] and ${data.classes} classes, but ${paths.model} takes [${saved.info.sampleShape.join(', ')}] and ${saved.info.classes}; give the run's own data`);
+    throw usageError(
+      `--data ${dataName} has samples [${data.sampleShape.join(', ')}] and ${data.classes} classes, but ${paths.model} takes [${saved.info.sampleShape.join(', ')}] and ${saved.info.classes}; give the run's own data`,
+    );
   }
   let code: string;
   let state: HandoffState | null = null;
   try {
-    code = torchModule(saved.spec, { sampleShape: saved.info.sampleShape, classes: saved.info.classes, description: data.description, pixelScale: data.pixelScale });
+    code = torchModule(saved.spec, {
+      sampleShape: saved.info.sampleShape,
+      classes: saved.info.classes,
+      description: data.description,
+      pixelScale: data.pixelScale,
+    });
     if (session !== null) {
       // model.py is written from model.safetensors' spec; the checkpoint's weights must fit it, name for name.
-      if (JSON.stringify(session.spec) !== JSON.stringify(saved.spec)) throw new Error(`${paths.checkpoint} holds another model spec than ${paths.model}`);
+      if (JSON.stringify(session.spec) !== JSON.stringify(saved.spec))
+        throw new Error(`${paths.checkpoint} holds another model spec than ${paths.model}`);
       buildModel(saved.spec).loadStateDict(session.state.trainer.model);
-      state = handoffState({ state: session.state, spec: session.spec, config: session.config, trainSamples: data.train.length });
+      state = handoffState({
+        state: session.state,
+        spec: session.spec,
+        config: session.config,
+        trainSamples: data.train.length,
+      });
     }
   } catch (error) {
     throw runtimeError(`${directory} cannot be exported (${firstLine(error)}); train again or restore the file`, error);
@@ -95,7 +132,10 @@ export async function exportCommand(directory: string, flags: Record<string, unk
   const text = (value: string) => new TextEncoder().encode(value);
   try {
     makeDirectory(join(out, 'data')); // NOTE(mkdir-loop): not mkdirSync's recursive mode
-    await writeFileAtomic(files.weights, saveSafetensors(session?.state.trainer.model ?? saved.weights, { format: 'pt' }));
+    await writeFileAtomic(
+      files.weights,
+      saveSafetensors(session?.state.trainer.model ?? saved.weights, { format: 'pt' }),
+    );
     await writeFileAtomic(files.code, text(code));
     await writeFileAtomic(files.train, dataFile(data.train));
     await writeFileAtomic(files.test, dataFile(data.test));
@@ -106,9 +146,22 @@ export async function exportCommand(directory: string, flags: Record<string, unk
     }
     await writeFileAtomic(files.readme, text(readme));
   } catch (error) {
-    throw runtimeError(`cannot write the export to ${out} (${firstLine(error)}); check --out and its permissions`, error);
+    throw runtimeError(
+      `cannot write the export to ${out} (${firstLine(error)}); check --out and its permissions`,
+      error,
+    );
   }
-  if (flags.quiet !== true) process.stdout.write(summary({ out, directory, config, training: state !== null, trainSamples: data.train.length, testSamples: data.test.length }));
+  if (flags.quiet !== true)
+    process.stdout.write(
+      summary({
+        out,
+        directory,
+        config,
+        training: state !== null,
+        trainSamples: data.train.length,
+        testSamples: data.test.length,
+      }),
+    );
   return ExitCode.ok;
 }
 
@@ -122,7 +175,14 @@ function dataFile(set: LabelledSet): Uint8Array {
  * What was written and the commands to paste, each working from where export was run: a subshell
  * `(cd … && …)` per line, so that pasting them together does not change directory twice.
  */
-function summary(options: { out: string; directory: string; config: TrainConfig | null; training: boolean; trainSamples: number; testSamples: number }): string {
+function summary(options: {
+  out: string;
+  directory: string;
+  config: TrainConfig | null;
+  training: boolean;
+  trainSamples: number;
+  testSamples: number;
+}): string {
   const folder = shellWord(options.out);
   const epochs = (options.config?.epochs ?? 0) * 2;
   const back = shellWord(join(options.out, 'trained', 'model.safetensors'));

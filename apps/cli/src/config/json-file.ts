@@ -20,6 +20,8 @@ export function readJsonFile(path: string, flag: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new CliError(`${flag} ${path} is not valid JSON (${firstLine(error)}); fix the file`, ExitCode.runtime, { cause: error });
+    throw new CliError(`${flag} ${path} is not valid JSON (${firstLine(error)}); fix the file`, ExitCode.runtime, {
+      cause: error,
+    });
   }
 }

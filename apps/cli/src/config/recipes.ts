@@ -3,7 +3,10 @@
 import type { TrainConfig } from './train-config.js';
 
 /** The settings a recipe fixes; the rest (seed, limit, augment) have their own defaults. */
-export type Recipe = Pick<TrainConfig, 'model' | 'hidden' | 'channels' | 'epochs' | 'batchSize' | 'lr' | 'optimizer' | 'schedule' | 'chunkSize'>;
+export type Recipe = Pick<
+  TrainConfig,
+  'model' | 'hidden' | 'channels' | 'epochs' | 'batchSize' | 'lr' | 'optimizer' | 'schedule' | 'chunkSize'
+>;
 
 /** MNIST (and IDX images): a small LeNet-style CNN, Adam with a cosine-annealed learning rate. */
 export const MNIST_RECIPE: Recipe = {

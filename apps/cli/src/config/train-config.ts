@@ -8,7 +8,15 @@ import { LIMITS } from './limits.js';
 import { IMAGE_LIMITS } from '@backprop/datasets/node';
 import { isImageFolder } from '../data/image-folder-source.js';
 import { MNIST_RECIPE, PICTURE_RECIPE, SYNTHETIC_RECIPE, TABLE_RECIPE, type Recipe } from './recipes.js';
-import { parseChoice, parseInteger, parseIntegerList, parsePositive, parseSwitch, parseText, type ValueSource } from './values.js';
+import {
+  parseChoice,
+  parseInteger,
+  parseIntegerList,
+  parsePositive,
+  parseSwitch,
+  parseText,
+  type ValueSource,
+} from './values.js';
 
 /** The optimizers `--optimizer` names: core's optimizer spec types (`buildOptimizer`). */
 export const OPTIMIZERS = OPTIMIZER_TYPES;
@@ -116,7 +124,10 @@ export function readConfigFile(path: string): RawOptions {
   const raw: RawOptions = {};
   for (const [key, value] of Object.entries(parsed)) {
     const flag = Object.hasOwn(CONFIG_KEYS, key) ? CONFIG_KEYS[key] : undefined;
-    if (flag === undefined) throw usageError(`--config ${path}: unknown option ${JSON.stringify(key.slice(0, 80))}; known: ${Object.keys(CONFIG_KEYS).join(', ')}`);
+    if (flag === undefined)
+      throw usageError(
+        `--config ${path}: unknown option ${JSON.stringify(key.slice(0, 80))}; known: ${Object.keys(CONFIG_KEYS).join(', ')}`,
+      );
     raw[key] = { value, source: { flag, file: path, key } };
   }
   return raw;
@@ -145,7 +156,9 @@ export function resolveTrainConfig(raw: RawOptions): TrainConfig {
   const data = get('data') ? parseText(get('data')!.value, get('data')!.source) : 'mnist';
   const kind = dataKind(data);
   const recipe = RECIPES[kind];
-  const optimizer = get('optimizer') ? parseChoice(get('optimizer')!.value, get('optimizer')!.source, OPTIMIZERS) : recipe.optimizer;
+  const optimizer = get('optimizer')
+    ? parseChoice(get('optimizer')!.value, get('optimizer')!.source, OPTIMIZERS)
+    : recipe.optimizer;
   const pick = <T>(key: string, parse: (value: unknown, source: ValueSource) => T, fallback: T): T => {
     const entry = get(key);
     return entry === undefined ? fallback : parse(entry.value, entry.source);
@@ -154,18 +167,37 @@ export function resolveTrainConfig(raw: RawOptions): TrainConfig {
     data,
     model: pick('model', parseText, recipe.model),
     hidden: pick('hidden', parseIntegerList, recipe.hidden),
-    channels: pick('channels', (value, source) => {
-      const list = parseIntegerList(value, source);
-      if (list.length !== 2) throw usageError(`${source.flag} takes two channel counts (first and second convolution), got ${list.length} (e.g. ${source.flag} 6,16 for LeNet-5)`);
-      return list;
-    }, recipe.channels),
+    channels: pick(
+      'channels',
+      (value, source) => {
+        const list = parseIntegerList(value, source);
+        if (list.length !== 2)
+          throw usageError(
+            `${source.flag} takes two channel counts (first and second convolution), got ${list.length} (e.g. ${source.flag} 6,16 for LeNet-5)`,
+          );
+        return list;
+      },
+      recipe.channels,
+    ),
     epochs: pick('epochs', (value, source) => parseInteger(value, source, { min: 1, example: '5' }), recipe.epochs),
-    batchSize: pick('batchSize', (value, source) => parseInteger(value, source, { min: 1, example: '64' }), recipe.batchSize),
-    lr: pick('lr', (value, source) => parsePositive(value, source, '0.001'), optimizer === recipe.optimizer ? recipe.lr : DEFAULT_LEARNING_RATES[optimizer]),
+    batchSize: pick(
+      'batchSize',
+      (value, source) => parseInteger(value, source, { min: 1, example: '64' }),
+      recipe.batchSize,
+    ),
+    lr: pick(
+      'lr',
+      (value, source) => parsePositive(value, source, '0.001'),
+      optimizer === recipe.optimizer ? recipe.lr : DEFAULT_LEARNING_RATES[optimizer],
+    ),
     optimizer,
     schedule: pick('schedule', (value, source) => parseChoice(value, source, SCHEDULES), recipe.schedule),
     seed: pick('seed', (value, source) => parseInteger(value, source, { min: 0, example: '1' }), 1),
-    chunkSize: pick('chunkSize', (value, source) => parseInteger(value, source, { min: 1, example: '32' }), recipe.chunkSize),
+    chunkSize: pick(
+      'chunkSize',
+      (value, source) => parseInteger(value, source, { min: 1, example: '32' }),
+      recipe.chunkSize,
+    ),
     augment: pick('augment', (value, source) => parseChoice(value, source, AUGMENTATIONS), DEFAULT_AUGMENT[kind]),
     limit: pick('limit', (value, source) => parseInteger(value, source, { min: 1, example: '1000' }), null),
     ...pictureOptions(kind, pick, get),
@@ -173,10 +205,22 @@ export function resolveTrainConfig(raw: RawOptions): TrainConfig {
 }
 
 const RECIPES: Record<DataKind, Recipe> = {
-  mnist: MNIST_RECIPE, idx: MNIST_RECIPE, csv: TABLE_RECIPE, pictures: PICTURE_RECIPE, spiral: SYNTHETIC_RECIPE, circles: SYNTHETIC_RECIPE, xor: SYNTHETIC_RECIPE,
+  mnist: MNIST_RECIPE,
+  idx: MNIST_RECIPE,
+  csv: TABLE_RECIPE,
+  pictures: PICTURE_RECIPE,
+  spiral: SYNTHETIC_RECIPE,
+  circles: SYNTHETIC_RECIPE,
+  xor: SYNTHETIC_RECIPE,
 };
 const DEFAULT_AUGMENT: Record<DataKind, TrainConfig['augment']> = {
-  mnist: 'shift', idx: 'shift', pictures: 'flip-shift', csv: 'none', spiral: 'none', circles: 'none', xor: 'none',
+  mnist: 'shift',
+  idx: 'shift',
+  pictures: 'flip-shift',
+  csv: 'none',
+  spiral: 'none',
+  circles: 'none',
+  xor: 'none',
 };
 
 /** The picture-folder options: set for `--data` a picture folder, refused for any other data. */
@@ -188,23 +232,38 @@ function pictureOptions(
   const keys = ['imageSize', 'grayscale', 'valSplit', 'skipBad'] as const;
   if (kind !== 'pictures') {
     const given = keys.find((key) => get(key) !== undefined && get(key)!.value !== false);
-    if (given !== undefined) throw usageError(`${get(given)!.source.flag} applies to a folder of pictures (one subfolder per class), not to --data of this kind`);
+    if (given !== undefined)
+      throw usageError(
+        `${get(given)!.source.flag} applies to a folder of pictures (one subfolder per class), not to --data of this kind`,
+      );
     return {};
   }
   return {
     imageSize: pick('imageSize', (value, source) => parseInteger(value, source, { min: 16, example: '48' }), 32),
     grayscale: pick('grayscale', parseSwitch, false),
-    valSplit: pick('valSplit', (value, source) => {
-      const split = parsePositive(value, source, '0.2');
-      if (split >= 1) throw usageError(`${source.flag} must be a fraction in (0, 1), got ${String(value).slice(0, 40)} (e.g. ${source.flag} 0.2)`);
-      return split;
-    }, 0.2),
+    valSplit: pick(
+      'valSplit',
+      (value, source) => {
+        const split = parsePositive(value, source, '0.2');
+        if (split >= 1)
+          throw usageError(
+            `${source.flag} must be a fraction in (0, 1), got ${String(value).slice(0, 40)} (e.g. ${source.flag} 0.2)`,
+          );
+        return split;
+      },
+      0.2,
+    ),
     skipBad: pick('skipBad', parseSwitch, false),
   };
 }
 
 /** Learning rates that work for each optimizer when `--lr` is not given. */
-const DEFAULT_LEARNING_RATES: Record<TrainConfig['optimizer'], number> = { sgd: 0.05, adam: 0.002, adamw: 0.002, rmsprop: 0.001 };
+const DEFAULT_LEARNING_RATES: Record<TrainConfig['optimizer'], number> = {
+  sgd: 0.05,
+  adam: 0.002,
+  adamw: 0.002,
+  rmsprop: 0.001,
+};
 
 /**
  * Run options: workers (default: every core), output and reporting. Throws usage errors.
@@ -214,11 +273,23 @@ const DEFAULT_LEARNING_RATES: Record<TrainConfig['optimizer'], number> = { sgd: 
  * resolveRunOptions(raw, { force: false, json: true, quiet: false, verbose: false });
  * ```
  */
-export function resolveRunOptions(raw: RawOptions, switches: { force: boolean; json: boolean; quiet: boolean; verbose: boolean }): RunOptions {
-  const workers = raw.workers ? parseInteger(raw.workers.value, raw.workers.source, { min: 1, example: String(availableParallelism()) }) : availableParallelism();
+export function resolveRunOptions(
+  raw: RawOptions,
+  switches: { force: boolean; json: boolean; quiet: boolean; verbose: boolean },
+): RunOptions {
+  const workers = raw.workers
+    ? parseInteger(raw.workers.value, raw.workers.source, { min: 1, example: String(availableParallelism()) })
+    : availableParallelism();
   const out = raw.out ? parseText(raw.out.value, raw.out.source) : null;
-  const maxClasses = raw.maxClasses ? parseInteger(raw.maxClasses.value, raw.maxClasses.source, { min: 2, example: '5000' }) : LIMITS.classes;
-  const maxPixels = raw.maxPixels ? parseInteger(raw.maxPixels.value, raw.maxPixels.source, { min: 1, example: '100000000' }) : IMAGE_LIMITS.maxPixels;
-  if (switches.json && switches.quiet) throw usageError('--json and --quiet do not go together: --json prints events for machines, --quiet prints nothing; pick one');
+  const maxClasses = raw.maxClasses
+    ? parseInteger(raw.maxClasses.value, raw.maxClasses.source, { min: 2, example: '5000' })
+    : LIMITS.classes;
+  const maxPixels = raw.maxPixels
+    ? parseInteger(raw.maxPixels.value, raw.maxPixels.source, { min: 1, example: '100000000' })
+    : IMAGE_LIMITS.maxPixels;
+  if (switches.json && switches.quiet)
+    throw usageError(
+      '--json and --quiet do not go together: --json prints events for machines, --quiet prints nothing; pick one',
+    );
   return { workers, maxClasses, maxPixels, out, ...switches };
 }

@@ -24,7 +24,8 @@ function shown(value: unknown): string {
 
 function toNumber(value: unknown): number {
   if (typeof value === 'number') return value;
-  if (typeof value === 'string' && value.trim() !== '' && /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(value.trim())) return Number(value);
+  if (typeof value === 'string' && value.trim() !== '' && /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(value.trim()))
+    return Number(value);
   return Number.NaN;
 }
 
@@ -39,7 +40,9 @@ function toNumber(value: unknown): number {
 export function parseInteger(value: unknown, source: ValueSource, rule: { min: number; example: string }): number {
   const number = toNumber(value);
   if (!Number.isSafeInteger(number) || number < rule.min) {
-    throw usageError(`${where(source)} must be an integer ≥ ${rule.min}, got ${shown(value)} (e.g. ${source.flag} ${rule.example})`);
+    throw usageError(
+      `${where(source)} must be an integer ≥ ${rule.min}, got ${shown(value)} (e.g. ${source.flag} ${rule.example})`,
+    );
   }
   return number;
 }
@@ -84,7 +87,8 @@ export function parseChoice<const T extends string>(value: unknown, source: Valu
  * ```
  */
 export function parseText(value: unknown, source: ValueSource): string {
-  if (typeof value !== 'string' || value.trim() === '') throw usageError(`${where(source)} must be a non-empty string, got ${shown(value)}`);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw usageError(`${where(source)} must be a non-empty string, got ${shown(value)}`);
   return value;
 }
 
@@ -100,7 +104,9 @@ export function parseIntegerList(value: unknown, source: ValueSource): number[] 
   const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [value];
   const numbers = items.map(toNumber);
   if (items.length === 0 || numbers.some((n) => !Number.isSafeInteger(n) || n < 1)) {
-    throw usageError(`${where(source)} must be a comma-separated list of integers ≥ 1, got ${shown(value)} (e.g. ${source.flag} 256,128)`);
+    throw usageError(
+      `${where(source)} must be a comma-separated list of integers ≥ 1, got ${shown(value)} (e.g. ${source.flag} 256,128)`,
+    );
   }
   return numbers;
 }

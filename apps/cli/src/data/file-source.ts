@@ -14,7 +14,10 @@ import { asImages, takeRows, type LabelledData, type LabelledSet } from './label
 const SPLIT_SEED = 0;
 
 function requireFile(path: string, what: string): void {
-  if (!existsSync(path)) throw usageError(`--data: ${what} ${path} does not exist; check the path (see backprop train --help for data sources)`);
+  if (!existsSync(path))
+    throw usageError(
+      `--data: ${what} ${path} does not exist; check the path (see backprop train --help for data sources)`,
+    );
 }
 
 function holdOut(set: LabelledSet): [LabelledSet, LabelledSet] {
@@ -38,15 +41,23 @@ interface ReadSets {
 }
 
 /** The sets as LabelledData, once their shapes agree and their labels are classes. */
-function finish({ description, sets: [train, test], source, pixelScale }: ReadSets, options: FileSourceOptions): LabelledData {
+function finish(
+  { description, sets: [train, test], source, pixelScale }: ReadSets,
+  options: FileSourceOptions,
+): LabelledData {
   const sampleShape = train.tensors[0].shape.slice(1);
   const testShape = test.tensors[0].shape.slice(1);
   if (sampleShape.join() !== testShape.join()) {
-    throw runtimeError(`--data ${source}: training samples have shape [${sampleShape.join(', ')}] but test samples [${testShape.join(', ')}]; give train and test files of one shape`);
+    throw runtimeError(
+      `--data ${source}: training samples have shape [${sampleShape.join(', ')}] but test samples [${testShape.join(', ')}]; give train and test files of one shape`,
+    );
   }
   let labels;
   try {
-    labels = checkLabels(train.tensors[1], test.tensors[1], { source: `--data ${source}`, maxClasses: options.maxClasses });
+    labels = checkLabels(train.tensors[1], test.tensors[1], {
+      source: `--data ${source}`,
+      maxClasses: options.maxClasses,
+    });
   } catch (error) {
     throw runtimeError(firstLine(error), error);
   }
@@ -80,27 +91,56 @@ const IDX_NAMES = {
 export function loadIdx(source: string, options: FileSourceOptions): LabelledData {
   if (source.includes(',')) {
     const [images, labels, extra] = source.split(',');
-    if (extra !== undefined || !images || !labels) throw usageError(`--data ${source}: give an IDX pair as IMAGES,LABELS (two paths, one comma)`);
+    if (extra !== undefined || !images || !labels)
+      throw usageError(`--data ${source}: give an IDX pair as IMAGES,LABELS (two paths, one comma)`);
     requireFile(images, 'images file');
     requireFile(labels, 'labels file');
-    return finish({ description: `IDX ${images} + ${labels}, seeded 80 / 20 split`, sets: holdOut(readPair(images, labels)), source, pixelScale: 255 }, options);
+    return finish(
+      {
+        description: `IDX ${images} + ${labels}, seeded 80 / 20 split`,
+        sets: holdOut(readPair(images, labels)),
+        source,
+        pixelScale: 255,
+      },
+      options,
+    );
   }
   requireFile(source, 'data source');
   if (!statSync(source).isDirectory()) {
-    throw usageError(`--data ${source}: not a directory, a .csv file or a built-in set; for IDX files pass IMAGES,LABELS or their directory`);
+    throw usageError(
+      `--data ${source}: not a directory, a .csv file or a built-in set; for IDX files pass IMAGES,LABELS or their directory`,
+    );
   }
   const files = readdirSync(source);
   const find = (pattern: RegExp) => files.find((name) => pattern.test(name));
   const [trainImages, trainLabels] = [find(IDX_NAMES.trainImages), find(IDX_NAMES.trainLabels)];
   if (trainImages === undefined || trainLabels === undefined) {
-    throw usageError(`--data ${source}: no train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] in it; put the IDX files there or pass IMAGES,LABELS`);
+    throw usageError(
+      `--data ${source}: no train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] in it; put the IDX files there or pass IMAGES,LABELS`,
+    );
   }
   const train = readPair(join(source, trainImages), join(source, trainLabels));
   const [testImages, testLabels] = [find(IDX_NAMES.testImages), find(IDX_NAMES.testLabels)];
   if (testImages !== undefined && testLabels !== undefined) {
-    return finish({ description: `IDX directory ${source} (train-* / t10k-*)`, sets: [train, readPair(join(source, testImages), join(source, testLabels))], source, pixelScale: 255 }, options);
+    return finish(
+      {
+        description: `IDX directory ${source} (train-* / t10k-*)`,
+        sets: [train, readPair(join(source, testImages), join(source, testLabels))],
+        source,
+        pixelScale: 255,
+      },
+      options,
+    );
   }
-  return finish({ description: `IDX directory ${source} (train-*), seeded 80 / 20 split`, sets: holdOut(train), source, pixelScale: 255 }, options);
+  return finish(
+    {
+      description: `IDX directory ${source} (train-*), seeded 80 / 20 split`,
+      sets: holdOut(train),
+      source,
+      pixelScale: 255,
+    },
+    options,
+  );
 }
 
 /**
@@ -115,7 +155,9 @@ export function loadIdx(source: string, options: FileSourceOptions): LabelledDat
  */
 export function loadCsv(path: string, options: FileSourceOptions): LabelledData {
   requireFile(path, 'CSV file');
-  const text = new TextDecoder().decode(readUserFile(path, { what: '--data', maxBytes: LIMITS.csvBytes, missing: 'check the path' }));
+  const text = new TextDecoder().decode(
+    readUserFile(path, { what: '--data', maxBytes: LIMITS.csvBytes, missing: 'check the path' }),
+  );
   let inputs: Tensor;
   let labels: Tensor;
   try {
@@ -125,8 +167,22 @@ export function loadCsv(path: string, options: FileSourceOptions): LabelledData 
   }
   // NOTE(csv-bytes): pixel bytes (integers 0…255, some above 1) are scaled to 0…1 like the IDX and
   // embedded images; any other table is left as it is.
-  const isBytes = inputs.data.some((value) => value > 1) && inputs.data.every((value) => Number.isInteger(value) && value >= 0 && value <= 255);
-  if (isBytes) inputs = new Tensor(inputs.data.map((value) => value / 255), inputs.shape);
+  const isBytes =
+    inputs.data.some((value) => value > 1) &&
+    inputs.data.every((value) => Number.isInteger(value) && value >= 0 && value <= 255);
+  if (isBytes)
+    inputs = new Tensor(
+      inputs.data.map((value) => value / 255),
+      inputs.shape,
+    );
   const all = new TensorDataset(asImages(inputs), labels);
-  return finish({ description: `CSV ${path}${isBytes ? ' (values ÷ 255)' : ''}, seeded 80 / 20 split`, sets: holdOut(all), source: path, pixelScale: isBytes ? 255 : 1 }, options);
+  return finish(
+    {
+      description: `CSV ${path}${isBytes ? ' (values ÷ 255)' : ''}, seeded 80 / 20 split`,
+      sets: holdOut(all),
+      source: path,
+      pixelScale: isBytes ? 255 : 1,
+    },
+    options,
+  );
 }

@@ -44,7 +44,9 @@ export function isImageFolder(path: string): boolean {
     if (!statSync(path).isDirectory()) return false;
     const entries = readdirSync(path, { withFileTypes: true }).filter((entry) => !entry.name.startsWith('.'));
     if (entries.some((entry) => entry.isFile() && /-idx\d-ubyte(\.gz)?$/.test(entry.name))) return false;
-    return entries.some((entry) => entry.isDirectory() || (entry.isSymbolicLink() && statSync(join(path, entry.name)).isDirectory()));
+    return entries.some(
+      (entry) => entry.isDirectory() || (entry.isSymbolicLink() && statSync(join(path, entry.name)).isDirectory()),
+    );
   } catch {
     return false;
   }
@@ -86,20 +88,35 @@ export async function loadImageFolderSource(root: string, options: ImageFolderSo
   const [count, channels, height, width] = folder.shape;
   const badName = folder.classes.find((name) => CONTROL_CHARACTERS.test(name));
   if (badName !== undefined) {
-    throw usageError(`--data ${root}: a class folder's name holds control characters (${JSON.stringify(badName).slice(0, 80)}); rename it: class names are printed and saved with the model`);
+    throw usageError(
+      `--data ${root}: a class folder's name holds control characters (${JSON.stringify(badName).slice(0, 80)}); rename it: class names are printed and saved with the model`,
+    );
   }
   const labels = Float32Array.from(folder.labels);
-  const all = new TensorDataset(new Tensor(folder.images, [count, channels, height, width]), new Tensor(labels, [count]));
+  const all = new TensorDataset(
+    new Tensor(folder.images, [count, channels, height, width]),
+    new Tensor(labels, [count]),
+  );
   let [trainSet, validationSet] = [all, all];
   if (options.valSplit < 1) {
-    const [train, validation] = stratifiedSplit(all, folder.labels, [1 - options.valSplit, options.valSplit], SPLIT_SEED);
+    const [train, validation] = stratifiedSplit(
+      all,
+      folder.labels,
+      [1 - options.valSplit, options.valSplit],
+      SPLIT_SEED,
+    );
     if (validation!.length === 0) {
-      throw usageError(`--data ${root}: --val-split ${options.valSplit} of ${count} pictures leaves none for validation; add pictures or raise --val-split`);
+      throw usageError(
+        `--data ${root}: --val-split ${options.valSplit} of ${count} pictures leaves none for validation; add pictures or raise --val-split`,
+      );
     }
     trainSet = takeRows(all, train!.indices);
     validationSet = takeRows(all, validation!.indices);
   }
-  const checked = checkLabels(trainSet.tensors[1], validationSet.tensors[1], { source: `--data ${root}`, maxClasses: options.maxClasses });
+  const checked = checkLabels(trainSet.tensors[1], validationSet.tensors[1], {
+    source: `--data ${root}`,
+    maxClasses: options.maxClasses,
+  });
   const skipped = folder.skipped.map(({ file, problem }) => `--data ${root}: skipped ${file} (${problem})`);
   return {
     description: `pictures ${root}: ${count} in ${folder.classes.length} classes (${folder.classes.slice(0, 5).join(', ')}${folder.classes.length > 5 ? ', …' : ''}), ${options.grayscale ? 'grey' : 'RGB'} ${width}×${height}, ${options.valSplit < 1 ? `stratified ${Math.round(100 * (1 - options.valSplit))} / ${Math.round(100 * options.valSplit)} split` : 'all of them scored'}`,

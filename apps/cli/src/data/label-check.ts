@@ -28,7 +28,9 @@ function countPerClass(labels: Tensor, part: string, { source, maxClasses }: Che
   for (let row = 0; row < values.length; row++) {
     const label = values[row]!;
     if (!Number.isInteger(label) || label < 0) {
-      throw new Error(`${source}: ${part} labels must be class indices 0, 1, 2, …, found ${Number(label.toPrecision(7))} (row ${row}); put the class index in the label column`);
+      throw new Error(
+        `${source}: ${part} labels must be class indices 0, 1, 2, …, found ${Number(label.toPrecision(7))} (row ${row}); put the class index in the label column`,
+      );
     }
     if (label >= maxClasses) {
       throw new Error(
@@ -77,9 +79,11 @@ export function checkLabels(trainLabels: Tensor, testLabels: Tensor, options: Ch
     );
   }
   const single = train.flatMap((count, label) => (count === 1 ? [label] : []));
-  if (single.length > 0) warnings.push(`${options.source}: ${single.length} class(es) have a single training sample (${someOf(single)})`);
+  if (single.length > 0)
+    warnings.push(`${options.source}: ${single.length} class(es) have a single training sample (${someOf(single)})`);
   const untrained = test.flatMap((count, label) => (count > 0 && (train[label] ?? 0) === 0 ? [label] : []));
-  if (untrained.length > 0) warnings.push(`${options.source}: the test labels hold class(es) never seen in training (${someOf(untrained)})`);
+  if (untrained.length > 0)
+    warnings.push(`${options.source}: the test labels hold class(es) never seen in training (${someOf(untrained)})`);
   if (present.length > 20 && present.length * 2 > trainLabels.size) {
     warnings.push(
       `${options.source}: ${present.length} distinct labels for ${trainLabels.size} training samples: are the labels measured values rather than classes? backprop trains classifiers`,

@@ -39,7 +39,10 @@ export function takeRows(set: LabelledSet, indices: ArrayLike<number>): Labelled
 /** The first `count` rows (all when `count` is null or larger). */
 export function firstRows(set: LabelledSet, count: number | null): LabelledSet {
   if (count === null || count >= set.length) return set;
-  return takeRows(set, Int32Array.from({ length: count }, (_, i) => i));
+  return takeRows(
+    set,
+    Int32Array.from({ length: count }, (_, i) => i),
+  );
 }
 
 /** Pixel values as images [N, 1, side, side] when a row is a square image (e.g. 784 = 28×28), else unchanged. */

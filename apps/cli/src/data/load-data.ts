@@ -54,5 +54,10 @@ export async function loadData(config: DataConfig, options: LoadDataOptions = {}
     throw runtimeError(`--data ${config.data}: ${firstLine(error)}`, error);
   }
   if (config.limit === null) return data;
-  return { ...data, description: `${data.description}, first ${config.limit} of each`, train: firstRows(data.train, config.limit), test: firstRows(data.test, config.limit) };
+  return {
+    ...data,
+    description: `${data.description}, first ${config.limit} of each`,
+    train: firstRows(data.train, config.limit),
+    test: firstRows(data.test, config.limit),
+  };
 }

@@ -20,5 +20,13 @@ function toSet(part: MnistData): LabelledSet {
  */
 export function loadEmbeddedMnist(): LabelledData {
   const { train, test } = mnistSplit(loadMnistSync());
-  return { description: 'MNIST, embedded 10,000 digits, fixed 8,000 / 2,000 split', train: toSet(train), test: toSet(test), sampleShape: [1, 28, 28], classes: 10, pixelScale: 255, warnings: [] };
+  return {
+    description: 'MNIST, embedded 10,000 digits, fixed 8,000 / 2,000 split',
+    train: toSet(train),
+    test: toSet(test),
+    sampleShape: [1, 28, 28],
+    classes: 10,
+    pixelScale: 255,
+    warnings: [],
+  };
 }

@@ -18,7 +18,11 @@ export interface HandoffReadmeOptions {
 
 /** Text from a file as one line of plain Markdown text: printable characters, no code spans or markup. */
 function plain(text: string): string {
-  return text.replace(/[^\p{L}\p{N} ,.:;()/+=%×÷-]/gu, ' ').replace(/\s+/g, ' ').trim().slice(0, 200);
+  return text
+    .replace(/[^\p{L}\p{N} ,.:;()/+=%×÷-]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 200);
 }
 
 /**
@@ -42,9 +46,13 @@ package, no torchvision). Run every command **from this folder**, with the \`pyt
 | --- | --- |
 | \`model.py\` | \`BackpropModel\` (the \`torch.nn\` twin; \`load()\` is strict), \`preprocess\` (raw values → inputs), \`INPUT_SHAPE\`, \`CLASSES\`, a safetensors reader/writer |
 | \`model.safetensors\` | the weights, PyTorch names and layouts |
-${options.training ? `| \`train.py\` | continues training under \`torchrun\` + DistributedDataParallel (CPU: gloo, GPU: nccl) |
+${
+  options.training
+    ? `| \`train.py\` | continues training under \`torchrun\` + DistributedDataParallel (CPU: gloo, GPU: nccl) |
 | \`optimizer.safetensors\`, \`training.json\` | Backprop's optimizer moments and step counts, the schedule and where the run is |
-` : ''}| \`data/train.safetensors\`, \`data/test.safetensors\` | the run's training and test sets: \`inputs\` (float32, preprocessed) and \`labels\` |
+`
+    : ''
+}| \`data/train.safetensors\`, \`data/test.safetensors\` | the run's training and test sets: \`inputs\` (float32, preprocessed) and \`labels\` |
 
 ## Check the model
 

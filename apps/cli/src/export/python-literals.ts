@@ -20,7 +20,8 @@ function refuse(what: string, expected: string, value: unknown): never {
  * ```
  */
 export function pyInt(value: unknown, what: string): string {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) refuse(what, 'a non-negative integer', value);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+    refuse(what, 'a non-negative integer', value);
   return String(value);
 }
 

@@ -39,7 +39,12 @@ export interface HandoffSettings {
   batches_per_epoch: number;
   augment: TrainConfig['augment'];
   loss: 'cross_entropy';
-  optimizer: { type: TrainConfig['optimizer']; hyperparameters: Record<string, number | boolean | number[]>; state_keys: string[]; steps: Record<string, number> };
+  optimizer: {
+    type: TrainConfig['optimizer'];
+    hyperparameters: Record<string, number | boolean | number[]>;
+    state_keys: string[];
+    steps: Record<string, number>;
+  };
   schedule: { type: string; base_lr: number; options: Record<string, number | string | boolean> } | null;
   /** Where the run is: epochs done, batches of the next one done, optimizer steps done. */
   position: { epoch: number; batch: number; step: number };
@@ -74,15 +79,23 @@ function finite(value: unknown, what: string): number {
  * const { settings, tensors } = handoffState({ state, spec, config, trainSamples: 8000 });
  * ```
  */
-export function handoffState(options: { state: SessionState; spec: ModelSpec; config: TrainConfig; trainSamples: number }): HandoffState {
+export function handoffState(options: {
+  state: SessionState;
+  spec: ModelSpec;
+  config: TrainConfig;
+  trainSamples: number;
+}): HandoffState {
   const { state, spec, config } = options;
   const parameters = buildModel(spec).namedParameters();
   const optimizerState = state.trainer.optimizer;
-  const group = (optimizerState.paramGroups?.[0] ?? refuse('the optimizer has no parameter group', optimizerState.paramGroups)) as unknown as Record<string, unknown>;
+  const group = (optimizerState.paramGroups?.[0] ??
+    refuse('the optimizer has no parameter group', optimizerState.paramGroups)) as unknown as Record<string, unknown>;
   const hyperparameters: Record<string, number | boolean | number[]> = {};
   for (const [key, value] of Object.entries(group)) {
     if (key === 'params') continue;
-    const name = Object.hasOwn(HYPERPARAMETERS, key) ? HYPERPARAMETERS[key]! : refuse(`unknown optimizer hyperparameter ${JSON.stringify(key.slice(0, 40))}`, value);
+    const name = Object.hasOwn(HYPERPARAMETERS, key)
+      ? HYPERPARAMETERS[key]!
+      : refuse(`unknown optimizer hyperparameter ${JSON.stringify(key.slice(0, 40))}`, value);
     if (typeof value === 'boolean') hyperparameters[name] = value;
     else if (Array.isArray(value)) hyperparameters[name] = value.map((item) => finite(item, key));
     else hyperparameters[name] = finite(value, key);
@@ -92,16 +105,23 @@ export function handoffState(options: { state: SessionState; spec: ModelSpec; co
   const stateKeys = new Set<string>();
   for (const [indexText, entry] of Object.entries(optimizerState.state ?? {})) {
     const index = Number(indexText);
-    const [name, param] = parameters[index] ?? refuse(`optimizer state for parameter ${index}, but the model has ${parameters.length}`, indexText);
+    const [name, param] =
+      parameters[index] ??
+      refuse(`optimizer state for parameter ${index}, but the model has ${parameters.length}`, indexText);
     for (const [key, value] of Object.entries(entry)) {
       if (key === 'step') {
         if (!Number.isSafeInteger(value) || (value as number) < 0) refuse(`${name} step must be an integer ≥ 0`, value);
         steps[name] = value as number;
         continue;
       }
-      const torchKey = Object.hasOwn(STATE_KEYS, key) ? STATE_KEYS[key]! : refuse(`unknown optimizer state ${JSON.stringify(key.slice(0, 40))} of ${name}`, key);
+      const torchKey = Object.hasOwn(STATE_KEYS, key)
+        ? STATE_KEYS[key]!
+        : refuse(`unknown optimizer state ${JSON.stringify(key.slice(0, 40))} of ${name}`, key);
       if (!(value instanceof Tensor) || value.shape.join() !== param.shape.join()) {
-        refuse(`${name} ${key} must be a tensor of shape [${param.shape.join(', ')}]`, value instanceof Tensor ? value.shape : typeof value);
+        refuse(
+          `${name} ${key} must be a tensor of shape [${param.shape.join(', ')}]`,
+          value instanceof Tensor ? value.shape : typeof value,
+        );
       }
       tensors[`${name}/${torchKey}`] = value;
       stateKeys.add(torchKey);
@@ -122,9 +142,24 @@ export function handoffState(options: { state: SessionState; spec: ModelSpec; co
       augment: config.augment,
       loss: 'cross_entropy',
       optimizer: { type: config.optimizer, hyperparameters, state_keys: [...stateKeys].sort(), steps },
-      schedule: scheduler === null ? null : { type: scheduler.type, base_lr: finite(scheduler.baseLearningRate, 'the schedule base rate'), options: { ...scheduler.options } },
+      schedule:
+        scheduler === null
+          ? null
+          : {
+              type: scheduler.type,
+              base_lr: finite(scheduler.baseLearningRate, 'the schedule base rate'),
+              options: { ...scheduler.options },
+            },
       position: { epoch: state.position.epoch, batch: state.position.batch, step: state.trainer.steps },
-      last: last === undefined ? null : { epoch: last.epoch, train_loss: last.trainLoss, test_loss: last.testLoss, test_accuracy: last.testAccuracy },
+      last:
+        last === undefined
+          ? null
+          : {
+              epoch: last.epoch,
+              train_loss: last.trainLoss,
+              test_loss: last.testLoss,
+              test_accuracy: last.testAccuracy,
+            },
     },
     tensors,
   };

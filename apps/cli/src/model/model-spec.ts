@@ -1,7 +1,15 @@
 // The model `--model` names: the `mlp`, `cnn` and `photo-cnn` presets (sized to the data) or a JSON spec file,
 // and the check that a model fits the data (input shape in, one score per class out).
 import { existsSync } from 'node:fs';
-import { buildModel, DEFAULT_MAX_PARAMETERS, modelFitProblem, photoCnnSpec, specParameterCount, type ModelSpec, type Module } from '@backprop/core';
+import {
+  buildModel,
+  DEFAULT_MAX_PARAMETERS,
+  modelFitProblem,
+  photoCnnSpec,
+  specParameterCount,
+  type ModelSpec,
+  type Module,
+} from '@backprop/core';
 import { readJsonFile } from '../config/json-file.js';
 import type { TrainConfig } from '../config/train-config.js';
 import { CliError, firstLine, runtimeError, usageError } from '../errors.js';
@@ -38,18 +46,26 @@ export function mlpSpec(sampleShape: readonly number[], hidden: readonly number[
 export function cnnSpec(sampleShape: readonly number[], channels: readonly number[], classes: number): ModelSpec {
   const [inChannels, height, width] = sampleShape;
   if (sampleShape.length !== 3 || height! < 12 || width! < 12) {
-    throw usageError(`--model cnn needs images [channels, height, width] of at least 12×12, but the data has samples of shape [${sampleShape.join(', ')}]; use --model mlp`);
+    throw usageError(
+      `--model cnn needs images [channels, height, width] of at least 12×12, but the data has samples of shape [${sampleShape.join(', ')}]; use --model mlp`,
+    );
   }
   const [first, second] = channels as [number, number];
   const side = (size: number) => Math.floor((Math.floor(size / 2) - 4) / 2);
   return {
     type: 'sequential',
     layers: [
-      { type: 'conv2d', in: inChannels!, out: first, kernel: 5, padding: 2 }, { type: 'relu' }, { type: 'maxPool2d', kernel: 2 },
-      { type: 'conv2d', in: first, out: second, kernel: 5 }, { type: 'relu' }, { type: 'maxPool2d', kernel: 2 },
+      { type: 'conv2d', in: inChannels!, out: first, kernel: 5, padding: 2 },
+      { type: 'relu' },
+      { type: 'maxPool2d', kernel: 2 },
+      { type: 'conv2d', in: first, out: second, kernel: 5 },
+      { type: 'relu' },
+      { type: 'maxPool2d', kernel: 2 },
       { type: 'flatten' },
-      { type: 'linear', in: second * side(height!) * side(width!), out: 120 }, { type: 'relu' },
-      { type: 'linear', in: 120, out: 84 }, { type: 'relu' },
+      { type: 'linear', in: second * side(height!) * side(width!), out: 120 },
+      { type: 'relu' },
+      { type: 'linear', in: 120, out: 84 },
+      { type: 'relu' },
       { type: 'linear', in: 84, out: classes },
     ],
   };
@@ -63,7 +79,9 @@ function photoCnn(sampleShape: readonly number[], channels: readonly number[], c
   try {
     return photoCnnSpec(sampleShape, channels, classes);
   } catch {
-    throw usageError(`--model photo-cnn needs images [channels, height, width] of at least 16×16, but the data has samples of shape [${sampleShape.join(', ')}]; use --model mlp`);
+    throw usageError(
+      `--model photo-cnn needs images [channels, height, width] of at least 16×16, but the data has samples of shape [${sampleShape.join(', ')}]; use --model mlp`,
+    );
   }
 }
 
@@ -83,7 +101,8 @@ function checkModelSize(parameters: number, model: string): void {
 
 /** Reads and checks a JSON model spec file (usage error when missing, runtime error when it does not build). */
 export function readSpecFile(path: string): ModelSpec {
-  if (!existsSync(path)) throw usageError(`--model ${path}: no such file; use mlp, cnn or the path of a JSON model spec`);
+  if (!existsSync(path))
+    throw usageError(`--model ${path}: no such file; use mlp, cnn or the path of a JSON model spec`);
   const spec = readJsonFile(path, '--model');
   try {
     checkModelSize(specParameterCount(spec), `--model ${path}`);
@@ -103,7 +122,10 @@ export function readSpecFile(path: string): ModelSpec {
  * const spec = resolveModelSpec(config, data); // config.model: 'cnn' | 'mlp' | 'net.json'
  * ```
  */
-export function resolveModelSpec(config: Pick<TrainConfig, 'model' | 'hidden' | 'channels'>, data: Pick<LabelledData, 'sampleShape' | 'classes'>): ModelSpec {
+export function resolveModelSpec(
+  config: Pick<TrainConfig, 'model' | 'hidden' | 'channels'>,
+  data: Pick<LabelledData, 'sampleShape' | 'classes'>,
+): ModelSpec {
   if (config.model === 'mlp') return mlpSpec(data.sampleShape, config.hidden, data.classes);
   if (config.model === 'cnn') return cnnSpec(data.sampleShape, config.channels, data.classes);
   if (config.model === 'photo-cnn') return photoCnn(data.sampleShape, config.channels, data.classes);
@@ -114,7 +136,11 @@ export function resolveModelSpec(config: Pick<TrainConfig, 'model' | 'hidden' | 
  * Throws a usage error unless the model takes one sample of `sampleShape` and returns one score
  * per class: the check that a dataset fits a model, before any training.
  */
-export function checkModelFits(spec: ModelSpec, data: Pick<LabelledData, 'sampleShape' | 'classes'>, modelName: string): void {
+export function checkModelFits(
+  spec: ModelSpec,
+  data: Pick<LabelledData, 'sampleShape' | 'classes'>,
+  modelName: string,
+): void {
   checkModelSize(specParameterCount(spec), `--model ${modelName}`);
   let model: Module;
   try {

@@ -1,6 +1,17 @@
 // Plain lines for a pipe or a log file (stdout is not a terminal): no bar, one line per epoch.
 import { writeStdout } from './stdout-closed.js';
-import { doneLines, epochLine, startLines, type BatchProgress, type EpochEnd, type EpochStart, type Interrupted, type Reporter, type TrainDone, type TrainStart } from './reporter.js';
+import {
+  doneLines,
+  epochLine,
+  startLines,
+  type BatchProgress,
+  type EpochEnd,
+  type EpochStart,
+  type Interrupted,
+  type Reporter,
+  type TrainDone,
+  type TrainStart,
+} from './reporter.js';
 
 /** Writes whole lines to a stream (stdout by default). */
 export class LineReporter implements Reporter {
@@ -25,7 +36,9 @@ export class LineReporter implements Reporter {
     this.write(message);
   }
   interrupted(event: Interrupted): void {
-    this.write(`stopped at epoch ${event.epoch}, batch ${event.batch}; checkpoint saved in ${event.out}/checkpoint.safetensors`);
+    this.write(
+      `stopped at epoch ${event.epoch}, batch ${event.batch}; checkpoint saved in ${event.out}/checkpoint.safetensors`,
+    );
     this.write(`resume with: ${event.resumeCommand}`);
   }
   done(event: TrainDone): void {

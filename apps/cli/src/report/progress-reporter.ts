@@ -2,7 +2,14 @@
 import { SingleBar } from 'cli-progress';
 import { LineReporter } from './line-reporter.js';
 import { writeStdout } from './stdout-closed.js';
-import { formatCount, type BatchProgress, type EpochEnd, type EpochStart, type Interrupted, type TrainDone } from './reporter.js';
+import {
+  formatCount,
+  type BatchProgress,
+  type EpochEnd,
+  type EpochStart,
+  type Interrupted,
+  type TrainDone,
+} from './reporter.js';
 
 /** The terminal reporter: LineReporter's lines plus a live bar during each epoch. */
 export class ProgressReporter extends LineReporter {

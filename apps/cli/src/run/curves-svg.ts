@@ -17,7 +17,13 @@ interface Series {
 }
 
 /** One chart panel: axes, min/max labels, a polyline (and dots) per series, a legend. */
-function panel(x0: number, title: string, series: Series[], format: (value: number) => string, range?: [number, number]): string {
+function panel(
+  x0: number,
+  title: string,
+  series: Series[],
+  format: (value: number) => string,
+  range?: [number, number],
+): string {
   const plotHeight = HEIGHT - PANEL.top - PANEL.bottom;
   const all = series.flatMap((s) => s.values).filter(Number.isFinite);
   let [low, high] = range ?? [Math.min(...all, Infinity), Math.max(...all, -Infinity)];
@@ -60,13 +66,21 @@ function panel(x0: number, title: string, series: Series[], format: (value: numb
  * ```
  */
 export function curvesSvg(history: readonly EpochRecord[], title = 'backprop training'): string {
-  const loss = panel(PANEL.left, 'loss', [
-    { label: 'train', color: '#1f77b4', values: history.map((r) => r.trainLoss) },
-    { label: 'test', color: '#ff7f0e', values: history.map((r) => r.testLoss) },
-  ], (v) => v.toFixed(3));
-  const accuracy = panel(PANEL.left + PANEL.width + 80, 'test accuracy', [
-    { label: 'test accuracy', color: '#2ca02c', values: history.map((r) => 100 * r.testAccuracy) },
-  ], (v) => `${v.toFixed(1)}%`);
+  const loss = panel(
+    PANEL.left,
+    'loss',
+    [
+      { label: 'train', color: '#1f77b4', values: history.map((r) => r.trainLoss) },
+      { label: 'test', color: '#ff7f0e', values: history.map((r) => r.testLoss) },
+    ],
+    (v) => v.toFixed(3),
+  );
+  const accuracy = panel(
+    PANEL.left + PANEL.width + 80,
+    'test accuracy',
+    [{ label: 'test accuracy', color: '#2ca02c', values: history.map((r) => 100 * r.testAccuracy) }],
+    (v) => `${v.toFixed(1)}%`,
+  );
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="11">`,
     `  <title>${escapeXml(title)}</title>`,

@@ -40,7 +40,10 @@ export function makeDirectory(path: string): boolean {
         continue;
       }
       if (code === 'ENOENT') {
-        throw new Error(`${directory} cannot be created although ${dirname(directory)} exists (ENOENT: a virtual file system such as /proc or /sys takes no new directories)`, { cause: error });
+        throw new Error(
+          `${directory} cannot be created although ${dirname(directory)} exists (ENOENT: a virtual file system such as /proc or /sys takes no new directories)`,
+          { cause: error },
+        );
       }
       throw error;
     }

@@ -22,11 +22,16 @@ export type SavedModel = LoadedModel;
  */
 export function readModelFile(path: string): SavedModel {
   if (!existsSync(path)) {
-    throw usageError(`${path} does not exist: is this a run directory? A run writes it after its first epoch (resume it with backprop train --resume)`);
+    throw usageError(
+      `${path} does not exist: is this a run directory? A run writes it after its first epoch (resume it with backprop train --resume)`,
+    );
   }
   try {
     return loadModel(readRegularFileSync('backprop', path, DEFAULT_MAX_FILE_BYTES));
   } catch (error) {
-    throw runtimeError(`${path} is damaged or not a backprop model (${firstLine(error)}); train again or restore the file`, error);
+    throw runtimeError(
+      `${path} is damaged or not a backprop model (${firstLine(error)}); train again or restore the file`,
+      error,
+    );
   }
 }

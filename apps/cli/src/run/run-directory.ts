@@ -50,7 +50,12 @@ export function claimRunDirectory(out: string | null, name: string, force: boole
       makeDirectory('runs');
       for (let n = 1; ; n++) {
         const candidate = join('runs', `${name}-${n}`);
-        if (tryCreate(candidate)) return { directory: candidate, created: true, lock: acquireRunLock(candidate, { flag: `--out ${candidate}`, command: 'train' }) };
+        if (tryCreate(candidate))
+          return {
+            directory: candidate,
+            created: true,
+            lock: acquireRunLock(candidate, { flag: `--out ${candidate}`, command: 'train' }),
+          };
       }
     }
     const created = makeDirectory(out);
@@ -74,7 +79,8 @@ export function claimRunDirectory(out: string | null, name: string, force: boole
     return { directory: out, created, lock };
   } catch (error) {
     if (error instanceof Error && error.name === 'CliError') throw error;
-    if ((error as { code?: string }).code === 'ENOTDIR') throw usageError(`--out ${out}: ${firstLine(error)}; choose another --out`);
+    if ((error as { code?: string }).code === 'ENOTDIR')
+      throw usageError(`--out ${out}: ${firstLine(error)}; choose another --out`);
     throw runtimeError(`cannot create the run directory (${firstLine(error)}); check --out and its permissions`, error);
   }
 }

@@ -53,7 +53,12 @@ export interface RunLock {
  */
 export function acquireRunLock(directory: string, options: { flag: string; command: string }): RunLock {
   const path = join(directory, LOCK_FILE);
-  const mine: LockHolder = { pid: process.pid, hostname: hostname(), started: new Date().toISOString(), command: options.command };
+  const mine: LockHolder = {
+    pid: process.pid,
+    hostname: hostname(),
+    started: new Date().toISOString(),
+    command: options.command,
+  };
   const text = `${JSON.stringify(mine)}\n`;
   let brokeStale: LockHolder | null = null;
   // A round more than breaking one stale lock needs.
@@ -154,7 +159,9 @@ function breakStale(directory: string, stale: LockHolder, flag: string, text: st
   if (!publish(breaker, text)) {
     const other = readHolder(breaker, flag);
     if (other !== null && !isRunning(other)) {
-      throw usageError(`${flag}: a stale ${BREAK_FILE} of pid ${other.pid} (no longer running) is in the way; delete ${breaker} and start again`);
+      throw usageError(
+        `${flag}: a stale ${BREAK_FILE} of pid ${other.pid} (no longer running) is in the way; delete ${breaker} and start again`,
+      );
     }
     return false;
   }
@@ -168,7 +175,10 @@ function breakStale(directory: string, stale: LockHolder, flag: string, text: st
 }
 
 function inUse(flag: string, holder: LockHolder, path: string) {
-  const where = holder.hostname === hostname() ? `pid ${holder.pid}` : `pid ${holder.pid} on host ${firstLine(holder.hostname).slice(0, 80)}`;
+  const where =
+    holder.hostname === hostname()
+      ? `pid ${holder.pid}`
+      : `pid ${holder.pid} on host ${firstLine(holder.hostname).slice(0, 80)}`;
   return usageError(
     `${flag} is in use by another backprop run (${where}, \`${firstLine(holder.command).slice(0, 80)}\` since ${firstLine(holder.started).slice(0, 40)}); ` +
       `wait for it to finish or stop it (kill -INT ${holder.pid}), or choose another directory; if no such run is going on, delete ${path}`,
@@ -176,5 +186,7 @@ function inUse(flag: string, holder: LockHolder, path: string) {
 }
 
 function notALock(flag: string, path: string, detail: string) {
-  return usageError(`${flag}: ${path} is not a backprop lock (${detail}); if no backprop run uses this directory, delete it and start again`);
+  return usageError(
+    `${flag}: ${path} is not a backprop lock (${detail}); if no backprop run uses this directory, delete it and start again`,
+  );
 }

@@ -16,7 +16,10 @@ export type FieldProblem = (field: string, problem: string) => never;
 
 /** The error for a checkpoint whose training state fails a check, naming the field and the fix. */
 export function damagedCheckpoint(path: string, detail: string, cause?: unknown): Error {
-  return runtimeError(`${path} is damaged or not a backprop training checkpoint (${detail}); the run cannot be resumed from it — restore the file, or start a new run`, cause);
+  return runtimeError(
+    `${path} is damaged or not a backprop training checkpoint (${detail}); the run cannot be resumed from it — restore the file, or start a new run`,
+    cause,
+  );
 }
 
 /**
@@ -28,9 +31,14 @@ export function damagedCheckpoint(path: string, detail: string, cause?: unknown)
  * const { position, history } = checkTrainingFields(saved, 8, (field, problem) => { throw new Error(`${field} ${problem}`); });
  * ```
  */
-export function checkTrainingFields(saved: Record<string, unknown>, epochs: number, fail: FieldProblem): { position: TrainingPosition; history: EpochRecord[] } {
+export function checkTrainingFields(
+  saved: Record<string, unknown>,
+  epochs: number,
+  fail: FieldProblem,
+): { position: TrainingPosition; history: EpochRecord[] } {
   const raw = saved.position;
-  if (!isPlainObject(raw)) fail('position', `must be an object { epoch, batch, lossSum, samples }, got ${describe(raw)}`);
+  if (!isPlainObject(raw))
+    fail('position', `must be an object { epoch, batch, lossSum, samples }, got ${describe(raw)}`);
   const epoch = count(raw.epoch, 'position.epoch', fail);
   if (epoch > epochs) fail('position.epoch', `is ${epoch}, beyond the run's ${epochs} epochs`);
   const position: TrainingPosition = {
@@ -42,7 +50,8 @@ export function checkTrainingFields(saved: Record<string, unknown>, epochs: numb
   const history = saved.history;
   if (!Array.isArray(history)) fail('history', `must be an array of epoch records, got ${describe(history)}`);
   // Bounded before any record is read: one record per finished epoch.
-  if (history.length !== epoch) fail('history', `holds ${history.length} records, but position.epoch says ${epoch} epochs are finished`);
+  if (history.length !== epoch)
+    fail('history', `holds ${history.length} records, but position.epoch says ${epoch} epochs are finished`);
   return { position, history: history.map((record, index) => checkRecord(record, index, fail)) };
 }
 
@@ -66,20 +75,33 @@ export function checkPosition(
     throw damagedCheckpoint(path, `${field} ${problem}`);
   };
   if (batch > batches || (epoch === run.epochs && batch !== 0)) {
-    fail('position.batch', `is ${batch}, outside 0…${epoch === run.epochs ? 0 : batches} (an epoch of ${run.trainSamples} samples in batches of ${run.batchSize} has ${batches})`);
+    fail(
+      'position.batch',
+      `is ${batch}, outside 0…${epoch === run.epochs ? 0 : batches} (an epoch of ${run.trainSamples} samples in batches of ${run.batchSize} has ${batches})`,
+    );
   }
   const expectedSamples = Math.min(batch * run.batchSize, run.trainSamples);
-  if (samples !== expectedSamples) fail('position.samples', `is ${samples}, but ${batch} batches of ${run.batchSize} hold ${expectedSamples} samples`);
+  if (samples !== expectedSamples)
+    fail('position.samples', `is ${samples}, but ${batch} batches of ${run.batchSize} hold ${expectedSamples} samples`);
   if (batch === 0 && lossSum !== 0) fail('position.lossSum', `is ${lossSum}, but no batch of the epoch is done`);
   const steps = epoch * batches + batch;
-  if (state.trainer.steps !== steps) fail('step', `is ${state.trainer.steps}, but epoch ${epoch} and batch ${batch} at ${batches} batches per epoch make ${steps} steps`);
+  if (state.trainer.steps !== steps)
+    fail(
+      'step',
+      `is ${state.trainer.steps}, but epoch ${epoch} and batch ${batch} at ${batches} batches per epoch make ${steps} steps`,
+    );
   const lastStep = (state.scheduler as { lastStep?: unknown } | null)?.lastStep;
-  if (lastStep !== undefined && lastStep !== steps) fail('scheduler.lastStep', `is ${describe(lastStep)}, but the run is at step ${steps}`);
+  if (lastStep !== undefined && lastStep !== steps)
+    fail('scheduler.lastStep', `is ${describe(lastStep)}, but the run is at step ${steps}`);
 }
 
 function checkRecord(record: unknown, index: number, fail: FieldProblem): EpochRecord {
   const at = `history[${index}]`;
-  if (!isPlainObject(record)) fail(at, `must be an object { epoch, trainLoss, testLoss, testAccuracy, samplesPerSecond, lr }, got ${describe(record)}`);
+  if (!isPlainObject(record))
+    fail(
+      at,
+      `must be an object { epoch, trainLoss, testLoss, testAccuracy, samplesPerSecond, lr }, got ${describe(record)}`,
+    );
   if (record.epoch !== index + 1) fail(`${at}.epoch`, `is ${describe(record.epoch)}, expected ${index + 1}`);
   const testAccuracy = finiteAtLeastZero(record.testAccuracy, `${at}.testAccuracy`, fail);
   if (testAccuracy > 1) fail(`${at}.testAccuracy`, `is ${testAccuracy}, above 1`);
@@ -95,12 +117,14 @@ function checkRecord(record: unknown, index: number, fail: FieldProblem): EpochR
 }
 
 function count(value: unknown, field: string, fail: FieldProblem): number {
-  if (!Number.isSafeInteger(value) || (value as number) < 0) fail(field, `must be an integer ≥ 0, got ${describe(value)}`);
+  if (!Number.isSafeInteger(value) || (value as number) < 0)
+    fail(field, `must be an integer ≥ 0, got ${describe(value)}`);
   return value as number;
 }
 
 function finiteAtLeastZero(value: unknown, field: string, fail: FieldProblem): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) fail(field, `must be a finite number ≥ 0, got ${describe(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    fail(field, `must be a finite number ≥ 0, got ${describe(value)}`);
   return value as number;
 }
 

@@ -1,6 +1,14 @@
 // checkpoint.safetensors of a run: weights, optimizer state, step count, augmentation RNG state,
 // scheduler position, epoch history and the exact position in the epoch — what a resume needs.
-import { buildModel, decodeCheckpoint, encodeCheckpoint, type GeneratorState, type ModelSpec, type OptimizerStateDict, type SchedulerStateDict } from '@backprop/core';
+import {
+  buildModel,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  type GeneratorState,
+  type ModelSpec,
+  type OptimizerStateDict,
+  type SchedulerStateDict,
+} from '@backprop/core';
 import type { FitPosition, TrainerState } from '@backprop/parallel/node';
 import type { TrainConfig } from '../config/train-config.js';
 import { firstLine } from '../errors.js';
@@ -66,7 +74,10 @@ export function encodeSession(state: SessionState, spec: ModelSpec, config: Trai
  * damaged or foreign file is a runtime error that names the field and says the run cannot be
  * resumed from it.
  */
-export function decodeSession(bytes: Uint8Array, path: string): { state: SessionState; spec: ModelSpec; config: TrainConfig } {
+export function decodeSession(
+  bytes: Uint8Array,
+  path: string,
+): { state: SessionState; spec: ModelSpec; config: TrainConfig } {
   const damaged = (detail: string, cause?: unknown) => damagedCheckpoint(path, detail, cause);
   let checkpoint;
   try {
@@ -76,16 +87,23 @@ export function decodeSession(bytes: Uint8Array, path: string): { state: Session
   }
   const training = checkpoint.training!;
   const saved = training.hyperparameters;
-  if (saved === undefined || training.rng === undefined || training.step === undefined) throw damaged('no step, RNG state or position in its training metadata');
+  if (saved === undefined || training.rng === undefined || training.step === undefined)
+    throw damaged('no step, RNG state or position in its training metadata');
   const config = saved.config as Partial<TrainConfig> | undefined;
-  if (typeof config !== 'object' || config === null || !Number.isSafeInteger(config.epochs) || (config.epochs as number) < 1) {
+  if (
+    typeof config !== 'object' ||
+    config === null ||
+    !Number.isSafeInteger(config.epochs) ||
+    (config.epochs as number) < 1
+  ) {
     throw damaged('config.epochs must be an integer ≥ 1');
   }
   const { position, history } = checkTrainingFields(saved, config.epochs as number, (field, problem) => {
     throw damaged(`${field} ${problem}`);
   });
   const scheduler = saved.scheduler ?? null;
-  if (scheduler !== null && (typeof scheduler !== 'object' || Array.isArray(scheduler))) throw damaged('scheduler must be an object or null');
+  if (scheduler !== null && (typeof scheduler !== 'object' || Array.isArray(scheduler)))
+    throw damaged('scheduler must be an object or null');
   try {
     buildModel(checkpoint.spec as ModelSpec);
   } catch (error) {
@@ -95,7 +113,11 @@ export function decodeSession(bytes: Uint8Array, path: string): { state: Session
     spec: checkpoint.spec as ModelSpec,
     config: config as TrainConfig,
     state: {
-      trainer: { model: checkpoint.model, optimizer: checkpoint.optimizer as unknown as OptimizerStateDict, steps: training.step },
+      trainer: {
+        model: checkpoint.model,
+        optimizer: checkpoint.optimizer as unknown as OptimizerStateDict,
+        steps: training.step,
+      },
       position,
       rng: training.rng,
       scheduler: scheduler as SchedulerStateDict | null,

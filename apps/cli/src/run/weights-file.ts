@@ -28,17 +28,25 @@ export function loadWeightsFile(path: string, model: Module, flag: string): Stat
     descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw usageError(`${flag} ${path}: no such file; give the model.safetensors train.py wrote (trained/model.safetensors in the export folder)`);
+    if (code === 'ENOENT')
+      throw usageError(
+        `${flag} ${path}: no such file; give the model.safetensors train.py wrote (trained/model.safetensors in the export folder)`,
+      );
     throw runtimeError(`${flag} ${path} cannot be opened (${firstLine(error)})`, error);
   }
   let bytes: Uint8Array;
   try {
     const stat = fstatSync(descriptor);
     if (!stat.isFile()) throw usageError(`${flag} ${path} is not a regular file; give a .safetensors file`);
-    const values = [...model.namedParameters(), ...model.namedBuffers()].reduce((total, [, tensor]) => total + tensor.size, 0);
+    const values = [...model.namedParameters(), ...model.namedBuffers()].reduce(
+      (total, [, tensor]) => total + tensor.size,
+      0,
+    );
     const limit = values * WIDEST_DTYPE_BYTES + HEADER_ALLOWANCE;
     if (stat.size > limit) {
-      throw usageError(`${flag} ${path} is ${stat.size} bytes, over the ${limit} bytes a state_dict of this model (${values} values) can take; is it the weights of another model?`);
+      throw usageError(
+        `${flag} ${path} is ${stat.size} bytes, over the ${limit} bytes a state_dict of this model (${values} values) can take; is it the weights of another model?`,
+      );
     }
     bytes = new Uint8Array(stat.size);
     let done = 0;
@@ -55,16 +63,22 @@ export function loadWeightsFile(path: string, model: Module, flag: string): Stat
   try {
     tensors = loadSafetensors(bytes).tensors;
   } catch (error) {
-    throw runtimeError(`${flag} ${path} is not a readable safetensors file (${firstLine(error)}); save it with model.py's write_safetensors or safetensors.torch.save_file`, error);
+    throw runtimeError(
+      `${flag} ${path} is not a readable safetensors file (${firstLine(error)}); save it with model.py's write_safetensors or safetensors.torch.save_file`,
+      error,
+    );
   }
   const names = Object.keys(tensors);
-  const ddpHint = names.length > 0 && names.every((name) => name.startsWith('module.'))
-    ? ' — its names start with "module.": save model.module.state_dict() (the module inside DistributedDataParallel)'
-    : '';
+  const ddpHint =
+    names.length > 0 && names.every((name) => name.startsWith('module.'))
+      ? ' — its names start with "module.": save model.module.state_dict() (the module inside DistributedDataParallel)'
+      : '';
   try {
     model.loadStateDict(tensors); // checks every name and shape before it changes anything
   } catch (error) {
-    throw usageError(`${flag} ${path} does not fit the run's model (${firstLine(error).replace(/^loadStateDict: /, '')})${ddpHint}; it must be a state_dict of model.py's BackpropModel`);
+    throw usageError(
+      `${flag} ${path} does not fit the run's model (${firstLine(error).replace(/^loadStateDict: /, '')})${ddpHint}; it must be a state_dict of model.py's BackpropModel`,
+    );
   }
   return tensors;
 }

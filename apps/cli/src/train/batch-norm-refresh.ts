@@ -33,7 +33,11 @@ export interface RefreshTarget {
  * await refreshBatchNorm(trainer, data.train, 32); // true for photo-cnn on 100 pictures
  * ```
  */
-export async function refreshBatchNorm(trainer: RefreshTarget, train: LabelledSet, batchSize: number): Promise<boolean> {
+export async function refreshBatchNorm(
+  trainer: RefreshTarget,
+  train: LabelledSet,
+  batchSize: number,
+): Promise<boolean> {
   const model = trainer.model;
   if (train.length > REFRESH_MAX_SAMPLES || !hasBatchNorm(model)) return false;
   updateBatchNorm(model, trainingBatches(train, batchSize));

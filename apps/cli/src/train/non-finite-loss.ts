@@ -39,7 +39,10 @@ export interface NonFiniteLoss {
  * ```
  */
 export function nonFiniteLossError(loss: NonFiniteLoss, config: Pick<TrainConfig, 'lr' | 'data'>): Error {
-  const where = loss.kind === 'train' ? `epoch ${loss.epoch}, batch ${loss.batch} (step ${loss.step})` : `the end of epoch ${loss.epoch} (step ${loss.step})`;
+  const where =
+    loss.kind === 'train'
+      ? `epoch ${loss.epoch}, batch ${loss.batch} (step ${loss.step})`
+      : `the end of epoch ${loss.epoch} (step ${loss.step})`;
   const what = loss.kind === 'train' ? 'the training loss' : 'the test loss';
   const causes =
     loss.badValue !== null
@@ -71,7 +74,8 @@ export function findBadValue(inputs: Tensor, part: 'training' | 'test', rows?: A
       worst = i;
       break;
     }
-    if (Math.abs(value) > SUSPICIOUS_MAGNITUDE && (worst < 0 || Math.abs(value) > Math.abs(inputs.data[worst]!))) worst = i;
+    if (Math.abs(value) > SUSPICIOUS_MAGNITUDE && (worst < 0 || Math.abs(value) > Math.abs(inputs.data[worst]!)))
+      worst = i;
   }
   if (worst < 0) return null;
   const sample = Math.floor(worst / perSample);

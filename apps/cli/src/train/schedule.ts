@@ -1,5 +1,11 @@
 // `--schedule`: the learning-rate scheduler over the whole run, stepped once per optimizer step.
-import { CosineAnnealingLR, OneCycleLR, StepLR, type LearningRateScheduler, type ScheduledOptimizer } from '@backprop/core';
+import {
+  CosineAnnealingLR,
+  OneCycleLR,
+  StepLR,
+  type LearningRateScheduler,
+  type ScheduledOptimizer,
+} from '@backprop/core';
 import type { TrainConfig } from '../config/train-config.js';
 
 /**
@@ -11,7 +17,11 @@ import type { TrainConfig } from '../config/train-config.js';
  * const scheduler = createScheduler('cosine', trainer.optimizer, 10 * 125);
  * ```
  */
-export function createScheduler(schedule: TrainConfig['schedule'], optimizer: ScheduledOptimizer, totalSteps: number): LearningRateScheduler | null {
+export function createScheduler(
+  schedule: TrainConfig['schedule'],
+  optimizer: ScheduledOptimizer,
+  totalSteps: number,
+): LearningRateScheduler | null {
   switch (schedule) {
     case 'constant':
       return null;

@@ -1,7 +1,16 @@
 // One `backprop train` session: the data-parallel trainer driven by parallel's `fit` with the
 // augmentation and the scheduler, the run files after each epoch, resume and stop-after-step.
 import { writeFileAtomic } from '@backprop/core/node';
-import { DataLoader, encodeModelFile, Generator, randomHorizontalFlip, randomShift, type ModelSpec, type StateDict, type Tensor } from '@backprop/core';
+import {
+  DataLoader,
+  encodeModelFile,
+  Generator,
+  randomHorizontalFlip,
+  randomShift,
+  type ModelSpec,
+  type StateDict,
+  type Tensor,
+} from '@backprop/core';
 import { DataParallelTrainer } from '@backprop/parallel/node';
 import type { TrainConfig } from '../config/train-config.js';
 import type { LabelledData } from '../data/labelled-data.js';
@@ -11,7 +20,12 @@ import { curvesSvg } from '../run/curves-svg.js';
 import type { DataInfo } from '../run/model-file.js';
 import { writeRunFile, type RunPaths } from '../run/run-directory.js';
 import { damagedCheckpoint } from '../run/session-validation.js';
-import { encodeSession, type EpochRecord, type SessionState, type TrainingPosition } from '../run/training-checkpoint.js';
+import {
+  encodeSession,
+  type EpochRecord,
+  type SessionState,
+  type TrainingPosition,
+} from '../run/training-checkpoint.js';
 import { findBadValue, nonFiniteLossError, type NonFiniteLoss } from './non-finite-loss.js';
 import { refreshBatchNorm } from './batch-norm-refresh.js';
 import { createScheduler } from './schedule.js';
@@ -32,9 +46,13 @@ const EVALUATION_BATCH = 500;
  * `--augment` as fit's batch transform: random shifts (and flips), drawn from `generator`, whose
  * state the checkpoint keeps (NOTE(resume)); undefined for `none`.
  */
-function augmentation(kind: TrainConfig['augment'], generator: Generator): ((batch: readonly [Tensor, Tensor]) => readonly [Tensor, Tensor]) | undefined {
+function augmentation(
+  kind: TrainConfig['augment'],
+  generator: Generator,
+): ((batch: readonly [Tensor, Tensor]) => readonly [Tensor, Tensor]) | undefined {
   if (kind === 'shift') return ([inputs, labels]) => [randomShift(inputs, 1, generator), labels];
-  if (kind === 'flip-shift') return ([inputs, labels]) => [randomShift(randomHorizontalFlip(inputs, 0.5, generator), 2, generator), labels];
+  if (kind === 'flip-shift')
+    return ([inputs, labels]) => [randomShift(randomHorizontalFlip(inputs, 0.5, generator), 2, generator), labels];
   return undefined;
 }
 
@@ -58,7 +76,9 @@ export interface SessionOptions {
 const SNAPSHOT_STEPS = 32;
 
 /** How a session ended. */
-export type SessionResult = { status: 'completed'; last: EpochRecord | null; seconds: number } | { status: 'interrupted'; position: TrainingPosition };
+export type SessionResult =
+  | { status: 'completed'; last: EpochRecord | null; seconds: number }
+  | { status: 'interrupted'; position: TrainingPosition };
 
 /**
  * Trains (or continues) a run, writing model.safetensors, checkpoint.safetensors, metrics.jsonl
@@ -71,13 +91,18 @@ export async function runTrainingSession(options: SessionOptions): Promise<Sessi
     trainer = new DataParallelTrainer({
       model: options.spec,
       loss: 'crossEntropy',
-      optimizer: config.optimizer === 'sgd' ? { type: 'sgd', lr: config.lr, momentum: 0.9 } : { type: config.optimizer, lr: config.lr },
+      optimizer:
+        config.optimizer === 'sgd'
+          ? { type: 'sgd', lr: config.lr, momentum: 0.9 }
+          : { type: config.optimizer, lr: config.lr },
       seed: config.seed,
       chunkSize: config.chunkSize,
       workers: options.workers,
     });
   } catch (error) {
-    throw usageError(`--model ${config.model} cannot be trained with these options: ${firstLine(error).replace(/^DataParallelTrainer: /, '')}`);
+    throw usageError(
+      `--model ${config.model} cannot be trained with these options: ${firstLine(error).replace(/^DataParallelTrainer: /, '')}`,
+    );
   }
   try {
     return await trainLoop(trainer, options);
@@ -97,7 +122,16 @@ async function trainLoop(trainer: DataParallelTrainer, options: SessionOptions):
     sampleShape: data.sampleShape,
     classes: data.classes,
     ...(data.classNames === undefined ? {} : { classNames: data.classNames }),
-    ...(config.imageSize === undefined ? {} : { pictures: { imageSize: config.imageSize, grayscale: config.grayscale ?? false, valSplit: config.valSplit ?? 0.2, skipBad: config.skipBad ?? false } }),
+    ...(config.imageSize === undefined
+      ? {}
+      : {
+          pictures: {
+            imageSize: config.imageSize,
+            grayscale: config.grayscale ?? false,
+            valSplit: config.valSplit ?? 0.2,
+            skipBad: config.skipBad ?? false,
+          },
+        }),
   };
   const loader = new DataLoader(data.train, { batchSize: config.batchSize, shuffle: true, seed: config.seed });
   const testLoader = new DataLoader(data.test, { batchSize: EVALUATION_BATCH });
@@ -111,7 +145,10 @@ async function trainLoop(trainer: DataParallelTrainer, options: SessionOptions):
   if (resume !== null) {
     try {
       await trainer.loadTrainingState(resume.trainer);
-      if ((scheduler === null) !== (resume.scheduler === null)) throw new Error(`scheduler: ${resume.scheduler === null ? 'missing' : 'present'} for --schedule ${config.schedule}`);
+      if ((scheduler === null) !== (resume.scheduler === null))
+        throw new Error(
+          `scheduler: ${resume.scheduler === null ? 'missing' : 'present'} for --schedule ${config.schedule}`,
+        );
       if (scheduler !== null) scheduler.loadStateDict(resume.scheduler!);
       augment.setState(resume.rng);
     } catch (error) {
@@ -128,7 +165,8 @@ async function trainLoop(trainer: DataParallelTrainer, options: SessionOptions):
     scheduler: scheduler?.stateDict() ?? null,
     history: history.slice(),
   });
-  const saveCheckpoint = (saved: SessionState = state()) => writeFileAtomic(paths.checkpoint, encodeSession(saved, spec, config));
+  const saveCheckpoint = (saved: SessionState = state()) =>
+    writeFileAtomic(paths.checkpoint, encodeSession(saved, spec, config));
   // The last good state (NOTE(non-finite-loss)): `pending` is a snapshot taken after a step, i.e.
   // before the next one; the next step's finite loss shows its weights were good, and it becomes
   // `lastGood`. A snapshot copies the weights and the optimizer state (a fraction of one step's
@@ -136,9 +174,19 @@ async function trainLoop(trainer: DataParallelTrainer, options: SessionOptions):
   // resumed run saves the same state and says the same words (a clock made it depend on the load).
   let lastGood: SessionState = state();
   let pending: SessionState | null = null;
-  const stopOnNonFinite = async (loss: Omit<NonFiniteLoss, 'saved' | 'step'>, keep: SessionState = lastGood): Promise<never> => {
+  const stopOnNonFinite = async (
+    loss: Omit<NonFiniteLoss, 'saved' | 'step'>,
+    keep: SessionState = lastGood,
+  ): Promise<never> => {
     await saveCheckpoint(keep);
-    throw nonFiniteLossError({ ...loss, step: trainer.steps, saved: { position: keep.position, step: keep.trainer.steps, path: paths.checkpoint } }, config);
+    throw nonFiniteLossError(
+      {
+        ...loss,
+        step: trainer.steps,
+        saved: { position: keep.position, step: keep.trainer.steps, path: paths.checkpoint },
+      },
+      config,
+    );
   };
 
   const started = performance.now();
@@ -153,7 +201,12 @@ async function trainLoop(trainer: DataParallelTrainer, options: SessionOptions):
     transform: augmentation(config.augment, augment),
     onEpochStart: ({ epoch }) => {
       [epochStarted, trainedUntil, samplesThisProcess] = [performance.now(), performance.now(), 0];
-      reporter.epochStart({ epoch: epoch + 1, epochs: config.epochs, doneSamples: position.samples, epochSamples: total });
+      reporter.epochStart({
+        epoch: epoch + 1,
+        epochs: config.epochs,
+        doneSamples: position.samples,
+        epochSamples: total,
+      });
     },
     onBatchEnd: (event) => {
       if (pending !== null) [lastGood, pending] = [pending, null];
@@ -177,10 +230,16 @@ async function trainLoop(trainer: DataParallelTrainer, options: SessionOptions):
       await refreshBatchNorm(trainer, data.train, config.batchSize); // NOTE(batch-norm-refresh)
       const evaluation = await trainer.evaluate(testLoader);
       if (!Number.isFinite(evaluation.loss)) {
-        const [testInputs] = data.test.getBatch(Int32Array.from({ length: data.test.length }, (_, i) => i)) as [Tensor, Tensor];
+        const [testInputs] = data.test.getBatch(Int32Array.from({ length: data.test.length }, (_, i) => i)) as [
+          Tensor,
+          Tensor,
+        ];
         const badValue = findBadValue(testInputs, 'test');
         // A bad test sample does not make the weights bad: then the epoch's training is kept.
-        await stopOnNonFinite({ kind: 'test', value: evaluation.loss, epoch: epoch + 1, batch: batches, badValue }, badValue === null ? lastGood : state());
+        await stopOnNonFinite(
+          { kind: 'test', value: evaluation.loss, epoch: epoch + 1, batch: batches, badValue },
+          badValue === null ? lastGood : state(),
+        );
       }
       const record: EpochRecord = {
         epoch: epoch + 1,
@@ -199,7 +258,12 @@ async function trainLoop(trainer: DataParallelTrainer, options: SessionOptions):
       await writeRunFile(paths.curves, curvesSvg(history, `${config.model} on ${config.data}`));
       lastGood = state();
       await saveCheckpoint(lastGood);
-      reporter.epochEnd({ ...record, epochs: config.epochs, seconds: (performance.now() - started) / 1000, perClass: evaluation.perClass });
+      reporter.epochEnd({
+        ...record,
+        epochs: config.epochs,
+        seconds: (performance.now() - started) / 1000,
+        perClass: evaluation.perClass,
+      });
     },
   });
   if (summary.stopped === 'aborted') {
@@ -208,8 +272,16 @@ async function trainLoop(trainer: DataParallelTrainer, options: SessionOptions):
   }
   if (summary.stopped === 'non-finite-loss') {
     const bad = summary.nonFiniteLoss!;
-    const indices = loader.order(bad.epoch).subarray(bad.batch * config.batchSize, Math.min((bad.batch + 1) * config.batchSize, total));
-    await stopOnNonFinite({ kind: 'train', value: bad.loss, epoch: bad.epoch + 1, batch: bad.batch + 1, badValue: findBadValue(bad.inputs, 'training', indices) });
+    const indices = loader
+      .order(bad.epoch)
+      .subarray(bad.batch * config.batchSize, Math.min((bad.batch + 1) * config.batchSize, total));
+    await stopOnNonFinite({
+      kind: 'train',
+      value: bad.loss,
+      epoch: bad.epoch + 1,
+      batch: bad.batch + 1,
+      badValue: findBadValue(bad.inputs, 'training', indices),
+    });
   }
   return { status: 'completed', last: history.at(-1) ?? null, seconds: (performance.now() - started) / 1000 };
 }

@@ -42,11 +42,16 @@ describe('DigitsSession (single-thread trainer, real MNIST)', () => {
   it('loads a model file and scores it on the test digits', () => {
     const session = new DigitsSession(split, singleThreadTrainer);
     const model = buildModel(DIGITS_SPEC, { generator: new Generator(0) });
-    const loaded = session.loadModel(encodeCheckpoint({ model: model.stateDict(), spec: DIGITS_SPEC }), 'model.safetensors');
+    const loaded = session.loadModel(
+      encodeCheckpoint({ model: model.stateDict(), spec: DIGITS_SPEC }),
+      'model.safetensors',
+    );
     expect(loaded).toMatchObject({ parameters: 101_770, inputShape: [1, 784], step: null });
     expect(loaded.accuracy).toBeGreaterThanOrEqual(0);
     expect(loaded.accuracy).toBeLessThan(0.3); // untrained
     expect(session.predict(new Float32Array(784))).toHaveLength(10);
-    expect(() => session.loadModel(new Uint8Array([1, 2, 3]), 'junk.bin')).toThrow(/junk\.bin is not a readable safetensors file/);
+    expect(() => session.loadModel(new Uint8Array([1, 2, 3]), 'junk.bin')).toThrow(
+      /junk\.bin is not a readable safetensors file/,
+    );
   });
 });

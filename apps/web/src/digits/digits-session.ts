@@ -1,9 +1,25 @@
 // The Digits page's training session, run in the digits worker: MNIST as tensors, training with a
 // chosen number of workers (or one thread), throughput and test accuracy as events, predictions
 // for the drawing, and models loaded from model.safetensors. No DOM.
-import { accuracy, DataLoader, idxImagesToTensor, idxLabelsToTensor, noGrad, type Tensor, TensorDataset, type ModelSpec, type Module } from '@backprop/core';
+import {
+  accuracy,
+  DataLoader,
+  idxImagesToTensor,
+  idxLabelsToTensor,
+  noGrad,
+  type Tensor,
+  TensorDataset,
+  type ModelSpec,
+  type Module,
+} from '@backprop/core';
 import { mnistAsIdx, type MnistData } from '@backprop/datasets';
-import { fit, SingleThreadTrainer, type Evaluation, type FitTrainer, type SingleThreadTrainerOptions } from '@backprop/parallel';
+import {
+  fit,
+  SingleThreadTrainer,
+  type Evaluation,
+  type FitTrainer,
+  type SingleThreadTrainerOptions,
+} from '@backprop/parallel';
 import { predictDigit, readModelFile } from './model-file';
 
 /** The page's model: the MLP 784-128-10 of the benchmarks. */
@@ -52,7 +68,12 @@ export type TrainerFactory = (request: TrainerRequest) => DigitsTrainer;
  * ```
  */
 export function digitsTrainerOptions(request: TrainerRequest): SingleThreadTrainerOptions & { model: ModelSpec } {
-  return { model: request.spec, loss: 'crossEntropy', optimizer: { type: 'adam', lr: request.learningRate }, seed: request.seed };
+  return {
+    model: request.spec,
+    loss: 'crossEntropy',
+    optimizer: { type: 'adam', lr: request.learningRate },
+    seed: request.seed,
+  };
 }
 
 /** 0 workers: plain core on the digits worker's own thread. */
@@ -116,12 +137,24 @@ export class DigitsSession {
    * the throughput so far (training steps only, after the first: see NOTE(warm-up)), and the test
    * accuracy after each epoch. Resolves when done or stopped.
    */
-  async train(options: DigitsTrainingOptions, onEvent: (event: DigitsEvent) => void): Promise<{ stopped: boolean; steps: number }> {
+  async train(
+    options: DigitsTrainingOptions,
+    onEvent: (event: DigitsEvent) => void,
+  ): Promise<{ stopped: boolean; steps: number }> {
     if (this.#stop !== null) throw new Error('DigitsSession: a run is already going; stop it first');
     const stop = (this.#stop = new AbortController());
     const { images, labels } = mnistTensors(this.#train, options.samplesPerEpoch);
-    const loader = new DataLoader(new TensorDataset(images, labels), { batchSize: options.batchSize, shuffle: true, seed: options.seed });
-    const trainer = this.#createTrainer({ spec: DIGITS_SPEC, workers: options.workers, learningRate: options.learningRate, seed: options.seed });
+    const loader = new DataLoader(new TensorDataset(images, labels), {
+      batchSize: options.batchSize,
+      shuffle: true,
+      seed: options.seed,
+    });
+    const trainer = this.#createTrainer({
+      spec: DIGITS_SPEC,
+      workers: options.workers,
+      learningRate: options.learningRate,
+      seed: options.seed,
+    });
     this.#model = { model: trainer.model, inputShape: [1, 784] };
     const test = [[this.#test.images, this.#test.labels] as const];
     let [samples, milliseconds] = [0, 0];
@@ -138,10 +171,23 @@ export class DigitsSession {
           if (step === 2) [samples, milliseconds] = [0, 0];
           samples += inputs.shape[0]!;
           milliseconds += stepMilliseconds;
-          onEvent({ type: 'batch', epoch: epoch + 1, batch, step, loss, samplesPerSecond: (1000 * samples) / milliseconds });
+          onEvent({
+            type: 'batch',
+            epoch: epoch + 1,
+            batch,
+            step,
+            loss,
+            samplesPerSecond: (1000 * samples) / milliseconds,
+          });
           await yieldToEvents(); // a prediction request or a stop runs between two steps
         },
-        onEpochEnd: ({ epoch, evaluation }) => onEvent({ type: 'epoch', epoch: epoch + 1, loss: evaluation!.loss, accuracy: evaluation!.accuracy ?? Number.NaN }),
+        onEpochEnd: ({ epoch, evaluation }) =>
+          onEvent({
+            type: 'epoch',
+            epoch: epoch + 1,
+            loss: evaluation!.loss,
+            accuracy: evaluation!.accuracy ?? Number.NaN,
+          }),
       });
       return { stopped: summary.stopped !== null, steps: trainer.steps };
     } finally {
@@ -161,12 +207,18 @@ export class DigitsSession {
   }
 
   /** Loads a model.safetensors for predictions and scores it on the test digits; throws a readable error. */
-  loadModel(bytes: Uint8Array, name: string): { parameters: number; inputShape: number[]; accuracy: number; step: number | null } {
+  loadModel(
+    bytes: Uint8Array,
+    name: string,
+  ): { parameters: number; inputShape: number[]; accuracy: number; step: number | null } {
     if (this.#stop !== null) throw new Error('Stop training before loading a model');
     const loaded = readModelFile(bytes, name);
     const inputs = this.#test.images.reshape([this.testCount, ...loaded.inputShape.slice(1)]);
     loaded.model.eval();
-    const score = accuracy(noGrad(() => loaded.model.forward(inputs)), this.#test.labels);
+    const score = accuracy(
+      noGrad(() => loaded.model.forward(inputs)),
+      this.#test.labels,
+    );
     this.#model = { model: loaded.model, inputShape: loaded.inputShape };
     return { parameters: loaded.parameters, inputShape: loaded.inputShape, accuracy: score, step: loaded.step };
   }

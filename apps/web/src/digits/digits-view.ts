@@ -11,12 +11,23 @@ import { drawingToInput } from './drawing';
 import { checkModelFileSize } from './model-file';
 
 startPage();
-const worker = Comlink.wrap<DigitsWorkerApi>(new Worker(new URL('./digits.worker.ts', import.meta.url), { type: 'module', name: 'backprop-digits' }));
-const [trainButton, stopButton, clearButton] = ['dg-train', 'dg-stop', 'dg-clear'].map((id) => element<HTMLButtonElement>(id));
+const worker = Comlink.wrap<DigitsWorkerApi>(
+  new Worker(new URL('./digits.worker.ts', import.meta.url), { type: 'module', name: 'backprop-digits' }),
+);
+const [trainButton, stopButton, clearButton] = ['dg-train', 'dg-stop', 'dg-clear'].map((id) =>
+  element<HTMLButtonElement>(id),
+);
 const workersSelect = element<HTMLSelectElement>('dg-workers');
 const canvas = element<HTMLCanvasElement>('dg-canvas');
 const inputPreview = element<HTMLCanvasElement>('dg-input');
-const chart = new LiveChart({ parent: element('dg-chart'), xLabel: 'epoch', series: [{ label: 'test accuracy', color: '#0877bd' }], yRange: [0, 1], width: 380, height: 200 });
+const chart = new LiveChart({
+  parent: element('dg-chart'),
+  xLabel: 'epoch',
+  series: [{ label: 'test accuracy', color: '#0877bd' }],
+  yRange: [0, 1],
+  width: 380,
+  height: 200,
+});
 
 let hasModel = false;
 let training = false;
@@ -72,7 +83,8 @@ async function train(): Promise<void> {
     const { stopped, steps } = await worker.train(options, Comlink.proxy(onEvent));
     const averageFps = (1000 * frames.count) / (performance.now() - frames.since);
     const lowest = Number.isFinite(frames.lowest) ? `, lowest ${frames.lowest.toFixed(0)} over 1 s` : '';
-    element('dg-status').textContent = `${stopped ? 'stopped' : 'done'} after ${steps} steps; the page drew ${averageFps.toFixed(0)} frames/s meanwhile${lowest}`;
+    element('dg-status').textContent =
+      `${stopped ? 'stopped' : 'done'} after ${steps} steps; the page drew ${averageFps.toFixed(0)} frames/s meanwhile${lowest}`;
     Object.assign(document.body.dataset, { trainingFps: String(averageFps), lowestFps: String(frames.lowest) });
     void predictDrawing();
   } catch (error) {
@@ -97,7 +109,10 @@ let predictionQueued = false;
 
 function position(event: PointerEvent): [number, number] {
   const box = canvas.getBoundingClientRect();
-  return [((event.clientX - box.left) * canvas.width) / box.width, ((event.clientY - box.top) * canvas.height) / box.height];
+  return [
+    ((event.clientX - box.left) * canvas.width) / box.width,
+    ((event.clientY - box.top) * canvas.height) / box.height,
+  ];
 }
 
 canvas.addEventListener('pointerdown', (event) => {
@@ -234,10 +249,15 @@ try {
   const setup = await worker.load();
   const preferred = Math.min(2, setup.cores);
   const counts = Array.from({ length: Math.max(4, setup.cores) + 1 }, (_, i) => i);
-  workersSelect.replaceChildren(...counts.map((n) => new Option(n === 0 ? '0: plain core' : String(n), String(n), false, n === preferred)));
+  workersSelect.replaceChildren(
+    ...counts.map((n) => new Option(n === 0 ? '0: plain core' : String(n), String(n), false, n === preferred)),
+  );
   if (setup.note !== null) showMessage(setup.note, 'note');
-  const memory = setup.sharedMemory ? 'workers share the weights (SharedArrayBuffer)' : 'workers get copies of the weights (page not isolated)';
-  element('dg-status').textContent = `${setup.train.toLocaleString('en')} training and ${setup.test.toLocaleString('en')} test digits loaded; ${memory}`;
+  const memory = setup.sharedMemory
+    ? 'workers share the weights (SharedArrayBuffer)'
+    : 'workers get copies of the weights (page not isolated)';
+  element('dg-status').textContent =
+    `${setup.train.toLocaleString('en')} training and ${setup.test.toLocaleString('en')} test digits loaded; ${memory}`;
   trainButton.disabled = false;
   document.body.dataset['ready'] = 'true';
 } catch (error) {

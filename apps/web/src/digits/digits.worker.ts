@@ -7,7 +7,14 @@ import mnistUrl from '@backprop/datasets/data/mnist-10k.bin.gz?url';
 import { BrowserDataParallelTrainer, sharedMemoryUnavailable } from '@backprop/parallel/browser';
 import * as Comlink from 'comlink';
 import { decodeMnistAsset } from './mnist-asset';
-import { digitsTrainerOptions, DigitsSession, singleThreadTrainer, type DigitsEvent, type DigitsTrainingOptions, type TrainerFactory } from './digits-session';
+import {
+  digitsTrainerOptions,
+  DigitsSession,
+  singleThreadTrainer,
+  type DigitsEvent,
+  type DigitsTrainingOptions,
+  type TrainerFactory,
+} from './digits-session';
 
 /** What the page needs to know once the digits are in. */
 export interface DigitsSetup {
@@ -27,7 +34,8 @@ const createTrainer: TrainerFactory = (request) =>
     : new BrowserDataParallelTrainer({
         ...digitsTrainerOptions(request),
         workers: request.workers,
-        createWorker: () => new Worker(new URL('./replica.worker.ts', import.meta.url), { type: 'module', name: 'backprop-replica' }),
+        createWorker: () =>
+          new Worker(new URL('./replica.worker.ts', import.meta.url), { type: 'module', name: 'backprop-replica' }),
       });
 
 let session: DigitsSession | null = null;
@@ -49,11 +57,17 @@ const api = {
       train: split.train.count,
       test: split.test.count,
       sharedMemory: reason === null,
-      note: reason === null ? null : `${reason}. The workers get a copy of the weights and the minibatch with every step instead of sharing them: slower, the same results.`,
+      note:
+        reason === null
+          ? null
+          : `${reason}. The workers get a copy of the weights and the minibatch with every step instead of sharing them: slower, the same results.`,
       cores: navigator.hardwareConcurrency,
     };
   },
-  train(options: DigitsTrainingOptions, onEvent: (event: DigitsEvent) => void): Promise<{ stopped: boolean; steps: number }> {
+  train(
+    options: DigitsTrainingOptions,
+    onEvent: (event: DigitsEvent) => void,
+  ): Promise<{ stopped: boolean; steps: number }> {
     // Events are not awaited: training never waits for the page to draw.
     return current().train(options, (event) => void onEvent(event));
   },

@@ -21,7 +21,8 @@ describe('drawingToInput', () => {
     expect(input).toHaveLength(784);
     expect(sum(input)).toBeCloseTo(400, 3);
     for (let y = 0; y < 28; y++) {
-      for (let x = 0; x < 28; x++) expect(input[y * 28 + x], `(${x}, ${y})`).toBe(x >= 4 && x < 24 && y >= 4 && y < 24 ? 1 : 0);
+      for (let x = 0; x < 28; x++)
+        expect(input[y * 28 + x], `(${x}, ${y})`).toBe(x >= 4 && x < 24 && y >= 4 && y < 24 ? 1 : 0);
     }
   });
 

@@ -19,7 +19,8 @@ const SAMPLES = 4;
  * ```
  */
 export function drawingToInput(ink: ArrayLike<number>, width: number, height: number): Float32Array | null {
-  if (ink.length !== width * height) throw new Error(`drawingToInput: ${ink.length} values do not fill ${width}×${height}`);
+  if (ink.length !== width * height)
+    throw new Error(`drawingToInput: ${ink.length} values do not fill ${width}×${height}`);
   let [left, top, right, bottom] = [width, height, -1, -1];
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {

@@ -8,7 +8,10 @@ describe('decodeMnistAsset', () => {
   const gzipped = new Uint8Array(readFileSync(MNIST_DATA_PATH));
 
   it('reads the gzip’d file and the same file already gunzipped by the browser alike', async () => {
-    const [fromGzip, fromPlain] = await Promise.all([decodeMnistAsset(gzipped), decodeMnistAsset(new Uint8Array(gunzipSync(gzipped)))]);
+    const [fromGzip, fromPlain] = await Promise.all([
+      decodeMnistAsset(gzipped),
+      decodeMnistAsset(new Uint8Array(gunzipSync(gzipped))),
+    ]);
     expect(fromGzip.count).toBe(10_000);
     expect(fromPlain.count).toBe(10_000);
     expect(fromPlain.labels).toEqual(fromGzip.labels);

@@ -27,9 +27,18 @@ export const MAX_MODEL_FILE_BYTES = 64 * 1024 * 1024;
  * checkModelFileSize(file.size, file.name); // then file.arrayBuffer()
  * ```
  */
-export function checkModelFileSize(bytes: number, name: string, options: { model: string; fix: string } = { model: 'a model for 28×28 digits', fix: 'choose the model.safetensors of a digits run' }): void {
+export function checkModelFileSize(
+  bytes: number,
+  name: string,
+  options: { model: string; fix: string } = {
+    model: 'a model for 28×28 digits',
+    fix: 'choose the model.safetensors of a digits run',
+  },
+): void {
   if (bytes > MAX_MODEL_FILE_BYTES) {
-    throw new Error(`${name.slice(0, 80)} is ${(bytes / 2 ** 20).toFixed(1)} MiB, over the ${MAX_MODEL_FILE_BYTES / 2 ** 20} MiB ${options.model} may take here; ${options.fix}`);
+    throw new Error(
+      `${name.slice(0, 80)} is ${(bytes / 2 ** 20).toFixed(1)} MiB, over the ${MAX_MODEL_FILE_BYTES / 2 ** 20} MiB ${options.model} may take here; ${options.fix}`,
+    );
   }
 }
 
@@ -73,7 +82,13 @@ export function readModelFile(bytes: Uint8Array, name = 'the file'): LoadedModel
     try {
       const output = noGrad(() => model.forward(zeros(inputShape)));
       if (output.shape.length === 2 && output.shape[1] === 10) {
-        return { model, spec, inputShape, parameters: model.parameters().reduce((n, p) => n + p.size, 0), step: loaded.step };
+        return {
+          model,
+          spec,
+          inputShape,
+          parameters: model.parameters().reduce((n, p) => n + p.size, 0),
+          step: loaded.step,
+        };
       }
       attempts.push(`[${inputShape.join(', ')}] gives [${output.shape.join(', ')}]`);
     } catch (error) {
@@ -94,5 +109,10 @@ export function readModelFile(bytes: Uint8Array, name = 'the file'): LoadedModel
 export function predictDigit(model: Module, inputShape: readonly number[], pixels: Float32Array): Float32Array {
   if (pixels.length !== 784) throw new Error(`predictDigit: expected 784 pixels, got ${pixels.length}`);
   model.eval();
-  return noGrad(() => model.forward(new Tensor(pixels, [...inputShape])).softmax(1).data.slice());
+  return noGrad(() =>
+    model
+      .forward(new Tensor(pixels, [...inputShape]))
+      .softmax(1)
+      .data.slice(),
+  );
 }

@@ -83,7 +83,8 @@ export class LineFit {
 
   /** One step of gradient descent with learning rate `lr`; returns the state after it. */
   step(lr: number): LineSnapshot {
-    if (!(Number.isFinite(lr) && lr > 0)) throw new Error(`LineFit.step: the learning rate must be a positive number, got ${lr}`);
+    if (!(Number.isFinite(lr) && lr > 0))
+      throw new Error(`LineFit.step: the learning rate must be a positive number, got ${lr}`);
     const { gradA, gradB } = this.snapshot();
     this.#a -= lr * gradA; // descent
     this.#b -= lr * gradB;

@@ -9,8 +9,12 @@ import type { LineSetup, LineWorkerApi } from './line.worker';
 import { drawSurface, renderSurface } from './surface-view';
 
 startPage();
-const worker = Comlink.wrap<LineWorkerApi>(new Worker(new URL('./line.worker.ts', import.meta.url), { type: 'module' }));
-const [stepButton, playButton, resetButton] = ['line-step', 'line-play', 'line-reset'].map((id) => element<HTMLButtonElement>(id));
+const worker = Comlink.wrap<LineWorkerApi>(
+  new Worker(new URL('./line.worker.ts', import.meta.url), { type: 'module' }),
+);
+const [stepButton, playButton, resetButton] = ['line-step', 'line-play', 'line-reset'].map((id) =>
+  element<HTMLButtonElement>(id),
+);
 const lrInput = element<HTMLInputElement>('line-lr');
 const dataCanvas = element<HTMLCanvasElement>('line-data');
 const surfaceCanvas = element<HTMLCanvasElement>('line-surface');

@@ -20,7 +20,13 @@ const fit = new LineFit({ seed: 0 });
 
 const api = {
   setup(): LineSetup {
-    return { x: fit.x, y: fit.y, surface: lossSurface(fit.x, fit.y, WINDOW, 120, 120), window: WINDOW, snapshot: fit.reset() };
+    return {
+      x: fit.x,
+      y: fit.y,
+      surface: lossSurface(fit.x, fit.y, WINDOW, 120, 120),
+      window: WINDOW,
+      snapshot: fit.reset(),
+    };
   },
   /** `count` steps of gradient descent with learning rate `lr`; the state after the last. */
   step(lr: number, count = 1): LineSnapshot {

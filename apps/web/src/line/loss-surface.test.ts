@@ -8,7 +8,11 @@ describe('lossSurface', () => {
   it('matches the direct mean of squared residuals at every cell, row 0 at the largest b', () => {
     const window = { a: [-3, 5], b: [-4, 4] } as const;
     const surface = lossSurface(x, y, window, 8, 6);
-    for (const [row, column] of [[0, 0], [5, 7], [2, 3]] as const) {
+    for (const [row, column] of [
+      [0, 0],
+      [5, 7],
+      [2, 3],
+    ] as const) {
       const a = cellCentre(window.a, 8, column);
       const b = cellCentre(window.b, 6, 5 - row);
       const direct = x.reduce((sum, xi, i) => sum + (a * xi + b - y[i]!) ** 2, 0) / x.length;
@@ -28,7 +32,9 @@ describe('lossSurface', () => {
   });
 
   it('refuses mismatched or empty data', () => {
-    expect(() => lossSurface([1, 2], [1], { a: [0, 1], b: [0, 1] }, 2, 2)).toThrow(/same, non-zero length \(got 2 and 1\)/);
+    expect(() => lossSurface([1, 2], [1], { a: [0, 1], b: [0, 1] }, 2, 2)).toThrow(
+      /same, non-zero length \(got 2 and 1\)/,
+    );
     expect(() => lossSurface([], [], { a: [0, 1], b: [0, 1] }, 2, 2)).toThrow(/non-zero/);
   });
 });

@@ -27,8 +27,15 @@ export interface LossSurface {
  * surface.values[0]; // the loss at the top-left cell (a ≈ -3, b ≈ 4)
  * ```
  */
-export function lossSurface(x: ArrayLike<number>, y: ArrayLike<number>, window: SurfaceWindow, columns: number, rows: number): LossSurface {
-  if (x.length !== y.length || x.length === 0) throw new Error(`lossSurface: x and y need the same, non-zero length (got ${x.length} and ${y.length})`);
+export function lossSurface(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  window: SurfaceWindow,
+  columns: number,
+  rows: number,
+): LossSurface {
+  if (x.length !== y.length || x.length === 0)
+    throw new Error(`lossSurface: x and y need the same, non-zero length (got ${x.length} and ${y.length})`);
   let [sx, sy, sxx, sxy, syy] = [0, 0, 0, 0, 0];
   for (let i = 0; i < x.length; i++) {
     const [xi, yi] = [x[i]!, y[i]!];

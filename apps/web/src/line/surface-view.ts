@@ -16,7 +16,13 @@ import type { LossSurface, SurfaceWindow } from './loss-surface';
 export function renderSurface(surface: LossSurface): HTMLCanvasElement {
   const { values, columns, rows, min, max } = surface;
   const [low, high] = [Math.log(min + 1e-3), Math.log(max + 1e-3)];
-  const pixels = heatmapPixels({ values, columns, rows, palette: SEQUENTIAL, scale: (v) => (Math.log(v + 1e-3) - low) / (high - low) });
+  const pixels = heatmapPixels({
+    values,
+    columns,
+    rows,
+    palette: SEQUENTIAL,
+    scale: (v) => (Math.log(v + 1e-3) - low) / (high - low),
+  });
   const image = document.createElement('canvas');
   [image.width, image.height] = [columns, rows];
   image.getContext('2d')!.putImageData(new ImageData(pixels, columns, rows), 0, 0);
@@ -42,7 +48,9 @@ export function drawSurface({ canvas, image, window, snapshot }: SurfaceDrawing)
   context.strokeStyle = '#ffffff';
   context.lineWidth = 1.5;
   context.beginPath();
-  snapshot.path.forEach(([pa, pb], i) => (i === 0 ? context.moveTo(toPixel(a, pa), toPixel(b, pb)) : context.lineTo(toPixel(a, pa), toPixel(b, pb))));
+  snapshot.path.forEach(([pa, pb], i) =>
+    i === 0 ? context.moveTo(toPixel(a, pa), toPixel(b, pb)) : context.lineTo(toPixel(a, pa), toPixel(b, pb)),
+  );
   context.stroke();
   const [px, py] = [toPixel(a, snapshot.a), toPixel(b, snapshot.b)];
   // −gradient: the direction the next step goes; its length grows with |∇| (capped)

@@ -12,7 +12,9 @@ describe('networkLayout', () => {
       expect(ys[0]!).toBeGreaterThanOrEqual(0);
       expect(ys.at(-1)! + layout.tile).toBeLessThanOrEqual(layout.height);
       // centred: the same space above the first tile as below the last (± rounding)
-      expect(Math.abs(ys[0]! - (layout.height - layout.tile - ys.at(-1)! - layout.tile))).toBeLessThanOrEqual(layout.tile);
+      expect(Math.abs(ys[0]! - (layout.height - layout.tile - ys.at(-1)! - layout.tile))).toBeLessThanOrEqual(
+        layout.tile,
+      );
     }
     expect(layout.boxes.at(-1)![0]!.x + layout.tile).toBeLessThanOrEqual(360);
   });
@@ -27,6 +29,10 @@ describe('networkLayout', () => {
 describe('neuronName', () => {
   it('names inputs, hidden neurons (1-based) and the two class scores', () => {
     const widths = [2, 3, 2];
-    expect([neuronName(widths, 0, 1), neuronName(widths, 1, 0), neuronName(widths, 2, 1)]).toEqual(['x₂', 'h1.1', 'score blue']);
+    expect([neuronName(widths, 0, 1), neuronName(widths, 1, 0), neuronName(widths, 2, 1)]).toEqual([
+      'x₂',
+      'h1.1',
+      'score blue',
+    ]);
   });
 });

@@ -6,7 +6,8 @@ import { DEFAULT_SETTINGS } from './settings';
 
 const model = (activation: 'tanh' | 'relu' = 'tanh', seed = 3): Module =>
   buildModel(playgroundSpec({ layers: 2, neurons: 3, activation }), { generator: new Generator(seed) });
-const batch = () => [new Tensor(Float32Array.of(1, -2, 0.5, 3, -4, 1), [3, 2]), new Tensor(Float32Array.of(1, 0, 1), [3])] as const;
+const batch = () =>
+  [new Tensor(Float32Array.of(1, -2, 0.5, 3, -4, 1), [3, 2]), new Tensor(Float32Array.of(1, 0, 1), [3])] as const;
 
 describe('neuronMaps', () => {
   it("gives every neuron's value over the grid, neuron-major, ending in the model's own scores", () => {
@@ -45,7 +46,8 @@ describe('traceBatch', () => {
         expect(bias[o]).toBeCloseTo(sums[layer]![o]!, 6);
         for (let i = 0; i < n; i++) {
           let product = 0;
-          for (let b = 0; b < 3; b++) product += trace.preActivationGradients[layer]![b * m + o]! * trace.activations[layer - 1]![b * n + i]!;
+          for (let b = 0; b < 3; b++)
+            product += trace.preActivationGradients[layer]![b * m + o]! * trace.activations[layer - 1]![b * n + i]!;
           expect(weight[o * n + i]).toBeCloseTo(product, 6);
         }
       }
@@ -106,10 +108,14 @@ describe('PlaygroundSession: network, gradients, one step on one point', () => {
     const after = session.stepTraced();
     for (let layer = 1; layer < after.length; layer++) {
       const [b, a, g] = [step.before[layer]!, after[layer]!, step.trace.weightGradients[layer]!];
-      for (let i = 0; i < b.weight.length; i++) expect(a.weight[i]).toBeCloseTo(b.weight[i]! - 0.3 * (g.weight[i]! + 0.01 * b.weight[i]!), 6);
-      for (let i = 0; i < b.bias.length; i++) expect(a.bias[i]).toBeCloseTo(b.bias[i]! - 0.3 * (g.bias[i]! + 0.01 * b.bias[i]!), 6);
+      for (let i = 0; i < b.weight.length; i++)
+        expect(a.weight[i]).toBeCloseTo(b.weight[i]! - 0.3 * (g.weight[i]! + 0.01 * b.weight[i]!), 6);
+      for (let i = 0; i < b.bias.length; i++)
+        expect(a.bias[i]).toBeCloseTo(b.bias[i]! - 0.3 * (g.bias[i]! + 0.01 * b.bias[i]!), 6);
     }
-    expect(() => session.stepTraced()).toThrow(/stepTraced: the weights changed since the point was traced \(or none was\)/);
+    expect(() => session.stepTraced()).toThrow(
+      /stepTraced: the weights changed since the point was traced \(or none was\)/,
+    );
     session.tracePoint(0);
     await session.train(1);
     expect(() => session.stepTraced()).toThrow(/pick the point again/);

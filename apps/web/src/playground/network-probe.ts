@@ -151,7 +151,12 @@ function gradientOf(t: Tensor): Float32Array {
 
 function copyLayer(linear: Linear, read: (t: Tensor) => Float32Array): LayerWeights {
   if (linear.bias === null) throw new Error('network probe: the Playground layers have biases');
-  return { inputs: linear.inFeatures, outputs: linear.outFeatures, weight: read(linear.weight).slice(), bias: read(linear.bias).slice() };
+  return {
+    inputs: linear.inFeatures,
+    outputs: linear.outFeatures,
+    weight: read(linear.weight).slice(),
+    bias: read(linear.bias).slice(),
+  };
 }
 
 function empty(outputs: number): LayerWeights {

@@ -91,7 +91,8 @@ export class NetworkView {
     this.#scene = scene;
     const width = Math.max(200, Math.min(480, window.innerWidth - 64)); // the page's and the panel's padding
     const layout = this.#layout;
-    if (layout === null || layout.width !== width || layout.boxes.map((b) => b.length).join() !== scene.widths.join()) this.#build(networkLayout(scene.widths, width));
+    if (layout === null || layout.width !== width || layout.boxes.map((b) => b.length).join() !== scene.widths.join())
+      this.#build(networkLayout(scene.widths, width));
     for (let layer = 0; layer < scene.widths.length; layer++) {
       for (let index = 0; index < scene.widths[layer]!; index++) this.#paintTile(scene, layer, index);
     }
@@ -154,7 +155,15 @@ export class NetworkView {
       const n = scene.maps.resolution;
       if (tile.width !== n) [tile.width, tile.height] = [n, n];
       const values = map.subarray(index * n * n, (index + 1) * n * n);
-      context.putImageData(new ImageData(heatmapPixels({ values, columns: n, rows: n, palette: scene.neuronScale.palette, scale: t }), n, n), 0, 0);
+      context.putImageData(
+        new ImageData(
+          heatmapPixels({ values, columns: n, rows: n, palette: scene.neuronScale.palette, scale: t }),
+          n,
+          n,
+        ),
+        0,
+        0,
+      );
       tile.dataset['value'] = '';
     } else {
       [tile.width, tile.height] = [1, 1];
@@ -242,7 +251,13 @@ function legend(scale: Scale): HTMLElement {
   const bar = document.createElement('span');
   bar.className = 'legend-bar';
   bar.style.background = `linear-gradient(to right, ${stops.join(', ')})`;
-  const ends = (text: string) => Object.assign(document.createElement('span'), { textContent: text, className: 'legend-end' });
-  box.append(Object.assign(document.createElement('span'), { textContent: scale.title }), ends(formatSignificant(-scale.range, 2)), bar, ends(`+${formatSignificant(scale.range, 2)}`));
+  const ends = (text: string) =>
+    Object.assign(document.createElement('span'), { textContent: text, className: 'legend-end' });
+  box.append(
+    Object.assign(document.createElement('span'), { textContent: scale.title }),
+    ends(formatSignificant(-scale.range, 2)),
+    bar,
+    ends(`+${formatSignificant(scale.range, 2)}`),
+  );
   return box;
 }

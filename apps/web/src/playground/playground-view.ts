@@ -13,12 +13,24 @@ import { NetworkView } from './network-view';
 import type { PlaygroundWorkerApi } from './playground.worker';
 import { EXTENT, type GradientReport, type NetworkReport, type PlaygroundReport, type PointSet } from './session';
 import { SlowStep } from './slow-step-view';
-import { ACTIVATIONS, DATASETS, L2_RATES, LEARNING_RATES, parseSettings, toSearch, type PlaygroundSettings } from './settings';
+import {
+  ACTIVATIONS,
+  DATASETS,
+  L2_RATES,
+  LEARNING_RATES,
+  parseSettings,
+  toSearch,
+  type PlaygroundSettings,
+} from './settings';
 
 startPage();
-const worker = Comlink.wrap<PlaygroundWorkerApi>(new Worker(new URL('./playground.worker.ts', import.meta.url), { type: 'module' }));
+const worker = Comlink.wrap<PlaygroundWorkerApi>(
+  new Worker(new URL('./playground.worker.ts', import.meta.url), { type: 'module' }),
+);
 const form = element<HTMLFormElement>('pg-settings');
-const [playButton, stepButton, resetButton] = ['pg-play', 'pg-step', 'pg-reset'].map((id) => element<HTMLButtonElement>(id));
+const [playButton, stepButton, resetButton] = ['pg-play', 'pg-step', 'pg-reset'].map((id) =>
+  element<HTMLButtonElement>(id),
+);
 const canvas = element<HTMLCanvasElement>('pg-boundary');
 const chart = new LiveChart({
   parent: element('pg-chart'),
@@ -87,7 +99,12 @@ function showSettings(): void {
   }
 }
 
-function drawPoints(context: CanvasRenderingContext2D, set: PointSet, outline: string, axis: { x: Axis; y: Axis }): void {
+function drawPoints(
+  context: CanvasRenderingContext2D,
+  set: PointSet,
+  outline: string,
+  axis: { x: Axis; y: Axis },
+): void {
   for (let i = 0; i < set.labels.length; i++) {
     const [r, g, b] = colorAt(DIVERGING, set.labels[i]!);
     context.fillStyle = `rgb(${r} ${g} ${b})`;
@@ -108,11 +125,24 @@ function draw(report: PlaygroundReport, options: { chart?: boolean } = {}): void
   const n = report.resolution;
   const image = document.createElement('canvas');
   [image.width, image.height] = [n, n];
-  image.getContext('2d')!.putImageData(new ImageData(heatmapPixels({ values: report.boundary, columns: n, rows: n, palette: DIVERGING, alpha: 200 }), n, n), 0, 0);
+  image
+    .getContext('2d')!
+    .putImageData(
+      new ImageData(
+        heatmapPixels({ values: report.boundary, columns: n, rows: n, palette: DIVERGING, alpha: 200 }),
+        n,
+        n,
+      ),
+      0,
+      0,
+    );
   context.clearRect(0, 0, width, height);
   context.imageSmoothingEnabled = true;
   context.drawImage(image, 0, 0, width, height);
-  const axis = { x: { data: [-EXTENT, EXTENT], pixels: [0, width] } as Axis, y: { data: [-EXTENT, EXTENT], pixels: [height, 0] } as Axis };
+  const axis = {
+    x: { data: [-EXTENT, EXTENT], pixels: [0, width] } as Axis,
+    y: { data: [-EXTENT, EXTENT], pixels: [height, 0] } as Axis,
+  };
   if (points !== null) {
     drawPoints(context, points.train, '#ffffff', axis);
     drawPoints(context, points.test, '#1d2430', axis);
@@ -121,7 +151,13 @@ function draw(report: PlaygroundReport, options: { chart?: boolean } = {}): void
       context.strokeStyle = '#1d2430';
       context.lineWidth = 2.5;
       context.beginPath();
-      context.arc(toPixel(axis.x, points.train.inputs[2 * chosen]!), toPixel(axis.y, points.train.inputs[2 * chosen + 1]!), 8, 0, 2 * Math.PI);
+      context.arc(
+        toPixel(axis.x, points.train.inputs[2 * chosen]!),
+        toPixel(axis.y, points.train.inputs[2 * chosen + 1]!),
+        8,
+        0,
+        2 * Math.PI,
+      );
       context.stroke();
       context.lineWidth = 1;
     }
@@ -151,8 +187,13 @@ async function refreshNetwork(): Promise<void> {
   host.dataset['epoch'] = element('pg-epoch').textContent ?? '';
   if (freshGradients !== null) {
     const extent = gradientExtent(freshGradients);
-    gradientRange = { neuron: Math.max(gradientRange.neuron, extent.neuron), edge: Math.max(gradientRange.edge, extent.edge) };
-    host.dataset['gradientNorm'] = String(Math.hypot(...freshGradients.weights.flatMap((layer) => [...layer.weight, ...layer.bias])));
+    gradientRange = {
+      neuron: Math.max(gradientRange.neuron, extent.neuron),
+      edge: Math.max(gradientRange.edge, extent.edge),
+    };
+    host.dataset['gradientNorm'] = String(
+      Math.hypot(...freshGradients.weights.flatMap((layer) => [...layer.weight, ...layer.bias])),
+    );
     host.dataset['batchLoss'] = String(freshGradients.loss);
   }
   renderNetwork();
@@ -161,7 +202,10 @@ async function refreshNetwork(): Promise<void> {
 /** Draws the values or the gradients view — unless "one step, slowly" holds the view. */
 function renderNetwork(): void {
   if (network === null || slow.index !== null) return;
-  const scene = gradients !== null && gradientsSwitch.checked ? gradientsScene(network, gradients, gradientRange) : valuesScene(network, settings.activation);
+  const scene =
+    gradients !== null && gradientsSwitch.checked
+      ? gradientsScene(network, gradients, gradientRange)
+      : valuesScene(network, settings.activation);
   element('pg-network-caption').textContent = gradientsSwitch.checked
     ? `engine's ∂loss/∂z per neuron, ∂loss/∂w per edge, on the last minibatch (${gradients?.batchSize ?? '–'} points); scale: the largest since the start`
     : "each neuron's output over the plane; weights as lines";
@@ -222,7 +266,9 @@ function playLoop(): void {
 }
 
 form.addEventListener('change', () => {
-  const read = parseSettings(`?${new URLSearchParams([...new FormData(form)].map(([k, v]) => [k, String(v)])).toString()}`);
+  const read = parseSettings(
+    `?${new URLSearchParams([...new FormData(form)].map(([k, v]) => [k, String(v)])).toString()}`,
+  );
   showMessage(read.problems.join('\n'));
   settings = read.settings;
   showSettings();
@@ -233,7 +279,8 @@ playButton.addEventListener('click', () => {
   playButton.textContent = playing ? 'Pause' : 'Play';
   if (playing) requestAnimationFrame(playLoop);
   // paused between two epochs: draw the network of the last one (a running epoch does it when done)
-  else if (!busy && element('pg-network').dataset['epoch'] !== element('pg-epoch').textContent) void refreshNetwork().catch(fail);
+  else if (!busy && element('pg-network').dataset['epoch'] !== element('pg-epoch').textContent)
+    void refreshNetwork().catch(fail);
 });
 stepButton.addEventListener('click', () => void trainEpochs(1));
 resetButton.addEventListener('click', () => void restart());
@@ -271,5 +318,6 @@ settings = initial.settings;
 for (const problem of initial.problems) addMessage(`URL: ${problem}`);
 showSettings();
 await restart();
-for (const button of [playButton, stepButton, resetButton, element<HTMLButtonElement>('pg-slow-point')]) button.disabled = false;
+for (const button of [playButton, stepButton, resetButton, element<HTMLButtonElement>('pg-slow-point')])
+  button.disabled = false;
 document.body.dataset['ready'] = 'true';

@@ -2,7 +2,14 @@
 // page asks, answering through comlink. The page thread only draws.
 import * as Comlink from 'comlink';
 import type { LayerWeights } from './network-probe';
-import { PlaygroundSession, type GradientReport, type NetworkReport, type PlaygroundReport, type PointSet, type PointStep } from './session';
+import {
+  PlaygroundSession,
+  type GradientReport,
+  type NetworkReport,
+  type PlaygroundReport,
+  type PointSet,
+  type PointStep,
+} from './session';
 import type { PlaygroundSettings } from './settings';
 
 let session: PlaygroundSession | null = null;
@@ -29,7 +36,10 @@ const api = {
   /** The weights and each neuron's value over a `resolution²` grid (for the network view). */
   network(resolution: number): NetworkReport {
     const network = current().network(resolution);
-    return Comlink.transfer(network, network.maps.map((map) => map.buffer));
+    return Comlink.transfer(
+      network,
+      network.maps.map((map) => map.buffer),
+    );
   },
   /** ∂loss/∂(neuron) and ∂loss/∂w on the last minibatch, from the engine's autograd (retainGrad). */
   gradients(): GradientReport {

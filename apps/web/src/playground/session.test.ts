@@ -6,9 +6,18 @@ describe('playgroundSpec', () => {
   it('stacks the hidden layers and ends in two class scores', () => {
     expect(playgroundSpec({ layers: 2, neurons: 3, activation: 'relu' })).toEqual({
       type: 'sequential',
-      layers: [{ type: 'linear', in: 2, out: 3 }, { type: 'relu' }, { type: 'linear', in: 3, out: 3 }, { type: 'relu' }, { type: 'linear', in: 3, out: 2 }],
+      layers: [
+        { type: 'linear', in: 2, out: 3 },
+        { type: 'relu' },
+        { type: 'linear', in: 3, out: 3 },
+        { type: 'relu' },
+        { type: 'linear', in: 3, out: 2 },
+      ],
     });
-    expect(playgroundSpec({ layers: 0, neurons: 5, activation: 'tanh' })).toEqual({ type: 'sequential', layers: [{ type: 'linear', in: 2, out: 2 }] });
+    expect(playgroundSpec({ layers: 0, neurons: 5, activation: 'tanh' })).toEqual({
+      type: 'sequential',
+      layers: [{ type: 'linear', in: 2, out: 2 }],
+    });
   });
 });
 

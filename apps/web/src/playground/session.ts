@@ -1,9 +1,25 @@
 // One Playground run: the 2-D points, the MLP, SGD with L2, minibatches trained by parallel's `fit`
 // on one thread, and what the page draws (losses, accuracies, the decision boundary on a grid).
 // Runs in the playground worker; no DOM.
-import { crossEntropy, DataLoader, noGrad, synthetic, Tensor, TensorDataset, type LayerSpec, type Module } from '@backprop/core';
+import {
+  crossEntropy,
+  DataLoader,
+  noGrad,
+  synthetic,
+  Tensor,
+  TensorDataset,
+  type LayerSpec,
+  type Module,
+} from '@backprop/core';
 import { fit, SingleThreadTrainer } from '@backprop/parallel';
-import { layerWeights, neuronMaps, sumOverBatch, traceBatch, type BatchTrace, type LayerWeights } from './network-probe';
+import {
+  layerWeights,
+  neuronMaps,
+  sumOverBatch,
+  traceBatch,
+  type BatchTrace,
+  type LayerWeights,
+} from './network-probe';
 import type { PlaygroundSettings } from './settings';
 
 /** The points live in [−EXTENT, EXTENT]² (Playground's ±6 view). */
@@ -105,7 +121,11 @@ export class PlaygroundSession {
 
   constructor(settings: PlaygroundSettings, options: { resolution?: number } = {}) {
     this.#resolution = options.resolution ?? 50;
-    const { inputs, labels } = synthetic[settings.dataset]({ samples: SAMPLES, noise: settings.noise / 100, seed: settings.seed });
+    const { inputs, labels } = synthetic[settings.dataset]({
+      samples: SAMPLES,
+      noise: settings.noise / 100,
+      seed: settings.seed,
+    });
     // The points are drawn independently and their labels alternate, so a prefix is a fair, balanced split.
     const trainCount = Math.round((SAMPLES * settings.trainRatio) / 100);
     this.trainPoints = { inputs: inputs.data.slice(0, 2 * trainCount), labels: labels.data.slice(0, trainCount) };
@@ -117,12 +137,22 @@ export class PlaygroundSession {
       seed: settings.seed,
     });
     this.model = this.#trainer.model;
-    const dataset = new TensorDataset(new Tensor(this.trainPoints.inputs, [trainCount, 2]), new Tensor(this.trainPoints.labels, [trainCount]));
-    this.#loader = new DataLoader(dataset, { batchSize: settings.batchSize, shuffle: true, seed: settings.seed }) as unknown as DataLoader<unknown, [Tensor, Tensor]>;
+    const dataset = new TensorDataset(
+      new Tensor(this.trainPoints.inputs, [trainCount, 2]),
+      new Tensor(this.trainPoints.labels, [trainCount]),
+    );
+    this.#loader = new DataLoader(dataset, {
+      batchSize: settings.batchSize,
+      shuffle: true,
+      seed: settings.seed,
+    }) as unknown as DataLoader<unknown, [Tensor, Tensor]>;
     this.#grid = gridPoints(this.#resolution);
     this.#settings = { ...settings };
     const first = Math.min(settings.batchSize, trainCount);
-    this.#lastBatch = [new Tensor(this.trainPoints.inputs.slice(0, 2 * first), [first, 2]), new Tensor(this.trainPoints.labels.slice(0, first), [first])];
+    this.#lastBatch = [
+      new Tensor(this.trainPoints.inputs.slice(0, 2 * first), [first, 2]),
+      new Tensor(this.trainPoints.labels.slice(0, first), [first]),
+    ];
   }
 
   get epoch(): number {
@@ -169,13 +199,21 @@ export class PlaygroundSession {
   /** Forward, loss and backward on training point `index` alone; {@link stepTraced} then takes the SGD step. */
   tracePoint(index: number): PointStep {
     const count = this.trainPoints.labels.length;
-    if (!Number.isInteger(index) || index < 0 || index >= count) throw new Error(`tracePoint: point ${index} is not one of the ${count} training points`);
+    if (!Number.isInteger(index) || index < 0 || index >= count)
+      throw new Error(`tracePoint: point ${index} is not one of the ${count} training points`);
     this.model.train();
     const label = this.trainPoints.labels[index]!;
     const inputs = new Tensor(this.trainPoints.inputs.slice(2 * index, 2 * index + 2), [1, 2]);
     const trace = traceBatch(this.model, inputs, new Tensor(Float32Array.of(label), [1]));
     this.#traced = { index, version: this.#version };
-    return { index, label, trace, before: layerWeights(this.model), learningRate: this.#settings.learningRate, l2: this.#settings.l2 };
+    return {
+      index,
+      label,
+      trace,
+      before: layerWeights(this.model),
+      learningRate: this.#settings.learningRate,
+      l2: this.#settings.l2,
+    };
   }
 
   /** The SGD step (with L2) on the gradients of the last {@link tracePoint}; returns the weights after. */
@@ -216,7 +254,8 @@ export class PlaygroundSession {
     const output = this.model.forward(new Tensor(set.inputs, [count, 2]));
     const loss = crossEntropy(output, new Tensor(set.labels, [count])).item();
     let correct = 0;
-    for (let i = 0; i < count; i++) if ((output.data[2 * i + 1]! > output.data[2 * i]! ? 1 : 0) === set.labels[i]) correct++;
+    for (let i = 0; i < count; i++)
+      if ((output.data[2 * i + 1]! > output.data[2 * i]! ? 1 : 0) === set.labels[i]) correct++;
     return { loss, accuracy: correct / count };
   }
 }

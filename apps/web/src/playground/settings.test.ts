@@ -7,14 +7,29 @@ describe('Playground URL settings', () => {
   });
 
   it('round-trips every setting through the URL', () => {
-    const settings: PlaygroundSettings = { dataset: 'spiral', layers: 4, neurons: 8, activation: 'relu', learningRate: 0.003, batchSize: 25, l2: 0.001, noise: 35, trainRatio: 70, seed: 123456 };
+    const settings: PlaygroundSettings = {
+      dataset: 'spiral',
+      layers: 4,
+      neurons: 8,
+      activation: 'relu',
+      learningRate: 0.003,
+      batchSize: 25,
+      l2: 0.001,
+      noise: 35,
+      trainRatio: 70,
+      seed: 123456,
+    };
     const search = toSearch(settings);
-    expect(search).toBe('dataset=spiral&layers=4&neurons=8&activation=relu&learningRate=0.003&batchSize=25&l2=0.001&noise=35&trainRatio=70&seed=123456');
+    expect(search).toBe(
+      'dataset=spiral&layers=4&neurons=8&activation=relu&learningRate=0.003&batchSize=25&l2=0.001&noise=35&trainRatio=70&seed=123456',
+    );
     expect(parseSettings(`?${search}`)).toEqual({ settings, problems: [] });
   });
 
   it('keeps the valid values and reports each invalid or unknown one, falling back to its default', () => {
-    const { settings, problems } = parseSettings('?dataset=moons&layers=2.5&neurons=3&learningRate=-1&noise=abc&seed=7&colour=red');
+    const { settings, problems } = parseSettings(
+      '?dataset=moons&layers=2.5&neurons=3&learningRate=-1&noise=abc&seed=7&colour=red',
+    );
     expect(settings).toEqual({ ...DEFAULT_SETTINGS, neurons: 3, seed: 7 });
     expect(problems).toEqual([
       'dataset=moons is not valid: expected circles, xor, gaussians, spiral; using circles',

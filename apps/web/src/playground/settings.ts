@@ -48,15 +48,22 @@ export const DEFAULT_SETTINGS: Readonly<PlaygroundSettings> = {
 type Field = keyof PlaygroundSettings;
 type Reader = (text: string) => string | number | undefined;
 
-const integer = (low: number, high: number): Reader => (text) => {
-  const value = Number(text);
-  return /^-?\d+$/.test(text) && value >= low && value <= high ? value : undefined;
-};
-const number = (accept: (value: number) => boolean): Reader => (text) => {
-  const value = Number(text);
-  return text.trim() !== '' && Number.isFinite(value) && accept(value) ? value : undefined;
-};
-const oneOf = <T extends string>(choices: readonly T[]): Reader => (text) => (choices.includes(text as T) ? (text as T) : undefined);
+const integer =
+  (low: number, high: number): Reader =>
+  (text) => {
+    const value = Number(text);
+    return /^-?\d+$/.test(text) && value >= low && value <= high ? value : undefined;
+  };
+const number =
+  (accept: (value: number) => boolean): Reader =>
+  (text) => {
+    const value = Number(text);
+    return text.trim() !== '' && Number.isFinite(value) && accept(value) ? value : undefined;
+  };
+const oneOf =
+  <T extends string>(choices: readonly T[]): Reader =>
+  (text) =>
+    choices.includes(text as T) ? (text as T) : undefined;
 
 /** Each URL key, how it is read, and what it accepts (for the message). */
 const FIELDS: Record<Field, { read: Reader; accepts: string }> = {
@@ -94,7 +101,8 @@ export function parseSettings(search: string): { settings: PlaygroundSettings; p
     }
     const field = key as Field;
     const value = FIELDS[field].read(text);
-    if (value === undefined) problems.push(`${key}=${text} is not valid: expected ${FIELDS[field].accepts}; using ${DEFAULT_SETTINGS[field]}`);
+    if (value === undefined)
+      problems.push(`${key}=${text} is not valid: expected ${FIELDS[field].accepts}; using ${DEFAULT_SETTINGS[field]}`);
     else (settings as unknown as Record<Field, unknown>)[field] = value;
   }
   return { settings, problems };

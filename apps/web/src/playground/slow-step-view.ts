@@ -12,7 +12,14 @@ import type { PlaygroundReport, PointStep } from './session';
 export interface SlowStepOptions {
   worker: Remote<PlaygroundWorkerApi>;
   /** The panel's elements, by role. */
-  elements: { back: HTMLButtonElement; next: HTMLButtonElement; nextPoint: HTMLButtonElement; stage: HTMLElement; text: HTMLElement; table: HTMLTableSectionElement };
+  elements: {
+    back: HTMLButtonElement;
+    next: HTMLButtonElement;
+    nextPoint: HTMLButtonElement;
+    stage: HTMLElement;
+    text: HTMLElement;
+    table: HTMLTableSectionElement;
+  };
   /** Called at each stage (to redraw the network view), and with the new boundary once the step is taken. */
   onStage(step: PointStep, stage: StepStage, after: LayerWeights[] | null): void;
   onStepTaken(report: PlaygroundReport): void;
@@ -117,13 +124,18 @@ function describe(step: PointStep, stage: StepStage, after: LayerWeights[] | nul
   const range = (layer: number) => Array.from({ length: widths[layer]! }, (_, j) => j);
   if (stage.kind === 'forward') {
     const k = stage.layer;
-    const rows: Row[] = k === 1 ? range(0).map((j): Row => [`a.0.${j}`, name(0, j), trace.activations[0]![j]!, 'the point']) : [];
+    const rows: Row[] =
+      k === 1 ? range(0).map((j): Row => [`a.0.${j}`, name(0, j), trace.activations[0]![j]!, 'the point']) : [];
     for (const j of range(k)) {
       rows.push([`z.${k}.${j}`, `z ${name(k, j)}`, trace.preActivations[k]![j]!, 'Σ w·input + b']);
       if (k < last) rows.push([`a.${k}.${j}`, `a ${name(k, j)}`, trace.activations[k]![j]!, 'activation(z)']);
     }
     const what = k === last ? 'the two class scores' : `hidden layer ${k}`;
-    return [`Forward: ${what}`, `Each neuron adds up its inputs times their weights, plus its bias (z), and passes z through its activation (a). Values flow left to right.`, rows];
+    return [
+      `Forward: ${what}`,
+      `Each neuron adds up its inputs times their weights, plus its bias (z), and passes z through its activation (a). Values flow left to right.`,
+      rows,
+    ];
   }
   if (stage.kind === 'loss') {
     const p = trace.probabilities[step.label]!;
@@ -142,8 +154,19 @@ function describe(step: PointStep, stage: StepStage, after: LayerWeights[] | nul
     const k = stage.layer;
     const rows: Row[] = [];
     for (const j of range(k)) {
-      if (k < last) rows.push([`ga.${k}.${j}`, `∂loss/∂a ${name(k, j)}`, trace.activationGradients[k]![j]!, 'Σ over next layer: w · ∂loss/∂z']);
-      rows.push([`gz.${k}.${j}`, `∂loss/∂z ${name(k, j)}`, trace.preActivationGradients[k]![j]!, k === last ? 'P − onehot(label)' : '∂loss/∂a · activation′(z)']);
+      if (k < last)
+        rows.push([
+          `ga.${k}.${j}`,
+          `∂loss/∂a ${name(k, j)}`,
+          trace.activationGradients[k]![j]!,
+          'Σ over next layer: w · ∂loss/∂z',
+        ]);
+      rows.push([
+        `gz.${k}.${j}`,
+        `∂loss/∂z ${name(k, j)}`,
+        trace.preActivationGradients[k]![j]!,
+        k === last ? 'P − onehot(label)' : '∂loss/∂a · activation′(z)',
+      ]);
     }
     const { weight, bias, inputs } = trace.weightGradients[k]!;
     for (const j of range(k)) {
@@ -153,7 +176,11 @@ function describe(step: PointStep, stage: StepStage, after: LayerWeights[] | nul
       }
       rows.push([`gb.${k}.${j}`, `∂loss/∂b ${name(k, j)}`, bias[j]!, '= ∂loss/∂z']);
     }
-    return [`Backward: layer ${k}`, 'The gradient flows right to left. Each weight\'s gradient is ∂loss/∂z of the neuron it feeds times the input it carries (hover an edge to see the product).', rows];
+    return [
+      `Backward: layer ${k}`,
+      "The gradient flows right to left. Each weight's gradient is ∂loss/∂z of the neuron it feeds times the input it carries (hover an edge to see the product).",
+      rows,
+    ];
   }
   const rows: Row[] = [];
   for (let k = 1; k <= last; k++) {
@@ -161,10 +188,20 @@ function describe(step: PointStep, stage: StepStage, after: LayerWeights[] | nul
     const now = after?.[k] ?? before;
     for (let i = 0; i < before.weight.length; i++) {
       const [to, from] = [Math.floor(i / before.inputs), i % before.inputs];
-      rows.push([`w.${k}.${to}.${from}`, `w ${name(k - 1, from)}→${name(k, to)}`, now.weight[i]!, `${f(before.weight[i]!)} → ${f(now.weight[i]!)}`]);
+      rows.push([
+        `w.${k}.${to}.${from}`,
+        `w ${name(k - 1, from)}→${name(k, to)}`,
+        now.weight[i]!,
+        `${f(before.weight[i]!)} → ${f(now.weight[i]!)}`,
+      ]);
     }
-    for (let j = 0; j < before.bias.length; j++) rows.push([`b.${k}.${j}`, `b ${name(k, j)}`, now.bias[j]!, `${f(before.bias[j]!)} → ${f(now.bias[j]!)}`]);
+    for (let j = 0; j < before.bias.length; j++)
+      rows.push([`b.${k}.${j}`, `b ${name(k, j)}`, now.bias[j]!, `${f(before.bias[j]!)} → ${f(now.bias[j]!)}`]);
   }
   const decay = step.l2 > 0 ? ` + ${step.l2}·w (L2)` : '';
-  return ['Descent', `Every weight moves against its gradient: w ← w − ${step.learningRate}·(∂loss/∂w${decay}). The boundary is redrawn with the new weights.`, rows];
+  return [
+    'Descent',
+    `Every weight moves against its gradient: w ← w − ${step.learningRate}·(∂loss/∂w${decay}). The boundary is redrawn with the new weights.`,
+    rows,
+  ];
 }

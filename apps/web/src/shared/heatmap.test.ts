@@ -15,13 +15,22 @@ describe('colorAt', () => {
 
 describe('heatmapPixels', () => {
   it('colours each value in row-major order with the given opacity and scale', () => {
-    const pixels = heatmapPixels({ values: [0, 1, 0.5, 2], columns: 2, rows: 2, palette: DIVERGING, alpha: 200, scale: (v) => v / 2 });
+    const pixels = heatmapPixels({
+      values: [0, 1, 0.5, 2],
+      columns: 2,
+      rows: 2,
+      palette: DIVERGING,
+      alpha: 200,
+      scale: (v) => v / 2,
+    });
     expect(Array.from(pixels.subarray(0, 4))).toEqual([245, 147, 34, 200]);
     expect(Array.from(pixels.subarray(4, 8))).toEqual([232, 234, 235, 200]);
     expect(Array.from(pixels.subarray(12, 16))).toEqual([8, 119, 189, 200]);
   });
 
   it('refuses a grid of the wrong size', () => {
-    expect(() => heatmapPixels({ values: [1, 2, 3], columns: 2, rows: 2, palette: DIVERGING })).toThrow(/3 values do not fill a 2×2 grid \(4\)/);
+    expect(() => heatmapPixels({ values: [1, 2, 3], columns: 2, rows: 2, palette: DIVERGING })).toThrow(
+      /3 values do not fill a 2×2 grid \(4\)/,
+    );
   });
 });

@@ -32,10 +32,14 @@ export function describeError(error: unknown): string {
 /** Wires the shared parts of a page; call once at the start of each view. */
 export function startPage(): void {
   window.addEventListener('error', (event) => showMessage(`Unexpected error: ${event.message}`));
-  window.addEventListener('unhandledrejection', (event) => showMessage(`Unexpected error: ${describeError(event.reason)}`));
+  window.addEventListener('unhandledrejection', (event) =>
+    showMessage(`Unexpected error: ${describeError(event.reason)}`),
+  );
   const badge = document.querySelector<HTMLElement>('#isolation');
   if (badge !== null) {
-    badge.textContent = crossOriginIsolated ? 'cross-origin isolated: shared memory on' : 'not cross-origin isolated: shared memory off';
+    badge.textContent = crossOriginIsolated
+      ? 'cross-origin isolated: shared memory on'
+      : 'not cross-origin isolated: shared memory off';
     badge.dataset['isolated'] = String(crossOriginIsolated);
   }
 }

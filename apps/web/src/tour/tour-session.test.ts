@@ -57,7 +57,10 @@ describe('TourSession', () => {
     for (const k of [0, 1]) expect(Math.abs(result.finiteDifference[k]! - result.backward[k]!)).toBeLessThan(1e-3);
     expect(result.forwardPasses).toBe(4);
     expect(result.digits.parameters).toBe(784 * 16 + 16 + 16 + 1);
-    expect(result.digits.projectedFiniteDifferenceMs).toBeCloseTo(2 * result.digits.parameters * result.digits.forwardMs, 6);
+    expect(result.digits.projectedFiniteDifferenceMs).toBeCloseTo(
+      2 * result.digits.parameters * result.digits.forwardMs,
+      6,
+    );
     expect(result.finiteDifferenceMs).toBeGreaterThan(0);
     expect(result.backwardMs).toBeGreaterThan(0);
   });
@@ -84,6 +87,8 @@ describe('TourSession', () => {
     const after = tour.descend({ pixels, label: 0 }, 0.1);
     expect(after.before).toBe(drawn.p);
     expect(after.p).toBeLessThan(drawn.p);
-    expect(() => tour.forwardDrawn(new Float32Array(10), 1)).toThrow('forwardDrawn: a drawing must be 28×28 = 784 pixels, got 10');
+    expect(() => tour.forwardDrawn(new Float32Array(10), 1)).toThrow(
+      'forwardDrawn: a drawing must be 28×28 = 784 pixels, got 10',
+    );
   });
 });

@@ -1,6 +1,19 @@
 // The tour's engine side: the line y = a·x + b, a small "is it a 3?" network trained on the embedded
 // digits, its loss, finite differences against backward, and gradient descent on one digit. No DOM.
-import { Adam, binaryCrossEntropy, buildModel, DataLoader, Generator, noGrad, SGD, synthetic, Tensor, TensorDataset, type LayerSpec, type Module } from '@backprop/core';
+import {
+  Adam,
+  binaryCrossEntropy,
+  buildModel,
+  DataLoader,
+  Generator,
+  noGrad,
+  SGD,
+  synthetic,
+  Tensor,
+  TensorDataset,
+  type LayerSpec,
+  type Module,
+} from '@backprop/core';
 import { fit, type FitTrainer } from '@backprop/parallel';
 
 /** The digits the tour uses: pixel rows of 784 values in 0..1 and their digit labels. */
@@ -12,7 +25,12 @@ export interface TourDigits {
 /** The "is it a 3?" network: 784 pixels → 16 relu → 1 sigmoid. */
 export const IS_THREE_SPEC: LayerSpec = {
   type: 'sequential',
-  layers: [{ type: 'linear', in: 784, out: 16 }, { type: 'relu' }, { type: 'linear', in: 16, out: 1 }, { type: 'sigmoid' }],
+  layers: [
+    { type: 'linear', in: 784, out: 16 },
+    { type: 'relu' },
+    { type: 'linear', in: 16, out: 1 },
+    { type: 'sigmoid' },
+  ],
 };
 const PIXELS = 784;
 /** The line the tour's gradient check fits: 20 noisy points of y = 2x + 1. */
@@ -83,7 +101,10 @@ export class TourSession {
   }
 
   /** Trains the network (`trainingSteps`, default 120, seeded by `seed`, default 1) and makes the session. */
-  static async create(digits: TourDigits, options: { seed?: number; trainingSteps?: number } = {}): Promise<TourSession> {
+  static async create(
+    digits: TourDigits,
+    options: { seed?: number; trainingSteps?: number } = {},
+  ): Promise<TourSession> {
     const { seed = 1, trainingSteps = 120 } = options;
     return new TourSession(digits, await trainIsThree(digits, seed, trainingSteps));
   }
@@ -92,12 +113,17 @@ export class TourSession {
   forwardDigit(index: number): DigitForward {
     const i = ((index % this.count) + this.count) % this.count;
     const digit = this.#digits.digits[i]!;
-    return this.#forward(this.#digits.images.slice(i * PIXELS, (i + 1) * PIXELS), { index: i, digit, label: digit === 3 ? 1 : 0 });
+    return this.#forward(this.#digits.images.slice(i * PIXELS, (i + 1) * PIXELS), {
+      index: i,
+      digit,
+      label: digit === 3 ? 1 : 0,
+    });
   }
 
   /** The same for a drawn digit (784 pixels in 0..1) that the reader says is a 3 (label 1) or not (0). */
   forwardDrawn(pixels: Float32Array, label: 0 | 1): DigitForward {
-    if (pixels.length !== PIXELS) throw new Error(`forwardDrawn: a drawing must be 28×28 = 784 pixels, got ${pixels.length}`);
+    if (pixels.length !== PIXELS)
+      throw new Error(`forwardDrawn: a drawing must be 28×28 = 784 pixels, got ${pixels.length}`);
     return this.#forward(pixels.slice(), { index: -1, digit: null, label });
   }
 
@@ -118,7 +144,8 @@ export class TourSession {
   findUnsure(from: number, wantThree = true): number {
     for (let k = 0; k < this.count; k++) {
       const candidate = this.forwardDigit(from + k);
-      if ((candidate.label === 1) === wantThree && Math.abs(candidate.label - candidate.p) > 0.4) return candidate.index;
+      if ((candidate.label === 1) === wantThree && Math.abs(candidate.label - candidate.p) > 0.4)
+        return candidate.index;
     }
     return from;
   }
@@ -127,12 +154,19 @@ export class TourSession {
    * Section 6: one gradient-descent step (SGD, rate `learningRate`) on one digit alone — digit
    * `target` of the tour's set, or a drawing with its label; returns the digit after the step.
    */
-  descend(target: number | { pixels: Float32Array; label: 0 | 1 }, learningRate: number): DigitForward & { before: number } {
-    const again = () => (typeof target === 'number' ? this.forwardDigit(target) : this.forwardDrawn(target.pixels, target.label));
+  descend(
+    target: number | { pixels: Float32Array; label: 0 | 1 },
+    learningRate: number,
+  ): DigitForward & { before: number } {
+    const again = () =>
+      typeof target === 'number' ? this.forwardDigit(target) : this.forwardDrawn(target.pixels, target.label);
     const before = again();
     const optimizer = new SGD(this.#model.parameters(), { lr: learningRate });
     optimizer.zeroGrad();
-    binaryCrossEntropy(this.#model.forward(new Tensor(before.pixels, [1, PIXELS])), new Tensor(Float32Array.of(before.label), [1, 1])).backward();
+    binaryCrossEntropy(
+      this.#model.forward(new Tensor(before.pixels, [1, PIXELS])),
+      new Tensor(Float32Array.of(before.label), [1, 1]),
+    ).backward();
     optimizer.step();
     return { ...again(), before: before.p };
   }
@@ -177,7 +211,12 @@ export class TourSession {
       finiteDifferenceMs: fd.ms,
       backwardMs: bw.ms,
       repeats,
-      digits: { parameters, forwardMs: forward.ms, projectedFiniteDifferenceMs: 2 * parameters * forward.ms, backwardMs: digitBackward.ms },
+      digits: {
+        parameters,
+        forwardMs: forward.ms,
+        projectedFiniteDifferenceMs: 2 * parameters * forward.ms,
+        backwardMs: digitBackward.ms,
+      },
     };
   }
 }
@@ -192,7 +231,10 @@ async function trainIsThree(digits: TourDigits, seed: number, steps: number): Pr
   const count = digits.digits.length;
   const labels = Float32Array.from(digits.digits, (d) => (d === 3 ? 1 : 0));
   const dataset = new TensorDataset(new Tensor(digits.images, [count, PIXELS]), new Tensor(labels, [count, 1]));
-  const loader = new DataLoader(dataset, { batchSize: 64, shuffle: true, seed }) as unknown as DataLoader<unknown, [Tensor, Tensor]>;
+  const loader = new DataLoader(dataset, { batchSize: 64, shuffle: true, seed }) as unknown as DataLoader<
+    unknown,
+    [Tensor, Tensor]
+  >;
   const optimizer = new Adam(model.parameters(), { lr: 3e-3 });
   // The network ends in a sigmoid and learns with binary cross-entropy, a loss the trainers do not
   // name: fit drives this four-line FitTrainer instead.
@@ -212,7 +254,11 @@ async function trainIsThree(digits: TourDigits, seed: number, steps: number): Pr
     evaluate: () => null,
   };
   const enough = new AbortController();
-  await fit(trainer, loader, { epochs: Math.ceil(steps / loader.length), signal: enough.signal, onBatchEnd: ({ step }) => (step >= steps ? enough.abort() : undefined) });
+  await fit(trainer, loader, {
+    epochs: Math.ceil(steps / loader.length),
+    signal: enough.signal,
+    onBatchEnd: ({ step }) => (step >= steps ? enough.abort() : undefined),
+  });
   return model;
 }
 

@@ -12,7 +12,9 @@ import type { DigitForward } from './tour-session';
 import type { TourWorkerApi } from './tour.worker';
 
 startPage();
-const worker = Comlink.wrap<TourWorkerApi>(new Worker(new URL('./tour.worker.ts', import.meta.url), { type: 'module' }));
+const worker = Comlink.wrap<TourWorkerApi>(
+  new Worker(new URL('./tour.worker.ts', import.meta.url), { type: 'module' }),
+);
 const p4 = (value: number) => formatNumber(value, 4);
 const ms = (value: number) => (value < 0.1 ? `${(value * 1000).toFixed(1)} µs` : `${value.toFixed(2)} ms`);
 /** Sets an element's text and keeps the full-precision number in data-value (tests read it). */
@@ -45,7 +47,9 @@ async function drawLine(): Promise<void> {
   context.strokeStyle = '#0877bd';
   context.lineWidth = 2.5;
   context.beginPath();
-  XS.forEach((value, i) => (i === 0 ? context.moveTo : context.lineTo).call(context, toPixel(x, value), toPixel(y, ys[i]!)));
+  XS.forEach((value, i) =>
+    (i === 0 ? context.moveTo : context.lineTo).call(context, toPixel(x, value), toPixel(y, ys[i]!)),
+  );
   context.stroke();
   context.lineWidth = 1;
   const at = XS.indexOf(XS.find((value) => Math.abs(value - 1.5) < 1e-6)!);
@@ -75,7 +79,9 @@ function drawDigit(forward: DigitForward): void {
   show('tour-p', forward.p);
   const answer = `so the right answer is ${forward.label} (${forward.label === 1 ? 'yes' : 'no'})`;
   element('tour-digit-label').textContent =
-    forward.digit === null ? `your drawing, as 28×28 pixels; you say it is ${forward.label === 1 ? '' : 'not '}a 3, ${answer}` : `digit ${forward.index + 1} of the tour's training set: a ${forward.digit}, ${answer}`;
+    forward.digit === null
+      ? `your drawing, as 28×28 pixels; you say it is ${forward.label === 1 ? '' : 'not '}a 3, ${answer}`
+      : `digit ${forward.index + 1} of the tour's training set: a ${forward.digit}, ${answer}`;
   show('tour-label', forward.label, String(forward.label));
   show('tour-loss-p', forward.p);
   show('tour-simple-loss', forward.simpleLoss);
@@ -114,11 +120,15 @@ digitCanvas.addEventListener('pointermove', (event) => {
   const box = digitCanvas.getBoundingClientRect();
   const column = Math.min(27, Math.floor(((event.clientX - box.left) / box.width) * 28));
   const row = Math.min(27, Math.floor(((event.clientY - box.top) / box.height) * 28));
-  element('tour-pixel').textContent = `pixel (row ${row + 1}, column ${column + 1}) = ${formatNumber(digit.pixels[row * 28 + column]!, 3)}`;
+  element('tour-pixel').textContent =
+    `pixel (row ${row + 1}, column ${column + 1}) = ${formatNumber(digit.pixels[row * 28 + column]!, 3)}`;
 });
 element('tour-prev').addEventListener('click', () => void showDigit((digit?.index ?? 0) - 1).catch(fail));
 element('tour-next').addEventListener('click', () => void showDigit((digit?.index ?? 0) + 1).catch(fail));
-element('tour-next-three').addEventListener('click', () => void (async () => showDigit(await worker.findUnsure((digit?.index ?? 0) + 1, true)))().catch(fail));
+element('tour-next-three').addEventListener(
+  'click',
+  () => void (async () => showDigit(await worker.findUnsure((digit?.index ?? 0) + 1, true)))().catch(fail),
+);
 
 // the reader's own digit: ink → 28×28 like MNIST (cropped, scaled, centred by mass), as on the Digits page
 const pad = element<HTMLCanvasElement>('tour-draw');
@@ -144,7 +154,11 @@ pad.addEventListener('pointermove', (event) => {
 });
 async function useDrawing(): Promise<void> {
   const { data, width, height } = pen.getImageData(0, 0, pad.width, pad.height);
-  const input = drawingToInput(Uint8ClampedArray.from({ length: width * height }, (_, i) => data[4 * i + 3]!), width, height);
+  const input = drawingToInput(
+    Uint8ClampedArray.from({ length: width * height }, (_, i) => data[4 * i + 3]!),
+    width,
+    height,
+  );
   if (input === null) return;
   drawn = input;
   drawDigit(await worker.forwardDrawn(input, threeBox.checked ? 1 : 0));
@@ -153,18 +167,28 @@ pad.addEventListener('pointerup', () => {
   penDown = false;
   void useDrawing().catch(fail);
 });
-threeBox.addEventListener('change', () => void (drawn !== null && digit?.index === -1 ? useDrawing().catch(fail) : undefined));
+threeBox.addEventListener(
+  'change',
+  () => void (drawn !== null && digit?.index === -1 ? useDrawing().catch(fail) : undefined),
+);
 element('tour-draw-clear').addEventListener('click', () => {
   pen.clearRect(0, 0, pad.width, pad.height);
   drawn = null;
 });
 
 // --- 4. the hiker: the Line page's worker, loss surface and walk ---
-const lineWorker = Comlink.wrap<LineWorkerApi>(new Worker(new URL('../line/line.worker.ts', import.meta.url), { type: 'module' }));
+const lineWorker = Comlink.wrap<LineWorkerApi>(
+  new Worker(new URL('../line/line.worker.ts', import.meta.url), { type: 'module' }),
+);
 const hike = await lineWorker.setup();
 const surfaceImage = renderSurface(hike.surface);
 function drawHike(snapshot: LineSnapshot): void {
-  drawSurface({ canvas: element<HTMLCanvasElement>('tour-surface'), image: surfaceImage, window: hike.window, snapshot });
+  drawSurface({
+    canvas: element<HTMLCanvasElement>('tour-surface'),
+    image: surfaceImage,
+    window: hike.window,
+    snapshot,
+  });
   show('tour-walk-loss', snapshot.loss);
   element('tour-walk-steps').textContent = String(snapshot.step);
 }
@@ -176,40 +200,45 @@ element('tour-walk-reset').addEventListener('click', () => void lineWorker.reset
 drawHike(hike.snapshot);
 
 // --- 5. why gradients ---
-element('tour-compare').addEventListener('click', () =>
-  void (async () => {
-    const result = await worker.compareGradients(Number(aInput.value), Number(bInput.value));
-    element('tour-compare-table').hidden = false;
-    show('tour-fd-a', result.finiteDifference[0]);
-    show('tour-fd-b', result.finiteDifference[1]);
-    show('tour-bw-a', result.backward[0]);
-    show('tour-bw-b', result.backward[1]);
-    element('tour-fd-ms').textContent = ms(result.finiteDifferenceMs);
-    element('tour-bw-ms').textContent = ms(result.backwardMs);
-    const { parameters, forwardMs, projectedFiniteDifferenceMs, backwardMs } = result.digits;
-    element('tour-compare-text').textContent =
-      `The two agree (to ${Math.max(...[0, 1].map((k) => Math.abs(result.finiteDifference[k]! - result.backward[k]!))).toExponential(1)}). ` +
-      `For 2 parameters nudging costs little. The digits network of step 2 has ${parameters.toLocaleString('en-US')} parameters: ` +
-      `nudging needs ${(2 * parameters).toLocaleString('en-US')} forward passes of ${ms(forwardMs)} each ≈ ${ms(projectedFiniteDifferenceMs)} per gradient, ` +
-      `against ${ms(backwardMs)} for one forward and backward pass — ${Math.round(projectedFiniteDifferenceMs / backwardMs).toLocaleString('en-US')}× faster.`;
-    element('tour-compare-text').dataset['parameters'] = String(parameters);
-  })().catch(fail),
+element('tour-compare').addEventListener(
+  'click',
+  () =>
+    void (async () => {
+      const result = await worker.compareGradients(Number(aInput.value), Number(bInput.value));
+      element('tour-compare-table').hidden = false;
+      show('tour-fd-a', result.finiteDifference[0]);
+      show('tour-fd-b', result.finiteDifference[1]);
+      show('tour-bw-a', result.backward[0]);
+      show('tour-bw-b', result.backward[1]);
+      element('tour-fd-ms').textContent = ms(result.finiteDifferenceMs);
+      element('tour-bw-ms').textContent = ms(result.backwardMs);
+      const { parameters, forwardMs, projectedFiniteDifferenceMs, backwardMs } = result.digits;
+      element('tour-compare-text').textContent =
+        `The two agree (to ${Math.max(...[0, 1].map((k) => Math.abs(result.finiteDifference[k]! - result.backward[k]!))).toExponential(1)}). ` +
+        `For 2 parameters nudging costs little. The digits network of step 2 has ${parameters.toLocaleString('en-US')} parameters: ` +
+        `nudging needs ${(2 * parameters).toLocaleString('en-US')} forward passes of ${ms(forwardMs)} each ≈ ${ms(projectedFiniteDifferenceMs)} per gradient, ` +
+        `against ${ms(backwardMs)} for one forward and backward pass — ${Math.round(projectedFiniteDifferenceMs / backwardMs).toLocaleString('en-US')}× faster.`;
+      element('tour-compare-text').dataset['parameters'] = String(parameters);
+    })().catch(fail),
 );
 
 // --- 6. gradient descent ---
 const path: number[] = [];
-element('tour-descend').addEventListener('click', () =>
-  void (async () => {
-    if (digit === null) return;
-    const target = digit.index === -1 && drawn !== null ? { pixels: drawn, label: digit.label as 0 | 1 } : digit.index;
-    const after = await worker.descend(target, 0.1);
-    if (path.length === 0 || path.at(-1) !== after.before) path.splice(0, path.length, after.before);
-    path.push(after.p);
-    const shown = element('tour-descent-path');
-    shown.textContent = path.map((p) => formatNumber(p, 3)).join(' → ');
-    shown.dataset['values'] = JSON.stringify(path);
-    drawDigit(after);
-  })().catch(fail),
+element('tour-descend').addEventListener(
+  'click',
+  () =>
+    void (async () => {
+      if (digit === null) return;
+      const target =
+        digit.index === -1 && drawn !== null ? { pixels: drawn, label: digit.label as 0 | 1 } : digit.index;
+      const after = await worker.descend(target, 0.1);
+      if (path.length === 0 || path.at(-1) !== after.before) path.splice(0, path.length, after.before);
+      path.push(after.p);
+      const shown = element('tour-descent-path');
+      shown.textContent = path.map((p) => formatNumber(p, 3)).join(' → ');
+      shown.dataset['values'] = JSON.stringify(path);
+      drawDigit(after);
+    })().catch(fail),
 );
 
 function fail(error: unknown): void {

@@ -28,7 +28,8 @@ const api = {
   forwardDigit: (index: number) => current().forwardDigit(index),
   findUnsure: (from: number, wantThree: boolean) => current().findUnsure(from, wantThree),
   forwardDrawn: (pixels: Float32Array, label: 0 | 1) => current().forwardDrawn(pixels, label),
-  descend: (target: number | { pixels: Float32Array; label: 0 | 1 }, learningRate: number) => current().descend(target, learningRate),
+  descend: (target: number | { pixels: Float32Array; label: 0 | 1 }, learningRate: number) =>
+    current().descend(target, learningRate),
   compareGradients: (a: number, b: number) => current().compareGradients(a, b),
 };
 

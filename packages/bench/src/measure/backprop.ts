@@ -1,7 +1,18 @@
 // Backprop's side of the comparison, as its users write it: `@backprop/core` in one thread (buildModel,
 // crossEntropy, Adam/SGD) or `DataParallelTrainer` from `@backprop/parallel/node` on worker threads
 // (the built dist/worker.js, as users run it).
-import { Adam, buildModel, crossEntropy, Generator, kernelBackend, matmul, SGD, setKernelBackend, Tensor, type KernelBackend } from '@backprop/core';
+import {
+  Adam,
+  buildModel,
+  crossEntropy,
+  Generator,
+  kernelBackend,
+  matmul,
+  SGD,
+  setKernelBackend,
+  Tensor,
+  type KernelBackend,
+} from '@backprop/core';
 import { CHUNK_SIZE, LEARNING_RATE, SEED, type ModelName, type OptimizerName } from '../tasks.js';
 import type { Batch, Library, Trainer } from './library.js';
 import { MODELS } from './models.js';
@@ -20,7 +31,8 @@ const targets = (batch: Batch) => new Tensor(batch.labels, [batch.size]);
 function singleThreadTrainer(model: ModelName, optimizerName: OptimizerName): Trainer {
   const module = buildModel(MODELS[model].spec, { generator: new Generator(SEED) });
   const lr = LEARNING_RATE[optimizerName];
-  const optimizer = optimizerName === 'adam' ? new Adam(module.parameters(), { lr }) : new SGD(module.parameters(), { lr });
+  const optimizer =
+    optimizerName === 'adam' ? new Adam(module.parameters(), { lr }) : new SGD(module.parameters(), { lr });
   return {
     prepare: (batch) => {
       const x = inputs(model, batch);

@@ -11,7 +11,9 @@
  * ```
  */
 export function checkLossFalls(losses: readonly number[], label: string): void {
-  if (losses.length < 2) throw new Error(`${label}: need at least two steps to see the loss fall, got ${losses.length}`);
+  if (losses.length < 2)
+    throw new Error(`${label}: need at least two steps to see the loss fall, got ${losses.length}`);
   if (!losses.every(Number.isFinite)) throw new Error(`${label}: the loss is not finite (${losses.join(', ')})`);
-  if (!(losses.at(-1)! < losses[0]!)) throw new Error(`${label}: the loss did not fall: ${losses[0]} at the first step, ${losses.at(-1)} at the last`);
+  if (!(losses.at(-1)! < losses[0]!))
+    throw new Error(`${label}: the loss did not fall: ${losses[0]} at the first step, ${losses.at(-1)} at the last`);
 }

@@ -15,15 +15,21 @@ describe('checkProduct', () => {
   it('refuses a wrong or misshapen product, naming the shape', () => {
     const wrong = product.slice();
     wrong[5] += 0.5;
-    expect(() => checkProduct(a, b, wrong, shape)).toThrow('matmul 3×2×4: the product differs from the float64 reference by 0.5');
-    expect(() => checkProduct(a, b, product.subarray(1), shape)).toThrow('matmul 3×2×4: the product has 11 values, expected 12');
+    expect(() => checkProduct(a, b, wrong, shape)).toThrow(
+      'matmul 3×2×4: the product differs from the float64 reference by 0.5',
+    );
+    expect(() => checkProduct(a, b, product.subarray(1), shape)).toThrow(
+      'matmul 3×2×4: the product has 11 values, expected 12',
+    );
   });
 });
 
 describe('checkLossFalls', () => {
   it('passes a falling loss and refuses a flat, rising or non-finite one', () => {
     expect(() => checkLossFalls([2.3, 2.5, 1.1], 'mlp')).not.toThrow();
-    expect(() => checkLossFalls([2.3, 2.3], 'mlp')).toThrow('mlp: the loss did not fall: 2.3 at the first step, 2.3 at the last');
+    expect(() => checkLossFalls([2.3, 2.3], 'mlp')).toThrow(
+      'mlp: the loss did not fall: 2.3 at the first step, 2.3 at the last',
+    );
     expect(() => checkLossFalls([2.3, Number.NaN, 1], 'mlp')).toThrow('mlp: the loss is not finite');
     expect(() => checkLossFalls([2.3], 'mlp')).toThrow('need at least two steps');
   });

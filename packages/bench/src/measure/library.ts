@@ -64,7 +64,10 @@ export async function loadLibrary(side: Side): Promise<Library> {
   switch (side) {
     case 'backprop-wasm':
     case 'backprop-js':
-      return (await import('./backprop.js')).backpropLibrary({ kernelBackend: side === 'backprop-js' ? 'js' : 'wasm', workers: 1 });
+      return (await import('./backprop.js')).backpropLibrary({
+        kernelBackend: side === 'backprop-js' ? 'js' : 'wasm',
+        workers: 1,
+      });
     case 'backprop':
       return (await import('./backprop.js')).backpropLibrary({ workers: 1 });
     case 'backprop-all':

@@ -27,7 +27,8 @@ function seededOperand(length: number, seed: number): Float32Array {
  * within 1e-4 of the largest |entry| seen.
  */
 export function checkProduct(a: Float32Array, b: Float32Array, product: Float32Array, { m, k, n }: MatmulShape): void {
-  if (product.length !== m * n) throw new Error(`matmul ${m}×${k}×${n}: the product has ${product.length} values, expected ${m * n}`);
+  if (product.length !== m * n)
+    throw new Error(`matmul ${m}×${k}×${n}: the product has ${product.length} values, expected ${m * n}`);
   let worst = 0;
   let scale = 0;
   for (let probe = 0; probe < 64; probe++) {
@@ -38,7 +39,8 @@ export function checkProduct(a: Float32Array, b: Float32Array, product: Float32A
     worst = Math.max(worst, Math.abs(sum - product[row * n + column]!));
     scale = Math.max(scale, Math.abs(sum));
   }
-  if (!(worst <= 1e-4 * Math.max(scale, 1))) throw new Error(`matmul ${m}×${k}×${n}: the product differs from the float64 reference by ${worst}`);
+  if (!(worst <= 1e-4 * Math.max(scale, 1)))
+    throw new Error(`matmul ${m}×${k}×${n}: the product differs from the float64 reference by ${worst}`);
 }
 
 /**
@@ -49,7 +51,12 @@ export function checkProduct(a: Float32Array, b: Float32Array, product: Float32A
  * await measureMatmul(library, 'tfjs-wasm', [{ m: 256, k: 256, n: 256 }], 1); // { figures: { '256×256×256': 17.2 } }
  * ```
  */
-export async function measureMatmul(library: Library, side: MatmulSide, shapes: readonly MatmulShape[], timeScale: number): Promise<ChildResult> {
+export async function measureMatmul(
+  library: Library,
+  side: MatmulSide,
+  shapes: readonly MatmulShape[],
+  timeScale: number,
+): Promise<ChildResult> {
   const figures: Record<string, number> = {};
   for (const [index, shape] of shapes.entries()) {
     const { m, k, n } = shape;

@@ -19,7 +19,12 @@ const MIB = 2 ** 20;
  */
 export async function measureMemory(
   library: Library,
-  options: { readonly model: ModelName; readonly batch: number; readonly samples: number; readonly optimizer: OptimizerName },
+  options: {
+    readonly model: ModelName;
+    readonly batch: number;
+    readonly samples: number;
+    readonly optimizer: OptimizerName;
+  },
 ): Promise<ChildResult> {
   const batches = mnistBatches(options.batch, options.samples);
   const trainer = await library.trainer(options.model, options.optimizer);

@@ -16,7 +16,9 @@ import type { Batch } from './library.js';
 export function mnistBatches(size: number, count: number): Batch[] {
   const { train } = mnistSplit(loadMnistSync());
   if (!(Number.isInteger(size) && size >= 1 && Number.isInteger(count) && count >= 1 && count <= train.count)) {
-    throw new Error(`mnistBatches: need whole numbers 1 ≤ size and 1 ≤ count ≤ ${train.count}, got size ${size}, count ${count}`);
+    throw new Error(
+      `mnistBatches: need whole numbers 1 ≤ size and 1 ≤ count ≤ ${train.count}, got size ${size}, count ${count}`,
+    );
   }
   const pixels = train.rows * train.cols;
   // A plain loop: Float32Array.from with a map function builds a JS array of millions of numbers first.
@@ -26,7 +28,11 @@ export function mnistBatches(size: number, count: number): Batch[] {
   const batches: Batch[] = [];
   for (let start = 0; start < count; start += size) {
     const end = Math.min(start + size, count);
-    batches.push({ images: images.subarray(start * pixels, end * pixels), labels: labels.subarray(start, end), size: end - start });
+    batches.push({
+      images: images.subarray(start * pixels, end * pixels),
+      labels: labels.subarray(start, end),
+      size: end - start,
+    });
   }
   return batches;
 }

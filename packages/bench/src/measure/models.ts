@@ -17,7 +17,10 @@ export interface BenchModel {
 export const MODELS: Readonly<Record<ModelName, BenchModel>> = {
   mlp: {
     title: 'MLP 784-128-10',
-    spec: { type: 'sequential', layers: [{ type: 'linear', in: 784, out: 128 }, { type: 'relu' }, { type: 'linear', in: 128, out: 10 }] },
+    spec: {
+      type: 'sequential',
+      layers: [{ type: 'linear', in: 784, out: 128 }, { type: 'relu' }, { type: 'linear', in: 128, out: 10 }],
+    },
     sampleShape: [784],
   },
   lenet: {
@@ -25,10 +28,18 @@ export const MODELS: Readonly<Record<ModelName, BenchModel>> = {
     spec: {
       type: 'sequential',
       layers: [
-        { type: 'conv2d', in: 1, out: 6, kernel: 5, padding: 2 }, { type: 'relu' }, { type: 'maxPool2d', kernel: 2 },
-        { type: 'conv2d', in: 6, out: 16, kernel: 5 }, { type: 'relu' }, { type: 'maxPool2d', kernel: 2 },
-        { type: 'flatten' }, { type: 'linear', in: 400, out: 120 }, { type: 'relu' },
-        { type: 'linear', in: 120, out: 84 }, { type: 'relu' }, { type: 'linear', in: 84, out: 10 },
+        { type: 'conv2d', in: 1, out: 6, kernel: 5, padding: 2 },
+        { type: 'relu' },
+        { type: 'maxPool2d', kernel: 2 },
+        { type: 'conv2d', in: 6, out: 16, kernel: 5 },
+        { type: 'relu' },
+        { type: 'maxPool2d', kernel: 2 },
+        { type: 'flatten' },
+        { type: 'linear', in: 400, out: 120 },
+        { type: 'relu' },
+        { type: 'linear', in: 120, out: 84 },
+        { type: 'relu' },
+        { type: 'linear', in: 84, out: 10 },
       ],
     },
     sampleShape: [1, 28, 28],

@@ -17,13 +17,19 @@ export interface TfjsModel {
 export function tfjsSampleShape(sampleShape: readonly number[]): number[] {
   if (sampleShape.length !== 3) return [...sampleShape];
   const [channels, height, width] = sampleShape as [number, number, number];
-  if (channels !== 1) throw new Error(`tfjsSampleShape: only one channel shares Backprop's memory layout, got [${sampleShape.join(', ')}]`);
+  if (channels !== 1)
+    throw new Error(
+      `tfjsSampleShape: only one channel shares Backprop's memory layout, got [${sampleShape.join(', ')}]`,
+    );
   return [height, width, channels];
 }
 
 const single = (size: number | readonly [number, number], what: string): number => {
   if (typeof size === 'number') return size;
-  if (size[0] !== size[1]) throw new Error(`tfjsModel: ${what} [${size.join(', ')}] is not square; the bench's TF.js builder takes square ones`);
+  if (size[0] !== size[1])
+    throw new Error(
+      `tfjsModel: ${what} [${size.join(', ')}] is not square; the bench's TF.js builder takes square ones`,
+    );
   return size[0];
 };
 
@@ -62,18 +68,27 @@ export function tfjsModel(spec: ModelSpec, seed: number): TfjsModel {
       case 'conv2d': {
         const kernel = single(spec.kernel, 'conv2d kernel');
         if (single(spec.stride ?? 1, 'conv2d stride') !== 1) throw new Error('tfjsModel: conv2d stride must be 1');
-        if (typeof spec.padding === 'string' || (spec.groups ?? 1) !== 1 || spec.dilation !== undefined || (spec.paddingMode ?? 'zeros') !== 'zeros') {
-          throw new Error('tfjsModel: conv2d needs numeric padding with zeros, groups 1 and no dilation in the bench\'s TF.js builder');
+        if (
+          typeof spec.padding === 'string' ||
+          (spec.groups ?? 1) !== 1 ||
+          spec.dilation !== undefined ||
+          (spec.paddingMode ?? 'zeros') !== 'zeros'
+        ) {
+          throw new Error(
+            "tfjsModel: conv2d needs numeric padding with zeros, groups 1 and no dilation in the bench's TF.js builder",
+          );
         }
         const padding = single(spec.padding ?? 0, 'conv2d padding');
         const filter = weight([kernel, kernel, spec.in, spec.out], spec.in * kernel * kernel);
         const b = bias(spec.out);
-        return (x) => tf.add(tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, 1, padding === 0 ? 'valid' : padding), b);
+        return (x) =>
+          tf.add(tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, 1, padding === 0 ? 'valid' : padding), b);
       }
       case 'maxPool2d': {
         const kernel = single(spec.kernel, 'maxPool2d kernel');
         const stride = single(spec.stride ?? kernel, 'maxPool2d stride');
-        if (single(spec.padding ?? 0, 'maxPool2d padding') !== 0) throw new Error('tfjsModel: maxPool2d padding must be 0');
+        if (single(spec.padding ?? 0, 'maxPool2d padding') !== 0)
+          throw new Error('tfjsModel: maxPool2d padding must be 0');
         return (x) => tf.maxPool(x as tf.Tensor4D, kernel, stride, 'valid');
       }
       case 'flatten':

@@ -27,7 +27,9 @@ const CLASSES = 10;
  * (e.g. `Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'`); otherwise undefined.
  */
 export function missingKernel(error: unknown): string | undefined {
-  const match = /Kernel '(\w+)' not registered for backend '(\w+)'/.exec(String((error as Error | undefined)?.message ?? error));
+  const match = /Kernel '(\w+)' not registered for backend '(\w+)'/.exec(
+    String((error as Error | undefined)?.message ?? error),
+  );
   return match === null ? undefined : `tfjs-backend-${match[2]} ${tf.version_core} has no ${match[1]} kernel`;
 }
 
@@ -73,12 +75,18 @@ export async function tfjsLibrary(backend: 'wasm' | 'cpu'): Promise<Library> {
       return {
         prepare: (batch) => {
           const x = tf.tensor(batch.images, [batch.size, ...shape]);
-          const y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from(batch.labels), 'int32'), CLASSES), 'float32'));
+          const y = tf.tidy(() =>
+            tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from(batch.labels), 'int32'), CLASSES), 'float32'),
+          );
           return {
             step: async () => {
               try {
                 return tf.tidy(() => {
-                  const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.forward(x)) as tf.Scalar, true, model.variables);
+                  const loss = optimizer.minimize(
+                    () => tf.losses.softmaxCrossEntropy(y, model.forward(x)) as tf.Scalar,
+                    true,
+                    model.variables,
+                  );
                   return loss!.dataSync()[0]!;
                 });
               } catch (error) {

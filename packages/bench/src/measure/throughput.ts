@@ -26,7 +26,12 @@ const SCHEDULE: Schedule = { warmupCalls: 3, warmupMs: 500, minCalls: 5, targetM
  */
 export async function measureThroughput(
   library: Library,
-  options: { readonly model: ModelName; readonly batches: readonly number[]; readonly optimizer: OptimizerName; readonly timeScale: number },
+  options: {
+    readonly model: ModelName;
+    readonly batches: readonly number[];
+    readonly optimizer: OptimizerName;
+    readonly timeScale: number;
+  },
 ): Promise<ChildResult> {
   const figures: Record<string, number> = {};
   for (const size of options.batches) {
@@ -34,19 +39,25 @@ export async function measureThroughput(
     const prepared = trainer.prepare(mnistBatches(size, size)[0]!);
     const losses: number[] = [];
     try {
-      const times = await timeCalls(async () => losses.push(await prepared.step()), scaleSchedule(SCHEDULE, options.timeScale));
+      const times = await timeCalls(
+        async () => losses.push(await prepared.step()),
+        scaleSchedule(SCHEDULE, options.timeScale),
+      );
       checkLossFalls(losses, `${options.model} at batch ${size}`);
       const milliseconds = median(times);
       figures[stepMillisecondsKey(size)] = milliseconds;
       figures[samplesPerSecondKey(size)] = (size * 1000) / milliseconds;
     } catch (error) {
-      if (error instanceof UnsupportedError) return { figures: {}, unsupported: error.reason, details: library.details };
+      if (error instanceof UnsupportedError)
+        return { figures: {}, unsupported: error.reason, details: library.details };
       throw error;
     } finally {
       prepared.dispose();
       await trainer.close();
     }
-    process.stderr.write(`${options.model} at batch ${size}: ${figures[stepMillisecondsKey(size)]!.toFixed(1)} ms/step\n`);
+    process.stderr.write(
+      `${options.model} at batch ${size}: ${figures[stepMillisecondsKey(size)]!.toFixed(1)} ms/step\n`,
+    );
   }
   return { figures, details: library.details };
 }

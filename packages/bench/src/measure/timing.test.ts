@@ -9,19 +9,37 @@ const busyWait = (ms: number) => {
 describe('timeCalls', () => {
   it('runs the warm-up calls untimed, then times at least minCalls calls', async () => {
     let calls = 0;
-    const times = await timeCalls(() => calls++, { warmupCalls: 2, warmupMs: 0, minCalls: 3, targetMs: 0, capMs: 10_000 });
+    const times = await timeCalls(() => calls++, {
+      warmupCalls: 2,
+      warmupMs: 0,
+      minCalls: 3,
+      targetMs: 0,
+      capMs: 10_000,
+    });
     expect(calls).toBe(5);
     expect(times).toHaveLength(3);
     expect(times.every((ms) => ms >= 0)).toBe(true);
   });
 
   it('awaits asynchronous calls and measures their duration', async () => {
-    const times = await timeCalls(() => new Promise((resolve) => setTimeout(resolve, 20)), { warmupCalls: 1, warmupMs: 0, minCalls: 2, targetMs: 0, capMs: 10_000 });
+    const times = await timeCalls(() => new Promise((resolve) => setTimeout(resolve, 20)), {
+      warmupCalls: 1,
+      warmupMs: 0,
+      minCalls: 2,
+      targetMs: 0,
+      capMs: 10_000,
+    });
     expect(Math.min(...times)).toBeGreaterThanOrEqual(15);
   });
 
   it('stops a phase of slow calls at the cap even short of minCalls', async () => {
-    const times = await timeCalls(() => busyWait(15), { warmupCalls: 1, warmupMs: 0, minCalls: 1000, targetMs: 0, capMs: 40 });
+    const times = await timeCalls(() => busyWait(15), {
+      warmupCalls: 1,
+      warmupMs: 0,
+      minCalls: 1000,
+      targetMs: 0,
+      capMs: 40,
+    });
     expect(times.length).toBeGreaterThanOrEqual(1);
     expect(times.length).toBeLessThanOrEqual(4);
   });

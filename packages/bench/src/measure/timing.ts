@@ -16,7 +16,12 @@ export interface Schedule {
 
 /** `schedule` with every time multiplied by `factor` (QUICK=1 → 0.25); the call counts stay. */
 export function scaleSchedule(schedule: Schedule, factor: number): Schedule {
-  return { ...schedule, warmupMs: schedule.warmupMs * factor, targetMs: schedule.targetMs * factor, capMs: schedule.capMs * factor };
+  return {
+    ...schedule,
+    warmupMs: schedule.warmupMs * factor,
+    targetMs: schedule.targetMs * factor,
+    capMs: schedule.capMs * factor,
+  };
 }
 
 async function runPhase(call: () => unknown, minCalls: number, targetMs: number, capMs: number): Promise<number[]> {

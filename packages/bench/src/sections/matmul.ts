@@ -23,7 +23,8 @@ const label = ({ m, k, n }: MatmulShape) => (m === k && k === n ? `${m}³` : mat
 /** Matmul GFLOP/s at 128×784×128, 256³, 512³ and 1024³; target: Backprop wasm ≥ 1.25× TF.js wasm at each. */
 export const matmulSection: Section = {
   name: 'matmul',
-  tasks: (settings) => COLUMNS.map(({ side }) => ({ measurement: 'matmul', side, shapes: SHAPES, timeScale: settings.timeScale })),
+  tasks: (settings) =>
+    COLUMNS.map(({ side }) => ({ measurement: 'matmul', side, shapes: SHAPES, timeScale: settings.timeScale })),
   render: (summaries) => {
     const wasmVsWasm = { side: 'backprop-wasm', reference: 'tfjs-wasm' } as const;
     return [

@@ -27,14 +27,20 @@ export const memorySection: Section = {
     [
       `### Memory of a training run: MiB (lower is better)`,
       `${MODELS.mlp.title}, ${optimizerLabel(settings)}, ${samples(settings.timeScale).toLocaleString('en-US')} real digits in batches of ${BATCH}, one process per run. ` +
-        'Peak RSS is the process\'s high-water mark (`process.resourceUsage().maxRSS`, worker threads included); the JS heap is the main thread\'s largest `heapUsed` after a step. ' +
+        "Peak RSS is the process's high-water mark (`process.resourceUsage().maxRSS`, worker threads included); the JS heap is the main thread's largest `heapUsed` after a step. " +
         'Ratios: how many times less Backprop used.',
       comparisonTable({
         rowTitle: 'MiB',
-        rows: [MEMORY_KEYS.rssBefore, MEMORY_KEYS.rssPeak, MEMORY_KEYS.rssGrowth, MEMORY_KEYS.heapPeak].map((key) => ({ key, label: key })),
+        rows: [MEMORY_KEYS.rssBefore, MEMORY_KEYS.rssPeak, MEMORY_KEYS.rssGrowth, MEMORY_KEYS.heapPeak].map((key) => ({
+          key,
+          label: key,
+        })),
         columns: trainingColumns(),
         summaries,
-        ratios: [{ side: 'backprop', reference: 'tfjs-wasm' }, { side: 'backprop-all', reference: 'tfjs-wasm' }],
+        ratios: [
+          { side: 'backprop', reference: 'tfjs-wasm' },
+          { side: 'backprop-all', reference: 'tfjs-wasm' },
+        ],
         lowerIsBetter: true,
         digits: 1,
       }),

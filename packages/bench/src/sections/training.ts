@@ -4,7 +4,15 @@
 import { availableParallelism } from 'node:os';
 import { comparisonTable, ratio, targetLine, type RatioColumn } from '../comparison.js';
 import { MODELS } from '../measure/models.js';
-import { CHUNK_SIZE, LEARNING_RATE, samplesPerSecondKey, stepMillisecondsKey, type ModelName, type Side, type TrainingSide } from '../tasks.js';
+import {
+  CHUNK_SIZE,
+  LEARNING_RATE,
+  samplesPerSecondKey,
+  stepMillisecondsKey,
+  type ModelName,
+  type Side,
+  type TrainingSide,
+} from '../tasks.js';
 import type { SectionName, Settings } from '../settings.js';
 import type { Section } from './section.js';
 
@@ -20,7 +28,8 @@ export function trainingColumns(): { side: TrainingSide; title: string; short: s
 }
 
 /** `Adam (lr 0.001)`: the optimizer both libraries trained with. */
-export const optimizerLabel = ({ optimizer }: Settings): string => `${optimizer === 'adam' ? 'Adam' : 'SGD'} (lr ${LEARNING_RATE[optimizer]})`;
+export const optimizerLabel = ({ optimizer }: Settings): string =>
+  `${optimizer === 'adam' ? 'Adam' : 'SGD'} (lr ${LEARNING_RATE[optimizer]})`;
 
 /** Both Backprop columns against each reference that has figures (TF.js wasm first). */
 const backpropRatios = (references: readonly Side[]): RatioColumn[] =>
@@ -45,7 +54,12 @@ interface TrainingSectionOptions {
   readonly figure: 'samples/s' | 'ms/step';
   readonly references: readonly Side[];
   /** Issue targets: `side` ≥ `threshold` × TF.js wasm at `batch`. */
-  readonly targets: readonly { readonly side: Side; readonly batch: number; readonly threshold: number; readonly description: string }[];
+  readonly targets: readonly {
+    readonly side: Side;
+    readonly batch: number;
+    readonly threshold: number;
+    readonly description: string;
+  }[];
 }
 
 function trainingSection(options: TrainingSectionOptions): Section {
@@ -78,7 +92,21 @@ function trainingSection(options: TrainingSectionOptions): Section {
         }),
         ...chunkNotes(options.batches),
         ...options.targets.map((target) =>
-          targetLine(target.description, [{ label: `batch ${target.batch}`, value: ratio(summaries, { side: target.side, reference: 'tfjs-wasm' }, key(target.batch), lowerIsBetter) }], target.threshold),
+          targetLine(
+            target.description,
+            [
+              {
+                label: `batch ${target.batch}`,
+                value: ratio(
+                  summaries,
+                  { side: target.side, reference: 'tfjs-wasm' },
+                  key(target.batch),
+                  lowerIsBetter,
+                ),
+              },
+            ],
+            target.threshold,
+          ),
         ),
       ].join('\n\n'),
   };

@@ -40,7 +40,11 @@ describe('backward', () => {
 
   it('agrees with finite differences on random graphs of shared subexpressions (property)', () => {
     type Step = { op: 'add' | 'mul' | 'sub' | 'reshape'; left: number; right: number };
-    const stepArbitrary = fc.record({ op: fc.constantFrom('add', 'mul', 'sub', 'reshape'), left: fc.nat(), right: fc.nat() });
+    const stepArbitrary = fc.record({
+      op: fc.constantFrom('add', 'mul', 'sub', 'reshape'),
+      left: fc.nat(),
+      right: fc.nat(),
+    });
     fc.assert(
       fc.property(fc.array(stepArbitrary, { minLength: 1, maxLength: 8 }), fc.nat(), (steps: Step[], seed) => {
         const build = (x: Tensor, y: Tensor): Tensor => {
@@ -54,7 +58,12 @@ describe('backward', () => {
           return nodes.reduce((sum, node) => sum.add(node.mul(0.5))).tanh();
         };
         const generator = new Generator(seed);
-        const leaf = () => new Tensor(Float32Array.from({ length: 3 }, () => generator.uniform(-0.5, 0.5)), [3], true);
+        const leaf = () =>
+          new Tensor(
+            Float32Array.from({ length: 3 }, () => generator.uniform(-0.5, 0.5)),
+            [3],
+            true,
+          );
         // ε = 1e-3, not the default 1e-2: products and tanh give these graphs enough curvature that
         // a central difference of half-width 1e-2 can be 1.4% off (found by this property, fast-check
         // seed 1722315104: autograd −0.4519 equals a float64 difference with ε = 1e-6; ε = 1e-2 gave −0.4581).
@@ -101,7 +110,9 @@ describe('backward', () => {
     expect(() => x.mul(2).backward()).toThrow(
       'backward: output of shape [2] is not a scalar; pass a gradient of that shape (e.g. onesLike(output)) or reduce it first (e.g. .sum())',
     );
-    expect(() => x.mul(2).backward(ones([3]))).toThrow('backward: gradient of shape [3] does not match output shape [2]');
+    expect(() => x.mul(2).backward(ones([3]))).toThrow(
+      'backward: gradient of shape [3] does not match output shape [2]',
+    );
     expect(() => tensor([1]).sum().backward()).toThrow(/does not require grad/);
   });
 });
@@ -112,7 +123,11 @@ describe('grad mode, detach and leaves', () => {
     const y = noGrad(() => x.mul(2));
     expect(y.requiresGrad).toBe(false);
     expect(y.creator).toBeNull();
-    expect(() => noGrad(() => { throw new Error('inside'); })).toThrow('inside');
+    expect(() =>
+      noGrad(() => {
+        throw new Error('inside');
+      }),
+    ).toThrow('inside');
     expect(x.mul(2).requiresGrad).toBe(true);
   });
 
@@ -136,7 +151,7 @@ describe('grad mode, detach and leaves', () => {
     expect(leaf.grad!.toArray()).toEqual([1, 1]);
   });
 
-  it('a leaf can be given new storage of the same length (PyTorch\'s p.data = …), results cannot', () => {
+  it("a leaf can be given new storage of the same length (PyTorch's p.data = …), results cannot", () => {
     const shared = new Float32Array(new SharedArrayBuffer(8));
     const p = tensor([1, 2], { requiresGrad: true });
     p.data = shared;

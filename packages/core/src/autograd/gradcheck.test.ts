@@ -7,9 +7,15 @@ import { gradcheck } from './gradcheck.js';
 
 describe('gradcheck of binary primitives with broadcasting', () => {
   const shapes: Array<[number[], number[]]> = [
-    [[3, 4], [3, 4]],
+    [
+      [3, 4],
+      [3, 4],
+    ],
     [[3, 4], [4]],
-    [[2, 1, 4], [3, 1]],
+    [
+      [2, 1, 4],
+      [3, 1],
+    ],
     [[1], [2, 3]],
     [[], [2, 2]],
   ];
@@ -125,10 +131,13 @@ describe('gradcheck of shape and data-movement primitives', () => {
   it('slice with steps and negative bounds, and split', () => {
     gradcheck((t) => t.slice(2, 1, -1), [x()]);
     gradcheck((t) => t.slice(1, 0, undefined, 2), [x()]);
-    gradcheck((t) => {
-      const [a, b] = t.split([1, 2], 1);
-      return a!.mul(b!.sum(1, true));
-    }, [x()]);
+    gradcheck(
+      (t) => {
+        const [a, b] = t.split([1, 2], 1);
+        return a!.mul(b!.sum(1, true));
+      },
+      [x()],
+    );
   });
   it('pad', () => {
     gradcheck((t) => t.pad([1, 2, 0, 1], 0.5), [x()]);
@@ -138,7 +147,25 @@ describe('gradcheck of shape and data-movement primitives', () => {
   });
   it('indexSelect with repeated indices and gather', () => {
     gradcheck((t) => t.indexSelect(1, [2, 0, 2]), [x()]);
-    gradcheck((t) => t.gather(2, tensor([[[0, 3], [1, 1], [2, 0]], [[3, 3], [0, 1], [1, 2]]])), [x()]);
+    gradcheck(
+      (t) =>
+        t.gather(
+          2,
+          tensor([
+            [
+              [0, 3],
+              [1, 1],
+              [2, 0],
+            ],
+            [
+              [3, 3],
+              [0, 1],
+              [1, 2],
+            ],
+          ]),
+        ),
+      [x()],
+    );
   });
 });
 
@@ -152,9 +179,15 @@ describe('gradcheck of matmul and convolution', () => {
     gradcheck((a, b) => a.matmul(b), [input([3, 4], { seed: 51 }), input([2, 4, 5], { seed: 52 })]);
   });
   it('linear (fused x·Wᵀ + b): with and without bias, inputs of rank 1, 2 and 3', () => {
-    gradcheck((x, w, b) => linear(x, w, b), [input([5, 4], { seed: 81 }), input([3, 4], { seed: 82 }), input([3], { seed: 83 })]);
+    gradcheck(
+      (x, w, b) => linear(x, w, b),
+      [input([5, 4], { seed: 81 }), input([3, 4], { seed: 82 }), input([3], { seed: 83 })],
+    );
     gradcheck((x, w) => linear(x, w), [input([2, 5, 4], { seed: 84 }), input([3, 4], { seed: 85 })]);
-    gradcheck((x, w, b) => linear(x, w, b), [input([4], { seed: 86 }), input([2, 4], { seed: 87 }), input([2], { seed: 88 })]);
+    gradcheck(
+      (x, w, b) => linear(x, w, b),
+      [input([4], { seed: 86 }), input([2, 4], { seed: 87 }), input([2], { seed: 88 })],
+    );
     // Equal to the unfused composite it replaces, and only the needed gradients are computed.
     const [x, w, b] = [input([6, 4], { seed: 89 }), input([3, 4], { seed: 90 }), input([3], { seed: 91 })];
     const fused = linear(x, w, b);
@@ -164,8 +197,12 @@ describe('gradcheck of matmul and convolution', () => {
     const frozen = tensor(Array.from(w.data), [3, 4]);
     linear(x, frozen, b).sum().backward();
     expect(frozen.grad).toBeNull();
-    expect(() => linear(x, input([3, 5], { seed: 1 }))).toThrow('linear: expected input [..., in] and weight [out, in] with the same in, got [6,4] and [3,5]');
-    expect(() => linear(x, w, input([4], { seed: 2 }))).toThrow('linear: bias must have shape [3] (one per output feature), got [4]');
+    expect(() => linear(x, input([3, 5], { seed: 1 }))).toThrow(
+      'linear: expected input [..., in] and weight [out, in] with the same in, got [6,4] and [3,5]',
+    );
+    expect(() => linear(x, w, input([4], { seed: 2 }))).toThrow(
+      'linear: bias must have shape [3] (one per output feature), got [4]',
+    );
   });
 
   it('matmul and conv2d when only one operand requires grad (the other gradient is skipped)', () => {
@@ -175,7 +212,10 @@ describe('gradcheck of matmul and convolution', () => {
     gradcheck((a, b) => a.matmul(b), [weight.transpose().detach(), input([4, 3], { seed: 55 })]);
     const image = input([1, 2, 4, 4], { seed: 56 }).detach();
     gradcheck((x, w) => conv2d(x, w, { padding: 1 }), [image, input([2, 2, 3, 3], { seed: 57 })]);
-    gradcheck((x, w) => conv2d(x, w, { padding: 1 }), [input([1, 2, 4, 4], { seed: 58 }), input([2, 2, 3, 3], { seed: 59 }).detach()]);
+    gradcheck(
+      (x, w) => conv2d(x, w, { padding: 1 }),
+      [input([1, 2, 4, 4], { seed: 58 }), input([2, 2, 3, 3], { seed: 59 }).detach()],
+    );
   });
   it('conv2d with bias, stride and padding', () => {
     const image = input([2, 2, 5, 6], { seed: 61 });
@@ -184,8 +224,14 @@ describe('gradcheck of matmul and convolution', () => {
     gradcheck((x, w, b) => conv2d(x, w, { bias: b, stride: [2, 1], padding: 1 }), [image, weight, bias]);
     gradcheck((x, w) => conv2d(x, w), [image, weight]);
     // A patch of 3·5·5 = 75 > 64 taps: forward and weight gradient through grouped im2col + matmul.
-    gradcheck((x, w, b) => conv2d(x, w, { bias: b, padding: 1 }), [input([2, 3, 6, 6], { seed: 92 }), input([2, 3, 5, 5], { seed: 93 }), input([2], { seed: 94 })]);
-    gradcheck((w) => conv2d(input([3, 3, 7, 7], { seed: 95 }).detach(), w, { stride: 2 }), [input([4, 3, 5, 5], { seed: 96 })]);
+    gradcheck(
+      (x, w, b) => conv2d(x, w, { bias: b, padding: 1 }),
+      [input([2, 3, 6, 6], { seed: 92 }), input([2, 3, 5, 5], { seed: 93 }), input([2], { seed: 94 })],
+    );
+    gradcheck(
+      (w) => conv2d(input([3, 3, 7, 7], { seed: 95 }).detach(), w, { stride: 2 }),
+      [input([4, 3, 5, 5], { seed: 96 })],
+    );
   });
   it('maxPool2d and avgPool2d', () => {
     const image = distinctInput([2, 2, 5, 6], 64);
@@ -213,7 +259,9 @@ describe('gradcheck catches wrong gradients', () => {
     expect(gradcheck((x, y) => faultyMul(x, y, 1), [a, b]).passed).toBe(true);
     const result = gradcheck((x, y) => faultyMul(x, y, 2), [a, b], { raiseOnFailure: false });
     expect(result.passed).toBe(false);
-    expect(() => gradcheck((x, y) => faultyMul(x, y, 2), [a, b])).toThrow(/gradcheck: gradient of input 0 \(shape \[3,4\]\)/);
+    expect(() => gradcheck((x, y) => faultyMul(x, y, 2), [a, b])).toThrow(
+      /gradcheck: gradient of input 0 \(shape \[3,4\]\)/,
+    );
   });
   it('fails a gradient that is not summed over a broadcast axis', () => {
     // The engine sums a broadcast gradient back; a rule that returns only the first row's worth
@@ -235,9 +283,15 @@ describe('gradcheck catches wrong gradients', () => {
   it('leaves the inputs and their gradients as they were', () => {
     const a = input([2, 2], { seed: 75 });
     const before = a.data.slice();
-    a.grad = tensor([[9, 9], [9, 9]]);
+    a.grad = tensor([
+      [9, 9],
+      [9, 9],
+    ]);
     gradcheck((x) => x.exp(), [a]);
     expect(a.data).toEqual(before);
-    expect(a.grad.toArray()).toEqual([[9, 9], [9, 9]]);
+    expect(a.grad.toArray()).toEqual([
+      [9, 9],
+      [9, 9],
+    ]);
   });
 });

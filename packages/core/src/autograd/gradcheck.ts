@@ -47,7 +47,11 @@ export interface GradcheckResult {
  * gradcheck((x, y) => x.mul(y).tanh(), [a, b]); // throws if a gradient is wrong
  * ```
  */
-export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], options: GradcheckOptions = {}): GradcheckResult {
+export function gradcheck(
+  fn: (...inputs: Tensor[]) => Tensor,
+  inputs: readonly Tensor[],
+  options: GradcheckOptions = {},
+): GradcheckResult {
   const { epsilon = 1e-2, atol = 1e-3, rtol = 1e-2, seed = 0, raiseOnFailure = true } = options;
   const savedGrads = inputs.map((input) => input.grad);
   const output = fn(...inputs);
@@ -55,7 +59,9 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly 
   const weights = Float32Array.from(output.data, () => generator.uniform(-1, 1));
   const project = (values: Tensor): number => {
     if (values.size !== weights.length) {
-      throw new Error(`gradcheck: fn gave shape ${formatShape(values.shape)} on a perturbed input, ${formatShape(output.shape)} before`);
+      throw new Error(
+        `gradcheck: fn gave shape ${formatShape(values.shape)} on a perturbed input, ${formatShape(output.shape)} before`,
+      );
     }
     let total = 0;
     for (let i = 0; i < weights.length; i++) total += weights[i]! * values.data[i]!;

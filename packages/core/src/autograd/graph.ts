@@ -15,7 +15,10 @@ export interface RawTensor {
  * `needsGradient[i]` is false when input i does not require grad: a rule may skip that work
  * (matmul skips the input gradient of a first layer, for instance).
  */
-export type BackwardRule = (gradOutput: RawTensor, needsGradient: readonly boolean[]) => ReadonlyArray<RawTensor | null>;
+export type BackwardRule = (
+  gradOutput: RawTensor,
+  needsGradient: readonly boolean[],
+) => ReadonlyArray<RawTensor | null>;
 
 /** The record a primitive leaves on its output: which op, applied to which inputs, how to go back. */
 export interface Creator {

@@ -25,9 +25,22 @@ function mlp() {
     [1.5, 2.0],
   ]);
   const labels = tensor([1, 0]);
-  const w1 = tensor([[0.3, -0.2], [-0.6, 0.1], [0.8, 0.4]], { requiresGrad: true });
+  const w1 = tensor(
+    [
+      [0.3, -0.2],
+      [-0.6, 0.1],
+      [0.8, 0.4],
+    ],
+    { requiresGrad: true },
+  );
   const b1 = tensor([0.1, -0.9, 0.0], { requiresGrad: true });
-  const w2 = tensor([[0.7, -0.5, 0.2], [-0.3, 0.9, 0.6]], { requiresGrad: true });
+  const w2 = tensor(
+    [
+      [0.7, -0.5, 0.2],
+      [-0.3, 0.9, 0.6],
+    ],
+    { requiresGrad: true },
+  );
   const b2 = tensor([0.05, -0.05], { requiresGrad: true });
   const z1 = x.matmul(w1.transpose()).add(b1);
   const h = z1.relu();
@@ -101,7 +114,11 @@ describe('retainGrad', () => {
     h.retainGrad();
     loss.backward();
     loss.backward();
-    expectClose(h.grad!, TORCH.hGrad.map((row) => row.map((v) => 2 * v)), 1e-6);
+    expectClose(
+      h.grad!,
+      TORCH.hGrad.map((row) => row.map((v) => 2 * v)),
+      1e-6,
+    );
     h.grad = null;
     loss.backward();
     expectClose(h.grad!, TORCH.hGrad, 1e-6);
@@ -123,7 +140,8 @@ describe('retainGrad', () => {
     expect(leaf.retainsGrad).toBe(false);
     leaf.square().sum().backward();
     expect(leaf.grad!.toArray()).toEqual([2, 4]);
-    const message = /^retainGrad: this tensor does not require grad \(no input had requiresGrad: true, or it was computed inside noGrad\(\)\)/;
+    const message =
+      /^retainGrad: this tensor does not require grad \(no input had requiresGrad: true, or it was computed inside noGrad\(\)\)/;
     expect(() => tensor([1]).retainGrad()).toThrow(message);
     expect(() => noGrad(() => leaf.mul(2)).retainGrad()).toThrow(message);
   });

@@ -6,7 +6,9 @@ import { randomHorizontalFlip, randomShift } from './augment.js';
 
 describe('randomShift', () => {
   it('moves every channel of an image by the same drawn (dx, dy), zeros shifted in', () => {
-    const images = arange(0, 2 * 2 * 3 * 3).add(1).reshape([2, 2, 3, 3]);
+    const images = arange(0, 2 * 2 * 3 * 3)
+      .add(1)
+      .reshape([2, 2, 3, 3]);
     const drawn = new Generator(7);
     const offsets = [0, 1].map(() => [drawn.int(-1, 2), drawn.int(-1, 2)] as const);
     const shifted = randomShift(images, 1, new Generator(7));
@@ -27,8 +29,12 @@ describe('randomShift', () => {
   });
 
   it('names bad input and the fix', () => {
-    expect(() => randomShift(tensor([[1, 2]]), 1)).toThrow('randomShift: expected images [N, C, H, W], got [1,2]; reshape flat rows first');
-    expect(() => randomShift(arange(0, 4).reshape([1, 1, 2, 2]), 1.5)).toThrow('randomShift: maxShift must be an integer ≥ 0, got 1.5');
+    expect(() => randomShift(tensor([[1, 2]]), 1)).toThrow(
+      'randomShift: expected images [N, C, H, W], got [1,2]; reshape flat rows first',
+    );
+    expect(() => randomShift(arange(0, 4).reshape([1, 1, 2, 2]), 1.5)).toThrow(
+      'randomShift: maxShift must be an integer ≥ 0, got 1.5',
+    );
   });
 });
 
@@ -44,7 +50,9 @@ describe('randomHorizontalFlip', () => {
       for (let row = 0; row < 4; row++) {
         const start = (n * 4 + row) * 3;
         const source = Array.from(images.data.subarray(start, start + 3));
-        expect(Array.from(out.data.subarray(start, start + 3)), `image ${n} row ${row}`).toEqual(flips[n] ? source.reverse() : source);
+        expect(Array.from(out.data.subarray(start, start + 3)), `image ${n} row ${row}`).toEqual(
+          flips[n] ? source.reverse() : source,
+        );
       }
     }
     expect(randomHorizontalFlip(images, 0).data).toEqual(images.data);
@@ -52,7 +60,11 @@ describe('randomHorizontalFlip', () => {
   });
 
   it('names bad input', () => {
-    expect(() => randomHorizontalFlip(tensor([[1, 2]]))).toThrow('randomHorizontalFlip: expected images [N, C, H, W], got [1,2]');
-    expect(() => randomHorizontalFlip(arange(0, 4).reshape([1, 1, 2, 2]), 2)).toThrow('randomHorizontalFlip: p must be a probability in [0, 1], got 2');
+    expect(() => randomHorizontalFlip(tensor([[1, 2]]))).toThrow(
+      'randomHorizontalFlip: expected images [N, C, H, W], got [1,2]',
+    );
+    expect(() => randomHorizontalFlip(arange(0, 4).reshape([1, 1, 2, 2]), 2)).toThrow(
+      'randomHorizontalFlip: p must be a probability in [0, 1], got 2',
+    );
   });
 });

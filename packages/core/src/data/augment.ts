@@ -16,8 +16,12 @@ import { Tensor } from '../tensor/tensor.js';
  * ```
  */
 export function randomShift(images: Tensor, maxShift: number, generator: Generator = globalGenerator()): Tensor {
-  if (images.ndim !== 4) throw new Error(`randomShift: expected images [N, C, H, W], got ${formatShape(images.shape)}; reshape flat rows first, e.g. x.reshape([N, 1, 28, 28])`);
-  if (!Number.isInteger(maxShift) || maxShift < 0) throw new Error(`randomShift: maxShift must be an integer ≥ 0, got ${String(maxShift)}`);
+  if (images.ndim !== 4)
+    throw new Error(
+      `randomShift: expected images [N, C, H, W], got ${formatShape(images.shape)}; reshape flat rows first, e.g. x.reshape([N, 1, 28, 28])`,
+    );
+  if (!Number.isInteger(maxShift) || maxShift < 0)
+    throw new Error(`randomShift: maxShift must be an integer ≥ 0, got ${String(maxShift)}`);
   const [count, channels, height, width] = images.shape as [number, number, number, number];
   const out = new Float32Array(images.size);
   const source = images.data;
@@ -46,7 +50,8 @@ export function randomShift(images: Tensor, maxShift: number, generator: Generat
  * ```
  */
 export function randomHorizontalFlip(images: Tensor, p = 0.5, generator: Generator = globalGenerator()): Tensor {
-  if (images.ndim !== 4) throw new Error(`randomHorizontalFlip: expected images [N, C, H, W], got ${formatShape(images.shape)}`);
+  if (images.ndim !== 4)
+    throw new Error(`randomHorizontalFlip: expected images [N, C, H, W], got ${formatShape(images.shape)}`);
   if (!(p >= 0 && p <= 1)) throw new Error(`randomHorizontalFlip: p must be a probability in [0, 1], got ${String(p)}`);
   const [count, channels, height, width] = images.shape as [number, number, number, number];
   const out = Float32Array.from(images.data);

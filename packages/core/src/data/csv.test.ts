@@ -6,7 +6,10 @@ describe('parseCsv', () => {
   it('detects a header and takes the first column as the label', () => {
     const { inputs, labels, featureNames, labelName } = parseCsv('label,x,y\n1,0.5,2\n0,1.5,-1\n');
     expect(inputs.shape).toEqual([2, 2]);
-    expect(inputs.toArray()).toEqual([[0.5, 2], [1.5, -1]]);
+    expect(inputs.toArray()).toEqual([
+      [0.5, 2],
+      [1.5, -1],
+    ]);
     expect(labels.toArray()).toEqual([1, 0]);
     expect(featureNames).toEqual(['x', 'y']);
     expect(labelName).toBe('label');
@@ -23,10 +26,16 @@ describe('parseCsv', () => {
     const text = 'a;b;species\n1;2;0\n3;4;2\n';
     const byName = parseCsv(text, { delimiter: ';', labelColumn: 'species' });
     expect(byName.labels.toArray()).toEqual([0, 2]);
-    expect(byName.inputs.toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(byName.inputs.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(byName.featureNames).toEqual(['a', 'b']);
     expect(parseCsv(text, { delimiter: ';', labelColumn: -1 }).labels.toArray()).toEqual([0, 2]);
-    expect(parseCsv(text, { delimiter: ';', labelColumn: 1 }).inputs.toArray()).toEqual([[1, 0], [3, 2]]);
+    expect(parseCsv(text, { delimiter: ';', labelColumn: 1 }).inputs.toArray()).toEqual([
+      [1, 0],
+      [3, 2],
+    ]);
   });
 
   it('accepts CRLF, blank lines, spaces, quoted cells and exponents', () => {
@@ -48,14 +57,24 @@ describe('parseCsv', () => {
   });
 
   it('names the line of a ragged row', () => {
-    expect(() => parseCsv('a,b,c\n1,2,3\n4,5\n')).toThrow('parseCsv: CSV line 3 has 2 columns, expected 3 (as on line 1)');
+    expect(() => parseCsv('a,b,c\n1,2,3\n4,5\n')).toThrow(
+      'parseCsv: CSV line 3 has 2 columns, expected 3 (as on line 1)',
+    );
   });
 
   it('explains bad options and empty input', () => {
-    expect(() => parseCsv('a,b\n1,2', { labelColumn: 'c' })).toThrow('parseCsv: CSV has no column "c"; its columns are "a", "b"');
-    expect(() => parseCsv('1,2\n3,4', { labelColumn: 'a', header: false })).toThrow('is a name, but CSV has no header line');
-    expect(() => parseCsv('1,2', { labelColumn: 2 })).toThrow('parseCsv: labelColumn 2 is out of range for 2 columns (use 0…1, or -1 for the last)');
-    expect(() => parseCsv('1;2\n3;4')).toThrow('has 1 column; need a label column and at least one input column (is the delimiter "," right?)');
+    expect(() => parseCsv('a,b\n1,2', { labelColumn: 'c' })).toThrow(
+      'parseCsv: CSV has no column "c"; its columns are "a", "b"',
+    );
+    expect(() => parseCsv('1,2\n3,4', { labelColumn: 'a', header: false })).toThrow(
+      'is a name, but CSV has no header line',
+    );
+    expect(() => parseCsv('1,2', { labelColumn: 2 })).toThrow(
+      'parseCsv: labelColumn 2 is out of range for 2 columns (use 0…1, or -1 for the last)',
+    );
+    expect(() => parseCsv('1;2\n3;4')).toThrow(
+      'has 1 column; need a label column and at least one input column (is the delimiter "," right?)',
+    );
     expect(() => parseCsv('\n \n')).toThrow('parseCsv: CSV has no rows');
     expect(() => parseCsv('a,b\n')).toThrow('has a header line but no data rows');
     expect(() => parseCsv('1,2', { delimiter: '' })).toThrow('delimiter must be a non-empty string');
@@ -73,9 +92,13 @@ describe('parseCsv on hostile text (issue 19: 20, 24)', () => {
   });
 
   it('refuses values that overflow float32 instead of storing Infinity', () => {
-    expect(() => parseCsv('1,2\n0,1e400\n', { name: 'q.csv' })).toThrow('parseCsv: q.csv line 2, column 2: "1e400" is beyond the float32 range (±3.4e38)');
+    expect(() => parseCsv('1,2\n0,1e400\n', { name: 'q.csv' })).toThrow(
+      'parseCsv: q.csv line 2, column 2: "1e400" is beyond the float32 range (±3.4e38)',
+    );
     expect(() => parseCsv('1,2\n0,-1e39\n')).toThrow('"-1e39" is beyond the float32 range');
-    expect(() => parseCsv('1,2\n0,3e38\n', { scale: 10 })).toThrow('line 2, column 2: 3e+38 × scale 10 overflows float32');
+    expect(() => parseCsv('1,2\n0,3e38\n', { scale: 10 })).toThrow(
+      'line 2, column 2: 3e+38 × scale 10 overflows float32',
+    );
     expect(parseCsv('1,2\n0,3.4e38\n').inputs.data[1]).toBeCloseTo(3.4e38, -33);
   });
 
@@ -90,7 +113,9 @@ describe('parseCsv on hostile text (issue 19: 20, 24)', () => {
 
   it('checks a megabyte-long cell in linear time (no regular-expression backtracking blow-up)', () => {
     const started = performance.now();
-    expect(() => parseCsv(`y,x\n1,${'9'.repeat(1_000_000)}z\n`)).toThrow('is not a number (plain decimals only, e.g. -1.5e3)');
+    expect(() => parseCsv(`y,x\n1,${'9'.repeat(1_000_000)}z\n`)).toThrow(
+      'is not a number (plain decimals only, e.g. -1.5e3)',
+    );
     expect(performance.now() - started).toBeLessThan(2_000);
   });
 
@@ -104,8 +129,12 @@ describe('parseCsv on hostile text (issue 19: 20, 24)', () => {
       }
       return '';
     })();
-    expect(message).toBe(`parseCsv: CSV line 2, column 2 ("x"): "${'z'.repeat(80)}"… (8,000,000 characters) is not a number (plain decimals only, e.g. -1.5e3)`);
+    expect(message).toBe(
+      `parseCsv: CSV line 2, column 2 ("x"): "${'z'.repeat(80)}"… (8,000,000 characters) is not a number (plain decimals only, e.g. -1.5e3)`,
+    );
     const columns = Array.from({ length: 10_000 }, (_, i) => `c${i}${'w'.repeat(100)}`).join(',');
-    expect(() => parseCsv(`${columns}\n${'1,'.repeat(9_999)}1\n`, { labelColumn: 'label' })).toThrow(/its columns are .{0,1100}$/);
+    expect(() => parseCsv(`${columns}\n${'1,'.repeat(9_999)}1\n`, { labelColumn: 'label' })).toThrow(
+      /its columns are .{0,1100}$/,
+    );
   });
 });

@@ -57,13 +57,16 @@ export interface CsvData {
 export function parseCsv(text: string, options: ParseCsvOptions = {}): CsvData {
   const { labelColumn = 0, header = 'auto', delimiter = ',', scale = 1, name = 'CSV' } = options;
   if (typeof delimiter !== 'string' || delimiter.length === 0 || delimiter.includes('"') || /[\r\n]/.test(delimiter)) {
-    throw new Error(`parseCsv: delimiter must be a non-empty string without quotes or line breaks, got ${typeof delimiter === 'string' ? excerpt(delimiter) : typeof delimiter}`);
+    throw new Error(
+      `parseCsv: delimiter must be a non-empty string without quotes or line breaks, got ${typeof delimiter === 'string' ? excerpt(delimiter) : typeof delimiter}`,
+    );
   }
   if (!Number.isFinite(scale)) throw new RangeError(`parseCsv: scale must be a finite number, got ${scale}`);
 
   // NOTE(csv-speed): see scanLine. Cells are scanned in place (no string per cell, so a 60,000-line
   // MNIST CSV never holds 47 million cell strings); only odd cells take the careful path.
-  if (typeof text !== 'string') throw new TypeError(`parseCsv: expected the file's text as a string, got ${text === null ? 'null' : typeof text}`);
+  if (typeof text !== 'string')
+    throw new TypeError(`parseCsv: expected the file's text as a string, got ${text === null ? 'null' : typeof text}`);
   const lines = text.split(LINE_END);
   const rowLines: number[] = []; // 0-based indices of the non-blank lines
   lines.forEach((line, i) => {
@@ -73,11 +76,14 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): CsvData {
 
   const firstLine = rowLines[0]! + 1;
   const firstCells = lines[rowLines[0]!]!.split(delimiter).map(cleanCell);
-  const hasHeader = header === 'auto' ? typeof labelColumn === 'string' || firstCells.some((cell) => !isNumber(cell)) : header;
+  const hasHeader =
+    header === 'auto' ? typeof labelColumn === 'string' || firstCells.some((cell) => !isNumber(cell)) : header;
   const names = hasHeader ? firstCells : null;
   const width = firstCells.length;
   if (width < 2) {
-    throw new Error(`parseCsv: ${name} line ${firstLine} has ${width} column; need a label column and at least one input column (is the delimiter ${excerpt(delimiter)} right?)`);
+    throw new Error(
+      `parseCsv: ${name} line ${firstLine} has ${width} column; need a label column and at least one input column (is the delimiter ${excerpt(delimiter)} right?)`,
+    );
   }
   const label = resolveLabelColumn(labelColumn, names, width, name);
   const dataLines = hasHeader ? rowLines.slice(1) : rowLines;
@@ -92,7 +98,9 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): CsvData {
     const line = lines[lineIndex]!;
     const count = scanLine(line, delimiter, values);
     if (count !== width) {
-      throw new Error(`parseCsv: ${name} line ${lineIndex + 1} has ${count} columns, expected ${width} (as on line ${firstLine})`);
+      throw new Error(
+        `parseCsv: ${name} line ${lineIndex + 1} has ${count} columns, expected ${width} (as on line ${firstLine})`,
+      );
     }
     let feature = row * features;
     for (let column = 0; column < width; column++) {
@@ -118,7 +126,9 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): CsvData {
 
 function cleanCell(cell: string): string {
   const trimmed = cell.trim();
-  return trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"') ? trimmed.slice(1, -1).trim() : trimmed;
+  return trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"')
+    ? trimmed.slice(1, -1).trim()
+    : trimmed;
 }
 
 /**
@@ -185,17 +195,27 @@ function isNumber(cell: string): boolean {
 
 function resolveLabelColumn(labelColumn: number | string, names: string[] | null, width: number, name: string): number {
   if (typeof labelColumn === 'string') {
-    if (names === null) throw new Error(`parseCsv: labelColumn ${excerpt(labelColumn)} is a name, but ${name} has no header line (header: false)`);
+    if (names === null)
+      throw new Error(
+        `parseCsv: labelColumn ${excerpt(labelColumn)} is a name, but ${name} has no header line (header: false)`,
+      );
     const index = names.indexOf(labelColumn);
     if (index < 0) {
-      const shown = names.slice(0, 20).map((n) => excerpt(n, 40)).join(', ');
+      const shown = names
+        .slice(0, 20)
+        .map((n) => excerpt(n, 40))
+        .join(', ');
       const more = names.length > 20 ? `, … (${names.length} in all)` : '';
-      throw new Error(`parseCsv: ${name} has no column ${excerpt(labelColumn)}; its columns are ${clip(shown + more, 1000)}`);
+      throw new Error(
+        `parseCsv: ${name} has no column ${excerpt(labelColumn)}; its columns are ${clip(shown + more, 1000)}`,
+      );
     }
     return index;
   }
   if (!Number.isInteger(labelColumn) || labelColumn < -width || labelColumn >= width) {
-    throw new RangeError(`parseCsv: labelColumn ${labelColumn} is out of range for ${width} columns (use 0…${width - 1}, or -1 for the last)`);
+    throw new RangeError(
+      `parseCsv: labelColumn ${labelColumn} is out of range for ${width} columns (use 0…${width - 1}, or -1 for the last)`,
+    );
   }
   return labelColumn < 0 ? labelColumn + width : labelColumn;
 }

@@ -28,14 +28,24 @@ describe('DataLoader: batches', () => {
       [[4, 2], [4]],
       [[2, 2], [2]],
     ]);
-    expect(batches[2]![0].toArray()).toEqual([[8, -8], [9, -9]]);
-    expect(epochLabels(loader)).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+    expect(batches[2]![0].toArray()).toEqual([
+      [8, -8],
+      [9, -9],
+    ]);
+    expect(epochLabels(loader)).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9],
+    ]);
   });
 
   it('drops the partial batch with dropLast', () => {
     const loader = new DataLoader(numbered(10), { batchSize: 4, dropLast: true });
     expect(loader.length).toBe(2);
-    expect(epochLabels(loader)).toEqual([[0, 1, 2, 3], [4, 5, 6, 7]]);
+    expect(epochLabels(loader)).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+    ]);
     expect(new DataLoader(numbered(8), { batchSize: 4, dropLast: true }).length).toBe(2);
     expect(new DataLoader(numbered(3), { batchSize: 4, dropLast: true }).length).toBe(0);
     expect(Array.from(new DataLoader(numbered(3), { batchSize: 4, dropLast: true }))).toEqual([]);
@@ -44,12 +54,18 @@ describe('DataLoader: batches', () => {
   it('defaults to batches of one sample', () => {
     const loader = new DataLoader(numbered(3));
     expect(loader.length).toBe(3);
-    expect(Array.from(loader, ([x]) => x.shape)).toEqual([[1, 2], [1, 2], [1, 2]]);
+    expect(Array.from(loader, ([x]) => x.shape)).toEqual([
+      [1, 2],
+      [1, 2],
+      [1, 2],
+    ]);
   });
 
   it('validates batchSize with an actionable message', () => {
     for (const batchSize of [0, -2, 1.5, Number.NaN, '4' as unknown as number]) {
-      expect(() => new DataLoader(numbered(4), { batchSize })).toThrow(/DataLoader: batchSize must be a positive integer, got .*; e\.g\. \{ batchSize: 32 \}/);
+      expect(() => new DataLoader(numbered(4), { batchSize })).toThrow(
+        /DataLoader: batchSize must be a positive integer, got .*; e\.g\. \{ batchSize: 32 \}/,
+      );
     }
   });
 
@@ -57,7 +73,10 @@ describe('DataLoader: batches', () => {
     const squares: Dataset<{ x: number; y: number }> = { length: 5, get: (i) => ({ x: i, y: i * i }) };
     const batches = Array.from(new DataLoader(squares, { batchSize: 2 }));
     expect(batches.map((batch) => Array.from(batch.y.data))).toEqual([[0, 1], [4, 9], [16]]);
-    const sums = new DataLoader(squares, { batchSize: 5, collate: (samples) => samples.reduce((sum, s) => sum + s.y, 0) });
+    const sums = new DataLoader(squares, {
+      batchSize: 5,
+      collate: (samples) => samples.reduce((sum, s) => sum + s.y, 0),
+    });
     expect(Array.from(sums)).toEqual([30]);
   });
 
@@ -146,9 +165,15 @@ describe('DataLoader: shuffling', () => {
   });
 
   it('validates seed, epoch and state', () => {
-    expect(() => new DataLoader(numbered(4), { shuffle: true, seed: 1, generator: new Generator(1) })).toThrow('either seed or generator');
-    expect(() => new DataLoader(numbered(4), { shuffle: true, seed: 0.5 })).toThrow('DataLoader: seed must be a safe integer, got 0.5');
-    expect(() => new DataLoader(numbered(4), { epoch: -1 })).toThrow('DataLoader: epoch must be a non-negative integer, got -1');
+    expect(() => new DataLoader(numbered(4), { shuffle: true, seed: 1, generator: new Generator(1) })).toThrow(
+      'either seed or generator',
+    );
+    expect(() => new DataLoader(numbered(4), { shuffle: true, seed: 0.5 })).toThrow(
+      'DataLoader: seed must be a safe integer, got 0.5',
+    );
+    expect(() => new DataLoader(numbered(4), { epoch: -1 })).toThrow(
+      'DataLoader: epoch must be a non-negative integer, got -1',
+    );
     const loader = new DataLoader(numbered(4), { shuffle: true, seed: 1 });
     expect(() => loader.loadStateDict({ epoch: 1, seed: null })).toThrow('state has seed null');
     expect(() => (loader.epoch = 1.5)).toThrow('DataLoader.epoch: epoch must be a non-negative integer');

@@ -62,7 +62,9 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
   constructor(dataset: Dataset<T>, options: DataLoaderOptions<T, B> = {}) {
     const { batchSize = 1, shuffle = false, dropLast = false, epoch = 0, seed, generator, collate } = options;
     if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1) {
-      throw new RangeError(`DataLoader: batchSize must be a positive integer, got ${String(batchSize)}; e.g. { batchSize: 32 }`);
+      throw new RangeError(
+        `DataLoader: batchSize must be a positive integer, got ${String(batchSize)}; e.g. { batchSize: 32 }`,
+      );
     }
     if (seed !== undefined && generator !== undefined) {
       throw new Error('DataLoader: pass either seed or generator, not both (the seed alone fixes every permutation)');
@@ -107,7 +109,10 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
     }
     checkEpoch('DataLoader.loadStateDict', state.epoch);
     if (this.shuffle) {
-      if (state.seed === null) throw new Error('DataLoader.loadStateDict: this loader shuffles but the state has seed null (saved from a loader without shuffle)');
+      if (state.seed === null)
+        throw new Error(
+          'DataLoader.loadStateDict: this loader shuffles but the state has seed null (saved from a loader without shuffle)',
+        );
       checkSeed('DataLoader.loadStateDict', state.seed);
       this.#seed = state.seed;
     }

@@ -27,10 +27,18 @@ describe('TensorDataset', () => {
   it('batches rows straight from the buffers, contiguous or not', () => {
     const data = new TensorDataset(inputs, labels);
     const [x, y] = data.getBatch([1, 2, 3]);
-    expect(x.toArray()).toEqual([[2, 3], [4, 5], [6, 7]]);
+    expect(x.toArray()).toEqual([
+      [2, 3],
+      [4, 5],
+      [6, 7],
+    ]);
     expect(y.toArray()).toEqual([10, 20, 30]);
     const [xs, ys] = data.getBatch(Int32Array.of(5, 0, 3));
-    expect(xs.toArray()).toEqual([[10, 11], [0, 1], [6, 7]]);
+    expect(xs.toArray()).toEqual([
+      [10, 11],
+      [0, 1],
+      [6, 7],
+    ]);
     expect(ys.toArray()).toEqual([50, 0, 30]);
   });
 
@@ -51,7 +59,9 @@ describe('TensorDataset', () => {
 
   it('rejects indices out of range', () => {
     const data = new TensorDataset(labels);
-    expect(() => data.get(6)).toThrow('TensorDataset.get: index 6 is out of range for a dataset of length 6 (valid: 0…5)');
+    expect(() => data.get(6)).toThrow(
+      'TensorDataset.get: index 6 is out of range for a dataset of length 6 (valid: 0…5)',
+    );
     expect(() => data.get(1.5)).toThrow('index 1.5');
     expect(() => data.getBatch([0, -1])).toThrow('index -1');
   });
@@ -70,7 +80,10 @@ describe('Subset', () => {
 
   it("batches through the parent's fast path", () => {
     const [x, y] = new Subset(data, [4, 1, 0]).getBatch([2, 0]);
-    expect(x.toArray()).toEqual([[0, 1], [8, 9]]);
+    expect(x.toArray()).toEqual([
+      [0, 1],
+      [8, 9],
+    ]);
     expect(y.toArray()).toEqual([0, 40]);
   });
 
@@ -82,7 +95,9 @@ describe('Subset', () => {
   });
 
   it('rejects indices outside the parent', () => {
-    expect(() => new Subset(data, [0, 6])).toThrow('Subset: indices[1]: index 6 is out of range for a dataset of length 6');
+    expect(() => new Subset(data, [0, 6])).toThrow(
+      'Subset: indices[1]: index 6 is out of range for a dataset of length 6',
+    );
   });
 });
 
@@ -93,7 +108,10 @@ describe('defaultCollate', () => {
       [tensor([3, 4]), 1],
     ] as [Tensor, number][]);
     expect(x.shape).toEqual([2, 2]);
-    expect(x.toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(x.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(y.toArray()).toEqual([0, 1]);
     const batch = defaultCollate([{ image: tensor([[1]]), label: 7 }]);
     expect(batch.image.shape).toEqual([1, 1, 1]);
@@ -104,9 +122,12 @@ describe('defaultCollate', () => {
     expect(() => defaultCollate([tensor([1, 2]), tensor([1, 2]), tensor([1, 2, 3])])).toThrow(
       'defaultCollate: sample 2 has shape [3], but sample 0 has shape [2]; samples in a batch must share their shape',
     );
-    expect(() => defaultCollate([[tensor([1]), tensor([1])], [tensor([1]), tensor([1, 2])]])).toThrow(
-      'defaultCollate: sample[1] of sample 1 has shape [2]',
-    );
+    expect(() =>
+      defaultCollate([
+        [tensor([1]), tensor([1])],
+        [tensor([1]), tensor([1, 2])],
+      ]),
+    ).toThrow('defaultCollate: sample[1] of sample 1 has shape [2]');
   });
 
   it('asks for a collate function for samples it cannot batch', () => {

@@ -43,7 +43,9 @@ export interface Dataset<T> {
 /** Throws unless `index` is an integer in [0, length). */
 export function checkIndex(op: string, index: number, length: number): void {
   if (!Number.isInteger(index) || index < 0 || index >= length) {
-    throw new RangeError(`${op}: index ${index} is out of range for a dataset of length ${length} (valid: 0…${length - 1})`);
+    throw new RangeError(
+      `${op}: index ${index} is out of range for a dataset of length ${length} (valid: 0…${length - 1})`,
+    );
   }
 }
 
@@ -62,15 +64,20 @@ export class TensorDataset<T extends Tensor[] = Tensor[]> implements Dataset<T> 
   readonly length: number;
 
   constructor(...tensors: T) {
-    if (tensors.length === 0) throw new Error('TensorDataset: needs at least one tensor, e.g. new TensorDataset(inputs, labels)');
+    if (tensors.length === 0)
+      throw new Error('TensorDataset: needs at least one tensor, e.g. new TensorDataset(inputs, labels)');
     const scalar = tensors.find((t) => t.ndim === 0);
     if (scalar !== undefined) {
-      throw new Error('TensorDataset: a scalar tensor (shape []) has no first axis to index; give every tensor shape [N, ...]');
+      throw new Error(
+        'TensorDataset: a scalar tensor (shape []) has no first axis to index; give every tensor shape [N, ...]',
+      );
     }
     const length = tensors[0]!.shape[0]!;
     if (tensors.some((t) => t.shape[0] !== length)) {
       const shapes = tensors.map((t) => formatShape(t.shape)).join(', ');
-      throw new Error(`TensorDataset: tensors must share their first-axis length (the sample count), got shapes ${shapes}`);
+      throw new Error(
+        `TensorDataset: tensors must share their first-axis length (the sample count), got shapes ${shapes}`,
+      );
     }
     this.tensors = tensors;
     this.length = length;
@@ -176,7 +183,9 @@ function collate(samples: readonly unknown[], path: string): unknown {
     samples.forEach((sample, i) => {
       if (!(sample instanceof Tensor) || !shapesEqual(sample.shape, first.shape)) {
         const found = sample instanceof Tensor ? `shape ${formatShape(sample.shape)}` : typeof sample;
-        throw new Error(`defaultCollate: ${path} ${i} has ${found}, but ${path} 0 has shape ${formatShape(first.shape)}; samples in a batch must share their shape`);
+        throw new Error(
+          `defaultCollate: ${path} ${i} has ${found}, but ${path} 0 has shape ${formatShape(first.shape)}; samples in a batch must share their shape`,
+        );
       }
       out.set(sample.data, i * first.size);
     });
@@ -184,18 +193,28 @@ function collate(samples: readonly unknown[], path: string): unknown {
   }
   if (typeof first === 'number') {
     const index = samples.findIndex((sample) => typeof sample !== 'number');
-    if (index >= 0) throw new Error(`defaultCollate: ${path} ${index} is a ${typeof samples[index]}, but ${path} 0 is a number`);
+    if (index >= 0)
+      throw new Error(`defaultCollate: ${path} ${index} is a ${typeof samples[index]}, but ${path} 0 is a number`);
     return new Tensor(Float32Array.from(samples as number[]), [samples.length]);
   }
   if (Array.isArray(first)) {
     const index = samples.findIndex((sample) => !Array.isArray(sample) || sample.length !== first.length);
-    if (index >= 0) throw new Error(`defaultCollate: ${path} ${index} is not an array of length ${first.length} like ${path} 0`);
-    return first.map((_, k) => collate(samples.map((sample) => (sample as unknown[])[k]), `${path}[${k}] of sample`));
+    if (index >= 0)
+      throw new Error(`defaultCollate: ${path} ${index} is not an array of length ${first.length} like ${path} 0`);
+    return first.map((_, k) =>
+      collate(
+        samples.map((sample) => (sample as unknown[])[k]),
+        `${path}[${k}] of sample`,
+      ),
+    );
   }
   if (typeof first === 'object' && first !== null && Object.getPrototypeOf(first) === Object.prototype) {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(first)) {
-      out[key] = collate(samples.map((sample) => (sample as Record<string, unknown>)[key]), `field "${key}" of sample`);
+      out[key] = collate(
+        samples.map((sample) => (sample as Record<string, unknown>)[key]),
+        `field "${key}" of sample`,
+      );
     }
     return out;
   }

@@ -55,7 +55,9 @@ describe('readMnistFiles', () => {
   it('names both paths on a count mismatch', () => {
     const images = write('mismatch-images', IMAGES);
     const labels = write('mismatch-labels', Uint8Array.of(0, 0, 8, 1, 0, 0, 0, 1, 4));
-    expect(() => readMnistFiles(images, labels)).toThrow(`mnistFromIdx: ${images} has 2 images but ${labels} has 1 labels`);
+    expect(() => readMnistFiles(images, labels)).toThrow(
+      `mnistFromIdx: ${images} has 2 images but ${labels} has 1 labels`,
+    );
   });
 });
 
@@ -83,7 +85,9 @@ describe('bounded reading and decompression (12, 13)', () => {
 
   it('refuses a plain file over maxBytes before reading it', () => {
     const path = write('plain-over-idx3-ubyte', IMAGES);
-    expect(() => readIdxFile(path, { maxBytes: IMAGES.length - 1 })).toThrow(`is ${IMAGES.length} bytes, over the ${IMAGES.length - 1}-byte limit (maxBytes)`);
+    expect(() => readIdxFile(path, { maxBytes: IMAGES.length - 1 })).toThrow(
+      `is ${IMAGES.length} bytes, over the ${IMAGES.length - 1}-byte limit (maxBytes)`,
+    );
     expect(readIdxFile(path, { maxBytes: IMAGES.length }).shape).toEqual([2, 1, 2]);
   });
 });

@@ -4,7 +4,14 @@ import { gunzipSync } from 'node:zlib';
 import { checkByteLimit, readRegularFileSync } from '../io/read-file-node.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { TensorDataset } from './dataset.js';
-import { DEFAULT_MAX_IDX_BYTES, mnistFromIdx, parseIdx, type IdxArray, type MnistFromIdxOptions, type ParseIdxOptions } from './idx.js';
+import {
+  DEFAULT_MAX_IDX_BYTES,
+  mnistFromIdx,
+  parseIdx,
+  type IdxArray,
+  type MnistFromIdxOptions,
+  type ParseIdxOptions,
+} from './idx.js';
 
 /** Options of the IDX file readers. */
 export interface ReadIdxOptions {

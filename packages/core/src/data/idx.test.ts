@@ -4,12 +4,34 @@ import { idxImagesToTensor, idxLabelsToTensor, mnistFromIdx, parseIdx } from './
 
 // Two 2×3 uint8 images: magic 0x00000803, then N = 2, rows = 2, cols = 3 (big-endian uint32s).
 const IMAGES = Uint8Array.of(
-  0x00, 0x00, 0x08, 0x03,
-  0x00, 0x00, 0x00, 0x02,
-  0x00, 0x00, 0x00, 0x02,
-  0x00, 0x00, 0x00, 0x03,
-  0, 51, 102, 153, 204, 255,
-  255, 0, 0, 0, 0, 1,
+  0x00,
+  0x00,
+  0x08,
+  0x03,
+  0x00,
+  0x00,
+  0x00,
+  0x02,
+  0x00,
+  0x00,
+  0x00,
+  0x02,
+  0x00,
+  0x00,
+  0x00,
+  0x03,
+  0,
+  51,
+  102,
+  153,
+  204,
+  255,
+  255,
+  0,
+  0,
+  0,
+  0,
+  1,
 );
 // Two labels: magic 0x00000801, N = 2.
 const LABELS = Uint8Array.of(0x00, 0x00, 0x08, 0x01, 0x00, 0x00, 0x00, 0x02, 7, 3);
@@ -70,7 +92,9 @@ describe('parseIdx', () => {
     expect(() => parseIdx(IMAGES.subarray(0, 10), 'train-images')).toThrow(
       'train-images: truncated file: expected at least 16 bytes (the header of 3 dimensions), found 10',
     );
-    expect(() => parseIdx(Uint8Array.of(0, 0), 'empty')).toThrow('empty: truncated file: expected at least 4 bytes (the magic number), found 2');
+    expect(() => parseIdx(Uint8Array.of(0, 0), 'empty')).toThrow(
+      'empty: truncated file: expected at least 4 bytes (the magic number), found 2',
+    );
     expect(() => parseIdx(Uint8Array.of(...LABELS, 0, 0), 'labels')).toThrow(
       'labels: 2 unexpected bytes after the data: expected 10 bytes (8-byte header + 2 uint8 values), found 12',
     );
@@ -89,7 +113,9 @@ describe('IDX to tensors', () => {
     expect(images.shape).toEqual([2, 1, 2, 3]);
     expect(Array.from(images.data.subarray(0, 6))).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1].map(Math.fround));
     expect(idxImagesToTensor(parseIdx(IMAGES), { flatten: true }).shape).toEqual([2, 6]);
-    expect(() => idxImagesToTensor(parseIdx(LABELS))).toThrow('images: expected uint8 images of shape [N, rows, cols], got uint8 of shape [2]');
+    expect(() => idxImagesToTensor(parseIdx(LABELS))).toThrow(
+      'images: expected uint8 images of shape [N, rows, cols], got uint8 of shape [2]',
+    );
   });
 
   it('turns labels into float32 class indices', () => {

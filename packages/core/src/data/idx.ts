@@ -62,7 +62,9 @@ function describeMagic(magic: number): string {
  */
 export function parseIdx(bytes: Uint8Array, name = 'IDX data', options: ParseIdxOptions = {}): IdxArray {
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    throw new Error(`${name}: looks gzip-compressed (starts with 1f 8b); gunzip it first, or read it with readIdxFile from '@backprop/core/node'`);
+    throw new Error(
+      `${name}: looks gzip-compressed (starts with 1f 8b); gunzip it first, or read it with readIdxFile from '@backprop/core/node'`,
+    );
   }
   if (bytes.length < 4) {
     throw new Error(`${name}: truncated file: expected at least 4 bytes (the magic number), found ${bytes.length}`);
@@ -70,7 +72,9 @@ export function parseIdx(bytes: Uint8Array, name = 'IDX data', options: ParseIdx
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0);
   if (options.magic !== undefined && magic !== options.magic) {
-    throw new Error(`${name}: wrong magic number: expected ${describeMagic(options.magic)}, found ${describeMagic(magic)}`);
+    throw new Error(
+      `${name}: wrong magic number: expected ${describeMagic(options.magic)}, found ${describeMagic(magic)}`,
+    );
   }
   const type = DTYPES[(magic >>> 8) & 0xff];
   if (magic >>> 16 !== 0 || type === undefined) {
@@ -82,7 +86,9 @@ export function parseIdx(bytes: Uint8Array, name = 'IDX data', options: ParseIdx
   const ndim = magic & 0xff;
   const headerBytes = 4 + 4 * ndim;
   if (bytes.length < headerBytes) {
-    throw new Error(`${name}: truncated file: expected at least ${headerBytes} bytes (the header of ${ndim} dimensions), found ${bytes.length}`);
+    throw new Error(
+      `${name}: truncated file: expected at least ${headerBytes} bytes (the header of ${ndim} dimensions), found ${bytes.length}`,
+    );
   }
   const shape = Array.from({ length: ndim }, (_, axis) => view.getUint32(4 + 4 * axis));
   const count = shape.reduce((product, length) => product * length, 1);
@@ -96,7 +102,8 @@ export function parseIdx(bytes: Uint8Array, name = 'IDX data', options: ParseIdx
   }
   if (bytes.length !== expected) {
     const layout = `${headerBytes}-byte header + ${shape.join('×') || '1'} ${type.dtype} values`;
-    const problem = bytes.length < expected ? 'truncated file' : `${bytes.length - expected} unexpected bytes after the data`;
+    const problem =
+      bytes.length < expected ? 'truncated file' : `${bytes.length - expected} unexpected bytes after the data`;
     throw new Error(`${name}: ${problem}: expected ${expected} bytes (${layout}), found ${bytes.length}`);
   }
   return { dtype: type.dtype, shape, data: readValues(type.dtype, view, headerBytes, count) } as IdxArray;
@@ -138,7 +145,9 @@ export interface IdxImageOptions {
 export function idxImagesToTensor(idx: IdxArray, options: IdxImageOptions = {}): Tensor {
   const { flatten = false, name = 'images' } = options;
   if (idx.dtype !== 'uint8' || idx.shape.length !== 3) {
-    throw new Error(`${name}: expected uint8 images of shape [N, rows, cols], got ${idx.dtype} of shape [${idx.shape.join(',')}]`);
+    throw new Error(
+      `${name}: expected uint8 images of shape [N, rows, cols], got ${idx.dtype} of shape [${idx.shape.join(',')}]`,
+    );
   }
   const [count, rows, cols] = idx.shape as [number, number, number];
   checkElements(name, idx.shape);
@@ -160,7 +169,9 @@ export function idxImagesToTensor(idx: IdxArray, options: IdxImageOptions = {}):
  */
 export function idxLabelsToTensor(idx: IdxArray, name = 'labels'): Tensor {
   if (idx.shape.length !== 1 || idx.dtype === 'float32' || idx.dtype === 'float64') {
-    throw new Error(`${name}: expected integer labels of shape [N], got ${idx.dtype} of shape [${idx.shape.join(',')}]`);
+    throw new Error(
+      `${name}: expected integer labels of shape [N], got ${idx.dtype} of shape [${idx.shape.join(',')}]`,
+    );
   }
   return new Tensor(Float32Array.from(idx.data), [idx.shape[0]!]);
 }
@@ -200,5 +211,8 @@ export function mnistFromIdx(
         'use the images and labels files of the same split (train-* with train-*, t10k-* with t10k-*)',
     );
   }
-  return new TensorDataset(idxImagesToTensor(images, { flatten, name: imagesName }), idxLabelsToTensor(labels, labelsName));
+  return new TensorDataset(
+    idxImagesToTensor(images, { flatten, name: imagesName }),
+    idxLabelsToTensor(labels, labelsName),
+  );
 }

@@ -76,7 +76,11 @@ describe('stratifiedSplit', () => {
   });
 
   it('names bad input', () => {
-    expect(() => stratifiedSplit(data, labels.subarray(0, 10), [0.8, 0.2], 0)).toThrow('stratifiedSplit: 10 labels for a dataset of 100 samples');
-    expect(() => stratifiedSplit(data, labels, [0.8, 0.3], 0)).toThrow('stratifiedSplit: fractions [0.8, 0.3] must sum to 1');
+    expect(() => stratifiedSplit(data, labels.subarray(0, 10), [0.8, 0.2], 0)).toThrow(
+      'stratifiedSplit: 10 labels for a dataset of 100 samples',
+    );
+    expect(() => stratifiedSplit(data, labels, [0.8, 0.3], 0)).toThrow(
+      'stratifiedSplit: fractions [0.8, 0.3] must sum to 1',
+    );
   });
 });

@@ -75,7 +75,9 @@ export function stratifiedSplit<T>(
   seedOrGenerator: number | Generator = globalGenerator(),
 ): Subset<T>[] {
   if (labels.length !== dataset.length) {
-    throw new Error(`stratifiedSplit: ${labels.length} labels for a dataset of ${dataset.length} samples; give one label per sample`);
+    throw new Error(
+      `stratifiedSplit: ${labels.length} labels for a dataset of ${dataset.length} samples; give one label per sample`,
+    );
   }
   if (fractions.some((fraction) => fraction > 1) || Math.abs(fractions.reduce((a, b) => a + b, 0) - 1) > 1e-6) {
     throw new Error(`stratifiedSplit: fractions [${fractions.join(', ')}] must sum to 1, e.g. [0.8, 0.2]`);

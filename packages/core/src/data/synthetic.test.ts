@@ -11,7 +11,11 @@ const sets: [string, (options?: SyntheticOptions) => ClassificationSet][] = [
 ];
 
 function points(set: ClassificationSet): { x: number; y: number; label: number }[] {
-  return Array.from(set.labels.data, (label, i) => ({ x: set.inputs.data[2 * i]!, y: set.inputs.data[2 * i + 1]!, label }));
+  return Array.from(set.labels.data, (label, i) => ({
+    x: set.inputs.data[2 * i]!,
+    y: set.inputs.data[2 * i + 1]!,
+    label,
+  }));
 }
 
 describe.each(sets)('%s', (name, make) => {
@@ -29,7 +33,9 @@ describe.each(sets)('%s', (name, make) => {
   it('is the same for the same seed, different for another', () => {
     const a = make({ samples: 50, noise: 0.2, seed: 3 });
     expect(Array.from(make({ samples: 50, noise: 0.2, seed: 3 }).inputs.data)).toEqual(Array.from(a.inputs.data));
-    expect(Array.from(make({ samples: 50, noise: 0.2, generator: new Generator(3) }).inputs.data)).toEqual(Array.from(a.inputs.data));
+    expect(Array.from(make({ samples: 50, noise: 0.2, generator: new Generator(3) }).inputs.data)).toEqual(
+      Array.from(a.inputs.data),
+    );
     expect(Array.from(make({ samples: 50, noise: 0.2, seed: 4 }).inputs.data)).not.toEqual(Array.from(a.inputs.data));
   });
 
@@ -78,7 +84,10 @@ describe('the geometry of each set (noise 0)', () => {
 
   it('gaussians: class means near (2, 2) and (−2, −2), variance 0.5 + 7·noise', () => {
     const set = points(gaussians({ samples: 4000, noise: 0.5, seed: 3 }));
-    for (const [label, center] of [[1, 2], [0, -2]] as const) {
+    for (const [label, center] of [
+      [1, 2],
+      [0, -2],
+    ] as const) {
       const xs = set.filter((p) => p.label === label).map((p) => p.x);
       const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
       const variance = xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1);
@@ -118,7 +127,9 @@ describe('line', () => {
 
   it('is deterministic per seed and validates its options', () => {
     expect(Array.from(line({ noise: 0.1, seed: 9 }).y.data)).toEqual(Array.from(line({ noise: 0.1, seed: 9 }).y.data));
-    expect(() => line({ xRange: [1, 1] })).toThrow('line: xRange must be [low, high] with finite low < high, got [1, 1]');
+    expect(() => line({ xRange: [1, 1] })).toThrow(
+      'line: xRange must be [low, high] with finite low < high, got [1, 1]',
+    );
     expect(() => line({ a: Number.NaN })).toThrow('line: a (NaN) and b (1) must be finite numbers');
   });
 });

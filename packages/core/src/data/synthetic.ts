@@ -41,7 +41,8 @@ type PointMaker = (generator: Generator, label: 0 | 1, indexInClass: number, cla
 
 function classificationSet(op: string, options: SyntheticOptions, makePoint: PointMaker): ClassificationSet {
   const { samples = 500 } = options;
-  if (!Number.isInteger(samples) || samples < 0) throw new RangeError(`${op}: samples must be a non-negative integer, got ${samples}`);
+  if (!Number.isInteger(samples) || samples < 0)
+    throw new RangeError(`${op}: samples must be a non-negative integer, got ${samples}`);
   checkNoise(op, options.noise);
   const generator = resolveGenerator(op, options);
   const inputs = new Float32Array(samples * 2);
@@ -148,8 +149,10 @@ export function gaussians(options: SyntheticOptions = {}): ClassificationSet {
  */
 export function line(options: LineOptions = {}): { x: Tensor; y: Tensor } {
   const { a = 2, b = 1, samples = 100, noise = 0, xRange = [-1, 1] } = options;
-  if (!Number.isInteger(samples) || samples < 0) throw new RangeError(`line: samples must be a non-negative integer, got ${samples}`);
-  if (!Number.isFinite(a) || !Number.isFinite(b)) throw new RangeError(`line: a (${a}) and b (${b}) must be finite numbers`);
+  if (!Number.isInteger(samples) || samples < 0)
+    throw new RangeError(`line: samples must be a non-negative integer, got ${samples}`);
+  if (!Number.isFinite(a) || !Number.isFinite(b))
+    throw new RangeError(`line: a (${a}) and b (${b}) must be finite numbers`);
   checkNoise('line', noise);
   const [low, high] = xRange;
   if (!(Number.isFinite(low) && Number.isFinite(high) && low < high)) {

@@ -31,16 +31,29 @@ function fullCheckpoint(): Checkpoint {
   const generator = new Generator(3);
   generator.normal(); // leaves a cached Box–Muller value in the state
   return {
-    model: { 'layers.0.weight': f32([1, NaN, -0, 2 ** -149, 3, 4], [3, 2]), 'layers.0.bias': f32([0.5, -1, 7], [3]), 'layers.2.scale': f32([9], []) },
+    model: {
+      'layers.0.weight': f32([1, NaN, -0, 2 ** -149, 3, 4], [3, 2]),
+      'layers.0.bias': f32([0.5, -1, 7], [3]),
+      'layers.2.scale': f32([9], []),
+    },
     optimizer: {
       state: {
-        0: { step: 12, exp_avg: f32([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], [3, 2]), exp_avg_sq: f32([1, 2, 3, 4, 5, 6], [3, 2]) },
+        0: {
+          step: 12,
+          exp_avg: f32([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], [3, 2]),
+          exp_avg_sq: f32([1, 2, 3, 4, 5, 6], [3, 2]),
+        },
         2: { step: 11, 'momentum.buffer': f32([1e-30], []), lr_scale: 0.1 + 0.2 },
       },
       paramGroups: [{ lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, params: [0, 1, 2] }],
     },
     spec: { type: 'sequential', layers: [{ type: 'linear', in: 2, out: 3 }, { type: 'relu' }] },
-    training: { step: 12, epoch: 2, rng: generator.getState(), hyperparameters: { batchSize: 64, schedule: { warmup: 100, kind: 'cosine' }, seed: 3 } },
+    training: {
+      step: 12,
+      epoch: 2,
+      rng: generator.getState(),
+      hyperparameters: { batchSize: 64, schedule: { warmup: 100, kind: 'cosine' }, seed: 3 },
+    },
     metadata: { format: 'pt' },
   };
 }
@@ -69,19 +82,44 @@ describe('encodeCheckpoint / decodeCheckpoint', () => {
     const bytes = encodeCheckpoint(fullCheckpoint());
     const { tensors, metadata } = loadSafetensors(bytes); // what safetensors.torch.load_file sees
     expect(Object.keys(tensors)).toEqual([
-      'layers.0.bias', 'layers.0.weight', 'layers.2.scale',
-      'optimizer.state.0.exp_avg', 'optimizer.state.0.exp_avg_sq', 'optimizer.state.2.momentum.buffer',
+      'layers.0.bias',
+      'layers.0.weight',
+      'layers.2.scale',
+      'optimizer.state.0.exp_avg',
+      'optimizer.state.0.exp_avg_sq',
+      'optimizer.state.2.momentum.buffer',
     ]);
-    expect(Object.keys(tensors).filter((name) => !name.startsWith('optimizer.'))).toEqual(['layers.0.bias', 'layers.0.weight', 'layers.2.scale']);
-    expect(Object.keys(metadata).sort()).toEqual(['backprop.format', 'backprop.optimizer', 'backprop.spec', 'backprop.training', 'format']);
+    expect(Object.keys(tensors).filter((name) => !name.startsWith('optimizer.'))).toEqual([
+      'layers.0.bias',
+      'layers.0.weight',
+      'layers.2.scale',
+    ]);
+    expect(Object.keys(metadata).sort()).toEqual([
+      'backprop.format',
+      'backprop.optimizer',
+      'backprop.spec',
+      'backprop.training',
+      'format',
+    ]);
     expect(metadata['backprop.format']).toBe(String(CHECKPOINT_FORMAT_VERSION));
-    expect(JSON.parse(metadata['backprop.optimizer']!).scalars).toEqual({ 0: { step: 12 }, 2: { step: 11, lr_scale: 0.30000000000000004 } });
+    expect(JSON.parse(metadata['backprop.optimizer']!).scalars).toEqual({
+      0: { step: 12 },
+      2: { step: 11, lr_scale: 0.30000000000000004 },
+    });
     expect(JSON.parse(metadata['backprop.spec']!)).toEqual(fullCheckpoint().spec);
     expect(metadata.format).toBe('pt');
   });
 
   it('resumes an Adam run with dropout bit-identically to an uninterrupted one', () => {
-    const spec = { type: 'sequential', layers: [{ type: 'linear', in: 3, out: 6 }, { type: 'dropout', p: 0.25 }, { type: 'relu' }, { type: 'linear', in: 6, out: 1 }] };
+    const spec = {
+      type: 'sequential',
+      layers: [
+        { type: 'linear', in: 3, out: 6 },
+        { type: 'dropout', p: 0.25 },
+        { type: 'relu' },
+        { type: 'linear', in: 6, out: 1 },
+      ],
+    };
     const train = (model: ReturnType<typeof buildModel>, optimizer: Adam, generator: Generator, steps: number) => {
       for (let step = 0; step < steps; step++) {
         const x = randn([8, 3], { generator });
@@ -148,53 +186,89 @@ describe('encodeCheckpoint: errors', () => {
       "encodeCheckpoint: model tensor 'optimizer.x': names starting with 'optimizer.' are reserved for optimizer state",
     );
     expect(() => encodeCheckpoint({ model: { w: [1] as unknown as Tensor } })).toThrow("model['w'] is not a Tensor");
-    expect(() => encodeCheckpoint(undefined as unknown as Checkpoint)).toThrow('expected { model: Record<string, Tensor>');
-    expect(() => encodeCheckpoint({ model, metadata: { 'backprop.spec': '{}' } })).toThrow("metadata key 'backprop.spec': the 'backprop.' prefix is reserved");
-    expect(() => encodeCheckpoint({ model, optimizer: { state: {}, paramGroups: {} as object[] } })).toThrow('optimizer must be { state, paramGroups: object[] }');
-    expect(() => encodeCheckpoint({ model, optimizer: { state: { x: {} } as never, paramGroups: [] } })).toThrow("optimizer.state key 'x' must be a parameter index");
+    expect(() => encodeCheckpoint(undefined as unknown as Checkpoint)).toThrow(
+      'expected { model: Record<string, Tensor>',
+    );
+    expect(() => encodeCheckpoint({ model, metadata: { 'backprop.spec': '{}' } })).toThrow(
+      "metadata key 'backprop.spec': the 'backprop.' prefix is reserved",
+    );
+    expect(() => encodeCheckpoint({ model, optimizer: { state: {}, paramGroups: {} as object[] } })).toThrow(
+      'optimizer must be { state, paramGroups: object[] }',
+    );
+    expect(() => encodeCheckpoint({ model, optimizer: { state: { x: {} } as never, paramGroups: [] } })).toThrow(
+      "optimizer.state key 'x' must be a parameter index",
+    );
     expect(() => encodeCheckpoint({ model, optimizer: { state: { 0: { step: Infinity } }, paramGroups: [] } })).toThrow(
       'optimizer.state[0].step must be a Tensor or a finite number, got Infinity',
     );
-    expect(() => encodeCheckpoint({ model, optimizer: { state: { 0: { flag: true as never } }, paramGroups: [] } })).toThrow('optimizer.state[0].flag must be a Tensor or a finite number');
-    expect(() => encodeCheckpoint({ model, optimizer: { state: {}, paramGroups: [{ lr: NaN }] } })).toThrow('optimizer.paramGroups[0].lr is NaN, which JSON cannot hold');
-    expect(() => encodeCheckpoint({ model, spec: { weights: f32([1], [1]) } })).toThrow('spec.weights is a Tensor; only plain JSON values can be stored');
+    expect(() =>
+      encodeCheckpoint({ model, optimizer: { state: { 0: { flag: true as never } }, paramGroups: [] } }),
+    ).toThrow('optimizer.state[0].flag must be a Tensor or a finite number');
+    expect(() => encodeCheckpoint({ model, optimizer: { state: {}, paramGroups: [{ lr: NaN }] } })).toThrow(
+      'optimizer.paramGroups[0].lr is NaN, which JSON cannot hold',
+    );
+    expect(() => encodeCheckpoint({ model, spec: { weights: f32([1], [1]) } })).toThrow(
+      'spec.weights is a Tensor; only plain JSON values can be stored',
+    );
     expect(() => encodeCheckpoint({ model, spec: [1, undefined] })).toThrow('spec[1] is undefined');
     expect(() => encodeCheckpoint({ model, spec: { f: () => 1 } })).toThrow('spec.f is a function');
-    expect(() => encodeCheckpoint({ model, training: { step: 1.5 } })).toThrow('training.step must be a non-negative integer, got 1.5');
-    expect(() => encodeCheckpoint({ model, training: { epoch: -1 } })).toThrow('training.epoch must be a non-negative integer');
-    expect(() => encodeCheckpoint({ model, training: { rng: { algorithm: 'mt19937' } as never } })).toThrow('training.rng is not a GeneratorState: setState: expected');
-    expect(() => encodeCheckpoint({ model, training: { hyperparameters: [] as never } })).toThrow('training.hyperparameters must be an object');
-    expect(() => encodeCheckpoint({ model, training: { hyperparameters: { lr: Infinity } } })).toThrow('training.hyperparameters.lr is Infinity');
+    expect(() => encodeCheckpoint({ model, training: { step: 1.5 } })).toThrow(
+      'training.step must be a non-negative integer, got 1.5',
+    );
+    expect(() => encodeCheckpoint({ model, training: { epoch: -1 } })).toThrow(
+      'training.epoch must be a non-negative integer',
+    );
+    expect(() => encodeCheckpoint({ model, training: { rng: { algorithm: 'mt19937' } as never } })).toThrow(
+      'training.rng is not a GeneratorState: setState: expected',
+    );
+    expect(() => encodeCheckpoint({ model, training: { hyperparameters: [] as never } })).toThrow(
+      'training.hyperparameters must be an object',
+    );
+    expect(() => encodeCheckpoint({ model, training: { hyperparameters: { lr: Infinity } } })).toThrow(
+      'training.hyperparameters.lr is Infinity',
+    );
   });
 });
 
 describe('decodeCheckpoint: errors', () => {
   const w = f32([1], [1]);
-  const withMetadata = (metadata: Record<string, string>, tensors: Record<string, Tensor> = { w }) => saveSafetensors(tensors, metadata);
+  const withMetadata = (metadata: Record<string, string>, tensors: Record<string, Tensor> = { w }) =>
+    saveSafetensors(tensors, metadata);
 
   it('names damaged or foreign Backprop metadata', () => {
     expect(() => decodeCheckpoint(withMetadata({ 'backprop.format': '2' }))).toThrow(
       'decodeCheckpoint: checkpoint format 2 is newer than this @backprop/core reads (1); upgrade @backprop/core',
     );
     expect(() => decodeCheckpoint(withMetadata({ 'backprop.format': 'v1' }))).toThrow('unknown checkpoint format "v1"');
-    expect(() => decodeCheckpoint(withMetadata({ 'backprop.spec': '{}' }))).toThrow("metadata has 'backprop.spec' but no 'backprop.format'");
-    expect(() => decodeCheckpoint(withMetadata({ 'backprop.format': '1', 'backprop.spec': '{oops' }))).toThrow(/metadata 'backprop.spec' is not valid JSON \(.+\)/);
-    expect(() => decodeCheckpoint(withMetadata({ 'backprop.format': '1', 'backprop.training': '[1]' }))).toThrow("'backprop.training' must hold a JSON object");
-    expect(() => decodeCheckpoint(withMetadata({ 'backprop.format': '1', 'backprop.training': '{"step":-4}' }))).toThrow(
-      "'backprop.training': training.step must be a non-negative integer, got -4",
+    expect(() => decodeCheckpoint(withMetadata({ 'backprop.spec': '{}' }))).toThrow(
+      "metadata has 'backprop.spec' but no 'backprop.format'",
     );
+    expect(() => decodeCheckpoint(withMetadata({ 'backprop.format': '1', 'backprop.spec': '{oops' }))).toThrow(
+      /metadata 'backprop.spec' is not valid JSON \(.+\)/,
+    );
+    expect(() => decodeCheckpoint(withMetadata({ 'backprop.format': '1', 'backprop.training': '[1]' }))).toThrow(
+      "'backprop.training' must hold a JSON object",
+    );
+    expect(() =>
+      decodeCheckpoint(withMetadata({ 'backprop.format': '1', 'backprop.training': '{"step":-4}' })),
+    ).toThrow("'backprop.training': training.step must be a non-negative integer, got -4");
     expect(() => decodeCheckpoint(withMetadata({ 'backprop.format': '1' }, { w, 'optimizer.state.0.m': w }))).toThrow(
       "the file has optimizer tensors ('optimizer.state.0.m') but no 'backprop.optimizer' metadata",
     );
-    const optimizer = (json: string, tensors: Record<string, Tensor> = { w }) => withMetadata({ 'backprop.format': '1', 'backprop.optimizer': json }, tensors);
-    expect(() => decodeCheckpoint(optimizer('{"paramGroups":[],"scalars":{}}', { w, 'optimizer.state.x.m': w }))).toThrow(
-      "tensor 'optimizer.state.x.m' is not of the form optimizer.state.<paramIndex>.<key>",
+    const optimizer = (json: string, tensors: Record<string, Tensor> = { w }) =>
+      withMetadata({ 'backprop.format': '1', 'backprop.optimizer': json }, tensors);
+    expect(() =>
+      decodeCheckpoint(optimizer('{"paramGroups":[],"scalars":{}}', { w, 'optimizer.state.x.m': w })),
+    ).toThrow("tensor 'optimizer.state.x.m' is not of the form optimizer.state.<paramIndex>.<key>");
+    expect(() => decodeCheckpoint(optimizer('{"scalars":{}}'))).toThrow(
+      "'backprop.optimizer': paramGroups must be an array",
     );
-    expect(() => decodeCheckpoint(optimizer('{"scalars":{}}'))).toThrow("'backprop.optimizer': paramGroups must be an array");
-    expect(() => decodeCheckpoint(optimizer('{"paramGroups":[],"scalars":{"0":{"step":"3"}}}'))).toThrow("scalars['0'].step must be a number");
-    expect(() => decodeCheckpoint(optimizer('{"paramGroups":[],"scalars":{"0":{"m":1}}}', { w, 'optimizer.state.0.m': w }))).toThrow(
-      'optimizer state 0.m is stored both as a tensor and as a number',
+    expect(() => decodeCheckpoint(optimizer('{"paramGroups":[],"scalars":{"0":{"step":"3"}}}'))).toThrow(
+      "scalars['0'].step must be a number",
     );
+    expect(() =>
+      decodeCheckpoint(optimizer('{"paramGroups":[],"scalars":{"0":{"m":1}}}', { w, 'optimizer.state.0.m': w })),
+    ).toThrow('optimizer state 0.m is stored both as a tensor and as a number');
     expect(() => decodeCheckpoint(new Uint8Array(3))).toThrow('loadSafetensors: file is 3 bytes');
   });
 });

@@ -81,13 +81,20 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
   const fail = (message: string): never => {
     throw new Error(`encodeCheckpoint: ${message}`);
   };
-  if (typeof checkpoint !== 'object' || checkpoint === null || typeof checkpoint.model !== 'object' || checkpoint.model === null) {
+  if (
+    typeof checkpoint !== 'object' ||
+    checkpoint === null ||
+    typeof checkpoint.model !== 'object' ||
+    checkpoint.model === null
+  ) {
     fail('expected { model: Record<string, Tensor>, optimizer?, spec?, training?, metadata? }');
   }
   const tensors = new Map<string, Tensor>();
   for (const [name, tensor] of Object.entries(checkpoint.model)) {
     if (name.startsWith(OPTIMIZER_PREFIX)) {
-      fail(`model tensor '${name}': names starting with '${OPTIMIZER_PREFIX}' are reserved for optimizer state; rename the module`);
+      fail(
+        `model tensor '${name}': names starting with '${OPTIMIZER_PREFIX}' are reserved for optimizer state; rename the module`,
+      );
     }
     if (!(tensor instanceof Tensor)) fail(`model['${name}'] is not a Tensor`);
     tensors.set(name, tensor);
@@ -95,7 +102,8 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
 
   const metadata: Record<string, string> = { [KEYS.format]: String(CHECKPOINT_FORMAT_VERSION) };
   for (const [key, value] of Object.entries(checkpoint.metadata ?? {})) {
-    if (key.startsWith('backprop.')) fail(`metadata key '${key}': the 'backprop.' prefix is reserved for the checkpoint itself`);
+    if (key.startsWith('backprop.'))
+      fail(`metadata key '${key}': the 'backprop.' prefix is reserved for the checkpoint itself`);
     setOwn(metadata, key, value);
   }
   if (checkpoint.spec !== undefined) metadata[KEYS.spec] = toJson(checkpoint.spec, 'spec', fail);
@@ -111,8 +119,10 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
     }
     const scalars: Record<string, Record<string, number>> = {};
     for (const [index, entries] of Object.entries(optimizer.state ?? {})) {
-      if (!/^(0|[1-9]\d*)$/.test(index)) fail(`optimizer.state key '${index}' must be a parameter index (0, 1, 2, ...)`);
-      if (typeof entries !== 'object' || entries === null) fail(`optimizer.state[${index}] must be an object of tensors and numbers`);
+      if (!/^(0|[1-9]\d*)$/.test(index))
+        fail(`optimizer.state key '${index}' must be a parameter index (0, 1, 2, ...)`);
+      if (typeof entries !== 'object' || entries === null)
+        fail(`optimizer.state[${index}] must be an object of tensors and numbers`);
       for (const [key, value] of Object.entries(entries)) {
         if (key === '') fail(`optimizer.state[${index}] has an empty key`);
         if (value instanceof Tensor) {
@@ -120,7 +130,9 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
         } else if (typeof value === 'number' && Number.isFinite(value)) {
           setOwn((scalars[index] ??= {}), key, value);
         } else {
-          fail(`optimizer.state[${index}].${key} must be a Tensor or a finite number, got ${String(value)}; store other values as a tensor`);
+          fail(
+            `optimizer.state[${index}].${key} must be a Tensor or a finite number, got ${String(value)}; store other values as a tensor`,
+          );
         }
       }
     }
@@ -152,12 +164,15 @@ export function decodeCheckpoint(bytes: Uint8Array, options: DecodeCheckpointOpt
   const isBackprop = format !== undefined;
   if (!isBackprop) {
     const stray = Object.keys(stored).find((key) => key.startsWith('backprop.'));
-    if (stray !== undefined) fail(`metadata has '${clip(stray)}' but no '${KEYS.format}': a damaged Backprop checkpoint`);
+    if (stray !== undefined)
+      fail(`metadata has '${clip(stray)}' but no '${KEYS.format}': a damaged Backprop checkpoint`);
   } else if (format !== String(CHECKPOINT_FORMAT_VERSION)) {
     const version = Number(format);
-    fail(Number.isInteger(version) && version > CHECKPOINT_FORMAT_VERSION
-      ? `checkpoint format ${version} is newer than this @backprop/core reads (${CHECKPOINT_FORMAT_VERSION}); upgrade @backprop/core`
-      : `unknown checkpoint format ${excerpt(format)} in '${KEYS.format}' (expected '${CHECKPOINT_FORMAT_VERSION}')`);
+    fail(
+      Number.isInteger(version) && version > CHECKPOINT_FORMAT_VERSION
+        ? `checkpoint format ${version} is newer than this @backprop/core reads (${CHECKPOINT_FORMAT_VERSION}); upgrade @backprop/core`
+        : `unknown checkpoint format ${excerpt(format)} in '${KEYS.format}' (expected '${CHECKPOINT_FORMAT_VERSION}')`,
+    );
   }
 
   const checkpoint: Checkpoint = { model: {} };
@@ -177,7 +192,8 @@ export function decodeCheckpoint(bytes: Uint8Array, options: DecodeCheckpointOpt
   if (stored[KEYS.spec] !== undefined && isBackprop) checkpoint.spec = fromJson(stored, KEYS.spec, fail);
   if (stored[KEYS.training] !== undefined && isBackprop) {
     const training = fromJson(stored, KEYS.training, fail);
-    if (typeof training !== 'object' || training === null || Array.isArray(training)) fail(`'${KEYS.training}' must hold a JSON object`);
+    if (typeof training !== 'object' || training === null || Array.isArray(training))
+      fail(`'${KEYS.training}' must hold a JSON object`);
     checkTraining(training as TrainingCheckpoint, (message) => fail(`'${KEYS.training}': ${message}`));
     checkpoint.training = training as TrainingCheckpoint;
   }
@@ -185,12 +201,15 @@ export function decodeCheckpoint(bytes: Uint8Array, options: DecodeCheckpointOpt
     checkpoint.optimizer = readOptimizer(fromJson(stored, KEYS.optimizer, fail), optimizerTensors, fail);
   } else if (optimizerTensors.length > 0) {
     const [index, key] = optimizerTensors[0]!;
-    fail(`the file has optimizer tensors ('optimizer.state.${index}.${key}') but no '${KEYS.optimizer}' metadata: a damaged checkpoint`);
+    fail(
+      `the file has optimizer tensors ('optimizer.state.${index}.${key}') but no '${KEYS.optimizer}' metadata: a damaged checkpoint`,
+    );
   }
 
   for (const part of options.require ?? []) {
     if (checkpoint[part] !== undefined) continue;
-    if (isBackprop) fail(`the checkpoint has no ${part} (it was saved without one); save it with '${part}' to resume from it`);
+    if (isBackprop)
+      fail(`the checkpoint has no ${part} (it was saved without one); save it with '${part}' to resume from it`);
     fail(
       `the file has no ${part}: it is a plain safetensors file without Backprop metadata ('${KEYS.format}'), ` +
         'e.g. from safetensors.torch.save_file — it holds weights only; load those, or resume from a checkpoint saved by Backprop',
@@ -199,32 +218,40 @@ export function decodeCheckpoint(bytes: Uint8Array, options: DecodeCheckpointOpt
   return checkpoint;
 }
 
-function readOptimizer(value: unknown, tensors: [number, string, Tensor][], fail: (message: string) => never): OptimizerCheckpoint {
+function readOptimizer(
+  value: unknown,
+  tensors: [number, string, Tensor][],
+  fail: (message: string) => never,
+): OptimizerCheckpoint {
   const where = `'${KEYS.optimizer}'`;
   if (typeof value !== 'object' || value === null) return fail(`${where} must hold { paramGroups, scalars }`);
   const { paramGroups, scalars } = value as { paramGroups?: unknown; scalars?: unknown };
   if (!Array.isArray(paramGroups)) return fail(`${where}: paramGroups must be an array`);
-  if (typeof scalars !== 'object' || scalars === null || Array.isArray(scalars)) return fail(`${where}: scalars must be an object`);
+  if (typeof scalars !== 'object' || scalars === null || Array.isArray(scalars))
+    return fail(`${where}: scalars must be an object`);
   const state: Record<number, Record<string, Tensor | number>> = {};
   for (const [index, entries] of Object.entries(scalars)) {
     if (!/^(0|[1-9]\d*)$/.test(index) || typeof entries !== 'object' || entries === null) {
       return fail(`${where}: scalars['${clip(index)}'] must be an object under a parameter index`);
     }
     for (const [key, scalar] of Object.entries(entries as Record<string, unknown>)) {
-      if (typeof scalar !== 'number') return fail(`${where}: scalars['${index}'].${clip(key)} must be a number, got ${excerptJson(scalar)}`);
+      if (typeof scalar !== 'number')
+        return fail(`${where}: scalars['${index}'].${clip(key)} must be a number, got ${excerptJson(scalar)}`);
       setOwn((state[Number(index)] ??= {}), key, scalar);
     }
   }
   for (const [index, key, tensor] of tensors) {
     const entries = (state[index] ??= {});
-    if (Object.hasOwn(entries, key)) return fail(`optimizer state ${index}.${key} is stored both as a tensor and as a number`);
+    if (Object.hasOwn(entries, key))
+      return fail(`optimizer state ${index}.${key} is stored both as a tensor and as a number`);
     setOwn(entries, key, tensor);
   }
   return { state, paramGroups: paramGroups as object[] };
 }
 
 function checkTraining(training: TrainingCheckpoint, fail: (message: string) => never): void {
-  if (typeof training !== 'object' || training === null) fail('training must be an object { step?, epoch?, rng?, hyperparameters? }');
+  if (typeof training !== 'object' || training === null)
+    fail('training must be an object { step?, epoch?, rng?, hyperparameters? }');
   for (const key of ['step', 'epoch'] as const) {
     const value = training[key];
     if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
@@ -261,7 +288,9 @@ function toJson(value: unknown, where: string, fail: (message: string) => never)
     if (typeof item === 'object') {
       const prototype = Object.getPrototypeOf(item);
       if (prototype !== Object.prototype && prototype !== null) {
-        fail(`${path} is a ${prototype?.constructor?.name ?? 'class instance'}; only plain JSON values can be stored (tensors belong in model or optimizer.state)`);
+        fail(
+          `${path} is a ${prototype?.constructor?.name ?? 'class instance'}; only plain JSON values can be stored (tensors belong in model or optimizer.state)`,
+        );
       }
       for (const [key, element] of Object.entries(item)) if (element !== undefined) check(element, `${path}.${key}`);
       return;

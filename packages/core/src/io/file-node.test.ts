@@ -7,7 +7,13 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Generator } from '../random/generator.js';
 import { Tensor } from '../tensor/tensor.js';
-import { loadCheckpointFile, loadSafetensorsFile, saveCheckpointFile, saveSafetensorsFile, writeFileAtomic } from './file-node.js';
+import {
+  loadCheckpointFile,
+  loadSafetensorsFile,
+  saveCheckpointFile,
+  saveSafetensorsFile,
+  writeFileAtomic,
+} from './file-node.js';
 import { saveSafetensors } from './safetensors.js';
 
 vi.mock('node:fs/promises', async (importOriginal) => {
@@ -58,7 +64,9 @@ describe('writeFileAtomic', () => {
       handle.sync = () => Promise.reject(new Error('ENOSPC: no space left on device'));
       return handle;
     });
-    await expect(writeFileAtomic(path, new Uint8Array(1000))).rejects.toThrow('(ENOSPC: no space left on device); any existing file there is unchanged');
+    await expect(writeFileAtomic(path, new Uint8Array(1000))).rejects.toThrow(
+      '(ENOSPC: no space left on device); any existing file there is unchanged',
+    );
     expect(await readFile(path)).toEqual(Buffer.from(OLD));
     expect(await readdir(folder)).toEqual(['ckpt.safetensors']);
   });
@@ -78,7 +86,9 @@ describe('writeFileAtomic', () => {
       `writeFileAtomic: directory ${missing} does not exist; create it first (mkdir -p ${missing}`,
     );
     await writeFile(join(folder, 'file'), OLD);
-    await expect(writeFileAtomic(join(folder, 'file', 'a'), Uint8Array.of(1))).rejects.toThrow(`${join(folder, 'file')} is not a directory`);
+    await expect(writeFileAtomic(join(folder, 'file', 'a'), Uint8Array.of(1))).rejects.toThrow(
+      `${join(folder, 'file')} is not a directory`,
+    );
     expect(await readdir(folder)).toEqual(['file']);
   });
 
@@ -96,7 +106,9 @@ describe('writeFileAtomic', () => {
 
   it('falls back to check-then-rename on file systems without hard links', async () => {
     const path = join(folder, 'fat.safetensors');
-    vi.mocked(fs.link).mockRejectedValueOnce(Object.assign(new Error('EPERM: operation not permitted, link'), { code: 'EPERM' }));
+    vi.mocked(fs.link).mockRejectedValueOnce(
+      Object.assign(new Error('EPERM: operation not permitted, link'), { code: 'EPERM' }),
+    );
     await writeFileAtomic(path, Uint8Array.of(7), { overwrite: false });
     expect(Array.from(await readFile(path))).toEqual([7]);
     expect(await readdir(folder)).toEqual(['fat.safetensors']);
@@ -109,7 +121,10 @@ describe('checkpoint and safetensors files', () => {
     const rng = new Generator(1).getState();
     const checkpoint = {
       model: { 'layers.0.weight': f32([1, 2, 3, 4], [2, 2]) },
-      optimizer: { state: { 0: { step: 10, exp_avg: f32([0.5, 0.5, 0.5, 0.5], [2, 2]) } }, paramGroups: [{ lr: 0.1, params: [0] }] },
+      optimizer: {
+        state: { 0: { step: 10, exp_avg: f32([0.5, 0.5, 0.5, 0.5], [2, 2]) } },
+        paramGroups: [{ lr: 0.1, params: [0] }],
+      },
       training: { step: 10, epoch: 1, rng },
     };
     await saveCheckpointFile(path, checkpoint);

@@ -46,7 +46,11 @@ export interface SaveFileOptions {
  * await writeFileAtomic('runs/model.safetensors', bytes, { overwrite: false }); // refuses
  * ```
  */
-export async function writeFileAtomic(path: string, bytes: Uint8Array, options: WriteFileAtomicOptions = {}): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  bytes: Uint8Array,
+  options: WriteFileAtomicOptions = {},
+): Promise<void> {
   await writeAtomically('writeFileAtomic', path, bytes, options.overwrite ?? true);
 }
 
@@ -62,7 +66,11 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array, options: 
  * }, { overwrite: true });
  * ```
  */
-export async function saveCheckpointFile(path: string, checkpoint: Checkpoint, options: SaveFileOptions = {}): Promise<void> {
+export async function saveCheckpointFile(
+  path: string,
+  checkpoint: Checkpoint,
+  options: SaveFileOptions = {},
+): Promise<void> {
   const overwrite = options.overwrite ?? false;
   if (!overwrite) await refuseExisting('saveCheckpointFile', path);
   await writeAtomically('saveCheckpointFile', path, encodeCheckpoint(checkpoint), overwrite);
@@ -79,7 +87,10 @@ export async function saveCheckpointFile(path: string, checkpoint: Checkpoint, o
  * model.loadStateDict(saved.model);
  * ```
  */
-export async function loadCheckpointFile(path: string, options: DecodeCheckpointOptions & ReadFileOptions = {}): Promise<Checkpoint> {
+export async function loadCheckpointFile(
+  path: string,
+  options: DecodeCheckpointOptions & ReadFileOptions = {},
+): Promise<Checkpoint> {
   const bytes = await readBytes('loadCheckpointFile', path, options);
   return withPath('loadCheckpointFile', path, () => decodeCheckpoint(bytes, options));
 }
@@ -122,11 +133,14 @@ async function writeAtomically(op: string, path: string, bytes: Uint8Array, over
   const directory = dirname(target);
   const directoryStats = await stat(directory).catch((error: SystemError) => {
     if (error.code === 'ENOENT') {
-      throw new Error(`${op}: directory ${directory} does not exist; create it first (mkdir -p ${directory}, or fs.mkdir with recursive: true)`);
+      throw new Error(
+        `${op}: directory ${directory} does not exist; create it first (mkdir -p ${directory}, or fs.mkdir with recursive: true)`,
+      );
     }
     throw new Error(`${op}: cannot use directory ${directory}: ${error.message}`, { cause: error });
   });
-  if (!directoryStats.isDirectory()) throw new Error(`${op}: ${directory} is not a directory, so ${target} cannot be written`);
+  if (!directoryStats.isDirectory())
+    throw new Error(`${op}: ${directory} is not a directory, so ${target} cannot be written`);
 
   const temporary = join(directory, `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   let created = false;
@@ -149,7 +163,9 @@ async function writeAtomically(op: string, path: string, bytes: Uint8Array, over
   } catch (error) {
     if (isRefusal(error)) throw error;
     const cause = error as Error;
-    throw new Error(`${op}: could not write ${target} (${cause.message}); any existing file there is unchanged`, { cause });
+    throw new Error(`${op}: could not write ${target} (${cause.message}); any existing file there is unchanged`, {
+      cause,
+    });
   } finally {
     if (created) await unlink(temporary).catch(() => undefined);
   }
@@ -183,7 +199,9 @@ async function refuseExisting(op: string, path: string): Promise<void> {
 const REFUSAL = Symbol('refusal');
 
 function refusal(op: string, target: string): Error {
-  const error = new Error(`${op}: ${target} already exists; pass { overwrite: true } to replace it (atomically), or choose another path`);
+  const error = new Error(
+    `${op}: ${target} already exists; pass { overwrite: true } to replace it (atomically), or choose another path`,
+  );
   return Object.assign(error, { [REFUSAL]: true });
 }
 

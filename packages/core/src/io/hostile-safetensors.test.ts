@@ -59,7 +59,9 @@ describe('loadSafetensors on hostile headers', () => {
 
   it('refuses shapes of more than 64 axes and tensors over the element limit before decoding', () => {
     const deep = `{"a":{"dtype":"U8","shape":[${new Array(65).fill(1).join(',')}],"data_offsets":[0,1]}}`;
-    expect(() => loadSafetensors(file(deep, new Uint8Array(1)))).toThrow("tensor 'a': shape must be an array of at most 64 non-negative integers");
+    expect(() => loadSafetensors(file(deep, new Uint8Array(1)))).toThrow(
+      "tensor 'a': shape must be an array of at most 64 non-negative integers",
+    );
     const previous = setMaxTensorElements(8);
     try {
       const nine = `{"a":{"dtype":"U8","shape":[3,3],"data_offsets":[0,9]}}`;
@@ -89,7 +91,9 @@ describe('decodeCheckpoint on hostile metadata (20)', () => {
       const message = messageOf(() => decodeCheckpoint(file));
       expect(message.length, message.slice(0, 300)).toBeLessThan(400);
     }
-    expect(messageOf(() => decodeCheckpoint(bytes[3]!))).toBe("decodeCheckpoint: 'backprop.training': training.step must be a non-negative integer, got Infinity");
+    expect(messageOf(() => decodeCheckpoint(bytes[3]!))).toBe(
+      "decodeCheckpoint: 'backprop.training': training.step must be a non-negative integer, got Infinity",
+    );
   });
 
   it('still reads what it wrote', () => {

@@ -18,15 +18,23 @@ describe('regular files only (12)', () => {
   it('refuses a FIFO named model.safetensors at once instead of hanging', async () => {
     const fifo = join(folder, 'model.safetensors');
     execFileSync('mkfifo', [fifo]);
-    await expect(loadSafetensorsFile(fifo)).rejects.toThrow(`loadSafetensorsFile: ${fifo} is a FIFO (named pipe); only regular files are read`);
+    await expect(loadSafetensorsFile(fifo)).rejects.toThrow(
+      `loadSafetensorsFile: ${fifo} is a FIFO (named pipe); only regular files are read`,
+    );
     await expect(loadCheckpointFile(fifo)).rejects.toThrow('is a FIFO (named pipe)');
-    expect(() => readIdxFile(fifo)).toThrow(`readIdxBytes: ${fifo} is a FIFO (named pipe); only regular files are read`);
+    expect(() => readIdxFile(fifo)).toThrow(
+      `readIdxBytes: ${fifo} is a FIFO (named pipe); only regular files are read`,
+    );
   });
 
   it('refuses /dev/zero and directories instead of reading without end', async () => {
-    await expect(loadSafetensorsFile('/dev/zero')).rejects.toThrow('loadSafetensorsFile: /dev/zero is a character device; only regular files are read');
+    await expect(loadSafetensorsFile('/dev/zero')).rejects.toThrow(
+      'loadSafetensorsFile: /dev/zero is a character device; only regular files are read',
+    );
     expect(() => readIdxFile('/dev/zero')).toThrow('readIdxBytes: /dev/zero is a character device');
-    await expect(loadSafetensorsFile(folder)).rejects.toThrow(`loadSafetensorsFile: ${folder} is a directory; only regular files are read`);
+    await expect(loadSafetensorsFile(folder)).rejects.toThrow(
+      `loadSafetensorsFile: ${folder} is a directory; only regular files are read`,
+    );
   });
 
   it('refuses a file over maxBytes before reading it, naming the size, the limit and the option', async () => {
@@ -37,9 +45,13 @@ describe('regular files only (12)', () => {
     await expect(loadSafetensorsFile(path, { maxBytes: bytes.length - 1 })).rejects.toThrow(
       `loadSafetensorsFile: ${path} is ${bytes.length} bytes, over the ${bytes.length - 1}-byte limit (maxBytes); raise maxBytes if the file is trusted`,
     );
-    expect(Array.from((await loadSafetensorsFile(path, { maxBytes: bytes.length })).tensors.w!.data)).toEqual([1, 2, 3]);
+    expect(Array.from((await loadSafetensorsFile(path, { maxBytes: bytes.length })).tensors.w!.data)).toEqual([
+      1, 2, 3,
+    ]);
     await expect(loadCheckpointFile(path, { maxBytes: 10 })).rejects.toThrow('over the 10-byte limit (maxBytes)');
-    await expect(loadCheckpointFile(path, { maxBytes: -1 })).rejects.toThrow('loadCheckpointFile: maxBytes must be a non-negative integer, got -1');
+    await expect(loadCheckpointFile(path, { maxBytes: -1 })).rejects.toThrow(
+      'loadCheckpointFile: maxBytes must be a non-negative integer, got -1',
+    );
   });
 
   it('reads exactly the bytes of a regular file, sync and async, and names a missing one', async () => {

@@ -30,7 +30,8 @@ function describeKind(stats: Stats): string {
 }
 
 function checkStats(op: string, path: string, stats: Stats, maxBytes: number, option: string): number {
-  if (!stats.isFile()) throw new Error(`${op}: ${resolve(path)} is ${describeKind(stats)}; only regular files are read`);
+  if (!stats.isFile())
+    throw new Error(`${op}: ${resolve(path)} is ${describeKind(stats)}; only regular files are read`);
   if (stats.size > maxBytes) {
     throw new Error(
       `${op}: ${resolve(path)} is ${stats.size.toLocaleString('en-US')} bytes, over the ${maxBytes.toLocaleString('en-US')}-byte limit (${option}); ` +
@@ -47,7 +48,9 @@ function openError(op: string, path: string, error: unknown): Error {
 }
 
 function shrunk(op: string, path: string, read: number, size: number): Error {
-  return new Error(`${op}: ${resolve(path)} shrank while it was read (${read} of ${size} bytes); try again once nothing is writing it`);
+  return new Error(
+    `${op}: ${resolve(path)} shrank while it was read (${read} of ${size} bytes); try again once nothing is writing it`,
+  );
 }
 
 /**
@@ -59,7 +62,12 @@ function shrunk(op: string, path: string, read: number, size: number): Error {
  * const bytes = await readRegularFile('loadSafetensorsFile', 'model.safetensors', 2 ** 31, 'maxBytes');
  * ```
  */
-export async function readRegularFile(op: string, path: string, maxBytes: number, option = 'maxBytes'): Promise<Uint8Array> {
+export async function readRegularFile(
+  op: string,
+  path: string,
+  maxBytes: number,
+  option = 'maxBytes',
+): Promise<Uint8Array> {
   const handle = await open(path, OPEN_FLAGS).catch((error: unknown) => {
     throw openError(op, path, error);
   });
@@ -103,6 +111,7 @@ export function readRegularFileSync(op: string, path: string, maxBytes: number, 
 
 /** Checks a `maxBytes`-like option: a non-negative safe integer. */
 export function checkByteLimit(op: string, option: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${op}: ${option} must be a non-negative integer, got ${String(value)}`);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new Error(`${op}: ${option} must be a non-negative integer, got ${String(value)}`);
   return value;
 }

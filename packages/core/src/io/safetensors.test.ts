@@ -29,13 +29,35 @@ describe('saveSafetensors: golden bytes', () => {
     // then a = [1, 2] and b = [[3, 4]] as float32 little-endian (1 = 0x3f800000, 2 = 0x40000000,
     // 3 = 0x40400000, 4 = 0x40800000). safetensors 0.8.0 (save_file / numpy.save) writes the same.
     const expected = [
-      0x98, 0, 0, 0, 0, 0, 0, 0,
+      0x98,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
       ...ascii('{"__metadata__":{"framework":"backprop"},'),
       ...ascii('"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},'),
       ...ascii('"b":{"dtype":"F32","shape":[1,2],"data_offsets":[8,16]}}'),
-      0x20, 0x20,
-      0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x00, 0x40,
-      0x00, 0x00, 0x40, 0x40, 0x00, 0x00, 0x80, 0x40,
+      0x20,
+      0x20,
+      0x00,
+      0x00,
+      0x80,
+      0x3f,
+      0x00,
+      0x00,
+      0x00,
+      0x40,
+      0x00,
+      0x00,
+      0x40,
+      0x40,
+      0x00,
+      0x00,
+      0x80,
+      0x40,
     ];
     expect(expected.length).toBe(8 + 152 + 16);
     const bytes = saveSafetensors({ b: f32([3, 4], [1, 2]), a: f32([1, 2], [2]) }, { framework: 'backprop' });
@@ -45,32 +67,115 @@ describe('saveSafetensors: golden bytes', () => {
   it('matches the reference crate’s own test vectors (tensor.rs test_serialization, test_empty)', () => {
     const attn = saveSafetensors({ 'attn.0': f32([0, 1, 2, 3, 4, 5], [1, 2, 3]) });
     expect(Array.from(attn)).toEqual([
-      64, 0, 0, 0, 0, 0, 0, 0,
+      64,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
       ...ascii('{"attn.0":{"dtype":"F32","shape":[1,2,3],"data_offsets":[0,24]}}'), // exactly 64: no padding
-      0, 0, 0, 0, 0, 0, 128, 63, 0, 0, 0, 64, 0, 0, 64, 64, 0, 0, 128, 64, 0, 0, 160, 64,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      128,
+      63,
+      0,
+      0,
+      0,
+      64,
+      0,
+      0,
+      64,
+      64,
+      0,
+      0,
+      128,
+      64,
+      0,
+      0,
+      160,
+      64,
     ]);
     expect(Array.from(saveSafetensors({}))).toEqual([8, 0, 0, 0, 0, 0, 0, 0, 123, 125, 32, 32, 32, 32, 32, 32]);
     expect(Array.from(saveSafetensors({}, { framework: 'pt' }))).toEqual([
-      40, 0, 0, 0, 0, 0, 0, 0, ...ascii('{"__metadata__":{"framework":"pt"}}'), 32, 32, 32, 32, 32,
+      40,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      ...ascii('{"__metadata__":{"framework":"pt"}}'),
+      32,
+      32,
+      32,
+      32,
+      32,
     ]);
   });
 
   it('orders tensors by UTF-8 bytes like the reference (uppercase first, code points not UTF-16 units)', () => {
     // Order and offsets as written by safetensors 0.8.0 for the same names.
-    const names = ['b', 'B', 'a.b', 'a_b', 'a-b', 'a', 'ab', '', 'optimizer.state.0.exp_avg', 'layers.0.weight', '\u{1F600}', '\uFF5E', 'layers.10.weight', 'layers.2.weight'];
+    const names = [
+      'b',
+      'B',
+      'a.b',
+      'a_b',
+      'a-b',
+      'a',
+      'ab',
+      '',
+      'optimizer.state.0.exp_avg',
+      'layers.0.weight',
+      '\u{1F600}',
+      '\uFF5E',
+      'layers.10.weight',
+      'layers.2.weight',
+    ];
     const bytes = saveSafetensors(Object.fromEntries(names.map((name) => [name, f32([1], [1])])));
     const order = Object.keys(loadSafetensors(bytes).tensors);
-    expect(order).toEqual(['', 'B', 'a', 'a-b', 'a.b', 'a_b', 'ab', 'b', 'layers.0.weight', 'layers.10.weight', 'layers.2.weight', 'optimizer.state.0.exp_avg', '\uFF5E', '\u{1F600}']);
+    expect(order).toEqual([
+      '',
+      'B',
+      'a',
+      'a-b',
+      'a.b',
+      'a_b',
+      'ab',
+      'b',
+      'layers.0.weight',
+      'layers.10.weight',
+      'layers.2.weight',
+      'optimizer.state.0.exp_avg',
+      '\uFF5E',
+      '\u{1F600}',
+    ]);
   });
 
   it('escapes names and metadata like serde_json, writes scalars and empty tensors, pads to 8', () => {
     const escaped = saveSafetensors({ 'q"\\\n\t\u0001\u007f/é': f32([1], [1]) }, { 'k\u2028': 'v\u001f</' });
     expect(Array.from(escaped)).toEqual(
-      Array.from(file('{"__metadata__":{"k\u2028":"v\\u001f</"},"q\\"\\\\\\n\\t\\u0001\u007f/é":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}', hex('0000803f'))),
+      Array.from(
+        file(
+          '{"__metadata__":{"k\u2028":"v\\u001f</"},"q\\"\\\\\\n\\t\\u0001\u007f/é":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}',
+          hex('0000803f'),
+        ),
+      ),
     );
     const scalar = saveSafetensors({ s: f32([5], []), e: new Tensor(new Float32Array(0), [0, 3]) });
     expect(Array.from(scalar)).toEqual(
-      Array.from(file('{"e":{"dtype":"F32","shape":[0,3],"data_offsets":[0,0]},"s":{"dtype":"F32","shape":[],"data_offsets":[0,4]}}', hex('0000a040'))),
+      Array.from(
+        file(
+          '{"e":{"dtype":"F32","shape":[0,3],"data_offsets":[0,0]},"s":{"dtype":"F32","shape":[],"data_offsets":[0,4]}}',
+          hex('0000a040'),
+        ),
+      ),
     );
     expect(new DataView(scalar.buffer).getUint32(0, true)).toBe(112);
   });
@@ -87,7 +192,9 @@ describe('saveSafetensors: golden bytes', () => {
     expect(() => saveSafetensors({ __metadata__: f32([1], [1]) })).toThrow("'__metadata__' is reserved");
     expect(() => saveSafetensors({ x: [1, 2] as unknown as Tensor })).toThrow("tensor 'x' is not a Tensor");
     expect(() => saveSafetensors({ 'bad\uD800': f32([1], [1]) })).toThrow('unpaired UTF-16 surrogate');
-    expect(() => saveSafetensors({}, { epoch: 3 as unknown as string })).toThrow("metadata value of 'epoch' must be a well-formed string");
+    expect(() => saveSafetensors({}, { epoch: 3 as unknown as string })).toThrow(
+      "metadata value of 'epoch' must be a well-formed string",
+    );
   });
 });
 
@@ -118,11 +225,15 @@ describe('loadSafetensors: round trips', () => {
     // The reference writes invalid JSON here ('{},"__metadata__":{}}'); we write valid JSON.
     expect(new TextDecoder().decode(saveSafetensors({}, {}).slice(8)).trimEnd()).toBe('{"__metadata__":{}}');
     expect(loadSafetensors(saveSafetensors({}, {})).metadata).toEqual({});
-    const loaded = loadSafetensors(saveSafetensors({ s: f32([-2.5], []), e: new Tensor(new Float32Array(0), [3, 0, 2]), __proto__x: f32([1], [1]) }));
+    const loaded = loadSafetensors(
+      saveSafetensors({ s: f32([-2.5], []), e: new Tensor(new Float32Array(0), [3, 0, 2]), __proto__x: f32([1], [1]) }),
+    );
     expect(loaded.tensors.s!.shape).toEqual([]);
     expect(loaded.tensors.s!.item()).toBe(-2.5);
     expect(loaded.tensors.e!.shape).toEqual([3, 0, 2]);
-    const proto = loadSafetensors(saveSafetensors(new Map([['__proto__', f32([4], [1])]]), { ['__proto__']: 'x' } as Record<string, string>));
+    const proto = loadSafetensors(
+      saveSafetensors(new Map([['__proto__', f32([4], [1])]]), { ['__proto__']: 'x' } as Record<string, string>),
+    );
     expect(Object.keys(proto.tensors)).toEqual(['__proto__']);
     expect(Object.getOwnPropertyDescriptor(proto.tensors, '__proto__')!.value).toBeInstanceOf(Tensor);
     expect(Object.getPrototypeOf(proto.tensors)).toBe(Object.prototype);
@@ -170,7 +281,11 @@ describe('loadSafetensors: round trips', () => {
   });
 
   it('reads a header without padding and tensors stored in any order of names', () => {
-    const bytes = file('{"b":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[],"data_offsets":[4,8]}}', hex('0000803f00000040'), false);
+    const bytes = file(
+      '{"b":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[],"data_offsets":[4,8]}}',
+      hex('0000803f00000040'),
+      false,
+    );
     const { tensors } = loadSafetensors(bytes);
     expect(Object.keys(tensors)).toEqual(['b', 'a']);
     expect(tensors.a!.item()).toBe(2);
@@ -183,17 +298,27 @@ describe('loadSafetensors: errors', () => {
     `"${name}":{"dtype":"${dtype}","shape":${shape},"data_offsets":${offsets}}`;
 
   it('names truncation and bad header lengths', () => {
-    expect(() => loadSafetensors(new Uint8Array(0))).toThrow('loadSafetensors: file is 0 bytes, shorter than the 8-byte header length');
+    expect(() => loadSafetensors(new Uint8Array(0))).toThrow(
+      'loadSafetensors: file is 0 bytes, shorter than the 8-byte header length',
+    );
     expect(() => loadSafetensors(good.subarray(0, 5))).toThrow('file is 5 bytes');
     const long = new Uint8Array(100);
     new DataView(long.buffer).setUint32(0, 1234, true);
-    expect(() => loadSafetensors(long)).toThrow('loadSafetensors: header length 1234 exceeds file size 100 (the header ends at byte 1242; truncated file?)');
+    expect(() => loadSafetensors(long)).toThrow(
+      'loadSafetensors: header length 1234 exceeds file size 100 (the header ends at byte 1242; truncated file?)',
+    );
     expect(() => loadSafetensors(good.subarray(0, 30))).toThrow('header length 112 exceeds file size 30');
     const huge = new Uint8Array(16);
     new DataView(huge.buffer).setBigUint64(0, 2n ** 63n, true);
-    expect(() => loadSafetensors(huge)).toThrow(`header length ${2n ** 63n} is over the format's limit of 100000000 bytes`);
-    expect(() => loadSafetensors(good.subarray(0, good.length - 1))).toThrow("tensor 'b': data_offsets [8,12] reach past the end of the 11-byte data section (truncated file?)");
-    expect(() => loadSafetensors('not bytes' as unknown as Uint8Array)).toThrow('expected the file\'s bytes as a Uint8Array');
+    expect(() => loadSafetensors(huge)).toThrow(
+      `header length ${2n ** 63n} is over the format's limit of 100000000 bytes`,
+    );
+    expect(() => loadSafetensors(good.subarray(0, good.length - 1))).toThrow(
+      "tensor 'b': data_offsets [8,12] reach past the end of the 11-byte data section (truncated file?)",
+    );
+    expect(() => loadSafetensors('not bytes' as unknown as Uint8Array)).toThrow(
+      "expected the file's bytes as a Uint8Array",
+    );
   });
 
   it('names bad UTF-8, non-JSON and non-object headers', () => {
@@ -204,19 +329,31 @@ describe('loadSafetensors: errors', () => {
     expect(() => loadSafetensors(file('{"a":'))).toThrow(/loadSafetensors: header is not valid JSON \(.+\)/);
     expect(() => loadSafetensors(file('{},"__metadata__":{}}'))).toThrow('header is not valid JSON');
     expect(() => loadSafetensors(file('{"__metadata__":[]}'))).toThrow('__metadata__ must be an object of strings');
-    expect(() => loadSafetensors(file('{"__metadata__":{"step":3}}'))).toThrow("__metadata__ value of 'step' must be a string, got 3");
+    expect(() => loadSafetensors(file('{"__metadata__":{"step":3}}'))).toThrow(
+      "__metadata__ value of 'step' must be a string, got 3",
+    );
     expect(() => loadSafetensors(file('{"a":[1]}'))).toThrow(`tensor 'a': expected {"dtype", "shape", "data_offsets"}`);
   });
 
   it('names unsupported dtypes and bad shapes or offsets', () => {
     expect(() => loadSafetensors(file(`{${entry('a', 'F8_E4M3', '[1]', '[0,1]')}}`, [0]))).toThrow(
-      "tensor 'a': dtype \"F8_E4M3\" is not supported (supported: F64, F32, F16, BF16, I64, U64, I32, U32, I16, U16, I8, U8, BOOL)",
+      'tensor \'a\': dtype "F8_E4M3" is not supported (supported: F64, F32, F16, BF16, I64, U64, I32, U32, I16, U16, I8, U8, BOOL)',
     );
-    expect(() => loadSafetensors(file(`{"a":{"shape":[1],"data_offsets":[0,4]}}`, [0, 0, 0, 0]))).toThrow('dtype undefined is not supported');
-    expect(() => loadSafetensors(file(`{${entry('a', 'F32', '[-1]', '[0,4]')}}`, [0, 0, 0, 0]))).toThrow("tensor 'a': shape must be an array of at most 64 non-negative integers, got [-1]");
-    expect(() => loadSafetensors(file(`{${entry('a', 'F32', '[1.5]', '[0,4]')}}`, [0, 0, 0, 0]))).toThrow('shape must be an array of at most 64 non-negative integers');
-    expect(() => loadSafetensors(file(`{${entry('a', 'F32', '[1]', '[4,0]')}}`, [0, 0, 0, 0]))).toThrow("tensor 'a': data_offsets must be [begin, end] with 0 ≤ begin ≤ end, got [4,0]");
-    expect(() => loadSafetensors(file(`{${entry('a', 'F32', '[1]', '[0]')}}`, [0, 0, 0, 0]))).toThrow('data_offsets must be [begin, end]');
+    expect(() => loadSafetensors(file(`{"a":{"shape":[1],"data_offsets":[0,4]}}`, [0, 0, 0, 0]))).toThrow(
+      'dtype undefined is not supported',
+    );
+    expect(() => loadSafetensors(file(`{${entry('a', 'F32', '[-1]', '[0,4]')}}`, [0, 0, 0, 0]))).toThrow(
+      "tensor 'a': shape must be an array of at most 64 non-negative integers, got [-1]",
+    );
+    expect(() => loadSafetensors(file(`{${entry('a', 'F32', '[1.5]', '[0,4]')}}`, [0, 0, 0, 0]))).toThrow(
+      'shape must be an array of at most 64 non-negative integers',
+    );
+    expect(() => loadSafetensors(file(`{${entry('a', 'F32', '[1]', '[4,0]')}}`, [0, 0, 0, 0]))).toThrow(
+      "tensor 'a': data_offsets must be [begin, end] with 0 ≤ begin ≤ end, got [4,0]",
+    );
+    expect(() => loadSafetensors(file(`{${entry('a', 'F32', '[1]', '[0]')}}`, [0, 0, 0, 0]))).toThrow(
+      'data_offsets must be [begin, end]',
+    );
     expect(() => loadSafetensors(file(`{${entry('a', 'F32', '[2,3]', '[0,20]')}}`, new Array(20).fill(0)))).toThrow(
       "tensor 'a': shape [2,3] of F32 needs 24 bytes, but data_offsets [0,20] hold 20",
     );
@@ -224,18 +361,26 @@ describe('loadSafetensors: errors', () => {
 
   it('names overlaps, gaps and bytes that belong to no tensor', () => {
     const data = new Array(12).fill(0);
-    expect(() => loadSafetensors(file(`{${entry('a', 'F32', '[2]', '[0,8]')},${entry('b', 'F32', '[2]', '[4,12]')}}`, data))).toThrow(
-      "loadSafetensors: tensors 'a' [0,8] and 'b' [4,12] overlap",
+    expect(() =>
+      loadSafetensors(file(`{${entry('a', 'F32', '[2]', '[0,8]')},${entry('b', 'F32', '[2]', '[4,12]')}}`, data)),
+    ).toThrow("loadSafetensors: tensors 'a' [0,8] and 'b' [4,12] overlap");
+    expect(() =>
+      loadSafetensors(file(`{${entry('a', 'F32', '[1]', '[0,4]')},${entry('b', 'F32', '[1]', '[8,12]')}}`, data)),
+    ).toThrow("bytes [4,8) of the data section belong to no tensor (between 'a' and 'b')");
+    expect(() => loadSafetensors(file(`{${entry('b', 'F32', '[1]', '[4,8]')}}`, data.slice(0, 8)))).toThrow(
+      "bytes [0,4) of the data section belong to no tensor (before 'b')",
     );
-    expect(() => loadSafetensors(file(`{${entry('a', 'F32', '[1]', '[0,4]')},${entry('b', 'F32', '[1]', '[8,12]')}}`, data))).toThrow(
-      "bytes [4,8) of the data section belong to no tensor (between 'a' and 'b')",
+    expect(() => loadSafetensors(file(`{${entry('a', 'F32', '[1]', '[0,4]')}}`, data))).toThrow(
+      'the last 8 bytes of the 12-byte data section belong to no tensor',
     );
-    expect(() => loadSafetensors(file(`{${entry('b', 'F32', '[1]', '[4,8]')}}`, data.slice(0, 8)))).toThrow("bytes [0,4) of the data section belong to no tensor (before 'b')");
-    expect(() => loadSafetensors(file(`{${entry('a', 'F32', '[1]', '[0,4]')}}`, data))).toThrow('the last 8 bytes of the 12-byte data section belong to no tensor');
-    expect(() => loadSafetensors(file('{}', [0]))).toThrow('the last 1 bytes of the 1-byte data section belong to no tensor');
+    expect(() => loadSafetensors(file('{}', [0]))).toThrow(
+      'the last 1 bytes of the 1-byte data section belong to no tensor',
+    );
     // A duplicated key: JSON.parse keeps the last, and the bytes of the first are then orphaned.
-    expect(() => loadSafetensors(file(`{${entry('a', 'F32', '[1]', '[0,4]')},${entry('a', 'F32', '[1]', '[4,8]')}}`, data.slice(0, 8)))).toThrow(
-      "bytes [0,4) of the data section belong to no tensor (before 'a')",
-    );
+    expect(() =>
+      loadSafetensors(
+        file(`{${entry('a', 'F32', '[1]', '[0,4]')},${entry('a', 'F32', '[1]', '[4,8]')}}`, data.slice(0, 8)),
+      ),
+    ).toThrow("bytes [0,4) of the data section belong to no tensor (before 'a')");
   });
 });

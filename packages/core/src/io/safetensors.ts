@@ -17,7 +17,20 @@ import { Tensor } from '../tensor/tensor.js';
 // map the reference emits invalid JSON (`{},"__metadata__":{}}`); we write `{"__metadata__":{}}`.
 
 /** Element types of the safetensors format that {@link loadSafetensors} reads (converting to float32). */
-export type SafetensorsDtype = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'U64' | 'I32' | 'U32' | 'I16' | 'U16' | 'I8' | 'U8' | 'BOOL';
+export type SafetensorsDtype =
+  | 'F64'
+  | 'F32'
+  | 'F16'
+  | 'BF16'
+  | 'I64'
+  | 'U64'
+  | 'I32'
+  | 'U32'
+  | 'I16'
+  | 'U16'
+  | 'I8'
+  | 'U8'
+  | 'BOOL';
 
 /** What {@link loadSafetensors} returns: float32 tensors, the `__metadata__` strings, and each tensor's stored dtype. */
 export interface SafetensorsContents {
@@ -33,7 +46,19 @@ export interface SafetensorsContents {
 const MAX_HEADER_LENGTH = 100_000_000;
 
 const BYTES_PER_ELEMENT: Readonly<Record<SafetensorsDtype, number>> = {
-  F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, U64: 8, I32: 4, U32: 4, I16: 2, U16: 2, I8: 1, U8: 1, BOOL: 1,
+  F64: 8,
+  F32: 4,
+  F16: 2,
+  BF16: 2,
+  I64: 8,
+  U64: 8,
+  I32: 4,
+  U32: 4,
+  I16: 2,
+  U16: 2,
+  I8: 1,
+  U8: 1,
+  BOOL: 1,
 };
 const SUPPORTED = Object.keys(BYTES_PER_ELEMENT).join(', ');
 
@@ -43,7 +68,10 @@ const HOST_IS_LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 // this file type-checks without DOM or Node typings.
 interface TextCodecs {
   TextEncoder: new () => { encode(text: string): Uint8Array };
-  TextDecoder: new (label: string, options: { fatal: boolean; ignoreBOM?: boolean }) => { decode(bytes: Uint8Array): string };
+  TextDecoder: new (
+    label: string,
+    options: { fatal: boolean; ignoreBOM?: boolean },
+  ) => { decode(bytes: Uint8Array): string };
 }
 const codecs = globalThis as unknown as TextCodecs;
 
@@ -82,7 +110,9 @@ export function saveSafetensors(
   let dataLength = 0;
   for (const [name, tensor] of entries) {
     const end = dataLength + tensor.data.byteLength;
-    parts.push(`${JSON.stringify(name)}:{"dtype":"F32","shape":[${tensor.shape.join(',')}],"data_offsets":[${dataLength},${end}]}`);
+    parts.push(
+      `${JSON.stringify(name)}:{"dtype":"F32","shape":[${tensor.shape.join(',')}],"data_offsets":[${dataLength},${end}]}`,
+    );
     dataLength = end;
   }
   const json = new codecs.TextEncoder().encode(`{${parts.join(',')}}`);
@@ -128,30 +158,40 @@ export function loadSafetensors(bytes: Uint8Array): SafetensorsContents {
   const fail = (message: string): never => {
     throw new Error(`loadSafetensors: ${message}`);
   };
-  if (bytes.length < 8) fail(`file is ${bytes.length} bytes, shorter than the 8-byte header length (empty or truncated file?)`);
+  if (bytes.length < 8)
+    fail(`file is ${bytes.length} bytes, shorter than the 8-byte header length (empty or truncated file?)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const declared = view.getBigUint64(0, true);
   if (declared > BigInt(MAX_HEADER_LENGTH)) {
-    fail(`header length ${declared} is over the format's limit of ${MAX_HEADER_LENGTH} bytes (corrupt or not a safetensors file?)`);
+    fail(
+      `header length ${declared} is over the format's limit of ${MAX_HEADER_LENGTH} bytes (corrupt or not a safetensors file?)`,
+    );
   }
   const headerLength = Number(declared);
   if (8 + headerLength > bytes.length) {
-    fail(`header length ${headerLength} exceeds file size ${bytes.length} (the header ends at byte ${8 + headerLength}; truncated file?)`);
+    fail(
+      `header length ${headerLength} exceeds file size ${bytes.length} (the header ends at byte ${8 + headerLength}; truncated file?)`,
+    );
   }
 
   // NOTE(header-bom): TextDecoder drops a leading UTF-8 byte order mark by default, which let a
   // header starting EF BB BF pass as '{'. The format's header is JSON text starting with '{', and
   // the reference reader (Rust, serde_json::from_str) refuses a BOM as invalid JSON: so do we.
   if (bytes[8] === 0xef && bytes[9] === 0xbb && bytes[10] === 0xbf) {
-    fail("header starts with a UTF-8 byte order mark (EF BB BF); a safetensors header is JSON starting with '{' (the reference reader refuses it too)");
+    fail(
+      "header starts with a UTF-8 byte order mark (EF BB BF); a safetensors header is JSON starting with '{' (the reference reader refuses it too)",
+    );
   }
   let text = '';
   try {
-    text = new codecs.TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(8, 8 + headerLength));
+    text = new codecs.TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(
+      bytes.subarray(8, 8 + headerLength),
+    );
   } catch {
     fail('header is not valid UTF-8 (corrupt or not a safetensors file?)');
   }
-  if (!text.startsWith('{')) fail(`header does not start with '{' (got ${excerpt(text.slice(0, 20))}; not a safetensors file?)`);
+  if (!text.startsWith('{'))
+    fail(`header does not start with '{' (got ${excerpt(text.slice(0, 20))}; not a safetensors file?)`);
   let header: unknown;
   try {
     header = JSON.parse(text);
@@ -166,7 +206,8 @@ export function loadSafetensors(bytes: Uint8Array): SafetensorsContents {
   if (rawMetadata !== undefined) {
     if (!isPlainRecord(rawMetadata)) fail(`__metadata__ must be an object of strings, got ${excerptJson(rawMetadata)}`);
     for (const [key, value] of Object.entries(rawMetadata as Record<string, unknown>)) {
-      if (typeof value !== 'string') fail(`__metadata__ value of '${clip(key)}' must be a string, got ${excerptJson(value)}`);
+      if (typeof value !== 'string')
+        fail(`__metadata__ value of '${clip(key)}' must be a string, got ${excerptJson(value)}`);
       defineEntry(metadata, key, value as string);
     }
   }
@@ -180,17 +221,23 @@ export function loadSafetensors(bytes: Uint8Array): SafetensorsContents {
   let previous: TensorInfo | undefined;
   for (const info of infos) {
     if (info.begin < covered) {
-      fail(`tensors '${clip(previous!.name)}' [${previous!.begin},${previous!.end}] and '${clip(info.name)}' [${info.begin},${info.end}] overlap`);
+      fail(
+        `tensors '${clip(previous!.name)}' [${previous!.begin},${previous!.end}] and '${clip(info.name)}' [${info.begin},${info.end}] overlap`,
+      );
     }
     if (info.begin > covered) {
-      const around = previous ? `between '${clip(previous.name)}' and '${clip(info.name)}'` : `before '${clip(info.name)}'`;
+      const around = previous
+        ? `between '${clip(previous.name)}' and '${clip(info.name)}'`
+        : `before '${clip(info.name)}'`;
       fail(`bytes [${covered},${info.begin}) of the data section belong to no tensor (${around})`);
     }
     covered = info.end;
     previous = info;
   }
   if (covered !== dataLength) {
-    fail(`the last ${dataLength - covered} bytes of the ${dataLength}-byte data section belong to no tensor (trailing bytes after the data?)`);
+    fail(
+      `the last ${dataLength - covered} bytes of the ${dataLength}-byte data section belong to no tensor (trailing bytes after the data?)`,
+    );
   }
 
   const tensors: Record<string, Tensor> = {};
@@ -214,25 +261,32 @@ interface TensorInfo {
 
 function readTensorInfo(name: string, info: unknown, dataLength: number, fail: (message: string) => never): TensorInfo {
   const where = `tensor '${clip(name)}'`;
-  if (!isPlainRecord(info)) return fail(`${where}: expected {"dtype", "shape", "data_offsets"}, got ${excerptJson(info)}`);
+  if (!isPlainRecord(info))
+    return fail(`${where}: expected {"dtype", "shape", "data_offsets"}, got ${excerptJson(info)}`);
   const { dtype, shape, data_offsets: offsets } = info as Record<string, unknown>;
   if (typeof dtype !== 'string' || !Object.hasOwn(BYTES_PER_ELEMENT, dtype)) {
     return fail(`${where}: dtype ${excerptJson(dtype)} is not supported (supported: ${SUPPORTED})`);
   }
   if (!Array.isArray(shape) || shape.length > MAX_TENSOR_RANK || !shape.every(isIndex)) {
-    return fail(`${where}: shape must be an array of at most ${MAX_TENSOR_RANK} non-negative integers, got ${excerptJson(shape)}`);
+    return fail(
+      `${where}: shape must be an array of at most ${MAX_TENSOR_RANK} non-negative integers, got ${excerptJson(shape)}`,
+    );
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex) || offsets[0] > offsets[1]) {
     return fail(`${where}: data_offsets must be [begin, end] with 0 ≤ begin ≤ end, got ${excerptJson(offsets)}`);
   }
   const [begin, end] = offsets as [number, number];
   if (end > dataLength) {
-    return fail(`${where}: data_offsets [${begin},${end}] reach past the end of the ${dataLength}-byte data section (truncated file?)`);
+    return fail(
+      `${where}: data_offsets [${begin},${end}] reach past the end of the ${dataLength}-byte data section (truncated file?)`,
+    );
   }
   const size = (shape as number[]).reduce((product, length) => product * length, 1);
   const needed = size * BYTES_PER_ELEMENT[dtype as SafetensorsDtype];
   if (needed !== end - begin) {
-    return fail(`${where}: shape [${shape.join(',')}] of ${dtype} needs ${needed} bytes, but data_offsets [${begin},${end}] hold ${end - begin}`);
+    return fail(
+      `${where}: shape [${shape.join(',')}] of ${dtype} needs ${needed} bytes, but data_offsets [${begin},${end}] hold ${end - begin}`,
+    );
   }
   try {
     // Within the file's bytes, an F64 or I64 tensor still becomes twice as many float32 bytes.
@@ -316,7 +370,9 @@ function metadataJson(metadata: Readonly<Record<string, string>>): string {
     checkName(key, 'metadata key');
     const value = metadata[key];
     if (typeof value !== 'string' || !isWellFormed(value)) {
-      throw new TypeError(`saveSafetensors: metadata value of '${key}' must be a well-formed string, got ${excerptJson(value)}; use JSON.stringify for other values`);
+      throw new TypeError(
+        `saveSafetensors: metadata value of '${key}' must be a well-formed string, got ${excerptJson(value)}; use JSON.stringify for other values`,
+      );
     }
   }
   return `{${keys.map((key) => `${JSON.stringify(key)}:${JSON.stringify(metadata[key])}`).join(',')}}`;
@@ -324,7 +380,9 @@ function metadataJson(metadata: Readonly<Record<string, string>>): string {
 
 function checkName(name: string, what: string): void {
   if (!isWellFormed(name)) {
-    throw new Error(`saveSafetensors: ${what} ${JSON.stringify(name)} has an unpaired UTF-16 surrogate and cannot be written as UTF-8`);
+    throw new Error(
+      `saveSafetensors: ${what} ${JSON.stringify(name)} has an unpaired UTF-16 surrogate and cannot be written as UTF-8`,
+    );
   }
 }
 

@@ -30,7 +30,10 @@ export function adamKernel(arrays: AdamArrays, scalars: AdamScalars): void {
  * (docs/performance.md), and the optimizer runs on the main thread of the data-parallel trainer
  * between steps, where every millisecond is serial.
  */
-export function adamKernelJs({ values, gradient, expAvg, expAvgSq, maxExpAvgSq }: AdamArrays, scalars: AdamScalars): void {
+export function adamKernelJs(
+  { values, gradient, expAvg, expAvgSq, maxExpAvgSq }: AdamArrays,
+  scalars: AdamScalars,
+): void {
   const { beta1, beta2, stepSize, correction2Sqrt, eps, decay, weightDecay } = scalars;
   const n = values.length;
   if (maxExpAvgSq === null) {

@@ -36,7 +36,13 @@ function checkSweep(op: string, image: Float32Array, pooled: Float32Array, s: Ad
 /** Calls `visit` for every output of the sweep with its plane offset, its windows and their size, in output order. */
 function forEachWindow(
   s: AdaptivePoolSweep,
-  visit: (outIndex: number, planeOffset: number, h: { from: number; to: number }, w: { from: number; to: number }, size: number) => void,
+  visit: (
+    outIndex: number,
+    planeOffset: number,
+    h: { from: number; to: number },
+    w: { from: number; to: number },
+    size: number,
+  ) => void,
 ): void {
   let outIndex = 0;
   for (let plane = 0; plane < s.planes; plane++) {

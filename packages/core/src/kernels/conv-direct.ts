@@ -25,7 +25,9 @@ export function padImage(input: Float32Array, g: Conv2dGeometry, n: number, padd
   const paddedHeight = height + 2 * padHeight;
   const paddedWidth = width + 2 * padWidth;
   if (padded.length !== channels * paddedHeight * paddedWidth) {
-    throw new Error(`padImage: padded has length ${padded.length}, expected C·(H+2·padH)·(W+2·padW) = ${channels * paddedHeight * paddedWidth}`);
+    throw new Error(
+      `padImage: padded has length ${padded.length}, expected C·(H+2·padH)·(W+2·padW) = ${channels * paddedHeight * paddedWidth}`,
+    );
   }
   if (padHeight === 0 && padWidth === 0) {
     const from = n * channels * height * width;
@@ -73,7 +75,9 @@ export function conv2dDirectImage(
 ): void {
   const patch = g.channels * g.kernelHeight * g.kernelWidth;
   if (padded.length !== paddedImageLength(g) || weight.length !== outChannels * patch) {
-    throw new Error(`conv2dDirectImage: padded (${padded.length}) or weight (${weight.length}) does not match the geometry`);
+    throw new Error(
+      `conv2dDirectImage: padded (${padded.length}) or weight (${weight.length}) does not match the geometry`,
+    );
   }
   const { outHeight, outWidth, strideHeight, strideWidth } = g;
   const positions = outHeight * outWidth;
@@ -97,19 +101,33 @@ export function conv2dDirectImage(
         const b0 = rowBase + ow0 * strideWidth;
         const b1 = rowBase + ow1 * strideWidth;
         const b2 = rowBase + ow2 * strideWidth;
-        let c00 = 0, c01 = 0, c02 = 0;
-        let c10 = 0, c11 = 0, c12 = 0;
+        let c00 = 0,
+          c01 = 0,
+          c02 = 0;
+        let c10 = 0,
+          c11 = 0,
+          c12 = 0;
         for (let p = 0; p < patch; p++) {
           const tap = taps[p]!;
-          const x0 = padded[tap + b0]!, x1 = padded[tap + b1]!, x2 = padded[tap + b2]!;
+          const x0 = padded[tap + b0]!,
+            x1 = padded[tap + b1]!,
+            x2 = padded[tap + b2]!;
           const a0 = weight[w0 + p]!;
-          c00 += a0 * x0; c01 += a0 * x1; c02 += a0 * x2;
+          c00 += a0 * x0;
+          c01 += a0 * x1;
+          c02 += a0 * x2;
           const a1 = weight[w1 + p]!;
-          c10 += a1 * x0; c11 += a1 * x1; c12 += a1 * x2;
+          c10 += a1 * x0;
+          c11 += a1 * x1;
+          c12 += a1 * x2;
         }
         // Clamped duplicates (ow1/ow2, o1) get the same value again: see NOTE(direct-conv).
-        out[out0 + outRow + ow0] = c00; out[out0 + outRow + ow1] = c01; out[out0 + outRow + ow2] = c02;
-        out[out1 + outRow + ow0] = c10; out[out1 + outRow + ow1] = c11; out[out1 + outRow + ow2] = c12;
+        out[out0 + outRow + ow0] = c00;
+        out[out0 + outRow + ow1] = c01;
+        out[out0 + outRow + ow2] = c02;
+        out[out1 + outRow + ow0] = c10;
+        out[out1 + outRow + ow1] = c11;
+        out[out1 + outRow + ow2] = c12;
       }
     }
   }
@@ -132,7 +150,9 @@ export function conv2dWeightGradImage(
   const { outHeight, outWidth, strideHeight, strideWidth } = g;
   const positions = outHeight * outWidth;
   if (padded.length !== paddedImageLength(g) || imageGrad.length !== outChannels * patch) {
-    throw new Error(`conv2dWeightGradImage: padded (${padded.length}) or imageGrad (${imageGrad.length}) does not match the geometry`);
+    throw new Error(
+      `conv2dWeightGradImage: padded (${padded.length}) or imageGrad (${imageGrad.length}) does not match the geometry`,
+    );
   }
   if (gradOffset < 0 || gradOffset + outChannels * positions > gradOut.length) {
     throw new RangeError(`conv2dWeightGradImage: gradOut needs ${outChannels * positions} elements from ${gradOffset}`);
@@ -146,25 +166,41 @@ export function conv2dWeightGradImage(
     for (let p0 = 0; p0 < patch; p0 += 3) {
       const p1 = Math.min(p0 + 1, patch - 1);
       const p2 = Math.min(p0 + 2, patch - 1);
-      const t0 = taps[p0]!, t1 = taps[p1]!, t2 = taps[p2]!;
-      let c00 = 0, c01 = 0, c02 = 0;
-      let c10 = 0, c11 = 0, c12 = 0;
+      const t0 = taps[p0]!,
+        t1 = taps[p1]!,
+        t2 = taps[p2]!;
+      let c00 = 0,
+        c01 = 0,
+        c02 = 0;
+      let c10 = 0,
+        c11 = 0,
+        c12 = 0;
       for (let oh = 0; oh < outHeight; oh++) {
         const rowBase = oh * strideHeight * paddedWidth;
         const gradRow = oh * outWidth;
         for (let ow = 0; ow < outWidth; ow++) {
           const xi = rowBase + ow * strideWidth;
-          const x0 = padded[t0 + xi]!, x1 = padded[t1 + xi]!, x2 = padded[t2 + xi]!;
+          const x0 = padded[t0 + xi]!,
+            x1 = padded[t1 + xi]!,
+            x2 = padded[t2 + xi]!;
           const a0 = gradOut[g0 + gradRow + ow]!;
-          c00 += a0 * x0; c01 += a0 * x1; c02 += a0 * x2;
+          c00 += a0 * x0;
+          c01 += a0 * x1;
+          c02 += a0 * x2;
           const a1 = gradOut[g1 + gradRow + ow]!;
-          c10 += a1 * x0; c11 += a1 * x1; c12 += a1 * x2;
+          c10 += a1 * x0;
+          c11 += a1 * x1;
+          c12 += a1 * x2;
         }
       }
       const r0 = o0 * patch;
       const r1 = o1 * patch;
-      imageGrad[r0 + p0] = c00; imageGrad[r0 + p1] = c01; imageGrad[r0 + p2] = c02;
-      imageGrad[r1 + p0] = c10; imageGrad[r1 + p1] = c11; imageGrad[r1 + p2] = c12;
+      imageGrad[r0 + p0] = c00;
+      imageGrad[r0 + p1] = c01;
+      imageGrad[r0 + p2] = c02;
+      imageGrad[r1 + p0] = c10;
+      imageGrad[r1 + p1] = c11;
+      imageGrad[r1 + p2] = c12;
     }
   }
 }

@@ -3,7 +3,15 @@
 
 import { describe, expect, it } from 'vitest';
 import { conv2dDirectImage, conv2dWeightGradImage, padImage, paddedImageLength } from './conv-direct.js';
-import { col2im, col2imGroup, conv2dGeometry, im2col, im2colGroup, type Conv2dGeometry, type Conv2dGeometryOptions } from './conv.js';
+import {
+  col2im,
+  col2imGroup,
+  conv2dGeometry,
+  im2col,
+  im2colGroup,
+  type Conv2dGeometry,
+  type Conv2dGeometryOptions,
+} from './conv.js';
 
 /** mulberry32: small seeded PRNG, uniform in [0, 1). */
 function mulberry32(seed: number): () => number {
@@ -25,8 +33,16 @@ function randomArray(length: number, random: () => number): Float32Array {
 
 function geometry(overrides: Partial<Conv2dGeometryOptions>): Conv2dGeometry {
   return conv2dGeometry({
-    batch: 1, channels: 1, height: 5, width: 5, kernelHeight: 3, kernelWidth: 3,
-    strideHeight: 1, strideWidth: 1, padHeight: 0, padWidth: 0,
+    batch: 1,
+    channels: 1,
+    height: 5,
+    width: 5,
+    kernelHeight: 3,
+    kernelWidth: 3,
+    strideHeight: 1,
+    strideWidth: 1,
+    padHeight: 0,
+    padWidth: 0,
     ...overrides,
   });
 }
@@ -65,7 +81,12 @@ function referenceConv2d(x: Float32Array, w: Float32Array, outChannels: number, 
 }
 
 /** Direct input gradient of the convolution: dx[n,c,ih,iw] += w[o,c,kh,kw]·dy[n,o,oh,ow]. */
-function referenceConv2dInputGrad(dy: Float32Array, w: Float32Array, outChannels: number, g: Conv2dGeometry): Float64Array {
+function referenceConv2dInputGrad(
+  dy: Float32Array,
+  w: Float32Array,
+  outChannels: number,
+  g: Conv2dGeometry,
+): Float64Array {
   const { batch, channels, height, width, kernelHeight, kernelWidth, outHeight, outWidth } = g;
   const dx = new Float64Array(batch * channels * height * width);
   for (let n = 0; n < batch; n++) {
@@ -125,17 +146,61 @@ function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 const cases: { name: string; outChannels: number; opts: Partial<Conv2dGeometryOptions> }[] = [
   { name: '1×1×5×5, 3×3, stride 1, no padding', outChannels: 1, opts: {} },
-  { name: '2×3×7×6, 3×3, stride 1, padding 1', outChannels: 4, opts: { batch: 2, channels: 3, height: 7, width: 6, padHeight: 1, padWidth: 1 } },
-  { name: '3×2×8×9, 3×3, stride 2, padding 1', outChannels: 3, opts: { batch: 3, channels: 2, height: 8, width: 9, strideHeight: 2, strideWidth: 2, padHeight: 1, padWidth: 1 } },
-  { name: '2×2×6×5, 5×5, stride 1, padding 2', outChannels: 2, opts: { batch: 2, channels: 2, height: 6, width: 5, kernelHeight: 5, kernelWidth: 5, padHeight: 2, padWidth: 2 } },
-  { name: '2×3×7×10, 2×4 kernel, stride 2×1, padding 1×2', outChannels: 5, opts: { batch: 2, channels: 3, height: 7, width: 10, kernelHeight: 2, kernelWidth: 4, strideHeight: 2, strideWidth: 1, padHeight: 1, padWidth: 2 } },
-  { name: '1×2×4×11, 1×3 kernel, stride 1×3, padding 0×2', outChannels: 2, opts: { channels: 2, height: 4, width: 11, kernelHeight: 1, kernelWidth: 3, strideWidth: 3, padWidth: 2 } },
-  { name: '2×1×3×3, 3×3 kernel, stride 2, padding 2 (kernel wider than the real input it sees)', outChannels: 2, opts: { batch: 2, height: 3, width: 3, strideHeight: 2, strideWidth: 2, padHeight: 2, padWidth: 2 } },
+  {
+    name: '2×3×7×6, 3×3, stride 1, padding 1',
+    outChannels: 4,
+    opts: { batch: 2, channels: 3, height: 7, width: 6, padHeight: 1, padWidth: 1 },
+  },
+  {
+    name: '3×2×8×9, 3×3, stride 2, padding 1',
+    outChannels: 3,
+    opts: { batch: 3, channels: 2, height: 8, width: 9, strideHeight: 2, strideWidth: 2, padHeight: 1, padWidth: 1 },
+  },
+  {
+    name: '2×2×6×5, 5×5, stride 1, padding 2',
+    outChannels: 2,
+    opts: { batch: 2, channels: 2, height: 6, width: 5, kernelHeight: 5, kernelWidth: 5, padHeight: 2, padWidth: 2 },
+  },
+  {
+    name: '2×3×7×10, 2×4 kernel, stride 2×1, padding 1×2',
+    outChannels: 5,
+    opts: {
+      batch: 2,
+      channels: 3,
+      height: 7,
+      width: 10,
+      kernelHeight: 2,
+      kernelWidth: 4,
+      strideHeight: 2,
+      strideWidth: 1,
+      padHeight: 1,
+      padWidth: 2,
+    },
+  },
+  {
+    name: '1×2×4×11, 1×3 kernel, stride 1×3, padding 0×2',
+    outChannels: 2,
+    opts: { channels: 2, height: 4, width: 11, kernelHeight: 1, kernelWidth: 3, strideWidth: 3, padWidth: 2 },
+  },
+  {
+    name: '2×1×3×3, 3×3 kernel, stride 2, padding 2 (kernel wider than the real input it sees)',
+    outChannels: 2,
+    opts: { batch: 2, height: 3, width: 3, strideHeight: 2, strideWidth: 2, padHeight: 2, padWidth: 2 },
+  },
 ];
 
 describe('conv2dGeometry', () => {
   it('computes out = floor((in + 2·pad − kernel) / stride) + 1 per axis', () => {
-    const g = geometry({ height: 8, width: 10, kernelHeight: 3, kernelWidth: 2, strideHeight: 2, strideWidth: 3, padHeight: 1, padWidth: 2 });
+    const g = geometry({
+      height: 8,
+      width: 10,
+      kernelHeight: 3,
+      kernelWidth: 2,
+      strideHeight: 2,
+      strideWidth: 3,
+      padHeight: 1,
+      padWidth: 2,
+    });
     expect(g.outHeight).toBe(4); // floor((8 + 2 − 3) / 2) + 1
     expect(g.outWidth).toBe(5); // floor((10 + 4 − 2) / 3) + 1
   });
@@ -156,15 +221,36 @@ describe('conv2dGeometry', () => {
 describe('im2col', () => {
   it('lays out rows (c, kh, kw) and columns (oh, ow), zero-padded, on a hand-worked example', () => {
     // 1×1×2×2 input [[1, 2], [3, 4]], 2×2 kernel, padding 1, stride 2 → 2×2 output.
-    const g = geometry({ height: 2, width: 2, kernelHeight: 2, kernelWidth: 2, strideHeight: 2, strideWidth: 2, padHeight: 1, padWidth: 1 });
+    const g = geometry({
+      height: 2,
+      width: 2,
+      kernelHeight: 2,
+      kernelWidth: 2,
+      strideHeight: 2,
+      strideWidth: 2,
+      padHeight: 1,
+      padWidth: 1,
+    });
     const cols = new Float32Array(colsLength(g)).fill(99);
     im2col(Float32Array.of(1, 2, 3, 4), g, 0, cols);
     // Each output window sees exactly one real input, at the kernel position opposite its corner.
     expect(Array.from(cols)).toEqual([
-      0, 0, 0, 4, // kh=0, kw=0
-      0, 0, 3, 0, // kh=0, kw=1
-      0, 2, 0, 0, // kh=1, kw=0
-      1, 0, 0, 0, // kh=1, kw=1
+      0,
+      0,
+      0,
+      4, // kh=0, kw=0
+      0,
+      0,
+      3,
+      0, // kh=0, kw=1
+      0,
+      2,
+      0,
+      0, // kh=1, kw=0
+      1,
+      0,
+      0,
+      0, // kh=1, kw=1
     ]);
   });
 
@@ -189,9 +275,15 @@ describe('im2col', () => {
   it('rejects an image index outside the batch and buffers of the wrong length', () => {
     const g = geometry({ batch: 2 });
     const x = new Float32Array(2 * 25);
-    expect(() => im2col(x, g, 2, new Float32Array(colsLength(g)))).toThrow(/image index 2 is outside the batch \[0, 2\)/);
-    expect(() => im2col(x, g, 0, new Float32Array(colsLength(g) + 1))).toThrow(/im2col: cols has length 82, expected 1·3·3·3·3 = 81/);
-    expect(() => im2col(new Float32Array(25), g, 0, new Float32Array(colsLength(g)))).toThrow(/im2col: input has length 25, expected 2·1·5·5 = 50/);
+    expect(() => im2col(x, g, 2, new Float32Array(colsLength(g)))).toThrow(
+      /image index 2 is outside the batch \[0, 2\)/,
+    );
+    expect(() => im2col(x, g, 0, new Float32Array(colsLength(g) + 1))).toThrow(
+      /im2col: cols has length 82, expected 1·3·3·3·3 = 81/,
+    );
+    expect(() => im2col(new Float32Array(25), g, 0, new Float32Array(colsLength(g)))).toThrow(
+      /im2col: input has length 25, expected 2·1·5·5 = 50/,
+    );
   });
 });
 
@@ -242,7 +334,16 @@ describe('col2im', () => {
 });
 
 describe('grouped and direct kernels agree with the per-image ones', () => {
-  const g = geometry({ batch: 3, channels: 2, height: 6, width: 7, strideHeight: 2, strideWidth: 1, padHeight: 1, padWidth: 2 });
+  const g = geometry({
+    batch: 3,
+    channels: 2,
+    height: 6,
+    width: 7,
+    strideHeight: 2,
+    strideWidth: 1,
+    padHeight: 1,
+    padWidth: 2,
+  });
   const random = mulberry32(91);
   const x = randomArray(g.batch * g.channels * g.height * g.width, random);
   const per = colsLength(g);
@@ -255,7 +356,8 @@ describe('grouped and direct kernels agree with the per-image ones', () => {
     for (let i = 0; i < 2; i++) {
       im2col(x, g, 1 + i, single);
       for (let row = 0; row < per / positions; row++) {
-        for (let pos = 0; pos < positions; pos++) expect(cols[row * 2 * positions + i * positions + pos]).toBe(single[row * positions + pos]);
+        for (let pos = 0; pos < positions; pos++)
+          expect(cols[row * 2 * positions + i * positions + pos]).toBe(single[row * positions + pos]);
       }
     }
     const grouped = new Float32Array(x.length);
@@ -287,7 +389,8 @@ describe('grouped and direct kernels agree with the per-image ones', () => {
       for (let o = 0; o < outChannels; o++) {
         for (let p = 0; p < patch; p++) {
           let sum = 0;
-          for (let pos = 0; pos < positions; pos++) sum += gradOut[(n * outChannels + o) * positions + pos]! * cols[p * positions + pos]!;
+          for (let pos = 0; pos < positions; pos++)
+            sum += gradOut[(n * outChannels + o) * positions + pos]! * cols[p * positions + pos]!;
           expect(imageGrad[o * patch + p]).toBeCloseTo(sum, 10);
         }
       }

@@ -53,8 +53,18 @@ export function conv2dGeometry(opts: Conv2dGeometryOptions): Conv2dGeometry {
     );
   }
   return {
-    batch, channels, height, width, kernelHeight, kernelWidth,
-    strideHeight, strideWidth, padHeight, padWidth, outHeight, outWidth,
+    batch,
+    channels,
+    height,
+    width,
+    kernelHeight,
+    kernelWidth,
+    strideHeight,
+    strideWidth,
+    padHeight,
+    padWidth,
+    outHeight,
+    outWidth,
   };
 }
 
@@ -96,7 +106,13 @@ export function col2im(cols: Float32Array, g: Conv2dGeometry, n: number, inputGr
  * const cols = new Float32Array(g.channels * g.kernelHeight * g.kernelWidth * 4 * g.outHeight * g.outWidth);
  * im2colGroup(input, g, 0, 4, cols); // images 0…3
  */
-export function im2colGroup(input: Float32Array, g: Conv2dGeometry, first: number, count: number, cols: Float32Array): void {
+export function im2colGroup(
+  input: Float32Array,
+  g: Conv2dGeometry,
+  first: number,
+  count: number,
+  cols: Float32Array,
+): void {
   checkGroupBuffers('im2colGroup', input, 'input', cols, g, first, count);
   const { channels, height, width, kernelHeight, kernelWidth } = g;
   const { strideHeight, strideWidth, padHeight, padWidth, outHeight, outWidth } = g;
@@ -185,7 +201,9 @@ function checkGroupBuffers(
   count: number,
 ): void {
   if (!Number.isInteger(first) || !Number.isInteger(count) || first < 0 || count < 1 || first + count > g.batch) {
-    throw new Error(`${op}: images [${first}, ${first + count}) are not a non-empty range inside the batch [0, ${g.batch})`);
+    throw new Error(
+      `${op}: images [${first}, ${first + count}) are not a non-empty range inside the batch [0, ${g.batch})`,
+    );
   }
   checkBuffers(op, image, imageName, cols, g, first, false); // image length only
   const colsLength = g.channels * g.kernelHeight * g.kernelWidth * count * g.outHeight * g.outWidth;

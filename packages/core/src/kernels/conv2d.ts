@@ -53,7 +53,14 @@ function groupSize(g: Conv2dGeometry, patch: number, positions: number): number 
  * Copies between NCHW [N, O, L] (images first … first+count−1) and the group layout [O × count·L]
  * in which image i's channel o is row o, columns i·L … i·L+L−1.
  */
-function gatherGroup(nchw: Float32Array, grouped: Float32Array, first: number, count: number, channels: number, positions: number): void {
+function gatherGroup(
+  nchw: Float32Array,
+  grouped: Float32Array,
+  first: number,
+  count: number,
+  channels: number,
+  positions: number,
+): void {
   for (let i = 0; i < count; i++) {
     for (let o = 0; o < channels; o++) {
       const from = ((first + i) * channels + o) * positions;
@@ -62,7 +69,14 @@ function gatherGroup(nchw: Float32Array, grouped: Float32Array, first: number, c
   }
 }
 
-function scatterGroup(grouped: Float32Array, nchw: Float32Array, first: number, count: number, channels: number, positions: number): void {
+function scatterGroup(
+  grouped: Float32Array,
+  nchw: Float32Array,
+  first: number,
+  count: number,
+  channels: number,
+  positions: number,
+): void {
   for (let i = 0; i < count; i++) {
     for (let o = 0; o < channels; o++) {
       const from = (o * count + i) * positions;
@@ -87,23 +101,23 @@ export function conv2dForwardInto(operands: Conv2dOperands & { bias: Float32Arra
   const patch = g.channels * g.kernelHeight * g.kernelWidth;
   const positions = g.outHeight * g.outWidth;
   const group = groupSize(g, patch, positions);
-if (patch <= DIRECT_FORWARD_MAX_PATCH) {
-  const padded = new Float32Array(paddedImageLength(g));
-  for (let n = 0; n < g.batch; n++) {
-    padImage(x, g, n, padded);
-    conv2dDirectImage(padded, weight, outChannels, g, out, n * outChannels * positions);
+  if (patch <= DIRECT_FORWARD_MAX_PATCH) {
+    const padded = new Float32Array(paddedImageLength(g));
+    for (let n = 0; n < g.batch; n++) {
+      padImage(x, g, n, padded);
+      conv2dDirectImage(padded, weight, outChannels, g, out, n * outChannels * positions);
+    }
+  } else {
+    const columns = new Float32Array(patch * group * positions);
+    const grouped = new Float32Array(outChannels * group * positions);
+    for (let first = 0; first < g.batch; first += group) {
+      const count = Math.min(group, g.batch - first);
+      const width = count * positions;
+      im2colGroup(x, g, first, count, columns.subarray(0, patch * width));
+      matmulInto(weight, columns, grouped, outChannels, patch, width);
+      scatterGroup(grouped, out, first, count, outChannels, positions);
+    }
   }
-} else {
-  const columns = new Float32Array(patch * group * positions);
-  const grouped = new Float32Array(outChannels * group * positions);
-  for (let first = 0; first < g.batch; first += group) {
-    const count = Math.min(group, g.batch - first);
-    const width = count * positions;
-    im2colGroup(x, g, first, count, columns.subarray(0, patch * width));
-    matmulInto(weight, columns, grouped, outChannels, patch, width);
-    scatterGroup(grouped, out, first, count, outChannels, positions);
-  }
-}
   if (bias !== null) addChannelBias(out, bias, g.batch, outChannels, positions);
 }
 
@@ -153,7 +167,8 @@ export function conv2dBackwardInto(operands: Conv2dOperands, gradient: Float32Ar
   for (let first = 0; first < g.batch; first += group) {
     const count = Math.min(group, g.batch - first);
     const width = count * positions;
-    if (gradientX !== null || columns !== null) gatherGroup(gradient, gradientGrouped, first, count, outChannels, positions);
+    if (gradientX !== null || columns !== null)
+      gatherGroup(gradient, gradientGrouped, first, count, outChannels, positions);
     if (columns !== null && groupWeightGradient !== null && weightSum !== null) {
       im2colGroup(x, g, first, count, columns.subarray(0, patch * width));
       matmulTransposeBInto(gradientGrouped, columns, groupWeightGradient, outChannels, width, patch);
@@ -171,7 +186,13 @@ export function conv2dBackwardInto(operands: Conv2dOperands, gradient: Float32Ar
 }
 
 /** out[n, o, ·] += bias[o]: the conv's bias, added in place (NOTE(fused-bias)). */
-function addChannelBias(out: Float32Array, bias: Float32Array, batch: number, channels: number, positions: number): void {
+function addChannelBias(
+  out: Float32Array,
+  bias: Float32Array,
+  batch: number,
+  channels: number,
+  positions: number,
+): void {
   for (let n = 0, offset = 0; n < batch; n++) {
     for (let o = 0; o < channels; o++, offset += positions) {
       const b = bias[o]!;
@@ -198,4 +219,3 @@ function channelSums(gradient: Float32Array, batch: number, channels: number, po
   }
   return Float32Array.from(sums);
 }
-

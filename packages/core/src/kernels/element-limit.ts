@@ -50,7 +50,9 @@ export function maxTensorElements(): number {
  */
 export function setMaxTensorElements(limit: number): number {
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > HARD_MAX_TENSOR_ELEMENTS) {
-    throw new Error(`setMaxTensorElements: limit must be an integer in [1, 2^32 = ${HARD_MAX_TENSOR_ELEMENTS}], got ${String(limit)}`);
+    throw new Error(
+      `setMaxTensorElements: limit must be an integer in [1, 2^32 = ${HARD_MAX_TENSOR_ELEMENTS}], got ${String(limit)}`,
+    );
   }
   const previous = maxElements;
   maxElements = limit;
@@ -65,15 +67,21 @@ export function setMaxTensorElements(limit: number): number {
  */
 export function checkElements(op: string, shape: Shape, what = 'shape'): number {
   if (!Array.isArray(shape)) {
-    throw new TypeError(`${op}: ${what} must be an array of lengths, e.g. [2, 3], got ${shape === null ? 'null' : typeof shape}`);
+    throw new TypeError(
+      `${op}: ${what} must be an array of lengths, e.g. [2, 3], got ${shape === null ? 'null' : typeof shape}`,
+    );
   }
   if (shape.length > MAX_TENSOR_RANK) {
-    throw new Error(`${op}: ${what} has ${shape.length} axes, more than the ${MAX_TENSOR_RANK} a tensor may have (MAX_TENSOR_RANK)`);
+    throw new Error(
+      `${op}: ${what} has ${shape.length} axes, more than the ${MAX_TENSOR_RANK} a tensor may have (MAX_TENSOR_RANK)`,
+    );
   }
   let count = 1;
   for (const length of shape) {
     if (typeof length !== 'number' || !Number.isInteger(length) || length < 0) {
-      throw new Error(`${op}: ${what} ${formatShape(shape)} must hold non-negative integers, got ${String(length)} (${typeof length})`);
+      throw new Error(
+        `${op}: ${what} ${formatShape(shape)} must hold non-negative integers, got ${String(length)} (${typeof length})`,
+      );
     }
     count *= length;
   }
@@ -85,7 +93,6 @@ export function checkElements(op: string, shape: Shape, what = 'shape'): number 
   }
   return count;
 }
-
 
 /**
  * Checks the buffers a convolution or pooling allocates from its geometry against the element
@@ -99,5 +106,9 @@ export function checkElements(op: string, shape: Shape, what = 'shape'): number 
 export function checkConvStorage(op: string, g: Conv2dGeometry, outChannels: number): void {
   checkElements(op, [g.batch, outChannels, g.outHeight, g.outWidth], 'output shape');
   checkElements(op, [g.channels, g.height + 2 * g.padHeight, g.width + 2 * g.padWidth], 'padded image shape');
-  checkElements(op, [g.channels * g.kernelHeight * g.kernelWidth, g.outHeight * g.outWidth], 'unfolded columns of one image');
+  checkElements(
+    op,
+    [g.channels * g.kernelHeight * g.kernelWidth, g.outHeight * g.outWidth],
+    'unfolded columns of one image',
+  );
 }

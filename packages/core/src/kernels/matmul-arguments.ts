@@ -9,7 +9,14 @@ export function requireSize(op: string, name: string, value: number): void {
 }
 
 /** Throws unless array[offset, offset + count) exists; `what` explains `count` (e.g. "m·k = 2·3"). */
-export function requireSpan(op: string, name: string, array: Float32Array, offset: number, count: number, what: string): void {
+export function requireSpan(
+  op: string,
+  name: string,
+  array: Float32Array,
+  offset: number,
+  count: number,
+  what: string,
+): void {
   if (!Number.isInteger(offset) || offset < 0) {
     throw new RangeError(`${op}: ${name}Offset must be a non-negative integer, got ${offset}`);
   }

@@ -45,8 +45,14 @@ function operands(m: number, k: number, n: number, seed: number, pad = { a: 0, b
 
 /** op(A)[i][p] and op(B)[p][j] as stored by each variant (A stored k×m for Aᵀ·B, B stored n×k for A·Bᵀ). */
 function readers(variant: Variant, { a, b, offsets }: Operands, m: number, k: number, n: number) {
-  const aAt = variant === 'transposeA' ? (i: number, p: number) => a[offsets.a + p * m + i]! : (i: number, p: number) => a[offsets.a + i * k + p]!;
-  const bAt = variant === 'transposeB' ? (p: number, j: number) => b[offsets.b + j * k + p]! : (p: number, j: number) => b[offsets.b + p * n + j]!;
+  const aAt =
+    variant === 'transposeA'
+      ? (i: number, p: number) => a[offsets.a + p * m + i]!
+      : (i: number, p: number) => a[offsets.a + i * k + p]!;
+  const bAt =
+    variant === 'transposeB'
+      ? (p: number, j: number) => b[offsets.b + j * k + p]!
+      : (p: number, j: number) => b[offsets.b + p * n + j]!;
   return { aAt, bAt };
 }
 
@@ -69,7 +75,9 @@ function expectProduct(variant: Variant, ops: Operands, m: number, k: number, n:
       }
       const got = ops.out[ops.offsets.out + i * n + j]!;
       if (!(Math.abs(got - sum) <= tolerance * scale)) {
-        expect.fail(`${variant} ${m}×${k}×${n} (${kernelBackend()}): out[${i}, ${j}] = ${got}, expected ${sum} (scale ${scale})`);
+        expect.fail(
+          `${variant} ${m}×${k}×${n} (${kernelBackend()}): out[${i}, ${j}] = ${got}, expected ${sum} (scale ${scale})`,
+        );
       }
     }
   }
@@ -97,34 +105,47 @@ const SHAPES: [m: number, k: number, n: number][] = [
 ];
 
 describe.each(BACKENDS)('matmul kernels, %s backend', (backend) => {
-  it.each(Object.keys(VARIANTS) as Variant[])('%s matches a float64 triple loop at every edge and block size', (variant) => {
-    setKernelBackend(backend);
-    for (const [index, [m, k, n]] of SHAPES.entries()) {
-      const ops = operands(m, k, n, 100 + index);
-      VARIANTS[variant](ops.a, ops.b, ops.out, m, k, n);
-      expectProduct(variant, ops, m, k, n);
-    }
-  });
+  it.each(Object.keys(VARIANTS) as Variant[])(
+    '%s matches a float64 triple loop at every edge and block size',
+    (variant) => {
+      setKernelBackend(backend);
+      for (const [index, [m, k, n]] of SHAPES.entries()) {
+        const ops = operands(m, k, n, 100 + index);
+        VARIANTS[variant](ops.a, ops.b, ops.out, m, k, n);
+        expectProduct(variant, ops, m, k, n);
+      }
+    },
+  );
 
-  it.each(Object.keys(VARIANTS) as Variant[])('%s reads and writes at odd offsets into larger buffers, touching nothing else', (variant) => {
-    setKernelBackend(backend);
-    for (const [m, k, n] of [[3, 5, 7], [9, 17, 8], [130, 260, 33]] as const) {
-      const ops = operands(m, k, n, m + n, { a: 3, b: 5, out: 7 });
-      VARIANTS[variant](ops.a, ops.b, ops.out, m, k, n, 3, 5, 7);
-      expectProduct(variant, ops, m, k, n);
-    }
-  });
+  it.each(Object.keys(VARIANTS) as Variant[])(
+    '%s reads and writes at odd offsets into larger buffers, touching nothing else',
+    (variant) => {
+      setKernelBackend(backend);
+      for (const [m, k, n] of [
+        [3, 5, 7],
+        [9, 17, 8],
+        [130, 260, 33],
+      ] as const) {
+        const ops = operands(m, k, n, m + n, { a: 3, b: 5, out: 7 });
+        VARIANTS[variant](ops.a, ops.b, ops.out, m, k, n, 3, 5, 7);
+        expectProduct(variant, ops, m, k, n);
+      }
+    },
+  );
 
-  it.each(Object.keys(VARIANTS) as Variant[])('%s gives zeros for k = 0 and leaves out alone when m or n is 0', (variant) => {
-    setKernelBackend(backend);
-    const out = new Float32Array(6).fill(Number.NaN);
-    VARIANTS[variant](new Float32Array(0), new Float32Array(0), out, 2, 0, 3);
-    expect(Array.from(out)).toEqual([0, 0, 0, 0, 0, 0]);
-    const untouched = Float32Array.of(Number.NaN);
-    VARIANTS[variant](new Float32Array(0), seededValues(12, 1), untouched, 0, 4, 3);
-    VARIANTS[variant](seededValues(12, 2), new Float32Array(0), untouched, 3, 4, 0);
-    expect(untouched[0]).toBeNaN();
-  });
+  it.each(Object.keys(VARIANTS) as Variant[])(
+    '%s gives zeros for k = 0 and leaves out alone when m or n is 0',
+    (variant) => {
+      setKernelBackend(backend);
+      const out = new Float32Array(6).fill(Number.NaN);
+      VARIANTS[variant](new Float32Array(0), new Float32Array(0), out, 2, 0, 3);
+      expect(Array.from(out)).toEqual([0, 0, 0, 0, 0, 0]);
+      const untouched = Float32Array.of(Number.NaN);
+      VARIANTS[variant](new Float32Array(0), seededValues(12, 1), untouched, 0, 4, 3);
+      VARIANTS[variant](seededValues(12, 2), new Float32Array(0), untouched, 3, 4, 0);
+      expect(untouched[0]).toBeNaN();
+    },
+  );
 
   it('agrees with random shapes, offsets and variants (property-based)', () => {
     setKernelBackend(backend);
@@ -203,7 +224,12 @@ describe('the WebAssembly backend', () => {
     const big = operands(1100, 600, 1100, 5);
     matmulInto(big.a, big.b, big.out, 1100, 600, 1100);
     const { aAt, bAt } = readers('plain', big, 1100, 600, 1100);
-    for (const [i, j] of [[0, 0], [1099, 1099], [550, 3], [7, 1098]] as const) {
+    for (const [i, j] of [
+      [0, 0],
+      [1099, 1099],
+      [550, 3],
+      [7, 1098],
+    ] as const) {
       let sum = 0;
       for (let p = 0; p < 600; p++) sum += aAt(i, p) * bAt(p, j);
       expect(big.out[i * 1100 + j]).toBeCloseTo(sum, 3);
@@ -231,7 +257,9 @@ describe('setKernelBackend', () => {
   });
 
   it('rejects an unknown backend by name', () => {
-    expect(() => setKernelBackend('gpu' as KernelBackend)).toThrow(/setKernelBackend: expected 'wasm' or 'js', got gpu/);
+    expect(() => setKernelBackend('gpu' as KernelBackend)).toThrow(
+      /setKernelBackend: expected 'wasm' or 'js', got gpu/,
+    );
     expect(kernelBackend()).toBe(initialBackend);
   });
 });
@@ -263,27 +291,47 @@ describe('without shared WebAssembly memory (a browser page that is not cross-or
 
   it('uses a growable non-shared memory, re-creating its view after growth', async () => {
     type MemoryDescriptor = { initial: number; maximum: number; shared?: boolean };
-    const real = (globalThis as unknown as {
-      WebAssembly: { validate: unknown; Module: unknown; Instance: unknown; Memory: new (descriptor: MemoryDescriptor) => object };
-    }).WebAssembly;
+    const real = (
+      globalThis as unknown as {
+        WebAssembly: {
+          validate: unknown;
+          Module: unknown;
+          Instance: unknown;
+          Memory: new (descriptor: MemoryDescriptor) => object;
+        };
+      }
+    ).WebAssembly;
     class UnsharedOnlyMemory extends real.Memory {
       constructor(descriptor: MemoryDescriptor) {
         if (descriptor.shared) throw new TypeError('shared memory needs cross-origin isolation');
         super(descriptor);
       }
     }
-    vi.stubGlobal('WebAssembly', { validate: real.validate, Module: real.Module, Instance: real.Instance, Memory: UnsharedOnlyMemory });
+    vi.stubGlobal('WebAssembly', {
+      validate: real.validate,
+      Module: real.Module,
+      Instance: real.Instance,
+      Memory: UnsharedOnlyMemory,
+    });
     vi.resetModules();
     const fresh = await import('./matmul-backend.js');
     const backend = await import('./backend.js');
     const runtime = await import('./wasm/runtime.js');
     expect(backend.kernelBackend()).toBe('wasm');
     expect(runtime.wasmMemoryIsShared()).toBe(false);
-    for (const [m, k, n] of [[5, 7, 9], [900, 700, 900], [6, 300, 10]] as const) {
+    for (const [m, k, n] of [
+      [5, 7, 9],
+      [900, 700, 900],
+      [6, 300, 10],
+    ] as const) {
       const ops = operands(m, k, n, m);
       fresh.matmulInto(ops.a, ops.b, ops.out, m, k, n);
       if (m < 100) expectProduct('plain', ops, m, k, n);
-      else expect(ops.out[m * n - 1]).toBeCloseTo(Array.from({ length: k }, (_, p) => ops.a[(m - 1) * k + p]! * ops.b[p * n + n - 1]!).reduce((x, y) => x + y), 3);
+      else
+        expect(ops.out[m * n - 1]).toBeCloseTo(
+          Array.from({ length: k }, (_, p) => ops.a[(m - 1) * k + p]! * ops.b[p * n + n - 1]!).reduce((x, y) => x + y),
+          3,
+        );
     }
   });
 });

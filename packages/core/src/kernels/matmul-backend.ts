@@ -30,7 +30,12 @@ export function matmulInto(
   outOffset = 0,
 ): void {
   checkMatmulArguments('matmulInto', a, b, out, m, k, n, aOffset, bOffset, outOffset);
-  if (kernelBackend() === 'wasm' && wasmSgemmFits(m, k, n) && sgemmWasm(a, b, out, m, k, n, aOffset, bOffset, outOffset, PLAIN)) return;
+  if (
+    kernelBackend() === 'wasm' &&
+    wasmSgemmFits(m, k, n) &&
+    sgemmWasm(a, b, out, m, k, n, aOffset, bOffset, outOffset, PLAIN)
+  )
+    return;
   matmulJsInto(a, b, out, m, k, n, aOffset, bOffset, outOffset);
 }
 
@@ -54,7 +59,12 @@ export function matmulTransposeAInto(
   outOffset = 0,
 ): void {
   checkMatmulArguments('matmulTransposeAInto', a, b, out, m, k, n, aOffset, bOffset, outOffset);
-  if (kernelBackend() === 'wasm' && wasmSgemmFits(m, k, n) && sgemmWasm(a, b, out, m, k, n, aOffset, bOffset, outOffset, TRANSPOSED_A)) return;
+  if (
+    kernelBackend() === 'wasm' &&
+    wasmSgemmFits(m, k, n) &&
+    sgemmWasm(a, b, out, m, k, n, aOffset, bOffset, outOffset, TRANSPOSED_A)
+  )
+    return;
   matmulTransposeAJsInto(a, b, out, m, k, n, aOffset, bOffset, outOffset);
 }
 
@@ -78,6 +88,11 @@ export function matmulTransposeBInto(
   outOffset = 0,
 ): void {
   checkMatmulArguments('matmulTransposeBInto', a, b, out, m, k, n, aOffset, bOffset, outOffset);
-  if (kernelBackend() === 'wasm' && wasmSgemmFits(m, k, n) && sgemmWasm(a, b, out, m, k, n, aOffset, bOffset, outOffset, TRANSPOSED_B)) return;
+  if (
+    kernelBackend() === 'wasm' &&
+    wasmSgemmFits(m, k, n) &&
+    sgemmWasm(a, b, out, m, k, n, aOffset, bOffset, outOffset, TRANSPOSED_B)
+  )
+    return;
   matmulTransposeBJsInto(a, b, out, m, k, n, aOffset, bOffset, outOffset);
 }

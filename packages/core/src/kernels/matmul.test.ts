@@ -69,7 +69,9 @@ describe('matmulJsInto', () => {
   });
 
   it('is exact on small integers, including the identity', () => {
-    const m = 9, k = 9, n = 7;
+    const m = 9,
+      k = 9,
+      n = 7;
     const identity = new Float32Array(m * k);
     for (let i = 0; i < m; i++) identity[i * k + i] = 1;
     const b = Float32Array.from({ length: k * n }, (_, i) => (i % 13) - 6);
@@ -80,7 +82,9 @@ describe('matmulJsInto', () => {
 
   it('keeps a NaN or ∞ in the last row and column of the inputs to that row and column of out', () => {
     // Odd m and n make the last panels partial, so their padding copies these values.
-    const m = 5, k = 4, n = 7;
+    const m = 5,
+      k = 4,
+      n = 7;
     const a = seededValues(m * k, 15);
     const b = seededValues(k * n, 16);
     a[(m - 1) * k + 2] = Number.NaN;
@@ -111,8 +115,12 @@ describe('matmulJsInto', () => {
   });
 
   it('reads and writes at offsets and leaves the rest of out alone', () => {
-    const m = 5, k = 67, n = 7;
-    const aOffset = 3, bOffset = 11, outOffset = 13;
+    const m = 5,
+      k = 67,
+      n = 7;
+    const aOffset = 3,
+      bOffset = 11,
+      outOffset = 13;
     const a = seededValues(aOffset + m * k + 4, 5);
     const b = seededValues(bOffset + k * n + 2, 6);
     const out = new Float32Array(outOffset + m * n + 9).fill(42);
@@ -123,7 +131,10 @@ describe('matmulJsInto', () => {
   });
 
   it('runs a batch over one buffer with offsets', () => {
-    const batch = 3, m = 4, k = 70, n = 5;
+    const batch = 3,
+      m = 4,
+      k = 70,
+      n = 5;
     const a = seededValues(batch * m * k, 7);
     const b = seededValues(batch * k * n, 8);
     const out = new Float32Array(batch * m * n);
@@ -181,7 +192,8 @@ describe('transposeInto', () => {
     [64, 65],
     [100, 37],
   ])('transposes %i×%i, at offsets, and twice gives back the source', (rows, cols) => {
-    const srcOffset = 3, dstOffset = 5;
+    const srcOffset = 3,
+      dstOffset = 5;
     const src = seededValues(srcOffset + rows * cols, rows * 100 + cols);
     const dst = new Float32Array(dstOffset + rows * cols + 2).fill(42);
     transposeInto(src, dst, rows, cols, srcOffset, dstOffset);
@@ -196,7 +208,9 @@ describe('transposeInto', () => {
   });
 
   it('feeds matmulJsInto to compute a·bᵀ', () => {
-    const m = 6, k = 11, n = 5;
+    const m = 6,
+      k = 11,
+      n = 5;
     const a = seededValues(m * k, 13);
     const bRows = seededValues(n * k, 14); // b[n×k]; we want a @ bᵀ
     const bT = new Float32Array(k * n);

@@ -239,19 +239,33 @@ function microKernel(
   const aBase = Math.min(aStart | 0, B_START);
   const bBase = B_START + Math.min(bStart | 0, KC * NC);
   const steps = Math.min(depth | 0, KC);
-  let c00 = 0, c01 = 0, c02 = 0;
-  let c10 = 0, c11 = 0, c12 = 0;
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0;
+  let c10 = 0,
+    c11 = 0,
+    c12 = 0;
   for (let p = 0; p < steps; p++) {
     const ai = aBase + 2 * p;
     const bi = bBase + 3 * p;
-    const b0 = packed[bi], b1 = packed[bi + 1], b2 = packed[bi + 2];
+    const b0 = packed[bi],
+      b1 = packed[bi + 1],
+      b2 = packed[bi + 2];
     const a0 = packed[ai];
-    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2;
+    c00 += a0 * b0;
+    c01 += a0 * b1;
+    c02 += a0 * b2;
     const a1 = packed[ai + 1];
-    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2;
+    c10 += a1 * b0;
+    c11 += a1 * b1;
+    c12 += a1 * b2;
   }
-  block[0] = c00; block[1] = c01; block[2] = c02;
-  block[3] = c10; block[4] = c11; block[5] = c12;
+  block[0] = c00;
+  block[1] = c01;
+  block[2] = c02;
+  block[3] = c10;
+  block[4] = c11;
+  block[5] = c12;
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) out[outStart + r * stride + c] += block[r * NR + c];
   }

@@ -17,7 +17,8 @@ export interface Pool2dGeometry extends Conv2dGeometry {
  * A sweep as the kernels read it: a `Pool2dGeometry`, or a plain convolution geometry
  * (dilation 1, padding counted in the average's divisor — PyTorch's defaults).
  */
-export type PoolSweep = Conv2dGeometry & Partial<Pick<Pool2dGeometry, 'dilationHeight' | 'dilationWidth' | 'countIncludePad'>>;
+export type PoolSweep = Conv2dGeometry &
+  Partial<Pick<Pool2dGeometry, 'dilationHeight' | 'dilationWidth' | 'countIncludePad'>>;
 
 /** What {@link pool2dGeometry} needs; the pooling-only options default to PyTorch's. */
 export interface Pool2dGeometryOptions extends Conv2dGeometryOptions {
@@ -34,7 +35,14 @@ export interface Pool2dGeometryOptions extends Conv2dGeometryOptions {
  * @example
  * poolOutputSize({ size: 5, kernel: 2, stride: 2, pad: 0, dilation: 1, ceilMode: true }); // 3
  */
-export function poolOutputSize(axis: { size: number; kernel: number; stride: number; pad: number; dilation: number; ceilMode: boolean }): number {
+export function poolOutputSize(axis: {
+  size: number;
+  kernel: number;
+  stride: number;
+  pad: number;
+  dilation: number;
+  ceilMode: boolean;
+}): number {
   const { size, kernel, stride, pad, dilation, ceilMode } = axis;
   const span = size + 2 * pad - dilation * (kernel - 1) - 1 + (ceilMode ? stride - 1 : 0);
   let out = Math.floor(span / stride) + 1;
@@ -52,16 +60,26 @@ export function poolOutputSize(axis: { size: number; kernel: number; stride: num
  * g.outHeight; // 3
  */
 export function pool2dGeometry(opts: Pool2dGeometryOptions): Pool2dGeometry {
-  const { batch, channels, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, padHeight, padWidth } = opts;
+  const { batch, channels, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, padHeight, padWidth } =
+    opts;
   const { dilationHeight = 1, dilationWidth = 1, ceilMode = false, countIncludePad = true } = opts;
   const integers: Array<[string, number, number]> = [
-    ['batch', batch, 1], ['channels', channels, 1], ['height', height, 1], ['width', width, 1],
-    ['kernelHeight', kernelHeight, 1], ['kernelWidth', kernelWidth, 1], ['strideHeight', strideHeight, 1],
-    ['strideWidth', strideWidth, 1], ['padHeight', padHeight, 0], ['padWidth', padWidth, 0],
-    ['dilationHeight', dilationHeight, 1], ['dilationWidth', dilationWidth, 1],
+    ['batch', batch, 1],
+    ['channels', channels, 1],
+    ['height', height, 1],
+    ['width', width, 1],
+    ['kernelHeight', kernelHeight, 1],
+    ['kernelWidth', kernelWidth, 1],
+    ['strideHeight', strideHeight, 1],
+    ['strideWidth', strideWidth, 1],
+    ['padHeight', padHeight, 0],
+    ['padWidth', padWidth, 0],
+    ['dilationHeight', dilationHeight, 1],
+    ['dilationWidth', dilationWidth, 1],
   ];
   for (const [name, value, min] of integers) {
-    if (!Number.isInteger(value) || value < min) throw new Error(`pool2dGeometry: ${name} must be an integer ≥ ${min}, got ${value}`);
+    if (!Number.isInteger(value) || value < min)
+      throw new Error(`pool2dGeometry: ${name} must be an integer ≥ ${min}, got ${value}`);
   }
   if (2 * padHeight > kernelHeight || 2 * padWidth > kernelWidth) {
     throw new Error(
@@ -69,8 +87,22 @@ export function pool2dGeometry(opts: Pool2dGeometryOptions): Pool2dGeometry {
         `use padding ≤ ${Math.floor(kernelHeight / 2)}×${Math.floor(kernelWidth / 2)}`,
     );
   }
-  const outHeight = poolOutputSize({ size: height, kernel: kernelHeight, stride: strideHeight, pad: padHeight, dilation: dilationHeight, ceilMode });
-  const outWidth = poolOutputSize({ size: width, kernel: kernelWidth, stride: strideWidth, pad: padWidth, dilation: dilationWidth, ceilMode });
+  const outHeight = poolOutputSize({
+    size: height,
+    kernel: kernelHeight,
+    stride: strideHeight,
+    pad: padHeight,
+    dilation: dilationHeight,
+    ceilMode,
+  });
+  const outWidth = poolOutputSize({
+    size: width,
+    kernel: kernelWidth,
+    stride: strideWidth,
+    pad: padWidth,
+    dilation: dilationWidth,
+    ceilMode,
+  });
   if (outHeight < 1 || outWidth < 1) {
     throw new Error(
       `pool2dGeometry: kernel ${kernelHeight}×${kernelWidth} (dilation ${dilationHeight}×${dilationWidth}) does not fit input ` +
@@ -78,7 +110,21 @@ export function pool2dGeometry(opts: Pool2dGeometryOptions): Pool2dGeometry {
     );
   }
   return {
-    batch, channels, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, padHeight, padWidth,
-    outHeight, outWidth, dilationHeight, dilationWidth, ceilMode, countIncludePad,
+    batch,
+    channels,
+    height,
+    width,
+    kernelHeight,
+    kernelWidth,
+    strideHeight,
+    strideWidth,
+    padHeight,
+    padWidth,
+    outHeight,
+    outWidth,
+    dilationHeight,
+    dilationWidth,
+    ceilMode,
+    countIncludePad,
   };
 }

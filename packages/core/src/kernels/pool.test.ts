@@ -27,11 +27,21 @@ function randomArray(length: number, random: () => number): Float32Array {
 }
 
 /** A pooling geometry; `kernel`, `stride`, `pad` set both axes unless the per-axis fields override. */
-function geometry(opts: Partial<Conv2dGeometryOptions> & { kernel?: number; stride?: number; pad?: number }): Conv2dGeometry {
+function geometry(
+  opts: Partial<Conv2dGeometryOptions> & { kernel?: number; stride?: number; pad?: number },
+): Conv2dGeometry {
   const { kernel = 2, stride = 2, pad = 0, ...rest } = opts;
   return conv2dGeometry({
-    batch: 1, channels: 1, height: 4, width: 4,
-    kernelHeight: kernel, kernelWidth: kernel, strideHeight: stride, strideWidth: stride, padHeight: pad, padWidth: pad,
+    batch: 1,
+    channels: 1,
+    height: 4,
+    width: 4,
+    kernelHeight: kernel,
+    kernelWidth: kernel,
+    strideHeight: stride,
+    strideWidth: stride,
+    padHeight: pad,
+    padWidth: pad,
     ...rest,
   });
 }
@@ -54,7 +64,11 @@ function runAvgPool(x: Float32Array, g: Conv2dGeometry): number[] {
 }
 
 /** Direct pooling over an explicitly padded window; padding is −Infinity for max, 0 for average. */
-function referencePool(x: Float32Array, g: Conv2dGeometry, kind: 'max' | 'avg'): { out: Float64Array; argmax: Int32Array } {
+function referencePool(
+  x: Float32Array,
+  g: Conv2dGeometry,
+  kind: 'max' | 'avg',
+): { out: Float64Array; argmax: Int32Array } {
   const { height, width, kernelHeight, kernelWidth, outHeight, outWidth } = g;
   const out = new Float64Array(outputLength(g));
   const argmax = new Int32Array(outputLength(g));
@@ -95,26 +109,26 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 // 4×4 image, 2×2 windows, stride 2. The bottom-right window is a three-way tie of 7s.
-const image4x4 = Float32Array.of(
-  1, 3, 2, 0,
-  4, 2, 1, 5,
-  -1, 0, 7, 7,
-  6, -2, 7, 3,
-);
+const image4x4 = Float32Array.of(1, 3, 2, 0, 4, 2, 1, 5, -1, 0, 7, 7, 6, -2, 7, 3);
 
 // 3×3 all-negative image; with 2×2 windows, stride 2, padding 1 each window holds 1, 2 or 4 real inputs.
-const negative3x3 = Float32Array.of(
-  -5, -3, -8,
-  -2, -9, -1,
-  -4, -6, -7,
-);
+const negative3x3 = Float32Array.of(-5, -3, -8, -2, -9, -1, -4, -6, -7);
 const padded3x3 = { height: 3, width: 3, kernel: 2, stride: 2, pad: 1 };
 
 const randomCases: { name: string; opts: Parameters<typeof geometry>[0] }[] = [
   { name: '2×3×6×6, 2×2, stride 2', opts: { batch: 2, channels: 3, height: 6, width: 6 } },
-  { name: '2×2×7×5, 3×3, stride 2, padding 1', opts: { batch: 2, channels: 2, height: 7, width: 5, kernel: 3, pad: 1 } },
-  { name: '1×2×5×8, 3×3, stride 1, padding 1 (overlapping)', opts: { channels: 2, height: 5, width: 8, kernel: 3, stride: 1, pad: 1 } },
-  { name: '3×1×9×7, 4×5 kernel, stride 3×2, padding 2×2', opts: { batch: 3, height: 9, width: 7, kernelHeight: 4, kernelWidth: 5, strideHeight: 3, strideWidth: 2, pad: 2 } },
+  {
+    name: '2×2×7×5, 3×3, stride 2, padding 1',
+    opts: { batch: 2, channels: 2, height: 7, width: 5, kernel: 3, pad: 1 },
+  },
+  {
+    name: '1×2×5×8, 3×3, stride 1, padding 1 (overlapping)',
+    opts: { channels: 2, height: 5, width: 8, kernel: 3, stride: 1, pad: 1 },
+  },
+  {
+    name: '3×1×9×7, 4×5 kernel, stride 3×2, padding 2×2',
+    opts: { batch: 3, height: 9, width: 7, kernelHeight: 4, kernelWidth: 5, strideHeight: 3, strideWidth: 2, pad: 2 },
+  },
 ];
 
 describe('maxPool2dForward', () => {
@@ -158,12 +172,21 @@ describe('maxPool2dForward', () => {
   it('rejects padding over half the kernel and buffers of the wrong length', () => {
     const x = new Float32Array(16);
     const tooMuchPadding = geometry({ kernel: 2, pad: 2 });
-    expect(() => maxPool2dForward(x, tooMuchPadding, new Float32Array(outputLength(tooMuchPadding)), new Int32Array(outputLength(tooMuchPadding)))).toThrow(
-      /maxPool2dForward: padding 2×2 is more than half the kernel 2×2; use padding ≤ 1×1/,
-    );
+    expect(() =>
+      maxPool2dForward(
+        x,
+        tooMuchPadding,
+        new Float32Array(outputLength(tooMuchPadding)),
+        new Int32Array(outputLength(tooMuchPadding)),
+      ),
+    ).toThrow(/maxPool2dForward: padding 2×2 is more than half the kernel 2×2; use padding ≤ 1×1/);
     const g = geometry({});
-    expect(() => maxPool2dForward(x, g, new Float32Array(4), new Int32Array(3))).toThrow(/argmaxIndex has length 3, expected 4/);
-    expect(() => maxPool2dForward(x, g, new Float32Array(5), new Int32Array(5))).toThrow(/out has length 5, expected 1·1·2·2 = 4/);
+    expect(() => maxPool2dForward(x, g, new Float32Array(4), new Int32Array(3))).toThrow(
+      /argmaxIndex has length 3, expected 4/,
+    );
+    expect(() => maxPool2dForward(x, g, new Float32Array(5), new Int32Array(5))).toThrow(
+      /out has length 5, expected 1·1·2·2 = 4/,
+    );
   });
 });
 
@@ -221,12 +244,7 @@ describe('avgPool2dBackward', () => {
   it('spreads gradOut / (kH·kW) over each window', () => {
     const gradInput = new Float32Array(16);
     avgPool2dBackward(Float32Array.of(4, 8, -4, 2), geometry({}), gradInput);
-    expect(Array.from(gradInput)).toEqual([
-      1, 1, 2, 2,
-      1, 1, 2, 2,
-      -1, -1, 0.5, 0.5,
-      -1, -1, 0.5, 0.5,
-    ]);
+    expect(Array.from(gradInput)).toEqual([1, 1, 2, 2, 1, 1, 2, 2, -1, -1, 0.5, 0.5, -1, -1, 0.5, 0.5]);
   });
 
   it('drops the share that fell on padding, and accumulates', () => {
@@ -267,7 +285,9 @@ describe('maxPool2dForward on WebAssembly', () => {
    */
   function pooled(backend: KernelBackend, g: Conv2dGeometry, seed: number) {
     setKernelBackend(backend);
-    const x = seededValues(g.batch * g.channels * g.height * g.width, seed).map((value) => (value < -0.6 ? -Infinity : value < -0.2 ? -0 : value < 0.2 ? 0 : value));
+    const x = seededValues(g.batch * g.channels * g.height * g.width, seed).map((value) =>
+      value < -0.6 ? -Infinity : value < -0.2 ? -0 : value < 0.2 ? 0 : value,
+    );
     const plane = g.height * g.width;
     for (let kh = 0; kh < g.kernelHeight; kh++) {
       for (let kw = 0; kw < g.kernelWidth; kw++) {
@@ -284,7 +304,15 @@ describe('maxPool2dForward on WebAssembly', () => {
   it.each([
     { name: '2×2 stride 2 over an odd 13×11 plane', kernel: 2, stride: 2, height: 13, width: 11 },
     { name: '3×3 stride 1 (overlapping windows), 5 channels', kernel: 3, stride: 1, height: 9, width: 10, channels: 5 },
-    { name: '3×2 kernel, strides (1, 2), width 4 + 3', kernel: 3, stride: 1, height: 7, width: 15, kernelWidth: 2, strideWidth: 2 },
+    {
+      name: '3×2 kernel, strides (1, 2), width 4 + 3',
+      kernel: 3,
+      stride: 1,
+      height: 7,
+      width: 15,
+      kernelWidth: 2,
+      strideWidth: 2,
+    },
     { name: 'exactly four outputs wide', kernel: 2, stride: 2, height: 8, width: 8 },
     { name: 'padding (TypeScript fallback)', kernel: 3, stride: 2, pad: 1, height: 9, width: 11 },
     { name: 'stride 3 (TypeScript fallback)', kernel: 3, stride: 3, height: 12, width: 15 },

@@ -28,12 +28,7 @@ function firstInside(start: number, step: number): number {
  * const out = new Float32Array(4), argmax = new Int32Array(4);
  * maxPool2dForward(input, g, out, argmax);
  */
-export function maxPool2dForward(
-  input: Float32Array,
-  g: PoolSweep,
-  out: Float32Array,
-  argmaxIndex: Int32Array,
-): void {
+export function maxPool2dForward(input: Float32Array, g: PoolSweep, out: Float32Array, argmaxIndex: Int32Array): void {
   checkPoolBuffers('maxPool2dForward', input, 'input', out, 'out', g);
   if (argmaxIndex.length !== out.length) {
     throw new Error(
@@ -112,7 +107,13 @@ export function maxPool2dBackward(gradOut: Float32Array, argmaxIndex: Int32Array
  * PyTorch's average window along one axis: the window [start, start + kernel) clipped to the input
  * and its padding gives the divisor with padding; clipped to the input it gives the real elements.
  */
-function averageWindow(index: number, stride: number, pad: number, kernel: number, size: number): { from: number; to: number; withPad: number } {
+function averageWindow(
+  index: number,
+  stride: number,
+  pad: number,
+  kernel: number,
+  size: number,
+): { from: number; to: number; withPad: number } {
   const start = index * stride - pad;
   const end = Math.min(start + kernel, size + pad);
   return { from: Math.max(start, 0), to: Math.min(end, size), withPad: end - start };
@@ -121,7 +122,13 @@ function averageWindow(index: number, stride: number, pad: number, kernel: numbe
 /** Calls `visit` for every output of an average-pooling sweep with its real window and divisor, in output order. */
 function forEachAverageWindow(
   g: PoolSweep,
-  visit: (outIndex: number, planeOffset: number, h: { from: number; to: number }, w: { from: number; to: number }, divisor: number) => void,
+  visit: (
+    outIndex: number,
+    planeOffset: number,
+    h: { from: number; to: number },
+    w: { from: number; to: number },
+    divisor: number,
+  ) => void,
 ): void {
   const countIncludePad = g.countIncludePad ?? true;
   const planes = g.batch * g.channels;

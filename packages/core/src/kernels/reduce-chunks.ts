@@ -46,25 +46,40 @@ export function sumChunksInto(gradients: Float32Array, reduced: Float32Array, op
   const { chunks, stride, divisor, start, end } = options;
   checkOptions(gradients, reduced, options);
   const rt = wasmKernels();
-  if (rt !== null && end - start >= MIN_WASM_VALUES && Math.fround(divisor) === divisor && wasmChunkSumFits(chunks, end - start)) {
+  if (
+    rt !== null &&
+    end - start >= MIN_WASM_VALUES &&
+    Math.fround(divisor) === divisor &&
+    wasmChunkSumFits(chunks, end - start)
+  ) {
     if (sumChunksWasm(rt, gradients, reduced, options)) return;
   }
   // One pass over i with the chunks inner, so each value of `reduced` is written once (three passes
   // — copy, add per chunk, divide — are slower: docs/performance.md).
   for (let i = start; i < end; i++) {
     let sum = gradients[i]!;
-    for (let offset = i + stride, chunk = 1; chunk < chunks; chunk++, offset += stride) sum = Math.fround(sum + gradients[offset]!);
+    for (let offset = i + stride, chunk = 1; chunk < chunks; chunk++, offset += stride)
+      sum = Math.fround(sum + gradients[offset]!);
     reduced[i] = sum / divisor;
   }
 }
 
-function checkOptions(gradients: Float32Array, reduced: Float32Array, { chunks, stride, start, end }: ChunkSumOptions): void {
+function checkOptions(
+  gradients: Float32Array,
+  reduced: Float32Array,
+  { chunks, stride, start, end }: ChunkSumOptions,
+): void {
   const describe = () => `chunks ${chunks}, stride ${stride}, range [${start}, ${end})`;
   if (![chunks, stride, start, end].every(Number.isInteger) || chunks < 1 || start < 0 || end < start || end > stride) {
-    throw new RangeError(`sumChunksInto: expected integers with chunks ≥ 1 and 0 ≤ start ≤ end ≤ stride; got ${describe()}`);
+    throw new RangeError(
+      `sumChunksInto: expected integers with chunks ≥ 1 and 0 ≤ start ≤ end ≤ stride; got ${describe()}`,
+    );
   }
   if (end > 0 && (chunks - 1) * stride + end > gradients.length) {
-    throw new RangeError(`sumChunksInto: ${describe()} reads up to index ${(chunks - 1) * stride + end - 1}, but gradients has ${gradients.length} values`);
+    throw new RangeError(
+      `sumChunksInto: ${describe()} reads up to index ${(chunks - 1) * stride + end - 1}, but gradients has ${gradients.length} values`,
+    );
   }
-  if (end > reduced.length) throw new RangeError(`sumChunksInto: range [${start}, ${end}) does not fit reduced (${reduced.length} values)`);
+  if (end > reduced.length)
+    throw new RangeError(`sumChunksInto: range [${start}, ${end}) does not fit reduced (${reduced.length} values)`);
 }

@@ -94,7 +94,8 @@ export function argExtreme(
 ): { data: Float32Array; shape: number[] } {
   const { op, kind, keepdims } = options;
   if (x.length === 0) throw new Error(`${op}: cannot take ${op} of an empty tensor`);
-  if (options.axis === undefined) return { data: argReduce(x, [x.length], 0, kind), shape: keepdims ? shape.map(() => 1) : [] };
+  if (options.axis === undefined)
+    return { data: argReduce(x, [x.length], 0, kind), shape: keepdims ? shape.map(() => 1) : [] };
   const axis = normalizeAxis(op, options.axis, shape.length);
   const kept = keepdims ? shape.map((length, a) => (a === axis ? 1 : length)) : shape.filter((_, a) => a !== axis);
   return { data: argReduce(x, shape, axis, kind), shape: kept };

@@ -10,14 +10,26 @@ const initialBackend = kernelBackend();
 afterEach(() => setKernelBackend(initialBackend));
 
 describe('relu kernels', () => {
-  it.each<KernelBackend>(['wasm', 'js'])('%s: forward keeps positives and NaN, zeroes the rest; backward passes g where x > 0', (backend) => {
-    setKernelBackend(backend);
-    const x = Float32Array.of(-2, -0, 0, 1e-30, 3.5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
-    expect(Array.from(reluForward(x))).toEqual([0, 0, 0, Math.fround(1e-30), 3.5, Number.NaN, Number.POSITIVE_INFINITY, 0]);
-    const g = Float32Array.of(1, 2, 3, 4, 5, 6, 7, 8);
-    expect(Array.from(reluBackward(x, g))).toEqual([0, 0, 0, 4, 5, 0, 7, 0]);
-    expect(reluForward(new Float32Array(0))).toHaveLength(0);
-  });
+  it.each<KernelBackend>(['wasm', 'js'])(
+    '%s: forward keeps positives and NaN, zeroes the rest; backward passes g where x > 0',
+    (backend) => {
+      setKernelBackend(backend);
+      const x = Float32Array.of(-2, -0, 0, 1e-30, 3.5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
+      expect(Array.from(reluForward(x))).toEqual([
+        0,
+        0,
+        0,
+        Math.fround(1e-30),
+        3.5,
+        Number.NaN,
+        Number.POSITIVE_INFINITY,
+        0,
+      ]);
+      const g = Float32Array.of(1, 2, 3, 4, 5, 6, 7, 8);
+      expect(Array.from(reluBackward(x, g))).toEqual([0, 0, 0, 4, 5, 0, 7, 0]);
+      expect(reluForward(new Float32Array(0))).toHaveLength(0);
+    },
+  );
 
   it('WebAssembly gives the TypeScript bits at lengths that are not multiples of 4', () => {
     for (const length of [1, 3, 5, 7, 13, 1001, 4099]) {

@@ -44,9 +44,7 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
     const la = a.length - i >= 0 ? a[a.length - i]! : 1;
     const lb = b.length - i >= 0 ? b[b.length - i]! : 1;
     if (la !== lb && la !== 1 && lb !== 1) {
-      throw new Error(
-        `${op}: cannot broadcast ${formatShape(a)} with ${formatShape(b)} (axis -${i}: ${la} ≠ ${lb})`,
-      );
+      throw new Error(`${op}: cannot broadcast ${formatShape(a)} with ${formatShape(b)} (axis -${i}: ${la} ≠ ${lb})`);
     }
     out[rank - i] = la === 1 ? lb : la;
   }

@@ -42,8 +42,12 @@ function pairs(op: string, predictions: ClassValues, labels: ClassValues): [Arra
   const actual = classIndices(op, 'labels', labels);
   if (predicted.length !== actual.length) {
     const describe = (values: ClassValues, indices: ArrayLike<number>) =>
-      values instanceof Tensor ? `shape ${formatShape(values.shape)} (${indices.length} samples)` : `${indices.length} values`;
-    throw new Error(`${op}: predictions ${describe(predictions, predicted)} and labels ${describe(labels, actual)} differ in sample count`);
+      values instanceof Tensor
+        ? `shape ${formatShape(values.shape)} (${indices.length} samples)`
+        : `${indices.length} values`;
+    throw new Error(
+      `${op}: predictions ${describe(predictions, predicted)} and labels ${describe(labels, actual)} differ in sample count`,
+    );
   }
   if (predicted.length === 0) throw new Error(`${op}: no samples (predictions and labels are empty)`);
   return [predicted, actual];
@@ -110,9 +114,14 @@ export function confusionMatrix(predicted: ClassValues, actual: ClassValues, num
   for (let i = 0; i < predictedIndices.length; i++) {
     const p = predictedIndices[i]!;
     const a = actualIndices[i]!;
-    for (const [role, value] of [['predicted', p], ['actual', a]] as const) {
+    for (const [role, value] of [
+      ['predicted', p],
+      ['actual', a],
+    ] as const) {
       if (!Number.isInteger(value) || value < 0 || value >= classes) {
-        throw new RangeError(`confusionMatrix: ${role}[${i}] = ${value} is not a class index in [0, ${classes}) (numClasses = ${classes})`);
+        throw new RangeError(
+          `confusionMatrix: ${role}[${i}] = ${value} is not a class index in [0, ${classes}) (numClasses = ${classes})`,
+        );
       }
     }
     matrix[a]![p]!++;
@@ -137,19 +146,29 @@ export interface FormatConfusionMatrixOptions {
  * //              dog    0    4
  * ```
  */
-export function formatConfusionMatrix(matrix: readonly (readonly number[])[], options: FormatConfusionMatrixOptions = {}): string {
+export function formatConfusionMatrix(
+  matrix: readonly (readonly number[])[],
+  options: FormatConfusionMatrixOptions = {},
+): string {
   const size = matrix.length;
   const ragged = matrix.findIndex((row) => row.length !== size);
   if (ragged >= 0) {
-    throw new Error(`formatConfusionMatrix: the matrix must be square (${size}×${size}), but row ${ragged} has ${matrix[ragged]!.length} values`);
+    throw new Error(
+      `formatConfusionMatrix: the matrix must be square (${size}×${size}), but row ${ragged} has ${matrix[ragged]!.length} values`,
+    );
   }
   const names = options.labels ?? Array.from({ length: size }, (_, i) => String(i));
   if (names.length !== size) {
-    throw new Error(`formatConfusionMatrix: ${names.length} labels for a ${size}×${size} matrix; give one label per class`);
+    throw new Error(
+      `formatConfusionMatrix: ${names.length} labels for a ${size}×${size} matrix; give one label per class`,
+    );
   }
   const corner = 'actual\\predicted';
   const firstWidth = Math.max(corner.length, ...names.map((name) => name.length));
-  const cellWidth = Math.max(...names.map((name) => name.length), ...matrix.flat().map((count) => String(count).length));
+  const cellWidth = Math.max(
+    ...names.map((name) => name.length),
+    ...matrix.flat().map((count) => String(count).length),
+  );
   const line = (first: string, cells: readonly (string | number)[]) =>
     [first.padStart(firstWidth), ...cells.map((cell) => String(cell).padStart(cellWidth))].join('  ');
   return [line(corner, names), ...matrix.map((row, i) => line(names[i]!, row))].join('\n');

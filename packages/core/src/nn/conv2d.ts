@@ -70,7 +70,9 @@ export class Conv2d extends Module {
     this.paddingMode = options.paddingMode ?? 'zeros';
     checkPositiveInteger('Conv2d', 'groups', this.groups);
     if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0) {
-      throw new Error(`Conv2d: inChannels (${inChannels}) and outChannels (${outChannels}) must be divisible by groups (${this.groups})`);
+      throw new Error(
+        `Conv2d: inChannels (${inChannels}) and outChannels (${outChannels}) must be divisible by groups (${this.groups})`,
+      );
     }
     const shape = [outChannels, inChannels / this.groups, ...this.kernelSize];
     this.weight = this.registerParameter('weight', kaimingUniform(zeros(shape), { a: Math.sqrt(5), generator }));
@@ -81,8 +83,12 @@ export class Conv2d extends Module {
 
   forward(input: Tensor): Tensor {
     return conv2d(input, this.weight, {
-      bias: this.bias ?? undefined, stride: this.stride, padding: this.padding,
-      dilation: this.dilation, groups: this.groups, paddingMode: this.paddingMode,
+      bias: this.bias ?? undefined,
+      stride: this.stride,
+      padding: this.padding,
+      dilation: this.dilation,
+      groups: this.groups,
+      paddingMode: this.paddingMode,
     });
   }
 

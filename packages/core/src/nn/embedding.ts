@@ -22,7 +22,9 @@ export interface EmbeddingOptions {
 function resolvePaddingIdx(where: string, paddingIdx: number | undefined, rows: number): number | undefined {
   if (paddingIdx === undefined) return undefined;
   if (!Number.isInteger(paddingIdx) || paddingIdx < -rows || paddingIdx >= rows) {
-    throw new Error(`${where}: paddingIdx must be an integer in [${-rows}, ${rows - 1}] for ${rows} embeddings, got ${String(paddingIdx).slice(0, 80)}`);
+    throw new Error(
+      `${where}: paddingIdx must be an integer in [${-rows}, ${rows - 1}] for ${rows} embeddings, got ${String(paddingIdx).slice(0, 80)}`,
+    );
   }
   return paddingIdx < 0 ? paddingIdx + rows : paddingIdx;
 }
@@ -37,14 +39,17 @@ function resolvePaddingIdx(where: string, paddingIdx: number | undefined, rows: 
  * ```
  */
 export function embedding(indices: EmbeddingIndices, weight: Tensor, options: EmbeddingOptions = {}): Tensor {
-  if (weight.ndim !== 2) throw new Error(`embedding: weight must be [numEmbeddings, dim], got ${formatShape(weight.shape)}`);
+  if (weight.ndim !== 2)
+    throw new Error(`embedding: weight must be [numEmbeddings, dim], got ${formatShape(weight.shape)}`);
   const [rows, dim] = weight.shape as [number, number];
   const values = indices instanceof Tensor ? indices.data : indices;
   const shape = indices instanceof Tensor ? indices.shape : [indices.length];
   for (let i = 0; i < values.length; i++) {
     const index = values[i]!;
     if (!Number.isInteger(index) || index < 0 || index >= rows) {
-      throw new Error(`embedding: index ${index} at position ${i} of indices ${formatShape(shape)} is not a row of weight ${formatShape(weight.shape)} (expected an integer in [0, ${rows - 1}])`);
+      throw new Error(
+        `embedding: index ${index} at position ${i} of indices ${formatShape(shape)} is not a row of weight ${formatShape(weight.shape)} (expected an integer in [0, ${rows - 1}])`,
+      );
     }
   }
   const gathered = weight.indexSelect(0, values);
@@ -52,7 +57,10 @@ export function embedding(indices: EmbeddingIndices, weight: Tensor, options: Em
   let out = gathered;
   if (paddingIdx !== undefined && Array.prototype.includes.call(values, paddingIdx)) {
     // The padding row's value, cut from the graph: the forward value is the same, its gradient is gone.
-    const keep = new Tensor(Float32Array.from(values, (index) => (index === paddingIdx ? 0 : 1)), [values.length, 1]);
+    const keep = new Tensor(
+      Float32Array.from(values, (index) => (index === paddingIdx ? 0 : 1)),
+      [values.length, 1],
+    );
     out = gathered.where(keep, gathered.detach());
   }
   return out.reshape([...shape, dim]);
@@ -82,7 +90,8 @@ export class Embedding extends Module {
     checkPositiveInteger('Embedding', 'embeddingDim', embeddingDim);
     this.paddingIdx = resolvePaddingIdx('Embedding', options.paddingIdx, numEmbeddings);
     const table = normal(zeros([numEmbeddings, embeddingDim]), 0, 1, options.generator);
-    if (this.paddingIdx !== undefined) table.data.fill(0, this.paddingIdx * embeddingDim, (this.paddingIdx + 1) * embeddingDim);
+    if (this.paddingIdx !== undefined)
+      table.data.fill(0, this.paddingIdx * embeddingDim, (this.paddingIdx + 1) * embeddingDim);
     this.weight = this.registerParameter('weight', table);
   }
 
@@ -91,6 +100,11 @@ export class Embedding extends Module {
   }
 
   override toSpec(): EmbeddingSpec {
-    return { type: 'embedding', embeddings: this.numEmbeddings, dim: this.embeddingDim, ...(this.paddingIdx !== undefined ? { paddingIdx: this.paddingIdx } : {}) };
+    return {
+      type: 'embedding',
+      embeddings: this.numEmbeddings,
+      dim: this.embeddingDim,
+      ...(this.paddingIdx !== undefined ? { paddingIdx: this.paddingIdx } : {}),
+    };
   }
 }

@@ -18,15 +18,34 @@ describe('init', () => {
     const bound = Math.SQRT2 * Math.sqrt(3 / 300);
     expect(w.abs().max().item()).toBeLessThanOrEqual(bound);
     expect(w.abs().max().item()).toBeGreaterThan(0.99 * bound);
-    expect(kaimingNormal(zeros([200, 300]), { generator }).std().item()).toBeCloseTo(Math.SQRT2 / Math.sqrt(300), 2);
-    expect(xavierUniform(zeros([200, 300]), { generator }).abs().max().item()).toBeLessThanOrEqual(Math.sqrt(6 / 500));
-    expect(xavierNormal(zeros([200, 300]), { gain: 2, generator }).std().item()).toBeCloseTo(2 * Math.sqrt(2 / 500), 2);
+    expect(
+      kaimingNormal(zeros([200, 300]), { generator })
+        .std()
+        .item(),
+    ).toBeCloseTo(Math.SQRT2 / Math.sqrt(300), 2);
+    expect(
+      xavierUniform(zeros([200, 300]), { generator })
+        .abs()
+        .max()
+        .item(),
+    ).toBeLessThanOrEqual(Math.sqrt(6 / 500));
+    expect(
+      xavierNormal(zeros([200, 300]), { gain: 2, generator })
+        .std()
+        .item(),
+    ).toBeCloseTo(2 * Math.sqrt(2 / 500), 2);
   });
 
   it('is reproducible from the generator and works in place', () => {
     const t = zeros([3, 3]);
     expect(kaimingUniform(t, { generator: new Generator(1) })).toBe(t);
     expect(t.toArray()).toEqual(kaimingUniform(zeros([3, 3]), { generator: new Generator(1) }).toArray());
-    expect(t.toArray()).not.toEqual(tensor([[0, 0, 0], [0, 0, 0], [0, 0, 0]]).toArray());
+    expect(t.toArray()).not.toEqual(
+      tensor([
+        [0, 0, 0],
+        [0, 0, 0],
+        [0, 0, 0],
+      ]).toArray(),
+    );
   });
 });

@@ -38,7 +38,10 @@ export class Linear extends Module {
     checkPositiveInteger('Linear', 'inFeatures', inFeatures);
     checkPositiveInteger('Linear', 'outFeatures', outFeatures);
     const { bias = true, generator } = options;
-    this.weight = this.registerParameter('weight', kaimingUniform(zeros([outFeatures, inFeatures]), { a: Math.sqrt(5), generator }));
+    this.weight = this.registerParameter(
+      'weight',
+      kaimingUniform(zeros([outFeatures, inFeatures]), { a: Math.sqrt(5), generator }),
+    );
     const bound = 1 / Math.sqrt(inFeatures);
     this.bias = bias ? this.registerParameter('bias', uniform(zeros([outFeatures]), -bound, bound, generator)) : null;
   }
@@ -48,6 +51,11 @@ export class Linear extends Module {
   }
 
   override toSpec(): LinearSpec {
-    return { type: 'linear', in: this.inFeatures, out: this.outFeatures, ...(this.bias === null ? { bias: false } : {}) };
+    return {
+      type: 'linear',
+      in: this.inFeatures,
+      out: this.outFeatures,
+      ...(this.bias === null ? { bias: false } : {}),
+    };
   }
 }

@@ -18,7 +18,14 @@ const mlp = (seed = 0) => {
 
 describe('Module', () => {
   it('names parameters PyTorch-style, in registration order', () => {
-    const model = new Sequential(new Conv2d(1, 2, 3), new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(2, 5, { bias: false }), new BatchNorm1d(5));
+    const model = new Sequential(
+      new Conv2d(1, 2, 3),
+      new ReLU(),
+      new MaxPool2d(2),
+      new Flatten(),
+      new Linear(2, 5, { bias: false }),
+      new BatchNorm1d(5),
+    );
     expect(model.namedParameters().map(([name, p]) => `${name}${JSON.stringify(p.shape)}`)).toEqual([
       'layers.0.weight[2,1,3,3]',
       'layers.0.bias[2]',
@@ -26,7 +33,11 @@ describe('Module', () => {
       'layers.5.weight[5]',
       'layers.5.bias[5]',
     ]);
-    expect(model.namedBuffers().map(([name]) => name)).toEqual(['layers.5.running_mean', 'layers.5.running_var', 'layers.5.num_batches_tracked']);
+    expect(model.namedBuffers().map(([name]) => name)).toEqual([
+      'layers.5.running_mean',
+      'layers.5.running_var',
+      'layers.5.num_batches_tracked',
+    ]);
     expect(model.parameters().every((p) => p.requiresGrad)).toBe(true);
   });
 
@@ -35,7 +46,16 @@ describe('Module', () => {
     const model = new Sequential(new Linear(4, 2), inner, new ReLU());
     const modules = model.modules();
     // Sequential keeps its layers in a ModuleList (hence the names layers.0.weight, …).
-    expect(modules.map((m) => m.constructor.name)).toEqual(['Sequential', 'ModuleList', 'Linear', 'Sequential', 'ModuleList', 'Linear', 'Dropout', 'ReLU']);
+    expect(modules.map((m) => m.constructor.name)).toEqual([
+      'Sequential',
+      'ModuleList',
+      'Linear',
+      'Sequential',
+      'ModuleList',
+      'Linear',
+      'Dropout',
+      'ReLU',
+    ]);
     expect(modules[0]).toBe(model);
     expect(modules[3]).toBe(inner);
     expect(new ReLU().modules()).toHaveLength(1);
@@ -47,7 +67,10 @@ describe('Module', () => {
     expect(model.layers.items.every((layer) => !layer.training)).toBe(true);
     model.train();
     expect(model.layers.items[2]!.training).toBe(true);
-    model.forward(ones([1, 4])).sum().backward();
+    model
+      .forward(ones([1, 4]))
+      .sum()
+      .backward();
     expect(model.parameters().every((p) => p.grad !== null)).toBe(true);
     model.zeroGrad();
     expect(model.parameters().every((p) => p.grad === null)).toBe(true);
@@ -77,7 +100,10 @@ describe('Module', () => {
     expect(model.parameters().map((p) => Array.from(p.data))).toEqual(before);
     const partial = mlp(2).stateDict();
     delete partial['layers.2.bias'];
-    expect(model.loadStateDict(partial, { strict: false })).toEqual({ missingKeys: ['layers.2.bias'], unexpectedKeys: [] });
+    expect(model.loadStateDict(partial, { strict: false })).toEqual({
+      missingKeys: ['layers.2.bias'],
+      unexpectedKeys: [],
+    });
   });
 });
 
@@ -110,7 +136,9 @@ describe('layers', () => {
     const kept = out.gt(0).sum().item();
     expect(Math.abs(kept / 10_000 - 0.75)).toBeLessThan(0.02);
     expect(out.max().item()).toBeCloseTo(1 / 0.75, 6);
-    expect(new Dropout(0.25, { generator: new Generator(9) }).forward(ones([100])).toArray()).toEqual(out.slice(0, 0, 100).toArray());
+    expect(new Dropout(0.25, { generator: new Generator(9) }).forward(ones([100])).toArray()).toEqual(
+      out.slice(0, 0, 100).toArray(),
+    );
     drop.eval();
     expect(drop.forward(ones([3])).toArray()).toEqual([1, 1, 1]);
     expect(() => new Dropout(1.5)).toThrow('Dropout: probability p must be in [0, 1], got 1.5');
@@ -149,20 +177,24 @@ describe('buildModel and toSpec', () => {
     expect(model.forward(randn([2, 1, 8, 8])).shape).toEqual([2, 10]);
     const again = buildModel(JSON.parse(JSON.stringify(model.toSpec())), { generator: new Generator(1) });
     expect(again.toSpec()).toEqual(model.toSpec());
-    expect(again.namedParameters().map(([n, p]) => [n, p.toArray()])).toEqual(model.namedParameters().map(([n, p]) => [n, p.toArray()]));
+    expect(again.namedParameters().map(([n, p]) => [n, p.toArray()])).toEqual(
+      model.namedParameters().map(([n, p]) => [n, p.toArray()]),
+    );
   });
 
   it('names the path of a bad field', () => {
     const bad = structuredClone(spec) as { layers: Array<Record<string, unknown>> };
     bad.layers[5]!.out = 'ten';
     expect(() => buildModel(bad)).toThrow('layers[5].out: expected a positive integer, got "ten"');
-    expect(() => buildModel({ type: 'sequential', layers: [{ type: 'linar' }] })).toThrow(/^layers\[0\]\.type: expected one of sequential, linear/);
+    expect(() => buildModel({ type: 'sequential', layers: [{ type: 'linar' }] })).toThrow(
+      /^layers\[0\]\.type: expected one of sequential, linear/,
+    );
     expect(() => buildModel({ type: 'sequential', layers: [{ type: 'linear', in: 2, out: 3, bais: false }] })).toThrow(
       'layers[0].bais: unknown field for type "linear" (known: type, in, out, bias)',
     );
-    expect(() => buildModel({ type: 'sequential', layers: [{ type: 'sequential', layers: [{ type: 'dropout', p: 2 }] }] })).toThrow(
-      'layers[0].layers[0].p: expected a probability in [0, 1], got 2',
-    );
+    expect(() =>
+      buildModel({ type: 'sequential', layers: [{ type: 'sequential', layers: [{ type: 'dropout', p: 2 }] }] }),
+    ).toThrow('layers[0].layers[0].p: expected a probability in [0, 1], got 2');
     expect(() => buildModel(null)).toThrow('model spec: expected an object with a "type", got null');
   });
 });

@@ -6,7 +6,8 @@ import type { LayerSpec } from './spec-types.js';
 
 /** Throws `Linear: outFeatures must be a positive integer, got 0` unless `value` is one. */
 export function checkPositiveInteger(layer: string, name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${layer}: ${name} must be a positive integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${layer}: ${name} must be a positive integer, got ${value}`);
 }
 
 /** A module's tensors by dotted PyTorch-style name (`layers.0.weight`). */
@@ -86,7 +87,8 @@ export abstract class Module {
   }
 
   #checkName(name: string): void {
-    if (name === '' || name.includes('.')) throw new Error(`Module: name '${name}' must be non-empty and contain no '.'`);
+    if (name === '' || name.includes('.'))
+      throw new Error(`Module: name '${name}' must be non-empty and contain no '.'`);
     if (this.#parameters.has(name) || this.#buffers.has(name) || this.#children.has(name)) {
       throw new Error(`Module: '${name}' is already registered`);
     }
@@ -156,7 +158,9 @@ export abstract class Module {
    * tensors share memory with the module: copy them if you need a snapshot.
    */
   stateDict(): StateDict {
-    return Object.fromEntries([...this.namedParameters(), ...this.namedBuffers()].map(([name, t]) => [name, t.detach()]));
+    return Object.fromEntries(
+      [...this.namedParameters(), ...this.namedBuffers()].map(([name, t]) => [name, t.detach()]),
+    );
   }
 
   /**

@@ -11,13 +11,21 @@ import { torchReference } from '../../test/torch-reference-values.js';
 /** Batch k as test/torch-reference/normalization.py builds it: x[i] = ((i·37 + 11·k) mod 101)/10 − 5 + k. */
 function batch(k: number, shape = [4, 3, 2, 2]): Tensor {
   const size = shape.reduce((s, n) => s * n, 1);
-  return new Tensor(Float32Array.from({ length: size }, (_, i) => ((i * 37 + 11 * k) % 101) / 10 - 5 + k), shape, true);
+  return new Tensor(
+    Float32Array.from({ length: size }, (_, i) => ((i * 37 + 11 * k) % 101) / 10 - 5 + k),
+    shape,
+    true,
+  );
 }
 // Reference: PyTorch 1.13.1, test/torch-reference/normalization.py.
 // nn.BatchNorm2d(3, affine=False, momentum=None) after training on batches 0, 1, 2, then eval on batch 3:
-const CUMULATIVE = torchReference<{ cumulative: { runningMean: number[]; runningVar: number[]; eval: number[]; gradient: number[] } }>('normalization').cumulative;
+const CUMULATIVE = torchReference<{
+  cumulative: { runningMean: number[]; runningVar: number[]; eval: number[]; gradient: number[] };
+}>('normalization').cumulative;
 // nn.BatchNorm2d(3, track_running_stats=False).eval() on batch 1 (batch statistics, as in training):
-const UNTRACKED = torchReference<{ 'untracked eval': { value: number[]; gradient: number[] } }>('normalization')['untracked eval'];
+const UNTRACKED = torchReference<{ 'untracked eval': { value: number[]; gradient: number[] } }>('normalization')[
+  'untracked eval'
+];
 // nn.LayerNorm([2, 2], elementwise_affine=False) on batch 2:
 const LAYER_NORM = torchReference<{ layerNorm: { value: number[]; gradient: number[] } }>('normalization').layerNorm;
 
@@ -25,7 +33,7 @@ describe('BatchNorm options match PyTorch 1.13.1', () => {
   it('affine: false, momentum: null — no parameters, running statistics are the cumulative average', () => {
     const norm = new BatchNorm2d(3, { affine: false, momentum: null });
     expect(norm.namedParameters()).toEqual([]);
-    expect(Object.keys(norm.stateDict())).toEqual(["running_mean", "running_var", "num_batches_tracked"]);
+    expect(Object.keys(norm.stateDict())).toEqual(['running_mean', 'running_var', 'num_batches_tracked']);
     for (let k = 0; k < 3; k++) norm.forward(batch(k));
     expectClose(norm.runningMean!, CUMULATIVE.runningMean, 1e-6);
     expectClose(norm.runningVar!, CUMULATIVE.runningVar, 1e-6);
@@ -38,9 +46,9 @@ describe('BatchNorm options match PyTorch 1.13.1', () => {
     expectClose(Array.from(x.grad!.data), CUMULATIVE.gradient, 1e-5);
   });
 
-  it('trackRunningStats: false — no buffers, and evaluation normalises with the batch\'s statistics', () => {
+  it("trackRunningStats: false — no buffers, and evaluation normalises with the batch's statistics", () => {
     const norm = new BatchNorm2d(3, { trackRunningStats: false });
-    expect(Object.keys(norm.stateDict())).toEqual(["weight", "bias"]);
+    expect(Object.keys(norm.stateDict())).toEqual(['weight', 'bias']);
     expect(norm.runningMean).toBeNull();
     norm.eval();
     const x = batch(1);
@@ -61,7 +69,10 @@ describe('BatchNorm options match PyTorch 1.13.1', () => {
     gradcheck((x) => norm.forward(x).mul(new Tensor(Float32Array.of(1, 2, 3), [3])), [input([4, 3], { seed: 71 })]);
     const untracked = new BatchNorm2d(2, { trackRunningStats: false });
     untracked.eval();
-    gradcheck((x, w) => untracked.forward(x).mul(w), [input([2, 2, 3, 2], { seed: 72 }), input([2, 1, 1], { seed: 73 })]);
+    gradcheck(
+      (x, w) => untracked.forward(x).mul(w),
+      [input([2, 2, 3, 2], { seed: 72 }), input([2, 1, 1], { seed: 73 })],
+    );
   });
 });
 
@@ -88,7 +99,11 @@ describe('normalization specs', () => {
     ];
     expect(buildModel({ type: 'sequential', layers }).toSpec()).toEqual({ type: 'sequential', layers });
     expect(new BatchNorm1d(2).toSpec()).toEqual({ type: 'batchNorm1d', features: 2, eps: 1e-5, momentum: 0.1 });
-    expect(() => buildModel({ type: 'batchNorm1d', features: 2, momentum: 'none' })).toThrow('momentum: expected a number in [0, 1] or null, got "none"');
-    expect(() => buildModel({ type: 'batchNorm1d', features: 2, affine: 0 })).toThrow('affine: expected true or false, got 0');
+    expect(() => buildModel({ type: 'batchNorm1d', features: 2, momentum: 'none' })).toThrow(
+      'momentum: expected a number in [0, 1] or null, got "none"',
+    );
+    expect(() => buildModel({ type: 'batchNorm1d', features: 2, affine: 0 })).toThrow(
+      'affine: expected true or false, got 0',
+    );
   });
 });

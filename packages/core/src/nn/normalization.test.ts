@@ -8,7 +8,13 @@ describe('BatchNorm', () => {
   it('exposes the last training batch statistics, and replaying them gives the forward’s running statistics', () => {
     const norm = new BatchNorm1d(2, { momentum: 0.5 });
     expect(norm.lastBatchStatistics).toBeNull();
-    norm.forward(tensor([[1, 10], [3, 20], [5, 30]]));
+    norm.forward(
+      tensor([
+        [1, 10],
+        [3, 20],
+        [5, 30],
+      ]),
+    );
     const { mean, variance, count } = norm.lastBatchStatistics!;
     expect([Array.from(mean), Array.from(variance), count]).toEqual([[3, 20], [8 / 3, 200 / 3].map(Math.fround), 3]);
     const replay = new BatchNorm1d(2, { momentum: 0.5 });
@@ -16,13 +22,19 @@ describe('BatchNorm', () => {
     expect(replay.stateDict()).toEqual(norm.stateDict());
     norm.eval().forward(tensor([[0, 0]]));
     expect(norm.lastBatchStatistics!.mean).toBe(mean); // evaluation leaves it alone
-    expect(() => replay.updateRunningStatistics(Float32Array.of(1), variance, 3)).toThrow(/expected 2 values each, got mean 1/);
+    expect(() => replay.updateRunningStatistics(Float32Array.of(1), variance, 3)).toThrow(
+      /expected 2 values each, got mean 1/,
+    );
     expect(() => replay.updateRunningStatistics(mean, variance, 1)).toThrow(/count must be ≥ 2/);
   });
 
   it('normalises each channel in training and updates the running statistics (PyTorch rule)', () => {
     const norm = new BatchNorm1d(2, { momentum: 0.5 });
-    const x = tensor([[1, 10], [3, 20], [5, 30]]);
+    const x = tensor([
+      [1, 10],
+      [3, 20],
+      [5, 30],
+    ]);
     const y = norm.forward(x);
     expect(Array.from(y.mean(0).data, (v) => Math.abs(v) < 1e-6)).toEqual([true, true]);
     expect(Array.from(y.var(0, { correction: 0 }).data, (v) => Math.abs(v - 1) < 1e-3)).toEqual([true, true]);
@@ -55,10 +67,17 @@ describe('BatchNorm', () => {
 describe('LayerNorm', () => {
   it('normalises over the trailing axes and has correct gradients', () => {
     const norm = new LayerNorm([4]);
-    const y = norm.forward(tensor([[1, 2, 3, 4], [10, 10, 20, 20]]));
+    const y = norm.forward(
+      tensor([
+        [1, 2, 3, 4],
+        [10, 10, 20, 20],
+      ]),
+    );
     expect(Array.from(y.mean(-1).data, (v) => Math.abs(v) < 1e-6)).toEqual([true, true]);
     gradcheck((x) => norm.forward(x), [input([3, 4], { seed: 5 })]);
     gradcheck((x) => new LayerNorm([2, 3]).forward(x), [input([2, 2, 3], { seed: 6 })]);
-    expect(() => norm.forward(tensor([1, 2, 3]))).toThrow('layerNorm: input [3] does not end with the normalized shape [4]');
+    expect(() => norm.forward(tensor([1, 2, 3]))).toThrow(
+      'layerNorm: input [3] does not end with the normalized shape [4]',
+    );
   });
 });

@@ -85,7 +85,10 @@ export abstract class BatchNorm extends Module {
       mean = input.mean(axes, true);
       variance = input.var(axes, { correction: 0, keepdims: true });
       const count = input.size / this.numFeatures;
-      if (count < 2) throw new Error(`${this.type}: batch statistics need more than one value per channel, got input ${formatShape(input.shape)}`);
+      if (count < 2)
+        throw new Error(
+          `${this.type}: batch statistics need more than one value per channel, got input ${formatShape(input.shape)}`,
+        );
       if (this.training && this.runningMean !== null) {
         this.lastBatchStatistics = { mean: mean.data, variance: variance.data, count };
         this.updateRunningStatistics(mean.data, variance.data, count);
@@ -115,11 +118,16 @@ export abstract class BatchNorm extends Module {
    */
   updateRunningStatistics(mean: Float32Array, variance: Float32Array, count: number): void {
     if (mean.length !== this.numFeatures || variance.length !== this.numFeatures) {
-      throw new Error(`${this.type}.updateRunningStatistics: expected ${this.numFeatures} values each, got mean ${mean.length} and variance ${variance.length}`);
+      throw new Error(
+        `${this.type}.updateRunningStatistics: expected ${this.numFeatures} values each, got mean ${mean.length} and variance ${variance.length}`,
+      );
     }
-    if (!(count >= 2)) throw new Error(`${this.type}.updateRunningStatistics: count must be ≥ 2 values per channel, got ${count}`);
+    if (!(count >= 2))
+      throw new Error(`${this.type}.updateRunningStatistics: count must be ≥ 2 values per channel, got ${count}`);
     if (this.runningMean === null || this.runningVar === null || this.numBatchesTracked === null) {
-      throw new Error(`${this.type}.updateRunningStatistics: this layer keeps no running statistics (trackRunningStats: false)`);
+      throw new Error(
+        `${this.type}.updateRunningStatistics: this layer keeps no running statistics (trackRunningStats: false)`,
+      );
     }
     const tracked = ++this.numBatchesTracked.data[0]!;
     const m = this.momentum ?? 1 / tracked;
@@ -132,7 +140,10 @@ export abstract class BatchNorm extends Module {
 
   override toSpec(): BatchNormSpec {
     return {
-      type: this.type, features: this.numFeatures, eps: this.eps, momentum: this.momentum,
+      type: this.type,
+      features: this.numFeatures,
+      eps: this.eps,
+      momentum: this.momentum,
       // Options at their default stay out, so older specs are unchanged.
       ...(this.weight === null ? { affine: false } : {}),
       ...(this.runningMean === null ? { trackRunningStats: false } : {}),
@@ -180,7 +191,9 @@ export class LayerNorm extends Module {
     const rank = this.normalizedShape.length;
     const tail = input.shape.slice(input.ndim - rank);
     if (input.ndim < rank || tail.some((length, i) => length !== this.normalizedShape[i])) {
-      throw new Error(`layerNorm: input ${formatShape(input.shape)} does not end with the normalized shape ${formatShape(this.normalizedShape)}`);
+      throw new Error(
+        `layerNorm: input ${formatShape(input.shape)} does not end with the normalized shape ${formatShape(this.normalizedShape)}`,
+      );
     }
     const axes = this.normalizedShape.map((_, i) => input.ndim - rank + i);
     const mean = input.mean(axes, true);
@@ -190,6 +203,11 @@ export class LayerNorm extends Module {
   }
 
   override toSpec(): LayerNormSpec {
-    return { type: 'layerNorm', shape: [...this.normalizedShape], eps: this.eps, ...(this.weight === null ? { elementwiseAffine: false } : {}) };
+    return {
+      type: 'layerNorm',
+      shape: [...this.normalizedShape],
+      eps: this.eps,
+      ...(this.weight === null ? { elementwiseAffine: false } : {}),
+    };
   }
 }

@@ -57,7 +57,12 @@ export class MaxPool2d extends Pool2d {
     this.dilation = toPair(options.dilation ?? 1);
   }
   forward(input: Tensor): Tensor {
-    return maxPool2d(input, this.kernelSize, { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode });
+    return maxPool2d(input, this.kernelSize, {
+      stride: this.stride,
+      padding: this.padding,
+      dilation: this.dilation,
+      ceilMode: this.ceilMode,
+    });
   }
   override toSpec(): Pool2dSpec {
     const spec = this.spec('maxPool2d');
@@ -76,7 +81,10 @@ export class AvgPool2d extends Pool2d {
   }
   forward(input: Tensor): Tensor {
     return avgPool2d(input, this.kernelSize, {
-      stride: this.stride, padding: this.padding, ceilMode: this.ceilMode, countIncludePad: this.countIncludePad,
+      stride: this.stride,
+      padding: this.padding,
+      ceilMode: this.ceilMode,
+      countIncludePad: this.countIncludePad,
     });
   }
   override toSpec(): Pool2dSpec {
@@ -101,7 +109,8 @@ export class AdaptiveAvgPool2d extends Module {
     super();
     this.outputSize = toPair(outputSize);
     for (const size of this.outputSize) {
-      if (!Number.isInteger(size) || size < 1) throw new Error(`AdaptiveAvgPool2d: outputSize must hold integers ≥ 1, got ${String(size)}`);
+      if (!Number.isInteger(size) || size < 1)
+        throw new Error(`AdaptiveAvgPool2d: outputSize must hold integers ≥ 1, got ${String(size)}`);
     }
   }
   forward(input: Tensor): Tensor {

@@ -12,16 +12,45 @@ export type ReadLayer =
   | { type: 'sequential'; layers: ReadLayer[] }
   | { type: 'linear'; in: number; out: number; bias: boolean }
   | {
-      type: 'conv2d'; in: number; out: number; kernel: [number, number]; stride: [number, number];
-      padding: [number, number] | 'same' | 'valid'; dilation: [number, number]; groups: number; paddingMode: Conv2dPaddingMode; bias: boolean;
+      type: 'conv2d';
+      in: number;
+      out: number;
+      kernel: [number, number];
+      stride: [number, number];
+      padding: [number, number] | 'same' | 'valid';
+      dilation: [number, number];
+      groups: number;
+      paddingMode: Conv2dPaddingMode;
+      bias: boolean;
     }
-  | { type: 'maxPool2d'; kernel: [number, number]; stride: [number, number]; padding: [number, number]; ceilMode: boolean; dilation: [number, number] }
-  | { type: 'avgPool2d'; kernel: [number, number]; stride: [number, number]; padding: [number, number]; ceilMode: boolean; countIncludePad: boolean }
+  | {
+      type: 'maxPool2d';
+      kernel: [number, number];
+      stride: [number, number];
+      padding: [number, number];
+      ceilMode: boolean;
+      dilation: [number, number];
+    }
+  | {
+      type: 'avgPool2d';
+      kernel: [number, number];
+      stride: [number, number];
+      padding: [number, number];
+      ceilMode: boolean;
+      countIncludePad: boolean;
+    }
   | { type: 'adaptiveAvgPool2d'; output: [number, number] }
   | { type: 'embedding'; embeddings: number; dim: number; paddingIdx: number | undefined }
   | { type: 'flatten'; startAxis: number; endAxis: number }
   | { type: 'dropout'; p: number }
-  | { type: 'batchNorm1d' | 'batchNorm2d'; features: number; eps: number; momentum: number | null; affine: boolean; trackRunningStats: boolean }
+  | {
+      type: 'batchNorm1d' | 'batchNorm2d';
+      features: number;
+      eps: number;
+      momentum: number | null;
+      affine: boolean;
+      trackRunningStats: boolean;
+    }
   | { type: 'layerNorm'; shape: number[]; eps: number; elementwiseAffine: boolean }
   | { type: 'leakyRelu'; slope: number }
   | { type: 'softmax' | 'logSoftmax'; axis: number }
@@ -119,14 +148,35 @@ class FieldReader {
     const unknown = Object.keys(this.fields).find((name) => !this.#seen.has(name));
     if (unknown !== undefined) {
       const at = this.#at(unknown.length <= 80 ? unknown : `${unknown.slice(0, 80)}…`);
-      throw new Error(`${at}: unknown field for type "${String(this.fields.type)}" (known: ${[...this.#seen].join(', ')})`);
+      throw new Error(
+        `${at}: unknown field for type "${String(this.fields.type)}" (known: ${[...this.#seen].join(', ')})`,
+      );
     }
   }
 }
 
 const LAYER_TYPES = [
-  'sequential', 'linear', 'conv2d', 'maxPool2d', 'avgPool2d', 'adaptiveAvgPool2d', 'embedding', 'flatten', 'dropout', 'batchNorm1d', 'batchNorm2d',
-  'layerNorm', 'relu', 'leakyRelu', 'sigmoid', 'tanh', 'gelu', 'softplus', 'silu', 'softmax', 'logSoftmax',
+  'sequential',
+  'linear',
+  'conv2d',
+  'maxPool2d',
+  'avgPool2d',
+  'adaptiveAvgPool2d',
+  'embedding',
+  'flatten',
+  'dropout',
+  'batchNorm1d',
+  'batchNorm2d',
+  'layerNorm',
+  'relu',
+  'leakyRelu',
+  'sigmoid',
+  'tanh',
+  'gelu',
+  'softplus',
+  'silu',
+  'softmax',
+  'logSoftmax',
 ];
 
 /**
@@ -149,7 +199,9 @@ export function readSpec(spec: unknown, path = '', depth = 0): ReadLayer {
   const type = Object.hasOwn(fields, 'type') ? fields.type : undefined;
   if (typeof type !== 'string' || !LAYER_TYPES.includes(type)) read.fail('type', `one of ${LAYER_TYPES.join(', ')}`);
   if (type === 'sequential' && depth >= MAX_SPEC_DEPTH) {
-    throw new Error(`${where}: sequential specs nest deeper than ${MAX_SPEC_DEPTH} levels (MAX_SPEC_DEPTH); a model spec this deep is not supported`);
+    throw new Error(
+      `${where}: sequential specs nest deeper than ${MAX_SPEC_DEPTH} levels (MAX_SPEC_DEPTH); a model spec this deep is not supported`,
+    );
   }
   const layer = readLayer(type as string, read, depth);
   read.finish();
@@ -173,20 +225,37 @@ function readLayer(type: string, read: FieldReader, depth: number): ReadLayer {
         out: read.integer('out', 1),
         kernel: read.pair('kernel', 1),
         stride: read.pair('stride', 1, [1, 1]),
-        padding: typeof read.fields.padding === 'string' ? read.choice<'same' | 'valid'>('padding', ['same', 'valid'], 'valid') : read.pair('padding', 0, [0, 0]),
+        padding:
+          typeof read.fields.padding === 'string'
+            ? read.choice<'same' | 'valid'>('padding', ['same', 'valid'], 'valid')
+            : read.pair('padding', 0, [0, 0]),
         dilation: read.pair('dilation', 1, [1, 1]),
         groups: read.integer('groups', 1, 1),
-        paddingMode: read.choice<Conv2dPaddingMode>('paddingMode', ['zeros', 'reflect', 'replicate', 'circular'], 'zeros'),
+        paddingMode: read.choice<Conv2dPaddingMode>(
+          'paddingMode',
+          ['zeros', 'reflect', 'replicate', 'circular'],
+          'zeros',
+        ),
         bias: read.boolean('bias', true),
       };
     case 'maxPool2d': {
       const kernel = read.pair('kernel', 1);
-      const common = { kernel, stride: read.pair('stride', 1, kernel), padding: read.pair('padding', 0, [0, 0]), ceilMode: read.boolean('ceilMode', false) };
+      const common = {
+        kernel,
+        stride: read.pair('stride', 1, kernel),
+        padding: read.pair('padding', 0, [0, 0]),
+        ceilMode: read.boolean('ceilMode', false),
+      };
       return { type, ...common, dilation: read.pair('dilation', 1, [1, 1]) };
     }
     case 'avgPool2d': {
       const kernel = read.pair('kernel', 1);
-      const common = { kernel, stride: read.pair('stride', 1, kernel), padding: read.pair('padding', 0, [0, 0]), ceilMode: read.boolean('ceilMode', false) };
+      const common = {
+        kernel,
+        stride: read.pair('stride', 1, kernel),
+        padding: read.pair('padding', 0, [0, 0]),
+        ceilMode: read.boolean('ceilMode', false),
+      };
       return { type, ...common, countIncludePad: read.boolean('countIncludePad', true) };
     }
     case 'adaptiveAvgPool2d':
@@ -195,7 +264,8 @@ function readLayer(type: string, read: FieldReader, depth: number): ReadLayer {
       const embeddings = read.integer('embeddings', 1);
       const dim = read.integer('dim', 1);
       const paddingIdx = read.fields.paddingIdx === undefined ? undefined : read.integer('paddingIdx', 0);
-      if (paddingIdx !== undefined && paddingIdx >= embeddings) read.fail('paddingIdx', `an integer in [0, ${embeddings - 1}]`);
+      if (paddingIdx !== undefined && paddingIdx >= embeddings)
+        read.fail('paddingIdx', `an integer in [0, ${embeddings - 1}]`);
       return { type, embeddings, dim, paddingIdx };
     }
     case 'flatten':
@@ -205,7 +275,10 @@ function readLayer(type: string, read: FieldReader, depth: number): ReadLayer {
     case 'batchNorm1d':
     case 'batchNorm2d': {
       const eps = read.number('eps', positive, 'a positive number', 1e-5);
-      const momentum = read.fields.momentum === null ? read.nullValue('momentum') : read.number('momentum', probability, 'a number in [0, 1] or null', 0.1);
+      const momentum =
+        read.fields.momentum === null
+          ? read.nullValue('momentum')
+          : read.number('momentum', probability, 'a number in [0, 1] or null', 0.1);
       const affine = read.boolean('affine', true);
       const trackRunningStats = read.boolean('trackRunningStats', true);
       return { type, eps, momentum, affine, trackRunningStats, features: read.integer('features', 1) };

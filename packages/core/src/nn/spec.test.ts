@@ -10,7 +10,10 @@ const mlp = {
 };
 
 /** Σ sizes of a built model's parameters: what specParameterCount must predict. */
-const builtCount = (spec: unknown) => buildModel(spec, { generator: new Generator(0) }).parameters().reduce((total, p) => total + p.size, 0);
+const builtCount = (spec: unknown) =>
+  buildModel(spec, { generator: new Generator(0) })
+    .parameters()
+    .reduce((total, p) => total + p.size, 0);
 
 describe('specParameterCount', () => {
   it('counts what the built model holds, for every layer type with parameters', () => {
@@ -21,7 +24,13 @@ describe('specParameterCount', () => {
         { type: 'conv2d', in: 4, out: 2, kernel: 1, bias: false },
         { type: 'batchNorm2d', features: 2 },
         { type: 'flatten' },
-        { type: 'sequential', layers: [{ type: 'linear', in: 8, out: 5, bias: false }, { type: 'batchNorm1d', features: 5 }] },
+        {
+          type: 'sequential',
+          layers: [
+            { type: 'linear', in: 8, out: 5, bias: false },
+            { type: 'batchNorm1d', features: 5 },
+          ],
+        },
         { type: 'layerNorm', shape: [5] },
         { type: 'layerNorm', shape: [2, 3] },
         { type: 'linear', in: 5, out: 3 },
@@ -52,17 +61,27 @@ describe('buildModel limits (4)', () => {
       'buildModel: the spec has 900,000,030,000,000 parameters and buffer values, over the limit of 100,000,000 (maxParameters); pass { maxParameters } to raise it if the spec is trusted',
     );
     expect(performance.now() - started).toBeLessThan(1000);
-    expect(() => buildModel({ type: 'layerNorm', shape: [100_000, 1_000] })).toThrow('the spec has 200,000,000 parameters');
-    expect(() => buildModel({ type: 'batchNorm1d', features: 60_000_000 })).toThrow('the spec has 240,000,000 parameters and buffer values');
-    expect(() => buildModel(mlp, { maxParameters: 101_769 })).toThrow('the spec has 101,770 parameters and buffer values, over the limit of 101,769');
+    expect(() => buildModel({ type: 'layerNorm', shape: [100_000, 1_000] })).toThrow(
+      'the spec has 200,000,000 parameters',
+    );
+    expect(() => buildModel({ type: 'batchNorm1d', features: 60_000_000 })).toThrow(
+      'the spec has 240,000,000 parameters and buffer values',
+    );
+    expect(() => buildModel(mlp, { maxParameters: 101_769 })).toThrow(
+      'the spec has 101,770 parameters and buffer values, over the limit of 101,769',
+    );
     expect(buildModel(mlp, { maxParameters: 101_770 }).parameters()).toHaveLength(4);
-    expect(() => buildModel(mlp, { maxParameters: -1 })).toThrow('buildModel: maxParameters must be a non-negative number, got -1');
+    expect(() => buildModel(mlp, { maxParameters: -1 })).toThrow(
+      'buildModel: maxParameters must be a non-negative number, got -1',
+    );
   });
 
   it('bounds sequential nesting instead of overflowing the stack', () => {
     let deep: unknown = { type: 'relu' };
     for (let i = 0; i < 100_000; i++) deep = { type: 'sequential', layers: [deep] };
-    expect(() => buildModel(deep)).toThrow(`sequential specs nest deeper than ${MAX_SPEC_DEPTH} levels (MAX_SPEC_DEPTH)`);
+    expect(() => buildModel(deep)).toThrow(
+      `sequential specs nest deeper than ${MAX_SPEC_DEPTH} levels (MAX_SPEC_DEPTH)`,
+    );
     let fits: unknown = { type: 'relu' };
     for (let i = 0; i < MAX_SPEC_DEPTH; i++) fits = { type: 'sequential', layers: [fits] };
     expect(buildModel(fits).toSpec()).toEqual(fits);
@@ -78,9 +97,15 @@ describe('buildModel limits (4)', () => {
       }
       throw new Error('expected an error');
     })();
-    expect(error.message).toMatch(/^layers\[0\]\.out: expected a positive integer, got "x{80}"… \(8,000,000 characters\)$/);
-    expect(() => buildModel({ type: 'linear', in: 1, out: 1, [huge]: 1 })).toThrow(/^x{80}…: unknown field for type "linear"/);
-    expect(() => buildModel({ type: 'sequential', layers: [{ type: 'layerNorm', shape: new Array(1_000_000).fill(1) }] })).toThrow(
+    expect(error.message).toMatch(
+      /^layers\[0\]\.out: expected a positive integer, got "x{80}"… \(8,000,000 characters\)$/,
+    );
+    expect(() => buildModel({ type: 'linear', in: 1, out: 1, [huge]: 1 })).toThrow(
+      /^x{80}…: unknown field for type "linear"/,
+    );
+    expect(() =>
+      buildModel({ type: 'sequential', layers: [{ type: 'layerNorm', shape: new Array(1_000_000).fill(1) }] }),
+    ).toThrow(
       /^layers\[0\]\.shape: expected a non-empty list of at most 64 positive integers, got \[1,1,.{60,}… \(2,000,001 characters\)$/,
     );
   });

@@ -52,7 +52,8 @@ function parameterCount(layer: ReadLayer): number {
 /** Values of a spec's buffers (BatchNorm's running mean and variance), allocated like parameters. */
 function bufferCount(layer: ReadLayer): number {
   if (layer.type === 'sequential') return layer.layers.reduce((total, inner) => total + bufferCount(inner), 0);
-  if ((layer.type === 'batchNorm1d' || layer.type === 'batchNorm2d') && layer.trackRunningStats) return 2 * layer.features;
+  if ((layer.type === 'batchNorm1d' || layer.type === 'batchNorm2d') && layer.trackRunningStats)
+    return 2 * layer.features;
   return 0;
 }
 
@@ -80,12 +81,28 @@ function build(layer: ReadLayer, generator: Generator | undefined): Module {
       return new Linear(layer.in, layer.out, { bias: layer.bias, generator });
     case 'conv2d':
       return new Conv2d(layer.in, layer.out, layer.kernel, {
-        stride: layer.stride, padding: layer.padding, dilation: layer.dilation, groups: layer.groups, paddingMode: layer.paddingMode, bias: layer.bias, generator,
+        stride: layer.stride,
+        padding: layer.padding,
+        dilation: layer.dilation,
+        groups: layer.groups,
+        paddingMode: layer.paddingMode,
+        bias: layer.bias,
+        generator,
       });
     case 'maxPool2d':
-      return new MaxPool2d(layer.kernel, { stride: layer.stride, padding: layer.padding, ceilMode: layer.ceilMode, dilation: layer.dilation });
+      return new MaxPool2d(layer.kernel, {
+        stride: layer.stride,
+        padding: layer.padding,
+        ceilMode: layer.ceilMode,
+        dilation: layer.dilation,
+      });
     case 'avgPool2d':
-      return new AvgPool2d(layer.kernel, { stride: layer.stride, padding: layer.padding, ceilMode: layer.ceilMode, countIncludePad: layer.countIncludePad });
+      return new AvgPool2d(layer.kernel, {
+        stride: layer.stride,
+        padding: layer.padding,
+        ceilMode: layer.ceilMode,
+        countIncludePad: layer.countIncludePad,
+      });
     case 'adaptiveAvgPool2d':
       return new AdaptiveAvgPool2d(layer.output);
     case 'embedding':
@@ -96,8 +113,15 @@ function build(layer: ReadLayer, generator: Generator | undefined): Module {
       return new Dropout(layer.p, { generator });
     case 'batchNorm1d':
     case 'batchNorm2d': {
-      const options = { eps: layer.eps, momentum: layer.momentum, affine: layer.affine, trackRunningStats: layer.trackRunningStats };
-      return layer.type === 'batchNorm1d' ? new BatchNorm1d(layer.features, options) : new BatchNorm2d(layer.features, options);
+      const options = {
+        eps: layer.eps,
+        momentum: layer.momentum,
+        affine: layer.affine,
+        trackRunningStats: layer.trackRunningStats,
+      };
+      return layer.type === 'batchNorm1d'
+        ? new BatchNorm1d(layer.features, options)
+        : new BatchNorm2d(layer.features, options);
     }
     case 'layerNorm':
       return new LayerNorm(layer.shape, { eps: layer.eps, elementwiseAffine: layer.elementwiseAffine });

@@ -53,7 +53,10 @@ export function crossEntropy(logits: Tensor, labels: ClassLabels, options: Cross
     throw new Error(`${op}: labelSmoothing must lie in [0, 1], got ${labelSmoothing}`);
   }
   if (isProbabilityTarget(logits, labels)) {
-    if (ignoreIndex !== DEFAULT_IGNORE_INDEX) throw new Error(`${op}: ignoreIndex applies to class indices, not to probability targets ${formatShape(labels.shape)} (as in PyTorch)`);
+    if (ignoreIndex !== DEFAULT_IGNORE_INDEX)
+      throw new Error(
+        `${op}: ignoreIndex applies to class indices, not to probability targets ${formatShape(labels.shape)} (as in PyTorch)`,
+      );
     return probabilityCrossEntropy(logits, labels, options);
   }
   checkIgnoreIndex(op, ignoreIndex);
@@ -63,7 +66,11 @@ export function crossEntropy(logits: Tensor, labels: ClassLabels, options: Cross
     // [N, C] (and [C]): the fused primitive — the same values and gradient in one op (NOTE(fused-cross-entropy)).
     return reduce(op, softmaxCrossEntropy(scores, index.data, labelSmoothing).reshape(lossShape), options.reduction);
   }
-  return weightedNll(op, { logProbabilities: scores.logSoftmax(1), index, ignored, weight, labelSmoothing, lossShape }, options.reduction);
+  return weightedNll(
+    op,
+    { logProbabilities: scores.logSoftmax(1), index, ignored, weight, labelSmoothing, lossShape },
+    options.reduction,
+  );
 }
 
 /**
@@ -83,10 +90,21 @@ export function nllLoss(logProbabilities: Tensor, labels: ClassLabels, options: 
   const op = 'nllLoss';
   const { ignoreIndex = DEFAULT_IGNORE_INDEX } = options;
   checkIgnoreIndex(op, ignoreIndex);
-  const { scores, index, ignored, lossShape } = classIndex(op, 'logProbabilities', logProbabilities, labels, ignoreIndex);
+  const { scores, index, ignored, lossShape } = classIndex(
+    op,
+    'logProbabilities',
+    logProbabilities,
+    labels,
+    ignoreIndex,
+  );
   const weight = classWeight(op, options.weight, scores.shape[1]!);
-  if (weight === null && ignored === null) return reduce(op, scores.gather(1, index).neg().reshape(lossShape), options.reduction);
-  return weightedNll(op, { logProbabilities: scores, index, ignored, weight, labelSmoothing: 0, lossShape }, options.reduction);
+  if (weight === null && ignored === null)
+    return reduce(op, scores.gather(1, index).neg().reshape(lossShape), options.reduction);
+  return weightedNll(
+    op,
+    { logProbabilities: scores, index, ignored, weight, labelSmoothing: 0, lossShape },
+    options.reduction,
+  );
 }
 
 interface NllTerms {
@@ -116,10 +134,23 @@ function weightedNll(op: string, terms: NllTerms, reduction: LossOptions['reduct
   let loss = logProbabilities.gather(1, index).neg();
   if (weight !== null) loss = loss.mul(new Tensor(sampleWeights, index.shape));
   if (labelSmoothing > 0) {
-    const perClass = weight === null ? logProbabilities : logProbabilities.mul(classWeightTensor(weight, logProbabilities.ndim));
-    loss = loss.mul(1 - labelSmoothing).add(perClass.sum(1, true).neg().mul(labelSmoothing / classes));
+    const perClass =
+      weight === null ? logProbabilities : logProbabilities.mul(classWeightTensor(weight, logProbabilities.ndim));
+    loss = loss.mul(1 - labelSmoothing).add(
+      perClass
+        .sum(1, true)
+        .neg()
+        .mul(labelSmoothing / classes),
+    );
   }
-  if (ignored !== null) loss = loss.where(new Tensor(Float32Array.from(ignored, (skip) => 1 - skip), index.shape), 0);
+  if (ignored !== null)
+    loss = loss.where(
+      new Tensor(
+        Float32Array.from(ignored, (skip) => 1 - skip),
+        index.shape,
+      ),
+      0,
+    );
   loss = loss.reshape(lossShape);
   if (reduction === undefined || reduction === 'mean') return loss.sum().div(weightSum);
   return reduce(op, loss, reduction);
@@ -143,11 +174,17 @@ function probabilityCrossEntropy(logits: Tensor, targets: Tensor, options: Cross
 
 /** A float tensor of the logits' own shape (and more than one class when unbatched): probability targets. */
 function isProbabilityTarget(logits: Tensor, labels: ClassLabels): labels is Tensor {
-  return labels instanceof Tensor && logits.ndim >= 1 && shapesEqual(labels.shape, logits.shape) && (logits.ndim > 1 || logits.shape[0]! > 1);
+  return (
+    labels instanceof Tensor &&
+    logits.ndim >= 1 &&
+    shapesEqual(labels.shape, logits.shape) &&
+    (logits.ndim > 1 || logits.shape[0]! > 1)
+  );
 }
 
 function checkIgnoreIndex(op: string, ignoreIndex: number): void {
-  if (!Number.isInteger(ignoreIndex)) throw new Error(`${op}: ignoreIndex must be an integer, got ${String(ignoreIndex).slice(0, 80)}`);
+  if (!Number.isInteger(ignoreIndex))
+    throw new Error(`${op}: ignoreIndex must be an integer, got ${String(ignoreIndex).slice(0, 80)}`);
 }
 
 /** The class weights as a Float32Array of C values (null when not given), checked. */
@@ -191,18 +228,27 @@ function classIndex(
   if (isTensor && !unbatched && shapesEqual(labels.shape, input.shape)) {
     throw new Error(
       `${op}: labels ${formatShape(given)} have the shape of the ${inputName}; pass class indices of shape ${formatShape(lossShape)} (for one-hot rows, labels.argmax(1)` +
-        (op === 'nllLoss' ? '; crossEntropy takes probability targets' : '') + ')',
+        (op === 'nllLoss' ? '; crossEntropy takes probability targets' : '') +
+        ')',
     );
   }
   const count = isTensor ? labels.size : labels.length;
-  const shapeFits = isTensor ? (unbatched ? labels.size === 1 : shapesEqual(labels.shape, lossShape)) : count === sizeOf(lossShape);
+  const shapeFits = isTensor
+    ? unbatched
+      ? labels.size === 1
+      : shapesEqual(labels.shape, lossShape)
+    : count === sizeOf(lossShape);
   if (!shapeFits) {
     if (!unbatched && given[0] !== batch && (isTensor || spatial.length === 0)) {
       throw new Error(`${op}: ${described} disagree on the batch size (${batch} ≠ ${given[0]})`);
     }
     throw new Error(
       `${op}: ${described} do not match: labels must have shape ${formatShape(lossShape)} (the ${inputName}' shape without the class axis 1)` +
-        (!isTensor ? `, ${sizeOf(lossShape)} values flat` : count === sizeOf(lossShape) ? `; use labels.reshape(${formatShape(lossShape)})` : ''),
+        (!isTensor
+          ? `, ${sizeOf(lossShape)} values flat`
+          : count === sizeOf(lossShape)
+            ? `; use labels.reshape(${formatShape(lossShape)})`
+            : ''),
     );
   }
   const values = isTensor ? labels.data : labels;

@@ -9,7 +9,13 @@ import { softmaxCrossEntropy } from '../tensor/functional.js';
 import { torchReference } from '../../test/torch-reference-values.js';
 
 const BCE_REFERENCE = torchReference<{
-  binaryCrossEntropy: { probabilities: number[]; targets: number[]; loss: number[]; probabilityGradient: number[]; targetGradient: number[] };
+  binaryCrossEntropy: {
+    probabilities: number[];
+    targets: number[];
+    loss: number[];
+    probabilityGradient: number[];
+    targetGradient: number[];
+  };
   'saturated sigmoid, logit -95, target 1': { gradient: number[] };
 }>('losses');
 
@@ -22,19 +28,31 @@ const rowUniform = (row: number[]) => mean(row.map((_, c) => rowNll(row, c)));
 const softplus = (x: number) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
 
 describe('mseLoss and l1Loss', () => {
-  const a = tensor([[1, 2, 3], [4, 5, 6]]);
-  const b = tensor([[1, 0, 6], [4, 7, 5]]);
+  const a = tensor([
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
+  const b = tensor([
+    [1, 0, 6],
+    [4, 7, 5],
+  ]);
 
   it('mseLoss: mean, sum and none', () => {
     expectClose(mseLoss(a, b), (0 + 4 + 9 + 0 + 4 + 1) / 6);
     expectClose(mseLoss(a, b, { reduction: 'sum' }), 18);
-    expectClose(mseLoss(a, b, { reduction: 'none' }), [[0, 4, 9], [0, 4, 1]]);
+    expectClose(mseLoss(a, b, { reduction: 'none' }), [
+      [0, 4, 9],
+      [0, 4, 1],
+    ]);
   });
 
   it('l1Loss: mean, sum and none', () => {
     expectClose(l1Loss(a, b), 8 / 6);
     expectClose(l1Loss(a, b, { reduction: 'sum' }), 8);
-    expectClose(l1Loss(a, b, { reduction: 'none' }), [[0, 2, 3], [0, 2, 1]]);
+    expectClose(l1Loss(a, b, { reduction: 'none' }), [
+      [0, 2, 3],
+      [0, 2, 1],
+    ]);
   });
 
   it('refuses shapes that would broadcast into a comparison of every pair', () => {
@@ -45,14 +63,19 @@ describe('mseLoss and l1Loss', () => {
   });
 
   it('rejects an unknown reduction', () => {
-    expect(() => mseLoss(a, b, { reduction: 'avg' as never })).toThrow("mseLoss: reduction must be 'mean', 'sum' or 'none', got 'avg'");
+    expect(() => mseLoss(a, b, { reduction: 'avg' as never })).toThrow(
+      "mseLoss: reduction must be 'mean', 'sum' or 'none', got 'avg'",
+    );
   });
 
   it('gradcheck: both arguments, every reduction', () => {
     for (const reduction of ['mean', 'sum', 'none'] as const) {
       gradcheck((x, y) => mseLoss(x, y, { reduction }), [input([3, 4], { seed: 1 }), input([3, 4], { seed: 2 })]);
       // distinct values: no element sits on abs's kink at input = target
-      gradcheck((x, y) => l1Loss(x, y, { reduction }), [distinctInput([3, 4], 1), input([3, 4], { seed: 3, minMagnitude: 2 })]);
+      gradcheck(
+        (x, y) => l1Loss(x, y, { reduction }),
+        [distinctInput([3, 4], 1), input([3, 4], { seed: 3, minMagnitude: 2 })],
+      );
     }
   });
 });
@@ -72,14 +95,24 @@ describe('binaryCrossEntropy', () => {
 
   it('weight rescales each element and broadcasts', () => {
     const weight = tensor([2, 1]);
-    const loss = binaryCrossEntropy(tensor([p.slice(0, 2), p.slice(2)]), tensor([t.slice(0, 2), t.slice(2)]), { weight, reduction: 'none' });
-    expectClose(loss, [[2 * expected[0]!, expected[1]!], [2 * expected[2]!, expected[3]!]], 1e-6);
+    const loss = binaryCrossEntropy(tensor([p.slice(0, 2), p.slice(2)]), tensor([t.slice(0, 2), t.slice(2)]), {
+      weight,
+      reduction: 'none',
+    });
+    expectClose(
+      loss,
+      [
+        [2 * expected[0]!, expected[1]!],
+        [2 * expected[2]!, expected[3]!],
+      ],
+      1e-6,
+    );
     expect(() => binaryCrossEntropy(tensor([0.5]), tensor([1]), { weight: tensor([1, 2]) })).toThrow(
       "binaryCrossEntropy: weight [2] must broadcast to the input's shape [1]",
     );
   });
 
-  it('clamps each log at −100 and takes PyTorch\'s gradients at saturated probabilities (NOTE(bce-gradient))', () => {
+  it("clamps each log at −100 and takes PyTorch's gradients at saturated probabilities (NOTE(bce-gradient))", () => {
     // Reference: PyTorch 1.13.1, test/torch-reference/losses.py — F.binary_cross_entropy(p, t,
     // reduction='none') and .sum().backward() (float32): loss, ∂/∂p and ∂/∂t.
     const reference = BCE_REFERENCE.binaryCrossEntropy;
@@ -109,18 +142,25 @@ describe('binaryCrossEntropy', () => {
 
   it('gradcheck with fixed soft targets', () => {
     const probabilities = new Tensor(Float32Array.of(0.2, 0.35, 0.5, 0.65, 0.8, 0.3), [2, 3], true);
-    const target = tensor([[1, 0, 0.5], [0, 1, 0.25]]);
+    const target = tensor([
+      [1, 0, 0.5],
+      [0, 1, 0.25],
+    ]);
     for (const reduction of ['mean', 'sum', 'none'] as const) {
       gradcheck((x) => binaryCrossEntropy(x, target, { reduction }), [probabilities], { epsilon: 1e-3 });
     }
-    gradcheck((x, w) => binaryCrossEntropy(x, target, { weight: w }), [probabilities, input([3], { seed: 4 })], { epsilon: 1e-3 });
+    gradcheck((x, w) => binaryCrossEntropy(x, target, { weight: w }), [probabilities, input([3], { seed: 4 })], {
+      epsilon: 1e-3,
+    });
   });
 
   it('gradcheck of both inputs, the targets included (∂/∂t = log(1 − p) − log p), with a broadcast weight', () => {
     const probabilities = new Tensor(Float32Array.of(0.2, 0.35, 0.5, 0.65, 0.8, 0.3), [2, 3], true);
     const targets = new Tensor(Float32Array.of(1, 0, 0.5, 0, 1, 0.25), [2, 3], true);
     const weight = tensor([2, 1, 0.5]);
-    gradcheck((x, y) => binaryCrossEntropy(x, y, { weight, reduction: 'sum' }), [probabilities, targets], { epsilon: 1e-3 });
+    gradcheck((x, y) => binaryCrossEntropy(x, y, { weight, reduction: 'sum' }), [probabilities, targets], {
+      epsilon: 1e-3,
+    });
   });
 });
 
@@ -139,7 +179,11 @@ describe('binaryCrossEntropyWithLogits', () => {
 
   it('agrees with binaryCrossEntropy on sigmoid(x)', () => {
     const logits = tensor(x);
-    expectClose(binaryCrossEntropyWithLogits(logits, tensor(t)), binaryCrossEntropy(logits.sigmoid(), tensor(t)).item(), 1e-5);
+    expectClose(
+      binaryCrossEntropyWithLogits(logits, tensor(t)),
+      binaryCrossEntropy(logits.sigmoid(), tensor(t)).item(),
+      1e-5,
+    );
   });
 
   it('stays finite with exact gradients for logits of ±100', () => {
@@ -151,21 +195,42 @@ describe('binaryCrossEntropyWithLogits', () => {
   });
 
   it('posWeight scales the positive term: (1 − t)·x + (1 + (w − 1)·t)·softplus(−x)', () => {
-    const logits = tensor([[1, -2], [0.5, 3]]);
-    const target = tensor([[1, 0], [0.5, 1]]);
-    const rows = [[1, -2], [0.5, 3]];
-    const targets = [[1, 0], [0.5, 1]];
+    const logits = tensor([
+      [1, -2],
+      [0.5, 3],
+    ]);
+    const target = tensor([
+      [1, 0],
+      [0.5, 1],
+    ]);
+    const rows = [
+      [1, -2],
+      [0.5, 3],
+    ];
+    const targets = [
+      [1, 0],
+      [0.5, 1],
+    ];
     const weights = [3, 0.5]; // per class (last axis)
     const byHand = rows.map((row, i) =>
       row.map((xi, c) => (1 - targets[i]![c]!) * xi + (1 + (weights[c]! - 1) * targets[i]![c]!) * softplus(-xi)),
     );
-    expectClose(binaryCrossEntropyWithLogits(logits, target, { posWeight: tensor(weights), reduction: 'none' }), byHand, 1e-6);
-    const scalar = rows.map((row, i) => row.map((xi, c) => (1 - targets[i]![c]!) * xi + (1 + 2 * targets[i]![c]!) * softplus(-xi)));
+    expectClose(
+      binaryCrossEntropyWithLogits(logits, target, { posWeight: tensor(weights), reduction: 'none' }),
+      byHand,
+      1e-6,
+    );
+    const scalar = rows.map((row, i) =>
+      row.map((xi, c) => (1 - targets[i]![c]!) * xi + (1 + 2 * targets[i]![c]!) * softplus(-xi)),
+    );
     expectClose(binaryCrossEntropyWithLogits(logits, target, { posWeight: 3, reduction: 'none' }), scalar, 1e-6);
   });
 
   it('gradcheck, with weight and posWeight', () => {
-    const target = tensor([[1, 0, 0.5], [0, 1, 0.25]]);
+    const target = tensor([
+      [1, 0, 0.5],
+      [0, 1, 0.25],
+    ]);
     for (const reduction of ['mean', 'sum', 'none'] as const) {
       gradcheck((logits) => binaryCrossEntropyWithLogits(logits, target, { reduction }), [input([2, 3], { seed: 5 })]);
     }
@@ -177,7 +242,12 @@ describe('binaryCrossEntropyWithLogits', () => {
 });
 
 describe('crossEntropy and nllLoss', () => {
-  const rows = [[2, 0, 0], [0, 0, 3], [-1, 0.5, 0.25], [0.3, -0.7, 1.1]];
+  const rows = [
+    [2, 0, 0],
+    [0, 0, 3],
+    [-1, 0.5, 0.25],
+    [0.3, -0.7, 1.1],
+  ];
   const labels = [0, 2, 1, 1];
   const expected = rows.map((row, i) => rowNll(row, labels[i]!));
 
@@ -205,14 +275,21 @@ describe('crossEntropy and nllLoss', () => {
     expectClose(crossEntropy(logits, labels, { labelSmoothing: 0.1, reduction: 'none' }), smoothed, 1e-6);
     expectClose(crossEntropy(logits, labels, { labelSmoothing: 0.1 }), mean(smoothed), 1e-6);
     // PyTorch (by its documented formula): F.cross_entropy(tensor([[2., 0, 0]]), tensor([0]), label_smoothing=0.1) = 0.3729
-    expectClose(crossEntropy(tensor([[2, 0, 0]]), [0], { labelSmoothing: 0.1 }), 0.9 * rowNll([2, 0, 0], 0) + 0.1 * rowUniform([2, 0, 0]), 1e-6);
+    expectClose(
+      crossEntropy(tensor([[2, 0, 0]]), [0], { labelSmoothing: 0.1 }),
+      0.9 * rowNll([2, 0, 0], 0) + 0.1 * rowUniform([2, 0, 0]),
+      1e-6,
+    );
     expect(crossEntropy(tensor([[2, 0, 0]]), [0], { labelSmoothing: 0.1 }).item()).toBeCloseTo(0.3729, 4);
     expectClose(crossEntropy(logits, labels, { labelSmoothing: 1 }), mean(rows.map(rowUniform)), 1e-6);
   });
 
   it('[N, C, d] logits with [N, d] labels equal the flattened [N·d, C] problem', () => {
     const logits = distinctInput([2, 3, 2], 3).detach();
-    const spatialLabels = tensor([[0, 1], [2, 0]]);
+    const spatialLabels = tensor([
+      [0, 1],
+      [2, 0],
+    ]);
     const flat = logits.permute([0, 2, 1]).reshape([4, 3]);
     const perPosition = crossEntropy(logits, spatialLabels, { reduction: 'none' });
     expect(perPosition.shape).toEqual([2, 2]);
@@ -227,7 +304,10 @@ describe('crossEntropy and nllLoss', () => {
   });
 
   it('nllLoss picks −logProbabilities[label]; crossEntropy = nllLoss ∘ logSoftmax', () => {
-    const logProbabilities = tensor([[-0.1, -2.4], [-1.6, -0.2]]);
+    const logProbabilities = tensor([
+      [-0.1, -2.4],
+      [-1.6, -0.2],
+    ]);
     expectClose(nllLoss(logProbabilities, [0, 1]), 0.15, 1e-6);
     expectClose(nllLoss(logProbabilities, [0, 1], { reduction: 'sum' }), 0.3, 1e-6);
     expectClose(nllLoss(logProbabilities, [1, 0], { reduction: 'none' }), [2.4, 1.6], 1e-6);
@@ -236,11 +316,20 @@ describe('crossEntropy and nllLoss', () => {
   });
 
   it('the fused primitive refuses scores that are not [N, C] with N labels', () => {
-    expect(() => softmaxCrossEntropy(tensor([[1, 2, 3]]), Float32Array.of(0, 1))).toThrow('softmaxCrossEntropy: expected scores [N, C] and N labels, got [1,3] and 2 labels');
+    expect(() => softmaxCrossEntropy(tensor([[1, 2, 3]]), Float32Array.of(0, 1))).toThrow(
+      'softmaxCrossEntropy: expected scores [N, C] and N labels, got [1,3] and 2 labels',
+    );
   });
 
   it('stays finite for logits of ±1000', () => {
-    const loss = crossEntropy(tensor([[1000, -1000, 0], [-1000, 1000, 0]]), [0, 0], { reduction: 'none' });
+    const loss = crossEntropy(
+      tensor([
+        [1000, -1000, 0],
+        [-1000, 1000, 0],
+      ]),
+      [0, 0],
+      { reduction: 'none' },
+    );
     expectClose(loss, [0, 2000]);
   });
 
@@ -250,13 +339,28 @@ describe('crossEntropy and nllLoss', () => {
       gradcheck((x) => nllLoss(x, labels, { reduction }), [input([4, 3], { seed: 10 })]);
     }
     gradcheck((x) => crossEntropy(x, labels, { labelSmoothing: 0.2 }), [input([4, 3], { seed: 11 })]);
-    gradcheck((x) => crossEntropy(x, tensor([[0, 1], [2, 0]]), { labelSmoothing: 0.1 }), [input([2, 3, 2], { seed: 12 })]);
+    gradcheck(
+      (x) =>
+        crossEntropy(
+          x,
+          tensor([
+            [0, 1],
+            [2, 0],
+          ]),
+          { labelSmoothing: 0.1 },
+        ),
+      [input([2, 3, 2], { seed: 12 })],
+    );
   });
 
   it('errors name the op, the shapes and the fix', () => {
     const logits = zeros([4, 10]);
-    expect(() => crossEntropy(logits, [0, 1, 2, 3, 4])).toThrow('crossEntropy: logits [4,10] and labels [5] disagree on the batch size (4 ≠ 5)');
-    expect(() => crossEntropy(logits, zeros([5]))).toThrow('crossEntropy: logits [4,10] and labels [5] disagree on the batch size');
+    expect(() => crossEntropy(logits, [0, 1, 2, 3, 4])).toThrow(
+      'crossEntropy: logits [4,10] and labels [5] disagree on the batch size (4 ≠ 5)',
+    );
+    expect(() => crossEntropy(logits, zeros([5]))).toThrow(
+      'crossEntropy: logits [4,10] and labels [5] disagree on the batch size',
+    );
     expect(() => crossEntropy(logits, [0, 1, 10, 3])).toThrow(
       'crossEntropy: label 10 at position 2 is not a class index for 10 classes (expected an integer in [0, 9]); check that the model',
     );
@@ -272,10 +376,18 @@ describe('crossEntropy and nllLoss', () => {
     expect(() => crossEntropy(logits, zeros([4, 1]))).toThrow(
       "crossEntropy: logits [4,10] and labels [4,1] do not match: labels must have shape [4] (the logits' shape without the class axis 1); use labels.reshape([4])",
     );
-    expect(() => crossEntropy(zeros([2, 3, 4]), [0, 1, 2])).toThrow('crossEntropy: logits [2,3,4] and labels [3] do not match');
+    expect(() => crossEntropy(zeros([2, 3, 4]), [0, 1, 2])).toThrow(
+      'crossEntropy: logits [2,3,4] and labels [3] do not match',
+    );
     expect(() => crossEntropy(tensor(0), [0])).toThrow('crossEntropy: logits must have a class axis');
-    expect(() => crossEntropy(logits, [0, 1, 2, 3], { labelSmoothing: 1.5 })).toThrow('crossEntropy: labelSmoothing must lie in [0, 1], got 1.5');
-    expect(() => nllLoss(zeros([2, 3]), [3, 0])).toThrow('nllLoss: label 3 at position 0 is not a class index for 3 classes');
-    expect(() => nllLoss(zeros([2, 3]), [0])).toThrow('nllLoss: logProbabilities [2,3] and labels [1] disagree on the batch size (2 ≠ 1)');
+    expect(() => crossEntropy(logits, [0, 1, 2, 3], { labelSmoothing: 1.5 })).toThrow(
+      'crossEntropy: labelSmoothing must lie in [0, 1], got 1.5',
+    );
+    expect(() => nllLoss(zeros([2, 3]), [3, 0])).toThrow(
+      'nllLoss: label 3 at position 0 is not a class index for 3 classes',
+    );
+    expect(() => nllLoss(zeros([2, 3]), [0])).toThrow(
+      'nllLoss: logProbabilities [2,3] and labels [1] disagree on the batch size (2 ≠ 1)',
+    );
   });
 });

@@ -6,7 +6,13 @@ import type { Tensor } from '../tensor/tensor.js';
 import { reduce, type LossOptions } from './loss-reduction.js';
 
 export type { LossOptions, LossReduction } from './loss-reduction.js';
-export { crossEntropy, nllLoss, type ClassLabels, type CrossEntropyOptions, type NllLossOptions } from './classification-losses.js';
+export {
+  crossEntropy,
+  nllLoss,
+  type ClassLabels,
+  type CrossEntropyOptions,
+  type NllLossOptions,
+} from './classification-losses.js';
 
 /** Options of `binaryCrossEntropy`. */
 export interface BinaryCrossEntropyOptions extends LossOptions {
@@ -62,7 +68,11 @@ export function l1Loss(input: Tensor, target: Tensor, options: LossOptions = {})
  * binaryCrossEntropy(p, tensor([1, 0])).item(); // (−log 0.9 − log 0.8) / 2 ≈ 0.1643
  * ```
  */
-export function binaryCrossEntropy(probabilities: Tensor, target: Tensor, options: BinaryCrossEntropyOptions = {}): Tensor {
+export function binaryCrossEntropy(
+  probabilities: Tensor,
+  target: Tensor,
+  options: BinaryCrossEntropyOptions = {},
+): Tensor {
   const op = 'binaryCrossEntropy';
   checkSameShape(op, probabilities, target);
   const values = probabilities.data;
@@ -102,7 +112,8 @@ export function binaryCrossEntropyWithLogits(
   let logTerm = logits.neg().softplus();
   const { posWeight } = options;
   if (posWeight !== undefined) {
-    const excess = typeof posWeight === 'number' ? posWeight - 1 : checkBroadcastsTo(op, 'posWeight', posWeight, logits).sub(1);
+    const excess =
+      typeof posWeight === 'number' ? posWeight - 1 : checkBroadcastsTo(op, 'posWeight', posWeight, logits).sub(1);
     logTerm = logTerm.mul(target.mul(excess).add(1));
   }
   let loss = target.neg().add(1).mul(logits).add(logTerm);
@@ -123,7 +134,9 @@ function checkSameShape(op: string, input: Tensor, target: Tensor): void {
 /** `weight` must broadcast to the input's shape without enlarging it. */
 function checkBroadcastsTo(op: string, name: string, weight: Tensor, input: Tensor): Tensor {
   if (!shapesEqual(broadcastShapes(op, input.shape, weight.shape), input.shape)) {
-    throw new Error(`${op}: ${name} ${formatShape(weight.shape)} must broadcast to the input's shape ${formatShape(input.shape)}`);
+    throw new Error(
+      `${op}: ${name} ${formatShape(weight.shape)} must broadcast to the input's shape ${formatShape(input.shape)}`,
+    );
   }
   return weight;
 }

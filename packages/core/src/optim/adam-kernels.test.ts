@@ -18,7 +18,9 @@ type Variant = { name: 'Adam' | 'AdamW'; options: Partial<AdamOptions> };
 
 function optimizerFor({ name, options }: Variant, amsgrad: boolean): Adam | AdamW {
   const params = [new Tensor(new Float32Array(1), [1], true)]; // updateValues takes the arrays it is given
-  return name === 'Adam' ? new Adam(params, { lr: 0.01, ...options, amsgrad }) : new AdamW(params, { lr: 0.01, ...options, amsgrad });
+  return name === 'Adam'
+    ? new Adam(params, { lr: 0.01, ...options, amsgrad })
+    : new AdamW(params, { lr: 0.01, ...options, amsgrad });
 }
 
 /** Values, gradient and zeroed moments: `offset` values before them that no update may touch. */
@@ -36,13 +38,26 @@ function arraysOf(length: number, offset: number, amsgrad: boolean, seed: number
 type Arrays = ReturnType<typeof arraysOf>;
 
 /** `updateValues` on [from, to) of every array, at step `step`. */
-function update(optimizer: Adam, { values, gradient, buffers }: Arrays, step: number, from: number, to = values.length): void {
-  optimizer.updateValues(values.subarray(from, to), gradient.subarray(from, to), buffers.map((b) => b.subarray(from, to)), { step, fresh: step === 1 });
+function update(
+  optimizer: Adam,
+  { values, gradient, buffers }: Arrays,
+  step: number,
+  from: number,
+  to = values.length,
+): void {
+  optimizer.updateValues(
+    values.subarray(from, to),
+    gradient.subarray(from, to),
+    buffers.map((b) => b.subarray(from, to)),
+    { step, fresh: step === 1 },
+  );
 }
 
 function expectSameBits(actual: Arrays, expected: Arrays, what: string): void {
   expect(firstBitDifference(actual.values, expected.values), `${what}: values`).toBe(-1);
-  actual.buffers.forEach((buffer, index) => expect(firstBitDifference(buffer, expected.buffers[index]!), `${what}: buffer ${index}`).toBe(-1));
+  actual.buffers.forEach((buffer, index) =>
+    expect(firstBitDifference(buffer, expected.buffers[index]!), `${what}: buffer ${index}`).toBe(-1),
+  );
 }
 
 const variants: Variant[] = [
@@ -54,7 +69,12 @@ const variants: Variant[] = [
 describe.each(variants)('$name $options: the WebAssembly kernel', (variant) => {
   it('gives the TypeScript bits over 4 steps (odd lengths, subarrays at odd offsets, amsgrad on and off)', () => {
     for (const amsgrad of [false, true]) {
-      for (const [length, offset] of [[256, 0], [257, 1], [1001, 3], [4099, 5]] as const) {
+      for (const [length, offset] of [
+        [256, 0],
+        [257, 1],
+        [1001, 3],
+        [4099, 5],
+      ] as const) {
         const run = (backend: KernelBackend) => {
           setKernelBackend(backend);
           const optimizer = optimizerFor(variant, amsgrad);
@@ -78,15 +98,25 @@ describe.each(variants)('$name $options: the WebAssembly kernel', (variant) => {
         const [wasm, js] = [arraysOf(length, 0, amsgrad, length), arraysOf(length, 0, amsgrad, length)];
         for (let step = 1; step <= 3; step++) {
           const [expAvg, expAvgSq, maxExpAvgSq] = wasm.buffers;
-          adamUpdateWasm(rt, { values: wasm.values, gradient: wasm.gradient, expAvg: expAvg!, expAvgSq: expAvgSq!, maxExpAvgSq: maxExpAvgSq ?? null }, {
-            beta1: betas[0],
-            beta2: betas[1],
-            stepSize: lr / (1 - betas[0] ** step),
-            correction2Sqrt: Math.sqrt(1 - betas[1] ** step),
-            eps,
-            decay: decoupled ? 1 - lr * weightDecay : 1,
-            weightDecay: decoupled ? 0 : weightDecay,
-          });
+          adamUpdateWasm(
+            rt,
+            {
+              values: wasm.values,
+              gradient: wasm.gradient,
+              expAvg: expAvg!,
+              expAvgSq: expAvgSq!,
+              maxExpAvgSq: maxExpAvgSq ?? null,
+            },
+            {
+              beta1: betas[0],
+              beta2: betas[1],
+              stepSize: lr / (1 - betas[0] ** step),
+              correction2Sqrt: Math.sqrt(1 - betas[1] ** step),
+              eps,
+              decay: decoupled ? 1 - lr * weightDecay : 1,
+              weightDecay: decoupled ? 0 : weightDecay,
+            },
+          );
           update(optimizer, js, step, 0);
         }
         expectSameBits(wasm, js, `${length} values, amsgrad ${amsgrad}`);
@@ -102,7 +132,13 @@ it('updating in ranges gives the bits of one update of the whole, on both backen
     const [whole, pieces] = [arraysOf(3001, 0, true, 9), arraysOf(3001, 0, true, 9)];
     for (let step = 1; step <= 2; step++) {
       update(optimizer, whole, step, 0);
-      for (const [from, to] of [[0, 3], [3, 1000], [1000, 1001], [1001, 3001]] as const) update(optimizer, pieces, step, from, to);
+      for (const [from, to] of [
+        [0, 3],
+        [3, 1000],
+        [1000, 1001],
+        [1001, 3001],
+      ] as const)
+        update(optimizer, pieces, step, from, to);
     }
     expectSameBits(pieces, whole, `${backend}, in ranges`);
   }

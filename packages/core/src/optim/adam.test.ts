@@ -58,7 +58,10 @@ describe('Adam update rule', () => {
 
   it('three steps with bias correction', () => {
     expectRelative(runSteps(Adam, { lr: 0.1 }), reference({ lr: 0.1, decoupled: false }));
-    expectRelative(runSteps(Adam, { lr: 0.01, betas: [0.8, 0.9], eps: 1e-3 }), reference({ lr: 0.01, betas: [0.8, 0.9], eps: 1e-3, decoupled: false }));
+    expectRelative(
+      runSteps(Adam, { lr: 0.01, betas: [0.8, 0.9], eps: 1e-3 }),
+      reference({ lr: 0.01, betas: [0.8, 0.9], eps: 1e-3, decoupled: false }),
+    );
   });
 
   it('weight decay is an L2 term added to the gradient', () => {
@@ -81,8 +84,20 @@ describe('Adam update rule', () => {
 
   it('uses PyTorch defaults', () => {
     const param = new Tensor(new Float32Array(1), [1], true);
-    expect(new Adam([param]).hyperparameters).toEqual({ lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false });
-    expect(new AdamW([param]).hyperparameters).toEqual({ lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false });
+    expect(new Adam([param]).hyperparameters).toEqual({
+      lr: 1e-3,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weightDecay: 0,
+      amsgrad: false,
+    });
+    expect(new AdamW([param]).hyperparameters).toEqual({
+      lr: 1e-3,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weightDecay: 1e-2,
+      amsgrad: false,
+    });
     expectRelative(runSteps(Adam, {}), reference({ decoupled: false }));
   });
 });
@@ -114,10 +129,18 @@ describe('Adam options', () => {
   it('rejects invalid values with actionable messages', () => {
     expect(() => new Adam(params(), { lr: -1 })).toThrow('Adam: invalid learning rate: -1 (expected ≥ 0)');
     expect(() => new Adam(params(), { eps: -1e-8 })).toThrow('Adam: invalid epsilon value: -1e-8 (expected ≥ 0)');
-    expect(() => new Adam(params(), { betas: [1, 0.999] })).toThrow('Adam: invalid beta parameter at index 0: 1 (expected 0 ≤ beta < 1)');
-    expect(() => new AdamW(params(), { betas: [0.9, -0.1] })).toThrow('AdamW: invalid beta parameter at index 1: -0.1 (expected 0 ≤ beta < 1)');
-    expect(() => new Adam(params(), { betas: [0.9] as never })).toThrow('Adam: betas must be a pair [beta1, beta2], e.g. [0.9, 0.999]; got [0.9]');
-    expect(() => new AdamW(params(), { weightDecay: -0.01 })).toThrow('AdamW: invalid weight decay: -0.01 (expected ≥ 0)');
+    expect(() => new Adam(params(), { betas: [1, 0.999] })).toThrow(
+      'Adam: invalid beta parameter at index 0: 1 (expected 0 ≤ beta < 1)',
+    );
+    expect(() => new AdamW(params(), { betas: [0.9, -0.1] })).toThrow(
+      'AdamW: invalid beta parameter at index 1: -0.1 (expected 0 ≤ beta < 1)',
+    );
+    expect(() => new Adam(params(), { betas: [0.9] as never })).toThrow(
+      'Adam: betas must be a pair [beta1, beta2], e.g. [0.9, 0.999]; got [0.9]',
+    );
+    expect(() => new AdamW(params(), { weightDecay: -0.01 })).toThrow(
+      'AdamW: invalid weight decay: -0.01 (expected ≥ 0)',
+    );
   });
 
   it('the options object given is not kept (betas are copied)', () => {

@@ -59,6 +59,8 @@ describe('clipGradNorm', () => {
 
   it('rejects invalid arguments', () => {
     expect(() => clipGradNorm(withGradients(), -1)).toThrow('clipGradNorm: maxNorm must be a number ≥ 0, got -1');
-    expect(() => clipGradNorm(withGradients(), 1, 0)).toThrow("clipGradNorm: normType must be a number > 0 or 'inf', got 0");
+    expect(() => clipGradNorm(withGradients(), 1, 0)).toThrow(
+      "clipGradNorm: normType must be a number > 0 or 'inf', got 0",
+    );
   });
 });

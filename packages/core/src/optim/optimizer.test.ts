@@ -29,7 +29,10 @@ function setGradients(params: Tensor[], step: number): void {
 }
 
 const variants: Array<[string, (params: Tensor[]) => Optimizer]> = [
-  ['SGD with nesterov momentum', (params) => new SGD(params, { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.01 })],
+  [
+    'SGD with nesterov momentum',
+    (params) => new SGD(params, { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.01 }),
+  ],
   ['Adam with amsgrad', (params) => new Adam(params, { lr: 0.05, amsgrad: true, weightDecay: 0.1 })],
   ['AdamW', (params) => new AdamW(params, { lr: 0.05 })],
   ['RMSprop centered with momentum', (params) => new RMSprop(params, { lr: 0.01, momentum: 0.5, centered: true })],
@@ -63,7 +66,10 @@ describe('Optimizer state dicts', () => {
   it("uses PyTorch's layout: state by parameter index, one group listing the indices", () => {
     const params = makeParams();
     const optimizer = new Adam(params, { lr: 0.01 });
-    expect(optimizer.stateDict()).toEqual({ state: {}, paramGroups: [{ lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, params: [0, 1] }] });
+    expect(optimizer.stateDict()).toEqual({
+      state: {},
+      paramGroups: [{ lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, params: [0, 1] }],
+    });
     setGradients(params, 0);
     params[0]!.grad = null; // skipped: gets no state
     optimizer.step();
@@ -104,15 +110,21 @@ describe('Optimizer state dicts', () => {
     expect(() => swapped.loadStateDict(saved)).toThrow(
       "Adam.loadStateDict: state 'expAvg' of parameter 0 has shape [2,3] but the parameter has shape [3]; build the optimizer over the same parameters, in the same order",
     );
-    expect(() => new SGD(makeParams()).loadStateDict(saved as never)).toThrow("SGD.loadStateDict: the parameter group lacks 'momentum'");
+    expect(() => new SGD(makeParams()).loadStateDict(saved as never)).toThrow(
+      "SGD.loadStateDict: the parameter group lacks 'momentum'",
+    );
     const renamed = { ...saved, state: { 0: { ...saved.state[0], exp_avg: saved.state[0]!.expAvg } } };
     expect(() => optimizer.loadStateDict(renamed)).toThrow(
       "Adam.loadStateDict: state of parameter 0 has an unknown entry 'exp_avg' (expected step, expAvg, expAvgSq)",
     );
     const amsgrad = { ...saved, paramGroups: [{ ...saved.paramGroups[0]!, amsgrad: true }] };
-    expect(() => optimizer.loadStateDict(amsgrad)).toThrow("Adam.loadStateDict: state of parameter 0 lacks 'maxExpAvgSq'");
+    expect(() => optimizer.loadStateDict(amsgrad)).toThrow(
+      "Adam.loadStateDict: state of parameter 0 lacks 'maxExpAvgSq'",
+    );
     const snake = { ...saved, paramGroups: [{ ...saved.paramGroups[0]!, weight_decay: 0 }] };
-    expect(() => optimizer.loadStateDict(snake)).toThrow("Adam.loadStateDict: unknown hyperparameter 'weight_decay' (expected lr, betas, eps, weightDecay, amsgrad)");
+    expect(() => optimizer.loadStateDict(snake)).toThrow(
+      "Adam.loadStateDict: unknown hyperparameter 'weight_decay' (expected lr, betas, eps, weightDecay, amsgrad)",
+    );
     const badLr = { ...saved, paramGroups: [{ ...saved.paramGroups[0]!, lr: -1 }] };
     expect(() => optimizer.loadStateDict(badLr)).toThrow('Adam: invalid learning rate: -1 (expected ≥ 0)');
     expect(() => optimizer.loadStateDict({ ...saved, state: { 5: saved.state[0]! } })).toThrow(
@@ -168,10 +180,18 @@ describe('Optimizer basics', () => {
 
   it('rejects parameter lists it cannot optimize', () => {
     const [a] = makeParams();
-    expect(() => new SGD([])).toThrow('SGD: got an empty parameter list; pass model.parameters() of a model that has some');
-    expect(() => new Adam([a!, a!])).toThrow('Adam: parameter 1 is the same tensor as parameter 0; pass each parameter once');
-    expect(() => new Adam([a!.mul(2)])).toThrow('Adam: parameter 0 [2,3] is not a leaf tensor; optimize x.detach() with requiresGrad = true');
-    expect(() => new RMSprop([Float32Array.of(1) as never])).toThrow('RMSprop: parameter 0 is not a Tensor; pass model.parameters()');
+    expect(() => new SGD([])).toThrow(
+      'SGD: got an empty parameter list; pass model.parameters() of a model that has some',
+    );
+    expect(() => new Adam([a!, a!])).toThrow(
+      'Adam: parameter 1 is the same tensor as parameter 0; pass each parameter once',
+    );
+    expect(() => new Adam([a!.mul(2)])).toThrow(
+      'Adam: parameter 0 [2,3] is not a leaf tensor; optimize x.detach() with requiresGrad = true',
+    );
+    expect(() => new RMSprop([Float32Array.of(1) as never])).toThrow(
+      'RMSprop: parameter 0 is not a Tensor; pass model.parameters()',
+    );
     expect(() => new SGD({} as never)).toThrow('SGD: params must be an iterable of tensors; pass model.parameters()');
   });
 
@@ -190,8 +210,18 @@ describe('Optimizer steps split into ranges (prepareStep + updateValues) and pla
       for (const { index, buffers, ...context } of optimizer.prepareStep()) {
         const [values, gradient] = [params[index]!.data, params[index]!.grad!.data];
         const at = Math.min(cut, values.length);
-        optimizer.updateValues(values.subarray(0, at), gradient.subarray(0, at), buffers.map((b) => b.subarray(0, at)), context);
-        optimizer.updateValues(values.subarray(at), gradient.subarray(at), buffers.map((b) => b.subarray(at)), context);
+        optimizer.updateValues(
+          values.subarray(0, at),
+          gradient.subarray(0, at),
+          buffers.map((b) => b.subarray(0, at)),
+          context,
+        );
+        optimizer.updateValues(
+          values.subarray(at),
+          gradient.subarray(at),
+          buffers.map((b) => b.subarray(at)),
+          context,
+        );
       }
     }
   }
@@ -237,7 +267,8 @@ describe('Optimizer steps split into ranges (prepareStep + updateValues) and pla
       const { state } = placed.stateDict();
       expect(placed.stateDict()).toEqual(plain.stateDict());
       for (const [index, entry] of Object.entries(state)) {
-        for (const key of placed.bufferKeys) expect(Array.from(storage.get(`${index}/${key}`)!)).toEqual(Array.from((entry[key] as Tensor).data));
+        for (const key of placed.bufferKeys)
+          expect(Array.from(storage.get(`${index}/${key}`)!)).toEqual(Array.from((entry[key] as Tensor).data));
       }
     });
   }
@@ -249,7 +280,9 @@ describe('Optimizer steps split into ranges (prepareStep + updateValues) and pla
     source.step();
     const expAvg = new Float32Array(6).fill(7);
     const optimizer = new Adam(params, { lr: 0.1 });
-    optimizer.placeState((index, key) => (index === 0 && key === 'expAvg' ? expAvg : new Float32Array(params[index]!.size)));
+    optimizer.placeState((index, key) =>
+      index === 0 && key === 'expAvg' ? expAvg : new Float32Array(params[index]!.size),
+    );
     optimizer.loadStateDict(source.stateDict());
     expect(Array.from(expAvg)).toEqual(Array.from((source.stateDict().state[0]!.expAvg as Tensor).data));
     optimizer.loadStateDict({ state: {}, paramGroups: source.stateDict().paramGroups });
@@ -278,8 +311,12 @@ describe('Optimizer steps split into ranges (prepareStep + updateValues) and pla
     const optimizer = new Adam(params);
     optimizer.placeState(() => new Float32Array(2));
     setGradients(params, 0);
-    expect(() => optimizer.step()).toThrow("Adam: the placed storage gave no Float32Array of 6 values for state 'expAvg' of parameter 0");
-    expect(() => optimizer.placeState(null as never)).toThrow('Adam.placeState: storage must be a function (index, key) => Float32Array');
+    expect(() => optimizer.step()).toThrow(
+      "Adam: the placed storage gave no Float32Array of 6 values for state 'expAvg' of parameter 0",
+    );
+    expect(() => optimizer.placeState(null as never)).toThrow(
+      'Adam.placeState: storage must be a function (index, key) => Float32Array',
+    );
   });
 });
 
@@ -297,7 +334,9 @@ describe('placed state and failures', () => {
       if (!live.has(name)) live.set(name, new Float32Array(params[index]!.size).fill(0.25));
       return live.get(name)!;
     });
-    expect(() => optimizer.loadStateDict(source.stateDict())).toThrow("Adam: the placed storage gave no Float32Array of 3 values for state 'maxExpAvgSq' of parameter 1");
+    expect(() => optimizer.loadStateDict(source.stateDict())).toThrow(
+      "Adam: the placed storage gave no Float32Array of 3 values for state 'maxExpAvgSq' of parameter 1",
+    );
     for (const buffer of live.values()) expect(Array.from(buffer).every((value) => value === 0.25)).toBe(true);
     expect(optimizer.stateDict().state).toEqual({});
   });

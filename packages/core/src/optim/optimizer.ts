@@ -70,20 +70,30 @@ export abstract class Optimizer<H extends BaseHyperparameters = BaseHyperparamet
 
   constructor(params: Iterable<Tensor>, defaults: H, name: string) {
     this.name = name;
-    if (params === null || typeof params !== 'object' || typeof (params as Iterable<Tensor>)[Symbol.iterator] !== 'function') {
+    if (
+      params === null ||
+      typeof params !== 'object' ||
+      typeof (params as Iterable<Tensor>)[Symbol.iterator] !== 'function'
+    ) {
       throw new Error(`${name}: params must be an iterable of tensors; pass model.parameters()`);
     }
     const list = [...params];
-    if (list.length === 0) throw new Error(`${name}: got an empty parameter list; pass model.parameters() of a model that has some`);
+    if (list.length === 0)
+      throw new Error(`${name}: got an empty parameter list; pass model.parameters() of a model that has some`);
     list.forEach((param, index) => {
       if (!(param instanceof Tensor)) {
         throw new Error(`${name}: parameter ${index} is not a Tensor; pass model.parameters() (an array of tensors)`);
       }
       if (param.creator !== null) {
-        throw new Error(`${name}: parameter ${index} ${formatShape(param.shape)} is not a leaf tensor; optimize x.detach() with requiresGrad = true`);
+        throw new Error(
+          `${name}: parameter ${index} ${formatShape(param.shape)} is not a leaf tensor; optimize x.detach() with requiresGrad = true`,
+        );
       }
       const first = list.indexOf(param);
-      if (first !== index) throw new Error(`${name}: parameter ${index} is the same tensor as parameter ${first}; pass each parameter once`);
+      if (first !== index)
+        throw new Error(
+          `${name}: parameter ${index} is the same tensor as parameter ${first}; pass each parameter once`,
+        );
     });
     this.params = Object.freeze(list);
     this.validate(defaults);
@@ -97,7 +107,12 @@ export abstract class Optimizer<H extends BaseHyperparameters = BaseHyperparamet
    * writes index i of each array only, so any range of a parameter can be updated on its own — the
    * data-parallel trainer splits a step over threads this way (`prepareStep` first).
    */
-  abstract updateValues(values: Float32Array, gradient: Float32Array, buffers: Float32Array[], context: UpdateContext): void;
+  abstract updateValues(
+    values: Float32Array,
+    gradient: Float32Array,
+    buffers: Float32Array[],
+    context: UpdateContext,
+  ): void;
 
   /** Throws an actionable error when a hyperparameter is out of range. */
   protected abstract validate(hyperparameters: H): void;
@@ -144,7 +159,9 @@ export abstract class Optimizer<H extends BaseHyperparameters = BaseHyperparamet
       const grad = param.grad;
       if (grad === null) return;
       if (grad.size !== param.size) {
-        throw new Error(`${this.name}.step: parameter ${index} ${formatShape(param.shape)} has a gradient of shape ${formatShape(grad.shape)}`);
+        throw new Error(
+          `${this.name}.step: parameter ${index} ${formatShape(param.shape)} has a gradient of shape ${formatShape(grad.shape)}`,
+        );
       }
       const state = (this.#state[index] ??= {});
       let fresh = false;
@@ -179,7 +196,8 @@ export abstract class Optimizer<H extends BaseHyperparameters = BaseHyperparamet
    * ```
    */
   placeState(storage: StateStorage): void {
-    if (typeof storage !== 'function') throw new Error(`${this.name}.placeState: storage must be a function (index, key) => Float32Array`);
+    if (typeof storage !== 'function')
+      throw new Error(`${this.name}.placeState: storage must be a function (index, key) => Float32Array`);
     this.#storage = storage;
     this.#state = this.#placedAll(this.#state);
   }
@@ -234,7 +252,9 @@ export abstract class Optimizer<H extends BaseHyperparameters = BaseHyperparamet
       throw new Error(`${prefix} expected { state, paramGroups } as returned by stateDict()`);
     }
     if (paramGroups.length !== 1) {
-      throw new Error(`${prefix} the state has ${paramGroups.length} parameter groups; Backprop optimizers hold exactly one`);
+      throw new Error(
+        `${prefix} the state has ${paramGroups.length} parameter groups; Backprop optimizers hold exactly one`,
+      );
     }
     const { params: indices, ...saved } = paramGroups[0]!;
     const count = this.params.length;
@@ -245,10 +265,14 @@ export abstract class Optimizer<H extends BaseHyperparameters = BaseHyperparamet
     }
     const known = Object.keys(this.#hyperparameters);
     for (const key of known) {
-      if (!(key in saved)) throw new Error(`${prefix} the parameter group lacks '${key}'; was the state saved by another kind of optimizer?`);
+      if (!(key in saved))
+        throw new Error(
+          `${prefix} the parameter group lacks '${key}'; was the state saved by another kind of optimizer?`,
+        );
     }
     for (const key of Object.keys(saved)) {
-      if (!known.includes(key)) throw new Error(`${prefix} unknown hyperparameter '${key}' (expected ${known.join(', ')})`);
+      if (!known.includes(key))
+        throw new Error(`${prefix} unknown hyperparameter '${key}' (expected ${known.join(', ')})`);
     }
     const hyperparameters = { ...this.#hyperparameters, ...(saved as unknown as H) };
     this.validate(hyperparameters);
@@ -257,7 +281,9 @@ export abstract class Optimizer<H extends BaseHyperparameters = BaseHyperparamet
     for (const [key, entry] of Object.entries(state)) {
       const index = Number(key);
       if (!Number.isInteger(index) || index < 0 || index >= count) {
-        throw new Error(`${prefix} state for parameter ${key}, but this optimizer has parameters 0..${count - 1}; build it over the same parameters`);
+        throw new Error(
+          `${prefix} state for parameter ${key}, but this optimizer has parameters 0..${count - 1}; build it over the same parameters`,
+        );
       }
       restored[index] = this.#checkedState(prefix, index, entry, expected);
     }
@@ -269,12 +295,15 @@ export abstract class Optimizer<H extends BaseHyperparameters = BaseHyperparamet
     const shape = this.params[index]!.shape;
     for (const key of Object.keys(entry)) {
       if (!expected.includes(key)) {
-        throw new Error(`${prefix} state of parameter ${index} has an unknown entry '${key}' (expected ${expected.join(', ')})`);
+        throw new Error(
+          `${prefix} state of parameter ${index} has an unknown entry '${key}' (expected ${expected.join(', ')})`,
+        );
       }
     }
     for (const key of expected) {
       const value = entry[key];
-      if (value === undefined) throw new Error(`${prefix} state of parameter ${index} lacks '${key}' (expected ${expected.join(', ')})`);
+      if (value === undefined)
+        throw new Error(`${prefix} state of parameter ${index} lacks '${key}' (expected ${expected.join(', ')})`);
       if (value instanceof Tensor) {
         if (!shapesEqual(value.shape, shape)) {
           throw new Error(
@@ -282,7 +311,9 @@ export abstract class Optimizer<H extends BaseHyperparameters = BaseHyperparamet
           );
         }
       } else if (typeof value !== 'number' || !Number.isFinite(value)) {
-        throw new Error(`${prefix} state '${key}' of parameter ${index} must be a Tensor or a finite number, got ${String(value)}`);
+        throw new Error(
+          `${prefix} state '${key}' of parameter ${index} must be a Tensor or a finite number, got ${String(value)}`,
+        );
       }
     }
     return copyState(entry);
@@ -301,7 +332,11 @@ export abstract class Optimizer<H extends BaseHyperparameters = BaseHyperparamet
   #placedAll(entries: Array<ParameterState | undefined>): Array<ParameterState | undefined> {
     if (this.#storage === null) return entries;
     const targets = entries.map((entry, index) =>
-      entry === undefined ? [] : Object.keys(entry).filter((key) => entry[key] instanceof Tensor).map((key) => [key, this.#stored(index, key)] as const),
+      entry === undefined
+        ? []
+        : Object.keys(entry)
+            .filter((key) => entry[key] instanceof Tensor)
+            .map((key) => [key, this.#stored(index, key)] as const),
     );
     return entries.map((entry, index) => {
       if (entry === undefined) return undefined;
@@ -319,7 +354,9 @@ export abstract class Optimizer<H extends BaseHyperparameters = BaseHyperparamet
     const buffer = this.#storage!(index, key);
     const size = this.params[index]!.size;
     if (!(buffer instanceof Float32Array) || buffer.length !== size) {
-      throw new Error(`${this.name}: the placed storage gave no Float32Array of ${size} values for state '${key}' of parameter ${index}`);
+      throw new Error(
+        `${this.name}: the placed storage gave no Float32Array of ${size} values for state '${key}' of parameter ${index}`,
+      );
     }
     return buffer;
   }
@@ -329,7 +366,13 @@ export abstract class Optimizer<H extends BaseHyperparameters = BaseHyperparamet
  * Throws `Adam: invalid epsilon value: -1 (expected ≥ 0)` unless `valid`; numbers must be finite.
  * Shared by the optimizers' option checks.
  */
-export function checkHyperparameter(op: string, what: string, value: unknown, valid: (value: number) => boolean, expected: string): void {
+export function checkHyperparameter(
+  op: string,
+  what: string,
+  value: unknown,
+  valid: (value: number) => boolean,
+  expected: string,
+): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || !valid(value)) {
     throw new Error(`${op}: invalid ${what}: ${String(value)} (expected ${expected})`);
   }

@@ -70,7 +70,14 @@ describe('RMSprop update rule', () => {
 
   it('uses PyTorch defaults', () => {
     const optimizer = new RMSprop([new Tensor(new Float32Array(1), [1], true)]);
-    expect(optimizer.hyperparameters).toEqual({ lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false });
+    expect(optimizer.hyperparameters).toEqual({
+      lr: 1e-2,
+      alpha: 0.99,
+      eps: 1e-8,
+      weightDecay: 0,
+      momentum: 0,
+      centered: false,
+    });
   });
 });
 
@@ -79,10 +86,16 @@ describe('RMSprop options', () => {
 
   it('rejects invalid values with actionable messages', () => {
     expect(() => new RMSprop(params(), { lr: -0.1 })).toThrow('RMSprop: invalid learning rate: -0.1 (expected ≥ 0)');
-    expect(() => new RMSprop(params(), { alpha: 1.5 })).toThrow('RMSprop: invalid alpha value: 1.5 (expected 0 ≤ alpha ≤ 1)');
+    expect(() => new RMSprop(params(), { alpha: 1.5 })).toThrow(
+      'RMSprop: invalid alpha value: 1.5 (expected 0 ≤ alpha ≤ 1)',
+    );
     expect(() => new RMSprop(params(), { eps: -1 })).toThrow('RMSprop: invalid epsilon value: -1 (expected ≥ 0)');
     expect(() => new RMSprop(params(), { momentum: -1 })).toThrow('RMSprop: invalid momentum value: -1 (expected ≥ 0)');
-    expect(() => new RMSprop(params(), { weightDecay: -1 })).toThrow('RMSprop: invalid weight decay: -1 (expected ≥ 0)');
-    expect(() => new RMSprop(params(), { centered: 1 as never })).toThrow('RMSprop: centered must be true or false, got 1');
+    expect(() => new RMSprop(params(), { weightDecay: -1 })).toThrow(
+      'RMSprop: invalid weight decay: -1 (expected ≥ 0)',
+    );
+    expect(() => new RMSprop(params(), { centered: 1 as never })).toThrow(
+      'RMSprop: centered must be true or false, got 1',
+    );
   });
 });

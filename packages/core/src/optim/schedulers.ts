@@ -86,7 +86,8 @@ export abstract class LearningRateScheduler<O extends object = object> {
       throw new Error(`${prefix} the state belongs to a ${String(state?.type)}; load it into a ${String(state?.type)}`);
     }
     const { lastStep, baseLearningRate } = state;
-    if (!Number.isInteger(lastStep) || lastStep < 0) throw new Error(`${prefix} lastStep must be an integer ≥ 0, got ${lastStep}`);
+    if (!Number.isInteger(lastStep) || lastStep < 0)
+      throw new Error(`${prefix} lastStep must be an integer ≥ 0, got ${lastStep}`);
     if (!Number.isFinite(baseLearningRate) || baseLearningRate < 0) {
       throw new Error(`${prefix} baseLearningRate must be a finite number ≥ 0, got ${baseLearningRate}`);
     }
@@ -106,7 +107,13 @@ export abstract class LearningRateScheduler<O extends object = object> {
   }
 }
 
-function checkOption(op: string, what: string, value: unknown, valid: (value: number) => boolean, expected: string): void {
+function checkOption(
+  op: string,
+  what: string,
+  value: unknown,
+  valid: (value: number) => boolean,
+  expected: string,
+): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || !valid(value)) {
     throw new Error(`${op}: invalid ${what}: ${String(value)} (expected ${expected})`);
   }
@@ -228,7 +235,13 @@ export class LinearWarmup extends LearningRateScheduler<LinearWarmupOptions> {
   }
   protected validate(options: LinearWarmupOptions): void {
     checkOption('LinearWarmup', 'warmupSteps', options.warmupSteps, positiveInteger, 'an integer > 0');
-    checkOption('LinearWarmup', 'startFactor', options.startFactor, (factor) => factor >= 0 && factor <= 1, '0 ≤ startFactor ≤ 1');
+    checkOption(
+      'LinearWarmup',
+      'startFactor',
+      options.startFactor,
+      (factor) => factor >= 0 && factor <= 1,
+      '0 ≤ startFactor ≤ 1',
+    );
   }
   learningRateAt(step: number): number {
     const { warmupSteps, startFactor = 1 / 3 } = this.options;
@@ -267,7 +280,13 @@ export interface OneCycleLROptions {
  */
 export class OneCycleLR extends LearningRateScheduler<OneCycleLROptions> {
   constructor(optimizer: ScheduledOptimizer, options: OneCycleLROptions) {
-    const defaults = { pctStart: 0.3, annealStrategy: 'cos' as const, divFactor: 25, finalDivFactor: 1e4, threePhase: false };
+    const defaults = {
+      pctStart: 0.3,
+      annealStrategy: 'cos' as const,
+      divFactor: 25,
+      finalDivFactor: 1e4,
+      threePhase: false,
+    };
     super(optimizer, { ...defaults, ...options }, 'OneCycleLR');
   }
 
@@ -284,7 +303,15 @@ export class OneCycleLR extends LearningRateScheduler<OneCycleLROptions> {
   }
 
   learningRateAt(step: number): number {
-    const { maxLr, totalSteps, pctStart = 0.3, annealStrategy = 'cos', divFactor = 25, finalDivFactor = 1e4, threePhase = false } = this.options;
+    const {
+      maxLr,
+      totalSteps,
+      pctStart = 0.3,
+      annealStrategy = 'cos',
+      divFactor = 25,
+      finalDivFactor = 1e4,
+      threePhase = false,
+    } = this.options;
     if (step > totalSteps) {
       throw new Error(
         `OneCycleLR: stepped ${step} times but totalSteps is ${totalSteps}; raise totalSteps (epochs × batches per epoch) or stop stepping`,

@@ -23,7 +23,13 @@ function runSteps(options: Partial<SGDOptions>): number[][] {
 }
 
 /** PyTorch's SGD rule in float64, written out from its documentation. */
-function reference({ lr = 1e-3, momentum = 0, dampening = 0, nesterov = false, weightDecay = 0 }: Partial<SGDOptions>): number[][] {
+function reference({
+  lr = 1e-3,
+  momentum = 0,
+  dampening = 0,
+  nesterov = false,
+  weightDecay = 0,
+}: Partial<SGDOptions>): number[][] {
   const p = [...START];
   let buffer: number[] | null = null;
   return GRADIENTS.map((gradient) => {
@@ -42,36 +48,55 @@ function reference({ lr = 1e-3, momentum = 0, dampening = 0, nesterov = false, w
 describe('SGD update rule', () => {
   it('plain: θ ← θ − γ·g', () => {
     const steps = runSteps({ lr: 0.1 });
-    expectRelative(steps, [[0.95, -1.9, 0.3], [0.92, -1.92, 0.45], [0.96, -2.02, 0.44]]);
+    expectRelative(steps, [
+      [0.95, -1.9, 0.3],
+      [0.92, -1.92, 0.45],
+      [0.96, -2.02, 0.44],
+    ]);
   });
 
   it('momentum: the first buffer is the gradient itself', () => {
     const steps = runSteps({ lr: 0.1, momentum: 0.9 });
     // element 0: b = 0.5, 0.9·0.5 + 0.3 = 0.75, 0.9·0.75 − 0.4 = 0.275
-    expectRelative(steps.map((row) => [row[0]!]), [[0.95], [0.875], [0.8475]]);
+    expectRelative(
+      steps.map((row) => [row[0]!]),
+      [[0.95], [0.875], [0.8475]],
+    );
     expectRelative(steps, reference({ lr: 0.1, momentum: 0.9 }));
   });
 
   it('dampening scales new gradients after the first step', () => {
     const steps = runSteps({ lr: 0.1, momentum: 0.9, dampening: 0.5 });
     // element 0: b = 0.5, 0.45 + 0.5·0.3 = 0.6, 0.54 − 0.5·0.4 = 0.34
-    expectRelative(steps.map((row) => [row[0]!]), [[0.95], [0.89], [0.856]]);
+    expectRelative(
+      steps.map((row) => [row[0]!]),
+      [[0.95], [0.89], [0.856]],
+    );
     expectRelative(steps, reference({ lr: 0.1, momentum: 0.9, dampening: 0.5 }));
   });
 
   it('nesterov: steps along g + μ·b', () => {
     const steps = runSteps({ lr: 0.1, momentum: 0.9, nesterov: true });
     // element 0: directions 0.5 + 0.45, 0.3 + 0.675, −0.4 + 0.2475
-    expectRelative(steps.map((row) => [row[0]!]), [[0.905], [0.8075], [0.82275]]);
+    expectRelative(
+      steps.map((row) => [row[0]!]),
+      [[0.905], [0.8075], [0.82275]],
+    );
     expectRelative(steps, reference({ lr: 0.1, momentum: 0.9, nesterov: true }));
   });
 
   it('weight decay adds λ·θ to the gradient, with and without momentum', () => {
     const steps = runSteps({ lr: 0.1, weightDecay: 0.1 });
     // element 0: g = 0.5 + 0.1, 0.3 + 0.094, −0.4 + 0.09006
-    expectRelative(steps.map((row) => [row[0]!]), [[0.94], [0.9006], [0.931594]]);
+    expectRelative(
+      steps.map((row) => [row[0]!]),
+      [[0.94], [0.9006], [0.931594]],
+    );
     expectRelative(steps, reference({ lr: 0.1, weightDecay: 0.1 }));
-    expectRelative(runSteps({ lr: 0.05, momentum: 0.8, weightDecay: 0.2 }), reference({ lr: 0.05, momentum: 0.8, weightDecay: 0.2 }));
+    expectRelative(
+      runSteps({ lr: 0.05, momentum: 0.8, weightDecay: 0.2 }),
+      reference({ lr: 0.05, momentum: 0.8, weightDecay: 0.2 }),
+    );
   });
 
   it('uses PyTorch defaults: lr 1e-3, no momentum', () => {

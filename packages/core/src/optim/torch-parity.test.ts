@@ -5,7 +5,14 @@ import { expectRelative } from '../../test/helpers.js';
 import { Tensor, tensor } from '../index.js';
 import { Adam, AdamW } from './adam.js';
 import { RMSprop } from './rmsprop.js';
-import { CosineAnnealingLR, ExponentialLR, LinearWarmup, OneCycleLR, StepLR, type LearningRateScheduler } from './schedulers.js';
+import {
+  CosineAnnealingLR,
+  ExponentialLR,
+  LinearWarmup,
+  OneCycleLR,
+  StepLR,
+  type LearningRateScheduler,
+} from './schedulers.js';
 import { SGD } from './sgd.js';
 import { torchReference } from '../../test/torch-reference-values.js';
 
@@ -39,11 +46,17 @@ function trajectory(make: (parameters: Tensor[]) => Stepper): number[][] {
 }
 
 const OPTIMIZERS: Array<[string, (parameters: Tensor[]) => Stepper]> = [
-  ['SGD momentum 0.9 nesterov, weight decay 0.01', (ps) => new SGD(ps, { lr: 0.01, momentum: 0.9, nesterov: true, weightDecay: 0.01 })],
+  [
+    'SGD momentum 0.9 nesterov, weight decay 0.01',
+    (ps) => new SGD(ps, { lr: 0.01, momentum: 0.9, nesterov: true, weightDecay: 0.01 }),
+  ],
   ['SGD momentum 0.9 dampening 0.1', (ps) => new SGD(ps, { lr: 0.02, momentum: 0.9, dampening: 0.1 })],
   ['Adam weight decay 0.01 amsgrad', (ps) => new Adam(ps, { lr: 0.05, weightDecay: 0.01, amsgrad: true })],
   ['AdamW', (ps) => new AdamW(ps, { lr: 0.05 })],
-  ['RMSprop momentum 0.5 centered', (ps) => new RMSprop(ps, { lr: 0.01, momentum: 0.5, centered: true, weightDecay: 0.1 })],
+  [
+    'RMSprop momentum 0.5 centered',
+    (ps) => new RMSprop(ps, { lr: 0.01, momentum: 0.5, centered: true, weightDecay: 0.1 }),
+  ],
 ];
 
 describe('optimizers follow PyTorch 1.13.1 for 20 steps', () => {
@@ -56,9 +69,15 @@ const SCHEDULERS: Array<[string, (optimizer: SGD) => LearningRateScheduler]> = [
   ['StepLR stepSize 7 gamma 0.5', (o) => new StepLR(o, { stepSize: 7, gamma: 0.5 })],
   ['ExponentialLR gamma 0.9', (o) => new ExponentialLR(o, { gamma: 0.9 })],
   ['CosineAnnealingLR tMax 10 etaMin 0.01', (o) => new CosineAnnealingLR(o, { tMax: 10, etaMin: 0.01 })],
-  ['LinearLR startFactor 0.25 over 5 (LinearWarmup)', (o) => new LinearWarmup(o, { warmupSteps: 5, startFactor: 0.25 })],
+  [
+    'LinearLR startFactor 0.25 over 5 (LinearWarmup)',
+    (o) => new LinearWarmup(o, { warmupSteps: 5, startFactor: 0.25 }),
+  ],
   ['OneCycleLR maxLr 1 totalSteps 31 cos', (o) => new OneCycleLR(o, { maxLr: 1, totalSteps: 31 })],
-  ['OneCycleLR maxLr 1 totalSteps 31 linear pctStart 0.2', (o) => new OneCycleLR(o, { maxLr: 1, totalSteps: 31, annealStrategy: 'linear', pctStart: 0.2 })],
+  [
+    'OneCycleLR maxLr 1 totalSteps 31 linear pctStart 0.2',
+    (o) => new OneCycleLR(o, { maxLr: 1, totalSteps: 31, annealStrategy: 'linear', pctStart: 0.2 }),
+  ],
 ];
 
 describe('schedulers follow PyTorch 1.13.1 for 30 steps', () => {
@@ -71,7 +90,9 @@ describe('schedulers follow PyTorch 1.13.1 for 30 steps', () => {
         scheduler.step();
         rates.push(optimizer.learningRate);
       }
-      rates.forEach((rate, step) => expect(Math.abs(rate - SCHEDULES[name]![step]!), `step ${step}: ${rate}`).toBeLessThanOrEqual(1e-12));
+      rates.forEach((rate, step) =>
+        expect(Math.abs(rate - SCHEDULES[name]![step]!), `step ${step}: ${rate}`).toBeLessThanOrEqual(1e-12),
+      );
     });
   }
 });

@@ -268,10 +268,14 @@ describe('Generator: errors name the function and the fix', () => {
   const generator = new Generator(1);
 
   it('rejects seeds that are not integers or out of range', () => {
-    expect(() => new Generator(1.5)).toThrow(/^Generator: seed must be a safe integer or a bigint, got 1\.5; use Math\.floor/);
+    expect(() => new Generator(1.5)).toThrow(
+      /^Generator: seed must be a safe integer or a bigint, got 1\.5; use Math\.floor/,
+    );
     expect(() => new Generator(Number.NaN)).toThrow(/Generator: seed .* got NaN/);
     expect(() => new Generator(2 ** 60)).toThrow(/Generator: seed .*bigint for seeds beyond 2\^53/);
-    expect(() => new Generator(2n ** 64n)).toThrow('Generator: seed (18446744073709551616n) must be a bigint in [-2^63, 2^64)');
+    expect(() => new Generator(2n ** 64n)).toThrow(
+      'Generator: seed (18446744073709551616n) must be a bigint in [-2^63, 2^64)',
+    );
     expect(() => manualSeed(0.25)).toThrow(/^manualSeed: seed must be a safe integer/);
     expect(() => manualSeed('7' as unknown as number)).toThrow(/^manualSeed: seed .* got "7"/);
   });
@@ -279,7 +283,9 @@ describe('Generator: errors name the function and the fix', () => {
   it('rejects bad ranges', () => {
     expect(() => generator.int(5, 5)).toThrow('int: low (5) must be < high (5); the range [low, high) is empty');
     expect(() => generator.int(0.5, 3)).toThrow(/^int: low \(0\.5\) and high \(3\) must be safe integers/);
-    expect(() => generator.int(-(2 ** 53) + 1, 2 ** 53 - 1)).toThrow(/^int: high - low .* at most Number\.MAX_SAFE_INTEGER/);
+    expect(() => generator.int(-(2 ** 53) + 1, 2 ** 53 - 1)).toThrow(
+      /^int: high - low .* at most Number\.MAX_SAFE_INTEGER/,
+    );
     expect(() => generator.uniform(1, 0)).toThrow('uniform: low (1) must be < high (0); swap them or widen the range');
     expect(() => generator.uniform(0, Infinity)).toThrow(/^uniform: .* must be finite numbers/);
     expect(() => generator.normal(0, -1)).toThrow('normal: std (-1) must be a finite number >= 0');
@@ -290,10 +296,18 @@ describe('Generator: errors name the function and the fix', () => {
     const before = generator.getState();
     const bad = (patch: object) => ({ ...before, ...patch }) as GeneratorState;
     expect(() => generator.setState(null as unknown as GeneratorState)).toThrow(/^setState: expected a GeneratorState/);
-    expect(() => generator.setState(bad({ algorithm: 'mt19937' }))).toThrow(/^setState: expected .*"algorithm":"mt19937"/);
-    expect(() => generator.setState(bad({ stateHigh: 2 ** 32 }))).toThrow('setState: stateHigh must be an integer in [0, 2^32), got 4294967296');
-    expect(() => generator.setState(bad({ stateLow: -1 }))).toThrow('setState: stateLow must be an integer in [0, 2^32), got -1');
-    expect(() => generator.setState(bad({ cachedNormal: Number.NaN }))).toThrow('setState: cachedNormal must be a finite number or null, got NaN');
+    expect(() => generator.setState(bad({ algorithm: 'mt19937' }))).toThrow(
+      /^setState: expected .*"algorithm":"mt19937"/,
+    );
+    expect(() => generator.setState(bad({ stateHigh: 2 ** 32 }))).toThrow(
+      'setState: stateHigh must be an integer in [0, 2^32), got 4294967296',
+    );
+    expect(() => generator.setState(bad({ stateLow: -1 }))).toThrow(
+      'setState: stateLow must be an integer in [0, 2^32), got -1',
+    );
+    expect(() => generator.setState(bad({ cachedNormal: Number.NaN }))).toThrow(
+      'setState: cachedNormal must be a finite number or null, got NaN',
+    );
     expect(generator.getState()).toEqual(before);
   });
 });

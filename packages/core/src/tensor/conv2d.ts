@@ -53,12 +53,18 @@ function dilateKernel(weight: Tensor, dilationHeight: number, dilationWidth: num
   const [out, channels, kernelHeight, kernelWidth] = weight.shape as [number, number, number, number];
   let w = weight;
   if (dilationWidth > 1) {
-    w = w.unsqueeze(4).pad([0, dilationWidth - 1]).reshape([out, channels, kernelHeight, kernelWidth * dilationWidth]);
+    w = w
+      .unsqueeze(4)
+      .pad([0, dilationWidth - 1])
+      .reshape([out, channels, kernelHeight, kernelWidth * dilationWidth]);
     w = w.slice(3, 0, (kernelWidth - 1) * dilationWidth + 1);
   }
   if (dilationHeight > 1) {
     const width = w.shape[3]!;
-    w = w.unsqueeze(3).pad([0, 0, 0, dilationHeight - 1]).reshape([out, channels, kernelHeight * dilationHeight, width]);
+    w = w
+      .unsqueeze(3)
+      .pad([0, 0, 0, dilationHeight - 1])
+      .reshape([out, channels, kernelHeight * dilationHeight, width]);
     w = w.slice(2, 0, (kernelHeight - 1) * dilationHeight + 1);
   }
   return w;
@@ -69,7 +75,11 @@ function dilateKernel(weight: Tensor, dilationHeight: number, dilationWidth: num
  * supported for strided convolutions`): the output could not be as large as the input. nn.Conv2d
  * calls it at construction, conv2d at each call.
  */
-export function checkSamePaddingStride(where: Where, padding: Conv2dOptions['padding'], stride: readonly [number, number]): void {
+export function checkSamePaddingStride(
+  where: Where,
+  padding: Conv2dOptions['padding'],
+  stride: readonly [number, number],
+): void {
   if (padding !== 'same' || (stride[0] === 1 && stride[1] === 1)) return;
   throw new Error(
     `${where}: padding 'same' is not supported for strided convolutions (stride ${stride[0]}×${stride[1]}), as in PyTorch; use stride 1, or give the padding as numbers`,
@@ -77,7 +87,13 @@ export function checkSamePaddingStride(where: Where, padding: Conv2dOptions['pad
 }
 
 /** [top, bottom, left, right] padding from the option, PyTorch's 'same' split included. */
-function resolvePadding(padding: Conv2dOptions['padding'], kernel: [number, number], dilation: [number, number], stride: [number, number], where: Where): [number, number, number, number] {
+function resolvePadding(
+  padding: Conv2dOptions['padding'],
+  kernel: [number, number],
+  dilation: [number, number],
+  stride: [number, number],
+  where: Where,
+): [number, number, number, number] {
   if (padding === 'valid') return [0, 0, 0, 0];
   if (padding === 'same') {
     checkSamePaddingStride(where, padding, stride);
@@ -92,7 +108,8 @@ function resolvePadding(padding: Conv2dOptions['padding'], kernel: [number, numb
 }
 
 function checkInteger(where: Where, name: string, value: number, minimum: number): void {
-  if (!Number.isInteger(value) || value < minimum) throw new Error(`${where}: ${name} must be an integer ≥ ${minimum}, got ${String(value).slice(0, 80)}`);
+  if (!Number.isInteger(value) || value < minimum)
+    throw new Error(`${where}: ${name} must be an integer ≥ ${minimum}, got ${String(value).slice(0, 80)}`);
 }
 
 /**
@@ -112,7 +129,12 @@ export function conv2d(input: Tensor, weight: Tensor, options: Conv2dOptions = {
   const where = { toString: () => `conv2d (input ${formatShape(input.shape)}, weight ${formatShape(weight.shape)})` };
   const groups = options.groups ?? 1;
   checkInteger(where, 'groups', groups, 1);
-  if (input.ndim !== 4 || weight.ndim !== 4 || input.shape[1] !== weight.shape[1]! * groups || weight.shape[0]! % groups !== 0) {
+  if (
+    input.ndim !== 4 ||
+    weight.ndim !== 4 ||
+    input.shape[1] !== weight.shape[1]! * groups ||
+    weight.shape[0]! % groups !== 0
+  ) {
     throw new Error(
       `conv2d: expected input [N,C,H,W] and weight [O,C/groups,kH,kW] with O and C divisible by groups (${groups}), got ${formatShape(input.shape)} and ${formatShape(weight.shape)}`,
     );
@@ -121,7 +143,10 @@ export function conv2d(input: Tensor, weight: Tensor, options: Conv2dOptions = {
   const dilation = pair(options.dilation ?? 1);
   dilation.forEach((d) => checkInteger(where, 'dilation', d, 1));
   const paddingMode = options.paddingMode ?? 'zeros';
-  if (!PADDING_MODES.includes(paddingMode)) throw new Error(`${where}: paddingMode must be one of ${PADDING_MODES.join(', ')}, got ${String(paddingMode).slice(0, 80)}`);
+  if (!PADDING_MODES.includes(paddingMode))
+    throw new Error(
+      `${where}: paddingMode must be one of ${PADDING_MODES.join(', ')}, got ${String(paddingMode).slice(0, 80)}`,
+    );
   const kernel: [number, number] = [weight.shape[2]!, weight.shape[3]!];
   const [top, bottom, left, right] = resolvePadding(options.padding, kernel, dilation, stride, where);
   [top, left].forEach((p) => checkInteger(where, 'padding', p, 0));
@@ -130,13 +155,16 @@ export function conv2d(input: Tensor, weight: Tensor, options: Conv2dOptions = {
   let padding: [number, number] = [top, left];
   if (paddingMode !== 'zeros' || top !== bottom || left !== right) {
     // PyTorch's nn.Conv2d pads with the mode first and convolves unpadded; 'same' with an odd total pads one more after.
-    if (top + bottom + left + right > 0) x = x.pad([left, right, top, bottom], paddingMode === 'zeros' ? 0 : { mode: paddingMode });
+    if (top + bottom + left + right > 0)
+      x = x.pad([left, right, top, bottom], paddingMode === 'zeros' ? 0 : { mode: paddingMode });
     padding = [0, 0];
   }
   const w = dilation[0] > 1 || dilation[1] > 1 ? dilateKernel(weight, dilation[0], dilation[1]) : weight;
   const { bias } = options;
   if (bias !== undefined && bias !== null && (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0])) {
-    throw new Error(`conv2d: bias must have shape [${weight.shape[0]}] (one per output channel), got ${formatShape(bias.shape)}`);
+    throw new Error(
+      `conv2d: bias must have shape [${weight.shape[0]}] (one per output channel), got ${formatShape(bias.shape)}`,
+    );
   }
   if (groups === 1) return convolve(x, w, bias ?? null, stride, padding, where);
   const inPerGroup = input.shape[1]! / groups;
@@ -160,13 +188,28 @@ export function requireTensor(op: string, name: string, value: unknown): void {
 }
 
 /** The fused primitive: one plain convolution with symmetric zero padding. */
-function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, stride: [number, number], padding: [number, number], where: Where): Tensor {
+function convolve(
+  input: Tensor,
+  weight: Tensor,
+  bias: Tensor | null,
+  stride: [number, number],
+  padding: [number, number],
+  where: Where,
+): Tensor {
   const [batch, channels, height, width] = input.shape as [number, number, number, number];
   let geometry;
   try {
     geometry = conv2dGeometry({
-      batch, channels, height, width, kernelHeight: weight.shape[2]!, kernelWidth: weight.shape[3]!,
-      strideHeight: stride[0], strideWidth: stride[1], padHeight: padding[0], padWidth: padding[1],
+      batch,
+      channels,
+      height,
+      width,
+      kernelHeight: weight.shape[2]!,
+      kernelWidth: weight.shape[3]!,
+      strideHeight: stride[0],
+      strideWidth: stride[1],
+      padHeight: padding[0],
+      padWidth: padding[1],
     });
   } catch (error) {
     throw new Error(`${where}: ${(error as Error).message.replace('conv2dGeometry: ', '')}`);

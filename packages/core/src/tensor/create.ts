@@ -27,9 +27,12 @@ function flattenNested(values: NestedArray): { shape: number[]; flat: number[] }
   const shape: number[] = [];
   const seen = new Set<unknown>();
   for (let level: NestedArray = values; Array.isArray(level); level = level[0]!) {
-    if (seen.has(level)) throw new Error(`tensor: nested array contains itself at depth ${shape.length} (a cyclic array is not a tensor)`);
+    if (seen.has(level))
+      throw new Error(`tensor: nested array contains itself at depth ${shape.length} (a cyclic array is not a tensor)`);
     if (shape.length === MAX_TENSOR_RANK) {
-      throw new Error(`tensor: nested array is deeper than ${MAX_TENSOR_RANK} levels, the most axes a tensor may have (MAX_TENSOR_RANK)`);
+      throw new Error(
+        `tensor: nested array is deeper than ${MAX_TENSOR_RANK} levels, the most axes a tensor may have (MAX_TENSOR_RANK)`,
+      );
     }
     seen.add(level);
     shape.push(level.length);
@@ -39,12 +42,17 @@ function flattenNested(values: NestedArray): { shape: number[]; flat: number[] }
   const flat: number[] = [];
   const walk = (value: NestedArray, depth: number, path: string): void => {
     if (depth === shape.length) {
-      if (typeof value !== 'number') throw new Error(`tensor: expected a number at ${path}, got ${Array.isArray(value) ? 'an array' : typeof value}`);
+      if (typeof value !== 'number')
+        throw new Error(
+          `tensor: expected a number at ${path}, got ${Array.isArray(value) ? 'an array' : typeof value}`,
+        );
       flat.push(value);
       return;
     }
     if (!Array.isArray(value) || value.length !== shape[depth]) {
-      throw new Error(`tensor: ragged nested array: ${path} has ${Array.isArray(value) ? `length ${value.length}` : typeof value}, expected length ${shape[depth]}`);
+      throw new Error(
+        `tensor: ragged nested array: ${path} has ${Array.isArray(value) ? `length ${value.length}` : typeof value}, expected length ${shape[depth]}`,
+      );
     }
     for (let i = 0; i < value.length; i++) walk(value[i]!, depth + 1, `${path}[${i}]`);
   };
@@ -54,7 +62,12 @@ function flattenNested(values: NestedArray): { shape: number[]; flat: number[] }
 
 /** Float32-convertible flat values: typed arrays of numbers (not BigInt64Array/BigUint64Array, not DataView). */
 function isNumericTypedArray(values: unknown): values is ArrayLike<number> {
-  return ArrayBuffer.isView(values) && !(values instanceof DataView) && !(values instanceof BigInt64Array) && !(values instanceof BigUint64Array);
+  return (
+    ArrayBuffer.isView(values) &&
+    !(values instanceof DataView) &&
+    !(values instanceof BigInt64Array) &&
+    !(values instanceof BigUint64Array)
+  );
 }
 
 /**
@@ -67,23 +80,38 @@ function isNumericTypedArray(values: unknown): values is ArrayLike<number> {
  * tensor([0.5, -1], { requiresGrad: true }); // a leaf that collects gradients
  * ```
  */
-export function tensor(values: TensorData, shapeOrOptions?: readonly number[] | TensorOptions, options: TensorOptions = {}): Tensor {
+export function tensor(
+  values: TensorData,
+  shapeOrOptions?: readonly number[] | TensorOptions,
+  options: TensorOptions = {},
+): Tensor {
   const shape = Array.isArray(shapeOrOptions) ? (shapeOrOptions as readonly number[]) : undefined;
-  if (shapeOrOptions !== undefined && shape === undefined && (typeof shapeOrOptions !== 'object' || shapeOrOptions === null)) {
-    throw new TypeError(`tensor: second argument must be a shape (array of lengths) or options { requiresGrad }, got ${describeType(shapeOrOptions)}`);
+  if (
+    shapeOrOptions !== undefined &&
+    shape === undefined &&
+    (typeof shapeOrOptions !== 'object' || shapeOrOptions === null)
+  ) {
+    throw new TypeError(
+      `tensor: second argument must be a shape (array of lengths) or options { requiresGrad }, got ${describeType(shapeOrOptions)}`,
+    );
   }
-  const { requiresGrad = false } = shape === undefined && shapeOrOptions !== undefined ? (shapeOrOptions as TensorOptions) : options;
+  const { requiresGrad = false } =
+    shape === undefined && shapeOrOptions !== undefined ? (shapeOrOptions as TensorOptions) : options;
   // Numbers and nested arrays give their own shape; a flat typed array is one row. An explicit
   // shape then reshapes the values, which must fill it exactly.
   const nested = typeof values === 'number' || Array.isArray(values) ? flattenNested(values as NestedArray) : undefined;
   if (nested === undefined && !isNumericTypedArray(values)) {
-    throw new TypeError(`tensor: values must be a number, nested arrays of numbers, or a numeric typed array (e.g. Float32Array), got ${describeType(values)}`);
+    throw new TypeError(
+      `tensor: values must be a number, nested arrays of numbers, or a numeric typed array (e.g. Float32Array), got ${describeType(values)}`,
+    );
   }
   const flat: ArrayLike<number> = nested?.flat ?? (values as ArrayLike<number>);
   const target = shape ?? nested?.shape ?? [flat.length];
   checkElements('tensor', target);
   if (sizeOf(target) !== flat.length) {
-    throw new Error(`tensor: ${flat.length} values do not fill shape ${formatShape(target)} (${sizeOf(target)} needed)`);
+    throw new Error(
+      `tensor: ${flat.length} values do not fill shape ${formatShape(target)} (${sizeOf(target)} needed)`,
+    );
   }
   return new Tensor(Float32Array.from(flat), target, requiresGrad);
 }
@@ -123,8 +151,10 @@ export function onesLike(x: Tensor, options: TensorOptions = {}): Tensor {
 export function arange(startOrEnd: number, end?: number, step = 1, options: TensorOptions = {}): Tensor {
   const start = end === undefined ? 0 : startOrEnd;
   const stop = end === undefined ? startOrEnd : end;
-  if (step === 0 || !Number.isFinite(step)) throw new Error(`arange: step must be a finite non-zero number, got ${step}`);
-  if (!Number.isFinite(start) || !Number.isFinite(stop)) throw new Error(`arange: start and end must be finite numbers, got ${start} and ${stop}`);
+  if (step === 0 || !Number.isFinite(step))
+    throw new Error(`arange: step must be a finite non-zero number, got ${step}`);
+  if (!Number.isFinite(start) || !Number.isFinite(stop))
+    throw new Error(`arange: start and end must be finite numbers, got ${start} and ${stop}`);
   const count = Math.max(0, Math.ceil((stop - start) / step));
   checkElements('arange', [count]);
   const data = new Float32Array(count);
@@ -134,7 +164,8 @@ export function arange(startOrEnd: number, end?: number, step = 1, options: Tens
 
 /** `count` evenly spaced values from start to end, both included. @example `linspace(0, 1, 5)` */
 export function linspace(start: number, end: number, count: number, options: TensorOptions = {}): Tensor {
-  if (!Number.isInteger(count) || count < 0) throw new Error(`linspace: count must be a non-negative integer, got ${count}`);
+  if (!Number.isInteger(count) || count < 0)
+    throw new Error(`linspace: count must be a non-negative integer, got ${count}`);
   checkElements('linspace', [count]);
   const data = new Float32Array(count);
   const step = count > 1 ? (end - start) / (count - 1) : 0;
@@ -150,7 +181,12 @@ export function eye(n: number, m = n, options: TensorOptions = {}): Tensor {
   return out;
 }
 
-function randomTensor(op: string, shape: readonly number[], options: RandomOptions, draw: (generator: Generator) => number): Tensor {
+function randomTensor(
+  op: string,
+  shape: readonly number[],
+  options: RandomOptions,
+  draw: (generator: Generator) => number,
+): Tensor {
   checkElements(op, shape);
   const generator = options.generator ?? globalGenerator();
   const data = new Float32Array(sizeOf(shape));

@@ -114,10 +114,7 @@ describe('formatTensor: special values and scientific notation', () => {
 describe('formatTensor: summarising large tensors', () => {
   it('summarises a 1-D tensor of 2000 elements with 3 items at each edge', () => {
     expect(formatTensor(arange(2000), [2000])).toBe(
-      lines(
-        'tensor([0.0000e+00, 1.0000e+00, 2.0000e+00,  ..., 1.9970e+03, 1.9980e+03,',
-        '        1.9990e+03])',
-      ),
+      lines('tensor([0.0000e+00, 1.0000e+00, 2.0000e+00,  ..., 1.9970e+03, 1.9980e+03,', '        1.9990e+03])'),
     );
   });
 
@@ -144,9 +141,7 @@ describe('formatTensor: summarising large tensors', () => {
 
   it('honours threshold and edgeItems', () => {
     expect(formatTensor(arange(10), [10], { threshold: 5, edgeItems: 2 })).toBe('tensor([0., 1.,  ..., 8., 9.])');
-    expect(formatTensor(arange(10), [10], { threshold: 10 })).toBe(
-      'tensor([0., 1., 2., 3., 4., 5., 6., 7., 8., 9.])',
-    );
+    expect(formatTensor(arange(10), [10], { threshold: 10 })).toBe('tensor([0., 1., 2., 3., 4., 5., 6., 7., 8., 9.])');
     expect(formatTensor(arange(24), [4, 6], { threshold: 10, edgeItems: 1 })).toBe(
       lines('tensor([[ 0.,  ...,  5.],', '        ...,', '        [18.,  ..., 23.]])'),
     );

@@ -97,7 +97,9 @@ function resolveOptions(options: FormatTensorOptions): Settings {
     suffix: options.suffix ?? '',
   };
   if (!(settings.threshold >= 0)) {
-    throw new RangeError(`formatTensor: threshold (${settings.threshold}) must be a number >= 0 (Infinity never summarises)`);
+    throw new RangeError(
+      `formatTensor: threshold (${settings.threshold}) must be a number >= 0 (Infinity never summarises)`,
+    );
   }
   for (const [name, value, max] of [
     ['edgeItems', settings.edgeItems, Infinity],
@@ -235,7 +237,9 @@ function formatValue(value: number, mode: 'int' | 'fixed' | 'scientific', precis
 /** Python's `f"{value:.{precision}f}"` for a finite value. */
 function formatFixed(value: number, precision: number): string {
   const sign = value < 0 || Object.is(value, -0) ? '-' : '';
-  const digits = roundScaled(Math.abs(value), precision).toString().padStart(precision + 1, '0');
+  const digits = roundScaled(Math.abs(value), precision)
+    .toString()
+    .padStart(precision + 1, '0');
   if (precision === 0) return sign + digits;
   return `${sign}${digits.slice(0, -precision)}.${digits.slice(-precision)}`;
 }

@@ -7,7 +7,10 @@ import { concat as concatPrimitive } from './primitives/layout.js';
 import { avgPool2d as avgPoolPrimitive, maxPool2d as maxPoolPrimitive } from './primitives/convolution.js';
 import { adaptiveAvgPool2d as adaptiveAvgPoolPrimitive } from './primitives/adaptive-pool.js';
 import { linear as linearPrimitive } from './primitives/linear.js';
-import { binaryCrossEntropy as binaryCrossEntropyPrimitive, softmaxCrossEntropy as crossEntropyPrimitive } from './primitives/cross-entropy.js';
+import {
+  binaryCrossEntropy as binaryCrossEntropyPrimitive,
+  softmaxCrossEntropy as crossEntropyPrimitive,
+} from './primitives/cross-entropy.js';
 import { requireTensor, type Size2d } from './conv2d.js';
 import { describeType } from './describe.js';
 import { Tensor, type TensorLike } from './tensor.js';
@@ -16,15 +19,19 @@ export { conv2d, type Conv2dOptions, type Conv2dPaddingMode, type Size2d } from 
 
 /** Joins tensors along an existing `axis`; all other lengths must agree. @example `concat([a, b], 0)` */
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
-  if (!Array.isArray(tensors as unknown)) throw new TypeError(`concat: expected an array of tensors, got ${describeType(tensors)}`);
+  if (!Array.isArray(tensors as unknown))
+    throw new TypeError(`concat: expected an array of tensors, got ${describeType(tensors)}`);
   if (tensors.length === 0) throw new Error('concat: needs at least one tensor');
   tensors.forEach((item, i) => requireTensor('concat', `tensors[${i}]`, item));
   const first = tensors[0]!;
   const resolved = normalizeAxis('concat', axis, first.ndim);
   for (const other of tensors) {
-    const fits = other.ndim === first.ndim && other.shape.every((length, a) => a === resolved || length === first.shape[a]);
+    const fits =
+      other.ndim === first.ndim && other.shape.every((length, a) => a === resolved || length === first.shape[a]);
     if (!fits) {
-      throw new Error(`concat: shapes ${formatShape(first.shape)} and ${formatShape(other.shape)} differ outside axis ${resolved}`);
+      throw new Error(
+        `concat: shapes ${formatShape(first.shape)} and ${formatShape(other.shape)} differ outside axis ${resolved}`,
+      );
     }
   }
   return Tensor.fromPrimitive('concat', tensors, concatPrimitive(tensors, resolved));
@@ -93,10 +100,14 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Ten
   if (bias !== undefined && bias !== null) requireTensor('linear', 'bias', bias);
   const inFeatures = weight.shape[1];
   if (weight.ndim !== 2 || input.ndim < 1 || input.shape[input.ndim - 1] !== inFeatures) {
-    throw new Error(`linear: expected input [..., in] and weight [out, in] with the same in, got ${formatShape(input.shape)} and ${formatShape(weight.shape)}`);
+    throw new Error(
+      `linear: expected input [..., in] and weight [out, in] with the same in, got ${formatShape(input.shape)} and ${formatShape(weight.shape)}`,
+    );
   }
   if (bias !== undefined && bias !== null && (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0])) {
-    throw new Error(`linear: bias must have shape [${weight.shape[0]}] (one per output feature), got ${formatShape(bias.shape)}`);
+    throw new Error(
+      `linear: bias must have shape [${weight.shape[0]}] (one per output feature), got ${formatShape(bias.shape)}`,
+    );
   }
   const inputs = bias === undefined || bias === null ? [input, weight] : [input, weight, bias];
   return Tensor.fromPrimitive('linear', inputs, linearPrimitive(input, weight, bias ?? null));
@@ -114,7 +125,9 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Ten
  */
 export function softmaxCrossEntropy(scores: Tensor, labels: Float32Array, labelSmoothing = 0): Tensor {
   if (scores.ndim !== 2 || labels.length !== scores.shape[0]) {
-    throw new Error(`softmaxCrossEntropy: expected scores [N, C] and N labels, got ${formatShape(scores.shape)} and ${labels.length} labels`);
+    throw new Error(
+      `softmaxCrossEntropy: expected scores [N, C] and N labels, got ${formatShape(scores.shape)} and ${labels.length} labels`,
+    );
   }
   return Tensor.fromPrimitive('softmaxCrossEntropy', [scores], crossEntropyPrimitive(scores, labels, labelSmoothing));
 }
@@ -131,9 +144,15 @@ export function softmaxCrossEntropy(scores: Tensor, labels: Float32Array, labelS
  */
 export function binaryCrossEntropyTerms(probabilities: Tensor, targets: Tensor): Tensor {
   if (formatShape(probabilities.shape) !== formatShape(targets.shape)) {
-    throw new Error(`binaryCrossEntropy: probabilities ${formatShape(probabilities.shape)} and targets ${formatShape(targets.shape)} must have the same shape`);
+    throw new Error(
+      `binaryCrossEntropy: probabilities ${formatShape(probabilities.shape)} and targets ${formatShape(targets.shape)} must have the same shape`,
+    );
   }
-  return Tensor.fromPrimitive('binaryCrossEntropy', [probabilities, targets], binaryCrossEntropyPrimitive(probabilities, targets));
+  return Tensor.fromPrimitive(
+    'binaryCrossEntropy',
+    [probabilities, targets],
+    binaryCrossEntropyPrimitive(probabilities, targets),
+  );
 }
 
 /** Options of the pooling functions; `stride` defaults to the kernel size, as in PyTorch. */
@@ -168,11 +187,25 @@ function poolGeometry(op: string, input: Tensor, kernelSize: Size2d, options: Ma
   let geometry;
   try {
     geometry = pool2dGeometry({
-      batch, channels, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, padHeight, padWidth,
-      dilationHeight, dilationWidth, ceilMode: options.ceilMode ?? false, countIncludePad: options.countIncludePad ?? true,
+      batch,
+      channels,
+      height,
+      width,
+      kernelHeight,
+      kernelWidth,
+      strideHeight,
+      strideWidth,
+      padHeight,
+      padWidth,
+      dilationHeight,
+      dilationWidth,
+      ceilMode: options.ceilMode ?? false,
+      countIncludePad: options.countIncludePad ?? true,
     });
   } catch (error) {
-    throw new Error(`${op}: input ${formatShape(input.shape)}: ${(error as Error).message.replace('pool2dGeometry: ', '')}`);
+    throw new Error(
+      `${op}: input ${formatShape(input.shape)}: ${(error as Error).message.replace('pool2dGeometry: ', '')}`,
+    );
   }
   checkConvStorage(op, geometry, channels);
   return geometry;
@@ -188,7 +221,11 @@ function poolGeometry(op: string, input: Tensor, kernelSize: Size2d, options: Ma
  * ```
  */
 export function maxPool2d(input: Tensor, kernelSize: Size2d, options: MaxPool2dOptions = {}): Tensor {
-  return Tensor.fromPrimitive('maxPool2d', [input], maxPoolPrimitive(input, poolGeometry('maxPool2d', input, kernelSize, options)));
+  return Tensor.fromPrimitive(
+    'maxPool2d',
+    [input],
+    maxPoolPrimitive(input, poolGeometry('maxPool2d', input, kernelSize, options)),
+  );
 }
 
 /**
@@ -200,7 +237,11 @@ export function maxPool2d(input: Tensor, kernelSize: Size2d, options: MaxPool2dO
  * ```
  */
 export function avgPool2d(input: Tensor, kernelSize: Size2d, options: AvgPool2dOptions = {}): Tensor {
-  return Tensor.fromPrimitive('avgPool2d', [input], avgPoolPrimitive(input, poolGeometry('avgPool2d', input, kernelSize, options)));
+  return Tensor.fromPrimitive(
+    'avgPool2d',
+    [input],
+    avgPoolPrimitive(input, poolGeometry('avgPool2d', input, kernelSize, options)),
+  );
 }
 
 /**
@@ -218,7 +259,9 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: Size2d): Tensor {
   const [outHeight, outWidth] = pair(outputSize);
   for (const size of [outHeight, outWidth]) {
     if (!Number.isInteger(size) || size < 1) {
-      throw new Error(`adaptiveAvgPool2d: output size ${formatShape([outHeight, outWidth])} must hold integers ≥ 1 (input ${formatShape(input.shape)})`);
+      throw new Error(
+        `adaptiveAvgPool2d: output size ${formatShape([outHeight, outWidth])} must hold integers ≥ 1 (input ${formatShape(input.shape)})`,
+      );
     }
   }
   if (input.size === 0) throw new Error(`adaptiveAvgPool2d: input ${formatShape(input.shape)} is empty`);

@@ -12,7 +12,10 @@ const xOf = distinctSequence;
 // Reference: PyTorch 1.13.1, test/torch-reference/indexing.py — on x = xOf([2, 3, 4]): torch.cumsum,
 // torch.sort, torch.topk as named, then values.backward(outputWeights(values.shape)); and
 // F.embedding([[0, 2, 2], [4, 1, 0]], w, padding_idx=2) with w[i] = ((i·29) mod 23)/10 − 1.1 of shape [5, 3].
-const REFERENCE = torchReference<Record<string, { shape: number[]; value: number[]; indices?: number[]; gradient: number[] }>>('indexing');
+const REFERENCE =
+  torchReference<Record<string, { shape: number[]; value: number[]; indices?: number[]; gradient: number[] }>>(
+    'indexing',
+  );
 
 const CASES: Array<[string, (x: Tensor) => SortResult | Tensor]> = [
   ['cumsum axis 1', (x) => x.cumsum(1)],
@@ -41,7 +44,14 @@ describe('cumsum, sort, topk and embedding match PyTorch 1.13.1', () => {
   it('embedding with paddingIdx: rows by index, no gradient into the padding row', () => {
     const reference = REFERENCE['embedding padding_idx 2']!;
     const w = sequence([5, 3], (i) => ((i * 29) % 23) / 10 - 1.1, true);
-    const e = embedding(tensor([[0, 2, 2], [4, 1, 0]]), w, { paddingIdx: 2 });
+    const e = embedding(
+      tensor([
+        [0, 2, 2],
+        [4, 1, 0],
+      ]),
+      w,
+      { paddingIdx: 2 },
+    );
     expect(e.shape).toEqual(reference.shape);
     expectClose(Array.from(e.data), reference.value, 1e-6);
     e.backward(outputWeights(e.shape));
@@ -50,11 +60,18 @@ describe('cumsum, sort, topk and embedding match PyTorch 1.13.1', () => {
 });
 
 describe('sort, topk and cumsum: ties, NaN, scalars and errors', () => {
-  it('sort is stable and puts NaN last ascending, first descending (PyTorch\'s NaN order)', () => {
+  it("sort is stable and puts NaN last ascending, first descending (PyTorch's NaN order)", () => {
     const x = tensor([2, NaN, 1, 2, -Infinity]);
     expect(Array.from(x.sort().indices.data)).toEqual([4, 2, 0, 3, 1]);
     expect(Array.from(x.sort(0, true).indices.data)).toEqual([1, 0, 3, 2, 4]);
-    expect(Array.from(tensor([[1, 1], [0, 1]]).topk(1, { axis: 0 }).indices.data)).toEqual([0, 0]);
+    expect(
+      Array.from(
+        tensor([
+          [1, 1],
+          [0, 1],
+        ]).topk(1, { axis: 0 }).indices.data,
+      ),
+    ).toEqual([0, 0]);
   });
   it('a tied maximum sends the gradient to the index reported, once', () => {
     const x = new Tensor(Float32Array.of(3, 5, 5, 1), [4], true);
@@ -67,22 +84,35 @@ describe('sort, topk and cumsum: ties, NaN, scalars and errors', () => {
     expect(tensor([[1, 2]]).topk(0).values.shape).toEqual([1, 0]);
   });
   it('errors name the op, the shape and the fix', () => {
-    expect(() => tensor([1, 2, 3]).topk(4)).toThrow('topk: k must be an integer in [0, 3] (the length of axis 0 of [3]), got 4');
+    expect(() => tensor([1, 2, 3]).topk(4)).toThrow(
+      'topk: k must be an integer in [0, 3] (the length of axis 0 of [3]), got 4',
+    );
     expect(() => tensor([1, 2, 3]).cumsum(1)).toThrow(/^cumsum: axis 1/);
-    const w = tensor([[1, 2], [3, 4]]);
-    expect(() => embedding([0, 2], w)).toThrow('embedding: index 2 at position 1 of indices [2] is not a row of weight [2,2] (expected an integer in [0, 1])');
+    const w = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(() => embedding([0, 2], w)).toThrow(
+      'embedding: index 2 at position 1 of indices [2] is not a row of weight [2,2] (expected an integer in [0, 1])',
+    );
     expect(() => embedding([0.5], w)).toThrow('embedding: index 0.5 at position 0');
-    expect(() => new Embedding(3, 2, { paddingIdx: 3 })).toThrow('Embedding: paddingIdx must be an integer in [-3, 2] for 3 embeddings, got 3');
+    expect(() => new Embedding(3, 2, { paddingIdx: 3 })).toThrow(
+      'Embedding: paddingIdx must be an integer in [-3, 2] for 3 embeddings, got 3',
+    );
   });
 });
 
 describe('gradcheck of cumsum, sort, topk and embedding, with a broadcast partner', () => {
   it('cumsum on every axis', () => {
-    for (const axis of [0, 1, -1]) gradcheck((a, b) => a.cumsum(axis).mul(b), [input([2, 3, 4], { seed: 81 }), input([4], { seed: 82 })]);
+    for (const axis of [0, 1, -1])
+      gradcheck((a, b) => a.cumsum(axis).mul(b), [input([2, 3, 4], { seed: 81 }), input([4], { seed: 82 })]);
   });
   it('sort and topk (distinct values: no tie to cross)', () => {
     gradcheck((a, b) => a.sort(1, true).values.mul(b), [distinctInput([2, 3, 4], 83), input([3, 1], { seed: 84 })]);
-    gradcheck((a, b) => a.topk(2, { largest: false }).values.mul(b), [distinctInput([2, 3, 4], 85), input([2], { seed: 86 })]);
+    gradcheck(
+      (a, b) => a.topk(2, { largest: false }).values.mul(b),
+      [distinctInput([2, 3, 4], 85), input([2], { seed: 86 })],
+    );
   });
   it('embedding, a row used twice (the padding row is deliberately not the derivative: the PyTorch case above checks it)', () => {
     const layer = new Embedding(4, 3, { paddingIdx: 1, generator: new Generator(7) });

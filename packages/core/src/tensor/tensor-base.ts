@@ -31,7 +31,9 @@ export abstract class TensorBase implements GraphTensor {
       }
     }
     if (data.length !== sizeOf(shape)) {
-      throw new Error(`Tensor: ${data.length} values do not fill shape ${formatShape(shape)} (${sizeOf(shape)} needed)`);
+      throw new Error(
+        `Tensor: ${data.length} values do not fill shape ${formatShape(shape)} (${sizeOf(shape)} needed)`,
+      );
     }
     this.#data = data;
     this.shape = Object.freeze([...shape]);
@@ -40,7 +42,8 @@ export abstract class TensorBase implements GraphTensor {
 
   /** Records the primitive that produced this tensor, once, right after it is made (Tensor.fromPrimitive). */
   protected recordCreator(creator: Creator): void {
-    if (this.#creator !== null) throw new Error(`recordCreator: this tensor already has a creator (${this.#creator.op})`);
+    if (this.#creator !== null)
+      throw new Error(`recordCreator: this tensor already has a creator (${this.#creator.op})`);
     this.#creator = creator;
   }
 
@@ -61,9 +64,12 @@ export abstract class TensorBase implements GraphTensor {
    * (`detach`, `reshape`) keep the old storage.
    */
   set data(values: Float32Array) {
-    if (this.#creator !== null) throw new Error('data: only a leaf tensor can be given new storage; use detach() first');
+    if (this.#creator !== null)
+      throw new Error('data: only a leaf tensor can be given new storage; use detach() first');
     if (values.length !== this.#data.length) {
-      throw new Error(`data: new storage has ${values.length} values but shape ${formatShape(this.shape)} needs ${this.#data.length}`);
+      throw new Error(
+        `data: new storage has ${values.length} values but shape ${formatShape(this.shape)} needs ${this.#data.length}`,
+      );
     }
     this.#data = values;
   }
@@ -79,7 +85,9 @@ export abstract class TensorBase implements GraphTensor {
   /** The value of a one-element tensor as a number. */
   item(): number {
     if (this.size !== 1) {
-      throw new Error(`item: tensor of shape ${formatShape(this.shape)} has ${this.size} elements; item() needs exactly one`);
+      throw new Error(
+        `item: tensor of shape ${formatShape(this.shape)} has ${this.size} elements; item() needs exactly one`,
+      );
     }
     return this.data[0]!;
   }
@@ -127,9 +135,12 @@ export abstract class TensorBase implements GraphTensor {
   // the line that set a wrong gradient (and a gradient of another shape never sits on a tensor
   // where optimizers would read it); the engine's own gradients are checked in accumulateGrad.
   set grad(value: Tensor | null) {
-    if (value !== null && !(value instanceof TensorBase)) throw new TypeError(`grad: expected a Tensor or null, got ${describeType(value)}`);
+    if (value !== null && !(value instanceof TensorBase))
+      throw new TypeError(`grad: expected a Tensor or null, got ${describeType(value)}`);
     if (value !== null && !shapesEqual(value.shape, this.shape)) {
-      throw new Error(`grad: a gradient of shape ${formatShape(value.shape)} cannot belong to a tensor of shape ${formatShape(this.shape)}`);
+      throw new Error(
+        `grad: a gradient of shape ${formatShape(value.shape)} cannot belong to a tensor of shape ${formatShape(this.shape)}`,
+      );
     }
     this.#grad = value;
   }
@@ -141,7 +152,9 @@ export abstract class TensorBase implements GraphTensor {
    */
   backward(gradient?: TensorLike): void {
     if (!this.requiresGrad) {
-      throw new Error('backward: this tensor does not require grad: no input had requiresGrad: true, or it was computed inside noGrad()');
+      throw new Error(
+        'backward: this tensor does not require grad: no input had requiresGrad: true, or it was computed inside noGrad()',
+      );
     }
     if (gradient === undefined && this.size !== 1) {
       throw new Error(
@@ -149,11 +162,15 @@ export abstract class TensorBase implements GraphTensor {
       );
     }
     if (gradient !== undefined && typeof gradient !== 'number' && !(gradient instanceof TensorBase)) {
-      throw new TypeError(`backward: expected a Tensor or a number, got ${describeType(gradient)}${Array.isArray(gradient) ? '; wrap arrays with tensor(...)' : ''}`);
+      throw new TypeError(
+        `backward: expected a Tensor or a number, got ${describeType(gradient)}${Array.isArray(gradient) ? '; wrap arrays with tensor(...)' : ''}`,
+      );
     }
     const given = typeof gradient === 'number' ? { shape: [], data: Float32Array.of(gradient) } : gradient;
     if (given !== undefined && !shapesEqual(given.shape, this.shape)) {
-      throw new Error(`backward: gradient of shape ${formatShape(given.shape)} does not match output shape ${formatShape(this.shape)}`);
+      throw new Error(
+        `backward: gradient of shape ${formatShape(given.shape)} does not match output shape ${formatShape(this.shape)}`,
+      );
     }
     runBackward(this, given === undefined ? Float32Array.of(1) : given.data);
   }
@@ -165,7 +182,9 @@ export abstract class TensorBase implements GraphTensor {
    */
   retainGrad(): void {
     if (!this.#requiresGrad) {
-      throw new Error('retainGrad: this tensor does not require grad (no input had requiresGrad: true, or it was computed inside noGrad()), so it gets no gradient to retain');
+      throw new Error(
+        'retainGrad: this tensor does not require grad (no input had requiresGrad: true, or it was computed inside noGrad()), so it gets no gradient to retain',
+      );
     }
     if (this.#creator !== null) this.#retainsGrad = true;
   }
@@ -178,7 +197,9 @@ export abstract class TensorBase implements GraphTensor {
   /** Engine hook: adds `gradient` into `.grad` (allocated on first use). */
   accumulateGrad(gradient: Float32Array): void {
     if (gradient.length !== this.size) {
-      throw new Error(`accumulateGrad: a gradient of ${gradient.length} values cannot belong to a tensor of shape ${formatShape(this.shape)}`);
+      throw new Error(
+        `accumulateGrad: a gradient of ${gradient.length} values cannot belong to a tensor of shape ${formatShape(this.shape)}`,
+      );
     }
     if (this.#grad === null) this.#grad = this.withValues(gradient.slice());
     else addInto(this.#grad.data, gradient);

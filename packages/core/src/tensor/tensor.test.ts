@@ -5,9 +5,18 @@ import { arange, concat, stack, Tensor, tensor, where, sub, div } from '../index
 
 describe('elementwise operations broadcast like NumPy', () => {
   it('adds a row vector to every row and a column to every column', () => {
-    const m = tensor([[1, 2, 3], [4, 5, 6]]);
-    expect(m.add(tensor([10, 20, 30])).toArray()).toEqual([[11, 22, 33], [14, 25, 36]]);
-    expect(m.mul(tensor([[2], [-1]])).toArray()).toEqual([[2, 4, 6], [-4, -5, -6]]);
+    const m = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expect(m.add(tensor([10, 20, 30])).toArray()).toEqual([
+      [11, 22, 33],
+      [14, 25, 36],
+    ]);
+    expect(m.mul(tensor([[2], [-1]])).toArray()).toEqual([
+      [2, 4, 6],
+      [-4, -5, -6],
+    ]);
     expect(tensor([[1], [2]]).sub(tensor([1, 2, 3])).shape).toEqual([2, 3]);
   });
   it('accepts numbers on either side', () => {
@@ -16,7 +25,9 @@ describe('elementwise operations broadcast like NumPy', () => {
     expect(div(1, tensor([2, 4])).toArray()).toEqual([0.5, 0.25]);
   });
   it('names the op and both shapes when shapes do not broadcast', () => {
-    expect(() => tensor([[1, 2, 3]]).add(tensor([1, 2]))).toThrow('add: cannot broadcast [1,3] with [2] (axis -1: 3 ≠ 2)');
+    expect(() => tensor([[1, 2, 3]]).add(tensor([1, 2]))).toThrow(
+      'add: cannot broadcast [1,3] with [2] (axis -1: 3 ≠ 2)',
+    );
   });
   it('computes unary functions', () => {
     expectClose(tensor([0, 1]).exp(), [1, Math.E]);
@@ -64,11 +75,16 @@ describe('reductions', () => {
     expect(x.sum(1, true).shape).toEqual([2, 1, 4]);
     expect(() => x.sum(3)).toThrow('sum: axis 3 is out of range for a 3-D tensor (expected an integer in [-3, 2])');
     expect(() => x.sum([1, -2])).toThrow('sum: axis list [1,-2] repeats an axis');
-    expect(() => tensor([]).reshape([3, 0]).max(1)).toThrow('max: cannot reduce axis 1 of length 0 in [3,0]: an empty axis has no max');
+    expect(() => tensor([]).reshape([3, 0]).max(1)).toThrow(
+      'max: cannot reduce axis 1 of length 0 in [3,0]: an empty axis has no max',
+    );
     expect(tensor([]).reshape([3, 0]).sum(1).toArray()).toEqual([0, 0, 0]);
   });
   it('max, min, mean, var, std, logsumexp', () => {
-    expect(x.max(-1).toArray()).toEqual([[3, 7, 11], [15, 19, 23]]);
+    expect(x.max(-1).toArray()).toEqual([
+      [3, 7, 11],
+      [15, 19, 23],
+    ]);
     expect(x.min([0, 1]).toArray()).toEqual([0, 1, 2, 3]);
     expect(x.mean().item()).toBe(11.5);
     const v = tensor([1, 2, 3, 4]);
@@ -78,15 +94,30 @@ describe('reductions', () => {
     expectClose(v.logsumexp(), Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3) + Math.exp(4)));
   });
   it('logsumexp and softmax stay finite for logits of ±1000', () => {
-    const logits = tensor([[1000, 1000], [-1000, -1000], [1000, -1000]]);
+    const logits = tensor([
+      [1000, 1000],
+      [-1000, -1000],
+      [1000, -1000],
+    ]);
     expectClose(logits.logsumexp(1), [1000 + Math.LN2, -1000 + Math.LN2, 1000]);
-    expectClose(logits.softmax(1), [[0.5, 0.5], [0.5, 0.5], [1, 0]]);
-    expectClose(logits.logSoftmax(1), [[-Math.LN2, -Math.LN2], [-Math.LN2, -Math.LN2], [0, -2000]]);
+    expectClose(logits.softmax(1), [
+      [0.5, 0.5],
+      [0.5, 0.5],
+      [1, 0],
+    ]);
+    expectClose(logits.logSoftmax(1), [
+      [-Math.LN2, -Math.LN2],
+      [-Math.LN2, -Math.LN2],
+      [0, -2000],
+    ]);
     expect(tensor([-Infinity, -Infinity]).logsumexp().item()).toBe(-Infinity);
     expectClose(tensor([-Infinity, 0]).logsumexp(), 0);
   });
   it('argmax and argmin take the first of ties', () => {
-    const t = tensor([[1, 5, 5], [7, 0, 0]]);
+    const t = tensor([
+      [1, 5, 5],
+      [7, 0, 0],
+    ]);
     expect(t.argmax(1).toArray()).toEqual([1, 0]);
     expect(t.argmin(1, true).toArray()).toEqual([[0], [1]]);
     expect(t.argmax().item()).toBe(3);
@@ -104,13 +135,27 @@ describe('shape operations', () => {
     expect(arange(24).reshape([2, 3, 4]).flatten(1).shape).toEqual([2, 12]);
     expect(x.unsqueeze(0).unsqueeze(-1).shape).toEqual([1, 2, 3, 1]);
     expect(x.unsqueeze(0).unsqueeze(-1).squeeze().shape).toEqual([2, 3]);
-    expect(x.transpose().toArray()).toEqual([[0, 3], [1, 4], [2, 5]]);
+    expect(x.transpose().toArray()).toEqual([
+      [0, 3],
+      [1, 4],
+      [2, 5],
+    ]);
     expect(arange(24).reshape([2, 3, 4]).permute([2, 0, 1]).shape).toEqual([4, 2, 3]);
     expect(() => x.permute([0, 0])).toThrow(/permute: order \[0,0\] must name each/);
   });
   it('expand broadcasts and refuses incompatible shapes', () => {
-    expect(tensor([[1], [2]]).expand([2, 3]).toArray()).toEqual([[1, 1, 1], [2, 2, 2]]);
-    expect(tensor([1, 2]).expand([2, -1]).toArray()).toEqual([[1, 2], [1, 2]]);
+    expect(
+      tensor([[1], [2]])
+        .expand([2, 3])
+        .toArray(),
+    ).toEqual([
+      [1, 1, 1],
+      [2, 2, 2],
+    ]);
+    expect(tensor([1, 2]).expand([2, -1]).toArray()).toEqual([
+      [1, 2],
+      [1, 2],
+    ]);
     expect(() => tensor([1, 2]).expand([3])).toThrow('expand: cannot expand [2] to [3]');
   });
   it('slice like Python, split, pad', () => {
@@ -120,30 +165,68 @@ describe('shape operations', () => {
     expect(r.slice(0, 1, undefined, 3).toArray()).toEqual([1, 4, 7]);
     expect(r.slice(0, 8, 100).toArray()).toEqual([8, 9]);
     expect(r.slice(0, 5, 2).shape).toEqual([0]);
-    expect(x.slice(1, 1).toArray()).toEqual([[1, 2], [4, 5]]);
-    expect(r.split(4).map((t) => t.toArray())).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
-    expect(() => r.split([3, 3])).toThrow('split: sizes [3,3] must be non-negative integers summing to 10, the length of axis 0');
-    expect(tensor([[1, 2]]).pad([1, 0, 0, 1], 9).toArray()).toEqual([[9, 1, 2], [9, 9, 9]]);
+    expect(x.slice(1, 1).toArray()).toEqual([
+      [1, 2],
+      [4, 5],
+    ]);
+    expect(r.split(4).map((t) => t.toArray())).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9],
+    ]);
+    expect(() => r.split([3, 3])).toThrow(
+      'split: sizes [3,3] must be non-negative integers summing to 10, the length of axis 0',
+    );
+    expect(
+      tensor([[1, 2]])
+        .pad([1, 0, 0, 1], 9)
+        .toArray(),
+    ).toEqual([
+      [9, 1, 2],
+      [9, 9, 9],
+    ]);
     expect(() => x.pad([1])).toThrow(/pad: padding \[1\] must be non-negative integer pairs/);
   });
   it('concat, stack, indexSelect, gather', () => {
-    expect(concat([x, tensor([[6, 7, 8]])]).toArray()).toEqual([[0, 1, 2], [3, 4, 5], [6, 7, 8]]);
+    expect(concat([x, tensor([[6, 7, 8]])]).toArray()).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+      [6, 7, 8],
+    ]);
     expect(concat([x, x], 1).shape).toEqual([2, 6]);
     expect(() => concat([x, tensor([1, 2])])).toThrow('concat: shapes [2,3] and [2] differ outside axis 0');
-    expect(stack([tensor([1, 2]), tensor([3, 4])], 1).toArray()).toEqual([[1, 3], [2, 4]]);
-    expect(x.indexSelect(1, [2, 0]).toArray()).toEqual([[2, 0], [5, 3]]);
+    expect(stack([tensor([1, 2]), tensor([3, 4])], 1).toArray()).toEqual([
+      [1, 3],
+      [2, 4],
+    ]);
+    expect(x.indexSelect(1, [2, 0]).toArray()).toEqual([
+      [2, 0],
+      [5, 3],
+    ]);
     expect(x.indexSelect(0, Int32Array.of(1)).toArray()).toEqual([[3, 4, 5]]);
-    expect(() => x.indexSelect(0, [2])).toThrow('indexSelect: index 2 (at position 0) is out of range for axis 0 of length 2');
+    expect(() => x.indexSelect(0, [2])).toThrow(
+      'indexSelect: index 2 (at position 0) is out of range for axis 0 of length 2',
+    );
     expect(x.gather(1, tensor([[2], [0]])).toArray()).toEqual([[2], [3]]);
     expect(() => x.gather(1, tensor([[1.5], [0]]))).toThrow(/gather: index 1.5/);
   });
 });
 
 describe('matmul follows torch.matmul', () => {
-  const a = tensor([[1, 2, 3], [4, 5, 6]]);
-  const b = tensor([[1, 0], [0, 1], [1, 1]]);
+  const a = tensor([
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
+  const b = tensor([
+    [1, 0],
+    [0, 1],
+    [1, 1],
+  ]);
   it('2-D, 1-D and dot', () => {
-    expect(a.matmul(b).toArray()).toEqual([[4, 5], [10, 11]]);
+    expect(a.matmul(b).toArray()).toEqual([
+      [4, 5],
+      [10, 11],
+    ]);
     expect(tensor([1, 1]).matmul(a).toArray()).toEqual([5, 7, 9]);
     expect(a.matmul(tensor([1, 0, 1])).toArray()).toEqual([4, 10]);
     expect(tensor([1, 2]).matmul(tensor([3, 4])).shape).toEqual([]);
@@ -152,14 +235,32 @@ describe('matmul follows torch.matmul', () => {
     const batch = stack([a, a.mul(2)]); // [2, 2, 3]
     const out = batch.matmul(b); // b broadcast over the batch
     expect(out.shape).toEqual([2, 2, 2]);
-    expect(out.toArray()).toEqual([[[4, 5], [10, 11]], [[8, 10], [20, 22]]]);
-    expect(arange(6).reshape([3, 1, 2, 1]).matmul(arange(4).reshape([2, 1, 2])).shape).toEqual([3, 2, 2, 2]);
+    expect(out.toArray()).toEqual([
+      [
+        [4, 5],
+        [10, 11],
+      ],
+      [
+        [8, 10],
+        [20, 22],
+      ],
+    ]);
+    expect(
+      arange(6)
+        .reshape([3, 1, 2, 1])
+        .matmul(arange(4).reshape([2, 1, 2])).shape,
+    ).toEqual([3, 2, 2, 2]);
   });
   it('names both shapes when the inner dimensions differ', () => {
-    expect(() => tensor([[1, 2, 3], [4, 5, 6]]).matmul(arange(20).reshape([4, 5]))).toThrow(
-      'matmul: inner dimensions differ: [2,3] @ [4,5] (3 ≠ 4)',
+    expect(() =>
+      tensor([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]).matmul(arange(20).reshape([4, 5])),
+    ).toThrow('matmul: inner dimensions differ: [2,3] @ [4,5] (3 ≠ 4)');
+    expect(() => tensor([1, 2]).matmul(tensor([1, 2, 3]))).toThrow(
+      'matmul: inner dimensions differ: [2] @ [3] (2 ≠ 3)',
     );
-    expect(() => tensor([1, 2]).matmul(tensor([1, 2, 3]))).toThrow('matmul: inner dimensions differ: [2] @ [3] (2 ≠ 3)');
   });
 });
 
@@ -170,10 +271,17 @@ describe('inspection', () => {
     expect(tensor([[1, 2]]).toArray()).toEqual([[1, 2]]);
     const t = new Tensor(new Float32Array(6), [2, 3]);
     expect([t.ndim, t.size]).toEqual([2, 6]);
-    expect(() => new Tensor(new Float32Array(5), [2, 3])).toThrow('Tensor: 5 values do not fill shape [2,3] (6 needed)');
+    expect(() => new Tensor(new Float32Array(5), [2, 3])).toThrow(
+      'Tensor: 5 values do not fill shape [2,3] (6 needed)',
+    );
   });
   it('prints like PyTorch', () => {
-    expect(tensor([[1, 2], [3, 4]]).toString()).toBe('tensor([[1., 2.],\n        [3., 4.]])');
+    expect(
+      tensor([
+        [1, 2],
+        [3, 4],
+      ]).toString(),
+    ).toBe('tensor([[1., 2.],\n        [3., 4.]])');
     expect(tensor([0.5], { requiresGrad: true }).toString()).toBe('tensor([0.5000], requiresGrad=true)');
   });
 });

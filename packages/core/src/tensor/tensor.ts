@@ -20,7 +20,16 @@ import { clamp, leakyRelu, relu, unary, type UnaryOp } from './primitives/unary.
 import { expand, gather, indexSelect, pad, permute, reshape, stridedSlice } from './primitives/layout.js';
 import { describeType } from './describe.js';
 import { TensorBase } from './tensor-base.js';
-import { checkGatherIndex, checkIndices, checkMatmulOperands, resolveExpand, resolvePadding, resolvePermutation, resolveShape, resolveSlice } from './validate.js';
+import {
+  checkGatherIndex,
+  checkIndices,
+  checkMatmulOperands,
+  resolveExpand,
+  resolvePadding,
+  resolvePermutation,
+  resolveShape,
+  resolveSlice,
+} from './validate.js';
 
 export type { NestedArray } from './tensor-base.js';
 
@@ -60,7 +69,9 @@ export class Tensor extends TensorBase {
   static from(value: TensorLike, op = 'Tensor.from'): Tensor {
     if (value instanceof Tensor) return value;
     if (typeof value !== 'number') {
-      throw new TypeError(`${op}: expected a Tensor or a number, got ${describeType(value)}${Array.isArray(value) ? '; wrap arrays with tensor(...)' : ''}`);
+      throw new TypeError(
+        `${op}: expected a Tensor or a number, got ${describeType(value)}${Array.isArray(value) ? '; wrap arrays with tensor(...)' : ''}`,
+      );
     }
     return new Tensor(Float32Array.of(value), []);
   }

@@ -60,13 +60,20 @@ export function checkImage(bytes: Uint8Array, options: DecodeImageOptions = {}):
 }
 
 /** The format told by the first bytes, with the options resolved; an ImageError for other files. */
-function sniff(bytes: Uint8Array, options: DecodeImageOptions): { file: string; maxPixels: number; format: 'png' | 'jpeg' } {
+function sniff(
+  bytes: Uint8Array,
+  options: DecodeImageOptions,
+): { file: string; maxPixels: number; format: 'png' | 'jpeg' } {
   const file = options.file ?? 'image';
   const maxPixels = checkLimit('maxPixels', options.maxPixels, IMAGE_LIMITS.maxPixels);
   if (bytes.length === 0) throw new ImageError(file, 'the file is empty (0 bytes)', 'give a PNG or JPEG image');
   if (PNG_SIGNATURE.every((byte, i) => bytes[i] === byte)) return { file, maxPixels, format: 'png' };
   if (bytes[0] === 0xff && bytes[1] === 0xd8) return { file, maxPixels, format: 'jpeg' };
-  throw new ImageError(file, `not a PNG or JPEG image (${describeStart(bytes)})`, 'give a PNG or JPEG image (convert other formats first)');
+  throw new ImageError(
+    file,
+    `not a PNG or JPEG image (${describeStart(bytes)})`,
+    'give a PNG or JPEG image (convert other formats first)',
+  );
 }
 
 /** The first bytes of a file, for a message: printable ASCII shown as text, the rest in hex. */

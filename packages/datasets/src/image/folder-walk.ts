@@ -59,7 +59,12 @@ function readFolder(path: string): Dirent[] {
   try {
     return readdirSync(path, { withFileTypes: true }).filter((entry) => !entry.name.startsWith('.'));
   } catch (error) {
-    throw new ImageError(path, `cannot be listed (${(error as { code?: string }).code ?? 'error'})`, 'give a readable folder with one subfolder per class', { cause: error });
+    throw new ImageError(
+      path,
+      `cannot be listed (${(error as { code?: string }).code ?? 'error'})`,
+      'give a readable folder with one subfolder per class',
+      { cause: error },
+    );
   }
 }
 
@@ -79,25 +84,52 @@ export function listImageFolder(root: string): FolderListing {
   try {
     isDirectory = statSync(root).isDirectory();
   } catch (error) {
-    throw new ImageError(root, 'no such folder', 'give a folder with one subfolder per class (e.g. pictures/cat, pictures/not-cat)', { cause: error });
+    throw new ImageError(
+      root,
+      'no such folder',
+      'give a folder with one subfolder per class (e.g. pictures/cat, pictures/not-cat)',
+      { cause: error },
+    );
   }
-  if (!isDirectory) throw new ImageError(root, 'not a folder', 'give a folder with one subfolder per class (e.g. pictures/cat, pictures/not-cat)');
+  if (!isDirectory)
+    throw new ImageError(
+      root,
+      'not a folder',
+      'give a folder with one subfolder per class (e.g. pictures/cat, pictures/not-cat)',
+    );
   const top = readFolder(root);
   const refused: ImageError[] = [];
   for (const entry of top) {
     if (!isFolder(root, entry)) {
-      refused.push(new ImageError(join(root, entry.name), 'a file at the top level of an image folder, which holds one subfolder per class', 'move it into its class folder, or pass skipBad to skip it'));
+      refused.push(
+        new ImageError(
+          join(root, entry.name),
+          'a file at the top level of an image folder, which holds one subfolder per class',
+          'move it into its class folder, or pass skipBad to skip it',
+        ),
+      );
     }
   }
-  const classes = top.filter((entry) => isFolder(root, entry)).map((entry) => entry.name).sort(compareCodePoints);
+  const classes = top
+    .filter((entry) => isFolder(root, entry))
+    .map((entry) => entry.name)
+    .sort(compareCodePoints);
   if (classes.length < 2) {
-    throw new ImageError(root, `has ${classes.length === 0 ? 'no class folders' : `one class folder (${classes[0]})`}; a classifier needs at least two`, 'add one subfolder per class (e.g. pictures/cat and pictures/not-cat)');
+    throw new ImageError(
+      root,
+      `has ${classes.length === 0 ? 'no class folders' : `one class folder (${classes[0]})`}; a classifier needs at least two`,
+      'add one subfolder per class (e.g. pictures/cat and pictures/not-cat)',
+    );
   }
   const entries: FolderEntry[] = [];
   classes.forEach((name, label) => {
     const found = walkClass(root, name, refused);
     if (found.length === 0) {
-      throw new ImageError(join(root, name), 'class folder has no PNG or JPEG image', 'add images to it or remove the folder');
+      throw new ImageError(
+        join(root, name),
+        'class folder has no PNG or JPEG image',
+        'add images to it or remove the folder',
+      );
     }
     for (const file of found) entries.push({ file, label });
   });
@@ -112,14 +144,22 @@ function walkClass(root: string, name: string, refused: ImageError[]): string[] 
   while (pending.length > 0) {
     const { path, depth } = pending.pop()!;
     if (++visited > IMAGE_LIMITS.maxFolders) {
-      throw new ImageError(join(root, name), `holds more than ${IMAGE_LIMITS.maxFolders} folders (symbolic links that fan out?)`, 'flatten the class folder');
+      throw new ImageError(
+        join(root, name),
+        `holds more than ${IMAGE_LIMITS.maxFolders} folders (symbolic links that fan out?)`,
+        'flatten the class folder',
+      );
     }
     const files: string[] = [];
     for (const entry of readFolder(join(root, path))) {
       const relative = join(path, entry.name);
       if (isFolder(join(root, path), entry)) {
         if (depth + 1 > IMAGE_LIMITS.maxFolderDepth) {
-          throw new ImageError(join(root, relative), `nested more than ${IMAGE_LIMITS.maxFolderDepth} folders deep in a class folder (a link loop?)`, 'flatten the class folder');
+          throw new ImageError(
+            join(root, relative),
+            `nested more than ${IMAGE_LIMITS.maxFolderDepth} folders deep in a class folder (a link loop?)`,
+            'flatten the class folder',
+          );
         }
         pending.push({ path: relative, depth: depth + 1 });
         continue;
@@ -127,8 +167,21 @@ function walkClass(root: string, name: string, refused: ImageError[]): string[] 
       const extension = extname(entry.name).toLowerCase();
       if (IMAGE_EXTENSIONS.includes(extension)) files.push(entry.name);
       else if (OTHER_IMAGE_EXTENSIONS.includes(extension)) {
-        refused.push(new ImageError(join(root, relative), `${extension} images are not decoded here (PNG and JPEG are)`, 'convert it to PNG or JPEG, or pass skipBad to skip it'));
-      } else refused.push(new ImageError(join(root, relative), 'not an image file by its name (PNG or JPEG expected)', 'move it out of the image folder, or pass skipBad to skip it'));
+        refused.push(
+          new ImageError(
+            join(root, relative),
+            `${extension} images are not decoded here (PNG and JPEG are)`,
+            'convert it to PNG or JPEG, or pass skipBad to skip it',
+          ),
+        );
+      } else
+        refused.push(
+          new ImageError(
+            join(root, relative),
+            'not an image file by its name (PNG or JPEG expected)',
+            'move it out of the image folder, or pass skipBad to skip it',
+          ),
+        );
     }
     folders.push({ path, files: files.sort(compareCodePoints) });
   }

@@ -21,7 +21,8 @@ function folder(files: Record<string, Uint8Array | string>): string {
   return root;
 }
 
-const solid = (value: number) => png({ width: 2, height: 2, data: new Uint8Array(4).fill(value), channels: 1, depth: 8 });
+const solid = (value: number) =>
+  png({ width: 2, height: 2, data: new Uint8Array(4).fill(value), channels: 1, depth: 8 });
 const RED_JPEG = jpeg(8, 8, () => [255, 0, 0]);
 
 async function failure(promise: Promise<unknown>): Promise<string> {
@@ -59,7 +60,14 @@ describe('loadImageFolder', () => {
     const data = await loadImageFolder(root, { ...SIZE, onProgress: (done, total) => progress.push([done, total]) });
     expect(data.classes).toEqual(['Zebra', 'cat', 'not-cat']);
     // os.walk order sorted by folder path ('cat' < 'cat/a b' < 'cat/deeper'), files sorted within each.
-    expect(data.files).toEqual(['Zebra/only.png', 'cat/x.jpg', 'cat/a b/z.jpeg', 'cat/deeper/y.PNG', 'not-cat/A.png', 'not-cat/b.png']);
+    expect(data.files).toEqual([
+      'Zebra/only.png',
+      'cat/x.jpg',
+      'cat/a b/z.jpeg',
+      'cat/deeper/y.PNG',
+      'not-cat/A.png',
+      'not-cat/b.png',
+    ]);
     expect(Array.from(data.labels)).toEqual([0, 1, 1, 1, 2, 2]);
     expect(data.shape).toEqual([6, 3, 4, 4]);
     expect(data.images.length).toBe(6 * 48);
@@ -102,11 +110,17 @@ describe('loadImageFolder', () => {
       'b/good.png': good,
       'b/bomb.png': pngFromChunks(ihdr(4294967295, 1), idat(1, 1), IEND),
     });
-    expect(await failure(loadImageFolder(root, SIZE))).toMatch(new RegExp(`^${join(root, 'a/cut.png')}: PNG (is truncated|chunk).*; re-save or re-export the image \\(it is damaged\\), or pass skipBad to skip it$`));
+    expect(await failure(loadImageFolder(root, SIZE))).toMatch(
+      new RegExp(
+        `^${join(root, 'a/cut.png')}: PNG (is truncated|chunk).*; re-save or re-export the image \\(it is damaged\\), or pass skipBad to skip it$`,
+      ),
+    );
     const data = await loadImageFolder(root, { ...SIZE, skipBad: true });
     expect(data.files).toEqual(['a/good.png', 'b/good.png']);
     expect(data.skipped.map((s) => s.file)).toEqual([join(root, 'a/cut.png'), join(root, 'b/bomb.png')]);
-    expect(data.skipped[1]!.problem).toBe('PNG declares 4294967295×1 = 4,294,967,295 pixels, over the 50,000,000-pixel limit (maxPixels)');
+    expect(data.skipped[1]!.problem).toBe(
+      'PNG declares 4294967295×1 = 4,294,967,295 pixels, over the 50,000,000-pixel limit (maxPixels)',
+    );
     expect(data.images.length).toBe(2 * 48);
   });
 
@@ -120,8 +134,12 @@ describe('loadImageFolder', () => {
 
   it('refuses an empty class folder, a class whose every file is bad, a single class, no folder', async () => {
     const empty = folder({ 'a/1.png': solid(1), 'b/readme.md': 'x' });
-    expect(await failure(loadImageFolder(empty, SIZE))).toBe(await failure(loadImageFolder(empty, { ...SIZE, skipBad: true })));
-    expect(await failure(loadImageFolder(empty, SIZE))).toBe(`${join(empty, 'b')}: class folder has no PNG or JPEG image; add images to it or remove the folder`);
+    expect(await failure(loadImageFolder(empty, SIZE))).toBe(
+      await failure(loadImageFolder(empty, { ...SIZE, skipBad: true })),
+    );
+    expect(await failure(loadImageFolder(empty, SIZE))).toBe(
+      `${join(empty, 'b')}: class folder has no PNG or JPEG image; add images to it or remove the folder`,
+    );
     const allBad = folder({ 'a/1.png': solid(1), 'b/1.png': 'not a png' });
     expect(await failure(loadImageFolder(allBad, { ...SIZE, skipBad: true }))).toBe(
       `${join(allBad, 'b')}: class folder has no readable image once bad files are skipped; add images that decode, or remove the folder`,
@@ -130,7 +148,9 @@ describe('loadImageFolder', () => {
     expect(await failure(loadImageFolder(single, SIZE))).toBe(
       `${single}: has one class folder (cat); a classifier needs at least two; add one subfolder per class (e.g. pictures/cat and pictures/not-cat)`,
     );
-    expect(await failure(loadImageFolder(join(single, 'nope'), SIZE))).toMatch(/nope: no such folder; give a folder with one subfolder per class/);
+    expect(await failure(loadImageFolder(join(single, 'nope'), SIZE))).toMatch(
+      /nope: no such folder; give a folder with one subfolder per class/,
+    );
   });
 
   it('refuses a FIFO without blocking, and bounds the image count and the output size', async () => {
@@ -141,9 +161,15 @@ describe('loadImageFolder', () => {
     expect(await failure(loadImageFolder(fifo, SIZE))).toBe(
       `${join(fifo, 'b/2.png')}: not a regular file (a directory, FIFO, socket or device); give the path of an image file, or pass skipBad to skip it`,
     );
-    await expect(loadImageFolder(root, { ...SIZE, width: 0 })).rejects.toThrow(/width and height must be integers ≥ 1, got 0×4/);
-    await expect(loadImageFolder(root, { ...SIZE, width: 5000, height: 5000 })).rejects.toThrow(/5000×5000 images are over the 16777216-pixel output size limit/);
-    expect(await failure(loadImageFolder(root, { ...SIZE, maxImages: 2 }))).toMatch(/holds 3 images, over the 2-image limit \(maxImages\)/);
+    await expect(loadImageFolder(root, { ...SIZE, width: 0 })).rejects.toThrow(
+      /width and height must be integers ≥ 1, got 0×4/,
+    );
+    await expect(loadImageFolder(root, { ...SIZE, width: 5000, height: 5000 })).rejects.toThrow(
+      /5000×5000 images are over the 16777216-pixel output size limit/,
+    );
+    expect(await failure(loadImageFolder(root, { ...SIZE, maxImages: 2 }))).toMatch(
+      /holds 3 images, over the 2-image limit \(maxImages\)/,
+    );
   });
 
   it('follows a symbolic link to a class folder, and stops a link loop', async () => {
@@ -151,14 +177,18 @@ describe('loadImageFolder', () => {
     symlinkSync(join(root, 'elsewhere'), join(root, 'b'));
     expect(listImageFolder(root).classes).toEqual(['a', 'b', 'elsewhere']);
     symlinkSync(join(root, 'a'), join(root, 'a', 'loop'));
-    expect(() => listImageFolder(root)).toThrow(/nested more than 16 folders deep in a class folder \(a link loop\?\); flatten the class folder/);
+    expect(() => listImageFolder(root)).toThrow(
+      /nested more than 16 folders deep in a class folder \(a link loop\?\); flatten the class folder/,
+    );
   });
 });
 
 describe('loadImageSync', () => {
   it('refuses a file over maxFileBytes before reading it', () => {
     const root = folder({ 'big.png': solid(1) });
-    expect(() => loadImageSync(join(root, 'big.png'), { ...SIZE, maxFileBytes: 10 })).toThrow(/big\.png: \d+ bytes, over the 10-byte limit for an image file \(maxFileBytes\); shrink the image, or raise maxFileBytes/);
+    expect(() => loadImageSync(join(root, 'big.png'), { ...SIZE, maxFileBytes: 10 })).toThrow(
+      /big\.png: \d+ bytes, over the 10-byte limit for an image file \(maxFileBytes\); shrink the image, or raise maxFileBytes/,
+    );
   });
 });
 
@@ -169,7 +199,8 @@ describe('a class folder whose symbolic links fan out', () => {
     // d0 … d13, each holding three links to the next: ~1.6 M paths within the depth limit.
     for (let level = 13; level >= 0; level--) mkdirSync(join(root, 'cat', `d${level}`));
     for (let level = 0; level < 13; level++) {
-      for (const link of ['a', 'b', 'c']) symlinkSync(join(root, 'cat', `d${level + 1}`), join(root, 'cat', `d${level}`, link));
+      for (const link of ['a', 'b', 'c'])
+        symlinkSync(join(root, 'cat', `d${level + 1}`), join(root, 'cat', `d${level}`, link));
     }
     const started = Date.now();
     expect(() => listImageFolder(root)).toThrow(/cat: holds more than 10000 folders \(symbolic links that fan out\?\)/);

@@ -86,10 +86,14 @@ export async function loadImageFolder(root: string, options: ImageFolderOptions)
   const maxImages = checkLimit('maxImages', options.maxImages, 100_000);
   const { width, height } = options;
   if (!Number.isSafeInteger(width) || !Number.isSafeInteger(height) || width < 1 || height < 1) {
-    throw new RangeError(`loadImageFolder: width and height must be integers ≥ 1, got ${String(width).slice(0, 20)}×${String(height).slice(0, 20)}`);
+    throw new RangeError(
+      `loadImageFolder: width and height must be integers ≥ 1, got ${String(width).slice(0, 20)}×${String(height).slice(0, 20)}`,
+    );
   }
   if (width * height > MAX_OUTPUT_PIXELS) {
-    throw new RangeError(`loadImageFolder: ${options.width}×${options.height} images are over the ${MAX_OUTPUT_PIXELS}-pixel output size limit; choose a smaller width and height`);
+    throw new RangeError(
+      `loadImageFolder: ${options.width}×${options.height} images are over the ${MAX_OUTPUT_PIXELS}-pixel output size limit; choose a smaller width and height`,
+    );
   }
   const listing = listImageFolder(root);
   const skipped: Array<{ file: string; problem: string }> = [];
@@ -99,7 +103,11 @@ export async function loadImageFolder(root: string, options: ImageFolderOptions)
   }
   const total = listing.entries.length;
   if (total > maxImages) {
-    throw new ImageError(root, `holds ${total} images, over the ${maxImages}-image limit (maxImages)`, 'raise maxImages if the memory is there');
+    throw new ImageError(
+      root,
+      `holds ${total} images, over the ${maxImages}-image limit (maxImages)`,
+      'raise maxImages if the memory is there',
+    );
   }
   const channels = options.color === 'rgb' ? 3 : 1;
   const size = channels * options.height * options.width;
@@ -114,7 +122,15 @@ export async function loadImageFolder(root: string, options: ImageFolderOptions)
   if (threads > 1 && total >= checkLimit('parallelMinImages', options.parallelMinImages, PARALLEL_MIN_IMAGES)) {
     const decoded = await decodeInParallel(
       listing.entries.map(({ file }) => join(root, file)),
-      { threads, size, tensor: tensorOptions(options), maxPixels: checkLimit('maxPixels', options.maxPixels, IMAGE_LIMITS.maxPixels), maxFileBytes: checkLimit('maxFileBytes', options.maxFileBytes, IMAGE_LIMITS.maxFileBytes), stopAtFirstBad: options.skipBad !== true, onDone: (done) => options.onProgress?.(done, total) },
+      {
+        threads,
+        size,
+        tensor: tensorOptions(options),
+        maxPixels: checkLimit('maxPixels', options.maxPixels, IMAGE_LIMITS.maxPixels),
+        maxFileBytes: checkLimit('maxFileBytes', options.maxFileBytes, IMAGE_LIMITS.maxFileBytes),
+        stopAtFirstBad: options.skipBad !== true,
+        onDone: (done) => options.onProgress?.(done, total),
+      },
     );
     images = decoded.output;
     // Keep the decoded files in listing order, moving each to the next free slot (a skipped file leaves a gap).
@@ -151,7 +167,11 @@ export async function loadImageFolder(root: string, options: ImageFolderOptions)
   for (let i = 0; i < files.length; i++) counts[labels[i]!]! += 1;
   const empty = listing.classes.findIndex((_, label) => counts[label] === 0);
   if (empty !== -1) {
-    throw new ImageError(join(root, listing.classes[empty]!), 'class folder has no readable image once bad files are skipped', 'add images that decode, or remove the folder');
+    throw new ImageError(
+      join(root, listing.classes[empty]!),
+      'class folder has no readable image once bad files are skipped',
+      'add images that decode, or remove the folder',
+    );
   }
   const n = files.length;
   return {
@@ -167,5 +187,11 @@ export async function loadImageFolder(root: string, options: ImageFolderOptions)
 /** The options imageToTensor reads, alone: what crosses to a decoding thread must be cloneable (no onProgress). */
 function tensorOptions(options: ImageTensorOptions): ImageTensorOptions {
   const { width, height, color, fit, background } = options;
-  return { width, height, color, ...(fit === undefined ? {} : { fit }), ...(background === undefined ? {} : { background }) };
+  return {
+    width,
+    height,
+    color,
+    ...(fit === undefined ? {} : { fit }),
+    ...(background === undefined ? {} : { background }),
+  };
 }

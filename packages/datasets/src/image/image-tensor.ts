@@ -38,7 +38,13 @@ interface Axis {
 // align_corners=False). Tables are per output, so memory never grows with the source size.
 function axis(source: number, output: number): Axis {
   const s = source / output;
-  const a: Axis = { lo: new Int32Array(output), hi: new Int32Array(output), first: new Float64Array(output), last: new Float64Array(output), middle: 1 / s };
+  const a: Axis = {
+    lo: new Int32Array(output),
+    hi: new Int32Array(output),
+    first: new Float64Array(output),
+    last: new Float64Array(output),
+    middle: 1 / s,
+  };
   for (let o = 0; o < output; o++) {
     if (output < source) {
       const start = o * s;
@@ -79,7 +85,8 @@ export function imageToTensor(raster: Raster, options: ImageTensorOptions): Floa
     throw new RangeError(`imageToTensor: width and height must be integers ≥ 1, got ${outW}×${outH}`);
   }
   const background = options.background ?? 0;
-  if (!(background >= 0 && background <= 1)) throw new RangeError(`imageToTensor: background must be in 0..1, got ${background}`);
+  if (!(background >= 0 && background <= 1))
+    throw new RangeError(`imageToTensor: background must be in 0..1, got ${background}`);
   const channels = options.color === 'rgb' ? 3 : 1;
   const { width: inW, height: inH } = uprightSize(raster);
   // Source rectangle (crop) and destination rectangle (pad), in whole pixels.

@@ -40,7 +40,12 @@ export function scanJpeg(bytes: Uint8Array, options: { file: string; maxPixels: 
   let orientation: Orientation | undefined;
   let offset = 2;
   for (;;) {
-    if (offset + 4 > bytes.length) throw new ImageError(file, `JPEG is truncated at byte ${offset} of ${bytes.length} (before the image data)`, DAMAGED);
+    if (offset + 4 > bytes.length)
+      throw new ImageError(
+        file,
+        `JPEG is truncated at byte ${offset} of ${bytes.length} (before the image data)`,
+        DAMAGED,
+      );
     if (bytes[offset] !== 0xff) throw new ImageError(file, `JPEG has no marker at byte ${offset}`, DAMAGED);
     const marker = bytes[offset + 1]!;
     if (marker === 0xff) {
@@ -54,25 +59,47 @@ export function scanJpeg(bytes: Uint8Array, options: { file: string; maxPixels: 
     if (marker === 0xd9) throw new ImageError(file, 'JPEG ends before any image data', DAMAGED);
     const length = view.getUint16(offset + 2);
     if (length < 2 || offset + 2 + length > bytes.length) {
-      throw new ImageError(file, `JPEG segment FF${hex(marker)} at byte ${offset} declares ${length} bytes, only ${bytes.length - offset - 2} remain (truncated)`, DAMAGED);
+      throw new ImageError(
+        file,
+        `JPEG segment FF${hex(marker)} at byte ${offset} declares ${length} bytes, only ${bytes.length - offset - 2} remain (truncated)`,
+        DAMAGED,
+      );
     }
     const payload = bytes.subarray(offset + 4, offset + 2 + length);
     if (marker === 0xe1 && orientation === undefined && payload[0] === 0x45) orientation = exifOrientation(payload);
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
       if (frame !== undefined) throw new ImageError(file, 'JPEG has more than one frame header', DAMAGED);
       if (!SOF_SUPPORTED.has(marker)) {
-        throw new ImageError(file, `JPEG is of a kind that cannot be decoded here (frame type FF${hex(marker)}: lossless, hierarchical or arithmetic-coded)`, 're-save it as a baseline or progressive JPEG, or as PNG');
+        throw new ImageError(
+          file,
+          `JPEG is of a kind that cannot be decoded here (frame type FF${hex(marker)}: lossless, hierarchical or arithmetic-coded)`,
+          're-save it as a baseline or progressive JPEG, or as PNG',
+        );
       }
       if (payload.length < 6) throw new ImageError(file, 'JPEG frame header is truncated', DAMAGED);
       const precision = payload[0]!;
       const height = view.getUint16(offset + 5);
       const width = view.getUint16(offset + 7);
       const components = payload[5]!;
-      if (width === 0 || height === 0) throw new ImageError(file, `JPEG is ${width}×${height} pixels (frame header): an image needs width and height ≥ 1`, DAMAGED);
+      if (width === 0 || height === 0)
+        throw new ImageError(
+          file,
+          `JPEG is ${width}×${height} pixels (frame header): an image needs width and height ≥ 1`,
+          DAMAGED,
+        );
       checkPixels(file, 'JPEG', width, height, maxPixels);
-      if (precision !== 8) throw new ImageError(file, `JPEG has ${precision}-bit samples; only 8-bit JPEG is decoded`, 're-save it as an 8-bit JPEG or as PNG');
+      if (precision !== 8)
+        throw new ImageError(
+          file,
+          `JPEG has ${precision}-bit samples; only 8-bit JPEG is decoded`,
+          're-save it as an 8-bit JPEG or as PNG',
+        );
       if (![1, 3, 4].includes(components) || payload.length !== 6 + 3 * components) {
-        throw new ImageError(file, `JPEG frame header declares ${components} colour components (1, 3 or 4 expected)`, DAMAGED);
+        throw new ImageError(
+          file,
+          `JPEG frame header declares ${components} colour components (1, 3 or 4 expected)`,
+          DAMAGED,
+        );
       }
       frame = { width, height, components };
     }
@@ -80,7 +107,8 @@ export function scanJpeg(bytes: Uint8Array, options: { file: string; maxPixels: 
     if (marker === 0xda) break; // start of scan: entropy-coded data follows
   }
   if (frame === undefined) throw new ImageError(file, 'JPEG has image data before a frame header', DAMAGED);
-  if (!hasEndMarker(bytes, offset)) throw new ImageError(file, 'JPEG is truncated (no end-of-image marker FF D9)', DAMAGED);
+  if (!hasEndMarker(bytes, offset))
+    throw new ImageError(file, 'JPEG is truncated (no end-of-image marker FF D9)', DAMAGED);
   return { ...frame, orientation: orientation ?? 1 };
 }
 
@@ -107,12 +135,33 @@ export function decodeJpeg(bytes: Uint8Array, options: { file: string; maxPixels
       maxMemoryUsageInMB: Math.ceil((options.maxPixels * DECODER_BYTES_PER_PIXEL) / 2 ** 20) + DECODER_SLACK_MB,
     });
   } catch (error) {
-    throw new ImageError(options.file, `JPEG image data is corrupt (${String((error as Error).message).slice(0, 80)})`, DAMAGED, { cause: error });
+    throw new ImageError(
+      options.file,
+      `JPEG image data is corrupt (${String((error as Error).message).slice(0, 80)})`,
+      DAMAGED,
+      { cause: error },
+    );
   }
-  if (image.width !== info.width || image.height !== info.height || image.data.length !== info.width * info.height * 3) {
-    throw new ImageError(options.file, `JPEG decoded to ${image.width}×${image.height}, not the ${info.width}×${info.height} its header declares`, DAMAGED);
+  if (
+    image.width !== info.width ||
+    image.height !== info.height ||
+    image.data.length !== info.width * info.height * 3
+  ) {
+    throw new ImageError(
+      options.file,
+      `JPEG decoded to ${image.width}×${image.height}, not the ${info.width}×${info.height} its header declares`,
+      DAMAGED,
+    );
   }
-  return { width: info.width, height: info.height, channels: 3, data: image.data, maxValue: 255, orientation: info.orientation, format: 'jpeg' };
+  return {
+    width: info.width,
+    height: info.height,
+    channels: 3,
+    data: image.data,
+    maxValue: 255,
+    orientation: info.orientation,
+    format: 'jpeg',
+  };
 }
 
 /** Whether FF D9 occurs at or after `from` (entropy-coded data escapes FF as FF 00, so it cannot occur by chance). */

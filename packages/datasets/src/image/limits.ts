@@ -24,6 +24,7 @@ export interface ImageLimits {
 /** `value` if it is a positive safe integer, else a TypeError naming `name`. */
 export function checkLimit(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value <= 0) throw new TypeError(`${name} must be a positive integer, got ${String(value).slice(0, 40)}`);
+  if (!Number.isSafeInteger(value) || value <= 0)
+    throw new TypeError(`${name} must be a positive integer, got ${String(value).slice(0, 40)}`);
   return value;
 }

@@ -21,7 +21,9 @@ export function decodePng(bytes: Uint8Array, options: { file: string; maxPixels:
   try {
     png = decode(clean);
   } catch (error) {
-    throw new ImageError(options.file, `PNG cannot be decoded (${(error as Error).message.slice(0, 80)})`, DAMAGED, { cause: error });
+    throw new ImageError(options.file, `PNG cannot be decoded (${(error as Error).message.slice(0, 80)})`, DAMAGED, {
+      cause: error,
+    });
   }
   const base = { width: header.width, height: header.height, orientation: 1, format: 'png' } as const;
   if (header.colorType === 3) return { ...base, ...expandPalette(png, header, options.file) };
@@ -29,12 +31,14 @@ export function decodePng(bytes: Uint8Array, options: { file: string; maxPixels:
   const data = header.bitDepth < 8 ? unpackGrey(png.data as Uint8Array, header) : png.data;
   const maxValue = header.bitDepth === 16 ? 65535 : 255;
   const key = png.transparency;
-  if (key === undefined || (channels !== 1 && channels !== 3)) return { ...base, channels, data: data as Uint8Array | Uint16Array, maxValue };
+  if (key === undefined || (channels !== 1 && channels !== 3))
+    return { ...base, channels, data: data as Uint8Array | Uint16Array, maxValue };
   // NOTE(trns-key): tRNS on grey/RGB names one colour (in the file's bit depth) that is transparent.
   const scale = header.bitDepth < 8 ? 255 / (2 ** header.bitDepth - 1) : 1;
   const keyed = key.map((value) => value * scale);
   const pixels = header.width * header.height;
-  const out = header.bitDepth === 16 ? new Uint16Array(pixels * (channels + 1)) : new Uint8Array(pixels * (channels + 1));
+  const out =
+    header.bitDepth === 16 ? new Uint16Array(pixels * (channels + 1)) : new Uint8Array(pixels * (channels + 1));
   for (let i = 0; i < pixels; i++) {
     let transparent = true;
     for (let c = 0; c < channels; c++) {
@@ -69,7 +73,11 @@ function unpackGrey(data: Uint8Array, header: PngHeader): Uint8Array {
   return unpack(data, header, true);
 }
 
-function expandPalette(png: DecodedPng, header: PngHeader, file: string): Pick<Raster, 'channels' | 'data' | 'maxValue'> {
+function expandPalette(
+  png: DecodedPng,
+  header: PngHeader,
+  file: string,
+): Pick<Raster, 'channels' | 'data' | 'maxValue'> {
   const palette = png.palette!;
   const indices = unpack(png.data as Uint8Array, header, false);
   const alpha = palette.some((entry) => entry.length === 4);
@@ -78,7 +86,11 @@ function expandPalette(png: DecodedPng, header: PngHeader, file: string): Pick<R
   for (let i = 0; i < indices.length; i++) {
     const entry = palette[indices[i]!];
     if (entry === undefined) {
-      throw new ImageError(file, `PNG pixel ${i} uses palette entry ${indices[i]} of a ${palette.length}-entry palette`, DAMAGED);
+      throw new ImageError(
+        file,
+        `PNG pixel ${i} uses palette entry ${indices[i]} of a ${palette.length}-entry palette`,
+        DAMAGED,
+      );
     }
     for (let c = 0; c < channels; c++) out[i * channels + c] = entry[c] ?? 255;
   }

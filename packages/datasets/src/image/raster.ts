@@ -21,7 +21,9 @@ export interface Raster {
 
 /** Width and height of `raster` once turned upright (orientations 5–8 swap them). */
 export function uprightSize(raster: Raster): { width: number; height: number } {
-  return raster.orientation >= 5 ? { width: raster.height, height: raster.width } : { width: raster.width, height: raster.height };
+  return raster.orientation >= 5
+    ? { width: raster.height, height: raster.width }
+    : { width: raster.width, height: raster.height };
 }
 
 /**
@@ -38,13 +40,21 @@ export function uprightSize(raster: Raster): { width: number; height: number } {
 export function uprightRow(raster: Raster): (y: number) => { base: number; step: number } {
   const { width: w, height: h, channels: n } = raster;
   switch (raster.orientation) {
-    case 1: return (y) => ({ base: y * w * n, step: n });
-    case 2: return (y) => ({ base: (y * w + w - 1) * n, step: -n });
-    case 3: return (y) => ({ base: ((h - 1 - y) * w + w - 1) * n, step: -n });
-    case 4: return (y) => ({ base: (h - 1 - y) * w * n, step: n });
-    case 5: return (y) => ({ base: y * n, step: w * n });
-    case 6: return (y) => ({ base: ((h - 1) * w + y) * n, step: -w * n });
-    case 7: return (y) => ({ base: ((h - 1) * w + w - 1 - y) * n, step: -w * n });
-    case 8: return (y) => ({ base: (w - 1 - y) * n, step: w * n });
+    case 1:
+      return (y) => ({ base: y * w * n, step: n });
+    case 2:
+      return (y) => ({ base: (y * w + w - 1) * n, step: -n });
+    case 3:
+      return (y) => ({ base: ((h - 1 - y) * w + w - 1) * n, step: -n });
+    case 4:
+      return (y) => ({ base: (h - 1 - y) * w * n, step: n });
+    case 5:
+      return (y) => ({ base: y * n, step: w * n });
+    case 6:
+      return (y) => ({ base: ((h - 1) * w + y) * n, step: -w * n });
+    case 7:
+      return (y) => ({ base: ((h - 1) * w + w - 1 - y) * n, step: -w * n });
+    case 8:
+      return (y) => ({ base: (w - 1 - y) * n, step: w * n });
   }
 }

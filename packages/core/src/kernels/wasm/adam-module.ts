@@ -5,9 +5,29 @@ import { paddedLoop } from './element-loop.js';
 import { F64, FunctionBuilder, I32, V128, type ModuleSpec, type ValueType } from './encoder.js';
 
 /** The float64 scalars of one update, in the order the exports take them after the count. */
-export const ADAM_SCALARS = ['beta1', 'oneMinusBeta1', 'beta2', 'oneMinusBeta2', 'stepSize', 'correction2Sqrt', 'eps', 'decay', 'weightDecay'] as const;
+export const ADAM_SCALARS = [
+  'beta1',
+  'oneMinusBeta1',
+  'beta2',
+  'oneMinusBeta2',
+  'stepSize',
+  'correction2Sqrt',
+  'eps',
+  'decay',
+  'weightDecay',
+] as const;
 
-type Scalars = [beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, stepSize: number, correction2Sqrt: number, eps: number, decay: number, weightDecay: number];
+type Scalars = [
+  beta1: number,
+  oneMinusBeta1: number,
+  beta2: number,
+  oneMinusBeta2: number,
+  stepSize: number,
+  correction2Sqrt: number,
+  eps: number,
+  decay: number,
+  weightDecay: number,
+];
 
 /**
  * The module's exports, as JavaScript sees them: byte addresses of float32 regions padded to an
@@ -16,7 +36,15 @@ type Scalars = [beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBet
  */
 export interface AdamExports {
   adam(values: number, gradient: number, expAvg: number, expAvgSq: number, count: number, ...scalars: Scalars): void;
-  adamAmsgrad(values: number, gradient: number, expAvg: number, expAvgSq: number, maxExpAvgSq: number, count: number, ...scalars: Scalars): void;
+  adamAmsgrad(
+    values: number,
+    gradient: number,
+    expAvg: number,
+    expAvgSq: number,
+    maxExpAvgSq: number,
+    count: number,
+    ...scalars: Scalars
+  ): void;
 }
 
 /**

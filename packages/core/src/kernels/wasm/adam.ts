@@ -54,7 +54,8 @@ export function adamUpdateWasm(rt: WasmRuntime, arrays: AdamArrays, scalars: Ada
   const count = values.length;
   const padded = roundUp(count, LANES);
   const plan = new HeapPlan();
-  const inputs = maxExpAvgSq === null ? [values, gradient, expAvg, expAvgSq] : [values, gradient, expAvg, expAvgSq, maxExpAvgSq];
+  const inputs =
+    maxExpAvgSq === null ? [values, gradient, expAvg, expAvgSq] : [values, gradient, expAvg, expAvgSq, maxExpAvgSq];
   const at = inputs.map((array) => plan.floats(padded, alignmentOf(array))); // NOTE(copy-alignment) in runtime.ts
   if (!reserveHeap(rt, plan.end)) return false;
   inputs.forEach((array, index) => rt.heap.set(array, at[index]! >> 2));

@@ -11,7 +11,14 @@ export interface ChunkSumExports {
    * below `count` rounded up to a multiple of 4 (every region padded to that); chunks ≥ 1. No
    * address or stride needs more than 4-byte alignment (NOTE(copy-alignment) in runtime.ts).
    */
-  sumChunks(source: number, chunks: number, chunkBytes: number, destination: number, count: number, divisor: number): void;
+  sumChunks(
+    source: number,
+    chunks: number,
+    chunkBytes: number,
+    destination: number,
+    count: number,
+    divisor: number,
+  ): void;
 }
 
 function emitSumChunks(): FunctionBuilder {

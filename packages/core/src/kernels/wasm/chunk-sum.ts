@@ -18,7 +18,12 @@ export function wasmChunkSumFits(chunks: number, count: number): boolean {
  * @example
  * sumChunksWasm(rt, Float32Array.of(1, 2, 3, 4), reduced, { chunks: 2, stride: 2, divisor: 2, start: 0, end: 2 }); // reduced = [2, 3]
  */
-export function sumChunksWasm(rt: WasmRuntime, gradients: Float32Array, reduced: Float32Array, options: ChunkSumOptions): boolean {
+export function sumChunksWasm(
+  rt: WasmRuntime,
+  gradients: Float32Array,
+  reduced: Float32Array,
+  options: ChunkSumOptions,
+): boolean {
   const { chunks, stride, divisor, start, end } = options;
   const count = end - start;
   const padded = roundUp(count, LANES);

@@ -14,15 +14,33 @@ export interface ConvExports {
    * dst + q·dstPlane + r·dstRow, adding the float at bias + 4q when `withBias` ≠ 0.
    */
   copyPlanes(
-    src: number, dst: number, planes: number, rows: number, width: number,
-    srcPlane: number, srcRow: number, dstPlane: number, dstRow: number, bias: number, withBias: number,
+    src: number,
+    dst: number,
+    planes: number,
+    rows: number,
+    width: number,
+    srcPlane: number,
+    srcRow: number,
+    dstPlane: number,
+    dstRow: number,
+    bias: number,
+    withBias: number,
   ): void;
   /**
    * col2im from a matrix C [rows × cols] (row stride `ldc` bytes): dst + rowTable[p] + colTable[j]
    * += C[p][j], row after row. `contiguous` holds one i32 per 4 columns: 1 when their colTable
    * entries are consecutive floats (then they move as one f32x4).
    */
-  col2im(c: number, ldc: number, rows: number, cols: number, rowTable: number, colTable: number, contiguous: number, dst: number): void;
+  col2im(
+    c: number,
+    ldc: number,
+    rows: number,
+    cols: number,
+    rowTable: number,
+    colTable: number,
+    contiguous: number,
+    dst: number,
+  ): void;
   /**
    * sums[o] += Σ of the `positions` floats of plane (i, o), for images i < images and channels
    * o < channels of src [images × channels × positions]; sums are f64 (NOTE(channel-sums)).
@@ -43,8 +61,17 @@ export interface ConvExports {
 function emitCopyPlanes(): FunctionBuilder {
   const f = new FunctionBuilder(
     {
-      src: I32, dst: I32, planes: I32, rows: I32, width: I32,
-      srcPlane: I32, srcRow: I32, dstPlane: I32, dstRow: I32, bias: I32, withBias: I32,
+      src: I32,
+      dst: I32,
+      planes: I32,
+      rows: I32,
+      width: I32,
+      srcPlane: I32,
+      srcRow: I32,
+      dstPlane: I32,
+      dstRow: I32,
+      bias: I32,
+      withBias: I32,
     },
     [],
     { q: I32, r: I32, s: I32, d: I32, end: I32, vectorEnd: I32, addend: V128 },
@@ -73,7 +100,10 @@ function emitCopyPlanes(): FunctionBuilder {
       f.countUp('r', 'rows', () => {
         f.get('src').get('q').get('srcPlane').mul().add().get('r').get('srcRow').mul().add().set('s');
         f.get('dst').get('q').get('dstPlane').mul().add().get('r').get('dstRow').mul().add().set('d');
-        f.get('withBias').ifElse(() => copyRow(true), () => copyRow(false));
+        f.get('withBias').ifElse(
+          () => copyRow(true),
+          () => copyRow(false),
+        );
       });
       f.get('withBias').ifElse(() => f.addTo('bias', F32_BYTES));
     });
@@ -104,15 +134,19 @@ function emitCol2im(): FunctionBuilder {
       f.block(() => {
         f.get('vectorCols').eqz().brIf(0);
         f.loop(() => {
-          f.get('contiguous').get('j').add().i32Load().ifElse(
-            () => {
-              f.get('rowBase').get('colTable').get('j').i32(2).shl().add().i32Load().add().tee('target');
-              f.get('target').v128Load().get('cRow').get('j').i32(2).shl().add().v128Load().f32x4Add().v128Store();
-            },
-            () => {
-              for (let lane = 0; lane < LANES; lane++) addOne(lane);
-            },
-          );
+          f.get('contiguous')
+            .get('j')
+            .add()
+            .i32Load()
+            .ifElse(
+              () => {
+                f.get('rowBase').get('colTable').get('j').i32(2).shl().add().i32Load().add().tee('target');
+                f.get('target').v128Load().get('cRow').get('j').i32(2).shl().add().v128Load().f32x4Add().v128Store();
+              },
+              () => {
+                for (let lane = 0; lane < LANES; lane++) addOne(lane);
+              },
+            );
           f.addTo('j', LANES);
           f.get('j').get('vectorCols').ltU().brIf(0);
         });
@@ -133,11 +167,18 @@ function emitCol2im(): FunctionBuilder {
 
 /** See `ConvExports.channelSums` and NOTE(channel-sums). */
 function emitChannelSums(): FunctionBuilder {
-  const f = new FunctionBuilder(
-    { src: I32, images: I32, channels: I32, positions: I32, sums: I32 },
-    [],
-    { i: I32, o: I32, s: I32, vectorEnd: I32, end: I32, value: V128, low: V128, high: V128, rest: F64, total: F64 },
-  );
+  const f = new FunctionBuilder({ src: I32, images: I32, channels: I32, positions: I32, sums: I32 }, [], {
+    i: I32,
+    o: I32,
+    s: I32,
+    vectorEnd: I32,
+    end: I32,
+    value: V128,
+    low: V128,
+    high: V128,
+    rest: F64,
+    total: F64,
+  });
   f.get('src').set('s');
   f.countUp('i', 'images', () => {
     f.countUp('o', 'channels', () => {
@@ -150,7 +191,13 @@ function emitChannelSums(): FunctionBuilder {
         () => {
           f.get('s').v128Load().set('value');
           f.get('low').get('value').f64x2PromoteLowF32x4().f64x2Add().set('low');
-          f.get('high').get('value').get('value').shuffleF32([2, 3, 2, 3]).f64x2PromoteLowF32x4().f64x2Add().set('high');
+          f.get('high')
+            .get('value')
+            .get('value')
+            .shuffleF32([2, 3, 2, 3])
+            .f64x2PromoteLowF32x4()
+            .f64x2Add()
+            .set('high');
         },
         () => f.get('rest').get('s').f32Load().f64PromoteF32().f64Add().set('rest'),
       );

@@ -20,18 +20,144 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: 'odd sizes, padding, stride (2, 1)', outChannels: 7, geometry: { batch: 3, channels: 5, height: 11, width: 9, kernelHeight: 3, kernelWidth: 2, strideHeight: 2, strideWidth: 1, padHeight: 1, padWidth: 2 } },
-  { name: 'LeNet conv1 (one channel, 25 taps, padding 2)', outChannels: 6, geometry: { batch: 5, channels: 1, height: 28, width: 28, kernelHeight: 5, kernelWidth: 5, strideHeight: 1, strideWidth: 1, padHeight: 2, padWidth: 2 } },
-  { name: 'LeNet conv2 (150 taps, no padding)', outChannels: 16, geometry: { batch: 3, channels: 6, height: 14, width: 14, kernelHeight: 5, kernelWidth: 5, strideHeight: 1, strideWidth: 1, padHeight: 0, padWidth: 0 } },
-  { name: 'stride 3, one output column, 1×1 output channel', outChannels: 1, geometry: { batch: 2, channels: 3, height: 7, width: 5, kernelHeight: 3, kernelWidth: 5, strideHeight: 3, strideWidth: 3, padHeight: 0, padWidth: 0 } },
-  { name: 'batch 1', outChannels: 3, geometry: { batch: 1, channels: 2, height: 6, width: 7, kernelHeight: 3, kernelWidth: 3, strideHeight: 1, strideWidth: 1, padHeight: 1, padWidth: 1 } },
-  { name: 'padding ≥ kernel size (outputs that see only zeros)', outChannels: 4, geometry: { batch: 2, channels: 3, height: 5, width: 6, kernelHeight: 2, kernelWidth: 3, strideHeight: 1, strideWidth: 2, padHeight: 3, padWidth: 3 } },
-  { name: '1×1 kernel, stride 2', outChannels: 5, geometry: { batch: 3, channels: 4, height: 9, width: 8, kernelHeight: 1, kernelWidth: 1, strideHeight: 2, strideWidth: 3, padHeight: 0, padWidth: 0 } },
-  { name: 'depth over the 256-deep block (C·kH·kW = 297)', outChannels: 9, geometry: { batch: 2, channels: 11, height: 9, width: 10, kernelHeight: 3, kernelWidth: 9, strideHeight: 1, strideWidth: 1, padHeight: 1, padWidth: 4 } },
+  {
+    name: 'odd sizes, padding, stride (2, 1)',
+    outChannels: 7,
+    geometry: {
+      batch: 3,
+      channels: 5,
+      height: 11,
+      width: 9,
+      kernelHeight: 3,
+      kernelWidth: 2,
+      strideHeight: 2,
+      strideWidth: 1,
+      padHeight: 1,
+      padWidth: 2,
+    },
+  },
+  {
+    name: 'LeNet conv1 (one channel, 25 taps, padding 2)',
+    outChannels: 6,
+    geometry: {
+      batch: 5,
+      channels: 1,
+      height: 28,
+      width: 28,
+      kernelHeight: 5,
+      kernelWidth: 5,
+      strideHeight: 1,
+      strideWidth: 1,
+      padHeight: 2,
+      padWidth: 2,
+    },
+  },
+  {
+    name: 'LeNet conv2 (150 taps, no padding)',
+    outChannels: 16,
+    geometry: {
+      batch: 3,
+      channels: 6,
+      height: 14,
+      width: 14,
+      kernelHeight: 5,
+      kernelWidth: 5,
+      strideHeight: 1,
+      strideWidth: 1,
+      padHeight: 0,
+      padWidth: 0,
+    },
+  },
+  {
+    name: 'stride 3, one output column, 1×1 output channel',
+    outChannels: 1,
+    geometry: {
+      batch: 2,
+      channels: 3,
+      height: 7,
+      width: 5,
+      kernelHeight: 3,
+      kernelWidth: 5,
+      strideHeight: 3,
+      strideWidth: 3,
+      padHeight: 0,
+      padWidth: 0,
+    },
+  },
+  {
+    name: 'batch 1',
+    outChannels: 3,
+    geometry: {
+      batch: 1,
+      channels: 2,
+      height: 6,
+      width: 7,
+      kernelHeight: 3,
+      kernelWidth: 3,
+      strideHeight: 1,
+      strideWidth: 1,
+      padHeight: 1,
+      padWidth: 1,
+    },
+  },
+  {
+    name: 'padding ≥ kernel size (outputs that see only zeros)',
+    outChannels: 4,
+    geometry: {
+      batch: 2,
+      channels: 3,
+      height: 5,
+      width: 6,
+      kernelHeight: 2,
+      kernelWidth: 3,
+      strideHeight: 1,
+      strideWidth: 2,
+      padHeight: 3,
+      padWidth: 3,
+    },
+  },
+  {
+    name: '1×1 kernel, stride 2',
+    outChannels: 5,
+    geometry: {
+      batch: 3,
+      channels: 4,
+      height: 9,
+      width: 8,
+      kernelHeight: 1,
+      kernelWidth: 1,
+      strideHeight: 2,
+      strideWidth: 3,
+      padHeight: 0,
+      padWidth: 0,
+    },
+  },
+  {
+    name: 'depth over the 256-deep block (C·kH·kW = 297)',
+    outChannels: 9,
+    geometry: {
+      batch: 2,
+      channels: 11,
+      height: 9,
+      width: 10,
+      kernelHeight: 3,
+      kernelWidth: 9,
+      strideHeight: 1,
+      strideWidth: 1,
+      padHeight: 1,
+      padWidth: 4,
+    },
+  },
 ];
 
 /** Out, dx, dW of the TypeScript kernels, each with Σ|terms| per element (the tolerance's scale). */
-function reference(x: Float32Array, weight: Float32Array, gradOut: Float32Array, outChannels: number, g: Conv2dGeometry) {
+function reference(
+  x: Float32Array,
+  weight: Float32Array,
+  gradOut: Float32Array,
+  outChannels: number,
+  g: Conv2dGeometry,
+) {
   const patch = g.channels * g.kernelHeight * g.kernelWidth;
   const positions = g.outHeight * g.outWidth;
   const run = (xs: Float32Array, ws: Float32Array, gs: Float32Array) => {
@@ -57,7 +183,13 @@ function reference(x: Float32Array, weight: Float32Array, gradOut: Float32Array,
 }
 
 /** Each element within 2e-6·√terms of its Σ|terms| (float32 sums; see matmul-backend.test.ts). */
-function expectClose(name: string, got: Float32Array, expected: Float32Array, scale: Float32Array, terms: number): void {
+function expectClose(
+  name: string,
+  got: Float32Array,
+  expected: Float32Array,
+  scale: Float32Array,
+  terms: number,
+): void {
   const tolerance = 2e-6 * Math.sqrt(terms);
   expect(got.length).toBe(expected.length);
   for (let i = 0; i < got.length; i++) {
@@ -83,18 +215,22 @@ describe('conv2d on WebAssembly against the TypeScript kernels', () => {
       expectClose('out', out, values.out, scales.out, patch);
       const withBias = new Float32Array(out.length);
       conv2dForwardWasm(rt, x, weight, bias, outChannels, g, withBias);
-      for (let i = 0; i < out.length; i++) expect(withBias[i]).toBe(Math.fround(out[i]! + bias[Math.floor(i / positions) % outChannels]!));
+      for (let i = 0; i < out.length; i++)
+        expect(withBias[i]).toBe(Math.fround(out[i]! + bias[Math.floor(i / positions) % outChannels]!));
 
       const dx = new Float32Array(x.length).fill(Number.NaN);
       const dw = new Float32Array(weight.length).fill(Number.NaN);
       const db = new Float32Array(outChannels).fill(Number.NaN);
-      expect(conv2dBackwardWasm(rt, x, weight, gradOut, outChannels, g, { input: dx, weight: dw, bias: db })).toBe(true);
+      expect(conv2dBackwardWasm(rt, x, weight, gradOut, outChannels, g, { input: dx, weight: dw, bias: db })).toBe(
+        true,
+      );
       expectClose('dx', dx, values.dx, scales.dx, outChannels * g.kernelHeight * g.kernelWidth);
       expectClose('dW', dw, values.dw, scales.dw, g.batch * positions);
       // The bias gradient, summed in float64 in both: the same float32 value, or one rounding apart.
       for (let o = 0; o < outChannels; o++) {
         let sum = 0;
-        for (let n = 0; n < g.batch; n++) for (let p = 0; p < positions; p++) sum += gradOut[(n * outChannels + o) * positions + p]!;
+        for (let n = 0; n < g.batch; n++)
+          for (let p = 0; p < positions; p++) sum += gradOut[(n * outChannels + o) * positions + p]!;
         expect(Math.abs(db[o]! - sum)).toBeLessThanOrEqual(Math.abs(Math.fround(sum)) * 2 ** -23);
       }
 
@@ -113,7 +249,18 @@ describe('conv2d on WebAssembly against the TypeScript kernels', () => {
 
   it('cuts a large batch into groups of images and gives the same bits on every run', () => {
     // 72 taps × 1,600 positions: ~0.5 MB of columns per image, so 20 images make several groups.
-    const g = conv2dGeometry({ batch: 20, channels: 8, height: 40, width: 40, kernelHeight: 3, kernelWidth: 3, strideHeight: 1, strideWidth: 1, padHeight: 1, padWidth: 1 });
+    const g = conv2dGeometry({
+      batch: 20,
+      channels: 8,
+      height: 40,
+      width: 40,
+      kernelHeight: 3,
+      kernelWidth: 3,
+      strideHeight: 1,
+      strideWidth: 1,
+      padHeight: 1,
+      padWidth: 1,
+    });
     const outChannels = 5;
     const x = seededValues(g.batch * g.channels * g.height * g.width, 5);
     const weight = seededValues(outChannels * 72, 6);

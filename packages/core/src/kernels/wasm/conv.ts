@@ -119,12 +119,28 @@ function planRegions(s: ConvShape, options: PassOptions, group: number): Regions
   const gradientPadded = inputGradient ? plan.floats(group * s.paddedImage) : null;
   const gradientImages = inputGradient && hasPadding(g) ? plan.floats(group * s.image) : null;
   // Forward: out [O × columns]; input gradient: dCols [patch × columns]; weight gradient: [O × patch].
-  const product = pass === 'forward' || inputGradient ? planSgemm(plan, pass === 'forward' ? outChannels : patch, columns) : null;
+  const product =
+    pass === 'forward' || inputGradient ? planSgemm(plan, pass === 'forward' ? outChannels : patch, columns) : null;
   const weightProduct = weightGradient ? planSgemm(plan, outChannels, patch) : null;
   const channelSums = backward ? plan.bytes(outChannels * 8) : null;
   return {
-    group, images, padded, weight, bias, taps, corners, nchw, channelRows, nchwColumns, contiguous,
-    gradientPadded, gradientImages, product, weightProduct, channelSums, end: plan.end,
+    group,
+    images,
+    padded,
+    weight,
+    bias,
+    taps,
+    corners,
+    nchw,
+    channelRows,
+    nchwColumns,
+    contiguous,
+    gradientPadded,
+    gradientImages,
+    product,
+    weightProduct,
+    channelSums,
+    end: plan.end,
   };
 }
 
@@ -173,7 +189,10 @@ function writeTables(rt: WasmRuntime, s: ConvShape, r: Regions): void {
     const corners = r.corners >> 2;
     for (let chunk = 0; chunk < Math.floor((r.group * positions) / 4); chunk++) {
       const first = ints[corners + 4 * chunk]!;
-      const consecutive = ints[corners + 4 * chunk + 1] === first + 4 && ints[corners + 4 * chunk + 2] === first + 8 && ints[corners + 4 * chunk + 3] === first + 12;
+      const consecutive =
+        ints[corners + 4 * chunk + 1] === first + 4 &&
+        ints[corners + 4 * chunk + 2] === first + 8 &&
+        ints[corners + 4 * chunk + 3] === first + 12;
       ints[(r.contiguous >> 2) + chunk] = consecutive ? 1 : 0;
     }
   }
@@ -190,7 +209,19 @@ function loadImages(rt: WasmRuntime, s: ConvShape, r: Regions, x: Float32Array, 
   rt.heap.set(x.subarray(from, from + count * s.image), r.images >> 2);
   rt.heap.fill(0, r.padded >> 2, (r.padded >> 2) + count * s.paddedImage);
   const interior = r.padded + (g.padHeight * s.paddedWidth + g.padWidth) * 4;
-  rt.conv.copyPlanes(r.images, interior, count * g.channels, g.height, g.width, g.height * g.width * 4, g.width * 4, s.paddedHeight * s.paddedWidth * 4, s.paddedWidth * 4, 0, 0);
+  rt.conv.copyPlanes(
+    r.images,
+    interior,
+    count * g.channels,
+    g.height,
+    g.width,
+    g.height * g.width * 4,
+    g.width * 4,
+    s.paddedHeight * s.paddedWidth * 4,
+    s.paddedWidth * 4,
+    0,
+    0,
+  );
 }
 
 /** Groups of up to `group` images over the batch: (first, count). */
@@ -232,7 +263,19 @@ export function conv2dForwardWasm(
     loadImages(rt, s, r, x, first, count);
     sgemmInHeap(rt, outChannels, patch, count * positions, weightOperand, patches, product);
     // C [O × count·L] → NCHW: plane o, row i (image), plus bias[o].
-    rt.conv.copyPlanes(c, r.nchw, outChannels, count, positions, ldc * 4, positions * 4, positions * 4, outChannels * positions * 4, r.bias ?? 0, bias !== null ? 1 : 0);
+    rt.conv.copyPlanes(
+      c,
+      r.nchw,
+      outChannels,
+      count,
+      positions,
+      ldc * 4,
+      positions * 4,
+      positions * 4,
+      outChannels * positions * 4,
+      r.bias ?? 0,
+      bias !== null ? 1 : 0,
+    );
     const nchw = r.nchw >> 2;
     out.set(rt.heap.subarray(nchw, nchw + count * outChannels * positions), first * outChannels * positions);
   }
@@ -268,7 +311,12 @@ export function conv2dBackwardWasm(
 ): boolean {
   if (gradients.input === null && gradients.weight === null && gradients.bias === null) return true;
   const s = convShape(g, outChannels);
-  const r = chooseRegions(s, { pass: 'backward', withBias: false, inputGradient: gradients.input !== null, weightGradient: gradients.weight !== null });
+  const r = chooseRegions(s, {
+    pass: 'backward',
+    withBias: false,
+    inputGradient: gradients.input !== null,
+    weightGradient: gradients.weight !== null,
+  });
   if (r === null || !reserveHeap(rt, r.end)) return false;
   writeTables(rt, s, r);
   if (gradients.input !== null) rt.heap.set(weight, r.weight >> 2);
@@ -306,7 +354,19 @@ export function conv2dBackwardWasm(
       let result = padded;
       if (r.gradientImages !== null) {
         const interior = r.gradientPadded + (g.padHeight * s.paddedWidth + g.padWidth) * 4;
-        rt.conv.copyPlanes(interior, r.gradientImages, count * g.channels, g.height, g.width, s.paddedHeight * s.paddedWidth * 4, s.paddedWidth * 4, g.height * g.width * 4, g.width * 4, 0, 0);
+        rt.conv.copyPlanes(
+          interior,
+          r.gradientImages,
+          count * g.channels,
+          g.height,
+          g.width,
+          s.paddedHeight * s.paddedWidth * 4,
+          s.paddedWidth * 4,
+          g.height * g.width * 4,
+          g.width * 4,
+          0,
+          0,
+        );
         result = r.gradientImages >> 2;
       }
       gradients.input.set(rt.heap.subarray(result, result + count * s.image), first * s.image);

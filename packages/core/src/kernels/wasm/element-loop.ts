@@ -32,7 +32,13 @@ function loopTo(f: FunctionBuilder, pointers: readonly string[], end: string, by
  *   () => f.get('x').get('x').v128Load().get('zero').f32x4Max().v128Store(),
  *   () => f.get('x').get('x').f32Load().f32(0).f32Max().f32Store());
  */
-export function elementLoop(f: FunctionBuilder, count: string, pointers: readonly string[], vector: () => void, scalar: () => void): void {
+export function elementLoop(
+  f: FunctionBuilder,
+  count: string,
+  pointers: readonly string[],
+  vector: () => void,
+  scalar: () => void,
+): void {
   const lead = pointers[0]!;
   f.get(lead).get(count).i32(-LANES).and().i32(F32_BYTES).mul().add().set('vectorEnd');
   f.get(lead).get(count).i32(F32_BYTES).mul().add().set('end');
@@ -50,7 +56,22 @@ export function elementLoop(f: FunctionBuilder, count: string, pointers: readonl
  * @example
  * paddedLoop(f, 'count', ['x'], 4, () => f.get('x').get('x').v128Load().get('zero').f32x4Max().v128Store());
  */
-export function paddedLoop(f: FunctionBuilder, count: string, pointers: readonly string[], lanes: number, body: () => void): void {
-  f.get(pointers[0]!).get(count).i32(lanes - 1).add().i32(-lanes).and().i32(F32_BYTES).mul().add().set('end');
+export function paddedLoop(
+  f: FunctionBuilder,
+  count: string,
+  pointers: readonly string[],
+  lanes: number,
+  body: () => void,
+): void {
+  f.get(pointers[0]!)
+    .get(count)
+    .i32(lanes - 1)
+    .add()
+    .i32(-lanes)
+    .and()
+    .i32(F32_BYTES)
+    .mul()
+    .add()
+    .set('end');
   loopTo(f, pointers, 'end', lanes * F32_BYTES, body);
 }

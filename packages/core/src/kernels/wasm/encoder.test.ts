@@ -4,14 +4,16 @@ import { describe, expect, it } from 'vitest';
 import { encodeModule, F32, FunctionBuilder, I32, signedLeb128, unsignedLeb128, V128 } from './encoder.js';
 
 /** The part of the WebAssembly JS API the test uses (the core's tsconfig has no DOM lib). */
-const api = (globalThis as unknown as {
-  WebAssembly: {
-    validate(bytes: Uint8Array): boolean;
-    Memory: new (descriptor: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
-    Module: new (bytes: Uint8Array) => object;
-    Instance: new (module: object, imports: object) => { exports: Record<string, (...args: number[]) => number> };
-  };
-}).WebAssembly;
+const api = (
+  globalThis as unknown as {
+    WebAssembly: {
+      validate(bytes: Uint8Array): boolean;
+      Memory: new (descriptor: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
+      Module: new (bytes: Uint8Array) => object;
+      Instance: new (module: object, imports: object) => { exports: Record<string, (...args: number[]) => number> };
+    };
+  }
+).WebAssembly;
 
 describe('LEB128', () => {
   it('encodes unsigned values 7 bits at a time, low bits first', () => {
@@ -76,7 +78,10 @@ describe('encodeModule', () => {
   it('rejects names the encoder cannot write', () => {
     const body = new FunctionBuilder({}, [], {});
     expect(() =>
-      encodeModule({ memory: { module: 'env', name: 'mémoire', initialPages: 1, maximumPages: 1, shared: false }, functions: [{ name: 'f', body }] }),
+      encodeModule({
+        memory: { module: 'env', name: 'mémoire', initialPages: 1, maximumPages: 1, shared: false },
+        functions: [{ name: 'f', body }],
+      }),
     ).toThrow(/encodeModule: name 'mémoire' is not ASCII/);
     expect(() => body.get('missing')).toThrow(/FunctionBuilder: unknown local 'missing'/);
   });

@@ -18,8 +18,17 @@ export interface PoolExports {
 }
 
 type MaxPool = (
-  input: number, out: number, argmax: number, planes: number, height: number, width: number,
-  kernelHeight: number, kernelWidth: number, strideHeight: number, outHeight: number, outWidth: number,
+  input: number,
+  out: number,
+  argmax: number,
+  planes: number,
+  height: number,
+  width: number,
+  kernelHeight: number,
+  kernelWidth: number,
+  strideHeight: number,
+  outHeight: number,
+  outWidth: number,
 ) => void;
 
 // NOTE(simd-max-pool): the TypeScript loop branches on every comparison, and with data that goes
@@ -35,20 +44,46 @@ type MaxPool = (
 function emitMaxPool(stride: 1 | 2): FunctionBuilder {
   const f = new FunctionBuilder(
     {
-      input: I32, out: I32, argmax: I32, planes: I32, height: I32, width: I32,
-      kernelHeight: I32, kernelWidth: I32, strideHeight: I32, outHeight: I32, outWidth: I32,
+      input: I32,
+      out: I32,
+      argmax: I32,
+      planes: I32,
+      height: I32,
+      width: I32,
+      kernelHeight: I32,
+      kernelWidth: I32,
+      strideHeight: I32,
+      outHeight: I32,
+      outWidth: I32,
     },
     [],
     {
-      plane: I32, oh: I32, ow: I32, chunk: I32, corner: I32, kh: I32, kw: I32, index: I32, offset: I32,
-      lanes: V128, best: V128, bestIndex: V128, value: V128, wins: V128,
+      plane: I32,
+      oh: I32,
+      ow: I32,
+      chunk: I32,
+      corner: I32,
+      kh: I32,
+      kw: I32,
+      index: I32,
+      offset: I32,
+      lanes: V128,
+      best: V128,
+      bestIndex: V128,
+      value: V128,
+      wins: V128,
     },
   );
   /** Pushes the four floats of lanes 0…3 whose first is float `index` of the input. */
   const loadLanes = () => {
     f.get('input').get('index').i32(2).shl().add().set('offset');
     if (stride === 1) f.get('offset').v128Load();
-    else f.get('offset').v128Load().get('offset').v128Load(LANES * F32_BYTES).shuffleF32([0, 2, 4, 6]);
+    else
+      f.get('offset')
+        .v128Load()
+        .get('offset')
+        .v128Load(LANES * F32_BYTES)
+        .shuffleF32([0, 2, 4, 6]);
   };
   f.i32x4Const(stride === 1 ? [0, 1, 2, 3] : [0, 2, 4, 6]).set('lanes');
   f.countUp('plane', 'planes', () => {
@@ -56,7 +91,16 @@ function emitMaxPool(stride: 1 | 2): FunctionBuilder {
       f.i32(0).set('ow');
       f.loop(() => {
         // chunk = min(ow, outWidth − 4): the last chunk of a row is shifted back.
-        f.get('ow').get('outWidth').i32(LANES).sub().get('ow').get('outWidth').i32(LANES - 1).sub().ltU().select();
+        f.get('ow')
+          .get('outWidth')
+          .i32(LANES)
+          .sub()
+          .get('ow')
+          .get('outWidth')
+          .i32(LANES - 1)
+          .sub()
+          .ltU()
+          .select();
         f.set('chunk');
         f.get('plane').get('height').mul().get('oh').get('strideHeight').mul().add().get('width').mul();
         f.get('chunk').i32(stride).mul().add().tee('corner').set('index');
@@ -71,10 +115,28 @@ function emitMaxPool(stride: 1 | 2): FunctionBuilder {
             f.get('value').get('value').f32x4Ne().get('best').get('best').f32x4Eq().v128And();
             f.v128Or().set('wins');
             f.get('value').get('best').get('wins').v128Bitselect().set('best');
-            f.get('index').i32x4Splat().get('lanes').i32x4Add().get('bestIndex').get('wins').v128Bitselect().set('bestIndex');
+            f.get('index')
+              .i32x4Splat()
+              .get('lanes')
+              .i32x4Add()
+              .get('bestIndex')
+              .get('wins')
+              .v128Bitselect()
+              .set('bestIndex');
           });
         });
-        f.get('plane').get('outHeight').mul().get('oh').add().get('outWidth').mul().get('chunk').add().i32(F32_BYTES).mul().set('offset');
+        f.get('plane')
+          .get('outHeight')
+          .mul()
+          .get('oh')
+          .add()
+          .get('outWidth')
+          .mul()
+          .get('chunk')
+          .add()
+          .i32(F32_BYTES)
+          .mul()
+          .set('offset');
         f.get('out').get('offset').add().get('best').v128Store();
         f.get('argmax').get('offset').add().get('bestIndex').v128Store();
         f.addTo('ow', LANES);

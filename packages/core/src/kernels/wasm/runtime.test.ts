@@ -9,9 +9,16 @@ type MemoryDescriptor = { initial: number; maximum: number; shared?: boolean };
 
 /** A fresh module graph whose WebAssembly memory throws on grow; counts the attempts. */
 async function withUngrowableMemory() {
-  const real = (globalThis as unknown as {
-    WebAssembly: { validate: unknown; Module: unknown; Instance: unknown; Memory: new (descriptor: MemoryDescriptor) => object };
-  }).WebAssembly;
+  const real = (
+    globalThis as unknown as {
+      WebAssembly: {
+        validate: unknown;
+        Module: unknown;
+        Instance: unknown;
+        Memory: new (descriptor: MemoryDescriptor) => object;
+      };
+    }
+  ).WebAssembly;
   const attempts = { count: 0 };
   class UngrowableMemory extends real.Memory {
     grow(): number {
@@ -19,7 +26,12 @@ async function withUngrowableMemory() {
       throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');
     }
   }
-  vi.stubGlobal('WebAssembly', { validate: real.validate, Module: real.Module, Instance: real.Instance, Memory: UngrowableMemory });
+  vi.stubGlobal('WebAssembly', {
+    validate: real.validate,
+    Module: real.Module,
+    Instance: real.Instance,
+    Memory: UngrowableMemory,
+  });
   vi.resetModules();
   const core = await import('../../index.js');
   const kernels = {
@@ -37,7 +49,10 @@ async function withUngrowableMemory() {
 /** The same bits element by element (a loop: deep equality of million-element arrays is slow). */
 function expectSameBits(got: Float32Array | Int32Array, expected: Float32Array | Int32Array): void {
   expect(got.length).toBe(expected.length);
-  const [a, b] = [got, expected].map((values) => new Uint32Array(values.buffer, values.byteOffset, values.length)) as [Uint32Array, Uint32Array];
+  const [a, b] = [got, expected].map((values) => new Uint32Array(values.buffer, values.byteOffset, values.length)) as [
+    Uint32Array,
+    Uint32Array,
+  ];
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) expect.fail(`[${i}]: ${got[i]}, expected ${expected[i]}`);
 }
 
@@ -75,10 +90,22 @@ describe('a WebAssembly memory that cannot grow', () => {
     // ReLU forward and backward over 1.2 M floats.
     const x = seededValues(1_200_000, 3);
     const g = seededValues(x.length, 4);
-    for (const [wasm, js] of [both(() => kernels.relu.reluForward(x)), both(() => kernels.relu.reluBackward(x, g))]) expectSameBits(wasm, js);
+    for (const [wasm, js] of [both(() => kernels.relu.reluForward(x)), both(() => kernels.relu.reluBackward(x, g))])
+      expectSameBits(wasm, js);
 
     // Max pooling 2×2 of [200, 6, 28, 28].
-    const geometry = kernels.conv.conv2dGeometry({ batch: 200, channels: 6, height: 28, width: 28, kernelHeight: 2, kernelWidth: 2, strideHeight: 2, strideWidth: 2, padHeight: 0, padWidth: 0 });
+    const geometry = kernels.conv.conv2dGeometry({
+      batch: 200,
+      channels: 6,
+      height: 28,
+      width: 28,
+      kernelHeight: 2,
+      kernelWidth: 2,
+      strideHeight: 2,
+      strideWidth: 2,
+      padHeight: 0,
+      padWidth: 0,
+    });
     const pooled = both(() => {
       const out = new Float32Array(200 * 6 * 14 * 14);
       const argmax = new Int32Array(out.length);
@@ -92,7 +119,13 @@ describe('a WebAssembly memory that cannot grow', () => {
     const gradients = seededValues(4 * 300_000, 6);
     const [reducedWasm, reducedJs] = both(() => {
       const reduced = new Float32Array(300_000);
-      kernels.chunks.sumChunksInto(gradients, reduced, { chunks: 4, stride: 300_000, divisor: 64, start: 0, end: 300_000 });
+      kernels.chunks.sumChunksInto(gradients, reduced, {
+        chunks: 4,
+        stride: 300_000,
+        divisor: 64,
+        start: 0,
+        end: 300_000,
+      });
       return reduced;
     });
     expectSameBits(reducedWasm, reducedJs);
@@ -100,14 +133,30 @@ describe('a WebAssembly memory that cannot grow', () => {
     // Adam's update of 300,000 values (five arrays of 1.2 MB).
     const [adamWasm, adamJs] = both(() => {
       const optimizer = new core.Adam([core.randn([300_000])], { amsgrad: true });
-      const arrays = [seededValues(300_000, 7), seededValues(300_000, 8), seededValues(300_000, 9).map(Math.abs), new Float32Array(300_000)];
+      const arrays = [
+        seededValues(300_000, 7),
+        seededValues(300_000, 8),
+        seededValues(300_000, 9).map(Math.abs),
+        new Float32Array(300_000),
+      ];
       optimizer.updateValues(arrays[0]!, seededValues(300_000, 10), arrays.slice(1), { step: 100, fresh: false });
       return arrays;
     });
     adamWasm.forEach((array, i) => expectSameBits(array, adamJs[i]!));
 
     // Convolution forward and backward, LeNet conv2 at batch 256 (groups of 8 MiB).
-    const convGeometry = kernels.conv.conv2dGeometry({ batch: 256, channels: 6, height: 14, width: 14, kernelHeight: 5, kernelWidth: 5, strideHeight: 1, strideWidth: 1, padHeight: 0, padWidth: 0 });
+    const convGeometry = kernels.conv.conv2dGeometry({
+      batch: 256,
+      channels: 6,
+      height: 14,
+      width: 14,
+      kernelHeight: 5,
+      kernelWidth: 5,
+      strideHeight: 1,
+      strideWidth: 1,
+      padHeight: 0,
+      padWidth: 0,
+    });
     const input = { data: seededValues(256 * 6 * 14 * 14, 11), shape: [256, 6, 14, 14] };
     const weight = { data: seededValues(16 * 150, 12), shape: [16, 6, 5, 5] };
     const gradOut = { data: seededValues(256 * 16 * 100, 13), shape: [256, 16, 10, 10] };
@@ -160,8 +209,22 @@ describe('copies in and out of the memory (NOTE(copy-alignment))', () => {
     sumChunksWasm(rt, gradients, reduced, { chunks: 3, stride: 101, divisor: 4, start: 1, end: 100 });
     // Adam over a range at an odd index of each array.
     const range = (seed: number) => seededValues(300, seed).subarray(1, 298);
-    const arrays = { values: range(4), gradient: range(5), expAvg: range(6), expAvgSq: range(7).map(Math.abs), maxExpAvgSq: null };
-    adamUpdateWasm(rt, arrays, { beta1: 0.9, beta2: 0.999, stepSize: 1e-3, correction2Sqrt: 0.5, eps: 1e-8, decay: 1, weightDecay: 0 });
+    const arrays = {
+      values: range(4),
+      gradient: range(5),
+      expAvg: range(6),
+      expAvgSq: range(7).map(Math.abs),
+      maxExpAvgSq: null,
+    };
+    adamUpdateWasm(rt, arrays, {
+      beta1: 0.9,
+      beta2: 0.999,
+      stepSize: 1e-3,
+      correction2Sqrt: 0.5,
+      eps: 1e-8,
+      decay: 1,
+      weightDecay: 0,
+    });
 
     const all = [...copiesIn, ...copiesOut, ...reducedOut];
     expect(copiesIn.length).toBe(4 + 3 + 4);

@@ -68,12 +68,27 @@ function instantiate(shared: boolean): WasmRuntime | null {
   const api = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
   if (api === undefined) return null;
   try {
-    const memoryImport = { module: 'env', name: 'memory', initialPages: INITIAL_PAGES, maximumPages: MAXIMUM_PAGES, shared };
-    const modules = [sgemmFunctions(), convFunctions(), elementwiseFunctions(), poolFunctions(), chunkSumFunctions(), adamFunctions()].map((functions) => encodeModule({ memory: memoryImport, functions }));
+    const memoryImport = {
+      module: 'env',
+      name: 'memory',
+      initialPages: INITIAL_PAGES,
+      maximumPages: MAXIMUM_PAGES,
+      shared,
+    };
+    const modules = [
+      sgemmFunctions(),
+      convFunctions(),
+      elementwiseFunctions(),
+      poolFunctions(),
+      chunkSumFunctions(),
+      adamFunctions(),
+    ].map((functions) => encodeModule({ memory: memoryImport, functions }));
     // validate() is false when the engine lacks SIMD (or, for a shared memory, threads).
     if (!modules.every((bytes) => api.validate(bytes))) return null;
     const memory = new api.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared });
-    const [sgemm, conv, elementwise, pool, chunkSum, adam] = modules.map((bytes) => new api.Instance(new api.Module(bytes), { env: { memory } }).exports);
+    const [sgemm, conv, elementwise, pool, chunkSum, adam] = modules.map(
+      (bytes) => new api.Instance(new api.Module(bytes), { env: { memory } }).exports,
+    );
     return {
       memory,
       shared,

@@ -57,7 +57,16 @@ export interface SgemmExports {
   /** As packA/packB, element (i, p) at base + rowTable[i] + depthTable[p] (i32 tables). */
   packGatherA(base: number, rowTable: number, depthTable: number, count: number, depth: number, dst: number): void;
   packGatherB(base: number, rowTable: number, depthTable: number, count: number, depth: number, dst: number): void;
-  macroKernel(aPack: number, bPack: number, rows: number, cols: number, depth: number, c: number, ldc: number, accumulate: number): void;
+  macroKernel(
+    aPack: number,
+    bPack: number,
+    rows: number,
+    cols: number,
+    depth: number,
+    c: number,
+    ldc: number,
+    accumulate: number,
+  ): void;
 }
 
 /**
@@ -71,18 +80,31 @@ function emitMicroKernel(): FunctionBuilder {
   for (let row = 0; row < MR; row++) {
     for (let half = 0; half < NR / LANES; half++) accumulators[accumulator(row, half)] = V128;
   }
-  const f = new FunctionBuilder(
-    { pa: I32, pb: I32, depth: I32, pc: I32, ldc: I32, accumulate: I32 },
-    [],
-    { end: I32, paStep: I32, a: V128, b0: V128, b1: V128, ...accumulators },
-  );
+  const f = new FunctionBuilder({ pa: I32, pb: I32, depth: I32, pc: I32, ldc: I32, accumulate: I32 }, [], {
+    end: I32,
+    paStep: I32,
+    a: V128,
+    b0: V128,
+    b1: V128,
+    ...accumulators,
+  });
   // WebAssembly zero-initializes locals, so the accumulators start at 0.
-  f.get('pa').get('depth').i32(MR * F32_BYTES).mul().add().set('end');
+  f.get('pa')
+    .get('depth')
+    .i32(MR * F32_BYTES)
+    .mul()
+    .add()
+    .set('end');
   /** One depth step: A values at `aPointer` (a local), B values `step` steps past pb. */
   const multiplyAdd = (aPointer: string, step: number) => {
-    for (let half = 0; half < NR / LANES; half++) f.get('pb').v128Load((step * NR + half * LANES) * F32_BYTES).set(`b${half}`);
+    for (let half = 0; half < NR / LANES; half++)
+      f.get('pb')
+        .v128Load((step * NR + half * LANES) * F32_BYTES)
+        .set(`b${half}`);
     for (let row = 0; row < MR; row++) {
-      f.get(aPointer).v128Load32Splat(row * F32_BYTES).set('a');
+      f.get(aPointer)
+        .v128Load32Splat(row * F32_BYTES)
+        .set('a');
       for (let half = 0; half < NR / LANES; half++) {
         const c = accumulator(row, half);
         f.get(c).get('a').get(`b${half}`).f32x4Mul().f32x4Add().set(c);
@@ -95,7 +117,13 @@ function emitMicroKernel(): FunctionBuilder {
       for (let step = 1; step < UNROLL; step++) {
         // Leave when the depth is done mid-iteration; otherwise this step reads A from paStep, whose
         // splat offsets (0, 4, 8, 12) are the same as the first step's (see NOTE(micro-kernel)).
-        f.get('pa').i32(step * MR * F32_BYTES).add().tee('paStep').get('end').eq().brIf(1);
+        f.get('pa')
+          .i32(step * MR * F32_BYTES)
+          .add()
+          .tee('paStep')
+          .get('end')
+          .eq()
+          .brIf(1);
         multiplyAdd('paStep', step);
       }
       f.addTo('pa', UNROLL * MR * F32_BYTES);
@@ -133,10 +161,26 @@ function emitMacroKernel(): FunctionBuilder {
   const f = new FunctionBuilder(
     { aPack: I32, bPack: I32, rows: I32, cols: I32, depth: I32, c: I32, ldc: I32, accumulate: I32 },
     [],
-    { aPanelBytes: I32, bPanelBytes: I32, cBlockRowBytes: I32, i: I32, j: I32, pa: I32, pb: I32, pc: I32, cColumn: I32 },
+    {
+      aPanelBytes: I32,
+      bPanelBytes: I32,
+      cBlockRowBytes: I32,
+      i: I32,
+      j: I32,
+      pa: I32,
+      pb: I32,
+      pc: I32,
+      cColumn: I32,
+    },
   );
-  f.get('depth').i32(MR * F32_BYTES).mul().set('aPanelBytes');
-  f.get('depth').i32(NR * F32_BYTES).mul().set('bPanelBytes');
+  f.get('depth')
+    .i32(MR * F32_BYTES)
+    .mul()
+    .set('aPanelBytes');
+  f.get('depth')
+    .i32(NR * F32_BYTES)
+    .mul()
+    .set('bPanelBytes');
   f.get('ldc').i32(MR).mul().set('cBlockRowBytes');
   f.get('bPack').set('pb');
   f.get('c').set('cColumn');
@@ -167,12 +211,30 @@ function emitMacroKernel(): FunctionBuilder {
  * Requires count, depth ≥ 1 and width a multiple of 4.
  */
 function emitPack(width: number): FunctionBuilder {
-  const rowVectors: Record<string, typeof V128> = { r0: V128, r1: V128, r2: V128, r3: V128, t0: V128, t1: V128, t2: V128, t3: V128 };
-  const f = new FunctionBuilder(
-    { src: I32, rs: I32, cs: I32, count: I32, depth: I32, dst: I32 },
-    [],
-    { panelBytes: I32, first: I32, r: I32, s: I32, d: I32, end: I32, s0: I32, s1: I32, s2: I32, s3: I32, left: I32, ...rowVectors },
-  );
+  const rowVectors: Record<string, typeof V128> = {
+    r0: V128,
+    r1: V128,
+    r2: V128,
+    r3: V128,
+    t0: V128,
+    t1: V128,
+    t2: V128,
+    t3: V128,
+  };
+  const f = new FunctionBuilder({ src: I32, rs: I32, cs: I32, count: I32, depth: I32, dst: I32 }, [], {
+    panelBytes: I32,
+    first: I32,
+    r: I32,
+    s: I32,
+    d: I32,
+    end: I32,
+    s0: I32,
+    s1: I32,
+    s2: I32,
+    s3: I32,
+    left: I32,
+    ...rowVectors,
+  });
   const stepBytes = width * F32_BYTES;
   const wholePanel = () => f.get('first').i32(width).add().get('count').leU();
 
@@ -182,7 +244,11 @@ function emitPack(width: number): FunctionBuilder {
     f.get('dst').set('d');
     f.get('dst').get('panelBytes').add().set('end');
     f.loop(() => {
-      for (let lane = 0; lane < width; lane += LANES) f.get('d').get('s').v128Load(lane * F32_BYTES).v128Store(lane * F32_BYTES);
+      for (let lane = 0; lane < width; lane += LANES)
+        f.get('d')
+          .get('s')
+          .v128Load(lane * F32_BYTES)
+          .v128Store(lane * F32_BYTES);
       f.addTo('s', 'cs');
       f.addTo('d', stepBytes);
       f.get('d').get('end').ne().brIf(0);
@@ -193,9 +259,19 @@ function emitPack(width: number): FunctionBuilder {
   const transposeRows = () => {
     for (let group = 0; group < width / LANES; group++) {
       for (let row = 0; row < LANES; row++) {
-        f.get('first').i32(group * LANES + row).add().get('rs').mul().get('src').add().set(`s${row}`);
+        f.get('first')
+          .i32(group * LANES + row)
+          .add()
+          .get('rs')
+          .mul()
+          .get('src')
+          .add()
+          .set(`s${row}`);
       }
-      f.get('dst').i32(group * LANES * F32_BYTES).add().set('d');
+      f.get('dst')
+        .i32(group * LANES * F32_BYTES)
+        .add()
+        .set('d');
       f.get('depth').set('left');
       f.block(() => {
         f.get('left').i32(LANES).ltU().brIf(0);
@@ -208,8 +284,16 @@ function emitPack(width: number): FunctionBuilder {
           f.get('r2').get('r3').shuffleF32([2, 6, 3, 7]).set('t3');
           f.get('d').get('t0').get('t1').shuffleF32([0, 1, 4, 5]).v128Store(0);
           f.get('d').get('t0').get('t1').shuffleF32([2, 3, 6, 7]).v128Store(stepBytes);
-          f.get('d').get('t2').get('t3').shuffleF32([0, 1, 4, 5]).v128Store(2 * stepBytes);
-          f.get('d').get('t2').get('t3').shuffleF32([2, 3, 6, 7]).v128Store(3 * stepBytes);
+          f.get('d')
+            .get('t2')
+            .get('t3')
+            .shuffleF32([0, 1, 4, 5])
+            .v128Store(2 * stepBytes);
+          f.get('d')
+            .get('t2')
+            .get('t3')
+            .shuffleF32([2, 3, 6, 7])
+            .v128Store(3 * stepBytes);
           for (let row = 0; row < LANES; row++) f.addTo(`s${row}`, LANES * F32_BYTES);
           f.addTo('d', LANES * stepBytes);
           f.get('left').i32(LANES).sub().tee('left').i32(LANES).ltU().eqz().brIf(0); // again while left ≥ 4
@@ -219,7 +303,11 @@ function emitPack(width: number): FunctionBuilder {
       f.block(() => {
         f.get('left').eqz().brIf(0);
         f.loop(() => {
-          for (let row = 0; row < LANES; row++) f.get('d').get(`s${row}`).f32Load().f32Store(row * F32_BYTES);
+          for (let row = 0; row < LANES; row++)
+            f.get('d')
+              .get(`s${row}`)
+              .f32Load()
+              .f32Store(row * F32_BYTES);
           for (let row = 0; row < LANES; row++) f.addTo(`s${row}`, F32_BYTES);
           f.addTo('d', stepBytes);
           f.get('left').i32(1).sub().tee('left').brIf(0);
@@ -275,24 +363,37 @@ function emitPack(width: number): FunctionBuilder {
  * Requires count, depth ≥ 1 and width a multiple of 4.
  */
 function emitPackGather(width: number): FunctionBuilder {
-  const f = new FunctionBuilder(
-    { base: I32, rowTable: I32, depthTable: I32, count: I32, depth: I32, dst: I32 },
-    [],
-    { first: I32, row: I32, o0: I32, o1: I32, o2: I32, o3: I32, pd: I32, d: I32, end: I32, offset: I32 },
-  );
+  const f = new FunctionBuilder({ base: I32, rowTable: I32, depthTable: I32, count: I32, depth: I32, dst: I32 }, [], {
+    first: I32,
+    row: I32,
+    o0: I32,
+    o1: I32,
+    o2: I32,
+    o3: I32,
+    pd: I32,
+    d: I32,
+    end: I32,
+    offset: I32,
+  });
   const stepBytes = width * F32_BYTES;
   f.get('depthTable').get('depth').i32(F32_BYTES).mul().add().set('end');
   f.loop(() => {
     for (let group = 0; group < width / LANES; group++) {
       // o_r = base + rowTable[min(first + 4·group + r, count − 1)]
       for (let r = 0; r < LANES; r++) {
-        f.get('first').i32(group * LANES + r).add().set('row');
+        f.get('first')
+          .i32(group * LANES + r)
+          .add()
+          .set('row');
         f.get('row').get('count').i32(1).sub(); // a = row, b = count − 1
         f.get('row').get('count').ltU().select(); // row < count ? row : count − 1
         f.i32(2).shl().get('rowTable').add().i32Load().get('base').add().set(`o${r}`);
       }
       f.get('depthTable').set('pd');
-      f.get('dst').i32(group * LANES * F32_BYTES).add().set('d');
+      f.get('dst')
+        .i32(group * LANES * F32_BYTES)
+        .add()
+        .set('d');
       // Consecutive floats: o1 = o0 + 4, o2 = o0 + 8, o3 = o0 + 12.
       f.get('o1').get('o0').sub().i32(4).eq();
       f.get('o2').get('o0').sub().i32(8).eq().and();
@@ -309,7 +410,13 @@ function emitPackGather(width: number): FunctionBuilder {
         () => {
           f.loop(() => {
             f.get('pd').i32Load().set('offset');
-            for (let r = 0; r < LANES; r++) f.get('d').get(`o${r}`).get('offset').add().f32Load().f32Store(r * F32_BYTES);
+            for (let r = 0; r < LANES; r++)
+              f.get('d')
+                .get(`o${r}`)
+                .get('offset')
+                .add()
+                .f32Load()
+                .f32Store(r * F32_BYTES);
             f.addTo('pd', F32_BYTES);
             f.addTo('d', stepBytes);
             f.get('pd').get('end').ne().brIf(0);

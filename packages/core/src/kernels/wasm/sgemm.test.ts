@@ -20,7 +20,10 @@ function offsets(count: number, run: number, gap: number, seed: number): number[
     item += length;
   }
   const order = seededValues(runs.length, seed);
-  return runs.map((items, i) => ({ items, key: order[i]! })).sort((a, b) => a.key - b.key).flatMap(({ items }) => items);
+  return runs
+    .map((items, i) => ({ items, key: order[i]! }))
+    .sort((a, b) => a.key - b.key)
+    .flatMap(({ items }) => items);
 }
 
 describe('sgemmInHeap with gathered operands', () => {
@@ -48,7 +51,15 @@ describe('sgemmInHeap with gathered operands', () => {
     rt.heap.set(aValues, a >> 2);
     rt.heap.set(bValues, b >> 2);
     [aRows, aDepth, bRows, bDepth].forEach((table, i) => rt.heapInt32.set(table, tables[i]! >> 2));
-    sgemmInHeap(rt, m, k, n, { base: a, rowTable: tables[0]!, depthTable: tables[1]! }, { base: b, rowTable: tables[2]!, depthTable: tables[3]! }, scratch);
+    sgemmInHeap(
+      rt,
+      m,
+      k,
+      n,
+      { base: a, rowTable: tables[0]!, depthTable: tables[1]! },
+      { base: b, rowTable: tables[2]!, depthTable: tables[3]! },
+      scratch,
+    );
 
     const tolerance = 2e-6 * Math.sqrt(k);
     for (let i = 0; i < m; i++) {

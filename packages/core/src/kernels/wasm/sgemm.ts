@@ -1,7 +1,15 @@
 // Float32 matrix multiply on the WebAssembly SIMD module of sgemm-module.ts: the cache blocking over
 // operands in the runtime's memory (strided, or gathered through offset tables), and `sgemmWasm`,
 // which copies JS operands in and the product out. Imports kernels/wasm/ only.
-import { alignmentOf, HEAP_LIMIT_BYTES, HeapPlan, reserveHeap, roundUp, wasmRuntime, type WasmRuntime } from './runtime.js';
+import {
+  alignmentOf,
+  HEAP_LIMIT_BYTES,
+  HeapPlan,
+  reserveHeap,
+  roundUp,
+  wasmRuntime,
+  type WasmRuntime,
+} from './runtime.js';
 import { MR, NR } from './sgemm-module.js';
 
 // NOTE(blocking): the BLIS loop nest around the 4×8 micro-kernel. A KC×NC block of B is packed
@@ -62,7 +70,16 @@ export function planSgemm(plan: HeapPlan, m: number, n: number, cAlignment = 0):
   };
 }
 
-function pack(rt: WasmRuntime, which: 'A' | 'B', x: HeapOperand, row0: number, depth0: number, rows: number, depth: number, dst: number): void {
+function pack(
+  rt: WasmRuntime,
+  which: 'A' | 'B',
+  x: HeapOperand,
+  row0: number,
+  depth0: number,
+  rows: number,
+  depth: number,
+  dst: number,
+): void {
   if ('rowTable' in x) {
     const gather = which === 'A' ? rt.sgemm.packGatherA : rt.sgemm.packGatherB;
     gather(x.base, x.rowTable + row0 * 4, x.depthTable + depth0 * 4, rows, depth, dst);
@@ -83,7 +100,15 @@ function pack(rt: WasmRuntime, which: 'A' | 'B', x: HeapOperand, row0: number, d
  * if (!reserveHeap(rt, plan.end)) return false; // then write A and B at a and b
  * sgemmInHeap(rt, m, k, n, { offset: a, rowStride: 4 * k, depthStride: 4 }, { offset: b, rowStride: 4, depthStride: 4 * n }, scratch);
  */
-export function sgemmInHeap(rt: WasmRuntime, m: number, k: number, n: number, a: HeapOperand, b: HeapOperand, scratch: SgemmScratch): void {
+export function sgemmInHeap(
+  rt: WasmRuntime,
+  m: number,
+  k: number,
+  n: number,
+  a: HeapOperand,
+  b: HeapOperand,
+  scratch: SgemmScratch,
+): void {
   const { aPack, bPack, c, ldc } = scratch;
   const blockCols = evenBlock(n, NC, NR);
   const blockDepth = evenBlock(k, KC, 1);
@@ -168,9 +193,15 @@ export function sgemmWasm(
     out.fill(0, outOffset, outOffset + m * n);
     return true;
   }
-  const regions = layout(m, k, n, { a: alignmentOf(a, aOffset), b: alignmentOf(b, bOffset), out: alignmentOf(out, outOffset) });
+  const regions = layout(m, k, n, {
+    a: alignmentOf(a, aOffset),
+    b: alignmentOf(b, bOffset),
+    out: alignmentOf(out, outOffset),
+  });
   if (regions.end > HEAP_LIMIT_BYTES) {
-    throw new RangeError(`sgemmWasm: ${m}×${k}×${n} needs ${regions.end} bytes, over the ${HEAP_LIMIT_BYTES}-byte limit`);
+    throw new RangeError(
+      `sgemmWasm: ${m}×${k}×${n} needs ${regions.end} bytes, over the ${HEAP_LIMIT_BYTES}-byte limit`,
+    );
   }
   if (!reserveHeap(rt, regions.end)) return false;
   const { heap } = rt;

@@ -33,11 +33,15 @@ function sourceIndex(mode: Exclude<PadMode, 'constant'>, i: number, before: numb
  */
 export function padWithMode(x: Tensor, padding: readonly number[], options: PadOptions): Tensor {
   const { mode = 'constant', value = 0 } = options;
-  if (!MODES.includes(mode)) throw new Error(`pad: mode must be one of ${MODES.join(', ')}, got ${String(mode).slice(0, 80)}`);
+  if (!MODES.includes(mode))
+    throw new Error(`pad: mode must be one of ${MODES.join(', ')}, got ${String(mode).slice(0, 80)}`);
   if (padding.length % 2 !== 0 || padding.length > 2 * x.ndim || padding.some((p) => !Number.isInteger(p))) {
-    throw new Error(`pad: padding [${padding.join(',')}] must be integer pairs, at most one per axis of ${formatShape(x.shape)}`);
+    throw new Error(
+      `pad: padding [${padding.join(',')}] must be integer pairs, at most one per axis of ${formatShape(x.shape)}`,
+    );
   }
-  if (mode !== 'constant' && value !== 0) throw new Error(`pad: a fill value (${value}) only applies to mode 'constant', not '${mode}'`);
+  if (mode !== 'constant' && value !== 0)
+    throw new Error(`pad: a fill value (${value}) only applies to mode 'constant', not '${mode}'`);
   // NOTE(negative-padding): PyTorch crops first in 'constant' and 'circular' modes (a circular
   // border wraps the cropped tensor), while 'reflect' and 'replicate' index the whole input
   // (out[i] = x[mirror or clamp of i − before]), so their border may copy a row that is cropped.
@@ -50,7 +54,9 @@ export function padWithMode(x: Tensor, padding: readonly number[], options: PadO
     let after = padding[2 * pair + 1]!;
     const size = out.shape[axis]!;
     if (Math.max(-before, 0) + Math.max(-after, 0) > size) {
-      throw new Error(`pad: padding [${padding.join(',')}] crops ${Math.max(-before, 0) + Math.max(-after, 0)} from axis ${axis} of ${formatShape(x.shape)}, which has ${size}`);
+      throw new Error(
+        `pad: padding [${padding.join(',')}] crops ${Math.max(-before, 0) + Math.max(-after, 0)} from axis ${axis} of ${formatShape(x.shape)}, which has ${size}`,
+      );
     }
     if (cropFirst && (before < 0 || after < 0)) {
       out = out.slice(axis, Math.max(-before, 0), size - Math.max(-after, 0));
@@ -67,7 +73,8 @@ export function padWithMode(x: Tensor, padding: readonly number[], options: PadO
     if (before === 0 && after === 0) continue;
     const size = out.shape[axis]!;
     const widest = Math.max(before, after);
-    if (size === 0) throw new Error(`pad: ${mode} padding needs a non-empty axis ${axis} of ${formatShape(out.shape)} to copy from`);
+    if (size === 0)
+      throw new Error(`pad: ${mode} padding needs a non-empty axis ${axis} of ${formatShape(out.shape)} to copy from`);
     if ((mode === 'reflect' && widest >= size) || (mode === 'circular' && widest > size)) {
       const limit = mode === 'reflect' ? 'shorter than' : 'at most';
       throw new Error(

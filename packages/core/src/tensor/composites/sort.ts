@@ -28,7 +28,9 @@ export function topk(x: Tensor, k: number, options: TopkOptions): SortResult {
   const resolved = normalizeAxis('topk', axis, x.ndim);
   const length = x.shape[resolved]!;
   if (!Number.isInteger(k) || k < 0 || k > length) {
-    throw new Error(`topk: k must be an integer in [0, ${length}] (the length of axis ${resolved} of ${formatShape(x.shape)}), got ${String(k).slice(0, 80)}`);
+    throw new Error(
+      `topk: k must be an integer in [0, ${length}] (the length of axis ${resolved} of ${formatShape(x.shape)}), got ${String(k).slice(0, 80)}`,
+    );
   }
   const sorted = x.sort(resolved, largest);
   return { values: sorted.values.slice(resolved, 0, k), indices: sorted.indices.slice(resolved, 0, k) };

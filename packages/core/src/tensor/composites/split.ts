@@ -14,7 +14,9 @@ export function split(x: Tensor, sizes: number | readonly number[], axis: number
     pieces = [...sizes];
     const total = pieces.reduce((sum, size) => sum + size, 0);
     if (pieces.some((size) => !Number.isInteger(size) || size < 0) || total !== length) {
-      throw new Error(`split: sizes [${pieces.join(',')}] must be non-negative integers summing to ${length}, the length of axis ${resolved}`);
+      throw new Error(
+        `split: sizes [${pieces.join(',')}] must be non-negative integers summing to ${length}, the length of axis ${resolved}`,
+      );
     }
   }
   let start = 0;

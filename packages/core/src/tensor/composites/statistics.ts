@@ -22,7 +22,10 @@ export function mean(x: Tensor, axes: Axes, keepdims: boolean): Tensor {
 export function variance(x: Tensor, axes: Axes, options: VarianceOptions = {}): Tensor {
   const { correction = 1, keepdims = false } = options;
   const deviations = x.sub(x.mean(axes, true));
-  return deviations.square().sum(axes, keepdims).div(Math.max(countOver(x, axes, 'var') - correction, 0));
+  return deviations
+    .square()
+    .sum(axes, keepdims)
+    .div(Math.max(countOver(x, axes, 'var') - correction, 0));
 }
 
 export function std(x: Tensor, axes: Axes, options: VarianceOptions = {}): Tensor {

@@ -17,7 +17,12 @@ function outputShape(g: Conv2dGeometry, channels: number): number[] {
  * per-channel bias (NOTE(fused-bias) in kernels/conv2d.ts). The backward rule recomputes what it
  * needs from x and the weight rather than keeping the forward pass's columns.
  */
-export function conv2d(x: RawTensor, weight: RawTensor, g: Conv2dGeometry, bias: RawTensor | null = null): PrimitiveResult {
+export function conv2d(
+  x: RawTensor,
+  weight: RawTensor,
+  g: Conv2dGeometry,
+  bias: RawTensor | null = null,
+): PrimitiveResult {
   const outChannels = weight.shape[0]!;
   const out = new Float32Array(g.batch * outChannels * g.outHeight * g.outWidth);
   conv2dForwardInto({ x: x.data, weight: weight.data, bias: bias?.data ?? null, outChannels, g }, out);
@@ -34,7 +39,10 @@ function conv2dBackward(x: RawTensor, weight: RawTensor, g: Conv2dGeometry, bias
       bias: bias !== null && needsBias === true ? new Float32Array(outChannels) : null,
     };
     conv2dBackwardInto({ x: x.data, weight: weight.data, outChannels, g }, gradient, gradients);
-    const result = [gradients.input && { data: gradients.input, shape: x.shape }, gradients.weight && { data: gradients.weight, shape: weight.shape }];
+    const result = [
+      gradients.input && { data: gradients.input, shape: x.shape },
+      gradients.weight && { data: gradients.weight, shape: weight.shape },
+    ];
     return bias === null ? result : [...result, gradients.bias && { data: gradients.bias, shape: bias.shape }];
   };
 }

@@ -77,7 +77,8 @@ export function binaryCrossEntropy(probabilities: RawTensor, targets: RawTensor)
       let gradientT: RawTensor | null = null;
       if (needsProbabilities) {
         const gradient = new Float32Array(p.length);
-        for (let i = 0; i < p.length; i++) gradient[i] = (g[i]! * (p[i]! - t[i]!)) / Math.max(p[i]! * (1 - p[i]!), BCE_EPSILON);
+        for (let i = 0; i < p.length; i++)
+          gradient[i] = (g[i]! * (p[i]! - t[i]!)) / Math.max(p[i]! * (1 - p[i]!), BCE_EPSILON);
         gradientP = { data: gradient, shape };
       }
       if (needsTargets) {

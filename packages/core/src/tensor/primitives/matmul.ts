@@ -27,7 +27,9 @@ export function matmul(a: RawTensor, b: RawTensor): PrimitiveResult {
   const [m, k] = a.shape.slice(-2) as [number, number];
   const [kB, n] = b.shape.slice(-2) as [number, number];
   if (k !== kB) {
-    throw new Error(`matmul: inner dimensions differ: ${formatShape(a.shape)} @ ${formatShape(b.shape)} (${k} ≠ ${kB})`);
+    throw new Error(
+      `matmul: inner dimensions differ: ${formatShape(a.shape)} @ ${formatShape(b.shape)} (${k} ≠ ${kB})`,
+    );
   }
   const batchA = a.shape.slice(0, -2);
   const batchB = b.shape.slice(0, -2);
@@ -47,12 +49,14 @@ export function matmul(a: RawTensor, b: RawTensor): PrimitiveResult {
       let gradientB: RawTensor | null = null;
       if (needsA) {
         const data = new Float32Array(batches * m * k);
-        for (let i = 0; i < batches; i++) matmulTransposeBInto(g, b.data, data, m, n, k, i * m * n, offsetsB[i], i * m * k);
+        for (let i = 0; i < batches; i++)
+          matmulTransposeBInto(g, b.data, data, m, n, k, i * m * n, offsetsB[i], i * m * k);
         gradientA = { data, shape: [...batch, m, k] };
       }
       if (needsB) {
         const data = new Float32Array(batches * k * n);
-        for (let i = 0; i < batches; i++) matmulTransposeAInto(a.data, g, data, k, m, n, offsetsA[i], i * m * n, i * k * n);
+        for (let i = 0; i < batches; i++)
+          matmulTransposeAInto(a.data, g, data, k, m, n, offsetsA[i], i * m * n, i * k * n);
         gradientB = { data, shape: [...batch, k, n] };
       }
       return [gradientA, gradientB];

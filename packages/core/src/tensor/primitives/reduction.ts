@@ -24,10 +24,17 @@ export function sum(x: RawTensor, axes: readonly number[], keepdims: boolean): P
  * Max or min over `axes`. NOTE(ties): the gradient is shared equally among all elements that
  * attain the extreme (like `torch.amax`), so it sums to the output's gradient whatever the ties.
  */
-export function extreme(kind: 'max' | 'min', x: RawTensor, axes: readonly number[], keepdims: boolean): PrimitiveResult {
+export function extreme(
+  kind: 'max' | 'min',
+  x: RawTensor,
+  axes: readonly number[],
+  keepdims: boolean,
+): PrimitiveResult {
   const empty = axes.find((axis) => x.shape[axis] === 0);
   if (empty !== undefined) {
-    throw new Error(`${kind}: cannot reduce axis ${empty} of length 0 in ${formatShape(x.shape)}: an empty axis has no ${kind}`);
+    throw new Error(
+      `${kind}: cannot reduce axis ${empty} of length 0 in ${formatShape(x.shape)}: an empty axis has no ${kind}`,
+    );
   }
   const kept = keptShape(x.shape, axes);
   const out = reduce(x.data, x.shape, axes, kind);

@@ -8,7 +8,10 @@ import { torchReference } from '../../../test/torch-reference-values.js';
 
 // Reference: PyTorch 1.13.1, test/torch-reference/unary.py — for each op: x = torch.tensor(EDGES,
 // requires_grad=True); y = getattr(torch, name)(x); y.backward(torch.ones_like(y)); y and x.grad.
-const { edges: EDGES, reference: REFERENCE } = torchReference<{ edges: number[]; reference: Record<string, { value: number[]; gradient: number[] }> }>('unary');
+const { edges: EDGES, reference: REFERENCE } = torchReference<{
+  edges: number[];
+  reference: Record<string, { value: number[]; gradient: number[] }>;
+}>('unary');
 
 type Method = 'sin' | 'cos' | 'tan' | 'floor' | 'ceil' | 'round' | 'sign' | 'reciprocal' | 'rsqrt' | 'log1p' | 'expm1';
 
@@ -35,7 +38,17 @@ describe('elementwise primitives match PyTorch 1.13.1 at ordinary and edge value
   }
 
   it('round takes halves to the even neighbour (torch.round), not up as Math.round does', () => {
-    expect(Array.from(tensor([0.5, 1.5, 2.5, 3.5, -0.5, -1.5, -2.5, 2.4999998, 1e7 + 1]).round().data)).toEqual([0, 2, 2, 4, -0, -2, -2, 2, 1e7 + 1]);
+    expect(Array.from(tensor([0.5, 1.5, 2.5, 3.5, -0.5, -1.5, -2.5, 2.4999998, 1e7 + 1]).round().data)).toEqual([
+      0,
+      2,
+      2,
+      4,
+      -0,
+      -2,
+      -2,
+      2,
+      1e7 + 1,
+    ]);
   });
 
   it('floor, ceil, round and sign give a zero gradient even where the incoming gradient is NaN or ∞ (NOTE(zero-gradient))', () => {
@@ -62,13 +75,22 @@ describe('gradcheck of the parity primitives, with a broadcast partner', () => {
       const x = input([3, 4], { seed: 31, ...options });
       const y = input([4], { seed: 32 });
       gradcheck((a, b) => fn(a).mul(b), [x, y]);
-      gradcheck((a, b) => fn(a.add(b).mul(0.3)), [input([3, 1], { seed: 33, positive: true, minMagnitude: 0.5 }), input([4], { seed: 34, positive: true, minMagnitude: 0.5 })]);
+      gradcheck(
+        (a, b) => fn(a.add(b).mul(0.3)),
+        [
+          input([3, 1], { seed: 33, positive: true, minMagnitude: 0.5 }),
+          input([4], { seed: 34, positive: true, minMagnitude: 0.5 }),
+        ],
+      );
     });
   }
 
   it('floor, ceil, round, sign: zero gradients agree with finite differences away from their jumps', () => {
     for (const name of ['floor', 'ceil', 'round', 'sign'] as const) {
-      const result = gradcheck((a, b) => a[name]().mul(b).add(b), [distinctInput([3, 4], 35), input([4], { seed: 36 })]);
+      const result = gradcheck(
+        (a, b) => a[name]().mul(b).add(b),
+        [distinctInput([3, 4], 35), input([4], { seed: 36 })],
+      );
       expect(result.passed, name).toBe(true);
     }
   });
