@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { encode as encodePng } from 'fast-png';
 import { encode as encodeJpeg } from 'jpeg-js';
-import { loadImageFolder } from '../dist/node.js'; // built: worker threads load plain JavaScript, as users' do
+import { loadImageFolder } from '@backprop/datasets/node'; // dist/ under tsx (worker threads load plain JavaScript, as users' do); src/ for tsc
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '2000' } } });
 const COUNT = Number(values.count); // pictures per format, half in each class
