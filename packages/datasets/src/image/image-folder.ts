@@ -33,10 +33,11 @@ export interface ImageFolderOptions extends LoadImageOptions {
 }
 
 /**
- * Folders with fewer images are decoded on the calling thread: starting a thread and loading the
- * decoders in it (tens of milliseconds) costs more than a few dozen small pictures take to decode.
+ * Folders with fewer images are decoded on the calling thread: starting the pool and loading the
+ * decoders in its threads costs about as much as a few hundred photo-sized pictures take to decode
+ * on one thread (break-even near 400 on 2 cores: docs/performance.md), so below this, threads lose.
  */
-export const PARALLEL_MIN_IMAGES = 64;
+export const PARALLEL_MIN_IMAGES = 500;
 
 /** A loaded image folder. */
 export interface ImageFolderData {
