@@ -75,7 +75,10 @@ describe('loadImageFolder on threads', () => {
     expect(progress.slice(0, 2)).toEqual([0, 210]);
     expect(progress.slice(-2)).toEqual([210, 210]);
     const grey = { width: 7, height: 9, color: 'grey', fit: 'pad', background: 0.25 } as const;
-    same(await loadImageFolder(root, { ...grey, ...ON_THREADS, threads: 3 }), await loadImageFolder(root, { ...grey, threads: 1 }));
+    same(
+      await loadImageFolder(root, { ...grey, ...ON_THREADS, threads: 3 }),
+      await loadImageFolder(root, { ...grey, threads: 1 }),
+    );
   }, 60_000);
 
   it('fails on the first bad file in order, and skips the same files with skipBad', async () => {
@@ -84,7 +87,9 @@ describe('loadImageFolder on threads', () => {
     expect(first).toBe(
       `${join(root, 'C', '68.png')}: the file is empty (0 bytes); give a PNG or JPEG image, or pass skipBad to skip it`,
     );
-    expect(await loadImageFolder(root, { ...OPTIONS, ...ON_THREADS, threads: 2 }).catch((error: Error) => error.message)).toBe(first);
+    expect(
+      await loadImageFolder(root, { ...OPTIONS, ...ON_THREADS, threads: 2 }).catch((error: Error) => error.message),
+    ).toBe(first);
     const serial = await loadImageFolder(root, { ...OPTIONS, threads: 1, skipBad: true });
     const parallel = await loadImageFolder(root, { ...OPTIONS, ...ON_THREADS, threads: 2, skipBad: true });
     same(parallel, serial);
