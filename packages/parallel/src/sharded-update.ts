@@ -38,10 +38,9 @@ export type BarrierWait = 'blocking' | 'async';
  * NOTE(barrier): the trainer shards only when its transport runs every task of the step at once
  * (`WorkerTransport.concurrency`), so a blocking wait cannot deadlock there. Node's worker entry
  * blocks: while a worker awaited `Atomics.waitAsync`, its event loop went idle for a moment every
- * step, and V8 then ran a full mark-compact every two or three steps in each worker — 43 against 2
- * over 60 CNN steps at W = 2, with their concurrent marking on the two cores the workers need
- * (2026-11-26, 2-core AMD EPYC, Node 20.20.2: batch 256 steps of 43–56 ms against 37–39 ms with
- * `Atomics.wait`; the timeout made no difference). `async` waits where `Atomics.waitAsync` exists
+ * step, and V8 then ran a full mark-compact every two or three steps in each worker, its
+ * concurrent marking on the cores the workers need: CNN steps ran markedly slower than with
+ * `Atomics.wait` (figures: docs/performance.md, NOTE(barrier)). `async` waits where `Atomics.waitAsync` exists
  * (Node, Chromium, Safari) and falls back to `Atomics.wait`. A dead worker never arrives, so the
  * main thread calls `signalFailure` as soon as any task rejects; the one-second timeout only
  * re-checks the flag, it is not what ends a wait.
@@ -99,9 +98,8 @@ export function shardBounds(size: number, shards: number, shard: number): { star
  * whichever thread reduced i.
  *
  * NOTE(reduction): core's `sumChunksInto`, which runs a WebAssembly SIMD kernel with the
- * TypeScript loop's bits (NOTE(chunk-sum-bits) in core's kernels/reduce-chunks.ts). 4 chunks of
- * 100,000 values, one thread: 0.82–1.00 ms in the TypeScript loop, 0.16–0.20 ms in WebAssembly
- * (NOTE(chunk-sum-speed) there).
+ * TypeScript loop's bits (NOTE(chunk-sum-bits) in core's kernels/reduce-chunks.ts), about five
+ * times faster than the loop (figures: docs/performance.md, NOTE(reduction)).
  */
 export function reduceChunks(
   gradients: Float32Array,

@@ -57,12 +57,11 @@ function workOf(entry: string): Promise<Work> {
  * Runs tasks until none comes for `idleMilliseconds`; then marks the loop STOPPED and returns
  * (the piscina task ends, so an idle trainer keeps no thread busy and the process can exit).
  *
- * NOTE(step-loop): a piscina task per step cost 0.36–0.48 ms from the dispatch to the worker's
- * first instruction and 0.28–0.38 ms back, of a 5–6 ms MLP step at W = 2; through this loop
- * 0.21–0.30 and 0.12–0.21 ms (2026-11-26, 2-core AMD EPYC VM, Node 20.20.2, medians of 170 steps
- * in one process, two runs each). Spinning on the doorbell instead of blocking cut the dispatch to
- * ~0.2 ms but, with as many spinning threads as cores, left the main thread no core to receive the
- * answers (0.5–0.9 ms), so the loop blocks at once.
+ * NOTE(step-loop): a piscina task per step costs a sizeable share of a small MLP step in dispatch
+ * and return; a loop that stays in the worker and waits on a doorbell roughly halves both.
+ * Spinning on the doorbell instead of blocking shortens the dispatch further but, with as many
+ * spinning threads as cores, leaves the main thread no core to receive the answers, so the loop
+ * blocks at once (figures: docs/performance.md, NOTE(step-loop)).
  */
 export default async function serveSteps(start: LoopStart): Promise<void> {
   const { port, idleMilliseconds } = start;
