@@ -4,6 +4,7 @@
 import {
   CosineAnnealingLR,
   DataLoader,
+  updateBatchNorm,
   Generator,
   photoCnnSpec,
   randomHorizontalFlip,
@@ -191,8 +192,17 @@ export class PicturesSession {
       const loader = new DataLoader(train, { batchSize: options.batchSize, shuffle: true, seed: options.seed });
       const batches = loader.length;
       onEvent({ type: 'start', train: train.length, validation: validation.images.shape[0]!, batches });
-      const report = (epoch: number, trainLoss: number | null) => {
+      // NOTE(batch-norm-refresh): a few dozen pictures give a few steps per epoch, too few for
+      // BatchNorm's running averages to follow the weights (validation sat at 50% for epochs), so
+      // the page's model — what is scored, tried and saved — gets them recomputed over the training
+      // pictures with the current weights, as the CLI does (core's updateBatchNorm, PyTorch's update_bn).
+      // Before the first step the model is shown as initialised (running statistics 0 and 1), as untrained.
+      const takeWeights = (trained: boolean) => {
         model.model.loadStateDict(trainer.stateDict());
+        if (trained) updateBatchNorm(model.model, new DataLoader(train, { batchSize: options.batchSize }));
+      };
+      const report = (epoch: number, trainLoss: number | null) => {
+        takeWeights(epoch > 0);
         onEvent({ type: 'epoch', epoch, trainLoss, ...model.score(validation.images, validation.labels) });
       };
       report(0, null);
@@ -207,7 +217,7 @@ export class PicturesSession {
         },
         onEpochEnd: ({ epoch, meanLoss }) => report(epoch + 1, meanLoss),
       });
-      model.model.loadStateDict(trainer.stateDict());
+      takeWeights(summary.steps > 0);
       model.steps = summary.steps;
       this.model = model;
       return { stopped: summary.stopped !== null, steps: summary.steps };
