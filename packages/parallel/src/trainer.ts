@@ -1,28 +1,23 @@
-// ParallelTrainer: the public API of synchronous data-parallel training and its lifecycle — building
-// the model, serializing calls, snapshots, close. One step's traffic is coordinator.ts; what crosses a
-// thread is protocol.ts. Must not import node:* modules (the browser trainer shares it).
-import { Generator, Tensor, type Module, type Optimizer, type StateDict } from '@backprop/core';
-import { finishOnMainThread, installModel, type BuiltModel } from './built-model.js';
-import { assignChunks, chunkCount } from './chunks.js';
+// ParallelTrainer: the public API of synchronous data-parallel training and its lifecycle — serializing
+// calls, coordinating each step and evaluation, snapshots, close. The main model is main-model.ts, one
+// step's traffic coordinator.ts, what crosses a thread protocol.ts. Must not import node:* (the browser shares it).
+import type { Module, Optimizer, StateDict, Tensor } from '@backprop/core';
+import { BatchStaging, chunksOf } from './batch-staging.js';
+import { finishOnMainThread, type BuiltModel } from './built-model.js';
+import { assignChunks } from './chunks.js';
 import { Coordinator, sumLosses } from './coordinator.js';
+import { EvaluationTotals, evaluationBatches } from './evaluation-totals.js';
 import { fit as fitLoop, type BatchSource, type FitOptions, type FitSummary } from './fit.js';
 import { checkTimeout, hardwareConcurrency, withTimeout } from './limits.js';
+import { MainModel } from './main-model.js';
 import { memoryAdapter } from './memory.js';
-import { ModelInputCheck } from './minibatch.js';
-import { buildFromWire, type WireModel } from './model-source.js';
-import { checkModel, validateOptions, type Validated } from './options.js';
+import { validateOptions } from './options.js';
 import type { LossName, MemoryMode } from './protocol.js';
-import { loadBuffers, saveBuffers } from './running-statistics.js';
-import {
-  DEFAULT_CLOSE_TIMEOUT_MILLISECONDS,
-  defaultMemoryMode,
-  type CloseOptions,
-  type Evaluation,
-  type ParallelTrainerOptions,
-  type StepOptions,
-  type StepTiming,
-  type TrainerState,
-} from './trainer-options.js';
+import { StepStopwatch } from './step-timing.js';
+import { checkTrainerState, copyStateDict, loadWeights, restoreTrainingState } from './training-state.js';
+import { DEFAULT_CLOSE_TIMEOUT_MILLISECONDS, defaultMemoryMode } from './trainer-options.js';
+import type { CloseOptions, Evaluation, ParallelTrainerOptions, StepOptions } from './trainer-options.js';
+import type { StepTiming, TrainerState } from './trainer-options.js';
 
 let sessions = 0;
 
@@ -53,30 +48,20 @@ export class ParallelTrainer {
   readonly chunkSize: number;
   readonly seed: number;
   readonly loss: LossName;
-  readonly #wire: WireModel;
-  readonly #optimizerFactory: Validated['optimizerFactory'];
-  readonly #optimizerType: Validated['optimizerType'];
-  /** Set once the model is built: at construction for a spec, by `ready()` for a module. */
-  #built: BuiltModel | null = null;
-  #building: Promise<BuiltModel> | null = null;
   /** Where the big arrays live (see `MemoryMode`). */
   readonly memory: MemoryMode;
   readonly #coordinator: Coordinator;
+  readonly #main: MainModel;
+  readonly #staging: BatchStaging;
   #steps = 0;
   #lastStep: StepTiming | null = null;
   #queue: Promise<unknown> = Promise.resolve();
   #closing: Promise<void> | null = null;
-  #inputCheck: ModelInputCheck | null = null;
   #optimizerView: Optimizer | null = null;
-  /** The workers moved the running statistics in `built.buffers` since the main model last read them. */
-  #buffersStale = false;
 
   constructor(options: ParallelTrainerOptions) {
-    const valid = validateOptions(
-      options,
-      options?.workers,
-      options?.cores === undefined ? hardwareConcurrency() : options.cores,
-    );
+    const cores = options?.cores === undefined ? hardwareConcurrency() : options.cores;
+    const valid = validateOptions(options, options?.workers, cores);
     if (typeof options.transport !== 'function')
       throw new Error('DataParallelTrainer: transport must be a function (threads) => WorkerTransport');
     this.workers = valid.workers.workers;
@@ -86,22 +71,15 @@ export class ParallelTrainer {
     this.chunkSize = valid.chunkSize;
     this.seed = valid.seed;
     this.loss = valid.loss;
-    this.#wire = valid.wire;
-    this.#optimizerFactory = valid.optimizerFactory;
-    this.#optimizerType = valid.optimizerType;
     const memory = memoryAdapter(options.memory ?? defaultMemoryMode());
     this.memory = memory.mode;
-    const coordinates = {
-      session: `trainer-${++sessions}`,
-      wire: this.#wire,
-      loss: this.loss,
-      seed: this.seed,
-      chunkSize: this.chunkSize,
-      workers: this.workers,
-      shareMainThread: valid.shareMainThread,
-    };
+    const { wire, seed, loss, chunkSize, shareMainThread } = valid;
+    const session = `trainer-${++sessions}`;
+    const coordinates = { session, wire, loss, seed, chunkSize, workers: this.workers, shareMainThread };
     this.#coordinator = new Coordinator({ ...coordinates, startTransport: options.transport }, memory);
-    if (valid.model !== null) this.#built = this.#install(valid.model);
+    const optimizer = { kind: valid.optimizerType, create: valid.optimizerFactory };
+    this.#main = new MainModel({ wire, model: valid.model, seed, memory, optimizer });
+    this.#staging = new BatchStaging({ loss: this.loss, chunkSize: this.chunkSize, coordinator: this.#coordinator });
   }
 
   /**
@@ -110,7 +88,7 @@ export class ParallelTrainer {
    * its own range), so read or predict with it between steps for weights of one step.
    */
   get model(): Module {
-    return this.#synced(this.#require('model')).model;
+    return this.#main.synced('model').model;
   }
 
   /**
@@ -118,7 +96,7 @@ export class ParallelTrainer {
    * sends them to the workers). Its state lives in the workers' shards: `stateDict()` reads them.
    */
   get optimizer(): Optimizer {
-    const built = this.#require('optimizer');
+    const built = this.#main.require('optimizer');
     this.#optimizerView ??= built.optimizer.facade(() => this.#steps);
     return this.#optimizerView;
   }
@@ -136,7 +114,7 @@ export class ParallelTrainer {
    * ```
    */
   async ready(): Promise<void> {
-    await this.#build();
+    await this.#main.build();
   }
 
   /** Steps taken so far. */
@@ -160,8 +138,7 @@ export class ParallelTrainer {
   workersFor(batchSize: number): number {
     if (!Number.isSafeInteger(batchSize) || batchSize < 1)
       throw new Error(`DataParallelTrainer.workersFor: batchSize must be an integer ≥ 1, got ${String(batchSize)}`);
-    const mergesSingleTail = this.#built !== null && this.#built.statistics.layers.length > 0;
-    return assignChunks(chunkCount(batchSize, this.chunkSize, mergesSingleTail), this.workers).length;
+    return assignChunks(chunksOf(this.#main.built, batchSize, this.chunkSize), this.workers).length;
   }
 
   /** Where the time of the last completed `step` went (null before the first); see `StepTiming`. */
@@ -185,22 +162,17 @@ export class ParallelTrainer {
    * ```
    */
   step(inputs: Tensor, targets: Tensor, options: StepOptions = {}): Promise<number> {
+    const given = options?.timeoutMilliseconds;
     let timeout: number;
     try {
-      timeout = checkTimeout(
-        'DataParallelTrainer.step',
-        'timeoutMilliseconds',
-        options?.timeoutMilliseconds,
-        this.stepTimeoutMilliseconds,
-      );
+      timeout = checkTimeout('DataParallelTrainer.step', 'timeoutMilliseconds', given, this.stepTimeoutMilliseconds);
     } catch (error) {
       return Promise.reject(error as Error);
     }
     return this.#serialize(async (built) => {
-      const started = performance.now();
+      const stopwatch = new StepStopwatch();
       const step = this.#steps + 1;
-      const { chunks, batchSize } = this.#stage(built, 'step', inputs, targets);
-      const divisor = this.#divisor(batchSize, targets);
+      const { chunks, divisor } = this.#staging.stage(built, 'step', inputs, targets);
       const hyperparameters = built.optimizer.optimizer.hyperparameters;
       if (built.optimizer.changedBefore(this.#steps)) this.#coordinator.invalidateSetup();
       const dispatch = {
@@ -215,28 +187,14 @@ export class ParallelTrainer {
       };
       const { answers, updatedInWorkers } = await this.#coordinator.dispatch(built, dispatch);
       this.#steps = step;
-      let updateMilliseconds = Math.max(...answers.map((answer) => answer.updateMilliseconds));
-      if (!updatedInWorkers) {
-        const updateStarted = performance.now();
-        finishOnMainThread(built, {
-          gradients: this.#coordinator.gradients(built, chunks),
-          chunkCount: chunks,
-          divisor,
-          step,
-          hyperparameters,
-        });
-        updateMilliseconds = performance.now() - updateStarted;
-      } else {
-        this.#buffersStale = built.statistics.layers.length > 0;
+      if (updatedInWorkers) this.#main.updatedInWorkers(built);
+      else {
+        const end = { chunkCount: chunks, divisor, step, hyperparameters };
+        stopwatch.update(() =>
+          finishOnMainThread(built, { gradients: this.#coordinator.gradients(built, chunks), ...end }),
+        );
       }
-      const milliseconds = performance.now() - started;
-      const workerMilliseconds = answers.map((answer) => answer.milliseconds);
-      this.#lastStep = {
-        milliseconds,
-        workerMilliseconds,
-        overheadMilliseconds: milliseconds - Math.max(...workerMilliseconds),
-        updateMilliseconds,
-      };
+      this.#lastStep = stopwatch.finish(answers);
       return sumLosses(answers, chunks) / divisor;
     });
   }
@@ -273,16 +231,9 @@ export class ParallelTrainer {
   evaluate(inputs: Tensor, targets: Tensor): Promise<Evaluation>;
   evaluate(source: Tensor | BatchSource, targets?: Tensor): Promise<Evaluation> {
     return this.#serialize(async (built) => {
-      const batches: BatchSource = source instanceof Tensor ? [[source, targets as Tensor]] : source;
-      if (batches === null || typeof (batches as Partial<BatchSource>)[Symbol.iterator] !== 'function') {
-        throw new Error(
-          'DataParallelTrainer.evaluate: expected (inputs, targets) Tensors or an iterable of [inputs, targets] batches (a DataLoader)',
-        );
-      }
-      let [loss, samples, divisor] = [0, 0, 0];
-      let perClass: Evaluation['perClass'] = null;
-      for (const [inputs, batchTargets] of batches) {
-        const { chunks, batchSize } = this.#stage(built, 'evaluate', inputs, batchTargets);
+      const totals = new EvaluationTotals();
+      for (const [inputs, batchTargets] of evaluationBatches(source, targets)) {
+        const { chunks, batchSize, divisor } = this.#staging.stage(built, 'evaluate', inputs, batchTargets);
         const hyperparameters = built.optimizer.optimizer.hyperparameters;
         const dispatch = {
           kind: 'evaluate' as const,
@@ -292,34 +243,24 @@ export class ParallelTrainer {
           targetShape: [...batchTargets.shape],
           divisor: 1,
           hyperparameters,
-        };
-        const { answers } = await this.#coordinator.dispatch(built, {
-          ...dispatch,
           timeout: this.stepTimeoutMilliseconds,
-        });
-        loss += sumLosses(answers, chunks);
-        for (const answer of answers) perClass = addCounts(perClass, answer.perClass);
-        samples += batchSize;
-        divisor += this.#divisor(batchSize, batchTargets);
+        };
+        const { answers } = await this.#coordinator.dispatch(built, dispatch);
+        const perClass = answers.map((answer) => answer.perClass);
+        totals.add({ loss: sumLosses(answers, chunks), samples: batchSize, divisor, perClass });
       }
-      if (samples === 0) throw new Error('DataParallelTrainer.evaluate: the loader yielded no batches');
-      const correct = perClass === null ? 0 : perClass.correct.reduce((a, b) => a + b, 0);
-      return { loss: loss / divisor, accuracy: this.loss === 'crossEntropy' ? correct / samples : null, perClass };
+      return totals.result(this.loss);
     });
   }
 
   /** A snapshot (copies) of the model's weights by dotted name, PyTorch's layout. */
   stateDict(): StateDict {
-    const state = this.#synced(this.#requireIntact('stateDict')).model.stateDict();
-    return Object.fromEntries(Object.entries(state).map(([name, t]) => [name, new Tensor(t.data.slice(), t.shape)]));
+    return copyStateDict(this.#main.intact('stateDict', this.#coordinator.failure).model.stateDict());
   }
 
   /** Loads weights into the shared parameters (between steps); checked like `Module.loadStateDict`. */
   async loadStateDict(state: StateDict): Promise<void> {
-    await this.#serialize(async (built) => {
-      this.#synced(built).model.loadStateDict(state);
-      saveBuffers(built.model, new Float32Array(built.buffers));
-    });
+    await this.#serialize(async () => loadWeights(this.#main.synced('loadStateDict'), state));
   }
 
   /**
@@ -333,7 +274,7 @@ export class ParallelTrainer {
    * ```
    */
   trainingState(): TrainerState {
-    const built = this.#requireIntact('trainingState');
+    const built = this.#main.intact('trainingState', this.#coordinator.failure);
     return { model: this.stateDict(), optimizer: built.optimizer.stateDict(this.#steps), steps: this.#steps };
   }
 
@@ -342,27 +283,10 @@ export class ParallelTrainer {
    * anything changes; a mismatch rejects and leaves the trainer as it was.
    */
   async loadTrainingState(state: TrainerState): Promise<void> {
-    await this.#serialize(async (built) => {
-      const { model, optimizer, steps } = state ?? ({} as Partial<TrainerState>);
-      if (!Number.isSafeInteger(steps) || (steps as number) < 0) {
-        throw new Error(`DataParallelTrainer.loadTrainingState: steps must be an integer ≥ 0, got ${String(steps)}`);
-      }
-      if (typeof model !== 'object' || model === null || typeof optimizer !== 'object' || optimizer === null) {
-        throw new Error(
-          'DataParallelTrainer.loadTrainingState: expected { model, optimizer, steps } as returned by trainingState()',
-        );
-      }
-      const before = this.stateDict();
-      built.model.loadStateDict(model);
-      try {
-        built.optimizer.load(optimizer, steps as number);
-      } catch (error) {
-        built.model.loadStateDict(before);
-        throw error;
-      } finally {
-        saveBuffers(built.model, new Float32Array(built.buffers));
-      }
-      this.#steps = steps as number;
+    await this.#serialize(async () => {
+      const checked = checkTrainerState(state, 'DataParallelTrainer.loadTrainingState');
+      restoreTrainingState(this.#main.synced('loadTrainingState'), checked);
+      this.#steps = checked.steps;
       this.#coordinator.invalidateSetup(); // the step origins changed (and the state's names may have)
     });
   }
@@ -392,12 +316,8 @@ export class ParallelTrainer {
       return Promise.reject(error as Error);
     }
     this.#closing ??= (async () => {
-      const drained = await withTimeout(
-        this.#queue.then(() => true),
-        timeout,
-        false,
-      );
-      if (!drained) this.#coordinator.closedAfter = timeout;
+      const drained = this.#queue.then(() => true);
+      if (!(await withTimeout(drained, timeout, false))) this.#coordinator.closedAfter = timeout;
       await this.#coordinator.close();
     })();
     return this.#closing;
@@ -411,74 +331,9 @@ export class ParallelTrainer {
       if (failure !== null)
         throw new Error(`DataParallelTrainer: the trainer stopped after a failure (${failure.message})`);
       if (closedAtCall) throw new Error('DataParallelTrainer: the trainer is closed');
-      return work(await this.#build());
+      return work(await this.#main.build());
     });
     this.#queue = run.catch(() => undefined);
     return run;
   }
-
-  #build(): Promise<BuiltModel> {
-    if (this.#built !== null) return Promise.resolve(this.#built);
-    this.#building ??= buildFromWire(this.#wire, new Generator(this.seed)).then(
-      (model) => (this.#built = this.#install(checkModel(model))),
-      (error: Error) => {
-        throw new Error(`DataParallelTrainer: ${error.message}`, { cause: error });
-      },
-    );
-    return this.#building;
-  }
-
-  /**
-   * `#require`, refusing after a failed step: its workers may have updated some shards of the
-   * weights and optimizer state and not others, so no snapshot of them is consistent.
-   */
-  #requireIntact(what: string): BuiltModel {
-    const failure = this.#coordinator.failure;
-    if (failure !== null) {
-      throw new Error(
-        `DataParallelTrainer.${what}: the weights may be partly updated by the failed step (${failure.message}); resume from the last checkpoint`,
-      );
-    }
-    return this.#require(what);
-  }
-
-  #require(what: string): BuiltModel {
-    if (this.#built === null)
-      throw new Error(`DataParallelTrainer.${what}: the model module is not loaded yet; await trainer.ready() first`);
-    return this.#built;
-  }
-
-  #install(model: Module): BuiltModel {
-    return installModel(model, this.#coordinator.memory, { kind: this.#optimizerType, create: this.#optimizerFactory });
-  }
-
-  /** `built`, with the main model's running statistics refreshed from the workers' (they advance them in shared memory). */
-  #synced(built: BuiltModel): BuiltModel {
-    if (this.#buffersStale) loadBuffers(built.model, new Float32Array(built.buffers));
-    this.#buffersStale = false;
-    return built;
-  }
-
-  /** Checks a minibatch against the model and copies it into the input buffers (once per step). */
-  #stage(built: BuiltModel, op: string, inputs: Tensor, targets: Tensor): { chunks: number; batchSize: number } {
-    this.#inputCheck ??= new ModelInputCheck(built.model, this.loss);
-    const batchSize = this.#inputCheck.check(op, inputs, targets);
-    const chunks = chunkCount(batchSize, this.chunkSize, built.statistics.layers.length > 0);
-    this.#coordinator.stage(built, inputs, targets, chunks);
-    return { chunks, batchSize };
-  }
-
-  /** The loss's mean divides by B (crossEntropy) or by every target element (mse, as `mseLoss` does). */
-  #divisor(batchSize: number, targets: Tensor): number {
-    return this.loss === 'crossEntropy' ? batchSize : targets.size;
-  }
-}
-
-/** Per-class counts summed over answers (null: no class counts, e.g. mseLoss). */
-function addCounts(total: Evaluation['perClass'], more: Evaluation['perClass']): Evaluation['perClass'] {
-  if (more === null) return total;
-  if (total === null) return { correct: [...more.correct], count: [...more.count] };
-  more.correct.forEach((value, label) => (total.correct[label]! += value));
-  more.count.forEach((value, label) => (total.count[label]! += value));
-  return total;
 }
