@@ -18,6 +18,8 @@ const optimizer = { kind: 'adam' as const, create: (parameters: Iterable<Tensor>
 const fromSpec = (model: Module | null = buildModel(spec, { generator: new Generator(1) })) =>
   new MainModel({ wire: toWireModel(spec), model, seed: 1, memory: memoryAdapter('shared'), optimizer });
 const missingModule = 'file:///nonexistent/backprop-main-model-test/model.js';
+const fromModule = () =>
+  new MainModel({ wire: toWireModel(missingModule), model: null, seed: 1, memory: memoryAdapter('shared'), optimizer });
 
 describe('MainModel', () => {
   it('installs a spec model at once; build() resolves with it', async () => {
@@ -36,13 +38,7 @@ describe('MainModel', () => {
   });
 
   it('refuses a model module not loaded yet, naming the call and the fix', () => {
-    const main = new MainModel({
-      wire: toWireModel(missingModule),
-      model: null,
-      seed: 1,
-      memory: memoryAdapter('shared'),
-      optimizer,
-    });
+    const main = fromModule();
     expect(() => main.require('optimizer')).toThrow(
       'DataParallelTrainer.optimizer: the model module is not loaded yet; await trainer.ready() first',
     );
@@ -50,13 +46,7 @@ describe('MainModel', () => {
   });
 
   it('rejects a module that cannot be imported with the trainer’s prefix', async () => {
-    const main = new MainModel({
-      wire: toWireModel(missingModule),
-      model: null,
-      seed: 1,
-      memory: memoryAdapter('shared'),
-      optimizer,
-    });
+    const main = fromModule();
     await expect(main.build()).rejects.toThrow(/^DataParallelTrainer: /);
   });
 

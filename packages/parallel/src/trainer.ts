@@ -188,12 +188,11 @@ export class ParallelTrainer {
       const { answers, updatedInWorkers } = await this.#coordinator.dispatch(built, dispatch);
       this.#steps = step;
       if (updatedInWorkers) this.#main.updatedInWorkers(built);
-      else {
-        const end = { chunkCount: chunks, divisor, step, hyperparameters };
-        stopwatch.update(() =>
-          finishOnMainThread(built, { gradients: this.#coordinator.gradients(built, chunks), ...end }),
-        );
-      }
+      else
+        stopwatch.update(() => {
+          const gradients = this.#coordinator.gradients(built, chunks);
+          finishOnMainThread(built, { gradients, chunkCount: chunks, divisor, step, hyperparameters });
+        });
       this.#lastStep = stopwatch.finish(answers);
       return sumLosses(answers, chunks) / divisor;
     });
