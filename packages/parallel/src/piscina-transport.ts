@@ -259,7 +259,15 @@ export class PiscinaTransport implements WorkerTransport {
 }
 
 /** The Node options about loading modules, which a source-mode thread needs as the main thread has them. */
-const MODULE_OPTIONS = new Set(['--conditions', '-C', '--import', '--require', '-r', '--loader', '--experimental-loader']);
+const MODULE_OPTIONS = new Set([
+  '--conditions',
+  '-C',
+  '--import',
+  '--require',
+  '-r',
+  '--loader',
+  '--experimental-loader',
+]);
 
 /**
  * The main thread's module-loading options (export conditions, `--import`/`--require`/`--loader`
