@@ -73,7 +73,7 @@ function thread(job: object): Promise<number> {
 const stolen = () => Number(readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/)[8]);
 const stealBefore = stolen();
 console.log(
-  `# @backprop/parallel ceilings — ${cpus()[0]?.model ?? 'cpu'}, ${availableParallelism()} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 16)} UTC\n`,
+  `# @backprop/parallel ceilings — ${cpus()[0]?.model ?? 'cpu'}, ${availableParallelism()} cores, Node ${process.version}${process.execArgv.includes('--single-threaded-gc') ? ', --single-threaded-gc' : ''}, ${new Date().toISOString().slice(0, 16)} UTC\n`,
 );
 console.log(
   'Each chunk time is the median over SECONDS of repetitions. "two threads": both run their half at the same time, never waiting for each other. The ceilings add the Adam step (whole, or half per thread) and assume no other cost — no staging, messages, barrier or reduction.\n',

@@ -172,6 +172,16 @@ function cpuClock(): { steal: number; busy: number } | null {
   }
 }
 
+/**
+ * How V8 collects garbage in this run. NOTE(single-threaded-gc): by default V8 runs parts of each
+ * collection on helper threads; on a machine with as many busy training threads as cores they take
+ * a training thread's core, and a step in lockstep waits for that thread (docs/performance.md).
+ * `bench:targets` runs with `node --single-threaded-gc`, as `pnpm train` does.
+ */
+function gcMode(): string {
+  return process.execArgv.includes('--single-threaded-gc') ? ', --single-threaded-gc' : ', default GC (helper threads)';
+}
+
 /** "median (lo–hi)×" over the rounds of W = 1's block median divided by this runner's (paired in time). */
 function roundRatios(single: number[], runner: number[]): string {
   const ratios = runner.map((ms, round) => single[round]! / ms);
@@ -179,7 +189,7 @@ function roundRatios(single: number[], runner: number[]): string {
 }
 
 console.log(
-  `# @backprop/parallel scaling — ${cpus()[0]?.model ?? 'cpu'}, ${cores} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 16)} UTC`,
+  `# @backprop/parallel scaling — ${cpus()[0]?.model ?? 'cpu'}, ${cores} cores, Node ${process.version}${gcMode()}, ${new Date().toISOString().slice(0, 16)} UTC`,
 );
 // Steal counts only the hypervisor's other guests; other processes on this machine show in the load average.
 const load = () =>

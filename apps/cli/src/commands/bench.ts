@@ -42,6 +42,7 @@ async function throughput(
     workers,
     maxWorkers: workers,
     chunkSize,
+    shareMainThread: true, // as `backprop train` runs (NOTE(cli-main-share) in train/training-session.ts)
   });
   try {
     const batches = Math.floor(images.shape[0]! / batchSize);

@@ -98,6 +98,10 @@ export async function runTrainingSession(options: SessionOptions): Promise<Sessi
       seed: config.seed,
       chunkSize: config.chunkSize,
       workers: options.workers,
+      // NOTE(cli-main-share): the CLI's main thread has nothing else to do during a step, so it runs one
+      // share itself instead of waking one more thread — the same bits; faster under
+      // `node --single-threaded-gc` (as `pnpm train` runs), no slower without (docs/performance.md).
+      shareMainThread: true,
     });
   } catch (error) {
     throw usageError(
