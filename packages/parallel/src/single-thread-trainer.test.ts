@@ -89,12 +89,9 @@ describe('SingleThreadTrainer', () => {
   });
 
   it('names evaluate and loadTrainingState in their errors, and a refused state changes nothing', async () => {
-    const trainer = new SingleThreadTrainer({
-      model: mlp(),
-      loss: 'crossEntropy',
-      optimizer: { type: 'adam' },
-      seed: 4,
-    });
+    const adam = (seed: number) =>
+      new SingleThreadTrainer({ model: mlp(), loss: 'crossEntropy', optimizer: { type: 'adam' }, seed });
+    const trainer = adam(4);
     await expect(trainer.evaluate(3 as never)).rejects.toThrow(
       /^SingleThreadTrainer: evaluate: expected \(inputs, targets\) Tensors or an iterable of \[inputs, targets\] batches \(a DataLoader\)$/,
     );
@@ -104,12 +101,7 @@ describe('SingleThreadTrainer', () => {
     expect(trainer.model.training).toBe(true);
 
     const before = flat(trainer.model);
-    const state = new SingleThreadTrainer({
-      model: mlp(),
-      loss: 'crossEntropy',
-      optimizer: { type: 'adam' },
-      seed: 9,
-    }).trainingState();
+    const state = adam(9).trainingState();
     await expect(trainer.loadTrainingState({ ...state, steps: 2.5 })).rejects.toThrow(
       /^SingleThreadTrainer\.loadTrainingState: steps must be an integer ≥ 0, got 2\.5$/,
     );
