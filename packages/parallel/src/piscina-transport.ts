@@ -73,7 +73,7 @@ export class PiscinaTransport implements WorkerTransport {
       filename: here(fromSource ? './step-loop-source.mjs' : './step-loop.js'),
       // NOTE(source-condition): from source, the thread resolves @backprop/core to its source too (the
       // `@backprop/source` export condition), as vitest and tsx do on the main thread: never a stale dist/.
-      ...(fromSource ? { execArgv: [...process.execArgv, '--conditions=@backprop/source'] } : {}),
+      ...(fromSource ? { execArgv: [...workerExecArgv(process.execArgv), '--conditions=@backprop/source'] } : {}),
       // Piscina starts a thread whenever a task finds none free, up to maxThreads: every task of a
       // step gets a thread of its own at once, as the barrier needs (NOTE(barrier)).
       minThreads: 0,
@@ -256,6 +256,43 @@ export class PiscinaTransport implements WorkerTransport {
       cause: error,
     });
   }
+}
+
+/** The Node options about loading modules, which a source-mode thread needs as the main thread has them. */
+const MODULE_OPTIONS = new Set([
+  '--conditions',
+  '-C',
+  '--import',
+  '--require',
+  '-r',
+  '--loader',
+  '--experimental-loader',
+]);
+
+/**
+ * The main thread's module-loading options (export conditions, `--import`/`--require`/`--loader`
+ * hooks), each with its value, for a worker's `execArgv`. Nothing else: a worker given `execArgv`
+ * refuses V8 flags such as `--single-threaded-gc` or `--max-old-space-size`
+ * (ERR_WORKER_INVALID_EXEC_ARGV), and they apply to every thread of the process anyway.
+ *
+ * @example
+ * ```ts
+ * workerExecArgv(['--single-threaded-gc', '--import', 'tsx', '--conditions=dev']); // ['--import', 'tsx', '--conditions=dev']
+ * ```
+ */
+export function workerExecArgv(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let index = 0; index < execArgv.length; index++) {
+    const arg = execArgv[index]!;
+    if (!MODULE_OPTIONS.has(arg.split('=', 1)[0]!)) continue;
+    kept.push(arg);
+    const value = execArgv[index + 1];
+    if (!arg.includes('=') && value !== undefined) {
+      kept.push(value);
+      index++;
+    }
+  }
+  return kept;
 }
 
 /** The exit code in piscina's "worker exited with code: N", or null for another error. */
