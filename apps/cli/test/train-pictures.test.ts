@@ -10,6 +10,36 @@ import { events, runCli, scratchDirectory } from './run-cli.js';
 
 const cwd = scratchDirectory();
 
+/**
+ * `train --data DATA --skip-bad` on a folder with bad files: 16×16 pictures, one epoch on one worker,
+ * `--json`; its exit code, events and the notices among them (one per skipped file).
+ */
+async function trainSkippingBad(options: { data: string; out: string; valSplit?: number }) {
+  const split = options.valSplit === undefined ? [] : ['--val-split', String(options.valSplit)];
+  const result = await runCli(
+    [
+      'train',
+      '--data',
+      options.data,
+      '--skip-bad',
+      ...split,
+      '--image-size',
+      '16',
+      '--epochs',
+      '1',
+      '--workers',
+      '1',
+      '--out',
+      options.out,
+      '--json',
+    ],
+    { cwd },
+  );
+  const all = events(result.stdout);
+  const notices = all.filter((e) => e.event === 'notice').map((e) => e.message as string);
+  return { code: result.code, events: all, notices };
+}
+
 describe('train on a folder of pictures', () => {
   beforeAll(() => {
     writePictureFolder(join(cwd, 'pictures'), 60);
@@ -182,28 +212,8 @@ describe('train on a folder of pictures', () => {
       join(cwd, 'damaged', 'cat', 'broken.png'),
       readFileSync(join(cwd, 'damaged', 'cat', '0.png')).subarray(0, 100),
     );
-    const result = await runCli(
-      [
-        'train',
-        '--data',
-        'damaged',
-        '--skip-bad',
-        '--image-size',
-        '16',
-        '--epochs',
-        '1',
-        '--workers',
-        '1',
-        '--out',
-        'skipped',
-        '--json',
-      ],
-      { cwd },
-    );
-    expect(result.code).toBe(0);
-    const notices = events(result.stdout)
-      .filter((e) => e.event === 'notice')
-      .map((e) => e.message as string);
+    const { code, notices } = await trainSkippingBad({ data: 'damaged', out: 'skipped' });
+    expect(code).toBe(0);
     expect(notices.some((m) => /skipped cat\/broken\.png|skipped .*broken\.png/.test(m))).toBe(true);
   });
 
@@ -278,35 +288,13 @@ describe('train on a folder of pictures', () => {
     );
     rmSync(join(cwd, 'broken', 'zebra'), { recursive: true });
     // --skip-bad: every broken file (and the stray top-level one) named, training on the 8 good pictures.
-    const skipped = await runCli(
-      [
-        'train',
-        '--data',
-        'broken',
-        '--skip-bad',
-        '--val-split',
-        '0.5',
-        '--image-size',
-        '16',
-        '--epochs',
-        '1',
-        '--workers',
-        '1',
-        '--out',
-        'skipped-all',
-        '--json',
-      ],
-      { cwd },
-    );
+    const skipped = await trainSkippingBad({ data: 'broken', out: 'skipped-all', valSplit: 0.5 });
     expect(skipped.code).toBe(0);
-    const notices = events(skipped.stdout)
-      .filter((e) => e.event === 'notice')
-      .map((e) => e.message as string);
     for (const name of ['README.txt', ...cases.map(([file]) => file)])
       expect(
-        notices.filter((m) => m.includes(`skipped broken/${name === 'README.txt' ? '' : 'not-cat/'}${name} (`)),
+        skipped.notices.filter((m) => m.includes(`skipped broken/${name === 'README.txt' ? '' : 'not-cat/'}${name} (`)),
       ).toHaveLength(1);
-    expect(events(skipped.stdout).find((e) => e.event === 'start')).toMatchObject({ trainSamples: 4, testSamples: 4 });
+    expect(skipped.events.find((e) => e.event === 'start')).toMatchObject({ trainSamples: 4, testSamples: 4 });
   });
 
   it('picture options are refused for other data', async () => {

@@ -1,6 +1,8 @@
 // Generated pictures for the "Your pictures" tests (nothing checked in): two visually distinct
 // classes — an orange disc or a blue bar on grey noise — as PNG and JPEG of mixed sizes and aspect
-// ratios, and broken files. Node only (fast-png, jpeg-js as devDependencies).
+// ratios, folders of them for the CLI, and broken files. Node only (node:fs, fast-png, jpeg-js as devDependencies).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { Generator } from '@backprop/core';
 import { decodeImage } from '@backprop/datasets/images';
@@ -50,6 +52,40 @@ export function fixturePicture(kind: 'disc' | 'bar', index: number, seed: number
     ? encodePng({ width, height, data, channels: 4 })
     : new Uint8Array(encodeJpeg({ width, height, data }, 92).data);
   return { name: `${kind}-${index}.${png ? 'png' : 'jpg'}`, mimeType: png ? 'image/png' : 'image/jpeg', bytes };
+}
+
+/** Options of {@link writeFixtureFolder}. */
+export interface FixtureFolderOptions {
+  /** Pictures written into each class folder. */
+  perClass: number;
+  /** Seeds `fixturePicture`. */
+  seed: number;
+  /** Only PNGs (`fixturePicture`'s even indices 0, 2, 4, …) instead of PNG and JPEG alternately (0, 1, 2, …). */
+  pngOnly?: boolean;
+}
+
+/**
+ * Writes a picture folder as `backprop train --data FOLDER` reads it: `orange/` holds discs, `blue/`
+ * bars, each file named as `fixturePicture` names it. Returns `folder`.
+ *
+ * @example
+ * ```ts
+ * writeFixtureFolder(join(scratch, 'pictures'), { perClass: 6, seed: 3 }); // orange/disc-0.png … blue/bar-5.jpg
+ * ```
+ */
+export function writeFixtureFolder(folder: string, options: FixtureFolderOptions): string {
+  const { perClass, seed, pngOnly = false } = options;
+  for (const [kind, name] of [
+    ['disc', 'orange'],
+    ['bar', 'blue'],
+  ] as const) {
+    mkdirSync(join(folder, name), { recursive: true });
+    for (let i = 0; i < perClass; i++) {
+      const file = fixturePicture(kind, pngOnly ? i * 2 : i, seed);
+      writeFileSync(join(folder, name, file.name), file.bytes);
+    }
+  }
+  return folder;
 }
 
 /** A PNG cut short (its IEND and part of its image data are missing). */

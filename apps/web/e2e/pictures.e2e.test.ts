@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { cliPredict, runCli } from './backprop-cli';
 import { openPage, RESULTS, useSite, WAIT } from './open-page';
-import { fixturePicture, hugePngHeader, truncatedPng, type FixtureFile } from './picture-fixtures';
+import { fixturePicture, hugePngHeader, truncatedPng, writeFixtureFolder, type FixtureFile } from './picture-fixtures';
 
 const site = useSite();
 const scratch = mkdtempSync(join(tmpdir(), 'backprop-pictures-e2e-'));
@@ -136,17 +136,7 @@ describe('Your pictures in Chromium', () => {
   }, 300_000);
 
   it('a model trained by the CLI loads in the page and predicts as `backprop predict` does', async () => {
-    const folder = join(scratch, 'cli-pictures');
-    for (const [kind, name] of [
-      ['disc', 'orange'],
-      ['bar', 'blue'],
-    ] as const) {
-      mkdirSync(join(folder, name), { recursive: true });
-      for (let i = 0; i < 6; i++) {
-        const file = fixturePicture(kind, i, 3);
-        writeFileSync(join(folder, name, file.name), file.bytes);
-      }
-    }
+    const folder = writeFixtureFolder(join(scratch, 'cli-pictures'), { perClass: 6, seed: 3 });
     runCli(
       [
         'train',

@@ -2,7 +2,7 @@
 // sample (every target element for mseLoss), and the errors of an empty or unusable set.
 import { Tensor } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
-import { addCounts, EvaluationTotals, evaluationBatches } from './evaluation-totals.js';
+import { addCounts, classCounts, EvaluationTotals, evaluationBatches } from './evaluation-totals.js';
 
 describe('addCounts', () => {
   it('copies the first counts and adds later ones class by class', () => {
@@ -57,6 +57,12 @@ describe('EvaluationTotals', () => {
       'DataParallelTrainer.evaluate: the loader yielded no batches',
     );
   });
+
+  it('names the operation it is given in that error', () => {
+    expect(() => new EvaluationTotals('SingleThreadTrainer: evaluate').result('mseLoss')).toThrow(
+      /^SingleThreadTrainer: evaluate: the loader yielded no batches$/,
+    );
+  });
 });
 
 describe('evaluationBatches', () => {
@@ -75,5 +81,32 @@ describe('evaluationBatches', () => {
         'DataParallelTrainer.evaluate: expected (inputs, targets) Tensors or an iterable of [inputs, targets] batches (a DataLoader)',
       );
     }
+  });
+
+  it('names the operation it is given, and still takes one batch or a loader', () => {
+    const operation = 'SingleThreadTrainer: evaluate';
+    expect(evaluationBatches(inputs, targets, operation)).toEqual([[inputs, targets]]);
+    const loader = [[inputs, targets] as [Tensor, Tensor]];
+    expect(evaluationBatches(loader, undefined, operation)).toBe(loader);
+    expect(() => evaluationBatches({} as never, undefined, operation)).toThrow(
+      /^SingleThreadTrainer: evaluate: expected \(inputs, targets\) Tensors or an iterable of \[inputs, targets\] batches \(a DataLoader\)$/,
+    );
+  });
+});
+
+describe('classCounts', () => {
+  it('counts the samples of each target class and those whose top score is that class', () => {
+    // predictions: 0, 1, 0, 2 for targets 0, 1, 1, 2
+    const output = new Tensor(Float32Array.from([0.9, 0.1, 0, 0.2, 0.7, 0.1, 0.6, 0.3, 0.1, 0, 0.1, 0.9]), [4, 3]);
+    const targets = new Tensor(Float32Array.from([0, 1, 1, 2]), [4]);
+    expect(classCounts(output, targets)).toEqual({ correct: [1, 1, 1], count: [1, 2, 1] });
+  });
+
+  it('gives every class of the output, those without samples at zero', () => {
+    const output = new Tensor(Float32Array.from([0.2, 0.8, 0, 0, 0]), [1, 5]);
+    expect(classCounts(output, new Tensor(Float32Array.from([1]), [1]))).toEqual({
+      correct: [0, 1, 0, 0, 0],
+      count: [0, 1, 0, 0, 0],
+    });
   });
 });

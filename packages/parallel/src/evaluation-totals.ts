@@ -1,6 +1,7 @@
 // One `evaluate` call's set and totals: its batches (one batch or a loader), the summed loss, samples, loss
-// divisor and per-class counts over them, and the Evaluation they give. Imports no thread or transport code.
-import { Tensor } from '@backprop/core';
+// divisor and per-class counts over them, and the Evaluation they give — for the parallel trainer and
+// SingleThreadTrainer alike. Imports no thread or transport code.
+import { confusionMatrix, Tensor } from '@backprop/core';
 import type { BatchSource } from './fit.js';
 import type { LossName } from './protocol.js';
 import type { Evaluation } from './trainer-options.js';
@@ -19,21 +20,29 @@ export interface EvaluatedBatch {
   perClass: ReadonlyArray<PerClassCounts | null>;
 }
 
+/** The operation evaluation errors name unless the caller names another (the parallel trainers'). */
+const DEFAULT_EVALUATE_OPERATION = 'DataParallelTrainer.evaluate';
+
 /**
  * The batches `evaluate(source, targets)` covers: `[[inputs, targets]]` for two Tensors, else `source`
- * itself if it is iterable (a DataLoader); anything else throws.
+ * itself if it is iterable (a DataLoader); anything else throws, the message opening with `operation`.
  *
  * @example
  * ```ts
  * evaluationBatches(images, labels);   // [[images, labels]]
  * evaluationBatches(testLoader);       // testLoader
+ * evaluationBatches(3, undefined, 'SingleThreadTrainer: evaluate'); // throws 'SingleThreadTrainer: evaluate: expected …'
  * ```
  */
-export function evaluationBatches(source: Tensor | BatchSource, targets?: Tensor): BatchSource {
+export function evaluationBatches(
+  source: Tensor | BatchSource,
+  targets?: Tensor,
+  operation: string = DEFAULT_EVALUATE_OPERATION,
+): BatchSource {
   const batches: BatchSource = source instanceof Tensor ? [[source, targets as Tensor]] : source;
   if (batches === null || typeof (batches as Partial<BatchSource>)[Symbol.iterator] !== 'function') {
     throw new Error(
-      'DataParallelTrainer.evaluate: expected (inputs, targets) Tensors or an iterable of [inputs, targets] batches (a DataLoader)',
+      `${operation}: expected (inputs, targets) Tensors or an iterable of [inputs, targets] batches (a DataLoader)`,
     );
   }
   return batches;
@@ -41,6 +50,7 @@ export function evaluationBatches(source: Tensor | BatchSource, targets?: Tensor
 
 /**
  * Sums batches so that a loader's evaluation is the mean over all its samples, as if evaluated in one batch.
+ * `operation` opens the error of a set without batches.
  *
  * @example
  * ```ts
@@ -50,10 +60,15 @@ export function evaluationBatches(source: Tensor | BatchSource, targets?: Tensor
  * ```
  */
 export class EvaluationTotals {
+  readonly #operation: string;
   #loss = 0;
   #samples = 0;
   #divisor = 0;
   #perClass: PerClassCounts | null = null;
+
+  constructor(operation: string = DEFAULT_EVALUATE_OPERATION) {
+    this.#operation = operation;
+  }
 
   add(batch: EvaluatedBatch): void {
     this.#loss += batch.loss;
@@ -64,7 +79,7 @@ export class EvaluationTotals {
 
   /** The mean loss over every sample added, and for crossEntropy the accuracy; throws if no batch was added. */
   result(loss: LossName): Evaluation {
-    if (this.#samples === 0) throw new Error('DataParallelTrainer.evaluate: the loader yielded no batches');
+    if (this.#samples === 0) throw new Error(`${this.#operation}: the loader yielded no batches`);
     const perClass = this.#perClass;
     const correct = perClass === null ? 0 : perClass.correct.reduce((a, b) => a + b, 0);
     return {
@@ -91,4 +106,23 @@ export function addCounts(total: PerClassCounts | null, more: PerClassCounts | n
   more.correct.forEach((value, label) => (total.correct[label]! += value));
   more.count.forEach((value, label) => (total.count[label]! += value));
   return total;
+}
+
+/**
+ * One batch's per-class counts from its output scores [B, C] and class-index targets [B], by core's
+ * `confusionMatrix` (a row is a target class; its diagonal entry, the samples predicted right).
+ *
+ * @example
+ * ```ts
+ * const scores = new Tensor(Float32Array.of(0.9, 0.1, 0.2, 0.8, 0.7, 0.3), [3, 2]); // predicts 0, 1, 0
+ * classCounts(scores, new Tensor(Float32Array.of(0, 1, 1), [3]));
+ * // { correct: [1, 1], count: [1, 2] }
+ * ```
+ */
+export function classCounts(output: Tensor, targets: Tensor): PerClassCounts {
+  const matrix = confusionMatrix(output, targets, output.shape[1]!);
+  return {
+    correct: matrix.map((row, label) => row[label]!),
+    count: matrix.map((row) => row.reduce((a, b) => a + b, 0)),
+  };
 }

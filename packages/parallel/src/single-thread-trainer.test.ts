@@ -88,6 +88,33 @@ describe('SingleThreadTrainer', () => {
     );
   });
 
+  it('names evaluate and loadTrainingState in their errors, and a refused state changes nothing', async () => {
+    const adam = (seed: number) =>
+      new SingleThreadTrainer({ model: mlp(), loss: 'crossEntropy', optimizer: { type: 'adam' }, seed });
+    const trainer = adam(4);
+    await expect(trainer.evaluate(3 as never)).rejects.toThrow(
+      /^SingleThreadTrainer: evaluate: expected \(inputs, targets\) Tensors or an iterable of \[inputs, targets\] batches \(a DataLoader\)$/,
+    );
+    await expect(trainer.evaluate([])).rejects.toThrow(
+      /^SingleThreadTrainer: evaluate: the loader yielded no batches$/,
+    );
+    expect(trainer.model.training).toBe(true);
+
+    const before = flat(trainer.model);
+    const state = adam(9).trainingState();
+    await expect(trainer.loadTrainingState({ ...state, steps: 2.5 })).rejects.toThrow(
+      /^SingleThreadTrainer\.loadTrainingState: steps must be an integer ≥ 0, got 2\.5$/,
+    );
+    await expect(trainer.loadTrainingState({ ...state, model: undefined as never })).rejects.toThrow(
+      /^SingleThreadTrainer\.loadTrainingState: expected \{ model, optimizer, steps \} as returned by trainingState\(\)$/,
+    );
+    await expect(
+      trainer.loadTrainingState({ ...state, optimizer: { ...state.optimizer, paramGroups: [] } }),
+    ).rejects.toThrow(/parameter groups/);
+    expect(flat(trainer.model).equals(before)).toBe(true); // the weights of seed 9 were rolled back
+    expect(trainer.steps).toBe(0);
+  });
+
   it('names bad options and the loss names that work', () => {
     const options = { model: mlp(), loss: 'crossEntropy', optimizer: { type: 'sgd' } } as const;
     expect(() => new SingleThreadTrainer({ ...options, loss: 'mse' as never })).toThrow(

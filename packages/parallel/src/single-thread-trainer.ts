@@ -4,20 +4,21 @@
 import {
   buildModel,
   buildOptimizer,
-  confusionMatrix,
   crossEntropy,
   Generator,
   Module,
   mseLoss,
   noGrad,
-  Tensor,
+  type Tensor,
   type ModelSpec,
   type Optimizer,
   type OptimizerSpec,
   type StateDict,
 } from '@backprop/core';
+import { classCounts, EvaluationTotals, evaluationBatches } from './evaluation-totals.js';
 import { fit, type BatchSource, type FitOptions, type FitSummary } from './fit.js';
 import { checkLoss } from './options.js';
+import { checkTrainerState, copyStateDict } from './training-state.js';
 import type { Evaluation, TrainerState } from './trainer-options.js';
 import type { LossName } from './protocol.js';
 
@@ -36,6 +37,8 @@ export interface SingleThreadTrainerOptions {
 const fail = (message: string): never => {
   throw new Error(`SingleThreadTrainer: ${message}`);
 };
+/** What evaluate's errors open with (evaluation-totals.ts writes the rest). */
+const EVALUATE = 'SingleThreadTrainer: evaluate';
 
 /**
  * One forward, loss, backward and optimizer step per minibatch, on the calling thread — the plain
@@ -110,31 +113,23 @@ export class SingleThreadTrainer {
   evaluate(source: Tensor | BatchSource, targets?: Tensor): Promise<Evaluation> {
     const training = this.model.training;
     try {
-      const batches: BatchSource = source instanceof Tensor ? [[source, targets as Tensor]] : source;
-      if (batches === null || typeof (batches as Partial<BatchSource>)[Symbol.iterator] !== 'function') {
-        fail('evaluate: expected (inputs, targets) Tensors or an iterable of [inputs, targets] batches (a DataLoader)');
-      }
+      const batches = evaluationBatches(source, targets, EVALUATE);
       this.model.eval();
-      let [loss, samples, divisor] = [0, 0, 0];
-      let perClass: Evaluation['perClass'] = null;
+      const totals = new EvaluationTotals(EVALUATE);
+      const classifying = this.loss === 'crossEntropy';
       noGrad(() => {
         for (const [inputs, batchTargets] of batches) {
-          const batchSize = inputs.shape[0] ?? 0;
+          const samples = inputs.shape[0] ?? 0;
           const output = this.model.forward(inputs);
-          loss += this.#lossOf(output, batchTargets, 'sum').item();
-          if (this.loss === 'crossEntropy') perClass = countClasses(perClass, output, batchTargets);
-          samples += batchSize;
-          divisor += this.loss === 'crossEntropy' ? batchSize : batchTargets.size;
+          totals.add({
+            loss: this.#lossOf(output, batchTargets, 'sum').item(),
+            samples,
+            divisor: classifying ? samples : batchTargets.size,
+            perClass: [classifying ? classCounts(output, batchTargets) : null],
+          });
         }
       });
-      if (samples === 0) fail('evaluate: the loader yielded no batches');
-      const counts = perClass as Evaluation['perClass'];
-      const correct = counts === null ? 0 : counts.correct.reduce((a, b) => a + b, 0);
-      return Promise.resolve({
-        loss: loss / divisor,
-        accuracy: counts === null ? null : correct / samples,
-        perClass: counts,
-      });
+      return Promise.resolve(totals.result(this.loss));
     } catch (error) {
       return Promise.reject(error as Error);
     } finally {
@@ -144,9 +139,7 @@ export class SingleThreadTrainer {
 
   /** A snapshot (copies) of the model's weights by dotted name, PyTorch's layout. */
   stateDict(): StateDict {
-    return Object.fromEntries(
-      Object.entries(this.model.stateDict()).map(([name, t]) => [name, new Tensor(t.data.slice(), t.shape)]),
-    );
+    return copyStateDict(this.model.stateDict());
   }
 
   /** Copies of the weights, the optimizer's state and the step count, as `ParallelTrainer.trainingState` gives. */
@@ -156,20 +149,21 @@ export class SingleThreadTrainer {
 
   /** Restores a `trainingState()`; a mismatch throws and leaves the trainer as it was. */
   loadTrainingState(state: TrainerState): Promise<void> {
-    const { model, optimizer, steps } = state ?? ({} as Partial<TrainerState>);
-    if (!Number.isSafeInteger(steps) || (steps as number) < 0)
-      return Promise.reject(
-        new Error(`SingleThreadTrainer.loadTrainingState: steps must be an integer ≥ 0, got ${String(steps)}`),
-      );
+    let checked: TrainerState;
+    try {
+      checked = checkTrainerState(state, 'SingleThreadTrainer.loadTrainingState');
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     const before = this.stateDict();
     try {
-      this.model.loadStateDict(model as StateDict);
-      this.optimizer.loadStateDict(optimizer as Parameters<Optimizer['loadStateDict']>[0]);
+      this.model.loadStateDict(checked.model);
+      this.optimizer.loadStateDict(checked.optimizer);
     } catch (error) {
       this.model.loadStateDict(before);
       return Promise.reject(error as Error);
     }
-    this.#steps = steps as number;
+    this.#steps = checked.steps;
     return Promise.resolve();
   }
 
@@ -183,19 +177,4 @@ export class SingleThreadTrainer {
       ? crossEntropy(output, targets, { reduction })
       : mseLoss(output, targets, { reduction });
   }
-}
-
-/** `totals` plus one batch's per-class counts (samples per target class, and those predicted right), from core's confusion matrix. */
-function countClasses(
-  totals: Evaluation['perClass'],
-  output: Tensor,
-  targets: Tensor,
-): NonNullable<Evaluation['perClass']> {
-  const classes = output.shape[1]!;
-  const sums = totals ?? { correct: new Array<number>(classes).fill(0), count: new Array<number>(classes).fill(0) };
-  confusionMatrix(output, targets, classes).forEach((row, label) => {
-    sums.correct[label]! += row[label]!;
-    sums.count[label]! += row.reduce((a, b) => a + b, 0);
-  });
-  return sums;
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { buildModel, Generator, photoCnnSpec } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
 import { cliPredict, runCli } from '../../e2e/backprop-cli';
-import { fixturePicture, nodeRasterize } from '../../e2e/picture-fixtures';
+import { fixturePicture, nodeRasterize, writeFixtureFolder } from '../../e2e/picture-fixtures';
 import { decodePicture } from './picture-decode';
 import { PictureModel } from './picture-model';
 
@@ -49,14 +49,7 @@ describe('model files between the page and the CLI', () => {
   }, 60_000);
 
   it('`backprop train --data FOLDER` writes, the page reads: same classes, same probabilities', async () => {
-    const folder = join(scratch, 'pictures');
-    for (const [kind, name] of [
-      ['disc', 'orange'],
-      ['bar', 'blue'],
-    ] as const) {
-      mkdirSync(join(folder, name), { recursive: true });
-      for (let i = 0; i < 5; i++) writeFileSync(join(folder, name, `${i}.png`), fixturePicture(kind, i * 2, 6).bytes);
-    }
+    const folder = writeFixtureFolder(join(scratch, 'pictures'), { perClass: 5, seed: 6, pngOnly: true });
     runCli(
       [
         'train',
