@@ -3,7 +3,6 @@
 // it owns a shard — the reduction, the optimizer step and the running statistics of that shard.
 // Runs in any worker (piscina thread, Web Worker) and nowhere else: must not import node:* modules.
 import {
-  confusionMatrix,
   crossEntropy,
   Dropout,
   Generator,
@@ -13,6 +12,7 @@ import {
   type Module,
 } from '@backprop/core';
 import { chunkBounds, chunkSeed } from './chunks.js';
+import { addCounts, classCounts } from './evaluation-totals.js';
 import { bindParameters, chunkStride, type ParameterLayout } from './flat-parameters.js';
 import { buildFromWire } from './model-source.js';
 import { replicaValues, taskArrays, type TaskArrays } from './memory.js';
@@ -207,7 +207,7 @@ function runChunks(task: WorkerTask, replica: Replica, arrays: TaskArrays): Done
       noGrad(() => {
         const output = model.forward(input);
         done.losses.push([chunk, chunkLoss(setup.loss, output, target).item()]);
-        if (setup.loss === 'crossEntropy') countClasses(done, output, target);
+        if (setup.loss === 'crossEntropy') done.perClass = addCounts(done.perClass, classCounts(output, target));
       });
       continue;
     }
@@ -227,18 +227,4 @@ function runChunks(task: WorkerTask, replica: Replica, arrays: TaskArrays): Done
   }
   for (const parameter of parameters) parameter.grad = null;
   return done;
-}
-
-/** Adds one chunk's per-class counts to `done` (core's `confusionMatrix`: the diagonal is right, a row is a class). */
-function countClasses(done: Done, output: Tensor, target: Tensor): void {
-  const classes = output.shape[1]!;
-  const matrix = confusionMatrix(output, target, classes);
-  const totals = (done.perClass ??= {
-    correct: new Array<number>(classes).fill(0),
-    count: new Array<number>(classes).fill(0),
-  });
-  matrix.forEach((row, label) => {
-    totals.correct[label]! += row[label]!;
-    totals.count[label]! += row.reduce((a, b) => a + b, 0);
-  });
 }
