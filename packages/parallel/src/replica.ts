@@ -2,15 +2,7 @@
 // per Step forward + backward of the chunks the worker claims into their gradient slots, and — when
 // it owns a shard — the reduction, the optimizer step and the running statistics of that shard.
 // Runs in any worker (piscina thread, Web Worker) and nowhere else: must not import node:* modules.
-import {
-  crossEntropy,
-  Dropout,
-  Generator,
-  mseLoss,
-  noGrad,
-  Tensor,
-  type Module,
-} from '@backprop/core';
+import { crossEntropy, Dropout, Generator, mseLoss, noGrad, Tensor, type Module } from '@backprop/core';
 import { chunkBounds, chunkSeed } from './chunks.js';
 import { addCounts, classCounts } from './evaluation-totals.js';
 import { bindParameters, chunkStride, type ParameterLayout } from './flat-parameters.js';
