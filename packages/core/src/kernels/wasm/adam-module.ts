@@ -2,7 +2,9 @@
 // float64 arithmetic, operation for operation, two values at a time in f64x2 lanes. Imports only
 // the encoder and its loop helpers.
 import { paddedLoop } from './element-loop.js';
-import { F64, FunctionBuilder, I32, V128, type ModuleSpec, type ValueType } from './encoder.js';
+import { F64, I32, V128, type ValueType } from './binary-values.js';
+import { FunctionBuilder } from './function-builder.js';
+import type { ModuleSpec } from './module-writer.js';
 
 /** The float64 scalars of one update, in the order the exports take them after the count. */
 export const ADAM_SCALARS = [

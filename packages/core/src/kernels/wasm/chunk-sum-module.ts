@@ -2,7 +2,9 @@
 // in float32, divided by a float32 divisor, four values at a time. Imports only the encoder and its
 // loop helpers.
 import { paddedLoop } from './element-loop.js';
-import { F32, FunctionBuilder, I32, V128, type ModuleSpec } from './encoder.js';
+import { F32, I32, V128 } from './binary-values.js';
+import { FunctionBuilder } from './function-builder.js';
+import type { ModuleSpec } from './module-writer.js';
 
 /** The module's exports, as JavaScript sees them (addresses and strides in bytes, counts in floats). */
 export interface ChunkSumExports {

@@ -2,7 +2,9 @@
 // in, unpadding and NCHW scatter with a bias out), col2im straight from the sgemm's C, and the
 // bias gradient's channel sums. The products run in the sgemm module. Imports only the encoder.
 import { elementLoop } from './element-loop.js';
-import { F64, FunctionBuilder, I32, V128, type ModuleSpec } from './encoder.js';
+import { F64, I32, V128 } from './binary-values.js';
+import { FunctionBuilder } from './function-builder.js';
+import type { ModuleSpec } from './module-writer.js';
 
 const LANES = 4;
 const F32_BYTES = 4;

@@ -1,7 +1,7 @@
 // The loop shapes every streaming WebAssembly kernel here shares: four floats at a time while four
 // remain, then one at a time (elementLoop); or whole vectors over a count rounded up, for regions
 // padded to match (paddedLoop). Imports only the encoder's types.
-import type { FunctionBuilder } from './encoder.js';
+import type { FunctionBuilder } from './function-builder.js';
 
 const LANES = 4;
 const F32_BYTES = 4;

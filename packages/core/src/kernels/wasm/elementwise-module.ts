@@ -1,7 +1,9 @@
 // Emits the WebAssembly module of the elementwise kernels: ReLU forward and backward, in place,
 // four floats at a time. Imports only the encoder and its loop helper.
 import { elementLoop } from './element-loop.js';
-import { FunctionBuilder, I32, V128, type ModuleSpec } from './encoder.js';
+import { I32, V128 } from './binary-values.js';
+import { FunctionBuilder } from './function-builder.js';
+import type { ModuleSpec } from './module-writer.js';
 
 /** The module's exports, as JavaScript sees them (addresses in bytes, counts in floats). */
 export interface ElementwiseExports {

@@ -1,7 +1,9 @@
 // The WebAssembly encoder: LEB128 against the spec's examples, and a module it writes that the
 // engine validates and runs (SIMD instructions included).
 import { describe, expect, it } from 'vitest';
-import { encodeModule, F32, FunctionBuilder, I32, signedLeb128, unsignedLeb128, V128 } from './encoder.js';
+import { F32, I32, signedLeb128, unsignedLeb128, V128 } from './binary-values.js';
+import { FunctionBuilder } from './function-builder.js';
+import { encodeModule } from './module-writer.js';
 
 /** The part of the WebAssembly JS API the test uses (the core's tsconfig has no DOM lib). */
 const api = (

@@ -1,6 +1,8 @@
 // Emits the WebAssembly module of max pooling: four outputs of a row at a time, with the index of
 // each winner, for horizontal strides 1 and 2 without padding. Imports only the encoder.
-import { FunctionBuilder, I32, V128, type ModuleSpec } from './encoder.js';
+import { I32, V128 } from './binary-values.js';
+import { FunctionBuilder } from './function-builder.js';
+import type { ModuleSpec } from './module-writer.js';
 
 const LANES = 4;
 const F32_BYTES = 4;

@@ -4,7 +4,7 @@ import { adamFunctions, type AdamExports } from './adam-module.js';
 import { chunkSumFunctions, type ChunkSumExports } from './chunk-sum-module.js';
 import { convFunctions, type ConvExports } from './conv-module.js';
 import { elementwiseFunctions, type ElementwiseExports } from './elementwise-module.js';
-import { encodeModule } from './encoder.js';
+import { encodeModule } from './module-writer.js';
 import { poolFunctions, type PoolExports } from './pool-module.js';
 import { sgemmFunctions, type SgemmExports } from './sgemm-module.js';
 

@@ -1,6 +1,8 @@
 // Emits the WebAssembly SIMD sgemm module: panel packing, the 4×8 micro-kernel and the loop over
 // one packed block. The outer (cache) blocking lives in sgemm.ts. Imports only the encoder.
-import { FunctionBuilder, I32, V128, type ModuleSpec } from './encoder.js';
+import { I32, V128 } from './binary-values.js';
+import { FunctionBuilder } from './function-builder.js';
+import type { ModuleSpec } from './module-writer.js';
 
 /** Rows of the register block: a packed A panel holds MR rows, interleaved by depth. */
 export const MR = 4;
