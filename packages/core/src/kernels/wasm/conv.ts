@@ -10,7 +10,7 @@ import { planSgemm, sgemmInHeap, type HeapOperand, type SgemmScratch } from './s
 // packed again: three passes over C·kH·kW copies of every pixel. Here the images are copied into
 // the memory once, zero-padded, and the sgemm's packing routine gathers the patches from them
 // through two offset tables (tap p → its offset in a padded image, output position j → its
-// window's corner), so the column matrix never exists (NOTE(gather-pack) in sgemm-module.ts).
+// window's corner), so the column matrix never exists (NOTE(gather-pack) in sgemm-packing.ts).
 // The same tables serve all three products: forward out = W · cols, weight gradient
 // dW = dOut · colsᵀ, input gradient dCols = Wᵀ · dOut followed by col2im, which scatters the
 // sgemm's C into a zeroed padded gradient image without copying C out. Output gradients are read
