@@ -195,7 +195,9 @@ export {
   type ClassValues,
   type FormatConfusionMatrixOptions,
 } from './metrics/classification.js';
-export { loadSafetensors, saveSafetensors, type SafetensorsContents, type SafetensorsDtype } from './io/safetensors.js';
+export type { SafetensorsDtype } from './io/safetensors-format.js';
+export { loadSafetensors, type SafetensorsContents } from './io/safetensors-read.js';
+export { saveSafetensors } from './io/safetensors-write.js';
 export {
   CHECKPOINT_FORMAT_VERSION,
   decodeCheckpoint,

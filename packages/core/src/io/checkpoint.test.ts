@@ -8,7 +8,8 @@ import { Generator } from '../random/generator.js';
 import { randn } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import { CHECKPOINT_FORMAT_VERSION, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.js';
-import { loadSafetensors, saveSafetensors } from './safetensors.js';
+import { loadSafetensors } from './safetensors-read.js';
+import { saveSafetensors } from './safetensors-write.js';
 
 const f32 = (values: number[], shape: number[]) => new Tensor(Float32Array.from(values), shape);
 const bitsOf = (t: Tensor) => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.size));

@@ -3,7 +3,8 @@
 import { Generator, type GeneratorState } from '../random/generator.js';
 import { clip, excerpt, excerptJson } from '../tensor/describe.js';
 import { Tensor } from '../tensor/tensor.js';
-import { loadSafetensors, saveSafetensors } from './safetensors.js';
+import { loadSafetensors } from './safetensors-read.js';
+import { saveSafetensors } from './safetensors-write.js';
 
 // NOTE(checkpoint-layout): weights keep their own PyTorch names (`layers.0.weight`), so
 // `safetensors.torch.load_file` + `load_state_dict` works after dropping the `optimizer.`

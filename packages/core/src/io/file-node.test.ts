@@ -14,7 +14,7 @@ import {
   saveSafetensorsFile,
   writeFileAtomic,
 } from './file-node.js';
-import { saveSafetensors } from './safetensors.js';
+import { saveSafetensors } from './safetensors-write.js';
 
 vi.mock('node:fs/promises', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:fs/promises')>();

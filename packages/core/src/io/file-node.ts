@@ -5,7 +5,8 @@ import { link, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint, type DecodeCheckpointOptions } from './checkpoint.js';
 import { checkByteLimit, readRegularFile, type ReadFileOptions } from './read-file-node.js';
-import { loadSafetensors, saveSafetensors, type SafetensorsContents } from './safetensors.js';
+import { loadSafetensors, type SafetensorsContents } from './safetensors-read.js';
+import { saveSafetensors } from './safetensors-write.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 // NOTE(atomic-write): the bytes go to a fresh temp file beside the target (same directory, so the

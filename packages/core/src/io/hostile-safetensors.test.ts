@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { setMaxTensorElements } from '../kernels/element-limit.js';
 import { Tensor } from '../tensor/tensor.js';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
-import { loadSafetensors, saveSafetensors } from './safetensors.js';
+import { loadSafetensors } from './safetensors-read.js';
+import { saveSafetensors } from './safetensors-write.js';
 
 /** A file from a header text (padded with spaces to 8 bytes) and data bytes. */
 function file(header: string | Uint8Array, data: Uint8Array = new Uint8Array(0)): Uint8Array {

@@ -9,7 +9,7 @@ import { readIdxFile } from '../data/idx-node.js';
 import { Tensor } from '../tensor/tensor.js';
 import { DEFAULT_MAX_FILE_BYTES, loadCheckpointFile, loadSafetensorsFile } from './file-node.js';
 import { readRegularFile, readRegularFileSync } from './read-file-node.js';
-import { saveSafetensors } from './safetensors.js';
+import { saveSafetensors } from './safetensors-write.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'backprop-read-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));

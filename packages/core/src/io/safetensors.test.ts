@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { Generator } from '../random/generator.js';
 import { Tensor } from '../tensor/tensor.js';
-import { loadSafetensors, saveSafetensors } from './safetensors.js';
+import { loadSafetensors } from './safetensors-read.js';
+import { saveSafetensors } from './safetensors-write.js';
 
 const f32 = (values: number[], shape: number[]) => new Tensor(Float32Array.from(values), shape);
 const ascii = (text: string) => Array.from(text, (char) => char.charCodeAt(0));
