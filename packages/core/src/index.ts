@@ -134,15 +134,9 @@ export {
   type LossOptions,
   type LossReduction,
 } from './ops/losses.js';
-export {
-  Optimizer,
-  type BaseHyperparameters,
-  type OptimizerStateDict,
-  type ParameterState,
-  type PlannedUpdate,
-  type StateStorage,
-  type UpdateContext,
-} from './optim/optimizer.js';
+export type { BaseHyperparameters } from './optim/hyperparameters.js';
+export { Optimizer, type PlannedUpdate, type StateStorage, type UpdateContext } from './optim/optimizer.js';
+export type { OptimizerStateDict, ParameterState } from './optim/optimizer-state-dict.js';
 export { SGD, sgdUpdate, type SGDOptions, type SGDRange } from './optim/sgd.js';
 export { Adam, AdamW, adamUpdate, adamwUpdate, type AdamOptions, type AdamRange } from './optim/adam.js';
 export { RMSprop, rmspropUpdate, type RMSpropOptions, type RMSpropRange } from './optim/rmsprop.js';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildModel } from '../nn/spec.js';
 import { Adam, type AdamOptions } from '../optim/adam.js';
-import type { OptimizerStateDict } from '../optim/optimizer.js';
+import type { OptimizerStateDict } from '../optim/optimizer-state-dict.js';
 import { Generator } from '../random/generator.js';
 import { randn } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';

@@ -1,15 +1,10 @@
 // Adam and AdamW (decoupled weight decay), with optional AMSGrad — torch.optim.Adam / AdamW.
-// Imports the Optimizer base, the Tensor type and Adam's kernel entry (kernels/adam.ts); no graph.
+// Imports the Optimizer base, its hyperparameter checks, the Tensor type and Adam's kernel entry
+// (kernels/adam.ts); no graph.
 import { adamKernel, type AdamArrays } from '../kernels/adam.js';
 import type { Tensor } from '../tensor/tensor.js';
-import {
-  checkFlag,
-  checkHyperparameter,
-  Optimizer,
-  withDefaults,
-  type BaseHyperparameters,
-  type UpdateContext,
-} from './optimizer.js';
+import { type BaseHyperparameters, checkFlag, checkHyperparameter, withDefaults } from './hyperparameters.js';
+import { Optimizer, type UpdateContext } from './optimizer.js';
 
 /** Hyperparameters of `Adam` and `AdamW` (PyTorch's, camelCased). */
 export interface AdamOptions extends BaseHyperparameters {

@@ -1,16 +1,17 @@
-// Optimizer: the base of SGD, Adam, AdamW and RMSprop — parameters, lazy per-parameter state, state dicts.
-// Imports the Tensor class and kernels/shape only; never nn/ (a model hands over `model.parameters()`).
-import { formatShape, shapesEqual } from '../kernels/shape.js';
+// Optimizer: the base of SGD, Adam, AdamW and RMSprop — parameters, lazy per-parameter state, the step.
+// Imports the Tensor class, kernels/shape, hyperparameters.ts and optimizer-state-dict.ts; never nn/ (a model
+// hands over `model.parameters()`).
+import { formatShape } from '../kernels/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-
-/** The hyperparameters every optimizer has; subclasses add their own (numbers, booleans, number pairs). */
-export interface BaseHyperparameters {
-  /** Learning rate. */
-  lr: number;
-}
-
-/** One parameter's optimizer state: moment buffers (tensors of the parameter's shape) and counters. */
-export type ParameterState = Record<string, Tensor | number>;
+import { type BaseHyperparameters, copyHyperparameters } from './hyperparameters.js';
+import {
+  checkedStates,
+  copyState,
+  type OptimizerStateDict,
+  type ParameterState,
+  savedHyperparameters,
+  type StateDictTarget,
+} from './optimizer-state-dict.js';
 
 /** What one parameter's update needs besides its values, gradient, state buffers and the hyperparameters. */
 export interface UpdateContext {
@@ -33,16 +34,6 @@ export type StateStorage = (index: number, key: string) => Float32Array;
 
 /** The state entry that counts a parameter's updates (Adam's bias correction, RMSprop). */
 const STEP = 'step';
-
-/**
- * An optimizer's state in PyTorch's layout: `state[i]` belongs to the i-th parameter of the list
- * the optimizer was built over (absent until its first update), and `paramGroups` holds the
- * hyperparameters with the indices of the parameters they apply to.
- */
-export interface OptimizerStateDict<H extends BaseHyperparameters = BaseHyperparameters> {
-  state: Record<number, ParameterState>;
-  paramGroups: Array<H & { params: number[] }>;
-}
 
 /**
  * The base class of optimizers. It holds the parameters in the order given (that order is the
@@ -246,77 +237,16 @@ export abstract class Optimizer<H extends BaseHyperparameters = BaseHyperparamet
    * shapes, in the same order. Everything is checked before anything changes; values are copied.
    */
   loadStateDict(stateDict: OptimizerStateDict<H>): void {
-    const prefix = `${this.name}.loadStateDict:`;
-    const { state, paramGroups } = stateDict ?? {};
-    if (!Array.isArray(paramGroups) || typeof state !== 'object' || state === null) {
-      throw new Error(`${prefix} expected { state, paramGroups } as returned by stateDict()`);
-    }
-    if (paramGroups.length !== 1) {
-      throw new Error(
-        `${prefix} the state has ${paramGroups.length} parameter groups; Backprop optimizers hold exactly one`,
-      );
-    }
-    const { params: indices, ...saved } = paramGroups[0]!;
-    const count = this.params.length;
-    if (!Array.isArray(indices) || indices.length !== count) {
-      throw new Error(
-        `${prefix} the state holds ${Array.isArray(indices) ? indices.length : 'no'} parameters, this optimizer ${count}; build the optimizer over the same parameters, in the same order (model.parameters())`,
-      );
-    }
-    const known = Object.keys(this.#hyperparameters);
-    for (const key of known) {
-      if (!(key in saved))
-        throw new Error(
-          `${prefix} the parameter group lacks '${key}'; was the state saved by another kind of optimizer?`,
-        );
-    }
-    for (const key of Object.keys(saved)) {
-      if (!known.includes(key))
-        throw new Error(`${prefix} unknown hyperparameter '${key}' (expected ${known.join(', ')})`);
-    }
-    const hyperparameters = { ...this.#hyperparameters, ...(saved as unknown as H) };
+    const target: StateDictTarget<H> = {
+      prefix: `${this.name}.loadStateDict:`,
+      hyperparameters: this.#hyperparameters,
+      shapes: this.params.map((param) => param.shape),
+    };
+    const hyperparameters = savedHyperparameters(stateDict, target);
     this.validate(hyperparameters);
-    const expected = this.stateKeys(hyperparameters);
-    const restored = new Array<ParameterState | undefined>(count);
-    for (const [key, entry] of Object.entries(state)) {
-      const index = Number(key);
-      if (!Number.isInteger(index) || index < 0 || index >= count) {
-        throw new Error(
-          `${prefix} state for parameter ${key}, but this optimizer has parameters 0..${count - 1}; build it over the same parameters`,
-        );
-      }
-      restored[index] = this.#checkedState(prefix, index, entry, expected);
-    }
+    const restored = checkedStates(stateDict.state, this.stateKeys(hyperparameters), target);
     this.#hyperparameters = copyHyperparameters(hyperparameters);
     this.#state = this.#placedAll(restored);
-  }
-
-  #checkedState(prefix: string, index: number, entry: ParameterState, expected: string[]): ParameterState {
-    const shape = this.params[index]!.shape;
-    for (const key of Object.keys(entry)) {
-      if (!expected.includes(key)) {
-        throw new Error(
-          `${prefix} state of parameter ${index} has an unknown entry '${key}' (expected ${expected.join(', ')})`,
-        );
-      }
-    }
-    for (const key of expected) {
-      const value = entry[key];
-      if (value === undefined)
-        throw new Error(`${prefix} state of parameter ${index} lacks '${key}' (expected ${expected.join(', ')})`);
-      if (value instanceof Tensor) {
-        if (!shapesEqual(value.shape, shape)) {
-          throw new Error(
-            `${prefix} state '${key}' of parameter ${index} has shape ${formatShape(value.shape)} but the parameter has shape ${formatShape(shape)}; build the optimizer over the same parameters, in the same order`,
-          );
-        }
-      } else if (typeof value !== 'number' || !Number.isFinite(value)) {
-        throw new Error(
-          `${prefix} state '${key}' of parameter ${index} must be a Tensor or a finite number, got ${String(value)}`,
-        );
-      }
-    }
-    return copyState(entry);
   }
 
   /** A zeroed buffer for state `key` of parameter `index`: in the placed storage, or new. */
@@ -360,51 +290,4 @@ export abstract class Optimizer<H extends BaseHyperparameters = BaseHyperparamet
     }
     return buffer;
   }
-}
-
-/**
- * Throws `Adam: invalid epsilon value: -1 (expected ≥ 0)` unless `valid`; numbers must be finite.
- * Shared by the optimizers' option checks.
- */
-export function checkHyperparameter(
-  op: string,
-  what: string,
-  value: unknown,
-  valid: (value: number) => boolean,
-  expected: string,
-): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || !valid(value)) {
-    throw new Error(`${op}: invalid ${what}: ${String(value)} (expected ${expected})`);
-  }
-}
-
-/** Throws unless `value` is a boolean (hyperparameters may come from a loaded state dict). */
-export function checkFlag(op: string, what: string, value: unknown): void {
-  if (typeof value !== 'boolean') throw new Error(`${op}: ${what} must be true or false, got ${String(value)}`);
-}
-
-function copyHyperparameters<H extends object>(hyperparameters: H): H {
-  const copy = { ...hyperparameters };
-  for (const key of Object.keys(copy) as Array<keyof H>) {
-    const value = copy[key];
-    if (Array.isArray(value)) copy[key] = [...value] as H[keyof H];
-  }
-  return copy;
-}
-
-function copyState(entry: ParameterState): ParameterState {
-  const copy: ParameterState = {};
-  for (const [key, value] of Object.entries(entry)) {
-    copy[key] = value instanceof Tensor ? new Tensor(value.data.slice(), value.shape) : value;
-  }
-  return copy;
-}
-
-/** `defaults` overridden by the options that are given (an explicit `undefined` keeps the default). */
-export function withDefaults<H extends object>(defaults: H, options: Partial<H>): H {
-  const merged = { ...defaults };
-  for (const [key, value] of Object.entries(options) as Array<[keyof H, H[keyof H] | undefined]>) {
-    if (value !== undefined) merged[key] = value;
-  }
-  return merged;
 }

@@ -1,7 +1,8 @@
 // RMSprop (Hinton's lecture 6e), optionally centered and with momentum — torch.optim.RMSprop.
-// Imports the Optimizer base and the Tensor type; plain loops, no graph.
+// Imports the Optimizer base, its hyperparameter checks and the Tensor type; plain loops, no graph.
 import type { Tensor } from '../tensor/tensor.js';
-import { checkFlag, checkHyperparameter, Optimizer, withDefaults, type BaseHyperparameters } from './optimizer.js';
+import { type BaseHyperparameters, checkFlag, checkHyperparameter, withDefaults } from './hyperparameters.js';
+import { Optimizer } from './optimizer.js';
 
 /** Hyperparameters of `RMSprop` (PyTorch's, camelCased). */
 export interface RMSpropOptions extends BaseHyperparameters {

@@ -1,14 +1,8 @@
 // SGD: stochastic gradient descent with optional (Nesterov) momentum and weight decay — torch.optim.SGD.
-// Imports the Optimizer base and the Tensor type; plain loops, no graph.
+// Imports the Optimizer base, its hyperparameter checks and the Tensor type; plain loops, no graph.
 import type { Tensor } from '../tensor/tensor.js';
-import {
-  checkFlag,
-  checkHyperparameter,
-  Optimizer,
-  withDefaults,
-  type BaseHyperparameters,
-  type UpdateContext,
-} from './optimizer.js';
+import { type BaseHyperparameters, checkFlag, checkHyperparameter, withDefaults } from './hyperparameters.js';
+import { Optimizer, type UpdateContext } from './optimizer.js';
 
 /** Hyperparameters of `SGD` (PyTorch's, camelCased). */
 export interface SGDOptions extends BaseHyperparameters {
