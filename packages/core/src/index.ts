@@ -56,7 +56,8 @@ export {
   type GradcheckResult,
 } from './autograd/gradcheck.js';
 export { assertFinite } from './autograd/assert-finite.js';
-export { Generator, globalGenerator, manualSeed, type GeneratorState } from './random/generator.js';
+export { Generator, type GeneratorState } from './random/generator.js';
+export { globalGenerator, manualSeed } from './random/global-generator.js';
 export { MAX_TENSOR_RANK, maxTensorElements, setMaxTensorElements } from './kernels/element-limit.js';
 export { kernelBackend, setKernelBackend, type KernelBackend } from './kernels/backend.js';
 export { sumChunksInto, type ChunkSumOptions } from './kernels/reduce-chunks.js';

@@ -1,7 +1,8 @@
 // Data augmentation for image batches: random whole-pixel shifts and horizontal flips. Draws from an explicit seeded
 // generator (its state can go into a checkpoint), so augmented runs reproduce and resume exactly.
 import { formatShape } from '../kernels/shape.js';
-import { globalGenerator, type Generator } from '../random/generator.js';
+import type { Generator } from '../random/generator.js';
+import { globalGenerator } from '../random/global-generator.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /**

@@ -1,6 +1,7 @@
 // DataLoader: batching, dropLast, seeded per-epoch shuffling, resuming, validation, collation paths.
 import { describe, expect, it } from 'vitest';
-import { Generator, globalGenerator } from '../random/generator.js';
+import { Generator } from '../random/generator.js';
+import { globalGenerator } from '../random/global-generator.js';
 import { arange } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import { DataLoader } from './data-loader.js';

@@ -1,6 +1,7 @@
 // DataLoader: iterates a Dataset in (optionally shuffled, seeded) batches, one permutation per epoch.
 // Imports data/dataset and random/generator only: no nn/optim, no `node:` modules (browsers).
-import { globalGenerator, Generator } from '../random/generator.js';
+import { Generator } from '../random/generator.js';
+import { globalGenerator } from '../random/global-generator.js';
 import { defaultCollate, type Collated, type Dataset } from './dataset.js';
 
 /** Options of {@link DataLoader}. `seed` and `generator` only matter when `shuffle` is on. */

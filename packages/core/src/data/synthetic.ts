@@ -1,6 +1,7 @@
 // Seeded synthetic sets for demos and tests: TensorFlow Playground's 2-D classification sets and a noisy line.
 // Imports the Tensor class and random/generator only: no `node:` modules (browsers), never an unseeded random source.
-import { globalGenerator, Generator } from '../random/generator.js';
+import { Generator } from '../random/generator.js';
+import { globalGenerator } from '../random/global-generator.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** Options of the 2-D classification sets. Neither `seed` nor `generator`: the global generator. */

@@ -1,6 +1,7 @@
 // Dropout: zeroes each element with probability p during training, seeded; identity in eval.
 // Imports the Tensor layer, random/generator and nn/module.
-import { globalGenerator, type Generator } from '../random/generator.js';
+import type { Generator } from '../random/generator.js';
+import { globalGenerator } from '../random/global-generator.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Module } from './module.js';
 import type { DropoutSpec } from './spec-types.js';

@@ -1,7 +1,8 @@
 // Parameter initialisation, in place and seeded: PyTorch's torch.nn.init rules.
 // Imports the Tensor type and random/generator only.
 import { formatShape } from '../kernels/shape.js';
-import { globalGenerator, type Generator } from '../random/generator.js';
+import type { Generator } from '../random/generator.js';
+import { globalGenerator } from '../random/global-generator.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** Nonlinearities known to `calculateGain`. */

@@ -3,7 +3,8 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_GLOBAL_SEED, Generator, globalGenerator, manualSeed, type GeneratorState } from './generator.js';
+import { Generator, type GeneratorState } from './generator.js';
+import { DEFAULT_GLOBAL_SEED, globalGenerator, manualSeed } from './global-generator.js';
 
 const MASK_64 = (1n << 64n) - 1n;
 const MULTIPLIER = 6364136223846793005n;

@@ -1,4 +1,4 @@
-// The one documented PRNG of Backprop: PCG32 (PCG-XSH-RR 64/32) and the seeded global generator.
+// The one documented PRNG of Backprop: PCG32 (PCG-XSH-RR 64/32), its state and its distributions.
 // Imports nothing: every layer may draw from it, and library code never draws from an unseeded source.
 
 // NOTE(pcg32): the 64-bit LCG state is kept as two 32-bit halves (`#high`, `#low`), stored as
@@ -327,49 +327,11 @@ export class Generator {
   }
 }
 
-/**
- * The seed of the global generator until {@link manualSeed} is called: a program that never
- * seeds behaves exactly as if it had called `manualSeed(42)`. Backprop is deterministic by default.
- */
-export const DEFAULT_GLOBAL_SEED = 42;
-
-const globalInstance = new Generator(DEFAULT_GLOBAL_SEED);
-
-/**
- * The global generator used wherever no explicit generator is passed (initialisers, dropout,
- * shuffling). Always the same object: {@link manualSeed} reseeds it in place.
- *
- * @example
- * ```ts
- * const u = globalGenerator().nextFloat();
- * ```
- */
-export function globalGenerator(): Generator {
-  return globalInstance;
-}
-
-/**
- * Reseeds the global generator in place (like `torch.manual_seed`): the same seed makes the
- * global sequence repeat. Seeds follow the rules of the {@link Generator} constructor.
- *
- * @example
- * ```ts
- * manualSeed(0);
- * const a = globalGenerator().normal();
- * manualSeed(0);
- * globalGenerator().normal() === a; // true
- * ```
- */
-export function manualSeed(seed: number | bigint): void {
-  seedToUint64(seed, 'manualSeed');
-  globalInstance.setState(new Generator(seed).getState());
-}
-
 const BIGINT_SEED_MIN = -(2n ** 63n);
 const BIGINT_SEED_LIMIT = 2n ** 64n;
 
-/** A seed as unsigned 64-bit [high, low] halves (two's complement for negative seeds). */
-function seedToUint64(seed: number | bigint, caller: string): [number, number] {
+/** A seed as unsigned 64-bit [high, low] halves (two's complement for negative seeds); `caller` starts its errors. */
+export function seedToUint64(seed: number | bigint, caller: string): [number, number] {
   if (typeof seed === 'bigint') {
     if (seed < BIGINT_SEED_MIN || seed >= BIGINT_SEED_LIMIT) {
       throw new RangeError(`${caller}: seed (${seed}n) must be a bigint in [-2^63, 2^64)`);

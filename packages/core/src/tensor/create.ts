@@ -3,7 +3,8 @@
 import { checkElements, MAX_TENSOR_RANK } from '../kernels/element-limit.js';
 import { formatShape, sizeOf } from '../kernels/shape.js';
 import { describeType } from './describe.js';
-import { globalGenerator, type Generator } from '../random/generator.js';
+import type { Generator } from '../random/generator.js';
+import { globalGenerator } from '../random/global-generator.js';
 import { Tensor, type NestedArray } from './tensor.js';
 
 /** Options every factory accepts. */
