@@ -1,5 +1,6 @@
 // Learning-rate schedulers (StepLR, ExponentialLR, CosineAnnealingLR, LinearWarmup, OneCycleLR): PyTorch's closed forms.
-// Imports the Optimizer type only; a scheduler just sets `optimizer.learningRate`.
+// Imports the Optimizer type and the hyperparameter check only; a scheduler just sets `optimizer.learningRate`.
+import { checkHyperparameter } from './hyperparameters.js';
 import type { Optimizer } from './optimizer.js';
 
 /** What a scheduler drives: anything with a settable learning rate, such as every `Optimizer`. */
@@ -107,18 +108,6 @@ export abstract class LearningRateScheduler<O extends object = object> {
   }
 }
 
-function checkOption(
-  op: string,
-  what: string,
-  value: unknown,
-  valid: (value: number) => boolean,
-  expected: string,
-): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || !valid(value)) {
-    throw new Error(`${op}: invalid ${what}: ${String(value)} (expected ${expected})`);
-  }
-}
-
 const positiveInteger = (value: number) => Number.isInteger(value) && value > 0;
 
 /** Options of `StepLR`. */
@@ -143,8 +132,8 @@ export class StepLR extends LearningRateScheduler<StepLROptions> {
     super(optimizer, { gamma: 0.1, ...options }, 'StepLR');
   }
   protected validate(options: StepLROptions): void {
-    checkOption('StepLR', 'stepSize', options.stepSize, positiveInteger, 'an integer > 0');
-    checkOption('StepLR', 'gamma', options.gamma, (gamma) => gamma >= 0, '≥ 0');
+    checkHyperparameter('StepLR', 'stepSize', options.stepSize, positiveInteger, 'an integer > 0');
+    checkHyperparameter('StepLR', 'gamma', options.gamma, (gamma) => gamma >= 0, '≥ 0');
   }
   learningRateAt(step: number): number {
     const { stepSize, gamma = 0.1 } = this.options;
@@ -172,7 +161,7 @@ export class ExponentialLR extends LearningRateScheduler<ExponentialLROptions> {
     super(optimizer, { ...options }, 'ExponentialLR');
   }
   protected validate(options: ExponentialLROptions): void {
-    checkOption('ExponentialLR', 'gamma', options.gamma, (gamma) => gamma >= 0, '≥ 0');
+    checkHyperparameter('ExponentialLR', 'gamma', options.gamma, (gamma) => gamma >= 0, '≥ 0');
   }
   learningRateAt(step: number): number {
     return this.baseLearningRate * this.options.gamma ** step;
@@ -202,8 +191,8 @@ export class CosineAnnealingLR extends LearningRateScheduler<CosineAnnealingLROp
     super(optimizer, { etaMin: 0, ...options }, 'CosineAnnealingLR');
   }
   protected validate(options: CosineAnnealingLROptions): void {
-    checkOption('CosineAnnealingLR', 'tMax', options.tMax, positiveInteger, 'an integer > 0');
-    checkOption('CosineAnnealingLR', 'etaMin', options.etaMin, (eta) => eta >= 0, '≥ 0');
+    checkHyperparameter('CosineAnnealingLR', 'tMax', options.tMax, positiveInteger, 'an integer > 0');
+    checkHyperparameter('CosineAnnealingLR', 'etaMin', options.etaMin, (eta) => eta >= 0, '≥ 0');
   }
   learningRateAt(step: number): number {
     const { tMax, etaMin = 0 } = this.options;
@@ -234,8 +223,8 @@ export class LinearWarmup extends LearningRateScheduler<LinearWarmupOptions> {
     super(optimizer, { startFactor: 1 / 3, ...options }, 'LinearWarmup');
   }
   protected validate(options: LinearWarmupOptions): void {
-    checkOption('LinearWarmup', 'warmupSteps', options.warmupSteps, positiveInteger, 'an integer > 0');
-    checkOption(
+    checkHyperparameter('LinearWarmup', 'warmupSteps', options.warmupSteps, positiveInteger, 'an integer > 0');
+    checkHyperparameter(
       'LinearWarmup',
       'startFactor',
       options.startFactor,
@@ -291,11 +280,17 @@ export class OneCycleLR extends LearningRateScheduler<OneCycleLROptions> {
   }
 
   protected validate(options: OneCycleLROptions): void {
-    checkOption('OneCycleLR', 'maxLr', options.maxLr, (lr) => lr >= 0, '≥ 0');
-    checkOption('OneCycleLR', 'totalSteps', options.totalSteps, positiveInteger, 'an integer > 0');
-    checkOption('OneCycleLR', 'pctStart', options.pctStart, (pct) => pct >= 0 && pct <= 1, 'a fraction in [0, 1]');
-    checkOption('OneCycleLR', 'divFactor', options.divFactor, (factor) => factor > 0, '> 0');
-    checkOption('OneCycleLR', 'finalDivFactor', options.finalDivFactor, (factor) => factor > 0, '> 0');
+    checkHyperparameter('OneCycleLR', 'maxLr', options.maxLr, (lr) => lr >= 0, '≥ 0');
+    checkHyperparameter('OneCycleLR', 'totalSteps', options.totalSteps, positiveInteger, 'an integer > 0');
+    checkHyperparameter(
+      'OneCycleLR',
+      'pctStart',
+      options.pctStart,
+      (pct) => pct >= 0 && pct <= 1,
+      'a fraction in [0, 1]',
+    );
+    checkHyperparameter('OneCycleLR', 'divFactor', options.divFactor, (factor) => factor > 0, '> 0');
+    checkHyperparameter('OneCycleLR', 'finalDivFactor', options.finalDivFactor, (factor) => factor > 0, '> 0');
     if (options.annealStrategy !== 'cos' && options.annealStrategy !== 'linear') {
       throw new Error(`OneCycleLR: annealStrategy must be 'cos' or 'linear', got '${String(options.annealStrategy)}'`);
     }
