@@ -1,5 +1,5 @@
 // DataLoader: iterates a Dataset in (optionally shuffled, seeded) batches, one permutation per epoch.
-// Imports data/dataset and random/generator only: no nn/optim, no `node:` modules (browsers).
+// Imports data/dataset and random/ (generator, global-generator) only: no nn/optim, no `node:` modules (browsers).
 import { Generator } from '../random/generator.js';
 import { globalGenerator } from '../random/global-generator.js';
 import { defaultCollate, type Collated, type Dataset } from './dataset.js';

@@ -1,5 +1,5 @@
 // randomSplit and stratifiedSplit: seeded partitions of a dataset into disjoint Subsets (torch.utils.data.random_split; per class).
-// Imports data/dataset and random/generator only: no `node:` modules (browsers).
+// Imports data/dataset and random/ (generator, global-generator) only: no `node:` modules (browsers).
 import { Generator } from '../random/generator.js';
 import { globalGenerator } from '../random/global-generator.js';
 import { Subset, type Dataset } from './dataset.js';

@@ -1,5 +1,5 @@
 // Seeded synthetic sets for demos and tests: TensorFlow Playground's 2-D classification sets and a noisy line.
-// Imports the Tensor class and random/generator only: no `node:` modules (browsers), never an unseeded random source.
+// Imports the Tensor class and random/ only: no `node:` modules (browsers), never an unseeded random source.
 import { Generator } from '../random/generator.js';
 import { globalGenerator } from '../random/global-generator.js';
 import { Tensor } from '../tensor/tensor.js';

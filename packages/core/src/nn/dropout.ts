@@ -1,5 +1,5 @@
 // Dropout: zeroes each element with probability p during training, seeded; identity in eval.
-// Imports the Tensor layer, random/generator and nn/module.
+// Imports the Tensor layer, random/ (generator, global-generator) and nn/module.
 import type { Generator } from '../random/generator.js';
 import { globalGenerator } from '../random/global-generator.js';
 import { Tensor } from '../tensor/tensor.js';

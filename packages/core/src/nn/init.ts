@@ -1,5 +1,5 @@
 // Parameter initialisation, in place and seeded: PyTorch's torch.nn.init rules.
-// Imports the Tensor type and random/generator only.
+// Imports the Tensor type and random/ (generator, global-generator) only.
 import { formatShape } from '../kernels/shape.js';
 import type { Generator } from '../random/generator.js';
 import { globalGenerator } from '../random/global-generator.js';

@@ -1,5 +1,5 @@
 // Tests for the PCG32 generator against a plain BigInt PCG-XSH-RR written here, plus statistics.
-// Imports only random/generator (plus vitest and node:fs to check the source).
+// Imports only random/generator and random/global-generator (plus vitest and node:fs to check the sources).
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -260,8 +260,11 @@ describe('global generator', () => {
   });
 
   it('the source never calls Math.random', () => {
-    const source = readFileSync(new URL('./generator.ts', import.meta.url), 'utf8');
-    expect(source).not.toMatch(/Math\.random\s*\(/);
+    for (const file of ['./generator.ts', './global-generator.ts']) {
+      const source = readFileSync(new URL(file, import.meta.url), 'utf8');
+      expect(source, file).toContain('Generator');
+      expect(source, file).not.toMatch(/Math\.random\s*\(/);
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 // Tensor factories: from arrays, constants, ranges, identity, and seeded random values.
-// Imports the Tensor class and random/generator; nothing above the tensor layer.
+// Imports the Tensor class and random/ (generator, global-generator); nothing above the tensor layer.
 import { checkElements, MAX_TENSOR_RANK } from '../kernels/element-limit.js';
 import { formatShape, sizeOf } from '../kernels/shape.js';
 import { describeType } from './describe.js';
