@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildModel, encodeModelFile, type ModelSpec } from '@backprop/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { events, runCli, scratchDirectory } from './run-cli.js';
+import { events, notices, runCli, scratchDirectory } from './run-cli.js';
 
 const cwd = scratchDirectory();
 const MLP: ModelSpec = {
@@ -200,11 +200,8 @@ describe('labels and class counts are bounded before a model is sized from them'
       { cwd },
     );
     expect(result.code).toBe(0);
-    const notices = events(result.stdout)
-      .filter((e) => e.event === 'notice')
-      .map((e) => e.message as string);
     expect(
-      notices.some((m) =>
+      notices(result.stdout).some((m) =>
         /labels go up to 255, so the model gets 256 outputs, but 25[34] of them have no training sample \(2, 3, 4, 5, 6 and 24[89] more\); check for stray labels/.test(
           m,
         ),
@@ -289,12 +286,10 @@ describe('worker counts are capped by the work', () => {
     const all = events(result.stdout);
     expect(all.find((e) => e.event === 'start')!.workers).toBe(1);
     expect(
-      all.some(
-        (e) =>
-          e.event === 'notice' &&
-          /using 1 worker, not 1000: each step has 1 chunk of work \(--batch-size 32 \/ --chunk-size 32\); the result is the same/.test(
-            e.message as string,
-          ),
+      notices(result.stdout).some((m) =>
+        /using 1 worker, not 1000: each step has 1 chunk of work \(--batch-size 32 \/ --chunk-size 32\); the result is the same/.test(
+          m,
+        ),
       ),
     ).toBe(true);
   });

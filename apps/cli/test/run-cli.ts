@@ -57,3 +57,21 @@ export function events(stdout: string): Array<Record<string, unknown> & { event:
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as Record<string, unknown> & { event: string });
 }
+
+/**
+ * The messages of the `notice` events of a `--json` run's stdout, in order: what the CLI tells the
+ * user beside the run (a skipped file, a lowered worker count, a removed stale lock).
+ *
+ * @example
+ * const result = await runCli(['train', '--data', 'damaged', '--skip-bad', '--json'], { cwd });
+ * expect(notices(result.stdout).some((m) => m.startsWith('skipped cat/broken.png'))).toBe(true);
+ */
+export function notices(stdout: string): string[] {
+  return events(stdout)
+    .filter((e) => e.event === 'notice')
+    .map((e) => {
+      if (typeof e.message !== 'string')
+        throw new Error(`notices: a notice event without a string message: ${JSON.stringify(e).slice(0, 80)}`);
+      return e.message;
+    });
+}

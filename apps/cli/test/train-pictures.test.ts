@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readModelFile } from '../src/run/model-file.js';
 import { writePictureFolder } from './pictures.js';
-import { events, runCli, scratchDirectory } from './run-cli.js';
+import { events, notices, runCli, scratchDirectory } from './run-cli.js';
 
 const cwd = scratchDirectory();
 
@@ -35,9 +35,7 @@ async function trainSkippingBad(options: { data: string; out: string; valSplit?:
     ],
     { cwd },
   );
-  const all = events(result.stdout);
-  const notices = all.filter((e) => e.event === 'notice').map((e) => e.message as string);
-  return { code: result.code, events: all, notices };
+  return { code: result.code, events: events(result.stdout), notices: notices(result.stdout) };
 }
 
 describe('train on a folder of pictures', () => {

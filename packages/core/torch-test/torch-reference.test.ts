@@ -74,7 +74,7 @@ describe('reference values against real PyTorch', () => {
 
   it('runs every reference script', () => {
     expect(Object.keys(live).sort()).toEqual([...scripts].sort());
-    expect(scripts.length).toBeGreaterThanOrEqual(8);
+    expect(scripts.length).toBeGreaterThanOrEqual(9);
   });
 
   for (const script of scripts) {

@@ -1,96 +1,76 @@
-// retainGrad(): the gradient of a non-leaf kept after backward, against PyTorch 1.13.1's values,
-// accumulated across backward calls, and PyTorch's rules for leaves and tensors without grad.
+// retainGrad(): a non-leaf's gradient kept after backward and accumulated across backward calls, and
+// PyTorch's rules for leaves and tensors without grad, against PyTorch 1.13.1 (test/torch-reference/retain-grad.py).
 import { describe, expect, it } from 'vitest';
 import { expectClose } from '../../test/helpers.js';
-import { crossEntropy, noGrad, tensor } from '../index.js';
+import { torchReference } from '../../test/torch-reference-values.js';
+import { crossEntropy, type NestedArray, noGrad, type Tensor, tensor } from '../index.js';
+
+type Grid = number[][];
+type MlpNode = 'w1' | 'w2' | 'z1' | 'h' | 'o' | 'loss';
+
+/** test/torch-reference/retain-grad.json: what PyTorch 1.13.1 computes for these cases (float32). */
+const TORCH = torchReference<{
+  inputs: { x: Grid; labels: number[]; w1: Grid; b1: number[]; w2: Grid; b2: number[] };
+  'all retained': { loss: number; grad: Record<MlpNode, Grid | number> };
+  'only h retained': {
+    grad: Record<MlpNode, Grid | number | null>;
+    retainsGrad: Record<'z1' | 'h' | 'o' | 'loss', boolean>;
+    'leaves without retain_grad': Record<'w1' | 'w2', Grid>;
+  };
+  'two backward calls': { 'h after two': Grid; 'h after clearing and one more': Grid };
+  'two paths': { x: number; grad: { a: number; x: number } };
+  leaf: {
+    retainsGrad: boolean;
+    grad: number[];
+    'error without requires_grad': string | null;
+    'error when computed under no_grad': string | null;
+  };
+}>('retain-grad');
 
 /**
- * A 2-3-2 MLP with a ReLU on two points. Reference values from PyTorch 1.13.1 (float32):
- * ```python
- * x = torch.tensor([[0.5, -1.0], [1.5, 2.0]]); t = torch.tensor([1, 0])
- * W1 = torch.tensor([[0.3, -0.2], [-0.6, 0.1], [0.8, 0.4]], requires_grad=True)
- * b1 = torch.tensor([0.1, -0.9, 0.0], requires_grad=True)
- * W2 = torch.tensor([[0.7, -0.5, 0.2], [-0.3, 0.9, 0.6]], requires_grad=True)
- * b2 = torch.tensor([0.05, -0.05], requires_grad=True)
- * z1 = x @ W1.T + b1; h = z1.relu(); o = h @ W2.T + b2; loss = F.cross_entropy(o, t)
- * for v in (z1, h, o, loss): v.retain_grad()
- * loss.backward()
- * ```
- * Hidden neuron 1 is dead (z1 < 0 for both points), and z1[0, 2] is exactly 0, where ReLU's
- * gradient is 0 in PyTorch.
+ * A 2-3-2 MLP with a ReLU on two points, built from the inputs test/torch-reference/retain-grad.py
+ * printed: z1 = x·W1ᵀ + b1, h = relu(z1), o = h·W2ᵀ + b2, loss = crossEntropy(o, labels). Hidden
+ * neuron 1 is dead (z1 < 0 for both points), and z1[0, 2] is exactly 0, where ReLU's gradient is 0
+ * in PyTorch.
  */
 function mlp() {
-  const x = tensor([
-    [0.5, -1.0],
-    [1.5, 2.0],
-  ]);
-  const labels = tensor([1, 0]);
-  const w1 = tensor(
-    [
-      [0.3, -0.2],
-      [-0.6, 0.1],
-      [0.8, 0.4],
-    ],
-    { requiresGrad: true },
-  );
-  const b1 = tensor([0.1, -0.9, 0.0], { requiresGrad: true });
-  const w2 = tensor(
-    [
-      [0.7, -0.5, 0.2],
-      [-0.3, 0.9, 0.6],
-    ],
-    { requiresGrad: true },
-  );
-  const b2 = tensor([0.05, -0.05], { requiresGrad: true });
-  const z1 = x.matmul(w1.transpose()).add(b1);
+  const { x, labels, w1, b1, w2, b2 } = TORCH.inputs;
+  const weight = (values: NestedArray) => tensor(values, { requiresGrad: true });
+  const [w1Leaf, b1Leaf, w2Leaf, b2Leaf] = [weight(w1), weight(b1), weight(w2), weight(b2)];
+  const z1 = tensor(x).matmul(w1Leaf.transpose()).add(b1Leaf);
   const h = z1.relu();
-  const o = h.matmul(w2.transpose()).add(b2);
-  const loss = crossEntropy(o, labels);
-  return { w1, w2, z1, h, o, loss };
+  const o = h.matmul(w2Leaf.transpose()).add(b2Leaf);
+  const loss = crossEntropy(o, tensor(labels));
+  return { w1: w1Leaf, w2: w2Leaf, z1, h, o, loss };
 }
 
-const TORCH = {
-  loss: 1.0054924488067627,
-  z1Grad: [
-    [0.31706780195236206, 0.0, 0.0],
-    [-0.31706780195236206, 0.0, 0.12682713568210602],
-  ],
-  hGrad: [
-    [0.31706780195236206, -0.4438949227333069, -0.12682713568210602],
-    [-0.31706780195236206, 0.4438949227333069, 0.12682713568210602],
-  ],
-  oGrad: [
-    [0.31706780195236206, -0.31706780195236206],
-    [-0.31706780195236206, 0.31706780195236206],
-  ],
-  w1Grad: [
-    [-0.31706780195236206, -0.9512034058570862],
-    [0.0, 0.0],
-    [0.19024071097373962, 0.25365427136421204],
-  ],
-  w2Grad: [
-    [0.09512034058570862, 0.0, -0.6341356039047241],
-    [-0.09512034058570862, 0.0, 0.6341356039047241],
-  ],
-};
+/** Each node's `.grad` beside PyTorch's: null where PyTorch's is None, else within 1e-6. */
+function expectGradients(nodes: Record<string, Tensor>, expected: Record<string, Grid | number | null>): void {
+  for (const [name, node] of Object.entries(nodes)) {
+    expect(expected, `PyTorch's ${name}.grad`).toHaveProperty(name);
+    const reference = expected[name] as Grid | number | null;
+    if (reference === null) expect(node.grad, `${name}.grad`).toBeNull();
+    else {
+      expect(node.grad, `${name}.grad (PyTorch keeps one)`).not.toBeNull();
+      expectClose(node.grad!, reference, 1e-6);
+    }
+  }
+}
 
 describe('retainGrad', () => {
   it("keeps every intermediate gradient of an MLP, equal to PyTorch's (dead ReLU and kink included)", () => {
-    const { w1, w2, z1, h, o, loss } = mlp();
+    const nodes = mlp();
+    const { z1, h, o, loss } = nodes;
     for (const t of [z1, h, o, loss]) t.retainGrad();
     loss.backward();
-    expect(loss.item()).toBeCloseTo(TORCH.loss, 6);
+    expect(loss.item()).toBeCloseTo(TORCH['all retained'].loss, 6);
     expect(loss.grad!.item()).toBe(1); // the root keeps the seed
-    expectClose(o.grad!, TORCH.oGrad, 1e-6);
-    expectClose(h.grad!, TORCH.hGrad, 1e-6);
-    expectClose(z1.grad!, TORCH.z1Grad, 1e-6);
+    // o, h, z1 as retained; w1 and w2: retaining changes nothing for the leaves
+    expectGradients(nodes, TORCH['all retained'].grad);
     expect(z1.grad!.toArray()).toEqual([
       [expect.any(Number), 0, 0],
       [expect.any(Number), 0, expect.any(Number)],
     ]);
-    // retaining changes nothing for the leaves
-    expectClose(w1.grad!, TORCH.w1Grad, 1e-6);
-    expectClose(w2.grad!, TORCH.w2Grad, 1e-6);
   });
 
   it('leaves .grad of a non-leaf null unless asked (PyTorch: None), and the leaves get the same gradients', () => {
@@ -102,46 +82,65 @@ describe('retainGrad', () => {
     expect(plain.loss.grad).toBeNull();
     expect(plain.h.grad).not.toBeNull();
     expect([plain.z1.retainsGrad, plain.h.retainsGrad]).toEqual([false, true]);
+    const reference = TORCH['only h retained'];
+    expectGradients(plain, reference.grad);
+    const { z1, h, o, loss } = plain;
+    expect({ z1: z1.retainsGrad, h: h.retainsGrad, o: o.retainsGrad, loss: loss.retainsGrad }).toEqual(
+      reference.retainsGrad,
+    );
     const without = mlp();
     without.loss.backward();
     expect(without.w1.grad!.toArray()).toEqual(plain.w1.grad!.toArray());
     expect(without.w2.grad!.toArray()).toEqual(plain.w2.grad!.toArray());
+    expectGradients({ w1: without.w1, w2: without.w2 }, reference['leaves without retain_grad']);
   });
 
   it('accumulates across two backward calls like a leaf, until .grad is cleared', () => {
-    // PyTorch: h.grad after two `loss.backward(retain_graph=True)` is twice the first.
     const { h, loss } = mlp();
     h.retainGrad();
     loss.backward();
     loss.backward();
+    const reference = TORCH['two backward calls'];
+    const once = TORCH['all retained'].grad.h as Grid;
+    // PyTorch: h.grad after two `loss.backward(retain_graph=True)` is twice the first.
     expectClose(
       h.grad!,
-      TORCH.hGrad.map((row) => row.map((v) => 2 * v)),
+      once.map((row) => row.map((v) => 2 * v)),
       1e-6,
     );
+    expectClose(h.grad!, reference['h after two'], 1e-6);
     h.grad = null;
     loss.backward();
-    expectClose(h.grad!, TORCH.hGrad, 1e-6);
+    expectClose(h.grad!, once, 1e-6);
+    expectClose(h.grad!, reference['h after clearing and one more'], 1e-6);
   });
 
   it('sums the contributions of every path into a retained node before keeping it', () => {
     // y = a·a + 3a with a = 2x: ∂y/∂a = 2a + 3 = 11 at x = 2
-    const x = tensor(2, { requiresGrad: true });
+    const reference = TORCH['two paths'];
+    const x = tensor(reference.x, { requiresGrad: true });
     const a = x.mul(2);
     a.retainGrad();
     a.mul(a).add(a.mul(3)).backward();
     expect(a.grad!.item()).toBe(11);
     expect(x.grad!.item()).toBe(22);
+    expect({ a: a.grad!.item(), x: x.grad!.item() }).toEqual(reference.grad);
   });
 
   it('is a no-op on a leaf and refuses a tensor that does not require grad', () => {
+    const reference = TORCH.leaf;
     const leaf = tensor([1, 2], { requiresGrad: true });
     leaf.retainGrad();
     expect(leaf.retainsGrad).toBe(false);
+    expect(leaf.retainsGrad).toBe(reference.retainsGrad);
     leaf.square().sum().backward();
     expect(leaf.grad!.toArray()).toEqual([2, 4]);
+    expect(leaf.grad!.toArray()).toEqual(reference.grad);
     const message =
       /^retainGrad: this tensor does not require grad \(no input had requiresGrad: true, or it was computed inside noGrad\(\)\)/;
+    // PyTorch raises too (its own words): "can't retain_grad on Tensor that has requires_grad=False"
+    expect(reference['error without requires_grad']).toMatch(/requires_grad=False/);
+    expect(reference['error when computed under no_grad']).toMatch(/requires_grad=False/);
     expect(() => tensor([1]).retainGrad()).toThrow(message);
     expect(() => noGrad(() => leaf.mul(2)).retainGrad()).toThrow(message);
   });
